@@ -1,0 +1,97 @@
+"""Spreadsheet toolkit: typed tables in from .xlsx and CSV, styled workbooks out, atomically.
+
+```python
+class Payment(BaseModel):
+    dato: DanishDate = Field(alias="Dato")
+    belob: Ore = Field(alias="Beløb")
+    tekst: str = Field("", alias="Tekst")
+
+with open_table(Path("kontoudtog.csv"), Payment) as table:
+    for row in table:                      # streaming TableRow(number, data)
+        print(row.number, row.data.belob)
+
+write_workbook(Path("ud.xlsx"), [SheetSpec("Ark", [ColumnSpec("Beløb", CellKind.ORE)], rows)])
+```
+Bad input raises :class:`sepbots.exceptions.InputError` naming file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from sepbots.exceptions import InputError
+from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
+from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
+from sepbots.sheets.table import HeaderMap, Table, TableRow, column_letter, normalise_header, open_rows_as_table
+from sepbots.sheets.values import DanishDate, DecimalSeparator, Ore, ValueFormatError, format_ore, parse_date, parse_ore
+from sepbots.sheets.writer import CellKind, ColumnSpec, SheetSpec, atomic_output, write_workbook
+
+__all__ = [
+    "CellKind",
+    "ColumnSpec",
+    "CsvOptions",
+    "DanishDate",
+    "DecimalSeparator",
+    "FileKind",
+    "HeaderMap",
+    "InputError",
+    "Ore",
+    "SheetSpec",
+    "Table",
+    "TableRow",
+    "ValueFormatError",
+    "XlsxEngine",
+    "atomic_output",
+    "column_letter",
+    "detect_encoding",
+    "format_ore",
+    "normalise_header",
+    "open_table",
+    "parse_date",
+    "parse_ore",
+    "sniff_kind",
+    "write_workbook",
+]
+
+RowT = TypeVar("RowT", bound=BaseModel)
+
+
+def open_table(
+    path: Path | str,
+    model: type[RowT],
+    *,
+    headers: HeaderMap | None = None,
+    sheet: str | int | None = None,
+    engine: XlsxEngine = XlsxEngine.AUTO,
+    csv: CsvOptions | None = None,
+) -> Table[RowT]:
+    """Open a table from an .xlsx workbook or a CSV file (told apart by content).
+
+    Args:
+        path: the file.
+        model: the pydantic row model; field aliases are the default header names.
+        headers: field name → header text (or accepted alternatives) overriding the aliases.
+        sheet: for workbooks, a sheet name or 0-based index (default: the first sheet).
+        engine: for workbooks, which reader to use.
+        csv: for CSV files, encoding and delimiter (detected when not given).
+
+    Returns:
+        The opened :class:`Table`; iterate it for :class:`TableRow` items, close it when done.
+
+    Raises:
+        InputError: unreadable file, legacy .xls, password-protected or corrupt workbook, empty
+            sheet, missing or duplicated column, unexpected encoding.
+    """
+    path = Path(path)
+    kind = sniff_kind(path)
+    if kind is FileKind.TEXT:
+        raw = open_csv_rows(path, csv)
+    elif kind is FileKind.XML:
+        raise InputError("filen er XML, ikke et regneark / the file is XML, not a spreadsheet", file=path)
+    else:
+        refuse_unreadable_workbook(path, kind)
+        raw = open_xlsx_rows(path, sheet, engine)
+    return open_rows_as_table(path, raw, model, headers)

@@ -1,0 +1,166 @@
+"""Writing styled .xlsx workbooks atomically.
+
+Every sheet gets a bold, frozen header row with an autofilter, column widths fitted to the
+header and the first rows, and number formats per column kind (amounts ``#,##0.00`` from øre,
+dates ``dd-mm-yyyy``). Rows stream: a sheet of 200,000 rows never sits in memory as cells.
+
+XlsxWriter in constant-memory mode does the writing. It applies a column's format to every cell
+written without one, so a styled sheet costs no more than a plain one; measured here on 100,000
+rows × 10 columns it wrote in 13 s where openpyxl's write-only mode took 23 s plain and 40 s
+styled per cell (see docs/benchmarks.md).
+
+The workbook is written to a temporary file in the target folder and moved into place with
+:func:`os.replace` only when complete, so a failed run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+__all__ = ["CellKind", "ColumnSpec", "SheetSpec", "atomic_output", "write_workbook"]
+
+_WIDTH_SAMPLE = 200
+_MAX_WIDTH = 60.0
+_EPOCH = date(1899, 12, 30)
+
+
+class CellKind(StrEnum):
+    """How a column's values are written and formatted."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    ORE = "ore"  # int øre, shown as kroner with two decimals
+    DATE = "date"
+
+
+_FORMATS = {
+    CellKind.INTEGER: "#,##0",
+    CellKind.ORE: "#,##0.00",
+    CellKind.DATE: "dd-mm-yyyy",
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One output column: header text, kind and optional fixed width (in characters)."""
+
+    header: str
+    kind: CellKind = CellKind.TEXT
+    width: float | None = None
+
+
+@dataclass
+class SheetSpec:
+    """One output sheet: name, columns and rows (any iterable of value sequences)."""
+
+    name: str
+    columns: Sequence[ColumnSpec]
+    rows: Iterable[Sequence[Any]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds."""
+    path = Path(path)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp" + path.suffix, dir=path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
+    """Write ``sheets`` to ``path`` as one styled workbook, atomically.
+
+    Args:
+        path: the target .xlsx; its folder must exist.
+        sheets: the sheets in order; each sheet's rows are consumed once, streaming.
+
+    Returns:
+        ``path``.
+    """
+    path = Path(path)
+    with atomic_output(path) as temp:
+        workbook = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            header_format = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#DDEBF7"})
+            formats = {kind: workbook.add_format({"num_format": fmt}) for kind, fmt in _FORMATS.items()}
+            for spec in sheets:
+                _write_sheet(workbook, spec, header_format, formats)
+        finally:
+            workbook.close()
+    return path
+
+
+def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: dict[CellKind, Any]) -> None:
+    sheet = workbook.add_worksheet(spec.name)
+    columns = list(spec.columns)
+    converters = [_converter(c.kind) for c in columns]
+    rows = iter(spec.rows)
+    sample = [[conv(v) for conv, v in zip(converters, row, strict=False)] for row in islice(rows, _WIDTH_SAMPLE)]
+    for index, column in enumerate(columns):
+        width = column.width or _fit_width(column, [r[index] if index < len(r) else None for r in sample])
+        sheet.set_column(index, index, width, formats.get(column.kind))
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, column.header, header_format)
+    sheet.freeze_panes(1, 0)
+    last = 0
+    write_row = sheet.write_row
+    for last, row in enumerate(chain(sample, ([c(v) for c, v in zip(converters, r, strict=False)] for r in rows)), 1):
+        write_row(last, 0, row)
+    if columns:
+        sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
+
+
+def _converter(kind: CellKind) -> Any:
+    if kind is CellKind.ORE:
+        return _ore_to_kroner
+    if kind is CellKind.DATE:
+        return _date_to_serial
+    return _identity
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _ore_to_kroner(value: Any) -> Any:
+    return value / 100 if isinstance(value, int) else value
+
+
+def _date_to_serial(value: Any) -> Any:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return (value - _EPOCH).days
+    return value
+
+
+def _fit_width(column: ColumnSpec, values: list[Any]) -> float:
+    longest = len(column.header) + 3  # room for the autofilter arrow
+    for value in values:
+        if value is None:
+            continue
+        if column.kind is CellKind.DATE:
+            length = 10
+        elif column.kind is CellKind.ORE and isinstance(value, int | float):
+            length = len(f"{value:,.2f}")
+        else:
+            length = len(str(value))
+        longest = max(longest, length)
+    return min(float(longest) + 1, _MAX_WIDTH)
