@@ -1,0 +1,215 @@
+"""The matching engine: pure functions from bank and ledger lines to a :class:`Reconciliation`.
+
+Why here, in ``sepbots.reconcile``, and not in the bot folder: bots stay thin and use only the
+public API, the same engine serves ledger-to-ledger reconciliation (debitor/kreditor, catalogue
+process 11), and the benchmark and property tests drive it without the runtime.
+
+Rules run in order on the lines still unmatched; each rule's matches depend only on the multiset
+of remaining lines (never on input order), so shuffling the input never changes the result:
+
+a. same normalised reference and same amount, exactly one line on each side with that pair;
+b. same amount, dates at most ``date_window_days`` apart, and each line the other's only
+   candidate. Lines whose reference still occurs on the other side are left to rules c and d;
+c. one line against all (two or more) remaining lines on the other side with the same reference,
+   when they sum exactly to it (split payments; both directions);
+d. one line against one with the same reference whose amounts differ by at most
+   ``rounding_tolerance_ore`` (flagged as a rounding difference).
+
+Whenever more than one candidate exists the line is left unmatched as ``AMBIGUOUS``: a wrong
+automatic match costs more than a manual one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sepbots.reconcile.models import (
+    Line,
+    MatchGroup,
+    MatchOptions,
+    Reconciliation,
+    Rule,
+    Side,
+    Unmatched,
+    UnmatchedReason,
+)
+
+__all__ = ["reconcile"]
+
+
+class _State:
+    """Remaining lines of both sides, and what has been learnt about them."""
+
+    def __init__(self, bank: Sequence[Line], ledger: Sequence[Line]) -> None:
+        self.bank: dict[str, Line] = {line.key: line for line in bank}
+        self.ledger: dict[str, Line] = {line.key: line for line in ledger}
+        if len(self.bank) != len(bank) or len(self.ledger) != len(ledger):
+            raise ValueError("line keys must be unique per side")
+        self.ambiguous: set[tuple[Side, str]] = set()
+        self.amount_differs: set[tuple[Side, str]] = set()
+        self.matches: list[MatchGroup] = []
+
+    def take(self, rule: Rule, bank: Iterable[Line], ledger: Iterable[Line]) -> None:
+        bank_lines = tuple(sorted(bank, key=_line_key))
+        ledger_lines = tuple(sorted(ledger, key=_line_key))
+        for line in bank_lines:
+            del self.bank[line.key]
+        for line in ledger_lines:
+            del self.ledger[line.key]
+        self.matches.append(MatchGroup(rule=rule, bank=bank_lines, ledger=ledger_lines))
+
+    def flag(self, lines: Iterable[Line]) -> None:
+        self.ambiguous.update((line.side, line.key) for line in lines)
+
+
+def _line_key(line: Line) -> str:
+    return line.key
+
+
+def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions | None = None) -> Reconciliation:
+    """Match bank lines against ledger lines with rules a–d.
+
+    Args:
+        bank: bank statement lines (keys unique).
+        ledger: ledger lines in the bank's sign (keys unique).
+        options: date window and rounding tolerance.
+
+    Returns:
+        Match groups sorted by rule, date and key; unmatched lines with reasons sorted by date and key.
+    """
+    options = options or MatchOptions()
+    state = _State(bank, ledger)
+    _rule_reference_amount(state)
+    _rule_amount_date(state, options.date_window_days)
+    _rule_split(state)
+    _rule_rounding(state, options.rounding_tolerance_ore)
+    _note_amount_differs(state)
+    order = list(Rule)
+    state.matches.sort(key=lambda g: (order.index(g.rule), (g.bank or g.ledger)[0].date, g.key))
+    return Reconciliation(
+        matches=state.matches,
+        unmatched_bank=_unmatched(state, state.bank.values()),
+        unmatched_ledger=_unmatched(state, state.ledger.values()),
+        bank_total_ore=sum(line.amount_ore for line in bank),
+        ledger_total_ore=sum(line.amount_ore for line in ledger),
+        bank_count=len(bank),
+        ledger_count=len(ledger),
+    )
+
+
+def _unmatched(state: _State, lines: Iterable[Line]) -> list[Unmatched]:
+    result = []
+    for line in sorted(lines, key=lambda x: (x.date, x.key)):
+        marker = (line.side, line.key)
+        if marker in state.ambiguous:
+            reason = UnmatchedReason.AMBIGUOUS
+        elif marker in state.amount_differs:
+            reason = UnmatchedReason.AMOUNT_DIFFERS
+        else:
+            reason = UnmatchedReason.NO_CANDIDATE
+        result.append(Unmatched(line=line, reason=reason))
+    return result
+
+
+def _group(lines: Iterable[Line], by_amount: bool) -> dict[tuple[str, int] | str, list[Line]]:
+    groups: dict[tuple[str, int] | str, list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.ref_key:
+            groups[(line.ref_key, line.amount_ore) if by_amount else line.ref_key].append(line)
+    return groups
+
+
+def _rule_reference_amount(state: _State) -> None:
+    bank_groups = _group(state.bank.values(), by_amount=True)
+    ledger_groups = _group(state.ledger.values(), by_amount=True)
+    for key, bank_lines in bank_groups.items():
+        ledger_lines = ledger_groups.get(key)
+        if not ledger_lines:
+            continue
+        if len(bank_lines) == 1 and len(ledger_lines) == 1:
+            state.take(Rule.REFERENCE_AMOUNT, bank_lines, ledger_lines)
+        else:
+            state.flag(bank_lines)
+            state.flag(ledger_lines)
+
+
+def _rule_amount_date(state: _State, window: int) -> None:
+    bank_refs = {line.ref_key for line in state.bank.values() if line.ref_key}
+    ledger_refs = {line.ref_key for line in state.ledger.values() if line.ref_key}
+    bank_by_amount = _by_amount(state.bank.values(), ledger_refs)
+    ledger_by_amount = _by_amount(state.ledger.values(), bank_refs)
+    for amount, bank_lines in bank_by_amount.items():
+        ledger_lines = ledger_by_amount.get(amount)
+        if not ledger_lines:
+            continue
+        bank_only = _only_candidates(bank_lines, ledger_lines, window, state)
+        ledger_only = _only_candidates(ledger_lines, bank_lines, window, state)
+        for bank_line, ledger_line in bank_only.items():
+            if ledger_only.get(ledger_line) is bank_line:
+                state.take(Rule.AMOUNT_DATE, [bank_line], [ledger_line])
+
+
+def _by_amount(lines: Iterable[Line], other_refs: set[str]) -> dict[int, list[Line]]:
+    groups: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        if not line.ref_key or line.ref_key not in other_refs:
+            groups[line.amount_ore].append(line)
+    for group in groups.values():
+        group.sort(key=lambda x: (x.date, x.key))
+    return groups
+
+
+def _only_candidates(lines: list[Line], others: list[Line], window: int, state: _State) -> dict[Line, Line]:
+    """Map each line with exactly one candidate in ``others`` (sorted by date) to that candidate."""
+    dates = [other.date.toordinal() for other in others]
+    only: dict[Line, Line] = {}
+    for line in lines:
+        day = line.date.toordinal()
+        low = bisect_left(dates, day - window)
+        high = bisect_right(dates, day + window)
+        if high - low == 1:
+            only[line] = others[low]
+        elif high - low > 1:
+            state.flag([line])
+    return only
+
+
+def _rule_split(state: _State) -> None:
+    bank_groups = _group(state.bank.values(), by_amount=False)
+    ledger_groups = _group(state.ledger.values(), by_amount=False)
+    for ref, bank_lines in bank_groups.items():
+        ledger_lines = ledger_groups.get(ref)
+        if not ledger_lines:
+            continue
+        bank_sum = sum(line.amount_ore for line in bank_lines)
+        ledger_sum = sum(line.amount_ore for line in ledger_lines)
+        if bank_sum != ledger_sum:
+            continue
+        if len(bank_lines) == 1 or len(ledger_lines) == 1:
+            if len(bank_lines) + len(ledger_lines) > 2:
+                state.take(Rule.SPLIT, bank_lines, ledger_lines)
+        else:
+            state.flag(bank_lines)
+            state.flag(ledger_lines)
+
+
+def _rule_rounding(state: _State, tolerance: int) -> None:
+    if tolerance <= 0:
+        return
+    bank_groups = _group(state.bank.values(), by_amount=False)
+    ledger_groups = _group(state.ledger.values(), by_amount=False)
+    for ref, bank_lines in bank_groups.items():
+        ledger_lines = ledger_groups.get(ref)
+        if not ledger_lines or len(bank_lines) != 1 or len(ledger_lines) != 1:
+            continue
+        if abs(bank_lines[0].amount_ore - ledger_lines[0].amount_ore) <= tolerance:
+            state.take(Rule.ROUNDING, bank_lines, ledger_lines)
+
+
+def _note_amount_differs(state: _State) -> None:
+    bank_refs = {line.ref_key for line in state.bank.values() if line.ref_key}
+    ledger_refs = {line.ref_key for line in state.ledger.values() if line.ref_key}
+    for lines, other_refs in ((state.bank.values(), ledger_refs), (state.ledger.values(), bank_refs)):
+        state.amount_differs.update((line.side, line.key) for line in lines if line.ref_key in other_refs)

@@ -1,0 +1,200 @@
+"""The values reconciliation works on: lines from both sides, match groups and the result.
+
+Amounts are integer øre throughout. A line's ``key`` is derived from its content (plus an
+occurrence number for identical lines), so it is stable across re-runs and re-sorted exports,
+and serves as the work-item reference for lines left to a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Line",
+    "MatchGroup",
+    "MatchOptions",
+    "Reconciliation",
+    "Rule",
+    "Side",
+    "Unmatched",
+    "UnmatchedReason",
+    "assign_keys",
+]
+
+
+class Side(StrEnum):
+    """Which side of the reconciliation a line comes from."""
+
+    BANK = "bank"
+    LEDGER = "ledger"
+
+
+class Rule(StrEnum):
+    """Matching rules, applied in this order; each match records the rule that made it."""
+
+    REFERENCE_AMOUNT = "a"  # same reference and amount
+    AMOUNT_DATE = "b"  # same amount within the date window, exactly one candidate each way
+    SPLIT = "c"  # one line against several with the same reference that sum to it
+    ROUNDING = "d"  # same reference, difference within the øre-rounding tolerance (flagged)
+
+    def label(self, lang: str = "da") -> str:
+        """A person's name for the rule."""
+        return _RULE_LABELS[self][0 if lang == "da" else 1]
+
+
+_RULE_LABELS = {
+    Rule.REFERENCE_AMOUNT: ("a: reference og beløb", "a: reference and amount"),
+    Rule.AMOUNT_DATE: ("b: beløb og dato", "b: amount and date"),
+    Rule.SPLIT: ("c: delbetalinger med samme reference", "c: split payments with one reference"),
+    Rule.ROUNDING: ("d: øredifference (kontrollér)", "d: rounding difference (check)"),
+}
+
+
+class UnmatchedReason(StrEnum):
+    """Why a line was left for a person."""
+
+    NO_CANDIDATE = "NO_CANDIDATE"  # nothing on the other side fits
+    AMOUNT_DIFFERS = "AMOUNT_DIFFERS"  # the reference is on the other side, the amounts do not fit
+    AMBIGUOUS = "AMBIGUOUS"  # more than one candidate: never matched automatically
+
+    def label(self, lang: str = "da") -> str:
+        """A person's explanation of the reason."""
+        return _REASON_LABELS[self][0 if lang == "da" else 1]
+
+
+_REASON_LABELS = {
+    UnmatchedReason.NO_CANDIDATE: ("ingen modpost fundet", "no counterpart found"),
+    UnmatchedReason.AMOUNT_DIFFERS: (
+        "referencen findes i modposten, men beløbet afviger",
+        "the reference is on the other side but the amount differs",
+    ),
+    UnmatchedReason.AMBIGUOUS: ("flere mulige modposter – afgøres manuelt", "several candidates – decide manually"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One bank or ledger line.
+
+    Attributes:
+        side: bank or ledger.
+        key: stable content-derived key, unique within its side of one run.
+        row: row (or camt.053 entry) number in the source, for people.
+        date: booking date.
+        amount_ore: amount in øre, in the bank's sign (money in is positive).
+        text: the line's text.
+        reference: the payment reference as written (or as extracted from the text).
+        ref_key: the normalised reference (``""`` when there is none).
+        voucher: ledger voucher number (Bilagsnr), ``""`` for bank lines.
+        account: ledger account (Konto), ``""`` for bank lines.
+    """
+
+    side: Side
+    key: str
+    row: int
+    date: date
+    amount_ore: int
+    text: str
+    reference: str
+    ref_key: str
+    voucher: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchGroup:
+    """Bank and ledger lines matched to each other by one rule."""
+
+    rule: Rule
+    bank: tuple[Line, ...]
+    ledger: tuple[Line, ...]
+
+    @property
+    def difference_ore(self) -> int:
+        """Bank total minus ledger total (non-zero only for rule d)."""
+        return sum(line.amount_ore for line in self.bank) - sum(line.amount_ore for line in self.ledger)
+
+    @property
+    def key(self) -> str:
+        """Stable key of the group, from its lines' keys."""
+        return "match-" + "+".join(line.key for line in self.bank[:1] + self.ledger[:1])
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A line left for a person, with the reason."""
+
+    line: Line
+    reason: UnmatchedReason
+
+
+@dataclass
+class Reconciliation:
+    """The result: match groups and unmatched lines, each sorted deterministically."""
+
+    matches: list[MatchGroup] = field(default_factory=list)
+    unmatched_bank: list[Unmatched] = field(default_factory=list)
+    unmatched_ledger: list[Unmatched] = field(default_factory=list)
+    bank_total_ore: int = 0
+    ledger_total_ore: int = 0
+    bank_count: int = 0
+    ledger_count: int = 0
+
+    def count_by_rule(self) -> dict[Rule, int]:
+        """Number of match groups per rule."""
+        counts = dict.fromkeys(Rule, 0)
+        for group in self.matches:
+            counts[group.rule] += 1
+        return counts
+
+
+class MatchOptions(BaseModel):
+    """Tunable matching settings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date_window_days: int = Field(3, ge=0, le=60, description="rule b: max days between bank and ledger date")
+    rounding_tolerance_ore: int = Field(
+        50, ge=0, le=10_000, description="rule d: largest difference accepted as øre rounding"
+    )
+
+
+def assign_keys(prefix: str, lines: Iterable[tuple[tuple[str, ...], Line]]) -> list[Line]:
+    """Give each line a content-derived key ``<prefix>-<date>-<digest>`` (``-2``, ``-3`` for repeats).
+
+    Args:
+        prefix: ``bank`` or ``bilag``.
+        lines: ``(content fields, line without key)`` pairs; the content fields identify the line.
+
+    Returns:
+        The lines with their keys set.
+    """
+    seen: dict[str, int] = {}
+    keyed = []
+    for content, line in lines:
+        digest = hashlib.blake2b("\x1f".join(content).encode(), digest_size=6).hexdigest()
+        base = f"{prefix}-{line.date:%Y%m%d}-{digest}"
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        key = base if count == 1 else f"{base}-{count}"
+        keyed.append(
+            Line(
+                side=line.side,
+                key=key,
+                row=line.row,
+                date=line.date,
+                amount_ore=line.amount_ore,
+                text=line.text,
+                reference=line.reference,
+                ref_key=line.ref_key,
+                voucher=line.voucher,
+                account=line.account,
+            )
+        )
+    return keyed

@@ -1,0 +1,154 @@
+"""The reconciliation workbook: Oversigt, Afstemt, Uafstemt bank, Uafstemt bogføring.
+
+Danish by default, English with ``lang="en"`` (sheet names and headers both). Amounts are
+written from øre as kroner with two decimals; the file is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sepbots.reconcile.models import Reconciliation, Rule
+from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, write_workbook
+
+__all__ = ["SHEET_NAMES", "write_reconciliation"]
+
+SHEET_NAMES = {
+    "da": ("Oversigt", "Afstemt", "Uafstemt bank", "Uafstemt bogføring"),
+    "en": ("Summary", "Matched", "Unmatched bank", "Unmatched ledger"),
+}
+
+_T = {
+    "da": {
+        "measure": "Nøgletal", "count": "Antal", "amount": "Beløb",
+        "bank_file": "Kontoudtog", "ledger_file": "Bogføring", "created": "Dannet",
+        "bank_total": "Banklinjer i alt", "ledger_total": "Bogføringslinjer i alt",
+        "rule": "Afstemte grupper, regel", "matched_bank": "Afstemte banklinjer",
+        "matched_ledger": "Afstemte bogføringslinjer", "open_bank": "Uafstemte banklinjer",
+        "open_ledger": "Uafstemte bogføringslinjer", "rounding": "Øredifferencer i alt (regel d)",
+        "diff": "Forskel bank − bogføring", "group": "Gruppe", "rule_col": "Regel",
+        "bank_date": "Bank dato", "bank_text": "Bank tekst", "bank_ref": "Bank reference",
+        "bank_amount": "Bank beløb", "voucher": "Bilagsnr", "ledger_date": "Bogføringsdato",
+        "ledger_text": "Bogføring tekst", "ledger_ref": "Bogføring reference",
+        "ledger_amount": "Bogføring beløb", "difference": "Difference", "key": "Nøgle", "row": "Række",
+        "date": "Dato", "text": "Tekst", "reference": "Reference", "account": "Konto", "reason": "Årsag",
+    },
+    "en": {
+        "measure": "Measure", "count": "Count", "amount": "Amount",
+        "bank_file": "Bank statement", "ledger_file": "Ledger", "created": "Created",
+        "bank_total": "Bank lines in total", "ledger_total": "Ledger lines in total",
+        "rule": "Matched groups, rule", "matched_bank": "Matched bank lines",
+        "matched_ledger": "Matched ledger lines", "open_bank": "Unmatched bank lines",
+        "open_ledger": "Unmatched ledger lines", "rounding": "Rounding differences in total (rule d)",
+        "diff": "Difference bank − ledger", "group": "Group", "rule_col": "Rule",
+        "bank_date": "Bank date", "bank_text": "Bank text", "bank_ref": "Bank reference",
+        "bank_amount": "Bank amount", "voucher": "Voucher", "ledger_date": "Posting date",
+        "ledger_text": "Ledger text", "ledger_ref": "Ledger reference",
+        "ledger_amount": "Ledger amount", "difference": "Difference", "key": "Key", "row": "Row",
+        "date": "Date", "text": "Text", "reference": "Reference", "account": "Account", "reason": "Reason",
+    },
+}
+
+
+def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()) -> list[list[Any]]:
+    """The Oversigt sheet's rows: ``[measure, count, amount_ore]``."""
+    t = _T[lang]
+    matched_bank = [line for group in result.matches for line in group.bank]
+    matched_ledger = [line for group in result.matches for line in group.ledger]
+    open_bank = [u.line.amount_ore for u in result.unmatched_bank]
+    open_ledger = [u.line.amount_ore for u in result.unmatched_ledger]
+    rounding = [g.difference_ore for g in result.matches if g.rule is Rule.ROUNDING]
+    rows: list[list[Any]] = [[f"{t[key]}: {value}", None, None] for key, value in info]
+    rows += [
+        [t["bank_total"], result.bank_count, result.bank_total_ore],
+        [t["ledger_total"], result.ledger_count, result.ledger_total_ore],
+    ]
+    counts = result.count_by_rule()
+    for rule in Rule:
+        sums = sum(line.amount_ore for g in result.matches if g.rule is rule for line in g.bank)
+        rows.append([f"{t['rule']} {rule.label(lang)}", counts[rule], sums])
+    rows += [
+        [t["matched_bank"], len(matched_bank), sum(line.amount_ore for line in matched_bank)],
+        [t["matched_ledger"], len(matched_ledger), sum(line.amount_ore for line in matched_ledger)],
+        [t["open_bank"], len(open_bank), sum(open_bank)],
+        [t["open_ledger"], len(open_ledger), sum(open_ledger)],
+        [t["rounding"], len(rounding), sum(rounding)],
+        [t["diff"], None, result.bank_total_ore - result.ledger_total_ore],
+    ]
+    return rows
+
+
+def _matched_rows(result: Reconciliation, lang: str) -> Iterator[list[Any]]:
+    for number, group in enumerate(result.matches, 1):
+        label = group.rule.label(lang)
+        bank, ledger = group.bank, group.ledger
+        for i in range(max(len(bank), len(ledger))):
+            b = bank[i] if i < len(bank) else None
+            g = ledger[i] if i < len(ledger) else None
+            yield [
+                number,
+                label,
+                b.date if b else None,
+                b.text if b else None,
+                b.reference if b else None,
+                b.amount_ore if b else None,
+                g.voucher if g else None,
+                g.date if g else None,
+                g.text if g else None,
+                g.reference if g else None,
+                g.amount_ore if g else None,
+                group.difference_ore if i == 0 else None,
+            ]
+
+
+def write_reconciliation(
+    path: Path, result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()
+) -> Path:
+    """Write the reconciliation workbook atomically.
+
+    Args:
+        path: the target .xlsx.
+        result: the reconciliation.
+        lang: ``"da"`` or ``"en"``.
+        info: extra ``(label key, value)`` lines for the top of Oversigt, label keys
+            ``bank_file``, ``ledger_file``, ``created``.
+
+    Returns:
+        ``path``.
+    """
+    lang = lang if lang in _T else "da"
+    t = _T[lang]
+    names = SHEET_NAMES[lang]
+    o, d, x = CellKind.ORE, CellKind.DATE, CellKind.TEXT
+    summary = SheetSpec(
+        names[0],
+        [ColumnSpec(t["measure"], x, 48), ColumnSpec(t["count"], CellKind.INTEGER, 12), ColumnSpec(t["amount"], o, 18)],
+        summary_rows(result, lang, info),
+    )
+    matched = SheetSpec(
+        names[1],
+        [ColumnSpec(t["group"], CellKind.INTEGER), ColumnSpec(t["rule_col"], x, 24), ColumnSpec(t["bank_date"], d),
+         ColumnSpec(t["bank_text"], x), ColumnSpec(t["bank_ref"], x), ColumnSpec(t["bank_amount"], o),
+         ColumnSpec(t["voucher"], x), ColumnSpec(t["ledger_date"], d), ColumnSpec(t["ledger_text"], x),
+         ColumnSpec(t["ledger_ref"], x), ColumnSpec(t["ledger_amount"], o), ColumnSpec(t["difference"], o)],
+        _matched_rows(result, lang),
+    )
+    open_bank = SheetSpec(
+        names[2],
+        [ColumnSpec(t["key"], x), ColumnSpec(t["row"], CellKind.INTEGER), ColumnSpec(t["date"], d),
+         ColumnSpec(t["text"], x), ColumnSpec(t["reference"], x), ColumnSpec(t["amount"], o),
+         ColumnSpec(t["reason"], x)],
+        ([u.line.key, u.line.row, u.line.date, u.line.text, u.line.reference, u.line.amount_ore,
+          u.reason.label(lang)] for u in result.unmatched_bank),
+    )
+    open_ledger = SheetSpec(
+        names[3],
+        [ColumnSpec(t["key"], x), ColumnSpec(t["row"], CellKind.INTEGER), ColumnSpec(t["voucher"], x),
+         ColumnSpec(t["ledger_date"], d), ColumnSpec(t["text"], x), ColumnSpec(t["reference"], x),
+         ColumnSpec(t["account"], x), ColumnSpec(t["amount"], o), ColumnSpec(t["reason"], x)],
+        ([u.line.key, u.line.row, u.line.voucher, u.line.date, u.line.text, u.line.reference, u.line.account,
+          u.line.amount_ore, u.reason.label(lang)] for u in result.unmatched_ledger),
+    )
+    return write_workbook(path, [summary, matched, open_bank, open_ledger])

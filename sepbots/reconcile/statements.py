@@ -1,0 +1,187 @@
+"""Reading bank statements (.xlsx, Danish netbank CSV, camt.053) and ledger exports into lines.
+
+The statement's kind is told from its content, not its name. Spreadsheet statements use the
+netbank headers ``Dato, Tekst, Beløb, Saldo`` by default (``Saldo`` and any further columns are
+optional); the reference comes from a ``Reference`` column when there is one, otherwise it is
+extracted from ``Tekst``. The ledger is an .xlsx export with ``Bilagsnr, Bogføringsdato, Beløb``
+(required) and ``Reference, Tekst, Konto`` (optional). Every header name can be changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from sepbots.sheets import (
+    CsvOptions,
+    DanishDate,
+    DecimalSeparator,
+    FileKind,
+    XlsxEngine,
+    open_table,
+    parse_ore,
+    sniff_kind,
+)
+from sepbots.reconcile.camt053 import iter_camt053
+from sepbots.reconcile.models import Line, Side, assign_keys
+from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
+
+__all__ = ["BankOptions", "LedgerOptions", "StatementKind", "detect_statement_kind", "read_bank", "read_ledger"]
+
+
+class StatementKind(StrEnum):
+    """Kinds of bank statement files."""
+
+    XLSX = "xlsx"
+    CSV = "csv"
+    CAMT053 = "camt.053"
+
+
+def _amount(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value * 100
+    decimal = (info.context or {}).get("decimal", DecimalSeparator.COMMA)
+    return parse_ore(value, decimal)
+
+
+class _BankRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    dato: DanishDate = Field(alias="Dato")
+    tekst: str = Field("", alias="Tekst")
+    belob: int = Field(alias="Beløb")
+    saldo: str = Field("", alias="Saldo")
+    reference: str = Field("", alias="Reference")
+
+    _amount = field_validator("belob", mode="before")(_amount)
+
+
+class _LedgerRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    bilagsnr: str = Field(alias="Bilagsnr")
+    dato: DanishDate = Field(alias="Bogføringsdato")
+    belob: int = Field(alias="Beløb")
+    reference: str = Field("", alias="Reference")
+    tekst: str = Field("", alias="Tekst")
+    konto: str = Field("", alias="Konto")
+
+    _amount = field_validator("belob", mode="before")(_amount)
+
+
+class BankOptions(BaseModel):
+    """How to read a bank statement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    headers: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference"
+    )
+    sheet: str | int | None = None
+    reference_patterns: tuple[str, ...] = DEFAULT_REFERENCE_PATTERNS
+    csv_encoding: str | None = None
+    csv_delimiter: str | None = None
+    decimal: DecimalSeparator = DecimalSeparator.COMMA
+    engine: XlsxEngine = XlsxEngine.AUTO
+
+
+class LedgerOptions(BaseModel):
+    """How to read the ledger export."""
+
+    model_config = ConfigDict(frozen=True)
+
+    headers: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="field → header: bilagsnr, dato, belob, reference, tekst, konto"
+    )
+    sheet: str | int | None = None
+    account: str | None = Field(None, description="only lines with this Konto")
+    negate: bool = Field(False, description="the ledger books money in as negative amounts")
+    engine: XlsxEngine = XlsxEngine.AUTO
+
+
+def detect_statement_kind(path: Path) -> StatementKind:
+    """Tell a statement's kind from its content.
+
+    Raises:
+        InputError: a legacy .xls or a password-protected workbook.
+    """
+    kind = sniff_kind(path)
+    if kind is FileKind.XML:
+        return StatementKind.CAMT053
+    if kind is FileKind.TEXT:
+        return StatementKind.CSV
+    if kind is FileKind.XLSX:
+        return StatementKind.XLSX
+    from sepbots.sheets.reader import refuse_unreadable_workbook
+
+    refuse_unreadable_workbook(path, kind)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_bank(path: Path, options: BankOptions | None = None) -> tuple[StatementKind, list[Line]]:
+    """Read every line of a bank statement.
+
+    Returns:
+        The detected kind and the lines with stable keys.
+
+    Raises:
+        InputError: the file is unusable; the message names file, sheet, row and column.
+    """
+    path = Path(path)
+    options = options or BankOptions()
+    extractor = ReferenceExtractor(options.reference_patterns)
+    kind = detect_statement_kind(path)
+    raw = _camt_lines(path, extractor) if kind is StatementKind.CAMT053 else _sheet_bank_lines(path, options, extractor)
+    return kind, assign_keys("bank", raw)
+
+
+def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[tuple[tuple[str, ...], Line]]:
+    for entry in iter_camt053(path):
+        reference = entry.reference or extractor.extract(entry.text)
+        line = Line(Side.BANK, "", entry.number, entry.date, entry.amount_ore, entry.text, reference,
+                    normalise_reference(reference))
+        yield (entry.date.isoformat(), str(entry.amount_ore), entry.text, reference, entry.path), line
+
+
+def _sheet_bank_lines(
+    path: Path, options: BankOptions, extractor: ReferenceExtractor
+) -> Iterator[tuple[tuple[str, ...], Line]]:
+    csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
+    table = open_table(path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine,
+                       csv=csv, context={"decimal": options.decimal})
+    with table:
+        for number, row in table:
+            reference = row.reference or extractor.extract(row.tekst)
+            line = Line(Side.BANK, "", number, row.dato, row.belob, row.tekst, reference,
+                        normalise_reference(reference))
+            yield (row.dato.isoformat(), str(row.belob), row.tekst, reference, row.saldo), line
+
+
+def read_ledger(path: Path, options: LedgerOptions | None = None) -> list[Line]:
+    """Read the ledger export (.xlsx or CSV) into lines in the bank's sign.
+
+    Raises:
+        InputError: the file is unusable; the message names file, sheet, row and column.
+    """
+    path = Path(path)
+    options = options or LedgerOptions()
+    sign = -1 if options.negate else 1
+    wanted = options.account.strip() if options.account else None
+    table = open_table(path, _LedgerRow, headers=options.headers, sheet=options.sheet, engine=options.engine)
+
+    def lines() -> Iterator[tuple[tuple[str, ...], Line]]:
+        with table:
+            for number, row in table:
+                if wanted is not None and row.konto != wanted:
+                    continue
+                line = Line(Side.LEDGER, "", number, row.dato, row.belob * sign, row.tekst, row.reference,
+                            normalise_reference(row.reference), voucher=row.bilagsnr, account=row.konto)
+                content = (row.bilagsnr, row.dato.isoformat(), str(row.belob), row.reference, row.tekst, row.konto)
+                yield content, line
+
+    return assign_keys("bilag", lines())
+
