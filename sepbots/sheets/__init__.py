@@ -18,7 +18,7 @@ Bad input raises :class:`sepbots.exceptions.InputError` naming file, sheet, row 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -67,6 +67,7 @@ def open_table(
     sheet: str | int | None = None,
     engine: XlsxEngine = XlsxEngine.AUTO,
     csv: CsvOptions | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Table[RowT]:
     """Open a table from an .xlsx workbook or a CSV file (told apart by content).
 
@@ -77,6 +78,7 @@ def open_table(
         sheet: for workbooks, a sheet name or 0-based index (default: the first sheet).
         engine: for workbooks, which reader to use.
         csv: for CSV files, encoding and delimiter (detected when not given).
+        context: pydantic validation context handed to the row model's validators.
 
     Returns:
         The opened :class:`Table`; iterate it for :class:`TableRow` items, close it when done.
@@ -94,4 +96,4 @@ def open_table(
     else:
         refuse_unreadable_workbook(path, kind)
         raw = open_xlsx_rows(path, sheet, engine)
-    return open_rows_as_table(path, raw, model, headers)
+    return open_rows_as_table(path, raw, model, headers, context)

@@ -99,6 +99,7 @@ class Table(Generic[RowT]):
     _cols: list[_Column]
     _rows: Iterator[tuple[int, Sequence[Any]]]
     _close: Callable[[], None]
+    _context: dict[str, Any] | None = None
     _closed: bool = False
 
     def __iter__(self) -> Iterator[TableRow[RowT]]:
@@ -107,6 +108,7 @@ class Table(Generic[RowT]):
         plan = [(c.key, c.index, c.text) for c in cols]
         width = max((c.index for c in cols), default=-1) + 1  # type: ignore[type-var]
         validate = model.model_validate
+        context = self._context
         try:
             for number, cells in self._rows:
                 if not any(v not in (None, "") for v in cells):
@@ -126,7 +128,7 @@ class Table(Generic[RowT]):
                             continue
                     values[key] = value
                 try:
-                    yield TableRow(number, validate(values))
+                    yield TableRow(number, validate(values, context=context))
                 except ValidationError as exc:
                     raise self._row_error(exc, number, values) from None
         finally:
@@ -174,6 +176,7 @@ def open_rows_as_table(
     raw: RawRows,
     model: type[RowT],
     headers: HeaderMap | None,
+    context: dict[str, Any] | None = None,
 ) -> Table[RowT]:
     """Find the header row in ``raw``, map it onto ``model`` and return the :class:`Table`.
 
@@ -203,6 +206,7 @@ def open_rows_as_table(
                     _cols=cols,
                     _rows=raw.rows,
                     _close=raw.close,
+                    _context=context,
                 )
             if number - first_nonempty[0] >= HEADER_SEARCH_ROWS:
                 break
