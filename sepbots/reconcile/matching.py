@@ -172,7 +172,7 @@ def _only_candidates(lines: list[Line], others: list[Line], window: int, state: 
         if high - low == 1:
             only[line] = others[low]
         elif high - low > 1:
-            state.flag([line])
+            state.flag([line, *others[low:high]])
     return only
 
 

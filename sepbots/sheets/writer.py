@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -71,11 +71,13 @@ class SheetSpec:
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.
+
+    The temporary file is created by the caller (so it gets the usual permissions) and is removed
+    if the block fails.
+    """
     path = Path(path)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp" + path.suffix, dir=path.parent)
-    os.close(handle)
-    temp = Path(temp_name)
+    temp = path.parent / f".{path.stem}-{uuid.uuid4().hex[:12]}.tmp{path.suffix}"
     try:
         yield temp
         os.replace(temp, path)

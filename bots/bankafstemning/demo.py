@@ -1,0 +1,18 @@
+"""Demo step: reconcile a generated statement (Danish netbank CSV) against the ledger export."""
+
+from __future__ import annotations
+
+from sepbots.demo import DemoContext
+
+from .sample import generate, write_sample
+
+ORDER = 20
+TITLE = "Bankafstemning (kontoudtog mod bogføring) / bank reconciliation"
+
+
+def demo(ctx: DemoContext) -> None:
+    """Generate 2,000 bank lines, reconcile them and print where the workbook is."""
+    paths = write_sample(generate(2000, seed=11), ctx.work_dir / "bankafstemning", formats=("csv",))
+    out = ctx.work_dir / "bankafstemning-resultat.xlsx"
+    ctx.run("bankafstemning", {"bank": str(paths["csv"]), "ledger": str(paths["ledger"]), "output": str(out)})
+    ctx.console.print(f"→ {out}")
