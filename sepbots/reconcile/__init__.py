@@ -19,8 +19,8 @@ from sepbots.reconcile.models import (
     Rule,
     Side,
     Unmatched,
+    KeyMaker,
     UnmatchedReason,
-    assign_keys,
 )
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 from sepbots.reconcile.report import write_reconciliation
@@ -36,6 +36,7 @@ from sepbots.reconcile.statements import (
 __all__ = [
     "DEFAULT_REFERENCE_PATTERNS",
     "BankOptions",
+    "KeyMaker",
     "LedgerOptions",
     "Line",
     "MatchGroup",
@@ -47,7 +48,6 @@ __all__ = [
     "StatementKind",
     "Unmatched",
     "UnmatchedReason",
-    "assign_keys",
     "detect_statement_kind",
     "normalise_reference",
     "read_bank",

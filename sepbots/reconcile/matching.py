@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.models import (
     Line,
     MatchGroup,
@@ -80,6 +81,11 @@ def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOption
         Match groups sorted by rule, date and key; unmatched lines with reasons sorted by date and key.
     """
     options = options or MatchOptions()
+    with gc_paused():
+        return _reconcile(bank, ledger, options)
+
+
+def _reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions) -> Reconciliation:
     state = _State(bank, ledger)
     _rule_reference_amount(state)
     _rule_amount_date(state, options.date_window_days)

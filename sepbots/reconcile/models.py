@@ -8,7 +8,6 @@ and serves as the work-item reference for lines left to a person.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -23,8 +22,8 @@ __all__ = [
     "Rule",
     "Side",
     "Unmatched",
+    "KeyMaker",
     "UnmatchedReason",
-    "assign_keys",
 ]
 
 
@@ -165,36 +164,21 @@ class MatchOptions(BaseModel):
     )
 
 
-def assign_keys(prefix: str, lines: Iterable[tuple[tuple[str, ...], Line]]) -> list[Line]:
-    """Give each line a content-derived key ``<prefix>-<date>-<digest>`` (``-2``, ``-3`` for repeats).
+class KeyMaker:
+    """Content-derived line keys ``<prefix>-<yyyymmdd>-<digest>`` (``-2``, ``-3`` … for repeats).
 
-    Args:
-        prefix: ``bank`` or ``bilag``.
-        lines: ``(content fields, line without key)`` pairs; the content fields identify the line.
-
-    Returns:
-        The lines with their keys set.
+    Identical lines get the same base key and are numbered in input order; since they are
+    identical, which one gets which number changes nothing about a reconciliation.
     """
-    seen: dict[str, int] = {}
-    keyed = []
-    for content, line in lines:
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, day: date, content: tuple[str, ...]) -> str:
+        """The key for a line booked on ``day`` whose identifying fields are ``content``."""
         digest = hashlib.blake2b("\x1f".join(content).encode(), digest_size=6).hexdigest()
-        base = f"{prefix}-{line.date:%Y%m%d}-{digest}"
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        key = base if count == 1 else f"{base}-{count}"
-        keyed.append(
-            Line(
-                side=line.side,
-                key=key,
-                row=line.row,
-                date=line.date,
-                amount_ore=line.amount_ore,
-                text=line.text,
-                reference=line.reference,
-                ref_key=line.ref_key,
-                voucher=line.voucher,
-                account=line.account,
-            )
-        )
-    return keyed
+        base = f"{self._prefix}-{day:%Y%m%d}-{digest}"
+        count = self._seen.get(base, 0) + 1
+        self._seen[base] = count
+        return base if count == 1 else f"{base}-{count}"

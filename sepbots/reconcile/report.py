@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.models import Reconciliation, Rule
 from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, write_workbook
 
@@ -151,4 +152,5 @@ def write_reconciliation(
         ([u.line.key, u.line.row, u.line.voucher, u.line.date, u.line.text, u.line.reference, u.line.account,
           u.line.amount_ore, u.reason.label(lang)] for u in result.unmatched_ledger),
     )
-    return write_workbook(path, [summary, matched, open_bank, open_ledger])
+    with gc_paused():
+        return write_workbook(path, [summary, matched, open_bank, open_ledger])

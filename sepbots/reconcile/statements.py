@@ -27,7 +27,8 @@ from sepbots.sheets import (
     sniff_kind,
 )
 from sepbots.reconcile.camt053 import iter_camt053
-from sepbots.reconcile.models import Line, Side, assign_keys
+from sepbots.reconcile.batch import gc_paused
+from sepbots.reconcile.models import KeyMaker, Line, Side
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 
 __all__ = ["BankOptions", "LedgerOptions", "StatementKind", "detect_statement_kind", "read_bank", "read_ledger"]
@@ -135,30 +136,32 @@ def read_bank(path: Path, options: BankOptions | None = None) -> tuple[Statement
     options = options or BankOptions()
     extractor = ReferenceExtractor(options.reference_patterns)
     kind = detect_statement_kind(path)
-    raw = _camt_lines(path, extractor) if kind is StatementKind.CAMT053 else _sheet_bank_lines(path, options, extractor)
-    return kind, assign_keys("bank", raw)
+    with gc_paused():
+        if kind is StatementKind.CAMT053:
+            return kind, list(_camt_lines(path, extractor))
+        return kind, list(_sheet_bank_lines(path, options, extractor))
 
 
-def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[tuple[tuple[str, ...], Line]]:
+def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[Line]:
+    key = KeyMaker("bank")
     for entry in iter_camt053(path):
         reference = entry.reference or extractor.extract(entry.text)
-        line = Line(Side.BANK, "", entry.number, entry.date, entry.amount_ore, entry.text, reference,
-                    normalise_reference(reference))
-        yield (entry.date.isoformat(), str(entry.amount_ore), entry.text, reference, entry.path), line
+        content = (entry.date.isoformat(), str(entry.amount_ore), entry.text, reference, entry.path)
+        yield Line(Side.BANK, key(entry.date, content), entry.number, entry.date, entry.amount_ore, entry.text,
+                   reference, normalise_reference(reference))
 
 
-def _sheet_bank_lines(
-    path: Path, options: BankOptions, extractor: ReferenceExtractor
-) -> Iterator[tuple[tuple[str, ...], Line]]:
+def _sheet_bank_lines(path: Path, options: BankOptions, extractor: ReferenceExtractor) -> Iterator[Line]:
     csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
     table = open_table(path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine,
                        csv=csv, context={"decimal": options.decimal})
+    key = KeyMaker("bank")
     with table:
         for number, row in table:
             reference = row.reference or extractor.extract(row.tekst)
-            line = Line(Side.BANK, "", number, row.dato, row.belob, row.tekst, reference,
-                        normalise_reference(reference))
-            yield (row.dato.isoformat(), str(row.belob), row.tekst, reference, row.saldo), line
+            content = (row.dato.isoformat(), str(row.belob), row.tekst, reference, row.saldo)
+            yield Line(Side.BANK, key(row.dato, content), number, row.dato, row.belob, row.tekst, reference,
+                       normalise_reference(reference))
 
 
 def read_ledger(path: Path, options: LedgerOptions | None = None) -> list[Line]:
@@ -173,15 +176,15 @@ def read_ledger(path: Path, options: LedgerOptions | None = None) -> list[Line]:
     wanted = options.account.strip() if options.account else None
     table = open_table(path, _LedgerRow, headers=options.headers, sheet=options.sheet, engine=options.engine)
 
-    def lines() -> Iterator[tuple[tuple[str, ...], Line]]:
-        with table:
-            for number, row in table:
-                if wanted is not None and row.konto != wanted:
-                    continue
-                line = Line(Side.LEDGER, "", number, row.dato, row.belob * sign, row.tekst, row.reference,
-                            normalise_reference(row.reference), voucher=row.bilagsnr, account=row.konto)
-                content = (row.bilagsnr, row.dato.isoformat(), str(row.belob), row.reference, row.tekst, row.konto)
-                yield content, line
-
-    return assign_keys("bilag", lines())
+    key = KeyMaker("bilag")
+    lines = []
+    with gc_paused(), table:
+        for number, row in table:
+            if wanted is not None and row.konto != wanted:
+                continue
+            content = (row.bilagsnr, row.dato.isoformat(), str(row.belob), row.reference, row.tekst, row.konto)
+            lines.append(Line(Side.LEDGER, key(row.dato, content), number, row.dato, row.belob * sign, row.tekst,
+                              row.reference, normalise_reference(row.reference), voucher=row.bilagsnr,
+                              account=row.konto))
+    return lines
 

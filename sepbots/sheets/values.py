@@ -69,12 +69,16 @@ def parse_ore(value: Any, decimal: DecimalSeparator = DecimalSeparator.COMMA) ->
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueFormatError(f"{value!r} er ikke et beløb / is not an amount")
         scaled = value * 100
         ore = round(scaled)
-        if abs(scaled - ore) > _MAX_FLOAT_ERROR * max(1.0, abs(scaled)) or scaled != scaled:
+        if abs(scaled - ore) > _MAX_FLOAT_ERROR * max(1.0, abs(scaled)):
             raise ValueFormatError(f"{value!r} har mere end to decimaler / has more than two decimals")
         return int(ore)
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueFormatError(f"{value!r} er ikke et beløb / is not an amount")
         scaled_d = value * 100
         if scaled_d != scaled_d.to_integral_value():
             raise ValueFormatError(f"{value} har mere end to decimaler / has more than two decimals")

@@ -20,7 +20,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
@@ -32,7 +32,7 @@ __all__ = ["CellKind", "ColumnSpec", "SheetSpec", "atomic_output", "write_workbo
 
 _WIDTH_SAMPLE = 200
 _MAX_WIDTH = 60.0
-_EPOCH = date(1899, 12, 30)
+_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()  # Excel serial day 0
 
 
 class CellKind(StrEnum):
@@ -112,9 +112,21 @@ def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
 def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: dict[CellKind, Any]) -> None:
     sheet = workbook.add_worksheet(spec.name)
     columns = list(spec.columns)
-    converters = [_converter(c.kind) for c in columns]
-    rows = iter(spec.rows)
-    sample = [[conv(v) for conv, v in zip(converters, row, strict=False)] for row in islice(rows, _WIDTH_SAMPLE)]
+    convert = [(i, _CONVERTERS[c.kind]) for i, c in enumerate(columns) if c.kind in _CONVERTERS]
+
+    def converted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        if not convert:
+            yield from rows
+            return
+        for row in rows:
+            cells = list(row)
+            for index, conv in convert:
+                if index < len(cells) and cells[index] is not None:
+                    cells[index] = conv(cells[index])
+            yield cells
+
+    rows = converted(spec.rows)
+    sample = list(islice(rows, _WIDTH_SAMPLE))
     for index, column in enumerate(columns):
         width = column.width or _fit_width(column, [r[index] if index < len(r) else None for r in sample])
         sheet.set_column(index, index, width, formats.get(column.kind))
@@ -123,22 +135,10 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
     sheet.freeze_panes(1, 0)
     last = 0
     write_row = sheet.write_row
-    for last, row in enumerate(chain(sample, ([c(v) for c, v in zip(converters, r, strict=False)] for r in rows)), 1):
+    for last, row in enumerate(chain(sample, rows), 1):
         write_row(last, 0, row)
     if columns:
         sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
-
-
-def _converter(kind: CellKind) -> Any:
-    if kind is CellKind.ORE:
-        return _ore_to_kroner
-    if kind is CellKind.DATE:
-        return _date_to_serial
-    return _identity
-
-
-def _identity(value: Any) -> Any:
-    return value
 
 
 def _ore_to_kroner(value: Any) -> Any:
@@ -146,11 +146,12 @@ def _ore_to_kroner(value: Any) -> Any:
 
 
 def _date_to_serial(value: Any) -> Any:
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return (value - _EPOCH).days
+    if isinstance(value, date):  # datetime is a date too; its time of day is dropped
+        return value.toordinal() - _EPOCH_ORDINAL
     return value
+
+
+_CONVERTERS = {CellKind.ORE: _ore_to_kroner, CellKind.DATE: _date_to_serial}
 
 
 def _fit_width(column: ColumnSpec, values: list[Any]) -> float:
