@@ -5,6 +5,8 @@ Every measured phase runs in a fresh subprocess, so its peak memory (``ru_maxrss
 - ``floor``: read both files with the fastest reader (python-calamine, every cell materialised)
   and write the same number of output rows and columns per sheet with the fastest writer
   (XlsxWriter, constant memory, plain values, no formats) — no parsing, matching or styling;
+  once with XlsxWriter's generic ``write_row`` and once (``floor-typed``) with one typed,
+  undecorated write per cell as our writer does, the strictest floor we know;
 - ``e2e``: what the bot does: read both inputs into typed lines, match (rules a–d), write the
   styled four-sheet workbook atomically;
 - ``pandas``: a pandas baseline of rule (a) only: ``read_excel(engine="calamine")`` both files,
@@ -28,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +40,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]]) -> dict:
+def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]], typed: bool) -> dict:
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tables = []
     for path in (bank, ledger):
         workbook = CalamineWorkbook.from_path(str(path))
@@ -56,17 +58,32 @@ def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]]) ->
     for index, (rows, columns) in enumerate(shape):
         sheet = workbook.add_worksheet(f"S{index}")
         sheet.write_row(0, 0, [f"H{c}" for c in range(columns)])
+        if not typed:  # the library's generic path
+            for r in range(rows):
+                sheet.write_row(r + 1, 0, source[r % len(source)][:columns])
+            continue
+        # typed: one undecorated write per cell, by the first row's types (what our writer does)
+        text, number = sheet._write_string, sheet._write_number
+        first = source[0][:columns]
+        plan = [(c, text if isinstance(v, str) else number) for c, v in enumerate(first)]
         for r in range(rows):
-            sheet.write_row(r + 1, 0, source[r % len(source)][:columns])
+            row = source[r % len(source)]
+            for c, write in plan:
+                value = row[c]
+                if value.__class__ is date or value.__class__ is datetime:
+                    value = value.toordinal() - 693594
+                write(r + 1, c, value)
     workbook.close()
     t2 = time.perf_counter()
-    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "peak_mb": _peak_mb()}
+    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
+            "peak_mb": _peak_mb()}
 
 
 def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
     from sepbots.reconcile import read_bank, read_ledger, reconcile, write_reconciliation
+    from sepbots.reconcile.report import summary_rows
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     _, bank_lines = read_bank(bank)
     t1 = time.perf_counter()
     ledger_lines = read_ledger(ledger)
@@ -76,12 +93,10 @@ def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
     write_reconciliation(work / "e2e.xlsx", result)
     t4 = time.perf_counter()
     matched_rows = sum(max(len(g.bank), len(g.ledger)) for g in result.matches)
-    from sepbots.reconcile.report import summary_rows
-
     shape = [[len(summary_rows(result)), 3], [matched_rows, 12], [len(result.unmatched_bank), 7],
              [len(result.unmatched_ledger), 9]]
     return {"read_bank_s": t1 - t0, "read_ledger_s": t2 - t1, "match_s": t3 - t2, "write_s": t4 - t3,
-            "total_s": t4 - t0, "peak_mb": _peak_mb(), "shape": shape,
+            "total_s": t4 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb(), "shape": shape,
             "rules": {k.value: v for k, v in result.count_by_rule().items()},
             "unmatched_bank": len(result.unmatched_bank), "unmatched_ledger": len(result.unmatched_ledger),
             "bank_lines": len(bank_lines), "ledger_lines": len(ledger_lines)}
@@ -92,7 +107,7 @@ def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
 
     from sepbots.reconcile import DEFAULT_REFERENCE_PATTERNS
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     b = pd.read_excel(bank, engine="calamine")
     g = pd.read_excel(ledger, engine="calamine", dtype={"Reference": str})
     t1 = time.perf_counter()
@@ -114,7 +129,8 @@ def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
     g = g[~g.duplicated(["ref", "ore"], keep=False)]
     merged = b.merge(g, on=["ref", "ore"], how="inner", suffixes=("_bank", "_ledger"))
     t2 = time.perf_counter()
-    return {"read_s": t1 - t0, "merge_s": t2 - t1, "total_s": t2 - t0, "matches": len(merged),
+    return {"read_s": t1 - t0, "merge_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
+            "matches": len(merged),
             "peak_mb": _peak_mb()}
 
 
@@ -124,12 +140,13 @@ def phase_bot(work: Path, bank: Path, ledger: Path, matched_items: bool) -> dict
     from bots.bankafstemning.bot import handle
 
     home = Path(tempfile.mkdtemp(dir=work))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     outcome = run_bot_once(handle, {"bank": str(bank), "ledger": str(ledger), "output": str(work / "bot.xlsx"),
                                     "matched_items": matched_items}, home=home)
     t1 = time.perf_counter()
     counts = outcome.summary.counts
-    return {"total_s": t1 - t0, "peak_mb": _peak_mb(), "items": counts.produced, "done": counts.done,
+    return {"total_s": t1 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb(),
+            "items": counts.produced, "done": counts.done,
             "business": counts.business, "status": outcome.summary.status.value}
 
 
@@ -140,8 +157,8 @@ def _child(args: argparse.Namespace) -> None:
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     work, bank, ledger = Path(args.work), Path(args.bank), Path(args.ledger)
-    if args.phase == "floor":
-        result = phase_floor(work, bank, ledger, json.loads(args.shape))
+    if args.phase in ("floor", "floor-typed"):
+        result = phase_floor(work, bank, ledger, json.loads(args.shape), args.phase == "floor-typed")
     elif args.phase == "e2e":
         result = phase_e2e(work, bank, ledger)
     elif args.phase == "pandas":
@@ -193,14 +210,19 @@ def main() -> None:
     print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"load {os.getloadavg()[0]:.1f}")
-    e2e_runs, floor_runs = [], []
-    for _ in range(args.repeat):  # alternate, so a burst of load on the machine hits both alike
+    e2e_runs, floor_runs, typed_runs = [], [], []
+    for _ in range(args.repeat):  # interleaved, so a burst of load on the machine hits all alike
         e2e_runs.append(_run("e2e", work, bank, ledger))
         floor_runs.append(_run("floor", work, bank, ledger, e2e_runs[0]["shape"]))
+        typed_runs.append(_run("floor-typed", work, bank, ledger, e2e_runs[0]["shape"]))
     e2e = min(e2e_runs, key=lambda r: r["total_s"])
     floor = min(floor_runs, key=lambda r: r["total_s"])
+    typed = min(typed_runs, key=lambda r: r["total_s"])
+    cpu = {name: min(r["cpu_s"] for r in runs) for name, runs in
+           (("e2e", e2e_runs), ("floor", floor_runs), ("typed", typed_runs))}
     print("runs (s): e2e " + ", ".join(f"{r['total_s']:.1f}" for r in e2e_runs)
-          + "; floor " + ", ".join(f"{r['total_s']:.1f}" for r in floor_runs) + " (best of each is used)")
+          + "; floor " + ", ".join(f"{r['total_s']:.1f}" for r in floor_runs)
+          + "; floor typed " + ", ".join(f"{r['total_s']:.1f}" for r in typed_runs) + " (best of each is used)")
     pandas = _run("pandas", work, bank, ledger)
     print(f"bank {bank.name}: {e2e['bank_lines']} lines, ledger: {e2e['ledger_lines']} lines; rules {e2e['rules']}, "
           f"unmatched bank {e2e['unmatched_bank']}, ledger {e2e['unmatched_ledger']}; "
@@ -210,7 +232,13 @@ def main() -> None:
     print(f"e2e     (read, parse, match, styled write):       {e2e['total_s']:6.1f} s "
           f"(bank {e2e['read_bank_s']:.1f}, ledger {e2e['read_ledger_s']:.1f}, match {e2e['match_s']:.1f}, "
           f"write {e2e['write_s']:.1f}), peak {e2e['peak_mb']:.0f} MB")
-    print(f"ratio e2e/floor: {e2e['total_s'] / floor['total_s']:.2f}  (goal ≤ 1.3; peak goal ≤ 1024 MB)")
+    print(f"floor   (calamine read + typed xlsxwriter write): {typed['total_s']:6.1f} s "
+          f"(read {typed['read_s']:.1f}, write {typed['write_s']:.1f}), peak {typed['peak_mb']:.0f} MB")
+    print(f"ratio e2e/floor: {e2e['total_s'] / floor['total_s']:.2f}; e2e/typed floor: "
+          f"{e2e['total_s'] / typed['total_s']:.2f}  (goal ≤ 1.3; peak goal ≤ 1024 MB)")
+    print(f"CPU time (less disturbed by other load): e2e {cpu['e2e']:.1f} s, floor {cpu['floor']:.1f} s, "
+          f"typed floor {cpu['typed']:.1f} s → ratios {cpu['e2e'] / cpu['floor']:.2f} and "
+          f"{cpu['e2e'] / cpu['typed']:.2f}")
     print(f"pandas  rule (a) merge baseline:                  {pandas['total_s']:6.1f} s "
           f"(read {pandas['read_s']:.1f}, merge {pandas['merge_s']:.2f}), {pandas['matches']} matches, "
           f"peak {pandas['peak_mb']:.0f} MB")

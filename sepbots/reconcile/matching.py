@@ -152,8 +152,9 @@ def _rule_amount_date(state: _State, window: int) -> None:
             continue
         bank_only = _only_candidates(bank_lines, ledger_lines, window, state)
         ledger_only = _only_candidates(ledger_lines, bank_lines, window, state)
-        for bank_line, ledger_line in bank_only.items():
-            if ledger_only.get(ledger_line) is bank_line:
+        for bank_line, ledger_line in bank_only.values():
+            mutual = ledger_only.get(ledger_line.key)
+            if mutual is not None and mutual[1].key == bank_line.key:
                 state.take(Rule.AMOUNT_DATE, [bank_line], [ledger_line])
 
 
@@ -167,16 +168,18 @@ def _by_amount(lines: Iterable[Line], other_refs: set[str]) -> dict[int, list[Li
     return groups
 
 
-def _only_candidates(lines: list[Line], others: list[Line], window: int, state: _State) -> dict[Line, Line]:
-    """Map each line with exactly one candidate in ``others`` (sorted by date) to that candidate."""
+def _only_candidates(
+    lines: list[Line], others: list[Line], window: int, state: _State
+) -> dict[str, tuple[Line, Line]]:
+    """Map the key of each line with exactly one candidate in ``others`` (sorted by date) to both lines."""
     dates = [other.date.toordinal() for other in others]
-    only: dict[Line, Line] = {}
+    only: dict[str, tuple[Line, Line]] = {}
     for line in lines:
         day = line.date.toordinal()
         low = bisect_left(dates, day - window)
         high = bisect_right(dates, day + window)
         if high - low == 1:
-            only[line] = others[low]
+            only[line.key] = (line, others[low])
         elif high - low > 1:
             state.flag([line, *others[low:high]])
     return only

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,9 +78,8 @@ _REASON_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One bank or ledger line.
+class Line(NamedTuple):
+    """One bank or ledger line (a named tuple: 200,000 of them are built per run, cheaply).
 
     Attributes:
         side: bank or ledger.
@@ -174,11 +174,15 @@ class KeyMaker:
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
         self._seen: dict[str, int] = {}
+        self._days: dict[date, str] = {}  # strftime costs ~10 µs; a statement has few distinct days
 
     def __call__(self, day: date, content: tuple[str, ...]) -> str:
         """The key for a line booked on ``day`` whose identifying fields are ``content``."""
         digest = hashlib.blake2b("\x1f".join(content).encode(), digest_size=6).hexdigest()
-        base = f"{self._prefix}-{day:%Y%m%d}-{digest}"
+        stem = self._days.get(day)
+        if stem is None:
+            stem = self._days[day] = f"{self._prefix}-{day:%Y%m%d}-"
+        base = stem + digest
         count = self._seen.get(base, 0) + 1
         self._seen[base] = count
         return base if count == 1 else f"{base}-{count}"

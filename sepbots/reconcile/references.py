@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 __all__ = ["DEFAULT_REFERENCE_PATTERNS", "ReferenceExtractor", "normalise_reference"]
 
@@ -29,7 +28,6 @@ DEFAULT_REFERENCE_PATTERNS: tuple[str, ...] = (
 )
 
 
-@lru_cache(maxsize=65_536)
 def normalise_reference(reference: str | None) -> str:
     """Fold a reference for comparison: upper case, no spaces, ``-`` for every dash, no leading zeros.
 
@@ -37,8 +35,7 @@ def normalise_reference(reference: str | None) -> str:
     """
     if not reference:
         return ""
-    folded = reference.translate(_FOLD).upper().lstrip("0")
-    return folded
+    return reference.translate(_FOLD).upper().lstrip("0")
 
 
 class ReferenceExtractor:

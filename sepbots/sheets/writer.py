@@ -133,10 +133,26 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
     for index, column in enumerate(columns):
         sheet.write_string(0, index, column.header, header_format)
     sheet.freeze_panes(1, 0)
+    # One typed write per cell: the column kind is known, so XlsxWriter's per-value type dispatch
+    # (write_row → write) is skipped; the undecorated methods skip its A1-notation check too.
+    text = getattr(sheet, "_write_string", sheet.write_string)
+    number = getattr(sheet, "_write_number", sheet.write_number)
+    plan = [(i, text if c.kind is CellKind.TEXT else number) for i, c in enumerate(columns)]
     last = 0
-    write_row = sheet.write_row
     for last, row in enumerate(chain(sample, rows), 1):
-        write_row(last, 0, row)
+        size = len(row)
+        for index, write in plan:
+            if index < size:
+                value = row[index]
+                if value is None or value == "":
+                    continue
+                if write is text:
+                    if value.__class__ is not str:
+                        value = str(value)
+                elif value.__class__ not in _NUMBERS:
+                    sheet.write(last, index, value)  # anything else: let XlsxWriter decide
+                    continue
+                write(last, index, value)
     if columns:
         sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
 
@@ -152,6 +168,7 @@ def _date_to_serial(value: Any) -> Any:
 
 
 _CONVERTERS = {CellKind.ORE: _ore_to_kroner, CellKind.DATE: _date_to_serial}
+_NUMBERS = (int, float)
 
 
 def _fit_width(column: ColumnSpec, values: list[Any]) -> float:
