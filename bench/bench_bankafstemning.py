@@ -53,8 +53,9 @@ def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]], ty
     bank_rows, ledger_rows = tables[0][1:], tables[1][1:]
     source = [b + g for b, g in zip(bank_rows, ledger_rows, strict=False)]  # mixed dates, texts, floats
     out = work / "floor.xlsx"
-    workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False,
-                                              "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        str(out), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     for index, (rows, columns) in enumerate(shape):
         sheet = workbook.add_worksheet(f"S{index}")
         sheet.write_row(0, 0, [f"H{c}" for c in range(columns)])
@@ -75,8 +76,13 @@ def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]], ty
                 write(r + 1, c, value)
     workbook.close()
     t2 = time.perf_counter()
-    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
-            "peak_mb": _peak_mb()}
+    return {
+        "read_s": t1 - t0,
+        "write_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": time.process_time() - c0,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
@@ -93,13 +99,27 @@ def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
     write_reconciliation(work / "e2e.xlsx", result)
     t4 = time.perf_counter()
     matched_rows = sum(max(len(g.bank), len(g.ledger)) for g in result.matches)
-    shape = [[len(summary_rows(result)), 3], [matched_rows, 12], [len(result.unmatched_bank), 7],
-             [len(result.unmatched_ledger), 9]]
-    return {"read_bank_s": t1 - t0, "read_ledger_s": t2 - t1, "match_s": t3 - t2, "write_s": t4 - t3,
-            "total_s": t4 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb(), "shape": shape,
-            "rules": {k.value: v for k, v in result.count_by_rule().items()},
-            "unmatched_bank": len(result.unmatched_bank), "unmatched_ledger": len(result.unmatched_ledger),
-            "bank_lines": len(bank_lines), "ledger_lines": len(ledger_lines)}
+    shape = [
+        [len(summary_rows(result)), 3],
+        [matched_rows, 12],
+        [len(result.unmatched_bank), 7],
+        [len(result.unmatched_ledger), 9],
+    ]
+    return {
+        "read_bank_s": t1 - t0,
+        "read_ledger_s": t2 - t1,
+        "match_s": t3 - t2,
+        "write_s": t4 - t3,
+        "total_s": t4 - t0,
+        "cpu_s": time.process_time() - c0,
+        "peak_mb": _peak_mb(),
+        "shape": shape,
+        "rules": {k.value: v for k, v in result.count_by_rule().items()},
+        "unmatched_bank": len(result.unmatched_bank),
+        "unmatched_ledger": len(result.unmatched_ledger),
+        "bank_lines": len(bank_lines),
+        "ledger_lines": len(ledger_lines),
+    }
 
 
 def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
@@ -129,25 +149,43 @@ def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
     g = g[~g.duplicated(["ref", "ore"], keep=False)]
     merged = b.merge(g, on=["ref", "ore"], how="inner", suffixes=("_bank", "_ledger"))
     t2 = time.perf_counter()
-    return {"read_s": t1 - t0, "merge_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
-            "matches": len(merged),
-            "peak_mb": _peak_mb()}
+    return {
+        "read_s": t1 - t0,
+        "merge_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": time.process_time() - c0,
+        "matches": len(merged),
+        "peak_mb": _peak_mb(),
+    }
 
 
 def phase_bot(work: Path, bank: Path, ledger: Path, matched_items: bool) -> dict:
-    from sepbots.testing import run_bot_once
-
     from bots.bankafstemning.bot import handle
+    from sepbots.testing import run_bot_once
 
     home = Path(tempfile.mkdtemp(dir=work))
     t0, c0 = time.perf_counter(), time.process_time()
-    outcome = run_bot_once(handle, {"bank": str(bank), "ledger": str(ledger), "output": str(work / "bot.xlsx"),
-                                    "matched_items": matched_items}, home=home)
+    outcome = run_bot_once(
+        handle,
+        {
+            "bank": str(bank),
+            "ledger": str(ledger),
+            "output": str(work / "bot.xlsx"),
+            "matched_items": matched_items,
+        },
+        home=home,
+    )
     t1 = time.perf_counter()
     counts = outcome.summary.counts
-    return {"total_s": t1 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb(),
-            "items": counts.produced, "done": counts.done,
-            "business": counts.business, "status": outcome.summary.status.value}
+    return {
+        "total_s": t1 - t0,
+        "cpu_s": time.process_time() - c0,
+        "peak_mb": _peak_mb(),
+        "items": counts.produced,
+        "done": counts.done,
+        "business": counts.business,
+        "status": outcome.summary.status.value,
+    }
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -169,8 +207,20 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def _run(phase: str, work: Path, bank: Path, ledger: Path, shape: object = None) -> dict:
-    cmd = [sys.executable, __file__, "--child", phase, "--work", str(work), "--bank", str(bank),
-           "--ledger", str(ledger), "--shape", json.dumps(shape or [])]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        phase,
+        "--work",
+        str(work),
+        "--bank",
+        str(bank),
+        "--ledger",
+        str(ledger),
+        "--shape",
+        json.dumps(shape or []),
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     if done.returncode != 0:
@@ -185,7 +235,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for inputs/outputs (kept for reuse)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of e2e and floor each (best is reported)")
     parser.add_argument("--skip-bot", action="store_true")
-    parser.add_argument("--matched-items", action="store_true", help="also run the bot with matched_items=true")
+    parser.add_argument(
+        "--matched-items", action="store_true", help="also run the bot with matched_items=true"
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--bank", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--ledger", default=None, help=argparse.SUPPRESS)
@@ -207,9 +259,11 @@ def main() -> None:
         t = time.perf_counter()
         write_sample(generate(args.lines, seed=7), work, formats=(args.bank_format,))
         print(f"generated sample in {time.perf_counter() - t:.1f} s → {work}")
-    print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-          f"load {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
     e2e_runs, floor_runs, typed_runs = [], [], []
     for _ in range(args.repeat):  # interleaved, so a burst of load on the machine hits all alike
         e2e_runs.append(_run("e2e", work, bank, ledger))
@@ -218,38 +272,66 @@ def main() -> None:
     e2e = min(e2e_runs, key=lambda r: r["total_s"])
     floor = min(floor_runs, key=lambda r: r["total_s"])
     typed = min(typed_runs, key=lambda r: r["total_s"])
-    cpu = {name: min(r["cpu_s"] for r in runs) for name, runs in
-           (("e2e", e2e_runs), ("floor", floor_runs), ("typed", typed_runs))}
-    print("runs (s): e2e " + ", ".join(f"{r['total_s']:.1f}" for r in e2e_runs)
-          + "; floor " + ", ".join(f"{r['total_s']:.1f}" for r in floor_runs)
-          + "; floor typed " + ", ".join(f"{r['total_s']:.1f}" for r in typed_runs) + " (best of each is used)")
+    cpu = {
+        name: min(r["cpu_s"] for r in runs)
+        for name, runs in (("e2e", e2e_runs), ("floor", floor_runs), ("typed", typed_runs))
+    }
+    print(
+        "runs (s): e2e "
+        + ", ".join(f"{r['total_s']:.1f}" for r in e2e_runs)
+        + "; floor "
+        + ", ".join(f"{r['total_s']:.1f}" for r in floor_runs)
+        + "; floor typed "
+        + ", ".join(f"{r['total_s']:.1f}" for r in typed_runs)
+        + " (best of each is used)"
+    )
     pandas = _run("pandas", work, bank, ledger)
-    print(f"bank {bank.name}: {e2e['bank_lines']} lines, ledger: {e2e['ledger_lines']} lines; rules {e2e['rules']}, "
-          f"unmatched bank {e2e['unmatched_bank']}, ledger {e2e['unmatched_ledger']}; "
-          f"output rows per sheet {[s[0] for s in e2e['shape']]}")
-    print(f"floor   (calamine read + plain xlsxwriter write): {floor['total_s']:6.1f} s "
-          f"(read {floor['read_s']:.1f}, write {floor['write_s']:.1f}), peak {floor['peak_mb']:.0f} MB")
-    print(f"e2e     (read, parse, match, styled write):       {e2e['total_s']:6.1f} s "
-          f"(bank {e2e['read_bank_s']:.1f}, ledger {e2e['read_ledger_s']:.1f}, match {e2e['match_s']:.1f}, "
-          f"write {e2e['write_s']:.1f}), peak {e2e['peak_mb']:.0f} MB")
-    print(f"floor   (calamine read + typed xlsxwriter write): {typed['total_s']:6.1f} s "
-          f"(read {typed['read_s']:.1f}, write {typed['write_s']:.1f}), peak {typed['peak_mb']:.0f} MB")
-    print(f"ratio e2e/floor: {e2e['total_s'] / floor['total_s']:.2f}; e2e/typed floor: "
-          f"{e2e['total_s'] / typed['total_s']:.2f}  (goal ≤ 1.3; peak goal ≤ 1024 MB)")
-    print(f"CPU time (less disturbed by other load): e2e {cpu['e2e']:.1f} s, floor {cpu['floor']:.1f} s, "
-          f"typed floor {cpu['typed']:.1f} s → ratios {cpu['e2e'] / cpu['floor']:.2f} and "
-          f"{cpu['e2e'] / cpu['typed']:.2f}")
-    print(f"pandas  rule (a) merge baseline:                  {pandas['total_s']:6.1f} s "
-          f"(read {pandas['read_s']:.1f}, merge {pandas['merge_s']:.2f}), {pandas['matches']} matches, "
-          f"peak {pandas['peak_mb']:.0f} MB")
+    print(
+        f"bank {bank.name}: {e2e['bank_lines']} lines, ledger: {e2e['ledger_lines']} lines; "
+        f"rules {e2e['rules']}, "
+        f"unmatched bank {e2e['unmatched_bank']}, ledger {e2e['unmatched_ledger']}; "
+        f"output rows per sheet {[s[0] for s in e2e['shape']]}"
+    )
+    print(
+        f"floor   (calamine read + plain xlsxwriter write): {floor['total_s']:6.1f} s "
+        f"(read {floor['read_s']:.1f}, write {floor['write_s']:.1f}), peak {floor['peak_mb']:.0f} MB"
+    )
+    print(
+        f"e2e     (read, parse, match, styled write):       {e2e['total_s']:6.1f} s "
+        f"(bank {e2e['read_bank_s']:.1f}, ledger {e2e['read_ledger_s']:.1f}, match {e2e['match_s']:.1f}, "
+        f"write {e2e['write_s']:.1f}), peak {e2e['peak_mb']:.0f} MB"
+    )
+    print(
+        f"floor   (calamine read + typed xlsxwriter write): {typed['total_s']:6.1f} s "
+        f"(read {typed['read_s']:.1f}, write {typed['write_s']:.1f}), peak {typed['peak_mb']:.0f} MB"
+    )
+    print(
+        f"ratio e2e/floor: {e2e['total_s'] / floor['total_s']:.2f}; e2e/typed floor: "
+        f"{e2e['total_s'] / typed['total_s']:.2f}  (goal ≤ 1.3; peak goal ≤ 1024 MB)"
+    )
+    print(
+        f"CPU time (less disturbed by other load): e2e {cpu['e2e']:.1f} s, floor {cpu['floor']:.1f} s, "
+        f"typed floor {cpu['typed']:.1f} s → ratios {cpu['e2e'] / cpu['floor']:.2f} and "
+        f"{cpu['e2e'] / cpu['typed']:.2f}"
+    )
+    print(
+        f"pandas  rule (a) merge baseline:                  {pandas['total_s']:6.1f} s "
+        f"(read {pandas['read_s']:.1f}, merge {pandas['merge_s']:.2f}), {pandas['matches']} matches, "
+        f"peak {pandas['peak_mb']:.0f} MB"
+    )
     if not args.skip_bot:
         bot = _run("bot", work, bank, ledger)
-        print(f"bot     (runtime, SQLite, {bot['items']} items):  {bot['total_s']:6.1f} s, "
-              f"done {bot['done']}, manual {bot['business']}, peak {bot['peak_mb']:.0f} MB, {bot['status']}")
+        print(
+            f"bot     (runtime, SQLite, {bot['items']} items):  {bot['total_s']:6.1f} s, "
+            f"done {bot['done']}, manual {bot['business']}, peak {bot['peak_mb']:.0f} MB, {bot['status']}"
+        )
         if args.matched_items:
             bot2 = _run("bot-matched", work, bank, ledger)
-            print(f"bot+matched items ({bot2['items']} items):     {bot2['total_s']:6.1f} s, "
-                  f"done {bot2['done']}, manual {bot2['business']}, peak {bot2['peak_mb']:.0f} MB, {bot2['status']}")
+            print(
+                f"bot+matched items ({bot2['items']} items):     {bot2['total_s']:6.1f} s, "
+                f"done {bot2['done']}, manual {bot2['business']}, peak {bot2['peak_mb']:.0f} MB, "
+                f"{bot2['status']}"
+            )
 
 
 if __name__ == "__main__":

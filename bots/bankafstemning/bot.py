@@ -20,9 +20,9 @@ run in the producer with an ``InputError``: exit code 2 and no output file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -112,20 +112,29 @@ def _run_reconciliation(params: Params) -> Reconciliation:
         if not path.is_file():
             raise InputError("filen findes ikke / the file does not exist", file=path)
     try:
-        bank_options = BankOptions(headers=params.bank_headers, sheet=params.bank_sheet,
-                                   reference_patterns=tuple(params.reference_patterns),
-                                   csv_encoding=params.csv_encoding, csv_delimiter=params.csv_delimiter,
-                                   decimal=params.decimal)
-        ledger_options = LedgerOptions(headers=params.ledger_headers, sheet=params.ledger_sheet,
-                                       account=params.ledger_account, negate=params.ledger_negate)
+        bank_options = BankOptions(
+            headers=params.bank_headers,
+            sheet=params.bank_sheet,
+            reference_patterns=tuple(params.reference_patterns),
+            csv_encoding=params.csv_encoding,
+            csv_delimiter=params.csv_delimiter,
+            decimal=params.decimal,
+        )
+        ledger_options = LedgerOptions(
+            headers=params.ledger_headers,
+            sheet=params.ledger_sheet,
+            account=params.ledger_account,
+            negate=params.ledger_negate,
+        )
         _, bank = read_bank(params.bank, bank_options)
         ledger = read_ledger(params.ledger, ledger_options)
     except ValueError as exc:  # a header mapping naming an unknown field, a bad pattern
         if isinstance(exc, InputError):
             raise
         raise InputError(f"ugyldig opsætning / invalid settings: {exc}") from None
-    options = MatchOptions(date_window_days=params.date_window_days,
-                           rounding_tolerance_ore=params.rounding_tolerance_ore)
+    options = MatchOptions(
+        date_window_days=params.date_window_days, rounding_tolerance_ore=params.rounding_tolerance_ore
+    )
     return reconcile(bank, ledger, options)
 
 
@@ -138,8 +147,18 @@ def _digest(path: Path) -> str:
 
 
 def _line_entry(kind: EntryKind, line: Line, source: str, reason: UnmatchedReason) -> Entry:
-    return Entry(kind=kind, source=source, row=line.row, date=line.date, amount_ore=line.amount_ore, text=line.text,
-                 reference=line.reference, voucher=line.voucher, account=line.account, reason=reason)
+    return Entry(
+        kind=kind,
+        source=source,
+        row=line.row,
+        date=line.date,
+        amount_ore=line.amount_ore,
+        text=line.text,
+        reference=line.reference,
+        voucher=line.voucher,
+        account=line.account,
+        reason=reason,
+    )
 
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Entry]]:
@@ -148,25 +167,50 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Entry]]:
     result = _run_reconciliation(params)
     ctx.use("reconciliation", _Result).value = result
     counts: dict[str, int] = {f"rule_{rule.value}": n for rule, n in result.count_by_rule().items()}
-    counts |= {"bank_lines": result.bank_count, "ledger_lines": result.ledger_count,
-               "unmatched_bank": len(result.unmatched_bank), "unmatched_ledger": len(result.unmatched_ledger)}
+    counts |= {
+        "bank_lines": result.bank_count,
+        "ledger_lines": result.ledger_count,
+        "unmatched_bank": len(result.unmatched_bank),
+        "unmatched_ledger": len(result.unmatched_ledger),
+    }
     ctx.log.info("reconciled", **counts)
     run_key = f"afstemning-{_digest(params.bank)}-{_digest(params.ledger)}"
-    yield NewItem(reference=run_key, payload=Entry(kind=EntryKind.RECONCILIATION, source=params.bank.name,
-                                                   amount_ore=result.bank_total_ore, counts=counts))
+    yield NewItem(
+        reference=run_key,
+        payload=Entry(
+            kind=EntryKind.RECONCILIATION,
+            source=params.bank.name,
+            amount_ore=result.bank_total_ore,
+            counts=counts,
+        ),
+    )
     for unmatched in result.unmatched_bank:
-        yield NewItem(reference=unmatched.line.key,
-                      payload=_line_entry(EntryKind.UNMATCHED_BANK, unmatched.line, params.bank.name, unmatched.reason))
+        yield NewItem(
+            reference=unmatched.line.key,
+            payload=_line_entry(EntryKind.UNMATCHED_BANK, unmatched.line, params.bank.name, unmatched.reason),
+        )
     for unmatched in result.unmatched_ledger:
-        yield NewItem(reference=unmatched.line.key,
-                      payload=_line_entry(EntryKind.UNMATCHED_LEDGER, unmatched.line, params.ledger.name,
-                                          unmatched.reason))
+        yield NewItem(
+            reference=unmatched.line.key,
+            payload=_line_entry(
+                EntryKind.UNMATCHED_LEDGER, unmatched.line, params.ledger.name, unmatched.reason
+            ),
+        )
     if params.matched_items:
         for group in result.matches:
             first = (group.bank or group.ledger)[0]
-            yield NewItem(reference=group.key, payload=Entry(
-                kind=EntryKind.MATCHED, source=params.bank.name, row=first.row, date=first.date,
-                amount_ore=sum(x.amount_ore for x in group.bank), reference=first.reference, rule=group.rule))
+            yield NewItem(
+                reference=group.key,
+                payload=Entry(
+                    kind=EntryKind.MATCHED,
+                    source=params.bank.name,
+                    row=first.row,
+                    date=first.date,
+                    amount_ore=sum(x.amount_ore for x in group.bank),
+                    reference=first.reference,
+                    rule=group.rule,
+                ),
+            )
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Entry]]) -> None:
@@ -183,19 +227,28 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Entry]]) -> None:
 
 _MESSAGES = {
     "da": {
-        EntryKind.UNMATCHED_BANK: "Banklinje {row} ({date}, {amount} kr., reference {reference}) er ikke afstemt: {reason}",
-        EntryKind.UNMATCHED_LEDGER: "Bilag {voucher} ({date}, {amount} kr., reference {reference}) er ikke afstemt: "
-                                    "{reason}",
+        EntryKind.UNMATCHED_BANK: "Banklinje {row} ({date}, {amount} kr., reference {reference}) "
+        "er ikke afstemt: {reason}",
+        EntryKind.UNMATCHED_LEDGER: "Bilag {voucher} ({date}, {amount} kr., reference {reference}) "
+        "er ikke afstemt: {reason}",
     },
     "en": {
-        EntryKind.UNMATCHED_BANK: "Bank line {row} ({date}, DKK {amount}, reference {reference}) is unmatched: {reason}",
-        EntryKind.UNMATCHED_LEDGER: "Voucher {voucher} ({date}, DKK {amount}, reference {reference}) is unmatched: "
-                                    "{reason}",
+        EntryKind.UNMATCHED_BANK: "Bank line {row} ({date}, DKK {amount}, reference {reference}) "
+        "is unmatched: {reason}",
+        EntryKind.UNMATCHED_LEDGER: "Voucher {voucher} ({date}, DKK {amount}, reference {reference}) "
+        "is unmatched: {reason}",
     },
 }
 
 
-@bot(name="bankafstemning", process="bankafstemning", params=Params, producer=produce, finish=finish, max_attempts=1)
+@bot(
+    name="bankafstemning",
+    process="bankafstemning",
+    params=Params,
+    producer=produce,
+    finish=finish,
+    max_attempts=1,
+)
 def handle(item: WorkItem[Entry], ctx: BotContext[Params]) -> dict[str, Any] | None:
     """Bankafstemning: kontoudtog mod bogføring, uafstemte linjer til manuel behandling."""
     entry = item.payload
@@ -206,6 +259,11 @@ def handle(item: WorkItem[Entry], ctx: BotContext[Params]) -> dict[str, Any] | N
     lang = ctx.lang if ctx.lang in _MESSAGES else "da"
     reason = entry.reason.label(lang) if entry.reason else ""
     message = _MESSAGES[lang][entry.kind].format(
-        row=entry.row, date=entry.date.strftime("%d.%m.%Y") if entry.date else "?", amount=format_ore(entry.amount_ore),
-        reference=entry.reference or "–", voucher=entry.voucher, reason=reason)
+        row=entry.row,
+        date=entry.date.strftime("%d.%m.%Y") if entry.date else "?",
+        amount=format_ore(entry.amount_ore),
+        reference=entry.reference or "–",
+        voucher=entry.voucher,
+        reason=reason,
+    )
     raise BusinessException(message, code=entry.kind.value)

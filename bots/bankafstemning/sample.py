@@ -23,12 +23,46 @@ from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, atomic_output, forma
 
 __all__ = ["BankRow", "LedgerRow", "Sample", "generate", "write_sample"]
 
-_NAMES = ("Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-          "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller")
-_FIRMS = ("Byggefirma Ærø ApS", "Vej & Park A/S", "Skovgård Rengøring", "Østjysk Kloak I/S", "Aalborg Tømrer",
-          "Fynske Busser A/S", "Kantine Ølstykke", "Grøn Energi ApS")
-_PURPOSES = ("ejendomsskat", "daginstitution", "renovation", "SFO", "tandpleje", "byggesagsgebyr", "husleje",
-             "parkering", "madservice", "musikskole")
+_NAMES = (
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Møller",
+)
+_FIRMS = (
+    "Byggefirma Ærø ApS",
+    "Vej & Park A/S",
+    "Skovgård Rengøring",
+    "Østjysk Kloak I/S",
+    "Aalborg Tømrer",
+    "Fynske Busser A/S",
+    "Kantine Ølstykke",
+    "Grøn Energi ApS",
+)
+_PURPOSES = (
+    "ejendomsskat",
+    "daginstitution",
+    "renovation",
+    "SFO",
+    "tandpleje",
+    "byggesagsgebyr",
+    "husleje",
+    "parkering",
+    "madservice",
+    "musikskole",
+)
 _ACCOUNT = "58000"
 
 
@@ -167,8 +201,14 @@ def generate(lines: int, seed: int = 7, start: date = date(2025, 1, 2)) -> Sampl
 
 
 def _bank_columns() -> list[ColumnSpec]:
-    return [ColumnSpec("Dato", CellKind.DATE), ColumnSpec("Tekst", width=44), ColumnSpec("Beløb", CellKind.ORE),
-            ColumnSpec("Saldo", CellKind.ORE), ColumnSpec("Status"), ColumnSpec("Afstemt")]
+    return [
+        ColumnSpec("Dato", CellKind.DATE),
+        ColumnSpec("Tekst", width=44),
+        ColumnSpec("Beløb", CellKind.ORE),
+        ColumnSpec("Saldo", CellKind.ORE),
+        ColumnSpec("Status"),
+        ColumnSpec("Afstemt"),
+    ]
 
 
 def write_bank_xlsx(sample: Sample, path: Path) -> Path:
@@ -182,17 +222,21 @@ def write_bank_csv(sample: Sample, path: Path, encoding: str = "iso-8859-1") -> 
     with atomic_output(path) as temp, temp.open("w", encoding=encoding, newline="") as fh:
         fh.write('"Dato";"Tekst";"Beløb";"Saldo";"Status";"Afstemt"\r\n')
         for r in sample.bank:
-            fh.write(f'"{r.dato:%d.%m.%Y}";"{r.tekst}";"{format_ore(r.belob)}";"{format_ore(r.saldo)}";'
-                     '"Udført";"Nej"\r\n')
+            fh.write(
+                f'"{r.dato:%d.%m.%Y}";"{r.tekst}";"{format_ore(r.belob)}";"{format_ore(r.saldo)}";'
+                '"Udført";"Nej"\r\n'
+            )
     return path
 
 
 def _camt_chunks(sample: Sample) -> Iterator[str]:
     ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
-    yield (f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><BkToCstmrStmt>'
-           "<GrpHdr><MsgId>SEPBOTS-SAMPLE</MsgId><CreDtTm>2026-01-05T08:00:00</CreDtTm></GrpHdr>"
-           "<Stmt><Id>STMT-1</Id><CreDtTm>2026-01-05T08:00:00</CreDtTm>"
-           "<Acct><Id><IBAN>DK5000400440116243</IBAN></Id><Ccy>DKK</Ccy></Acct>")
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>SEPBOTS-SAMPLE</MsgId><CreDtTm>2026-01-05T08:00:00</CreDtTm></GrpHdr>"
+        "<Stmt><Id>STMT-1</Id><CreDtTm>2026-01-05T08:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>DK5000400440116243</IBAN></Id><Ccy>DKK</Ccy></Acct>"
+    )
     for i, r in enumerate(sample.bank, 1):
         indicator = "CRDT" if r.belob >= 0 else "DBIT"
         kroner = f"{abs(r.belob) // 100}.{abs(r.belob) % 100:02d}"
@@ -201,10 +245,12 @@ def _camt_chunks(sample: Sample) -> Iterator[str]:
         if "+71<" in r.tekst and i % 2:
             ocr = r.tekst.split("+71<", 1)[1].split()[0]
             ref = f"<Strd><CdtrRefInf><Ref>{ocr}</Ref></CdtrRefInf></Strd>"
-        yield (f"<Ntry><Amt Ccy=\"DKK\">{kroner}</Amt><CdtDbtInd>{indicator}</CdtDbtInd><Sts>BOOK</Sts>"
-               f"<BookgDt><Dt>{r.dato.isoformat()}</Dt></BookgDt><ValDt><Dt>{r.dato.isoformat()}</Dt></ValDt>"
-               f"<AcctSvcrRef>{i}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
-               f"</TxDtls></NtryDtls></Ntry>")
+        yield (
+            f'<Ntry><Amt Ccy="DKK">{kroner}</Amt><CdtDbtInd>{indicator}</CdtDbtInd><Sts>BOOK</Sts>'
+            f"<BookgDt><Dt>{r.dato.isoformat()}</Dt></BookgDt><ValDt><Dt>{r.dato.isoformat()}</Dt></ValDt>"
+            f"<AcctSvcrRef>{i}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
+            f"</TxDtls></NtryDtls></Ntry>"
+        )
     yield "</Stmt></BkToCstmrStmt></Document>\n"
 
 
@@ -217,18 +263,29 @@ def write_bank_camt(sample: Sample, path: Path) -> Path:
 
 def write_ledger_xlsx(sample: Sample, path: Path) -> Path:
     """Write the ledger as a finance-system .xlsx export."""
-    columns = [ColumnSpec("Bilagsnr"), ColumnSpec("Bogføringsdato", CellKind.DATE), ColumnSpec("Beløb", CellKind.ORE),
-               ColumnSpec("Reference"), ColumnSpec("Tekst", width=36), ColumnSpec("Konto")]
+    columns = [
+        ColumnSpec("Bilagsnr"),
+        ColumnSpec("Bogføringsdato", CellKind.DATE),
+        ColumnSpec("Beløb", CellKind.ORE),
+        ColumnSpec("Reference"),
+        ColumnSpec("Tekst", width=36),
+        ColumnSpec("Konto"),
+    ]
     rows = ((r.bilagsnr, r.dato, r.belob, r.reference, r.tekst, r.konto) for r in sample.ledger)
     return write_workbook(path, [SheetSpec("Posteringer", columns, rows)])
 
 
-def write_sample(sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", "csv", "camt")) -> dict[str, Path]:
+def write_sample(
+    sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", "csv", "camt")
+) -> dict[str, Path]:
     """Write the statement in each of ``formats`` and the ledger into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"ledger": write_ledger_xlsx(sample, out / "bogforing.xlsx")}
-    writers = {"xlsx": (write_bank_xlsx, "kontoudtog.xlsx"), "csv": (write_bank_csv, "kontoudtog.csv"),
-               "camt": (write_bank_camt, "kontoudtog.camt053.xml")}
+    writers = {
+        "xlsx": (write_bank_xlsx, "kontoudtog.xlsx"),
+        "csv": (write_bank_csv, "kontoudtog.csv"),
+        "camt": (write_bank_camt, "kontoudtog.camt053.xml"),
+    }
     for fmt in formats:
         writer, name = writers[fmt]
         paths[fmt] = writer(sample, out / name)
@@ -237,7 +294,9 @@ def write_sample(sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: write sample files."""
-    parser = argparse.ArgumentParser(description="Eksempeldata til bankafstemning / sample data for bankafstemning")
+    parser = argparse.ArgumentParser(
+        description="Eksempeldata til bankafstemning / sample data for bankafstemning"
+    )
     parser.add_argument("--lines", type=int, default=1000, help="antal banklinjer / number of bank lines")
     parser.add_argument("--out", type=Path, required=True, help="mappe / folder")
     parser.add_argument("--formats", default="xlsx,csv,camt", help="xlsx,csv,camt")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sepbots.reconcile.matching import reconcile
 from sepbots.reconcile.models import (
+    KeyMaker,
     Line,
     MatchGroup,
     MatchOptions,
@@ -19,7 +20,6 @@ from sepbots.reconcile.models import (
     Rule,
     Side,
     Unmatched,
-    KeyMaker,
     UnmatchedReason,
 )
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference

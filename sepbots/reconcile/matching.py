@@ -69,7 +69,9 @@ def _line_key(line: Line) -> str:
     return line.key
 
 
-def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions | None = None) -> Reconciliation:
+def reconcile(
+    bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions | None = None
+) -> Reconciliation:
     """Match bank lines against ledger lines with rules a–d.
 
     Args:

@@ -74,7 +74,10 @@ _REASON_LABELS = {
         "referencen findes i modposten, men beløbet afviger",
         "the reference is on the other side but the amount differs",
     ),
-    UnmatchedReason.AMBIGUOUS: ("flere mulige modposter – afgøres manuelt", "several candidates – decide manually"),
+    UnmatchedReason.AMBIGUOUS: (
+        "flere mulige modposter – afgøres manuelt",
+        "several candidates – decide manually",
+    ),
 }
 
 

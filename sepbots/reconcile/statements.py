@@ -16,6 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from sepbots.reconcile.batch import gc_paused
+from sepbots.reconcile.camt053 import iter_camt053
+from sepbots.reconcile.models import KeyMaker, Line, Side
+from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 from sepbots.sheets import (
     CsvOptions,
     DanishDate,
@@ -28,12 +32,15 @@ from sepbots.sheets import (
     sniff_kind,
 )
 from sepbots.sheets.values import ValueFormatError
-from sepbots.reconcile.camt053 import iter_camt053
-from sepbots.reconcile.batch import gc_paused
-from sepbots.reconcile.models import KeyMaker, Line, Side
-from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 
-__all__ = ["BankOptions", "LedgerOptions", "StatementKind", "detect_statement_kind", "read_bank", "read_ledger"]
+__all__ = [
+    "BankOptions",
+    "LedgerOptions",
+    "StatementKind",
+    "detect_statement_kind",
+    "read_bank",
+    "read_ledger",
+]
 
 
 class StatementKind(StrEnum):
@@ -149,13 +156,23 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[Line]:
     for entry in iter_camt053(path):
         reference = entry.reference or extractor.extract(entry.text)
         content = (entry.date.isoformat(), str(entry.amount_ore), entry.text, reference, entry.path)
-        yield Line(Side.BANK, key(entry.date, content), entry.number, entry.date, entry.amount_ore, entry.text,
-                   reference, normalise_reference(reference))
+        yield Line(
+            Side.BANK,
+            key(entry.date, content),
+            entry.number,
+            entry.date,
+            entry.amount_ore,
+            entry.text,
+            reference,
+            normalise_reference(reference),
+        )
 
 
 def _sheet_bank_lines(path: Path, options: BankOptions, extractor: ReferenceExtractor) -> Iterator[Line]:
     csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
-    table = open_table(path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine, csv=csv)
+    table = open_table(
+        path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine, csv=csv
+    )
     key = KeyMaker("bank")
     decimal = options.decimal
     extract = extractor.extract
@@ -173,8 +190,16 @@ def _sheet_bank_lines(path: Path, options: BankOptions, extractor: ReferenceExtr
             text = rec.get("tekst", "")
             reference = rec.get("reference") or extract(text)
             content = (day.isoformat(), str(amount), text, reference, rec.get("saldo", ""))
-            yield Line(Side.BANK, key(day, content), number, day, amount, text, reference,
-                       normalise_reference(reference))
+            yield Line(
+                Side.BANK,
+                key(day, content),
+                number,
+                day,
+                amount,
+                text,
+                reference,
+                normalise_reference(reference),
+            )
 
 
 _MISSING = "mangler en værdi / value is missing"
@@ -212,7 +237,18 @@ def read_ledger(path: Path, options: LedgerOptions | None = None) -> list[Line]:
                 continue
             reference, text = rec.get("reference", ""), rec.get("tekst", "")
             content = (voucher, day.isoformat(), str(amount), reference, text, account)
-            lines.append(Line(Side.LEDGER, key(day, content), number, day, amount * sign, text, reference,
-                              normalise_reference(reference), voucher, account))
+            lines.append(
+                Line(
+                    Side.LEDGER,
+                    key(day, content),
+                    number,
+                    day,
+                    amount * sign,
+                    text,
+                    reference,
+                    normalise_reference(reference),
+                    voucher,
+                    account,
+                )
+            )
     return lines
-

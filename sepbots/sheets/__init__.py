@@ -25,8 +25,23 @@ from pydantic import BaseModel
 from sepbots.exceptions import InputError
 from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
 from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
-from sepbots.sheets.table import HeaderMap, Table, TableRow, column_letter, normalise_header, open_rows_as_table
-from sepbots.sheets.values import DanishDate, DecimalSeparator, Ore, ValueFormatError, format_ore, parse_date, parse_ore
+from sepbots.sheets.table import (
+    HeaderMap,
+    Table,
+    TableRow,
+    column_letter,
+    normalise_header,
+    open_rows_as_table,
+)
+from sepbots.sheets.values import (
+    DanishDate,
+    DecimalSeparator,
+    Ore,
+    ValueFormatError,
+    format_ore,
+    parse_date,
+    parse_ore,
+)
 from sepbots.sheets.writer import CellKind, ColumnSpec, SheetSpec, atomic_output, write_workbook
 
 __all__ = [

@@ -127,7 +127,9 @@ class Table(Generic[RowT]):
         return InputError(reason, file=self.path, sheet=self.sheet, row=number, column=column)
 
     def _cleaned(self, by_alias: bool) -> Iterator[tuple[int, dict[str, Any]]]:
-        plan = [(c.key if by_alias else c.field_name, c.index, c.text) for c in self._cols if c.index is not None]
+        plan = [
+            (c.key if by_alias else c.field_name, c.index, c.text) for c in self._cols if c.index is not None
+        ]
         try:
             for number, cells in self._rows:
                 size = len(cells)

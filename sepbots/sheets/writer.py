@@ -98,7 +98,9 @@ def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
     """
     path = Path(path)
     with atomic_output(path) as temp:
-        workbook = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        workbook = xlsxwriter.Workbook(
+            str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         try:
             header_format = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#DDEBF7"})
             formats = {kind: workbook.add_format({"num_format": fmt}) for kind, fmt in _FORMATS.items()}

@@ -28,16 +28,20 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_a_run_sends_every_unmatched_line_to_manual_handling_and_writes_the_workbook(
     inputs: dict[str, Path], tmp_path: Path
 ) -> None:
-    """One done reconciliation item, one business exception per unmatched line, and the four-sheet workbook."""
+    """One done reconciliation item, a business exception per unmatched line, and the four-sheet workbook."""
     out = tmp_path / "ud" / "afstemning.xlsx"
-    outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out},
-                           home=tmp_path / "home")
+    outcome = run_bot_once(
+        handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "home"
+    )
     states = Counter((item.state, item.error_code) for item in outcome.items)
     workbook = load_workbook(out)
     open_bank = workbook["Uafstemt bank"].max_row - 1
     open_ledger = workbook["Uafstemt bogføring"].max_row - 1
-    assert states == {(ItemState.DONE, None): 1, (ItemState.BUSINESS_EXCEPTION, "UNMATCHED_BANK"): open_bank,
-                      (ItemState.BUSINESS_EXCEPTION, "UNMATCHED_LEDGER"): open_ledger}
+    assert states == {
+        (ItemState.DONE, None): 1,
+        (ItemState.BUSINESS_EXCEPTION, "UNMATCHED_BANK"): open_bank,
+        (ItemState.BUSINESS_EXCEPTION, "UNMATCHED_LEDGER"): open_ledger,
+    }
     assert open_bank > 0 and open_ledger > 0
     assert outcome.summary.counts.done == 1 and outcome.summary.counts.business == open_bank + open_ledger
     first_bank = next(i for i in outcome.items if i.error_code == "UNMATCHED_BANK")
@@ -55,15 +59,22 @@ def test_rerunning_the_same_inputs_adds_no_items(inputs: dict[str, Path], tmp_pa
     first = run_bot_once(handle, params, home=tmp_path / "home")
     second = run_bot_once(handle, params, env=first.env)
     assert first.summary.counts.added > 1
-    assert second.summary.counts.added == 0 and second.summary.counts.produced == first.summary.counts.produced
+    assert (
+        second.summary.counts.added == 0 and second.summary.counts.produced == first.summary.counts.produced
+    )
     assert len(second.items) == len(first.items)
 
 
-def test_matched_items_option_counts_each_match_group_as_done(inputs: dict[str, Path], tmp_path: Path) -> None:
+def test_matched_items_option_counts_each_match_group_as_done(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
     """With matched_items on, every match group is also a done item (rule recorded in its output)."""
     out = tmp_path / "m.xlsx"
-    outcome = run_bot_once(handle, {"bank": inputs["camt"], "ledger": inputs["ledger"], "output": out,
-                                    "matched_items": True}, home=tmp_path / "home")
+    outcome = run_bot_once(
+        handle,
+        {"bank": inputs["camt"], "ledger": inputs["ledger"], "output": out, "matched_items": True},
+        home=tmp_path / "home",
+    )
     matched_rows = {row[0] for row in load_workbook(out)["Afstemt"].iter_rows(min_row=2, values_only=True)}
     done = [i for i in outcome.items if i.state is ItemState.DONE]
     assert len(done) == 1 + len(matched_rows)
@@ -73,8 +84,12 @@ def test_matched_items_option_counts_each_match_group_as_done(inputs: dict[str, 
 def test_english_run_writes_english_sheets_and_messages(inputs: dict[str, Path], tmp_path: Path) -> None:
     """With language en the workbook and the manual-handling messages are in English."""
     out = tmp_path / "en.xlsx"
-    outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out},
-                           home=tmp_path / "home", overrides={"language": "en"})
+    outcome = run_bot_once(
+        handle,
+        {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out},
+        home=tmp_path / "home",
+        overrides={"language": "en"},
+    )
     assert load_workbook(out).sheetnames[0] == "Summary"
     assert any("is unmatched" in (i.error_message or "") for i in outcome.items)
 
@@ -92,14 +107,18 @@ def _bad_inputs(tmp_path: Path, inputs: dict[str, Path]) -> dict[str, tuple[Path
     wb.save(missing)
     bad["missing column"] = (missing, "'Beløb'; fundne kolonner / columns found: 'Dato', 'Tekst', 'Saldo'")
     text_amount = tmp_path / "text.csv"
-    text_amount.write_bytes("Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1"))
+    text_amount.write_bytes(
+        "Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1")
+    )
     bad["text in amount"] = (text_amount, "row 3, column 'Beløb'")
     encoding = tmp_path / "cp1252.csv"
     encoding.write_bytes("Dato;Tekst;Beløb\n05.01.2025;“citat”;10,00\n".encode("cp1252"))
     bad["encoding"] = (encoding, "uventet tegnsæt")
     camt = tmp_path / "bad.xml"
-    camt.write_text(inputs["camt"].read_text(encoding="utf-8").replace("<CdtDbtInd>CRDT</CdtDbtInd>", "", 1),
-                    encoding="utf-8")
+    camt.write_text(
+        inputs["camt"].read_text(encoding="utf-8").replace("<CdtDbtInd>CRDT</CdtDbtInd>", "", 1),
+        encoding="utf-8",
+    )
     bad["camt"] = (camt, "Stmt[1]/Ntry[")
     return bad
 
@@ -109,8 +128,11 @@ def test_bad_input_stops_the_run_before_anything_is_written(inputs: dict[str, Pa
     for name, (path, phrase) in _bad_inputs(tmp_path, inputs).items():
         out = tmp_path / "out" / f"{name}.xlsx"
         with pytest.raises(InputError) as err:
-            run_bot_once(handle, {"bank": path, "ledger": inputs["ledger"], "output": out},
-                         home=tmp_path / f"home-{name.replace(' ', '-')}")
+            run_bot_once(
+                handle,
+                {"bank": path, "ledger": inputs["ledger"], "output": out},
+                home=tmp_path / f"home-{name.replace(' ', '-')}",
+            )
         assert phrase in str(err.value), name
         assert not out.exists(), name
 
@@ -119,7 +141,9 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
     """`sepbots run bankafstemning --param …` reports bad input with exit code 2 and writes nothing."""
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
-    (home / "config" / "sepbots.toml").write_text(f'bots_dirs = ["{(ROOT / "bots").as_posix()}"]\n', encoding="utf-8")
+    (home / "config" / "sepbots.toml").write_text(
+        f'bots_dirs = ["{(ROOT / "bots").as_posix()}"]\n', encoding="utf-8"
+    )
     legacy = tmp_path / "kontoudtog.xls"
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()
@@ -134,13 +158,39 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
     runner = CliRunner()
     out = tmp_path / "ud.xlsx"
     for bank, phrase in ((legacy, ".xls"), (encrypted, "adgangskode"), (empty, "tomt")):
-        result = runner.invoke(app, ["--home", str(home), "run", "bankafstemning", "--param", f"bank={bank}",
-                                     "--param", f"ledger={inputs['ledger']}", "--param", f"output={out}"])
+        result = runner.invoke(
+            app,
+            [
+                "--home",
+                str(home),
+                "run",
+                "bankafstemning",
+                "--param",
+                f"bank={bank}",
+                "--param",
+                f"ledger={inputs['ledger']}",
+                "--param",
+                f"output={out}",
+            ],
+        )
         assert result.exit_code == 2, result.output
         assert phrase in result.output
         assert not out.exists()
     shutil.copy(inputs["csv"], tmp_path / "ok.csv")
-    good = runner.invoke(app, ["--home", str(home), "run", "bankafstemning", "--param", f"bank={tmp_path / 'ok.csv'}",
-                               "--param", f"ledger={inputs['ledger']}", "--param", f"output={out}"])
+    good = runner.invoke(
+        app,
+        [
+            "--home",
+            str(home),
+            "run",
+            "bankafstemning",
+            "--param",
+            f"bank={tmp_path / 'ok.csv'}",
+            "--param",
+            f"ledger={inputs['ledger']}",
+            "--param",
+            f"output={out}",
+        ],
+    )
     assert good.exit_code == 0, good.output
     assert out.exists()

@@ -20,16 +20,22 @@ ENTRY_STRD = """<Ntry><Amt Ccy="DKK">1234.56</Amt><CdtDbtInd>CRDT</CdtDbtInd><St
 <Strd><CdtrRefInf><Ref>000123456789012</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"""
 ENTRY_USTRD = """<Ntry><Amt Ccy="DKK">500</Amt><CdtDbtInd>DBIT</CdtDbtInd>
 <BookgDt><DtTm>2025-01-08T10:15:00</DtTm></BookgDt>
-<NtryDtls><TxDtls><RmtInf><Ustrd>Betaling faktura 2025-00042 Vej &amp; Park</Ustrd></RmtInf></TxDtls></NtryDtls>
-</Ntry>"""
-ENTRY_BATCH = """<Ntry><Amt Ccy="DKK">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><ValDt><Dt>2025-01-09</Dt></ValDt>
-<NtryDtls><TxDtls><Amt Ccy="DKK">100.00</Amt><RmtInf><Ustrd>FIK 71 11112222</Ustrd></RmtInf></TxDtls>
-<TxDtls><Amt Ccy="DKK">200.00</Amt><RmtInf><Ustrd>FIK 71 33334444</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+<NtryDtls><TxDtls><RmtInf><Ustrd>Betaling faktura 2025-00042 Vej &amp; Park</Ustrd></RmtInf></TxDtls>
+</NtryDtls></Ntry>"""
+ENTRY_BATCH = """<Ntry><Amt Ccy="DKK">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+<ValDt><Dt>2025-01-09</Dt></ValDt><NtryDtls>
+<TxDtls><Amt Ccy="DKK">100.00</Amt><RmtInf><Ustrd>FIK 71 11112222</Ustrd></RmtInf></TxDtls>
+<TxDtls><Amt Ccy="DKK">200.00</Amt><RmtInf><Ustrd>FIK 71 33334444</Ustrd></RmtInf></TxDtls>
+</NtryDtls></Ntry>"""
 
 
-def _statement(entries: str, ns: str = NS02, stmt_head: str = "<Id>S1</Id><Acct><Id><IBAN>DK50</IBAN></Id></Acct>") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrStmt>'
-            f"<GrpHdr><MsgId>M</MsgId></GrpHdr><Stmt>{stmt_head}{entries}</Stmt></BkToCstmrStmt></Document>")
+def _statement(
+    entries: str, ns: str = NS02, stmt_head: str = "<Id>S1</Id><Acct><Id><IBAN>DK50</IBAN></Id></Acct>"
+) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrStmt>'
+        f"<GrpHdr><MsgId>M</MsgId></GrpHdr><Stmt>{stmt_head}{entries}</Stmt></BkToCstmrStmt></Document>"
+    )
 
 
 def _write(tmp_path: Path, text: str, name: str = "stmt.xml") -> Path:
@@ -55,21 +61,32 @@ def test_entries_with_structured_and_unstructured_references(tmp_path: Path, ns:
     assert len({ln.key for ln in lines}) == 4
 
 
-@pytest.mark.parametrize(("text", "where"), [
-    (_statement(ENTRY_STRD.replace("<Amt Ccy=\"DKK\">1234.56</Amt>", "")), "Stmt[1]/Ntry[1]/Amt"),
-    (_statement(ENTRY_USTRD + ENTRY_STRD.replace("CRDT", "CREDIT")), "Stmt[1]/Ntry[2]/CdtDbtInd"),
-    (_statement(ENTRY_STRD.replace("1234.56", "12,34")), "Stmt[1]/Ntry[1]/Amt"),
-    (_statement(ENTRY_STRD.replace("1234.56", "1.234")), "Stmt[1]/Ntry[1]/Amt"),
-    (_statement(ENTRY_STRD.replace(' Ccy="DKK"', "")), "Stmt[1]/Ntry[1]/Amt"),
-    (_statement(ENTRY_STRD.replace("<BookgDt><Dt>2025-01-06</Dt></BookgDt><ValDt><Dt>2025-01-07</Dt></ValDt>", "")),
-     "Stmt[1]/Ntry[1]/BookgDt"),
-    (_statement(ENTRY_STRD.replace("2025-01-06", "2025-02-30")), "Stmt[1]/Ntry[1]/BookgDt/Dt"),
-    (_statement(ENTRY_STRD, stmt_head="<Id>S1</Id>"), "Stmt[1]/Acct"),
-    (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"), "Document"),
-    ('<?xml version="1.0"?><Document xmlns="' + NS02 + '"><BkToCstmrStmt></BkToCstmrStmt></Document>',
-     "Document/BkToCstmrStmt/Stmt"),
-    (_statement(ENTRY_STRD + ENTRY_STRD.replace('Ccy="DKK"', 'Ccy="EUR"')), "Stmt[1]/Ntry[2]/Amt"),
-])
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (_statement(ENTRY_STRD.replace('<Amt Ccy="DKK">1234.56</Amt>', "")), "Stmt[1]/Ntry[1]/Amt"),
+        (_statement(ENTRY_USTRD + ENTRY_STRD.replace("CRDT", "CREDIT")), "Stmt[1]/Ntry[2]/CdtDbtInd"),
+        (_statement(ENTRY_STRD.replace("1234.56", "12,34")), "Stmt[1]/Ntry[1]/Amt"),
+        (_statement(ENTRY_STRD.replace("1234.56", "1.234")), "Stmt[1]/Ntry[1]/Amt"),
+        (_statement(ENTRY_STRD.replace(' Ccy="DKK"', "")), "Stmt[1]/Ntry[1]/Amt"),
+        (
+            _statement(
+                ENTRY_STRD.replace(
+                    "<BookgDt><Dt>2025-01-06</Dt></BookgDt><ValDt><Dt>2025-01-07</Dt></ValDt>", ""
+                )
+            ),
+            "Stmt[1]/Ntry[1]/BookgDt",
+        ),
+        (_statement(ENTRY_STRD.replace("2025-01-06", "2025-02-30")), "Stmt[1]/Ntry[1]/BookgDt/Dt"),
+        (_statement(ENTRY_STRD, stmt_head="<Id>S1</Id>"), "Stmt[1]/Acct"),
+        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"), "Document"),
+        (
+            '<?xml version="1.0"?><Document xmlns="' + NS02 + '"><BkToCstmrStmt></BkToCstmrStmt></Document>',
+            "Document/BkToCstmrStmt/Stmt",
+        ),
+        (_statement(ENTRY_STRD + ENTRY_STRD.replace('Ccy="DKK"', 'Ccy="EUR"')), "Stmt[1]/Ntry[2]/Amt"),
+    ],
+)
 def test_invalid_statements_name_the_element_path(tmp_path: Path, text: str, where: str) -> None:
     """Each structural fault is an InputError whose message and column carry the element path."""
     path = _write(tmp_path, text)
@@ -81,10 +98,15 @@ def test_invalid_statements_name_the_element_path(tmp_path: Path, text: str, whe
 
 def test_malformed_xml_names_line_and_a_doctype_is_refused(tmp_path: Path) -> None:
     """Broken XML reports its line; DOCTYPE/ENTITY declarations are refused outright."""
-    broken = _write(tmp_path, _statement(ENTRY_STRD).replace("</Stmt>", "", 1).replace("><Ntry>", ">\n<Ntry>"))
+    broken = _write(
+        tmp_path, _statement(ENTRY_STRD).replace("</Stmt>", "", 1).replace("><Ntry>", ">\n<Ntry>")
+    )
     with pytest.raises(InputError, match="ugyldig XML ved linje"):
         read_bank(broken)
-    bomb = _write(tmp_path, '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>' + _statement(ENTRY_STRD)[21:],
-                  "bomb.xml")
+    bomb = _write(
+        tmp_path,
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>' + _statement(ENTRY_STRD)[21:],
+        "bomb.xml",
+    )
     with pytest.raises(InputError, match="DOCTYPE"):
         read_bank(bomb)

@@ -24,11 +24,21 @@ from sepbots.reconcile import (
 D0 = date(2025, 3, 3)
 
 
-def line(side: Side, amount: int, ref: str = "", day: int = 0, text: str = "", key: str | None = None) -> Line:
+def line(
+    side: Side, amount: int, ref: str = "", day: int = 0, text: str = "", key: str | None = None
+) -> Line:
     when = D0 + timedelta(days=day)
     prefix = "bank" if side is Side.BANK else "bilag"
-    return Line(side, key or f"{prefix}-{amount}-{ref}-{day}-{text}", 1, when, amount, text, ref,
-                normalise_reference(ref))
+    return Line(
+        side,
+        key or f"{prefix}-{amount}-{ref}-{day}-{text}",
+        1,
+        when,
+        amount,
+        text,
+        ref,
+        normalise_reference(ref),
+    )
 
 
 def bank(amount: int, ref: str = "", day: int = 0, text: str = "") -> Line:
@@ -54,8 +64,11 @@ def test_rule_a_matches_same_reference_and_amount_across_spelling_differences() 
 
 def test_rule_b_needs_exactly_one_candidate_each_way_inside_the_window() -> None:
     """Same amount within the window matches only when each line is the other's only candidate."""
-    result = reconcile([bank(777, day=0), bank(888, day=0)], [ledger(777, day=-3), ledger(888, day=4)],
-                       MatchOptions(date_window_days=3))
+    result = reconcile(
+        [bank(777, day=0), bank(888, day=0)],
+        [ledger(777, day=-3), ledger(888, day=4)],
+        MatchOptions(date_window_days=3),
+    )
     assert rules_of(result) == [(Rule.AMOUNT_DATE, (bank(777).key,), (ledger(777, day=-3).key,))]
     assert [u.line.amount_ore for u in result.unmatched_bank] == [888]
     assert result.unmatched_bank[0].reason is UnmatchedReason.NO_CANDIDATE
@@ -81,25 +94,36 @@ def test_rule_b_leaves_lines_whose_reference_has_a_counterpart_to_later_rules() 
     b = [bank(30000, "R1"), bank(10000, day=1)]
     g = [ledger(10000, "R1"), ledger(20000, "R1")]
     result = reconcile(b, g)
-    assert rules_of(result) == [(Rule.SPLIT, (bank(30000, "R1").key,),
-                                 tuple(sorted((ledger(10000, "R1").key, ledger(20000, "R1").key))))]
+    assert rules_of(result) == [
+        (
+            Rule.SPLIT,
+            (bank(30000, "R1").key,),
+            tuple(sorted((ledger(10000, "R1").key, ledger(20000, "R1").key))),
+        )
+    ]
     assert [u.line.amount_ore for u in result.unmatched_bank] == [10000]
 
 
 def test_rule_c_matches_split_payments_in_both_directions() -> None:
-    """One bank line against several postings with its reference, and several bank lines against one posting."""
-    result = reconcile([bank(600, "A"), bank(100, "B"), bank(250, "B")],
-                       [ledger(100, "A"), ledger(200, "A"), ledger(300, "A"), ledger(350, "B")])
+    """One bank line against several postings with its reference, and several bank lines against one."""
+    result = reconcile(
+        [bank(600, "A"), bank(100, "B"), bank(250, "B")],
+        [ledger(100, "A"), ledger(200, "A"), ledger(300, "A"), ledger(350, "B")],
+    )
     assert sorted((m.rule, len(m.bank), len(m.ledger)) for m in result.matches) == [
-        (Rule.SPLIT, 1, 3), (Rule.SPLIT, 2, 1)]
+        (Rule.SPLIT, 1, 3),
+        (Rule.SPLIT, 2, 1),
+    ]
     assert all(m.difference_ore == 0 for m in result.matches)
 
 
 def test_rule_c_refuses_sums_that_do_not_fit_and_many_to_many() -> None:
     """Parts that do not add up, and n:m groups, stay unmatched (amount differs / ambiguous)."""
-    result = reconcile([bank(600, "A"), bank(100, "M"), bank(200, "M")],
-                       [ledger(100, "A"), ledger(200, "A"), ledger(150, "M"), ledger(150, "M", day=1)],
-                       MatchOptions(rounding_tolerance_ore=0))
+    result = reconcile(
+        [bank(600, "A"), bank(100, "M"), bank(200, "M")],
+        [ledger(100, "A"), ledger(200, "A"), ledger(150, "M"), ledger(150, "M", day=1)],
+        MatchOptions(rounding_tolerance_ore=0),
+    )
     assert result.matches == []
     reasons = {u.line.ref_key: u.reason for u in result.unmatched_bank}
     assert reasons == {"A": UnmatchedReason.AMOUNT_DIFFERS, "M": UnmatchedReason.AMBIGUOUS}
@@ -107,8 +131,11 @@ def test_rule_c_refuses_sums_that_do_not_fit_and_many_to_many() -> None:
 
 def test_rule_d_flags_rounding_differences_within_tolerance_only() -> None:
     """A difference of up to the tolerance matches as rule d with the difference recorded; more does not."""
-    result = reconcile([bank(10049, "X"), bank(10051, "Y")], [ledger(10000, "X"), ledger(10000, "Y")],
-                       MatchOptions(rounding_tolerance_ore=50))
+    result = reconcile(
+        [bank(10049, "X"), bank(10051, "Y")],
+        [ledger(10000, "X"), ledger(10000, "Y")],
+        MatchOptions(rounding_tolerance_ore=50),
+    )
     assert [(m.rule, m.difference_ore) for m in result.matches] == [(Rule.ROUNDING, 49)]
     assert result.unmatched_bank[0].reason is UnmatchedReason.AMOUNT_DIFFERS
 
@@ -151,14 +178,19 @@ def _lines(draw: st.DrawFn) -> tuple[list[Line], list[Line]]:
         for _ in range(draw(st.integers(0, 14))):
             day = D0 + timedelta(days=draw(st.integers(0, 10)))
             amount, ref = draw(_amounts), draw(_refs)
-            items.append(Line(side, key(day, (str(amount), ref)), 1, day, amount, "", ref, normalise_reference(ref)))
+            items.append(
+                Line(side, key(day, (str(amount), ref)), 1, day, amount, "", ref, normalise_reference(ref))
+            )
         sides.append(items)
     return sides[0], sides[1]
 
 
 def _signature(result) -> tuple:  # type: ignore[no-untyped-def]
-    return (tuple(rules_of(result)), tuple((u.line.key, u.reason) for u in result.unmatched_bank),
-            tuple((u.line.key, u.reason) for u in result.unmatched_ledger))
+    return (
+        tuple(rules_of(result)),
+        tuple((u.line.key, u.reason) for u in result.unmatched_bank),
+        tuple((u.line.key, u.reason) for u in result.unmatched_ledger),
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -177,13 +209,15 @@ def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data, window: 
 @settings(max_examples=300, deadline=None)
 @given(_lines(), st.integers(0, 60))
 def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int) -> None:  # type: ignore[no-untyped-def]
-    """Per side, matched amounts plus unmatched amounts equal the input total; only rule d leaves a difference."""
+    """Per side, matched plus unmatched amounts equal the input total; only rule d leaves a difference."""
     b, g = data
     result = reconcile(b, g, MatchOptions(rounding_tolerance_ore=tolerance))
     bank_sum = sum(x.amount_ore for m in result.matches for x in m.bank) + sum(
-        u.line.amount_ore for u in result.unmatched_bank)
+        u.line.amount_ore for u in result.unmatched_bank
+    )
     ledger_sum = sum(x.amount_ore for m in result.matches for x in m.ledger) + sum(
-        u.line.amount_ore for u in result.unmatched_ledger)
+        u.line.amount_ore for u in result.unmatched_ledger
+    )
     assert bank_sum == result.bank_total_ore == sum(x.amount_ore for x in b)
     assert ledger_sum == result.ledger_total_ore == sum(x.amount_ore for x in g)
     for m in result.matches:

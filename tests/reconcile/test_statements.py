@@ -32,12 +32,21 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
     _, paths = sample_files
     ledger = read_ledger(paths["ledger"])
     outcomes = {}
-    for fmt, kind in (("xlsx", StatementKind.XLSX), ("csv", StatementKind.CSV), ("camt", StatementKind.CAMT053)):
+    for fmt, kind in (
+        ("xlsx", StatementKind.XLSX),
+        ("csv", StatementKind.CSV),
+        ("camt", StatementKind.CAMT053),
+    ):
         found, bank = read_bank(paths[fmt])
         assert found is kind
         result = reconcile(bank, ledger)
-        outcomes[fmt] = (sorted((g.rule, [(x.date, x.amount_ore) for x in g.bank], [x.key for x in g.ledger])
-                                for g in result.matches), sorted(u.line.amount_ore for u in result.unmatched_bank))
+        outcomes[fmt] = (
+            sorted(
+                (g.rule, [(x.date, x.amount_ore) for x in g.bank], [x.key for x in g.ledger])
+                for g in result.matches
+            ),
+            sorted(u.line.amount_ore for u in result.unmatched_bank),
+        )
     assert outcomes["xlsx"] == outcomes["csv"] == outcomes["camt"]
     assert {g[0] for g in outcomes["csv"][0]} == set(Rule)
 
@@ -73,7 +82,11 @@ def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_
     summary = {row[0]: row[1:] for row in workbook["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert summary["Kontoudtog: kontoudtog.xlsx"] == (None, None)
     assert summary["Banklinjer i alt"] == (len(bank), result.bank_total_ore / 100)
-    assert summary["Uafstemte banklinjer"][0] == len(result.unmatched_bank) == workbook["Uafstemt bank"].max_row - 1
+    assert (
+        summary["Uafstemte banklinjer"][0]
+        == len(result.unmatched_bank)
+        == workbook["Uafstemt bank"].max_row - 1
+    )
     assert workbook["Uafstemt bogføring"].max_row - 1 == len(result.unmatched_ledger)
     rules = {row[1] for row in workbook["Afstemt"].iter_rows(min_row=2, values_only=True)}
     assert rules == {rule.label("da") for rule in Rule}
@@ -89,10 +102,15 @@ def test_ledger_options_headers_account_filter_and_sign(tmp_path: Path) -> None:
     sheet.append([1001, "05.01.2025", -100.5, "A1", 58000])
     sheet.append([1002, "05.01.2025", 7, "A2", 12345])
     workbook.save(tmp_path / "g.xlsx")
-    options = LedgerOptions(headers={"bilagsnr": "Bilag", "dato": "Dato", "belob": "Beløb (kr.)",
-                                     "reference": "Ref"}, account="58000", negate=True)
+    options = LedgerOptions(
+        headers={"bilagsnr": "Bilag", "dato": "Dato", "belob": "Beløb (kr.)", "reference": "Ref"},
+        account="58000",
+        negate=True,
+    )
     lines = read_ledger(tmp_path / "g.xlsx", options)
-    assert [(x.voucher, x.amount_ore, x.ref_key, x.account, x.row) for x in lines] == [("1001", 10050, "A1", "58000", 2)]
+    assert [(x.voucher, x.amount_ore, x.ref_key, x.account, x.row) for x in lines] == [
+        ("1001", 10050, "A1", "58000", 2)
+    ]
     with pytest.raises(InputError, match="'Bilagsnr'"):
         read_ledger(tmp_path / "g.xlsx")
 
@@ -100,7 +118,9 @@ def test_ledger_options_headers_account_filter_and_sign(tmp_path: Path) -> None:
 def test_bank_reference_column_wins_over_text_and_csv_options_apply(tmp_path: Path) -> None:
     """A Reference column is used as is; a comma CSV with period decimals reads with its options."""
     path = tmp_path / "nykredit.csv"
-    path.write_text('Dato,Tekst,Beløb,Reference\n05.01.2025,"FIK 71 99999999","1,234.50",F-7\n', encoding="utf-8")
+    path.write_text(
+        'Dato,Tekst,Beløb,Reference\n05.01.2025,"FIK 71 99999999","1,234.50",F-7\n', encoding="utf-8"
+    )
     _, lines = read_bank(path, BankOptions(decimal=".", csv_delimiter=","))
     assert [(x.amount_ore, x.reference) for x in lines] == [(123450, "F-7")]
 

@@ -14,7 +14,6 @@ from sepbots.exceptions import InputError
 from sepbots.sheets import CsvOptions, DanishDate, Ore, XlsxEngine, open_table
 
 
-
 def write_xlsx(path: Path, rows: list[list[object]], title: str = "Ark1") -> Path:
     workbook = Workbook()
     sheet = workbook.active
@@ -32,11 +31,13 @@ class Payment(BaseModel):
     reference: str = Field("", alias="Reference")
 
 
-ROWS = [["Dato", "Tekst", "Beløb", "Saldo"],
-        [date(2024, 1, 5), "Indbetaling Æblegården", 1234.56, 10_000],
-        [date(2024, 1, 6), "Gebyr", -12.5, 9_987.5],
-        [None, None, None, None],
-        ["07.01.2024", 4711, "1.000,00", None]]
+ROWS = [
+    ["Dato", "Tekst", "Beløb", "Saldo"],
+    [date(2024, 1, 5), "Indbetaling Æblegården", 1234.56, 10_000],
+    [date(2024, 1, 6), "Gebyr", -12.5, 9_987.5],
+    [None, None, None, None],
+    ["07.01.2024", 4711, "1.000,00", None],
+]
 
 
 def _read(path: Path, **kwargs: object) -> list[tuple[int, Payment]]:
@@ -57,11 +58,18 @@ def test_xlsx_rows_become_typed_models_with_row_numbers(tmp_path: Path, engine: 
 
 def test_header_mapping_overrides_default_names_and_header_row_is_found(tmp_path: Path) -> None:
     """A configured header name (or one of several) is used, and a title block above the header is skipped."""
-    path = write_xlsx(tmp_path / "x.xlsx", [["Kontoudtog for 1234-5678"], [],
-                                           ["Bogført", "Beskrivelse", "Beløb i DKK"],
-                                           ["05-01-2024", "Husleje", "-5.000,00"]])
-    with open_table(path, Payment, headers={"dato": "bogført", "tekst": ["Tekst", "Beskrivelse"],
-                                            "belob": "BELØB I DKK"}) as table:
+    path = write_xlsx(
+        tmp_path / "x.xlsx",
+        [
+            ["Kontoudtog for 1234-5678"],
+            [],
+            ["Bogført", "Beskrivelse", "Beløb i DKK"],
+            ["05-01-2024", "Husleje", "-5.000,00"],
+        ],
+    )
+    with open_table(
+        path, Payment, headers={"dato": "bogført", "tekst": ["Tekst", "Beskrivelse"], "belob": "BELØB I DKK"}
+    ) as table:
         assert table.header_row == 3
         assert table.mapping == {"dato": "Bogført", "tekst": "Beskrivelse", "belob": "Beløb i DKK"}
         rows = list(table)
@@ -82,17 +90,25 @@ def test_sheet_by_name_and_unknown_sheet_lists_the_sheets(tmp_path: Path) -> Non
 
 
 def _csv_bytes(encoding: str, delimiter: str = ";", bom: bool = False) -> bytes:
-    lines = [f"Dato{delimiter}Tekst{delimiter}Beløb{delimiter}Saldo",
-             f'05.01.2024{delimiter}"Betaling, Søren Ærbø"{delimiter}"1.234,56"{delimiter}"10.000,00"',
-             f'06-01-2024{delimiter}Gebyr{delimiter}"-12,50"{delimiter}"9.987,50"']
+    lines = [
+        f"Dato{delimiter}Tekst{delimiter}Beløb{delimiter}Saldo",
+        f'05.01.2024{delimiter}"Betaling, Søren Ærbø"{delimiter}"1.234,56"{delimiter}"10.000,00"',
+        f'06-01-2024{delimiter}Gebyr{delimiter}"-12,50"{delimiter}"9.987,50"',
+    ]
     data = "\r\n".join(lines).encode(encoding)
     return (codecs.BOM_UTF8 + data) if bom else data
 
 
-@pytest.mark.parametrize(("encoding", "bom", "delimiter"), [
-    ("iso-8859-1", False, ";"), ("utf-8", False, ";"), ("utf-8", True, ";"), ("utf-8", True, ","),
-    ("iso-8859-1", False, ","),
-])
+@pytest.mark.parametrize(
+    ("encoding", "bom", "delimiter"),
+    [
+        ("iso-8859-1", False, ";"),
+        ("utf-8", False, ";"),
+        ("utf-8", True, ";"),
+        ("utf-8", True, ","),
+        ("iso-8859-1", False, ","),
+    ],
+)
 def test_danish_csv_in_every_accepted_encoding_and_delimiter(
     tmp_path: Path, encoding: str, bom: bool, delimiter: str
 ) -> None:
@@ -105,7 +121,7 @@ def test_danish_csv_in_every_accepted_encoding_and_delimiter(
 
 
 def test_csv_in_an_unexpected_encoding_is_refused_with_the_offset(tmp_path: Path) -> None:
-    """Windows-1252 (€) and UTF-16 are neither UTF-8 nor ISO-8859-1: a clear error, readable when configured."""
+    """Windows-1252 (€) and UTF-16 are neither UTF-8 nor ISO-8859-1: a clear error; readable if configured."""
     path = tmp_path / "cp1252.csv"
     path.write_bytes("Dato;Tekst;Beløb\n05.01.2024;Pris 10 €;10,00\n".encode("cp1252"))
     with pytest.raises(InputError, match="uventet tegnsæt.*byte 36") as err:
@@ -120,7 +136,9 @@ def test_csv_in_an_unexpected_encoding_is_refused_with_the_offset(tmp_path: Path
 
 def test_missing_column_is_named_with_the_columns_found(tmp_path: Path) -> None:
     """A missing required column names the column and lists what the file has."""
-    path = write_xlsx(tmp_path / "m.xlsx", [["Dato", "Tekst", "Saldo"], ["05.01.2024", "x", 1]], title="Udtog")
+    path = write_xlsx(
+        tmp_path / "m.xlsx", [["Dato", "Tekst", "Saldo"], ["05.01.2024", "x", 1]], title="Udtog"
+    )
     with pytest.raises(InputError) as err:
         open_table(path, Payment)
     message = str(err.value)
@@ -130,8 +148,11 @@ def test_missing_column_is_named_with_the_columns_found(tmp_path: Path) -> None:
 
 def test_text_in_an_amount_cell_names_sheet_row_and_column(tmp_path: Path) -> None:
     """A bad value names the sheet, the row as a person counts it, and the column header."""
-    path = write_xlsx(tmp_path / "t.xlsx", [["Dato", "Beløb"], ["05.01.2024", 10], ["06.01.2024", "ti kroner"]],
-                      title="Bank")
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        [["Dato", "Beløb"], ["05.01.2024", 10], ["06.01.2024", "ti kroner"]],
+        title="Bank",
+    )
     with pytest.raises(InputError, match="ti kroner") as err:
         _read(path)
     assert (err.value.sheet, err.value.row, err.value.column) == ("Bank", 3, "Beløb")

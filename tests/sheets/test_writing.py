@@ -11,13 +11,20 @@ from openpyxl import load_workbook
 
 from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, write_workbook
 
-COLUMNS = [ColumnSpec("Dato", CellKind.DATE), ColumnSpec("Tekst"), ColumnSpec("Beløb", CellKind.ORE),
-           ColumnSpec("Antal", CellKind.INTEGER)]
+COLUMNS = [
+    ColumnSpec("Dato", CellKind.DATE),
+    ColumnSpec("Tekst"),
+    ColumnSpec("Beløb", CellKind.ORE),
+    ColumnSpec("Antal", CellKind.INTEGER),
+]
 
 
 def test_workbook_has_bold_frozen_filtered_header_and_formats(tmp_path: Path) -> None:
     """Header bold and frozen, autofilter over the data, widths fitted, amounts and dates formatted."""
-    rows = [(date(2024, 1, 5), "Indbetaling med en lang tekst", 123456, 3), (date(2024, 1, 6), "=1+1", -5, None)]
+    rows = [
+        (date(2024, 1, 5), "Indbetaling med en lang tekst", 123456, 3),
+        (date(2024, 1, 6), "=1+1", -5, None),
+    ]
     path = write_workbook(tmp_path / "ud.xlsx", [SheetSpec("Afstemt", COLUMNS, rows)])
     sheet = load_workbook(path)["Afstemt"]
     assert [c.value for c in sheet[1]] == ["Dato", "Tekst", "Beløb", "Antal"]
@@ -49,8 +56,10 @@ def test_failed_write_leaves_neither_a_file_nor_a_temporary(tmp_path: Path) -> N
 
 def test_many_sheets_stream_in_order(tmp_path: Path) -> None:
     """Several sheets are written in the given order; an empty sheet still gets its header."""
-    path = write_workbook(tmp_path / "m.xlsx", [SheetSpec("Oversigt", COLUMNS, [(None, "x", 1, 1)]),
-                                                SheetSpec("Tom", COLUMNS, [])])
+    path = write_workbook(
+        tmp_path / "m.xlsx",
+        [SheetSpec("Oversigt", COLUMNS, [(None, "x", 1, 1)]), SheetSpec("Tom", COLUMNS, [])],
+    )
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["Oversigt", "Tom"]
     assert workbook["Tom"].max_row == 1
