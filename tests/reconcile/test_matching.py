@@ -193,7 +193,7 @@ def _signature(result) -> tuple:  # type: ignore[no-untyped-def]
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_lines(), st.integers(0, 3), st.integers(0, 60))
 def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data, window: int, tolerance: int) -> None:  # type: ignore[no-untyped-def]
     """Each input line ends up in exactly one match group or in the unmatched list, never both or twice."""
@@ -206,7 +206,7 @@ def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data, window: 
         assert len(set(matched)) == len(matched)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_lines(), st.integers(0, 60))
 def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int) -> None:  # type: ignore[no-untyped-def]
     """Per side, matched plus unmatched amounts equal the input total; only rule d leaves a difference."""
@@ -225,7 +225,7 @@ def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int
         assert abs(m.difference_ore) <= tolerance
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_lines(), st.randoms(use_true_random=False))
 def test_shuffling_the_input_never_changes_the_result(data, rnd: random.Random) -> None:  # type: ignore[no-untyped-def]
     """The result depends on the lines, not on their order in either file."""

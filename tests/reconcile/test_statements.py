@@ -42,7 +42,7 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
         result = reconcile(bank, ledger)
         outcomes[fmt] = (
             sorted(
-                (g.rule, [(x.date, x.amount_ore) for x in g.bank], [x.key for x in g.ledger])
+                (g.rule, sorted((x.date, x.amount_ore) for x in g.bank), [x.key for x in g.ledger])
                 for g in result.matches
             ),
             sorted(u.line.amount_ore for u in result.unmatched_bank),
