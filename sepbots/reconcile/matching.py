@@ -53,8 +53,12 @@ class _State:
         self.matches: list[MatchGroup] = []
 
     def take(self, rule: Rule, bank: Iterable[Line], ledger: Iterable[Line]) -> None:
-        bank_lines = tuple(sorted(bank, key=_line_key))
-        ledger_lines = tuple(sorted(ledger, key=_line_key))
+        bank_lines = tuple(bank)
+        ledger_lines = tuple(ledger)
+        if len(bank_lines) > 1:
+            bank_lines = tuple(sorted(bank_lines, key=_line_key))
+        if len(ledger_lines) > 1:
+            ledger_lines = tuple(sorted(ledger_lines, key=_line_key))
         for line in bank_lines:
             del self.bank[line.key]
         for line in ledger_lines:
@@ -67,6 +71,12 @@ class _State:
 
 def _line_key(line: Line) -> str:
     return line.key
+
+
+def _first(group: MatchGroup) -> tuple[object, str, str]:
+    """Sort key of a group: its first bank line's date and key, then its first ledger line's key."""
+    first = (group.bank or group.ledger)[0]
+    return first.date, first.key, group.ledger[0].key if group.ledger else ""
 
 
 def reconcile(
@@ -94,8 +104,8 @@ def _reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptio
     _rule_split(state)
     _rule_rounding(state, options.rounding_tolerance_ore)
     _note_amount_differs(state)
-    order = list(Rule)
-    state.matches.sort(key=lambda g: (order.index(g.rule), (g.bank or g.ledger)[0].date, g.key))
+    order = {rule: index for index, rule in enumerate(Rule)}
+    state.matches.sort(key=lambda g: (order[g.rule], *_first(g)))
     return Reconciliation(
         matches=state.matches,
         unmatched_bank=_unmatched(state, state.bank.values()),

@@ -114,20 +114,7 @@ def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
 def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: dict[CellKind, Any]) -> None:
     sheet = workbook.add_worksheet(spec.name)
     columns = list(spec.columns)
-    convert = [(i, _CONVERTERS[c.kind]) for i, c in enumerate(columns) if c.kind in _CONVERTERS]
-
-    def converted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-        if not convert:
-            yield from rows
-            return
-        for row in rows:
-            cells = list(row)
-            for index, conv in convert:
-                if index < len(cells) and cells[index] is not None:
-                    cells[index] = conv(cells[index])
-            yield cells
-
-    rows = converted(spec.rows)
+    rows = iter(spec.rows)
     sample = list(islice(rows, _WIDTH_SAMPLE))
     for index, column in enumerate(columns):
         width = column.width or _fit_width(column, [r[index] if index < len(r) else None for r in sample])
@@ -139,22 +126,28 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
     # (write_row → write) is skipped; the undecorated methods skip its A1-notation check too.
     text = getattr(sheet, "_write_string", sheet.write_string)
     number = getattr(sheet, "_write_number", sheet.write_number)
-    plan = [(i, text if c.kind is CellKind.TEXT else number) for i, c in enumerate(columns)]
+    plan = [
+        (i, text if c.kind is CellKind.TEXT else number, _CONVERTERS.get(c.kind))
+        for i, c in enumerate(columns)
+    ]
     last = 0
     for last, row in enumerate(chain(sample, rows), 1):
         size = len(row)
-        for index, write in plan:
-            if index < size:
-                value = row[index]
-                if value is None or value == "":
-                    continue
-                if write is text:
-                    if value.__class__ is not str:
-                        value = str(value)
-                elif value.__class__ not in _NUMBERS:
-                    sheet.write(last, index, value)  # anything else: let XlsxWriter decide
-                    continue
-                write(last, index, value)
+        for index, write, convert in plan:
+            if index >= size:
+                break
+            value = row[index]
+            if value is None or value == "":
+                continue
+            if convert is not None:
+                value = convert(value)
+            if write is text:
+                if value.__class__ is not str:
+                    value = str(value)
+            elif value.__class__ not in _NUMBERS:
+                sheet.write(last, index, value)  # anything else: let XlsxWriter decide
+                continue
+            write(last, index, value)
     if columns:
         sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
 
@@ -181,7 +174,7 @@ def _fit_width(column: ColumnSpec, values: list[Any]) -> float:
         if column.kind is CellKind.DATE:
             length = 10
         elif column.kind is CellKind.ORE and isinstance(value, int | float):
-            length = len(f"{value:,.2f}")
+            length = len(f"{value / 100:,.2f}")
         else:
             length = len(str(value))
         longest = max(longest, length)
