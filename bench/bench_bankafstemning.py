@@ -3,10 +3,10 @@
 Every measured phase runs in a fresh subprocess, so its peak memory (``ru_maxrss``) is its own:
 
 - ``floor``: read both files with the fastest reader (python-calamine, every cell materialised)
-  and write the same number of output rows and columns per sheet with the fastest writer
-  (XlsxWriter, constant memory, plain values, no formats) — no parsing, matching or styling;
-  once with XlsxWriter's generic ``write_row`` and once (``floor-typed``) with one typed,
-  undecorated write per cell as our writer does, the strictest floor we know;
+  and write exactly the cells of the e2e output (loaded from it before the clock starts) with the
+  fastest writer (XlsxWriter, constant memory, plain values, no formats) — no parsing, matching
+  or styling; once with XlsxWriter's generic ``write_row`` and once (``floor-typed``) with one
+  typed, undecorated write per cell as our writer does, the strictest floor we know;
 - ``e2e``: what the bot does: read both inputs into typed lines, match (rules a–d), write the
   styled four-sheet workbook atomically;
 - ``pandas``: a pandas baseline of rule (a) only: ``read_excel(engine="calamine")`` both files,
@@ -40,49 +40,43 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_floor(work: Path, bank: Path, ledger: Path, shape: list[list[int]], typed: bool) -> dict:
+def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict:
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
+    # The rows to write are exactly the e2e output's cells, loaded before the clock starts.
+    output = CalamineWorkbook.from_path(str(work / "e2e.xlsx"))
+    sheets = [(name, output.get_sheet_by_name(name).to_python()) for name in output.sheet_names]
+    output.close()
     t0, c0 = time.perf_counter(), time.process_time()
-    tables = []
     for path in (bank, ledger):
         workbook = CalamineWorkbook.from_path(str(path))
-        tables.append(workbook.get_sheet_by_index(0).to_python())
+        workbook.get_sheet_by_index(0).to_python()
     t1 = time.perf_counter()
-    bank_rows, ledger_rows = tables[0][1:], tables[1][1:]
-    source = [b + g for b, g in zip(bank_rows, ledger_rows, strict=False)]  # mixed dates, texts, floats
     out = work / "floor.xlsx"
-    workbook = xlsxwriter.Workbook(
-        str(out), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    for index, (rows, columns) in enumerate(shape):
-        sheet = workbook.add_worksheet(f"S{index}")
-        sheet.write_row(0, 0, [f"H{c}" for c in range(columns)])
-        if not typed:  # the library's generic path
-            for r in range(rows):
-                sheet.write_row(r + 1, 0, source[r % len(source)][:columns])
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(str(out), options)
+    for name, rows in sheets:
+        sheet = workbook.add_worksheet(name)
+        if not typed:  # the library's generic path, plain values
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, [None if v == "" else v for v in row])
             continue
-        # typed: one undecorated write per cell, by the first row's types (what our writer does)
-        text, number = sheet._write_string, sheet._write_number
-        first = source[0][:columns]
-        plan = [(c, text if isinstance(v, str) else number) for c, v in enumerate(first)]
-        for r in range(rows):
-            row = source[r % len(source)]
-            for c, write in plan:
-                value = row[c]
-                if value.__class__ is date or value.__class__ is datetime:
-                    value = value.toordinal() - 693594
-                write(r + 1, c, value)
+        text, number = sheet._write_string, sheet._write_number  # one undecorated write per cell
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                kind = value.__class__
+                if kind is str:
+                    if value:
+                        text(r, c, value)
+                elif kind is float or kind is int:
+                    number(r, c, value)
+                elif kind is date or kind is datetime:
+                    number(r, c, value.toordinal() - 693594)
     workbook.close()
     t2 = time.perf_counter()
-    return {
-        "read_s": t1 - t0,
-        "write_s": t2 - t1,
-        "total_s": t2 - t0,
-        "cpu_s": time.process_time() - c0,
-        "peak_mb": _peak_mb(),
-    }
+    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
+            "peak_mb": _peak_mb()}
 
 
 def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
@@ -196,7 +190,7 @@ def _child(args: argparse.Namespace) -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     work, bank, ledger = Path(args.work), Path(args.bank), Path(args.ledger)
     if args.phase in ("floor", "floor-typed"):
-        result = phase_floor(work, bank, ledger, json.loads(args.shape), args.phase == "floor-typed")
+        result = phase_floor(work, bank, ledger, args.phase == "floor-typed")
     elif args.phase == "e2e":
         result = phase_e2e(work, bank, ledger)
     elif args.phase == "pandas":
