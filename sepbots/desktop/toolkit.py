@@ -20,10 +20,12 @@ the mouse into a screen corner raises ``StopRequested``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -45,20 +47,40 @@ Region = tuple[int, int, int, int]
 
 
 def _load_pyautogui(display_name: str | None) -> ModuleType:
-    """Import pyautogui, making sure its X connection (opened at import) is on ``display_name``."""
-    import pyautogui
+    """Import pyautogui and, on X11, give it a fresh connection to ``display_name``.
 
+    pyautogui connects to ``$DISPLAY`` once, at import; a later run may use another (virtual)
+    display, so each ``Desktop`` replaces that connection and closes it again (``_release_pyautogui``).
+    pyscreeze leaks two pipes while probing for screenshot programs at import; they are closed here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        import pyautogui
+        import pyscreeze
+
+        probe = getattr(pyscreeze, "whichProc", None)
+        for pipe in (getattr(probe, "stdout", None), getattr(probe, "stderr", None)):
+            if pipe is not None:
+                pipe.close()
+        gc.collect()
     if display_name is not None and sys.platform.startswith("linux"):
-        from Xlib.display import Display
+        from sepbots.desktop.x11 import open_display
 
         x11 = sys.modules["pyautogui._pyautogui_x11"]
-        current = x11._display  # type: ignore[attr-defined]
-        if current.get_display_name() != display_name:  # imported earlier, for another display
-            x11._display = Display(display_name)  # type: ignore[attr-defined]
-            with contextlib.suppress(Exception):
-                current.close()
+        previous = x11._display  # type: ignore[attr-defined]
+        x11._display = open_display(display_name)  # type: ignore[attr-defined]
+        with contextlib.suppress(Exception):
+            previous.close()
     pyautogui.FAILSAFE = True
     return pyautogui
+
+
+def _release_pyautogui() -> None:
+    """Close pyautogui's X connection (a closed one is replaced by the next ``_load_pyautogui``)."""
+    x11 = sys.modules.get("pyautogui._pyautogui_x11")
+    if x11 is not None:
+        with contextlib.suppress(Exception):
+            x11._display.close()  # type: ignore[attr-defined]
 
 
 class Desktop:
@@ -133,6 +155,8 @@ class Desktop:
         if self._system is not None:
             self._system.close()
             self._system = None
+        if self._gui is not None and sys.platform.startswith("linux"):
+            _release_pyautogui()
         self._gui = None
         if self._display is not None:
             self._display.stop()
@@ -322,8 +346,11 @@ class Desktop:
             options["confidence"] = confidence
 
         def found() -> Region | None:
+            haystack = self.screenshot(region)
             try:
-                box = pyscreeze.locate(str(needle), self.screenshot(region), **options)
+                with warnings.catch_warnings():  # pyscreeze's Pillow matcher uses Image.getdata
+                    warnings.filterwarnings("ignore", "Image.Image.getdata", DeprecationWarning)
+                    box = pyscreeze.locate(str(needle), haystack, **options)
             except pyscreeze.ImageNotFoundException:
                 return None
             if box is None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 from Xlib import X, XK
@@ -23,6 +24,17 @@ from sepbots.desktop.windows import Window
 
 _CLIPBOARD_TIMEOUT_S = 2.0
 _REBIND_PAUSE_S = 0.2
+
+
+def open_display(name: str) -> Display:
+    """Connect to X display ``name``.
+
+    python3-xlib (pyautogui's pin) reads the Xauthority file without closing it; the resulting
+    ResourceWarning is the library's, so it is silenced here rather than in every caller.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        return Display(name)
 
 
 def _keysym_for(char: str) -> int:
@@ -46,7 +58,7 @@ class X11WindowSystem:
 
     def __init__(self, display_name: str) -> None:
         try:
-            self._display = Display(display_name)
+            self._display = open_display(display_name)
         except (xerror.DisplayError, xerror.XauthError, OSError) as exc:
             raise DesktopError(f"cannot connect to X display {display_name}: {exc}") from exc
         self._root = self._display.screen().root
