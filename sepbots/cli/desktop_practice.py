@@ -16,15 +16,21 @@ app = typer.Typer(
 
 @app.command("desktop")
 def desktop(
-    db: Annotated[Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")] = Path(
-        "practice-journal.db"
-    ),
+    db: Annotated[
+        Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")
+    ] = Path("practice-journal.db"),
     delay_ms: Annotated[int, typer.Option("--delay-ms", min=0, help="ms pr. gemning / ms per save")] = 0,
     slow_every_n: Annotated[
-        int, typer.Option("--slow-every-n", min=0, help="kun hver n'te gemning er langsom (0 = alle) / only every n-th save is slow (0 = all)")
+        int,
+        typer.Option(
+            "--slow-every-n",
+            min=0,
+            help="kun hver n'te gemning er langsom (0 = alle) / only every n-th save is slow (0 = all)",
+        ),
     ] = 0,
     startup_delay_ms: Annotated[
-        int, typer.Option("--startup-delay-ms", min=0, help="ms før vinduet vises / ms before the window appears")
+        int,
+        typer.Option("--startup-delay-ms", min=0, help="ms før vinduet vises / ms before the window appears"),
     ] = 0,
     lang: Annotated[str, typer.Option("--lang", help="da eller en / da or en")] = "da",
 ) -> None:

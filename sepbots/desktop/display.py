@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import secrets
 import select
+import shutil
 import socket
 import struct
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,11 +136,22 @@ class VirtualDisplay:
         cookie = secrets.token_bytes(16)
         _write_xauthority(auth_file, cookie, number=None)
         read_fd, write_fd = os.pipe()
-        log = tempfile.TemporaryFile()
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
         try:
             self._process = subprocess.Popen(
-                [program, "-displayfd", str(write_fd), "-screen", "0", f"{self.width}x{self.height}x24",
-                 "-auth", auth_file, "-nolisten", "tcp", "-noreset"],
+                [
+                    program,
+                    "-displayfd",
+                    str(write_fd),
+                    "-screen",
+                    "0",
+                    f"{self.width}x{self.height}x24",
+                    "-auth",
+                    auth_file,
+                    "-nolisten",
+                    "tcp",
+                    "-noreset",
+                ],
                 pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -122,8 +122,9 @@ class Desktop:
         try:
             if needs_virtual_display(self.settings.virtual_display, self._environ):
                 self._display = VirtualDisplay(self.settings.display_size, environ=self._environ).start()
-                self._log.info("virtual_display_started", display=self._display.name,
-                               size=self.settings.display_size)
+                self._log.info(
+                    "virtual_display_started", display=self._display.name, size=self.settings.display_size
+                )
             display_name = self._environ.get("DISPLAY") if sys.platform.startswith("linux") else None
             gui = _load_pyautogui(display_name)
             gui.PAUSE = self._pause_s
@@ -209,8 +210,13 @@ class Desktop:
         self.open()
         sink = open(output, "ab") if output is not None else subprocess.DEVNULL  # noqa: SIM115
         try:
-            process = subprocess.Popen(list(argv), env=dict(self._environ), stdin=subprocess.DEVNULL,
-                                       stdout=sink, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                list(argv),
+                env=dict(self._environ),
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
         finally:
             if output is not None:
                 sink.close()  # type: ignore[union-attr]
@@ -224,16 +230,21 @@ class Desktop:
         return self.settings.timeout_s if timeout_s is None else timeout_s
 
     def wait_until(
-        self, condition: Callable[[], T | None], *, timeout_s: float | None = None,
-        interval_s: float = 0.1, what: str = "condition",
+        self,
+        condition: Callable[[], T | None],
+        *,
+        timeout_s: float | None = None,
+        interval_s: float = 0.1,
+        what: str = "condition",
     ) -> T:
         """Poll ``condition`` until truthy (see ``sepbots.desktop.waits.wait_until``).
 
         Raises:
             DesktopTimeout: not met within ``timeout_s`` (default ``desktop.timeout_s``).
         """
-        return wait_until(condition, timeout_s=self._timeout(timeout_s), clock=self.clock,
-                          interval_s=interval_s, what=what)
+        return wait_until(
+            condition, timeout_s=self._timeout(timeout_s), clock=self.clock, interval_s=interval_s, what=what
+        )
 
     # -- windows -----------------------------------------------------------------------------
 
@@ -246,25 +257,33 @@ class Desktop:
         matches = [w for w in self.windows() if title_matches(title, w.title, exact=exact)]
         return matches[-1] if matches else None
 
-    def wait_for_window(self, title: TitlePattern, *, timeout_s: float | None = None,
-                        exact: bool = False) -> Window:
+    def wait_for_window(
+        self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False
+    ) -> Window:
         """Wait for a window whose title matches (contains ``title``, or equals it if ``exact``).
 
         Raises:
             DesktopTimeout: no such window appeared in time.
         """
-        return self.wait_until(lambda: self.find_window(title, exact=exact), timeout_s=timeout_s,
-                               what=f"window {_show(title)} to appear")
+        return self.wait_until(
+            lambda: self.find_window(title, exact=exact),
+            timeout_s=timeout_s,
+            what=f"window {_show(title)} to appear",
+        )
 
-    def wait_for_window_gone(self, title: TitlePattern, *, timeout_s: float | None = None,
-                             exact: bool = False) -> None:
+    def wait_for_window_gone(
+        self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False
+    ) -> None:
         """Wait until no window with a matching title is visible.
 
         Raises:
             DesktopTimeout: the window was still there when time ran out.
         """
-        self.wait_until(lambda: self.find_window(title, exact=exact) is None, timeout_s=timeout_s,
-                        what=f"window {_show(title)} to close")
+        self.wait_until(
+            lambda: self.find_window(title, exact=exact) is None,
+            timeout_s=timeout_s,
+            what=f"window {_show(title)} to close",
+        )
 
     def activate(self, window: Window | TitlePattern) -> Window:
         """Raise a window and give it the keyboard focus.
@@ -288,8 +307,11 @@ class Desktop:
         if name is not None:  # Pillow's XCB grab: no scrot process, no temporary file
             from PIL import ImageGrab
 
-            bbox = None if region is None else (region[0], region[1], region[0] + region[2],
-                                                region[1] + region[3])
+            bbox = (
+                None
+                if region is None
+                else (region[0], region[1], region[0] + region[2], region[1] + region[3])
+            )
             return ImageGrab.grab(bbox=bbox, xdisplay=name)
         return self.gui.screenshot(region=region)
 
@@ -299,8 +321,16 @@ class Desktop:
         red, green, blue = image.getpixel((0, 0))
         return red, green, blue
 
-    def wait_for_pixel(self, x: int, y: int, rgb: RGB | Sequence[RGB], *, tolerance: int = 0,
-                       timeout_s: float | None = None, interval_s: float = 0.05) -> RGB:
+    def wait_for_pixel(
+        self,
+        x: int,
+        y: int,
+        rgb: RGB | Sequence[RGB],
+        *,
+        tolerance: int = 0,
+        timeout_s: float | None = None,
+        interval_s: float = 0.05,
+    ) -> RGB:
         """Wait until the pixel at (x, y) has one of the expected colours; return the colour seen.
 
         Args:
@@ -318,12 +348,22 @@ class Desktop:
                 return colour
             return None
 
-        return self.wait_until(seen, timeout_s=timeout_s, interval_s=interval_s,
-                               what=f"pixel ({x}, {y}) to become {' or '.join(map(str, wanted))}")
+        return self.wait_until(
+            seen,
+            timeout_s=timeout_s,
+            interval_s=interval_s,
+            what=f"pixel ({x}, {y}) to become {' or '.join(map(str, wanted))}",
+        )
 
-    def wait_for_image(self, image: Path | str, *, timeout_s: float | None = None,
-                       region: Region | None = None, confidence: float | None = None,
-                       grayscale: bool = False) -> Region:
+    def wait_for_image(
+        self,
+        image: Path | str,
+        *,
+        timeout_s: float | None = None,
+        region: Region | None = None,
+        confidence: float | None = None,
+        grayscale: bool = False,
+    ) -> Region:
         """Wait until ``image`` (a PNG cut from an earlier screenshot) is on screen.
 
         Args:
@@ -358,8 +398,9 @@ class Desktop:
             dx, dy = (region[0], region[1]) if region else (0, 0)
             return int(box.left) + dx, int(box.top) + dy, int(box.width), int(box.height)
 
-        return self.wait_until(found, timeout_s=timeout_s, interval_s=0.2,
-                               what=f"image {needle.name} to appear")
+        return self.wait_until(
+            found, timeout_s=timeout_s, interval_s=0.2, what=f"image {needle.name} to appear"
+        )
 
     # -- keyboard ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import time
 import warnings
 from typing import Any
 
-from Xlib import X, XK
+from Xlib import XK, X
 from Xlib import error as xerror
 from Xlib.display import Display
 from Xlib.ext import xtest

@@ -49,7 +49,10 @@ def start_app(desktop: Desktop, db: Path, *args: str) -> PracticeApp:
     """Start ``python -m sepbots.practice.desktop`` on the desktop and wait for its window."""
     process = subprocess.Popen(
         [sys.executable, "-m", "sepbots.practice.desktop", "--db", str(db), *args],
-        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         window = desktop.wait_for_window("Sagssystem", timeout_s=15)

@@ -37,8 +37,13 @@ def test_the_app_saves_a_record_entered_by_keyboard(desktop: Desktop, practice_a
     desktop.hotkey("ctrl", "c")
     assert desktop.clipboard_text() == "Gemt: journalnr. J-2026-000001"
     [record] = JournalStore(practice_app.db).records()
-    assert (record.journal_number, record.case_number, record.title, record.document_date, record.category) == (
-        "J-2026-000001", "2026-001234", "Ansøgning om hjælp – Ærø", date(2026, 2, 1), "Ansøgning")
+    assert (
+        record.journal_number,
+        record.case_number,
+        record.title,
+        record.document_date,
+        record.category,
+    ) == ("J-2026-000001", "2026-001234", "Ansøgning om hjælp – Ærø", date(2026, 2, 1), "Ansøgning")
 
 
 def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(
@@ -58,7 +63,9 @@ def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(
     assert JournalStore(practice_app.db).records() == []
 
 
-def test_after_the_dialog_the_form_can_be_corrected_and_saved(desktop: Desktop, practice_app: PracticeApp) -> None:
+def test_after_the_dialog_the_form_can_be_corrected_and_saved(
+    desktop: Desktop, practice_app: PracticeApp
+) -> None:
     """Closing the dialog returns the focus to the bad field, so a bot can correct it and save."""
     fill_form(desktop, "2026-001234", "Klage over afgørelse", "30-02-2026", "Klage")
     desktop.hotkey("ctrl", "s")
@@ -88,7 +95,7 @@ def test_a_slow_save_within_the_timeout_is_waited_for(desktop: Desktop, tmp_path
 
 
 def test_a_wait_that_times_out_raises_and_leaves_a_screenshot(desktop: Desktop, tmp_path: Path) -> None:
-    """A wait shorter than the app's 4 s save raises DesktopTimeout after ≥ its timeout, and evidence is saved."""
+    """A wait shorter than the app's 4 s save raises DesktopTimeout after ≥ its timeout; evidence is saved."""
     app = start_app(desktop, tmp_path / "slower.db", "--delay-ms", "4000")
     try:
         fill_form(desktop, "2026-000002", "Partshøring", "03-01-2026", "Partshøring")
@@ -110,7 +117,9 @@ def test_a_wait_that_times_out_raises_and_leaves_a_screenshot(desktop: Desktop, 
         stop_app(app)
 
 
-def test_wait_for_image_finds_a_cut_of_the_screen(desktop: Desktop, practice_app: PracticeApp, tmp_path: Path) -> None:
+def test_wait_for_image_finds_a_cut_of_the_screen(
+    desktop: Desktop, practice_app: PracticeApp, tmp_path: Path
+) -> None:
     """An image cut from a screenshot is found again at the same place."""
     window = practice_app.window
     region = (window.left + 5, window.top + 5, 120, 40)
@@ -127,7 +136,9 @@ def test_wait_for_image_times_out_when_the_image_is_absent(desktop: Desktop, tmp
         desktop.wait_for_image(needle, timeout_s=0.5)
 
 
-def test_duplicate_document_is_refused_with_its_journal_number(desktop: Desktop, practice_app: PracticeApp) -> None:
+def test_duplicate_document_is_refused_with_its_journal_number(
+    desktop: Desktop, practice_app: PracticeApp
+) -> None:
     """Saving the same document on the same case twice opens the dialog naming the first journal number."""
     for _ in range(2):
         desktop.hotkey("ctrl", "n")

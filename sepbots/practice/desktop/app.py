@@ -85,8 +85,15 @@ class JournalApp:
         clock: time source for ``saved_at``.
     """
 
-    def __init__(self, root: tk.Tk, store: JournalStore, *, slowness: Slowness = Slowness(),
-                 lang: str = "da", clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        root: tk.Tk,
+        store: JournalStore,
+        *,
+        slowness: Slowness = Slowness(),
+        lang: str = "da",
+        clock: Clock | None = None,
+    ) -> None:
         self.root = root
         self.store = store
         self.slowness = slowness
@@ -233,8 +240,9 @@ class JournalApp:
         button.focus_set()
 
 
-def run_app(store: JournalStore, *, slowness: Slowness = Slowness(), lang: str = "da",
-            clock: Clock | None = None) -> None:
+def run_app(
+    store: JournalStore, *, slowness: Slowness = Slowness(), lang: str = "da", clock: Clock | None = None
+) -> None:
     """Open the case system's window and run until it is closed."""
     root = tk.Tk()
     root.withdraw()
