@@ -436,6 +436,23 @@ class Desktop:
         """The clipboard's text, e.g. after ``hotkey("ctrl", "c")``."""
         return self._windows.clipboard_text()
 
+    def clear_clipboard(self) -> None:
+        """Empty the clipboard."""
+        self._windows.clear_clipboard()
+
+    def copy_text(self, *, timeout_s: float = 2.0) -> str:
+        """Copy what is selected in the focused application (Ctrl+C) and return it.
+
+        The clipboard is emptied first, so an old text is never mistaken for the new one.
+
+        Raises:
+            DesktopTimeout: nothing arrived on the clipboard in time (nothing was selected).
+        """
+        self.clear_clipboard()
+        self.hotkey("ctrl", "c")
+        return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02,
+                               what="copied text on the clipboard")
+
     # -- evidence ----------------------------------------------------------------------------
 
     def capture_failure(self, directory: Path, stem: str) -> list[Path]:

@@ -60,5 +60,17 @@ class Win32WindowSystem:
         finally:
             root.destroy()
 
+    def clear_clipboard(self) -> None:
+        """Empty the clipboard."""
+        import tkinter
+
+        root = tkinter.Tk()
+        root.withdraw()
+        try:
+            root.clipboard_clear()
+            root.update()
+        finally:
+            root.destroy()
+
     def close(self) -> None:
         """Nothing to release."""

@@ -78,6 +78,10 @@ class WindowSystem(Protocol):
         """The clipboard's text ("" when empty or not text)."""
         ...
 
+    def clear_clipboard(self) -> None:
+        """Empty the clipboard."""
+        ...
+
     def close(self) -> None:
         """Release the connection."""
         ...

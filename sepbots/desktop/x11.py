@@ -215,6 +215,15 @@ class X11WindowSystem:
             return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
         raise DesktopError(f"the clipboard owner did not answer within {_CLIPBOARD_TIMEOUT_S:g} s")
 
+    def clear_clipboard(self) -> None:
+        """Empty the ``CLIPBOARD`` selection (its owner is told it lost it)."""
+        from Xlib.protocol import request
+
+        request.SetSelectionOwner(
+            display=self._display.display, window=X.NONE, selection=self._atom("CLIPBOARD"), time=X.CurrentTime
+        )
+        self._display.sync()
+
     def close(self) -> None:
         """Close the connection to the X server."""
         try:
