@@ -90,20 +90,52 @@ def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, o
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
     case_system = ctx.use("case-system", lambda: _open_case_system(ctx))
     result = case_system.journalise(item.payload.fields())
-    ctx.log.info("document_filed", row=item.payload.row, journal_number=result["journal_number"],
-                 already_filed=result["already_filed"])
+    ctx.log.info(
+        "document_filed",
+        row=item.payload.row,
+        journal_number=result["journal_number"],
+        already_filed=result["already_filed"],
+    )
     return result
 
 
 HEADERS = {
-    "da": ["Række", "Sagsnummer", "Dokumenttitel", "Dato", "Kategori", "Fil", "Status", "Journalnr.", "Besked"],
-    "en": ["Row", "Case number", "Document title", "Date", "Category", "File", "Status", "Journal no.", "Message"],
+    "da": [
+        "Række",
+        "Sagsnummer",
+        "Dokumenttitel",
+        "Dato",
+        "Kategori",
+        "Fil",
+        "Status",
+        "Journalnr.",
+        "Besked",
+    ],
+    "en": [
+        "Row",
+        "Case number",
+        "Document title",
+        "Date",
+        "Category",
+        "File",
+        "Status",
+        "Journal no.",
+        "Message",
+    ],
 }
 STATES = {
-    "da": {ItemState.DONE: "Journaliseret", ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
-           ItemState.FAILED: "Fejlet", "already": "Journaliseret (fandtes i forvejen)"},
-    "en": {ItemState.DONE: "Filed", ItemState.BUSINESS_EXCEPTION: "Manual handling",
-           ItemState.FAILED: "Failed", "already": "Filed (already there)"},
+    "da": {
+        ItemState.DONE: "Journaliseret",
+        ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
+        ItemState.FAILED: "Fejlet",
+        "already": "Journaliseret (fandtes i forvejen)",
+    },
+    "en": {
+        ItemState.DONE: "Filed",
+        ItemState.BUSINESS_EXCEPTION: "Manual handling",
+        ItemState.FAILED: "Failed",
+        "already": "Filed (already there)",
+    },
 }
 
 
@@ -121,8 +153,19 @@ def write_outcome(path: Path, items: list[WorkItem[Document]], lang: str = "da")
     for item in sorted(items, key=lambda i: i.payload.row):
         doc, output = item.payload, item.output or {}
         state = labels["already"] if output.get("already_filed") else labels.get(item.state, item.state.value)
-        sheet.append([doc.row, doc.case_number, doc.title, doc.document_date, doc.category, doc.file or "",
-                      state, output.get("journal_number", ""), item.error_message or ""])
+        sheet.append(
+            [
+                doc.row,
+                doc.case_number,
+                doc.title,
+                doc.document_date,
+                doc.category,
+                doc.file or "",
+                state,
+                output.get("journal_number", ""),
+                item.error_message or "",
+            ]
+        )
     for column, width in zip("ABCDEFGHI", (8, 14, 40, 12, 16, 24, 22, 16, 60), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.auto_filter.ref = sheet.dimensions

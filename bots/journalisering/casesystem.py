@@ -21,6 +21,7 @@ from sepbots.desktop import Desktop, Window
 # The status indicator: a 16×16 square whose centre is 12 px from the window's left and bottom.
 INDICATOR_OFFSET = 12
 READY = (192, 192, 192)
+SAVING = (255, 200, 0)
 SAVED = (0, 160, 0)
 JOURNAL_NUMBER = re.compile(r"\bJ-\d{4}-\d{6}\b")
 ALREADY_FILED = re.compile(r"(?:findes allerede|already on the case).*?\b(J-\d{4}-\d{6})\b", re.DOTALL)
@@ -71,7 +72,9 @@ class CaseSystem:
         try:
             if self._launch is not None:
                 self.desktop.launch(self._launch, output=self._launch_log)
-            self.desktop.wait_for_window(self.window_title, timeout_s=max(self.desktop.settings.timeout_s, 20.0))
+            self.desktop.wait_for_window(
+                self.window_title, timeout_s=max(self.desktop.settings.timeout_s, 20.0)
+            )
         except BaseException:
             self.desktop.close()
             raise
@@ -123,9 +126,17 @@ class CaseSystem:
         desktop = self.desktop
         self._dismiss_leftover_dialog()
         window = desktop.wait_for_window(self.window_title)
+        indicator = self._indicator(window)
+        # A save from an attempt that timed out may still be running: let it finish first.
+        desktop.wait_until(
+            lambda: desktop.pixel(*indicator) != SAVING,
+            timeout_s=self.save_timeout_s,
+            interval_s=0.05,
+            what="an earlier save to finish",
+        )
         desktop.activate(window)
         desktop.hotkey("ctrl", "n")  # a clean form; the indicator turns grey once the app has done it
-        desktop.wait_for_pixel(*self._indicator(window), READY)
+        desktop.wait_for_pixel(*indicator, READY)
         for index, value in enumerate(fields):
             if index:
                 desktop.tab_to_field()

@@ -84,9 +84,9 @@ def read_workbook(path: Path) -> Iterator[Document]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             raise InputError("the sheet is empty", file=path, sheet=sheet.title)
@@ -97,6 +97,7 @@ def read_workbook(path: Path) -> Iterator[Document]:
                 continue
             yield Document(row=number, **{**cells, "file": cells.get("file") or None})
     finally:
+        rows.close()  # releases the sheet's stream, which would otherwise keep the file open
         workbook.close()
 
 

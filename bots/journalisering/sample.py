@@ -39,12 +39,14 @@ def sample_rows(count: int, *, invalid_every: int = 0, seed: int = 7) -> list[tu
             rows.append(INVALID_ROWS[(n // invalid_every - 1) % len(INVALID_ROWS)])
             continue
         day = date(2026, 1, 2) + timedelta(days=rng.randrange(300))
-        rows.append((
-            f"2026-{rng.randrange(1, 999_999):06d}",
-            f"{rng.choice(TITLES)} ({n})",
-            day.strftime("%d-%m-%Y"),
-            rng.choice(CATEGORIES),
-        ))
+        rows.append(
+            (
+                f"2026-{rng.randrange(1, 999_999):06d}",
+                f"{rng.choice(TITLES)} ({n})",
+                day.strftime("%d-%m-%Y"),
+                rng.choice(CATEGORIES),
+            )
+        )
     return rows
 
 

@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
+
+from sepbots.practice.desktop.command import desktop
 
 app = typer.Typer(
     help="Øvelsesprogrammer / practice applications.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-@app.command("desktop")
-def desktop(
-    db: Annotated[
-        Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")
-    ] = Path("practice-journal.db"),
-    delay_ms: Annotated[int, typer.Option("--delay-ms", min=0, help="ms pr. gemning / ms per save")] = 0,
-    slow_every_n: Annotated[
-        int,
-        typer.Option(
-            "--slow-every-n",
-            min=0,
-            help="kun hver n'te gemning er langsom (0 = alle) / only every n-th save is slow (0 = all)",
-        ),
-    ] = 0,
-    startup_delay_ms: Annotated[
-        int,
-        typer.Option("--startup-delay-ms", min=0, help="ms før vinduet vises / ms before the window appears"),
-    ] = 0,
-    lang: Annotated[str, typer.Option("--lang", help="da eller en / da or en")] = "da",
-) -> None:
-    """Start øvelses-sagssystemet (journalisering) / start the practice case system (journalising)."""
-    if lang not in ("da", "en"):
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
-    from sepbots.practice.desktop.app import Slowness, run_app
-    from sepbots.practice.desktop.records import JournalStore
-
-    run_app(
-        JournalStore(db),
-        slowness=Slowness(delay_ms=delay_ms, slow_every_n=slow_every_n, startup_delay_ms=startup_delay_ms),
-        lang=lang,
-    )
+app.command("desktop")(desktop)

@@ -46,39 +46,56 @@ RGB = tuple[int, int, int]
 Region = tuple[int, int, int, int]
 
 
-def _load_pyautogui(display_name: str | None) -> ModuleType:
-    """Import pyautogui and, on X11, give it a fresh connection to ``display_name``.
+def _import_pyautogui() -> ModuleType:
+    """Import pyautogui with its fail-safe on.
 
-    pyautogui connects to ``$DISPLAY`` once, at import; a later run may use another (virtual)
-    display, so each ``Desktop`` replaces that connection and closes it again (``_release_pyautogui``).
-    pyscreeze leaks two pipes while probing for screenshot programs at import; they are closed here.
+    At import, pyscreeze and mouseinfo leave pipes open (probing for screenshot programs) and
+    mouseinfo an X connection (used only by its own GUI); they are closed here.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         import pyautogui
-        import pyscreeze
 
-        probe = getattr(pyscreeze, "whichProc", None)
-        for pipe in (getattr(probe, "stdout", None), getattr(probe, "stderr", None)):
-            if pipe is not None:
-                pipe.close()
+        for name in ("pyscreeze", "mouseinfo"):
+            module = sys.modules.get(name)
+            probe = getattr(module, "whichProc", None)
+            for pipe in (getattr(probe, "stdout", None), getattr(probe, "stderr", None)):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
+        stray = getattr(sys.modules.get("mouseinfo"), "_display", None)
+        if stray is not None and not getattr(stray, "_sepbots_closed", False):
+            stray._sepbots_closed = True
+            with contextlib.suppress(Exception):
+                stray.close()
         gc.collect()
-    if display_name is not None and sys.platform.startswith("linux"):
-        from sepbots.desktop.x11 import open_display
-
-        x11 = sys.modules["pyautogui._pyautogui_x11"]
-        previous = x11._display  # type: ignore[attr-defined]
-        x11._display = open_display(display_name)  # type: ignore[attr-defined]
-        with contextlib.suppress(Exception):
-            previous.close()
     pyautogui.FAILSAFE = True
     return pyautogui
 
 
+def _bind_pyautogui(display_name: str) -> None:
+    """Point pyautogui's X connection at ``display_name`` (X11 only).
+
+    pyautogui connects to ``$DISPLAY`` once, at import; a later run may use another (virtual)
+    display, and a finished ``Desktop`` closes the connection (``_release_pyautogui``). So every
+    use checks the connection and opens a fresh one when it is closed or on another display.
+    """
+    from sepbots.desktop.x11 import open_display
+
+    x11 = sys.modules["pyautogui._pyautogui_x11"]
+    current = x11._display  # type: ignore[attr-defined]
+    closed = getattr(current, "_sepbots_closed", False)
+    if closed or current.get_display_name() != display_name:
+        x11._display = open_display(display_name)  # type: ignore[attr-defined]
+        if not closed:
+            with contextlib.suppress(Exception):
+                current.close()
+
+
 def _release_pyautogui() -> None:
-    """Close pyautogui's X connection (a closed one is replaced by the next ``_load_pyautogui``)."""
+    """Close pyautogui's X connection; the next ``_bind_pyautogui`` opens a new one."""
     x11 = sys.modules.get("pyautogui._pyautogui_x11")
-    if x11 is not None:
+    if x11 is not None and not getattr(x11._display, "_sepbots_closed", False):  # type: ignore[attr-defined]
+        x11._display._sepbots_closed = True  # type: ignore[attr-defined]
         with contextlib.suppress(Exception):
             x11._display.close()  # type: ignore[attr-defined]
 
@@ -112,6 +129,7 @@ class Desktop:
         self._system: WindowSystem | None = None
         self._gui: ModuleType | None = None
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._x_display: str | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -126,7 +144,9 @@ class Desktop:
                     "virtual_display_started", display=self._display.name, size=self.settings.display_size
                 )
             display_name = self._environ.get("DISPLAY") if sys.platform.startswith("linux") else None
-            gui = _load_pyautogui(display_name)
+            gui = _import_pyautogui()
+            if display_name is not None:
+                _bind_pyautogui(display_name)
             gui.PAUSE = self._pause_s
             if display_name is not None:
                 from sepbots.desktop.x11 import X11WindowSystem
@@ -137,6 +157,7 @@ class Desktop:
 
                 self._system = Win32WindowSystem(gui)
             self._gui = gui
+            self._x_display = display_name
         except BaseException:
             self.close()
             raise
@@ -159,6 +180,7 @@ class Desktop:
         if self._gui is not None and sys.platform.startswith("linux"):
             _release_pyautogui()
         self._gui = None
+        self._x_display = None
         if self._display is not None:
             self._display.stop()
             self._log.info("virtual_display_stopped")
@@ -177,6 +199,9 @@ class Desktop:
         """The pyautogui module, for anything the toolkit does not wrap (opens the desktop)."""
         self.open()
         assert self._gui is not None
+        if self._x_display is not None:
+            _bind_pyautogui(self._x_display)
+            self._gui.PAUSE = self._pause_s
         return self._gui
 
     @property
@@ -189,7 +214,7 @@ class Desktop:
     def display_name(self) -> str | None:
         """The X display in use (``":1"``), or None outside Linux."""
         self.open()
-        return self._environ.get("DISPLAY") if sys.platform.startswith("linux") else None
+        return self._x_display
 
     @contextlib.contextmanager
     def _fail_safe(self) -> Iterator[ModuleType]:
@@ -450,8 +475,9 @@ class Desktop:
         """
         self.clear_clipboard()
         self.hotkey("ctrl", "c")
-        return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02,
-                               what="copied text on the clipboard")
+        return self.wait_until(
+            self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="copied text on the clipboard"
+        )
 
     # -- evidence ----------------------------------------------------------------------------
 

@@ -220,7 +220,10 @@ class X11WindowSystem:
         from Xlib.protocol import request
 
         request.SetSelectionOwner(
-            display=self._display.display, window=X.NONE, selection=self._atom("CLIPBOARD"), time=X.CurrentTime
+            display=self._display.display,
+            window=X.NONE,
+            selection=self._atom("CLIPBOARD"),
+            time=X.CurrentTime,
         )
         self._display.sync()
 

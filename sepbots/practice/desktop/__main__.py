@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sepbots.cli.desktop_practice import desktop
+from sepbots.practice.desktop.command import desktop
 
 if __name__ == "__main__":
     typer.run(desktop)
