@@ -40,7 +40,7 @@ class Params(BaseModel):
 
 def produce(ctx: BotContext[Params]) -> Any:
     for n in range(ctx.params.items):
-        yield NewItem(reference=f"row-{n}", payload=Row(n=n, text="Faktura 2026-%06d" % n))
+        yield NewItem(reference=f"row-{n}", payload=Row(n=n, text=f"Faktura 2026-{n:06d}"))
 
 
 @bot(name="noop", params=Params, producer=produce)
