@@ -72,17 +72,13 @@ class CaseSystem:
         try:
             if self._launch is not None:
                 self.desktop.launch(self._launch, output=self._launch_log)
-            self.desktop.wait_for_window(
-                self.window_title, timeout_s=max(self.desktop.settings.timeout_s, 20.0)
-            )
+            self.desktop.wait_for_window(self.window_title, timeout_s=max(self.desktop.settings.timeout_s, 20.0))
         except BaseException:
             self.desktop.close()
             raise
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.desktop.close()
 
     def capture_failure(self, directory: Path, stem: str) -> list[Path]:

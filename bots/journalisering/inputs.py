@@ -59,9 +59,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _header_index(
-    header: Sequence[object], required: Sequence[str], *, file: Path, sheet: str | None
-) -> dict[str, int]:
+def _header_index(header: Sequence[object], required: Sequence[str], *, file: Path, sheet: str | None) -> dict[str, int]:
     names = [_text(cell).lower() for cell in header]
     index: dict[str, int] = {}
     for column, spellings in COLUMNS.items():
@@ -72,9 +70,7 @@ def _header_index(
     missing = [COLUMNS[c][0].capitalize() for c in required if c not in index]
     if missing:
         found = ", ".join(n for n in names if n) or "none"
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}; found: {found}", file=file, sheet=sheet, row=1
-        )
+        raise InputError(f"missing column(s) {', '.join(missing)}; found: {found}", file=file, sheet=sheet, row=1)
     return index
 
 

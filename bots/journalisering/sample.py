@@ -82,9 +82,7 @@ def write_sample_folder(folder: Path, count: int = 5, *, invalid_every: int = 0,
     with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["Fil", "Sagsnummer", "Dokumenttitel", "Dato", "Kategori"])
-        for n, (case_number, title, when, category) in enumerate(
-            sample_rows(count, invalid_every=invalid_every, seed=seed), start=1
-        ):
+        for n, (case_number, title, when, category) in enumerate(sample_rows(count, invalid_every=invalid_every, seed=seed), start=1):
             name = f"dokument-{n:03d}.txt"
             (folder / name).write_text(f"{title}\nSag {case_number}, {when}\n", encoding="utf-8")
             writer.writerow([name, case_number, title, when, category])

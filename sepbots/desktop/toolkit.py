@@ -140,9 +140,7 @@ class Desktop:
         try:
             if needs_virtual_display(self.settings.virtual_display, self._environ):
                 self._display = VirtualDisplay(self.settings.display_size, environ=self._environ).start()
-                self._log.info(
-                    "virtual_display_started", display=self._display.name, size=self.settings.display_size
-                )
+                self._log.info("virtual_display_started", display=self._display.name, size=self.settings.display_size)
             display_name = self._environ.get("DISPLAY") if sys.platform.startswith("linux") else None
             gui = _import_pyautogui()
             if display_name is not None:
@@ -189,9 +187,7 @@ class Desktop:
     def __enter__(self) -> Desktop:
         return self.open()
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     @property
@@ -267,9 +263,7 @@ class Desktop:
         Raises:
             DesktopTimeout: not met within ``timeout_s`` (default ``desktop.timeout_s``).
         """
-        return wait_until(
-            condition, timeout_s=self._timeout(timeout_s), clock=self.clock, interval_s=interval_s, what=what
-        )
+        return wait_until(condition, timeout_s=self._timeout(timeout_s), clock=self.clock, interval_s=interval_s, what=what)
 
     # -- windows -----------------------------------------------------------------------------
 
@@ -282,9 +276,7 @@ class Desktop:
         matches = [w for w in self.windows() if title_matches(title, w.title, exact=exact)]
         return matches[-1] if matches else None
 
-    def wait_for_window(
-        self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False
-    ) -> Window:
+    def wait_for_window(self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False) -> Window:
         """Wait for a window whose title matches (contains ``title``, or equals it if ``exact``).
 
         Raises:
@@ -296,9 +288,7 @@ class Desktop:
             what=f"window {_show(title)} to appear",
         )
 
-    def wait_for_window_gone(
-        self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False
-    ) -> None:
+    def wait_for_window_gone(self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False) -> None:
         """Wait until no window with a matching title is visible.
 
         Raises:
@@ -332,11 +322,7 @@ class Desktop:
         if name is not None:  # Pillow's XCB grab: no scrot process, no temporary file
             from PIL import ImageGrab
 
-            bbox = (
-                None
-                if region is None
-                else (region[0], region[1], region[0] + region[2], region[1] + region[3])
-            )
+            bbox = None if region is None else (region[0], region[1], region[0] + region[2], region[1] + region[3])
             return ImageGrab.grab(bbox=bbox, xdisplay=name)
         return self.gui.screenshot(region=region)
 
@@ -423,9 +409,7 @@ class Desktop:
             dx, dy = (region[0], region[1]) if region else (0, 0)
             return int(box.left) + dx, int(box.top) + dy, int(box.width), int(box.height)
 
-        return self.wait_until(
-            found, timeout_s=timeout_s, interval_s=0.2, what=f"image {needle.name} to appear"
-        )
+        return self.wait_until(found, timeout_s=timeout_s, interval_s=0.2, what=f"image {needle.name} to appear")
 
     # -- keyboard ----------------------------------------------------------------------------
 
@@ -475,9 +459,7 @@ class Desktop:
         """
         self.clear_clipboard()
         self.hotkey("ctrl", "c")
-        return self.wait_until(
-            self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="copied text on the clipboard"
-        )
+        return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="copied text on the clipboard")
 
     # -- evidence ----------------------------------------------------------------------------
 

@@ -26,11 +26,7 @@ class Win32WindowSystem:
 
     def windows(self) -> list[Window]:
         """Visible, titled top-level windows."""
-        return [
-            Window(w.title, w.left, w.top, w.width, w.height, int(w._hWnd))
-            for w in self._gw.getAllWindows()
-            if w.title and w.visible
-        ]
+        return [Window(w.title, w.left, w.top, w.width, w.height, int(w._hWnd)) for w in self._gw.getAllWindows() if w.title and w.visible]
 
     def activate(self, window: Window) -> None:
         """Bring the window to the front and focus it."""

@@ -113,9 +113,7 @@ class X11WindowSystem:
             if supported is not None and active in supported.value:
                 from Xlib.protocol import event
 
-                message = event.ClientMessage(
-                    window=target, client_type=active, data=(32, [2, X.CurrentTime, 0, 0, 0])
-                )
+                message = event.ClientMessage(window=target, client_type=active, data=(32, [2, X.CurrentTime, 0, 0, 0]))
                 mask = X.SubstructureRedirectMask | X.SubstructureNotifyMask
                 self._root.send_event(message, event_mask=mask)
             else:

@@ -33,9 +33,7 @@ def outcome_rows(path: Path) -> list[tuple[object, ...]]:
         workbook.close()
 
 
-def test_full_run_on_its_own_virtual_display_files_every_document(
-    xdisplay: VirtualDisplay, home: Path, tmp_path: Path
-) -> None:
+def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: VirtualDisplay, home: Path, tmp_path: Path) -> None:
     """With desktop.virtual_display on, sepbots starts Xvfb and the app, files all rows, restores DISPLAY."""
     source = write_sample(tmp_path / "dokumenter.xlsx", 4)
     app_db, output = tmp_path / "journal.db", tmp_path / "resultat.xlsx"
@@ -69,9 +67,7 @@ def test_full_run_on_its_own_virtual_display_files_every_document(
     assert [(r[0], r[6], r[7]) for r in rows[1:]] == [(n + 2, "Journaliseret", numbers[n]) for n in range(4)]
 
 
-def test_an_invalid_row_is_a_business_exception_with_the_dialog_text(
-    xdisplay: VirtualDisplay, home: Path, tmp_path: Path
-) -> None:
+def test_an_invalid_row_is_a_business_exception_with_the_dialog_text(xdisplay: VirtualDisplay, home: Path, tmp_path: Path) -> None:
     """The case system's error dialog sends that row to manual handling, with its text and a screenshot."""
     source = write_sample(tmp_path / "dokumenter.xlsx", 3, invalid_every=2)  # row 3 has a bad case number
     app_db, output = tmp_path / "journal.db", tmp_path / "resultat.xlsx"
@@ -101,7 +97,7 @@ def test_a_slow_app_within_the_timeout_is_attached_to_and_fed_from_a_folder(
     try:
         outcome = run_bot_once(
             journalise,
-            {"input": folder, "output": tmp_path / "outcome.xlsx", "save_timeout_s": 5},
+            {"input": folder, "output": tmp_path / "outcome.xlsx", "launch_app": False, "save_timeout_s": 5},
             home=home,
             overrides={**ON_SESSION_DISPLAY, "language": "en"},
         )
@@ -120,9 +116,7 @@ def test_a_slow_app_within_the_timeout_is_attached_to_and_fed_from_a_folder(
     assert {r[6] for r in rows[1:]} == {"Filed"}
 
 
-def test_a_save_that_outlasts_the_timeout_is_retried_without_filing_twice(
-    xdisplay: VirtualDisplay, home: Path, tmp_path: Path
-) -> None:
+def test_a_save_that_outlasts_the_timeout_is_retried_without_filing_twice(xdisplay: VirtualDisplay, home: Path, tmp_path: Path) -> None:
     """A timed-out save is an application exception with a screenshot; the retry finds it filed, not twice."""
     source = write_sample(tmp_path / "dokumenter.xlsx", 2)
     app_db = tmp_path / "journal.db"
@@ -181,3 +175,28 @@ def test_sample_dates_are_real_excel_dates(tmp_path: Path) -> None:
     documents = list(read_documents(source))
     assert documents[0].document_date == cell.strftime("%d-%m-%Y")
     assert isinstance(cell.date(), date)
+
+
+def test_the_demo_step_files_the_sample_under_a_virtual_display(xdisplay: VirtualDisplay, tmp_path: Path) -> None:
+    """The demo step runs the discovered bot on its own Xvfb: eight documents filed, two for manual handling."""
+    import io
+
+    from rich.console import Console
+
+    from bots.journalisering.demo import demo
+    from sepbots.demo import DemoContext
+    from sepbots.testing import open_test_environment
+
+    home = tmp_path / "home"
+    env = open_test_environment(home, overrides={"bots_dirs": [str(Path(__file__).parents[2] / "bots")]})
+    try:
+        console = Console(file=io.StringIO(), width=120)
+        ctx = DemoContext(env=env, lang="da", console=console, work_dir=tmp_path / "demo")
+        ctx.work_dir.mkdir()
+        demo(ctx)
+        counts = ctx.results["journalisering"].counts
+        assert (counts.done, counts.business, counts.failed) == (8, 2, 0)
+        assert len(JournalStore(ctx.work_dir / "sagssystem-journal.db").records()) == 8
+        assert "journalisering-resultat.xlsx" in console.file.getvalue()
+    finally:
+        env.close()

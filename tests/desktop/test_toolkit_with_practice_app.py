@@ -46,9 +46,7 @@ def test_the_app_saves_a_record_entered_by_keyboard(desktop: Desktop, practice_a
     ) == ("J-2026-000001", "2026-001234", "Ansøgning om hjælp – Ærø", date(2026, 2, 1), "Ansøgning")
 
 
-def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(
-    desktop: Desktop, practice_app: PracticeApp
-) -> None:
+def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(desktop: Desktop, practice_app: PracticeApp) -> None:
     """A bad case number opens the modal "Fejl" dialog; its text can be copied; nothing is saved."""
     fill_form(desktop, "2026-12", "Notat", "31-12-2026", "Notat")
     desktop.press("enter")
@@ -63,9 +61,7 @@ def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(
     assert JournalStore(practice_app.db).records() == []
 
 
-def test_after_the_dialog_the_form_can_be_corrected_and_saved(
-    desktop: Desktop, practice_app: PracticeApp
-) -> None:
+def test_after_the_dialog_the_form_can_be_corrected_and_saved(desktop: Desktop, practice_app: PracticeApp) -> None:
     """Closing the dialog returns the focus to the bad field, so a bot can correct it and save."""
     fill_form(desktop, "2026-001234", "Klage over afgørelse", "30-02-2026", "Klage")
     desktop.hotkey("ctrl", "s")
@@ -117,9 +113,7 @@ def test_a_wait_that_times_out_raises_and_leaves_a_screenshot(desktop: Desktop, 
         stop_app(app)
 
 
-def test_wait_for_image_finds_a_cut_of_the_screen(
-    desktop: Desktop, practice_app: PracticeApp, tmp_path: Path
-) -> None:
+def test_wait_for_image_finds_a_cut_of_the_screen(desktop: Desktop, practice_app: PracticeApp, tmp_path: Path) -> None:
     """An image cut from a screenshot is found again at the same place."""
     window = practice_app.window
     region = (window.left + 5, window.top + 5, 120, 40)
@@ -136,9 +130,7 @@ def test_wait_for_image_times_out_when_the_image_is_absent(desktop: Desktop, tmp
         desktop.wait_for_image(needle, timeout_s=0.5)
 
 
-def test_duplicate_document_is_refused_with_its_journal_number(
-    desktop: Desktop, practice_app: PracticeApp
-) -> None:
+def test_duplicate_document_is_refused_with_its_journal_number(desktop: Desktop, practice_app: PracticeApp) -> None:
     """Saving the same document on the same case twice opens the dialog naming the first journal number."""
     for _ in range(2):
         desktop.hotkey("ctrl", "n")
@@ -151,6 +143,16 @@ def test_duplicate_document_is_refused_with_its_journal_number(
     assert desktop.clipboard_text() == "Dokumentet findes allerede på sagen som journalnr. J-2026-000001."
     desktop.press("enter")
     assert len(JournalStore(practice_app.db).records()) == 1
+
+
+def test_copy_text_never_returns_an_old_clipboard(desktop: Desktop, practice_app: PracticeApp) -> None:
+    """copy_text empties the clipboard first, so copying nothing times out instead of returning stale text."""
+    desktop.press("f6")
+    assert desktop.copy_text() == "Klar"
+    desktop.hotkey("ctrl", "n")  # focus moves to the empty case number field: nothing is selected
+    with pytest.raises(DesktopTimeout, match="copied text"):
+        desktop.copy_text(timeout_s=0.5)
+    assert desktop.clipboard_text() == ""
 
 
 def test_moving_the_mouse_into_a_corner_stops_the_bot(desktop: Desktop) -> None:

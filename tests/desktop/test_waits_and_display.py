@@ -28,9 +28,7 @@ def test_virtual_display_points_the_environment_at_xvfb_and_restores_it() -> Non
         assert environ["DISPLAY"] == display.name != ":99"
         assert environ["XDG_SESSION_TYPE"] == "x11"
         assert Path(environ["XAUTHORITY"]).stat().st_size > 0
-        probe = subprocess.run(
-            ["xdotool", "getdisplaygeometry"], env=environ, capture_output=True, text=True, timeout=10
-        )
+        probe = subprocess.run(["xdotool", "getdisplaygeometry"], env=environ, capture_output=True, text=True, timeout=10)
         assert probe.stdout.split() == ["640", "480"]
     finally:
         display.stop()
@@ -44,9 +42,7 @@ def test_virtual_display_refuses_clients_without_its_cookie() -> None:
     environ = {"PATH": os.environ["PATH"]}
     with VirtualDisplay("640x480", environ=environ) as display:
         stranger = {"PATH": os.environ["PATH"], "DISPLAY": str(display.name), "XAUTHORITY": "/dev/null"}
-        probe = subprocess.run(
-            ["xdotool", "getdisplaygeometry"], env=stranger, capture_output=True, timeout=10
-        )
+        probe = subprocess.run(["xdotool", "getdisplaygeometry"], env=stranger, capture_output=True, timeout=10)
         assert probe.returncode != 0
 
 
@@ -109,7 +105,5 @@ def test_importing_the_toolkit_opens_no_display() -> None:
     """``import sepbots.desktop`` works without a display and does not import pyautogui."""
     environ = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "XAUTHORITY")}
     code = "import sys, sepbots.desktop; assert 'pyautogui' not in sys.modules and 'Xlib' not in sys.modules"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -240,9 +240,7 @@ class JournalApp:
         button.focus_set()
 
 
-def run_app(
-    store: JournalStore, *, slowness: Slowness = Slowness(), lang: str = "da", clock: Clock | None = None
-) -> None:
+def run_app(store: JournalStore, *, slowness: Slowness = Slowness(), lang: str = "da", clock: Clock | None = None) -> None:
     """Open the case system's window and run until it is closed."""
     root = tk.Tk()
     root.withdraw()

@@ -9,9 +9,7 @@ import typer
 
 
 def desktop(
-    db: Annotated[
-        Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")
-    ] = Path("practice-journal.db"),
+    db: Annotated[Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")] = Path("practice-journal.db"),
     delay_ms: Annotated[int, typer.Option("--delay-ms", min=0, help="ms pr. gemning / ms per save")] = 0,
     slow_every_n: Annotated[
         int,

@@ -58,15 +58,12 @@ class JournalStore:
         """The journal number of an identical document already on the case, if any."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT journal_number FROM journal"
-                " WHERE case_number = ? AND title = ? AND document_date = ?",
+                "SELECT journal_number FROM journal WHERE case_number = ? AND title = ? AND document_date = ?",
                 (case_number, title, document_date.isoformat()),
             ).fetchone()
         return row[0] if row else None
 
-    def save(
-        self, case_number: str, title: str, document_date: date, category: str, saved_at: datetime
-    ) -> str:
+    def save(self, case_number: str, title: str, document_date: date, category: str, saved_at: datetime) -> str:
         """Store a document and return its new journal number, ``J-<year>-<6 digits>``.
 
         Args:
@@ -74,8 +71,7 @@ class JournalStore:
         """
         with self._connect() as db:
             cursor = db.execute(
-                "INSERT INTO journal (case_number, title, document_date, category, saved_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO journal (case_number, title, document_date, category, saved_at) VALUES (?, ?, ?, ?, ?)",
                 (case_number, title, document_date.isoformat(), category, saved_at.isoformat()),
             )
             number = f"J-{local(saved_at).year}-{cursor.lastrowid:06d}"
@@ -86,10 +82,6 @@ class JournalStore:
         """Every record, oldest first."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT journal_number, case_number, title, document_date, category, saved_at "
-                "FROM journal ORDER BY id"
+                "SELECT journal_number, case_number, title, document_date, category, saved_at FROM journal ORDER BY id"
             ).fetchall()
-        return [
-            JournalRecord(n, c, t, date.fromisoformat(d), cat, datetime.fromisoformat(s))
-            for n, c, t, d, cat, s in rows
-        ]
+        return [JournalRecord(n, c, t, date.fromisoformat(d), cat, datetime.fromisoformat(s)) for n, c, t, d, cat, s in rows]
