@@ -145,6 +145,9 @@ class CaseSystem:
             what="the case system to save or show an error",
         )
         if outcome is Outcome.DIALOG:
+            dialog = desktop.find_window(self.error_title, exact=True)
+            if dialog is not None:  # it can be mapped a moment before it takes the focus itself
+                desktop.activate(dialog)
             message = desktop.copy_text().strip()
             desktop.press("enter")
             desktop.wait_for_window_gone(self.error_title, exact=True)
