@@ -117,7 +117,7 @@ class Desktop:
         *,
         clock: Clock | None = None,
         environ: MutableMapping[str, str] | None = None,
-        pause_s: float = 0.02,
+        pause_s: float = 0.01,
         log: Any = None,
     ) -> None:
         self.settings = settings or DesktopSettings()
@@ -328,9 +328,7 @@ class Desktop:
 
     def pixel(self, x: int, y: int) -> RGB:
         """The colour of one screen pixel."""
-        image = self.screenshot((x, y, 1, 1)).convert("RGB")
-        red, green, blue = image.getpixel((0, 0))
-        return red, green, blue
+        return self._windows.pixel(x, y)
 
     def wait_for_pixel(
         self,
@@ -435,11 +433,11 @@ class Desktop:
 
     def tab_to_field(self, count: int = 1, *, backwards: bool = False) -> None:
         """Move the focus ``count`` fields forward (Tab) or back (Shift+Tab)."""
+        if not backwards:
+            self.type_text("\t" * count)
+            return
         for _ in range(count):
-            if backwards:
-                self.hotkey("shift", "tab")
-            else:
-                self.press("tab")
+            self.hotkey("shift", "tab")
 
     def clipboard_text(self) -> str:
         """The clipboard's text, e.g. after ``hotkey("ctrl", "c")``."""

@@ -43,6 +43,11 @@ class Win32WindowSystem:
         """Type ``text`` with pyautogui (characters must exist on the active keyboard layout)."""
         self._gui.write(text, interval=interval_s)
 
+    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
+        """The colour of one screen pixel."""
+        red, green, blue = self._gui.pixel(x, y)[:3]
+        return red, green, blue
+
     def clipboard_text(self) -> str:
         """The clipboard's text ("" when empty or not text)."""
         import tkinter

@@ -74,6 +74,10 @@ class WindowSystem(Protocol):
         """Type ``text`` as key presses, whatever the keyboard layout."""
         ...
 
+    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
+        """The colour of one screen pixel."""
+        ...
+
     def clipboard_text(self) -> str:
         """The clipboard's text ("" when empty or not text)."""
         ...

@@ -157,7 +157,6 @@ class X11WindowSystem:
         xtest.fake_input(self._display, X.KeyRelease, keycode)
         if shift:
             xtest.fake_input(self._display, X.KeyRelease, self._shift)
-        self._display.sync()
 
     def type_text(self, text: str, interval_s: float = 0.0) -> None:
         """Type ``text`` as key presses, whatever the keyboard layout.
@@ -177,13 +176,26 @@ class X11WindowSystem:
                 else:
                     self._tap(self._bind(keysym))
                 if interval_s > 0:
+                    self._display.sync()
                     time.sleep(interval_s)
         finally:
+            self._display.sync()  # the server has every key before pyautogui's connection sends more
             self._drain_events()
 
     def _drain_events(self) -> None:
         while self._display.pending_events():
             self._display.next_event()
+
+    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
+        """The colour of one screen pixel, read over this connection (no screenshot)."""
+        try:
+            image = self._root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF)
+        except xerror.XError as exc:
+            raise DesktopError(f"cannot read the pixel at ({x}, {y}): {exc}") from exc
+        data = image.data if isinstance(image.data, bytes) else bytes(image.data, "latin-1")
+        if self._display.display.info.image_byte_order == X.MSBFirst:  # 32-bit pixels: X R G B
+            return data[1], data[2], data[3]
+        return data[2], data[1], data[0]  # B G R X
 
     def clipboard_text(self) -> str:
         """The text on the ``CLIPBOARD`` selection, "" if nobody owns it or it is not text."""
