@@ -115,7 +115,7 @@ CHECKLIST_LABELS: dict[str, tuple[str, str]] = {
     "lookup_logging": ("Logning af opslag i personoplysninger", "Logging of personal-data look-ups"),
     "test_plan": ("Testplan", "Test plan"),
     "fallback_plan": ("Nødplan (fall-back)", "Fall-back plan"),
-    "phase": ("Processen er i fasen Drift", "The process is in phase Operation"),
+    "phase": ("Processen skal være i fasen Drift", "The process must be in phase Operation"),
 }
 
 
