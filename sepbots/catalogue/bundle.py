@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from sepbots.catalogue.business_case import estimate
-from sepbots.catalogue.errors import BundleError
+from sepbots.catalogue.errors import BundleError, CatalogueError
 from sepbots.catalogue.legal import LegalChecklist
 from sepbots.catalogue.loader import Catalogue, load_file, parse_process, write_atomic
 from sepbots.catalogue.models import Phase, Process, Provenance
@@ -151,7 +151,11 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[Process]]:
     for i, entry in enumerate(entries, start=1):
         raw = entry.get("process") if isinstance(entry, dict) else None
         key = raw.get("key") if isinstance(raw, dict) else None
-        processes.append(parse_process(raw, file=path, entry=str(key or f"#{i}")))
+        try:
+            processes.append(parse_process(raw, file=path, entry=str(key or f"#{i}")))
+        except CatalogueError as exc:
+            raise BundleError(f"nothing imported: {exc.message}", file=path, entry=exc.entry,
+                              field=exc.field) from None
     keys = [p.key for p in processes]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:

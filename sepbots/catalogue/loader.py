@@ -21,8 +21,15 @@ from sepbots.catalogue.legal import checklist_label
 from sepbots.catalogue.models import Phase, Process
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate mapping keys (PyYAML silently keeps the last)."""
+_FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_FastSafeLoader):  # type: ignore[misc,valid-type]
+    """A safe loader (libyaml when present) that refuses duplicate mapping keys (PyYAML keeps the last)."""
+
+
+class _PositionLoader(yaml.SafeLoader):
+    """The pure-Python safe loader: its nodes carry character offsets for in-place edits."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -184,7 +191,7 @@ def _entry_node(root: yaml.Node, key: str) -> yaml.MappingNode | None:
 
 
 def _replace_phase(text: str, file: Path, key: str, phase: Phase) -> str:
-    root = yaml.compose(text, Loader=_UniqueKeyLoader)  # noqa: S506
+    root = yaml.compose(text, Loader=_PositionLoader)  # noqa: S506
     node = _entry_node(root, key) if root is not None else None
     if node is None:
         raise CatalogueError("process not found in its file", file=file, entry=key)
