@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from sepbots.catalogue.os2autoproces import export_os2autoproces
 from sepbots.catalogue.screening import screen_all
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import SystemClock
-from sepbots.config import load_settings
+from sepbots.cli.state import CliState
 from sepbots.exceptions import SepbotsError
 from sepbots.reports.i18n import fmt_number, fmt_pct
 from sepbots.reports.screening import text_rows, write_screening_xlsx
@@ -34,12 +35,24 @@ CatalogueOpt = Annotated[Path | None, typer.Option("--catalogue", "-c", help="ca
 LangOpt = Annotated[str | None, typer.Option("--lang", help="da or en (default: settings.language)")]
 
 
-class _Ctx:
-    def __init__(self, catalogue: Path | None, lang: str | None) -> None:
-        settings = load_settings()
-        self.lang = lang or settings.language
+class CatalogueContext:
+    """Settings, language, gains settings and the catalogue folder for one command.
+
+    Uses the root ``sepbots`` callback's state (``--home``, ``--lang``) when present, so the sub-app
+    also works on its own (tests, ``python -m``).
+    """
+
+    def __init__(self, ctx: typer.Context, catalogue: Path | None, lang: str | None) -> None:
+        obj = ctx.find_root().obj
+        self.state = obj if isinstance(obj, CliState) else CliState(home=None, lang=None, environ=dict(os.environ))
+        try:
+            settings = self.state.settings
+        except SepbotsError as exc:
+            raise _fail(exc) from None
+        self.settings = settings
+        self.lang = lang or self.state.language
         self.gains: GainsSettings = getattr(settings, "gains", None) or GainsSettings()
-        self.folder = catalogue or settings.home / "config" / "catalogue"
+        self.folder = catalogue or getattr(settings, "catalogue_dir", None) or settings.home / "config" / "catalogue"
 
     def da(self, da: str, en: str) -> str:
         return da if self.lang == "da" else en
@@ -54,9 +67,9 @@ def _fail(exc: SepbotsError) -> typer.Exit:
 
 
 @app.command()
-def validate(catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
+def validate(ctx: typer.Context, catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Valider alle procesfiler. (Validate every process file.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         cat = c.load()
     except SepbotsError as exc:
@@ -65,10 +78,10 @@ def validate(catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
 
 
 @app.command()
-def screen(catalogue: CatalogueOpt = None, lang: LangOpt = None,
+def screen(ctx: typer.Context, catalogue: CatalogueOpt = None, lang: LangOpt = None,
            xlsx: Annotated[Path | None, typer.Option(help="also write the ranked table to this .xlsx")] = None) -> None:
     """Screen og rangér processerne. (Screen and rank the processes.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         cat = c.load()
         results = screen_all(cat, c.gains)
@@ -114,10 +127,10 @@ def _case_lines(case: BusinessCase, lang: str) -> list[tuple[str, str]]:
 
 
 @app.command("business-case")
-def business_case(process_key: Annotated[str, typer.Argument(metavar="ID")], catalogue: CatalogueOpt = None,
+def business_case(ctx: typer.Context, process_key: Annotated[str, typer.Argument(metavar="ID")], catalogue: CatalogueOpt = None,
                   lang: LangOpt = None) -> None:
     """Vis business case for en proces. (Show the business case of one process.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         process = c.load().get(process_key)
     except SepbotsError as exc:
@@ -134,11 +147,11 @@ def business_case(process_key: Annotated[str, typer.Argument(metavar="ID")], cat
 
 
 @app.command("set-phase")
-def set_phase_cmd(process_key: Annotated[str, typer.Argument(metavar="ID")],
+def set_phase_cmd(ctx: typer.Context, process_key: Annotated[str, typer.Argument(metavar="ID")],
                   phase: Annotated[Phase, typer.Argument(metavar="PHASE", help=", ".join(p.value for p in Phase))],
                   catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         process = set_phase(c.load(), process_key, phase, lang=c.lang)
     except SepbotsError as exc:
@@ -148,10 +161,10 @@ def set_phase_cmd(process_key: Annotated[str, typer.Argument(metavar="ID")],
 
 
 @app.command()
-def legal(process_key: Annotated[str, typer.Argument(metavar="ID")], catalogue: CatalogueOpt = None,
+def legal(ctx: typer.Context, process_key: Annotated[str, typer.Argument(metavar="ID")], catalogue: CatalogueOpt = None,
           lang: LangOpt = None) -> None:
     """Vis juridisk tjekliste og produktionsgodkendelse. (Show the legal checklist and production clearance.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         process = c.load().get(process_key)
     except SepbotsError as exc:
@@ -166,11 +179,11 @@ def legal(process_key: Annotated[str, typer.Argument(metavar="ID")], catalogue: 
 
 
 @app.command("export")
-def export_cmd(path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
+def export_cmd(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
                organisation: Annotated[str, typer.Option(help="your municipality's name")],
                catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         n = export_bundle(c.load(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
     except SepbotsError as exc:
@@ -179,12 +192,12 @@ def export_cmd(path: Annotated[Path, typer.Argument(help="bundle file to write (
 
 
 @app.command("import")
-def import_cmd(path: Annotated[Path, typer.Argument(help="bundle file to read")],
+def import_cmd(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="bundle file to read")],
                prefer: Annotated[Prefer | None, typer.Option(help="settle conflicts: ours or theirs")] = None,
                dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, write nothing")] = False,
                catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         report = import_bundle(c.load(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
     except SepbotsError as exc:
@@ -193,10 +206,10 @@ def import_cmd(path: Annotated[Path, typer.Argument(help="bundle file to read")]
 
 
 @app.command("export-os2autoproces")
-def export_os2_cmd(path: Annotated[Path, typer.Argument(help="JSON file to write")],
+def export_os2_cmd(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="JSON file to write")],
                    catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Eksportér i OS2autoproces-format. (Export in OS2autoproces format.)"""
-    c = _Ctx(catalogue, lang)
+    c = CatalogueContext(ctx, catalogue, lang)
     try:
         n = export_os2autoproces(c.load(), path)
     except SepbotsError as exc:

@@ -53,10 +53,10 @@ def test_screen_prints_ranked_table_and_writes_xlsx(run, tmp_path: Path) -> None
 
 def test_business_case_danish_and_english(run) -> None:
     """business-case prints Danish-formatted figures, or English ones with --lang en."""
-    da = run("business-case", "smaafakturaer")
+    da = run("business-case", "fakturabehandling-smaafakturaer")
     assert da.exit_code == 0
     assert "16.667" in da.output and "17.702.183 kr." in da.output and "3,5 %" in da.output
-    en = run("business-case", "smaafakturaer", "--lang", "en")
+    en = run("business-case", "fakturabehandling-smaafakturaer", "--lang", "en")
     assert "16,667" in en.output and "17,702,183 DKK" in en.output
 
 

@@ -33,7 +33,7 @@ D = Decimal
 
 
 def figures() -> GainsFigures:
-    process = make_process(key="smaafakturaer", name="Småfakturaer", name_en="Small invoices",
+    process = make_process(key="fakturabehandling-smaafakturaer", name="Småfakturaer", name_en="Small invoices",
                            occurrences_per_year={"value": 200_000, "estimate": True},
                            minutes_per_occurrence={"value": 5, "estimate": True})
     est = estimate(process, GainsSettings())
@@ -43,7 +43,7 @@ def figures() -> GainsFigures:
         period_from=start, period_to=date(2026, 10, 31), generated_at=datetime(2026, 11, 2, tzinfo=UTC),
         hourly_cost_dkk=D(400), net_hours_per_fte=D(1628),
         processes=[ProcessGains(
-            process_key="smaafakturaer", name="Småfakturaer", name_en="Small invoices", area=Area.OEKONOMI,
+            process_key="fakturabehandling-smaafakturaer", name="Småfakturaer", name_en="Small invoices", area=Area.OEKONOMI,
             items_automated=14_000, items_manual=310, items_failed=31, robot_hours=D("38.5"),
             manual_minutes_per_item=D(5), handling_minutes_per_item=D(5), saved_hours=D("1140.83"),
             realised_automation_share=D("0.9762"), annualised_items=D("168846.77"),

@@ -97,5 +97,5 @@ def test_shipped_catalogue_marks_judgement_processes_assist_only(catalogue_dir) 
     cat = load_catalogue(catalogue_dir)
     results = {s.process_key: s for s in screen_all(cat, GainsSettings())}
     assert results["bopaelskontrol"].recommendation is Recommendation.ASSIST_ONLY
-    assert results["smaafakturaer"].recommendation is Recommendation.AUTOMATE
+    assert results["fakturabehandling-smaafakturaer"].recommendation is Recommendation.AUTOMATE
     assert len(results) >= 20
