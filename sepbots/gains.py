@@ -24,13 +24,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Select, and_, func, select
 
-from sepbots.catalogue.business_case import Basis, BusinessCaseInputs, compute, estimate
 from sepbots.catalogue.bundle import MeasuredSummary
+from sepbots.catalogue.business_case import Basis, BusinessCaseInputs, compute, estimate
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.models import Phase, Process
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import COPENHAGEN
-from sepbots.reports.figures import BudgetFigures, BudgetLine, BudgetSource, DailyPoint, GainsFigures, ProcessGains
+from sepbots.reports.figures import (
+    BudgetFigures,
+    BudgetLine,
+    BudgetSource,
+    DailyPoint,
+    GainsFigures,
+    ProcessGains,
+)
 from sepbots.store import Store
 from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.models import ItemState
@@ -38,8 +45,12 @@ from sepbots.workitems.models import ItemState
 TWO = Decimal("0.01")
 DAYS_PER_YEAR = Decimal(365)
 PIPELINE_PHASES = frozenset({Phase.SPECIFICATION, Phase.DEVELOPMENT, Phase.IMPLEMENTATION})
-_KIND = {ItemState.DONE.value: 0, ItemState.BUSINESS_EXCEPTION.value: 1, ItemState.FAILED.value: 2,
-         ItemState.ABANDONED.value: 2}
+_KIND = {
+    ItemState.DONE.value: 0,
+    ItemState.BUSINESS_EXCEPTION.value: 1,
+    ItemState.FAILED.value: 2,
+    ItemState.ABANDONED.value: 2,
+}
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -66,14 +77,22 @@ def _tallies(store: Store, lo: datetime, hi: datetime, include_test_runs: bool) 
     items: Select = (
         select(runs.c.process, runs.c.bot, work_items.c.state, work_items.c.finished_at)
         .join(runs, runs.c.id == work_items.c.run_id)
-        .where(work_items.c.finished_at >= lo, work_items.c.finished_at < hi,
-               work_items.c.state.in_(list(_KIND)), runs.c.process.is_not(None), *test_filter)
+        .where(
+            work_items.c.finished_at >= lo,
+            work_items.c.finished_at < hi,
+            work_items.c.state.in_(list(_KIND)),
+            runs.c.process.is_not(None),
+            *test_filter,
+        )
     )
     robot: Select = (
         select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
         .join(runs, runs.c.id == item_attempts.c.run_id)
-        .where(and_(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi),
-               runs.c.process.is_not(None), *test_filter)
+        .where(
+            and_(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi),
+            runs.c.process.is_not(None),
+            *test_filter,
+        )
         .group_by(runs.c.process)
     )
     tallies: dict[str, _Tally] = defaultdict(_Tally)
@@ -95,28 +114,47 @@ def process_gains(process: Process, tally: _Tally, days: int, settings: GainsSet
     automated, manual, failed = tally.counts
     total = automated + manual + failed
     minutes = process.minutes_per_occurrence.value
-    handling = (process.manual_handling_minutes if process.manual_handling_minutes is not None
-                else settings.manual_handling_minutes)
+    handling = (
+        process.manual_handling_minutes
+        if process.manual_handling_minutes is not None
+        else settings.manual_handling_minutes
+    )
     saved = Decimal(automated) * minutes / 60 - Decimal(manual) * handling / 60
     scale = DAYS_PER_YEAR / Decimal(days)
     share = Decimal(automated) / Decimal(total) if total else None
     annual_saved = saved * scale
     measured = None
     if total:
-        inputs = BusinessCaseInputs(occurrences_per_year=_q(Decimal(total) * scale), minutes_per_occurrence=minutes,
-                                    automation_share=share or Decimal(0),
-                                    handling_hours_per_year=Decimal(manual) * handling / 60 * scale)
+        inputs = BusinessCaseInputs(
+            occurrences_per_year=_q(Decimal(total) * scale),
+            minutes_per_occurrence=minutes,
+            automation_share=share or Decimal(0),
+            handling_hours_per_year=Decimal(manual) * handling / 60 * scale,
+        )
         measured = compute(process, inputs, settings, Basis.MEASURED)
     return ProcessGains(
-        process_key=process.key, name=process.name, name_en=process.name_en, area=process.area,
-        bots=sorted(tally.bots), items_automated=automated, items_manual=manual, items_failed=failed,
-        robot_hours=_q(Decimal(tally.robot_ms) / 3_600_000), manual_minutes_per_item=minutes,
-        handling_minutes_per_item=handling, saved_hours=_q(saved),
+        process_key=process.key,
+        name=process.name,
+        name_en=process.name_en,
+        area=process.area,
+        bots=sorted(tally.bots),
+        items_automated=automated,
+        items_manual=manual,
+        items_failed=failed,
+        robot_hours=_q(Decimal(tally.robot_ms) / 3_600_000),
+        manual_minutes_per_item=minutes,
+        handling_minutes_per_item=handling,
+        saved_hours=_q(saved),
         realised_automation_share=None if share is None else share.quantize(Decimal("0.0001"), ROUND_HALF_UP),
-        annualised_items=_q(Decimal(total) * scale), annualised_saved_hours=_q(annual_saved),
+        annualised_items=_q(Decimal(total) * scale),
+        annualised_saved_hours=_q(annual_saved),
         annualised_saved_dkk=_q(annual_saved * settings.hourly_cost_dkk),
-        estimate=estimate(process, settings), measured=measured,
-        daily=[DailyPoint(day=d, automated=c[0], manual=c[1], failed=c[2]) for d, c in sorted(tally.daily.items())],
+        estimate=estimate(process, settings),
+        measured=measured,
+        daily=[
+            DailyPoint(day=d, automated=c[0], manual=c[1], failed=c[2])
+            for d, c in sorted(tally.daily.items())
+        ],
     )
 
 
@@ -159,7 +197,10 @@ def compute_gains(
     days = (end - start).days + 1
     known = [k for k in sorted(tallies) if k in catalogue.processes]
     figures = GainsFigures(
-        period_from=start, period_to=end, generated_at=now, hourly_cost_dkk=settings.hourly_cost_dkk,
+        period_from=start,
+        period_to=end,
+        generated_at=now,
+        hourly_cost_dkk=settings.hourly_cost_dkk,
         net_hours_per_fte=settings.net_hours_per_fte,
         processes=[process_gains(catalogue.get(k), tallies[k], days, settings) for k in known],
     )
@@ -168,11 +209,21 @@ def compute_gains(
 
 def measured_summaries(figures: GainsFigures) -> dict[str, list[MeasuredSummary]]:
     """Aggregates for a sharing bundle (no item data)."""
-    return {p.process_key: [MeasuredSummary(
-        period_from=figures.period_from.isoformat(), period_to=figures.period_to.isoformat(),
-        items_automated=p.items_automated, items_manual=p.items_manual, items_failed=p.items_failed,
-        saved_hours=float(p.saved_hours), realised_automation_share=float(p.realised_automation_share or 0),
-        annualised_saved_hours=float(p.annualised_saved_hours))] for p in figures.processes}
+    return {
+        p.process_key: [
+            MeasuredSummary(
+                period_from=figures.period_from.isoformat(),
+                period_to=figures.period_to.isoformat(),
+                items_automated=p.items_automated,
+                items_manual=p.items_manual,
+                items_failed=p.items_failed,
+                saved_hours=float(p.saved_hours),
+                realised_automation_share=float(p.realised_automation_share or 0),
+                annualised_saved_hours=float(p.annualised_saved_hours),
+            )
+        ]
+        for p in figures.processes
+    }
 
 
 def compute_budget(
@@ -193,8 +244,12 @@ def compute_budget(
     """
     end = now.astimezone(COPENHAGEN).date()
     start = end - timedelta(days=lookback_days - 1)
-    measured = {p.process_key: p for p in compute_gains(store, catalogue, settings, start=start, end=end, now=now,
-                                                          include_test_runs=include_test_runs).figures.processes}
+    measured = {
+        p.process_key: p
+        for p in compute_gains(
+            store, catalogue, settings, start=start, end=end, now=now, include_test_runs=include_test_runs
+        ).figures.processes
+    }
     lines: list[BudgetLine] = []
     for process in catalogue:
         gains = measured.get(process.key)
@@ -204,11 +259,23 @@ def compute_budget(
             hours, source = estimate(process, settings).saved_hours_per_year, BudgetSource.PIPELINE
         else:
             continue
-        lines.append(BudgetLine(process_key=process.key, name=process.name, name_en=process.name_en,
-                                area=process.area, source=source, phase=process.phase, hours=hours,
-                                dkk=_q(hours * settings.hourly_cost_dkk)))
+        lines.append(
+            BudgetLine(
+                process_key=process.key,
+                name=process.name,
+                name_en=process.name_en,
+                area=process.area,
+                source=source,
+                phase=process.phase,
+                hours=hours,
+                dkk=_q(hours * settings.hourly_cost_dkk),
+            )
+        )
     lines.sort(key=lambda ln: (ln.area.value, ln.source.value, -ln.hours))
-    return BudgetFigures(year=year, generated_at=now, hourly_cost_dkk=settings.hourly_cost_dkk,
-                         net_hours_per_fte=settings.net_hours_per_fte, lines=lines)
-
-
+    return BudgetFigures(
+        year=year,
+        generated_at=now,
+        hourly_cost_dkk=settings.hourly_cost_dkk,
+        net_hours_per_fte=settings.net_hours_per_fte,
+        lines=lines,
+    )

@@ -91,8 +91,11 @@ class RetentionReport(BaseModel):
 
     def summary(self, lang: str = "da") -> str:
         """Lines for the operator."""
-        head = ("Prøvekørsel — intet er ændret." if lang == "da" else "Dry run — nothing was changed.") \
-            if self.dry_run else ("Opbevaringsregler anvendt." if lang == "da" else "Retention applied.")
+        head = (
+            ("Prøvekørsel — intet er ændret." if lang == "da" else "Dry run — nothing was changed.")
+            if self.dry_run
+            else ("Opbevaringsregler anvendt." if lang == "da" else "Retention applied.")
+        )
         lines = [head]
         for a in self.actions:
             if a.count:
@@ -105,20 +108,29 @@ class RetentionReport(BaseModel):
 
 def _queues_by_process(conn: Connection) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
-    for process, queue in conn.execute(select(runs.c.process, runs.c.queue).distinct()
-                                       .where(runs.c.process.is_not(None))):
+    for process, queue in conn.execute(
+        select(runs.c.process, runs.c.queue).distinct().where(runs.c.process.is_not(None))
+    ):
         out[process].append(queue)
     return out
 
 
 def _items(queues: list[str], cutoff: datetime) -> Any:
-    return select(work_items.c.id).where(work_items.c.queue.in_(queues), work_items.c.state.in_(FINAL),
-                                         work_items.c.finished_at < cutoff)
+    return select(work_items.c.id).where(
+        work_items.c.queue.in_(queues), work_items.c.state.in_(FINAL), work_items.c.finished_at < cutoff
+    )
 
 
 def _run_files(env: Environment, conn: Connection, key: str, cutoff: datetime, logs: bool) -> list[Path]:
-    ids = conn.execute(select(runs.c.id).where(runs.c.process == key, runs.c.ended_at.is_not(None),
-                                               runs.c.ended_at < cutoff)).scalars().all()
+    ids = (
+        conn.execute(
+            select(runs.c.id).where(
+                runs.c.process == key, runs.c.ended_at.is_not(None), runs.c.ended_at < cutoff
+            )
+        )
+        .scalars()
+        .all()
+    )
     files: list[Path] = []
     for run_id in ids:
         folder = env.settings.runs_dir / run_id
@@ -130,8 +142,9 @@ def _run_files(env: Environment, conn: Connection, key: str, cutoff: datetime, l
     return files
 
 
-def _process_db(conn: Connection, env: Environment, p: Process, queues: list[str], now: datetime,
-                dry_run: bool) -> list[RetentionAction]:
+def _process_db(
+    conn: Connection, env: Environment, p: Process, queues: list[str], now: datetime, dry_run: bool
+) -> list[RetentionAction]:
     r = p.retention
     actions = []
     cut = now - timedelta(days=r.item_payload_days)
@@ -143,42 +156,77 @@ def _process_db(conn: Connection, env: Environment, p: Process, queues: list[str
 
     cut = now - timedelta(days=r.item_messages_days)
     old = _items(queues, cut)
-    cond = [work_items.c.id.in_(old), (work_items.c.error_message.is_not(None) | work_items.c.output.is_not(None)
-                                        | work_items.c.handled_note.is_not(None))]
+    cond = [
+        work_items.c.id.in_(old),
+        (
+            work_items.c.error_message.is_not(None)
+            | work_items.c.output.is_not(None)
+            | work_items.c.handled_note.is_not(None)
+        ),
+    ]
     n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
     att = [item_attempts.c.item_id.in_(old), item_attempts.c.error_message.is_not(None)]
-    seqs = conn.execute(select(audit_log.c.seq).where(audit_log.c.item_id.in_(old), audit_log.c.ts < cut,
-                                                      audit_log.c.neutralised.is_(False))).scalars().all()
+    seqs = (
+        conn.execute(
+            select(audit_log.c.seq).where(
+                audit_log.c.item_id.in_(old), audit_log.c.ts < cut, audit_log.c.neutralised.is_(False)
+            )
+        )
+        .scalars()
+        .all()
+    )
     if not dry_run:
         if n:
-            conn.execute(update(work_items).where(*cond).values(error_message=None, output=null(),
-                                                                handled_note=None))
+            conn.execute(
+                update(work_items).where(*cond).values(error_message=None, output=null(), handled_note=None)
+            )
         conn.execute(update(item_attempts).where(*att).values(error_message=None))
         env.audit.neutralise(conn, list(seqs))
     actions.append(RetentionAction(process=p.key, kind=RetentionKind.MESSAGES, count=n, older_than=cut))
-    actions.append(RetentionAction(process=p.key, kind=RetentionKind.AUDIT_DETAILS, count=len(seqs), older_than=cut))
+    actions.append(
+        RetentionAction(process=p.key, kind=RetentionKind.AUDIT_DETAILS, count=len(seqs), older_than=cut)
+    )
     return actions
 
 
-def _process_files(conn: Connection, env: Environment, p: Process, now: datetime,
-                   dry_run: bool) -> tuple[list[RetentionAction], list[Path]]:
+def _process_files(
+    conn: Connection, env: Environment, p: Process, now: datetime, dry_run: bool
+) -> tuple[list[RetentionAction], list[Path]]:
     r = p.retention
     cut_a = now - timedelta(days=r.run_artifacts_days)
     artifacts = _run_files(env, conn, p.key, cut_a, logs=False)
     if artifacts and not dry_run:
         old_runs = select(runs.c.id).where(runs.c.process == p.key, runs.c.ended_at < cut_a)
-        conn.execute(update(work_items).where(work_items.c.run_id.in_(old_runs), work_items.c.state.in_(FINAL),
-                                              work_items.c.artifacts.is_not(None)).values(artifacts=null()))
-        conn.execute(update(item_attempts).where(item_attempts.c.run_id.in_(old_runs),
-                                                 item_attempts.c.artifacts.is_not(None)).values(artifacts=null()))
+        conn.execute(
+            update(work_items)
+            .where(
+                work_items.c.run_id.in_(old_runs),
+                work_items.c.state.in_(FINAL),
+                work_items.c.artifacts.is_not(None),
+            )
+            .values(artifacts=null())
+        )
+        conn.execute(
+            update(item_attempts)
+            .where(item_attempts.c.run_id.in_(old_runs), item_attempts.c.artifacts.is_not(None))
+            .values(artifacts=null())
+        )
     cut_l = now - timedelta(days=r.detailed_logs_days)
     logs = _run_files(env, conn, p.key, cut_l, logs=True)
-    return ([RetentionAction(process=p.key, kind=RetentionKind.ARTIFACTS, count=len(artifacts), older_than=cut_a),
-             RetentionAction(process=p.key, kind=RetentionKind.RUN_LOGS, count=len(logs), older_than=cut_l)],
-            artifacts + logs)
+    return (
+        [
+            RetentionAction(
+                process=p.key, kind=RetentionKind.ARTIFACTS, count=len(artifacts), older_than=cut_a
+            ),
+            RetentionAction(process=p.key, kind=RetentionKind.RUN_LOGS, count=len(logs), older_than=cut_l),
+        ],
+        artifacts + logs,
+    )
 
 
-def _global_logs(env: Environment, catalogue: Catalogue, now: datetime) -> tuple[RetentionAction | None, list[Path]]:
+def _global_logs(
+    env: Environment, catalogue: Catalogue, now: datetime
+) -> tuple[RetentionAction | None, list[Path]]:
     days = [p.retention.detailed_logs_days for p in catalogue]
     if not days or not env.settings.logs_dir.is_dir():
         return None, []
@@ -188,11 +236,14 @@ def _global_logs(env: Environment, catalogue: Catalogue, now: datetime) -> tuple
         m = _ROTATED.match(path.name)
         if m and date.fromisoformat(m.group(1)) < cutoff.date():
             files.append(path)
-    return RetentionAction(process=None, kind=RetentionKind.GLOBAL_LOGS, count=len(files), older_than=cutoff), files
+    return RetentionAction(
+        process=None, kind=RetentionKind.GLOBAL_LOGS, count=len(files), older_than=cutoff
+    ), files
 
 
-def apply_retention(env: Environment, catalogue: Catalogue, *, dry_run: bool = False,
-                    actor: str = "retention") -> RetentionReport:
+def apply_retention(
+    env: Environment, catalogue: Catalogue, *, dry_run: bool = False, actor: str = "retention"
+) -> RetentionReport:
     """Delete or neutralise what each process's retention settings say is too old.
 
     Args:
@@ -218,9 +269,21 @@ def apply_retention(env: Environment, catalogue: Catalogue, *, dry_run: bool = F
             report.actions.append(action)
             files += found
         if not dry_run:
-            details = {"actions": [{"process": a.process, "kind": a.kind.value, "count": a.count,
-                                    "older_than": a.older_than.isoformat()} for a in report.actions if a.count]}
-            env.audit.append(conn, [AuditEvent(AuditEventType.RETENTION_APPLIED, actor, details=details)], now)
+            details = {
+                "actions": [
+                    {
+                        "process": a.process,
+                        "kind": a.kind.value,
+                        "count": a.count,
+                        "older_than": a.older_than.isoformat(),
+                    }
+                    for a in report.actions
+                    if a.count
+                ]
+            }
+            env.audit.append(
+                conn, [AuditEvent(AuditEventType.RETENTION_APPLIED, actor, details=details)], now
+            )
     if not dry_run:
         for path in files:
             try:

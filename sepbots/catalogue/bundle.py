@@ -80,12 +80,16 @@ class ImportReport(BaseModel):
     def summary(self, lang: str = "da") -> str:
         """One paragraph for the operator."""
         if lang == "da":
-            lines = [f"Import fra {self.organisation}: {len(self.added)} nye, {len(self.updated)} opdateret, "
-                     f"{len(self.unchanged)} uændrede, {len(self.kept_ours)} beholdt vores."]
+            lines = [
+                f"Import fra {self.organisation}: {len(self.added)} nye, {len(self.updated)} opdateret, "
+                f"{len(self.unchanged)} uændrede, {len(self.kept_ours)} beholdt vores."
+            ]
             lines += [f"Konflikt: {c.key} ({', '.join(c.fields)})" for c in self.conflicts]
         else:
-            lines = [f"Import from {self.organisation}: {len(self.added)} added, {len(self.updated)} updated, "
-                     f"{len(self.unchanged)} unchanged, {len(self.kept_ours)} kept ours."]
+            lines = [
+                f"Import from {self.organisation}: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged, {len(self.kept_ours)} kept ours."
+            ]
             lines += [f"Conflict: {c.key} ({', '.join(c.fields)})" for c in self.conflicts]
         return "\n".join(lines)
 
@@ -109,16 +113,26 @@ def export_bundle(
     for process in catalogue:
         data = plain(process.model_dump(mode="python", exclude={"legal"}))
         legal = process.legal.model_dump(mode="python", exclude=set(PRIVATE_LEGAL_FIELDS))
-        entries.append({
-            "process": data,
-            "legal_status": {"complete": process.legal.complete, "missing": process.legal.missing(),
-                             "checklist": plain(legal)},
-            "screening": plain(screenings[process.key].model_dump(mode="python")),
-            "business_case": plain(estimate(process, settings).model_dump(mode="python")),
-            "measured": [m.model_dump() for m in (measured or {}).get(process.key, [])],
-        })
-    bundle = {"format": FORMAT, "format_version": FORMAT_VERSION, "organisation": organisation,
-              "exported_at": clock.now().isoformat(), "processes": entries}
+        entries.append(
+            {
+                "process": data,
+                "legal_status": {
+                    "complete": process.legal.complete,
+                    "missing": process.legal.missing(),
+                    "checklist": plain(legal),
+                },
+                "screening": plain(screenings[process.key].model_dump(mode="python")),
+                "business_case": plain(estimate(process, settings).model_dump(mode="python")),
+                "measured": [m.model_dump() for m in (measured or {}).get(process.key, [])],
+            }
+        )
+    bundle = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "organisation": organisation,
+        "exported_at": clock.now().isoformat(),
+        "processes": entries,
+    }
     write_atomic(path, json.dumps(bundle, ensure_ascii=False, indent=2) + "\n")
     return len(entries)
 
@@ -134,13 +148,19 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[Process]]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BundleError(f"cannot read the bundle: {exc}", file=path) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BundleError(f"not a sepbots catalogue bundle (format must be {FORMAT!r})", file=path, field="format")
+        raise BundleError(
+            f"not a sepbots catalogue bundle (format must be {FORMAT!r})", file=path, field="format"
+        )
     version = data.get("format_version")
     if not isinstance(version, int):
         raise BundleError("format_version missing or not a number", file=path, field="format_version")
     if version > FORMAT_VERSION:
-        raise BundleError(f"bundle format version {version} is newer than this sepbots reads "
-                          f"({FORMAT_VERSION}); upgrade sepbots", file=path, field="format_version")
+        raise BundleError(
+            f"bundle format version {version} is newer than this sepbots reads "
+            f"({FORMAT_VERSION}); upgrade sepbots",
+            file=path,
+            field="format_version",
+        )
     for name in ("organisation", "exported_at"):
         if not isinstance(data.get(name), str):
             raise BundleError(f"{name} missing", file=path, field=name)
@@ -154,8 +174,9 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[Process]]:
         try:
             processes.append(parse_process(raw, file=path, entry=str(key or f"#{i}")))
         except CatalogueError as exc:
-            raise BundleError(f"nothing imported: {exc.message}", file=path, entry=exc.entry,
-                              field=exc.field) from None
+            raise BundleError(
+                f"nothing imported: {exc.message}", file=path, entry=exc.entry, field=exc.field
+            ) from None
     keys = [p.key for p in processes]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
@@ -187,17 +208,29 @@ def import_bundle(
     changes: dict[Path, dict[str, Process]] = {}
     now = clock.now().isoformat()
     for incoming in theirs:
-        prov = Provenance(organisation=data["organisation"], exported_at=data["exported_at"], imported_at=now,
-                          format_version=data["format_version"], original_phase=incoming.phase,
-                          original_legal_complete=_legal_complete(entries[incoming.key]))
+        prov = Provenance(
+            organisation=data["organisation"],
+            exported_at=data["exported_at"],
+            imported_at=now,
+            format_version=data["format_version"],
+            original_phase=incoming.phase,
+            original_legal_complete=_legal_complete(entries[incoming.key]),
+        )
         local = catalogue.processes.get(incoming.key)
         if local is None:
-            new = incoming.model_copy(update={"phase": Phase.IDEA, "legal": LegalChecklist(), "bots": [],
-                                              "provenance": [*incoming.provenance, prov]})
+            new = incoming.model_copy(
+                update={
+                    "phase": Phase.IDEA,
+                    "legal": LegalChecklist(),
+                    "bots": [],
+                    "provenance": [*incoming.provenance, prov],
+                }
+            )
             target = catalogue.directory / f"{incoming.key}.yaml"
             if target.exists():
-                raise BundleError("a file with the new process's name already exists", file=target,
-                                  entry=incoming.key)
+                raise BundleError(
+                    "a file with the new process's name already exists", file=target, entry=incoming.key
+                )
             changes.setdefault(target, {})[incoming.key] = new
             report.added.append(incoming.key)
             continue
@@ -210,13 +243,19 @@ def import_bundle(
         if prefer is Prefer.OURS:
             report.kept_ours.append(incoming.key)
         elif prefer is Prefer.THEIRS:
-            updated = incoming.model_copy(update={f: getattr(local, f) for f in LOCAL_FIELDS if f != "provenance"}
-                                          | {"provenance": [*local.provenance, prov]})
+            updated = incoming.model_copy(
+                update={f: getattr(local, f) for f in LOCAL_FIELDS if f != "provenance"}
+                | {"provenance": [*local.provenance, prov]}
+            )
             changes.setdefault(catalogue.files[local.key], {})[local.key] = updated
             report.updated.append(incoming.key)
     if report.conflicts and prefer is None:
-        raise BundleError("import stopped, nothing written; settle the conflicts with --prefer ours|theirs:\n"
-                          + report.summary("en"), file=path, entry=report.conflicts[0].key)
+        raise BundleError(
+            "import stopped, nothing written; settle the conflicts with --prefer ours|theirs:\n"
+            + report.summary("en"),
+            file=path,
+            entry=report.conflicts[0].key,
+        )
     if not dry_run:
         _write_changes(catalogue, changes)
     return report
@@ -232,7 +271,7 @@ def _write_changes(catalogue: Catalogue, changes: dict[Path, dict[str, Process]]
             merged = list(replaced.values())
         text = processes_yaml(merged, "# Importeret/opdateret af sepbots catalogue import.\n")
         doc = yaml.safe_load(text)
-        for d in doc["processes"] if "processes" in doc else [doc]:
+        for d in doc.get("processes", [doc]):
             parse_process(d, file=file, entry=d["key"])  # what we write must load again
         texts[file] = text
     for file, text in texts.items():

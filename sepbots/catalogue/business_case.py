@@ -122,7 +122,9 @@ def costs_for(process: Process, settings: GainsSettings) -> tuple[Decimal, Decim
     return invest, running, estimated
 
 
-def compute(process: Process, inputs: BusinessCaseInputs, settings: GainsSettings, basis: Basis) -> BusinessCase:
+def compute(
+    process: Process, inputs: BusinessCaseInputs, settings: GainsSettings, basis: Basis
+) -> BusinessCase:
     """The business case for ``process`` from ``inputs`` (estimated or measured figures)."""
     with localcontext() as ctx:
         ctx.prec = 28

@@ -104,13 +104,23 @@ CHECKLIST_LABELS: dict[str, tuple[str, str]] = {
     "art6": ("Behandlingsgrundlag efter GDPR art. 6", "Legal basis under GDPR art. 6"),
     "art9": ("Art. 9 (følsomme oplysninger) vurderet", "Art. 9 (special categories) assessed"),
     "national_basis": ("National hjemmel", "National legal basis"),
-    "automated_decision": ("Automatisk afgørelse (art. 22) vurderet", "Automated decision (art. 22) assessed"),
+    "automated_decision": (
+        "Automatisk afgørelse (art. 22) vurderet",
+        "Automated decision (art. 22) assessed",
+    ),
     "automated_decision_why_allowed": (
-        "Begrundelse for at automatisk afgørelse er tilladt", "Why the automated decision is allowed"),
+        "Begrundelse for at automatisk afgørelse er tilladt",
+        "Why the automated decision is allowed",
+    ),
     "dpia": ("Konsekvensanalyse (DPIA) udført eller ikke nødvendig", "DPIA done or not needed"),
-    "records_of_processing_updated": ("Fortegnelse (art. 30) opdateret", "Records of processing (art. 30) updated"),
-    "data_processing_agreement": ("Databehandleraftale på plads eller ikke nødvendig",
-                                  "Data processing agreement in place or not needed"),
+    "records_of_processing_updated": (
+        "Fortegnelse (art. 30) opdateret",
+        "Records of processing (art. 30) updated",
+    ),
+    "data_processing_agreement": (
+        "Databehandleraftale på plads eller ikke nødvendig",
+        "Data processing agreement in place or not needed",
+    ),
     "robot_identity": ("Robotten har egen bruger", "The robot has its own user"),
     "lookup_logging": ("Logning af opslag i personoplysninger", "Logging of personal-data look-ups"),
     "test_plan": ("Testplan", "Test plan"),
@@ -136,14 +146,21 @@ class Clearance(BaseModel):
     def message(self, process_key: str, lang: str = "da") -> str:
         """A sentence for the operator explaining the refusal (or the clearance)."""
         if self.ok:
-            return (f"Processen {process_key} er godkendt til produktion." if lang == "da"
-                    else f"Process {process_key} is cleared for production.")
+            return (
+                f"Processen {process_key} er godkendt til produktion."
+                if lang == "da"
+                else f"Process {process_key} is cleared for production."
+            )
         points = "; ".join(checklist_label(k, lang) for k in self.missing)
         if lang == "da":
-            return (f"Processen {process_key} er ikke godkendt til produktionskørsler. Mangler: {points}. "
-                    "Brug testtilstand for at køre alligevel.")
-        return (f"Process {process_key} is not cleared for production runs. Missing: {points}. "
-                "Use test mode to run anyway.")
+            return (
+                f"Processen {process_key} er ikke godkendt til produktionskørsler. Mangler: {points}. "
+                "Brug testtilstand for at køre alligevel."
+            )
+        return (
+            f"Process {process_key} is not cleared for production runs. Missing: {points}. "
+            "Use test mode to run anyway."
+        )
 
 
 def production_clearance(process: Process) -> Clearance:

@@ -20,7 +20,6 @@ from sepbots.catalogue.errors import CatalogueError, PhaseGateError
 from sepbots.catalogue.legal import checklist_label
 from sepbots.catalogue.models import Phase, Process
 
-
 _FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -37,8 +36,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -90,15 +88,17 @@ def parse_process(data: Any, *, file: Path, entry: str) -> Process:
         errors = exc.errors()
         first = errors[0]
         details = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in errors)
-        raise CatalogueError(f"invalid process: {details}", file=file, entry=entry,
-                             field=_field_path(first["loc"])) from None
+        raise CatalogueError(
+            f"invalid process: {details}", file=file, entry=entry, field=_field_path(first["loc"])
+        ) from None
 
 
 def _entries(doc: Any, file: Path) -> list[tuple[str, Any]]:
     if isinstance(doc, dict) and "processes" in doc:
         if set(doc) != {"processes"} or not isinstance(doc["processes"], list):
-            raise CatalogueError("a file with 'processes:' must hold only that list", file=file,
-                                 field="processes")
+            raise CatalogueError(
+                "a file with 'processes:' must hold only that list", file=file, field="processes"
+            )
         items = doc["processes"]
     elif isinstance(doc, dict):
         items = [doc]
@@ -157,8 +157,12 @@ def load_catalogue(directory: Path | str) -> Catalogue:
     for file in catalogue_files(directory):
         for process in load_file(file):
             if process.key in cat.processes:
-                raise CatalogueError(f"key already defined in {cat.files[process.key]}", file=file,
-                                     entry=process.key, field="key")
+                raise CatalogueError(
+                    f"key already defined in {cat.files[process.key]}",
+                    file=file,
+                    entry=process.key,
+                    field="key",
+                )
             cat.processes[process.key] = process
             cat.files[process.key] = file
     return cat
@@ -198,15 +202,15 @@ def _replace_phase(text: str, file: Path, key: str, phase: Phase) -> str:
     key_pair = None
     for k, v in node.value:
         if k.value == "phase":
-            return text[: v.start_mark.index] + phase.value + text[v.end_mark.index:]
+            return text[: v.start_mark.index] + phase.value + text[v.end_mark.index :]
         if k.value == "key":
             key_pair = (k, v)
     assert key_pair is not None
     k, v = key_pair
     if node.flow_style:
-        return text[: v.end_mark.index] + f", phase: {phase.value}" + text[v.end_mark.index:]
+        return text[: v.end_mark.index] + f", phase: {phase.value}" + text[v.end_mark.index :]
     indent = " " * k.start_mark.column
-    return text[: v.end_mark.index] + f"\n{indent}phase: {phase.value}" + text[v.end_mark.index:]
+    return text[: v.end_mark.index] + f"\n{indent}phase: {phase.value}" + text[v.end_mark.index :]
 
 
 def set_phase(catalogue: Catalogue, key: str, phase: Phase, *, lang: str = "da") -> Process:
@@ -224,13 +228,20 @@ def set_phase(catalogue: Catalogue, key: str, phase: Phase, *, lang: str = "da")
         missing = process.legal.missing()
         if missing:
             points = "; ".join(checklist_label(m, lang) for m in missing)
-            msg = (f"kan ikke sættes i drift, tjeklisten mangler: {points}" if lang == "da"
-                   else f"cannot enter operation, the legal checklist lacks: {points}")
+            msg = (
+                f"kan ikke sættes i drift, tjeklisten mangler: {points}"
+                if lang == "da"
+                else f"cannot enter operation, the legal checklist lacks: {points}"
+            )
             raise PhaseGateError(msg, file=file, entry=key, field=f"legal.{missing[0]}")
     text = file.read_text(encoding="utf-8")
     new_text = _replace_phase(text, file, key, phase)
-    updated = {p.key: p for p in
-               (parse_process(d, file=file, entry=e) for e, d in _entries(_parse_text(new_text, file), file))}
+    updated = {
+        p.key: p
+        for p in (
+            parse_process(d, file=file, entry=e) for e, d in _entries(_parse_text(new_text, file), file)
+        )
+    }
     if updated.get(key) is None or updated[key].phase is not phase:
         raise CatalogueError("the phase could not be rewritten in place", file=file, entry=key, field="phase")
     write_atomic(file, new_text)

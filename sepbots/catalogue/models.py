@@ -156,8 +156,17 @@ class Assessment(_Model):
     source: str | None = None
 
 
-QUESTIONS = ("professional_assessment", "change", "structured_information", "uniformity",
-             "digital_information", "quality", "speed", "routine_work_reduction", "evaluated_roi")
+QUESTIONS = (
+    "professional_assessment",
+    "change",
+    "structured_information",
+    "uniformity",
+    "digital_information",
+    "quality",
+    "speed",
+    "routine_work_reduction",
+    "evaluated_roi",
+)
 
 
 REVERSED_QUESTIONS = frozenset({"professional_assessment", "change"})
@@ -257,8 +266,13 @@ class Process(_Model):
         known = {s.id for s in self.sources}
         if len(known) != len(self.sources):
             raise ValueError("two sources share an id")
-        for name in ("occurrences_per_year", "minutes_per_occurrence", "employees",
-                     "automation_share", "development_hours"):
+        for name in (
+            "occurrences_per_year",
+            "minutes_per_occurrence",
+            "employees",
+            "automation_share",
+            "development_hours",
+        ):
             fig = getattr(self, name)
             if fig is not None and fig.source is not None and fig.source not in known:
                 raise ValueError(f"{name}.source {fig.source!r} is not an id in sources")

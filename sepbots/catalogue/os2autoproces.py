@@ -58,7 +58,9 @@ def to_os2(process: Process) -> dict[str, Any]:
         "levelOfRoutineWorkReduction": a.routine_work_reduction.os2,
         "evaluatedLevelOfRoi": a.evaluated_roi.os2,
         "rating": process.rating or 0,
-        "expectedDevelopmentTime": float(process.development_hours.value) if process.development_hours else None,
+        "expectedDevelopmentTime": float(process.development_hours.value)
+        if process.development_hours
+        else None,
         "sepMep": True,
         "automationDescription": f"sepbots process {process.key}; bots: {', '.join(process.bots) or '-'}",
     }

@@ -26,8 +26,14 @@ from sepbots.catalogue.business_case import estimate
 from sepbots.catalogue.models import QUESTIONS, REVERSED_QUESTIONS, Assessment, Level, Process
 from sepbots.catalogue.settings import GainsSettings
 
-POTENTIAL_QUESTIONS = ("professional_assessment", "change", "structured_information", "uniformity",
-                       "digital_information", "evaluated_roi")
+POTENTIAL_QUESTIONS = (
+    "professional_assessment",
+    "change",
+    "structured_information",
+    "uniformity",
+    "digital_information",
+    "evaluated_roi",
+)
 EASE_QUESTIONS = ("change", "structured_information", "digital_information")
 KL_PARAMETERS = ("professional_assessment", "structured_information", "uniformity", "digital_information")
 SUITABLE = 2 / 3 - 1e-9

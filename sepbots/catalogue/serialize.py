@@ -36,6 +36,9 @@ def process_data(process: Process) -> dict[str, Any]:
 
 def processes_yaml(processes: list[Process], header: str = "") -> str:
     """YAML text for one process (a mapping) or several (a ``processes:`` list)."""
-    data: Any = process_data(processes[0]) if len(processes) == 1 else {
-        "processes": [process_data(p) for p in processes]}
+    data: Any = (
+        process_data(processes[0])
+        if len(processes) == 1
+        else {"processes": [process_data(p) for p in processes]}
+    )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)

@@ -31,14 +31,18 @@ class GainsSettings(BaseModel):
         Decimal("400"), gt=0, description="values development hours when no implementation cost is given"
     )
     running_cost_share: Decimal = Field(
-        Decimal("0.15"), ge=0, le=1,
+        Decimal("0.15"),
+        ge=0,
+        le=1,
         description="yearly running cost as a share of implementation when none is given (10–20 % est.)",
     )
     manual_handling_minutes: Decimal = Field(
         Decimal("5"), ge=0, description="minutes a person spends on an item the robot handed over"
     )
     high_potential_hours: Decimal = Field(
-        Decimal("400"), ge=0, description="yearly hours from which a process counts as high potential (KL stars)"
+        Decimal("400"),
+        ge=0,
+        description="yearly hours from which a process counts as high potential (KL stars)",
     )
     score_hours_cap: Decimal = Field(
         Decimal("1628"), gt=0, description="yearly hours that earn the full potential part of the score"

@@ -19,8 +19,9 @@ from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_ht
 from sepbots.reports.figures import GainsFigures
 from sepbots.reports.i18n import fmt_date, fmt_number, fmt_pct, t
 
-app = typer.Typer(help="Rapporter: målte gevinster og budget. (Reports: measured gains and budget.)",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Rapporter: målte gevinster og budget. (Reports: measured gains and budget.)", no_args_is_help=True
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -32,16 +33,32 @@ class Format(enum.StrEnum):
 
 def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
     """The measured gains as a terminal table (used by the CLI and the demo)."""
-    table = Table(title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – "
-                        f"{fmt_date(figures.period_to, lang)}")
-    for key in ("process", "automated", "manual", "failed", "saved_hours", "realised_share", "annualised_hours",
-                "estimate_hours"):
+    table = Table(
+        title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – "
+        f"{fmt_date(figures.period_to, lang)}"
+    )
+    for key in (
+        "process",
+        "automated",
+        "manual",
+        "failed",
+        "saved_hours",
+        "realised_share",
+        "annualised_hours",
+        "estimate_hours",
+    ):
         table.add_column(t(key, lang), justify="left" if key == "process" else "right")
     for p in figures.processes:
-        table.add_row(p.title(lang), fmt_number(p.items_automated, 0, lang), fmt_number(p.items_manual, 0, lang),
-                      fmt_number(p.items_failed, 0, lang), fmt_number(p.saved_hours, 1, lang),
-                      fmt_pct(p.realised_automation_share, 1, lang), fmt_number(p.annualised_saved_hours, 0, lang),
-                      fmt_number(p.estimate.saved_hours_per_year if p.estimate else None, 0, lang))
+        table.add_row(
+            p.title(lang),
+            fmt_number(p.items_automated, 0, lang),
+            fmt_number(p.items_manual, 0, lang),
+            fmt_number(p.items_failed, 0, lang),
+            fmt_number(p.saved_hours, 1, lang),
+            fmt_pct(p.realised_automation_share, 1, lang),
+            fmt_number(p.annualised_saved_hours, 0, lang),
+            fmt_number(p.estimate.saved_hours_per_year if p.estimate else None, 0, lang),
+        )
     console.print(table)
     if not figures.processes:
         console.print(t("no_data", lang))
@@ -54,7 +71,9 @@ def gains(
     end: Annotated[str, typer.Option("--to", help="last date (included), YYYY-MM-DD")],
     fmt: Annotated[Format, typer.Option("--format", help="xlsx or html")] = Format.XLSX,
     output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
-    include_test_runs: Annotated[bool, typer.Option("--include-test-runs", help="count test-mode runs too")] = False,
+    include_test_runs: Annotated[
+        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
+    ] = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -68,17 +87,34 @@ def gains(
         raise typer.BadParameter("--to is before --from", param_hint="--to")
     try:
         env = c.state.env()
-        result = compute_gains(env.store, load_catalogue(c.folder), c.gains, start=first, end=last,
-                               now=env.clock.now(), include_test_runs=include_test_runs)
-        path = output or env.settings.var_dir / "reports" / f"{'gevinster' if c.lang == 'da' else 'gains'}-{first}-{last}.{fmt.value}"
+        result = compute_gains(
+            env.store,
+            load_catalogue(c.folder),
+            c.gains,
+            start=first,
+            end=last,
+            now=env.clock.now(),
+            include_test_runs=include_test_runs,
+        )
+        path = (
+            output
+            or env.settings.var_dir
+            / "reports"
+            / f"{'gevinster' if c.lang == 'da' else 'gains'}-{first}-{last}.{fmt.value}"
+        )
         writer = write_gains_xlsx if fmt is Format.XLSX else write_gains_html
         writer(result.figures, path, c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
     print_gains(result.figures, c.lang, out)
     if result.uncatalogued:
-        err.print(c.da("Processer uden katalogpost (ikke talt med): ", "Processes not in the catalogue (left out): ")
-                  + ", ".join(result.uncatalogued), highlight=False)
+        err.print(
+            c.da(
+                "Processer uden katalogpost (ikke talt med): ", "Processes not in the catalogue (left out): "
+            )
+            + ", ".join(result.uncatalogued),
+            highlight=False,
+        )
     out.print(c.da(f"Skrev {path}", f"Wrote {path}"), highlight=False)
 
 
@@ -89,7 +125,9 @@ def budget(
     fmt: Annotated[Format, typer.Option("--format", help="xlsx or html")] = Format.XLSX,
     output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
     lookback_days: Annotated[int, typer.Option(help="days of measurements behind a run-rate", min=1)] = 90,
-    include_test_runs: Annotated[bool, typer.Option("--include-test-runs", help="count test-mode runs too")] = False,
+    include_test_runs: Annotated[
+        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
+    ] = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -97,8 +135,15 @@ def budget(
     c = CatalogueContext(ctx, catalogue, lang)
     try:
         env = c.state.env()
-        figures = compute_budget(env.store, load_catalogue(c.folder), c.gains, year=year, now=env.clock.now(),
-                                 lookback_days=lookback_days, include_test_runs=include_test_runs)
+        figures = compute_budget(
+            env.store,
+            load_catalogue(c.folder),
+            c.gains,
+            year=year,
+            now=env.clock.now(),
+            lookback_days=lookback_days,
+            include_test_runs=include_test_runs,
+        )
         path = output or env.settings.var_dir / "reports" / f"budget-{year}.{fmt.value}"
         (write_budget_xlsx if fmt is Format.XLSX else write_budget_html)(figures, path, c.lang)
     except SepbotsError as exc:
@@ -107,7 +152,11 @@ def budget(
     for key in ("area", "measured_hours", "pipeline_hours", "dkk"):
         table.add_column(t(key, c.lang), justify="left" if key == "area" else "right")
     for area, mh, md, ph, pd in figures.by_area():
-        table.add_row(area.label(c.lang), fmt_number(mh, 0, c.lang), fmt_number(ph, 0, c.lang),
-                      fmt_number(md + pd, 0, c.lang))
+        table.add_row(
+            area.label(c.lang),
+            fmt_number(mh, 0, c.lang),
+            fmt_number(ph, 0, c.lang),
+            fmt_number(md + pd, 0, c.lang),
+        )
     out.print(table)
     out.print(c.da(f"Skrev {path}", f"Wrote {path}"), highlight=False)

@@ -12,8 +12,9 @@ from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
 from sepbots.exceptions import SepbotsError
 from sepbots.retention import apply_retention
 
-app = typer.Typer(help="Opbevaring og neutralisering (GDPR). (Retention and neutralisation, GDPR.)",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Opbevaring og neutralisering (GDPR). (Retention and neutralisation, GDPR.)", no_args_is_help=True
+)
 out = Console()
 
 

@@ -96,8 +96,11 @@ class GainsFigures(BaseModel):
 
     @property
     def total_items(self) -> tuple[int, int, int]:
-        return (sum(p.items_automated for p in self.processes), sum(p.items_manual for p in self.processes),
-                sum(p.items_failed for p in self.processes))
+        return (
+            sum(p.items_automated for p in self.processes),
+            sum(p.items_manual for p in self.processes),
+            sum(p.items_failed for p in self.processes),
+        )
 
 
 class BudgetSource(enum.StrEnum):
@@ -150,6 +153,13 @@ class BudgetFigures(BaseModel):
                 continue
             m = [ln for ln in lines if ln.source is BudgetSource.MEASURED]
             p = [ln for ln in lines if ln.source is BudgetSource.PIPELINE]
-            out.append((area, sum((x.hours for x in m), Decimal(0)), sum((x.dkk for x in m), Decimal(0)),
-                        sum((x.hours for x in p), Decimal(0)), sum((x.dkk for x in p), Decimal(0))))
+            out.append(
+                (
+                    area,
+                    sum((x.hours for x in m), Decimal(0)),
+                    sum((x.dkk for x in m), Decimal(0)),
+                    sum((x.hours for x in p), Decimal(0)),
+                    sum((x.dkk for x in p), Decimal(0)),
+                )
+            )
         return out

@@ -60,10 +60,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Sparede timer = automatisk behandlede × minutter pr. sag − overgivne × efterbehandlingsminutter. "
         "Målt niveau = periodens tal omregnet til et helt år.",
         "Hours saved = items done automatically × minutes per case − items handed over × handling minutes. "
-        "Run-rate = the period's figure scaled to a full year."),
+        "Run-rate = the period's figure scaled to a full year.",
+    ),
     "footnote_budget": (
         "Processer i drift tæller med målt niveau; øvrige processer med deres skøn.",
-        "Processes in operation count with their measured run-rate; others with their estimate."),
+        "Processes in operation count with their measured run-rate; others with their estimate.",
+    ),
 }
 
 

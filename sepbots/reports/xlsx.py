@@ -48,8 +48,13 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _table(ws: Worksheet, row: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-           formats: Sequence[str | None]) -> int:
+def _table(
+    ws: Worksheet,
+    row: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: Sequence[str | None],
+) -> int:
     """Write a header row and data rows from ``row``; returns the last row written."""
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=col, value=text)
@@ -61,7 +66,9 @@ def _table(ws: Worksheet, row: int, headers: Sequence[str], rows: Sequence[Seque
             if fmt:
                 cell.number_format = fmt
     for col, text in enumerate(headers, start=1):
-        width = max([len(str(text)) // 2 + 2] + [len(str(v[col - 1])) + 2 for v in rows if v[col - 1] is not None])
+        width = max(
+            [len(str(text)) // 2 + 2] + [len(str(v[col - 1])) + 2 for v in rows if v[col - 1] is not None]
+        )
         ws.column_dimensions[get_column_letter(col)].width = min(max(width, 10), 60)
     return row + len(rows)
 
@@ -79,27 +86,76 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
     wb = Workbook()
     ws = wb.active
     ws.title = t("summary", lang)
-    start = _meta(ws, t("gains_title", lang), [
-        (t("period", lang), f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"),
-        (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
-    ])
-    headers = [t(k, lang) for k in ("process", "area", "automated", "manual", "failed", "robot_hours", "saved_hours",
-                                    "saved_dkk", "realised_share", "annualised_hours", "estimate_hours",
-                                    "annualised_dkk", "estimate_dkk")]
+    start = _meta(
+        ws,
+        t("gains_title", lang),
+        [
+            (
+                t("period", lang),
+                f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}",
+            ),
+            (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
+        ],
+    )
+    headers = [
+        t(k, lang)
+        for k in (
+            "process",
+            "area",
+            "automated",
+            "manual",
+            "failed",
+            "robot_hours",
+            "saved_hours",
+            "saved_dkk",
+            "realised_share",
+            "annualised_hours",
+            "estimate_hours",
+            "annualised_dkk",
+            "estimate_dkk",
+        )
+    ]
     rows = []
     for p in figures.processes:
         est = p.estimate
-        rows.append([p.title(lang), p.area.label(lang), p.items_automated, p.items_manual, p.items_failed,
-                     _num(p.robot_hours), _num(p.saved_hours), _num(p.saved_hours * figures.hourly_cost_dkk),
-                     _num(p.realised_automation_share), _num(p.annualised_saved_hours),
-                     _num(est.saved_hours_per_year) if est else None, _num(p.annualised_saved_dkk),
-                     _num(est.benefit_dkk_per_year) if est else None])
+        rows.append(
+            [
+                p.title(lang),
+                p.area.label(lang),
+                p.items_automated,
+                p.items_manual,
+                p.items_failed,
+                _num(p.robot_hours),
+                _num(p.saved_hours),
+                _num(p.saved_hours * figures.hourly_cost_dkk),
+                _num(p.realised_automation_share),
+                _num(p.annualised_saved_hours),
+                _num(est.saved_hours_per_year) if est else None,
+                _num(p.annualised_saved_dkk),
+                _num(est.benefit_dkk_per_year) if est else None,
+            ]
+        )
     a, m, f = figures.total_items
-    rows.append([t("total", lang), None, a, m, f, _num(sum((p.robot_hours for p in figures.processes), Decimal(0))),
-                 _num(figures.total_saved_hours), _num(figures.total_saved_dkk), None,
-                 _num(figures.total_annualised_hours), None, None, None])
-    last = _table(ws, start, headers, rows,
-                  [None, None, INT, INT, INT, ONE, ONE, DKK, PCT, ONE, ONE, DKK, DKK])
+    rows.append(
+        [
+            t("total", lang),
+            None,
+            a,
+            m,
+            f,
+            _num(sum((p.robot_hours for p in figures.processes), Decimal(0))),
+            _num(figures.total_saved_hours),
+            _num(figures.total_saved_dkk),
+            None,
+            _num(figures.total_annualised_hours),
+            None,
+            None,
+            None,
+        ]
+    )
+    last = _table(
+        ws, start, headers, rows, [None, None, INT, INT, INT, ONE, ONE, DKK, PCT, ONE, ONE, DKK, DKK]
+    )
     for col in range(1, len(headers) + 1):
         ws.cell(row=last, column=col).font = Font(bold=True)
     ws.cell(row=last + 2, column=1, value=t("footnote_gains", lang))
@@ -143,12 +199,20 @@ def _daily_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
         ws.add_chart(chart, "F2")
 
 
-BC_FIELDS = (("occurrences", "occurrences_per_year", INT), ("minutes", "minutes_per_occurrence", ONE),
-             ("share", "automation_share", PCT), ("handling_hours", "handling_hours_per_year", ONE),
-             ("saved_hours", "saved_hours_per_year", ONE), ("fte", "fte", "#,##0.00"),
-             ("benefit", "benefit_dkk_per_year", DKK), ("implementation", "implementation_dkk", DKK),
-             ("running", "running_dkk_per_year", DKK), ("net", "net_dkk_per_year", DKK),
-             ("payback", "payback_months", ONE), ("npv", "npv_dkk", DKK))
+BC_FIELDS = (
+    ("occurrences", "occurrences_per_year", INT),
+    ("minutes", "minutes_per_occurrence", ONE),
+    ("share", "automation_share", PCT),
+    ("handling_hours", "handling_hours_per_year", ONE),
+    ("saved_hours", "saved_hours_per_year", ONE),
+    ("fte", "fte", "#,##0.00"),
+    ("benefit", "benefit_dkk_per_year", DKK),
+    ("implementation", "implementation_dkk", DKK),
+    ("running", "running_dkk_per_year", DKK),
+    ("net", "net_dkk_per_year", DKK),
+    ("payback", "payback_months", ONE),
+    ("npv", "npv_dkk", DKK),
+)
 
 
 def _business_case_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
@@ -167,14 +231,39 @@ def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> P
     wb = Workbook()
     ws = wb.active
     ws.title = t("summary", lang)
-    start = _meta(ws, f"{t('budget_title', lang)} {figures.year}", [
-        (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
-    ])
-    headers = [t(k, lang) for k in ("area", "measured_hours", "pipeline_hours", "measured_dkk", "pipeline_dkk",
-                                    "hours", "dkk", "fte")]
-    rows = [[area.label(lang), float(mh), float(ph), float(md), float(pd), float(mh + ph), float(md + pd),
-             float((mh + ph) / figures.net_hours_per_fte)]
-            for area, mh, md, ph, pd in figures.by_area()]
+    start = _meta(
+        ws,
+        f"{t('budget_title', lang)} {figures.year}",
+        [
+            (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
+        ],
+    )
+    headers = [
+        t(k, lang)
+        for k in (
+            "area",
+            "measured_hours",
+            "pipeline_hours",
+            "measured_dkk",
+            "pipeline_dkk",
+            "hours",
+            "dkk",
+            "fte",
+        )
+    ]
+    rows = [
+        [
+            area.label(lang),
+            float(mh),
+            float(ph),
+            float(md),
+            float(pd),
+            float(mh + ph),
+            float(md + pd),
+            float((mh + ph) / figures.net_hours_per_fte),
+        ]
+        for area, mh, md, ph, pd in figures.by_area()
+    ]
     if rows:
         rows.append([t("total", lang)] + [sum(r[i] for r in rows) for i in range(1, 8)])
     last = _table(ws, start, headers, rows, [None, ONE, ONE, DKK, DKK, ONE, DKK, "#,##0.00"])
@@ -184,14 +273,29 @@ def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> P
         chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
         chart.title = t("chart_budget", lang)
         chart.x_axis.title = t("area", lang)
-        chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=start, max_row=last - 1), titles_from_data=True)
+        chart.add_data(
+            Reference(ws, min_col=2, max_col=3, min_row=start, max_row=last - 1), titles_from_data=True
+        )
         chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last - 1))
         chart.height, chart.width = 9, 22
         ws.add_chart(chart, f"B{last + 4}")
     lines = wb.create_sheet(t("lines", lang))
-    _table(lines, 1, [t(k, lang) for k in ("process", "area", "phase", "source", "hours", "dkk")],
-           [[ln.title(lang), ln.area.label(lang), ln.phase.label(lang), ln.source.label(lang), float(ln.hours), float(ln.dkk)]
-            for ln in figures.lines],
-           [None, None, None, None, ONE, DKK])
+    _table(
+        lines,
+        1,
+        [t(k, lang) for k in ("process", "area", "phase", "source", "hours", "dkk")],
+        [
+            [
+                ln.title(lang),
+                ln.area.label(lang),
+                ln.phase.label(lang),
+                ln.source.label(lang),
+                float(ln.hours),
+                float(ln.dkk),
+            ]
+            for ln in figures.lines
+        ],
+        [None, None, None, None, ONE, DKK],
+    )
     save_atomic(wb, path)
     return path

@@ -68,7 +68,15 @@ def make_process(**overrides: Any) -> Process:
 
 
 COMPLETE_LEGAL = {
-    "art6": "6.1.e", "art9": "ikke_relevant", "national_basis": "Styrelsesloven", "automated_decision": False,
-    "dpia": "ikke_noedvendig", "records_of_processing_updated": True, "data_processing_agreement": "udfoert",
-    "robot_identity": "RPA-TEST01", "lookup_logging": True, "test_plan": True, "fallback_plan": True,
+    "art6": "6.1.e",
+    "art9": "ikke_relevant",
+    "national_basis": "Styrelsesloven",
+    "automated_decision": False,
+    "dpia": "ikke_noedvendig",
+    "records_of_processing_updated": True,
+    "data_processing_agreement": "udfoert",
+    "robot_identity": "RPA-TEST01",
+    "lookup_logging": True,
+    "test_plan": True,
+    "fallback_plan": True,
 }

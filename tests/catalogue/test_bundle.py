@@ -25,7 +25,9 @@ def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path,
     """Every exported process comes back with the same shared fields, in phase Idé with a blank checklist."""
     source = load_catalogue(catalogue_dir)
     bundle = tmp_path / "bundle.json"
-    assert export_bundle(source, bundle, organisation="Aarhus Kommune", settings=settings, clock=clock) == len(source)
+    assert export_bundle(
+        source, bundle, organisation="Aarhus Kommune", settings=settings, clock=clock
+    ) == len(source)
     target_dir = tmp_path / "other"
     target_dir.mkdir()
     report = import_bundle(load_catalogue(target_dir), bundle, clock=clock)
@@ -33,8 +35,9 @@ def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path,
     imported = load_catalogue(target_dir)
     for key, original in source.processes.items():
         copy = imported.get(key)
-        assert copy.model_dump(exclude={"phase", "legal", "bots", "provenance"}) == \
-            original.model_dump(exclude={"phase", "legal", "bots", "provenance"})
+        assert copy.model_dump(exclude={"phase", "legal", "bots", "provenance"}) == original.model_dump(
+            exclude={"phase", "legal", "bots", "provenance"}
+        )
         assert copy.phase is Phase.IDEA
         assert copy.legal.missing()
         assert copy.provenance[-1].organisation == "Aarhus Kommune"
@@ -49,13 +52,25 @@ def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: P
     """The bundle leaves out reviewer names and robot user ids and carries only aggregated measured results."""
     cat = load_catalogue(catalogue_dir)
     path = cat.files["fakturafordeling"]
-    path.write_text(path.read_text(encoding="utf-8").replace("legal:\n", "legal:\n  reviewed_by: Jens Hansen\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("legal:\n", "legal:\n  reviewed_by: Jens Hansen\n"),
+        encoding="utf-8",
+    )
     cat = load_catalogue(catalogue_dir)
-    measured = {"fakturafordeling": [MeasuredSummary(period_from="2026-10-01", period_to="2026-10-31",
-                                                     items_automated=400, items_manual=20, items_failed=2,
-                                                     saved_hours=11.7, realised_automation_share=0.95,
-                                                     annualised_saved_hours=137.5)]}
+    measured = {
+        "fakturafordeling": [
+            MeasuredSummary(
+                period_from="2026-10-01",
+                period_to="2026-10-31",
+                items_automated=400,
+                items_manual=20,
+                items_failed=2,
+                saved_hours=11.7,
+                realised_automation_share=0.95,
+                annualised_saved_hours=137.5,
+            )
+        ]
+    }
     bundle = tmp_path / "b.json"
     export_bundle(cat, bundle, organisation="X", settings=settings, clock=clock, measured=measured)
     text = bundle.read_text(encoding="utf-8")
@@ -66,15 +81,26 @@ def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: P
     assert set(entry) == {"process", "legal_status", "screening", "business_case", "measured"}
 
 
-def test_conflicts_stop_the_import_and_write_nothing(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_conflicts_stop_the_import_and_write_nothing(
+    catalogue_dir: Path, tmp_path: Path, settings, clock
+) -> None:
     """A key with different shared fields stops the import with a conflict report; no file changes."""
     theirs_dir = tmp_path / "theirs"
     theirs_dir.mkdir()
-    (theirs_dir / "bank.yaml").write_text(yaml.safe_dump(process_data(
-        key="bankafstemning", name="Bankafstemning", minutes_per_occurrence={"value": 60, "estimate": True})))
+    (theirs_dir / "bank.yaml").write_text(
+        yaml.safe_dump(
+            process_data(
+                key="bankafstemning",
+                name="Bankafstemning",
+                minutes_per_occurrence={"value": 60, "estimate": True},
+            )
+        )
+    )
     (theirs_dir / "ny.yaml").write_text(yaml.safe_dump(process_data(key="ny-proces")))
     bundle = tmp_path / "b.json"
-    export_bundle(load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock)
+    export_bundle(
+        load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock
+    )
     before = snapshot(catalogue_dir)
     with pytest.raises(BundleError) as info:
         import_bundle(load_catalogue(catalogue_dir), bundle, clock=clock)
@@ -83,18 +109,22 @@ def test_conflicts_stop_the_import_and_write_nothing(catalogue_dir: Path, tmp_pa
     assert snapshot(catalogue_dir) == before
 
 
-def test_prefer_theirs_updates_shared_fields_but_keeps_local_ones(catalogue_dir: Path, tmp_path: Path,
-                                                                  settings, clock) -> None:
+def test_prefer_theirs_updates_shared_fields_but_keeps_local_ones(
+    catalogue_dir: Path, tmp_path: Path, settings, clock
+) -> None:
     """With --prefer theirs, their figures win while our phase, checklist and retention stay, with provenance."""
     ours = load_catalogue(catalogue_dir)
     theirs_dir = tmp_path / "theirs"
     theirs_dir.mkdir()
     changed = ours.get("fakturafordeling").model_copy(update={"phase": Phase.IDEA})
     from sepbots.catalogue.serialize import processes_yaml
+
     text = processes_yaml([changed]).replace("value: 5000", "value: 7000")
     (theirs_dir / "f.yaml").write_text(text, encoding="utf-8")
     bundle = tmp_path / "b.json"
-    export_bundle(load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock)
+    export_bundle(
+        load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock
+    )
     report = import_bundle(ours, bundle, clock=clock, prefer=Prefer.THEIRS)
     assert report.updated == ["fakturafordeling"]
     assert report.conflicts[0].fields == ["occurrences_per_year"]

@@ -35,9 +35,11 @@ D = Decimal
 )
 def test_hours_fte_and_money(n: int, minutes: object, share: object, hours: str, fte: str, dkk: str) -> None:
     """Saved hours = N × min / 60 × share, FTE = hours / 1,628, benefit = hours × 400 DKK, rounded half-up."""
-    process = make_process(occurrences_per_year={"value": n, "estimate": True},
-                           minutes_per_occurrence={"value": minutes, "estimate": True},
-                           automation_share={"value": share, "estimate": True})
+    process = make_process(
+        occurrences_per_year={"value": n, "estimate": True},
+        minutes_per_occurrence={"value": minutes, "estimate": True},
+        automation_share={"value": share, "estimate": True},
+    )
     case = estimate(process, GainsSettings())
     assert case.saved_hours_per_year == D(hours)
     assert case.fte == D(fte)
@@ -66,8 +68,13 @@ def test_npv_worked_examples(invest: int, net: int, rate: str, years: int, expec
 
 @pytest.mark.parametrize(
     ("invest", "net", "expected"),
-    [(200_000, 100_000, "24"), (200_000, 3_965_000, "0.605296"), (0, 5_000, "0"), (10_000, 0, None),
-     (10_000, -5, None)],
+    [
+        (200_000, 100_000, "24"),
+        (200_000, 3_965_000, "0.605296"),
+        (0, 5_000, "0"),
+        (10_000, 0, None),
+        (10_000, -5, None),
+    ],
 )
 def test_payback_months(invest: int, net: int, expected: str | None) -> None:
     """Payback = I0 / Net × 12 months, and never when the yearly net is zero or negative."""
@@ -81,8 +88,12 @@ def test_payback_months(invest: int, net: int, expected: str | None) -> None:
 
 def test_full_case_with_costs_and_settings() -> None:
     """A whole case: 1,000 × 15 min at 400 DKK/h = 100,000 DKK/yr; 200,000 build, 0 running → NPV 251,505.24."""
-    process = make_process(costs={"implementation_dkk": {"value": 200_000, "estimate": True},
-                                  "running_dkk_per_year": {"value": 0, "estimate": True}})
+    process = make_process(
+        costs={
+            "implementation_dkk": {"value": 200_000, "estimate": True},
+            "running_dkk_per_year": {"value": 0, "estimate": True},
+        }
+    )
     case = estimate(process, GainsSettings())
     assert case.benefit_dkk_per_year == D("100000.00")
     assert case.net_dkk_per_year == D("100000.00")
@@ -93,12 +104,17 @@ def test_full_case_with_costs_and_settings() -> None:
 
 def test_settings_change_the_case() -> None:
     """Hourly cost, net hours per FTE, discount rate and horizon are all taken from the settings."""
-    process = make_process(costs={"implementation_dkk": {"value": 50_000, "estimate": True},
-                                  "running_dkk_per_year": {"value": 0, "estimate": True}},
-                           occurrences_per_year={"value": 1000, "estimate": True},
-                           minutes_per_occurrence={"value": 3, "estimate": True})
-    settings = GainsSettings(hourly_cost_dkk=D(400), net_hours_per_fte=D(1600), discount_rate=D("0.04"),
-                             horizon_years=3)
+    process = make_process(
+        costs={
+            "implementation_dkk": {"value": 50_000, "estimate": True},
+            "running_dkk_per_year": {"value": 0, "estimate": True},
+        },
+        occurrences_per_year={"value": 1000, "estimate": True},
+        minutes_per_occurrence={"value": 3, "estimate": True},
+    )
+    settings = GainsSettings(
+        hourly_cost_dkk=D(400), net_hours_per_fte=D(1600), discount_rate=D("0.04"), horizon_years=3
+    )
     case = estimate(process, settings)
     assert case.saved_hours_per_year == D("50.00")
     assert case.fte == D("0.03")
@@ -118,8 +134,12 @@ def test_costs_derived_from_development_hours() -> None:
 def test_measured_case_subtracts_manual_handling() -> None:
     """A measured case takes measured volume and share and subtracts the hours spent on handed-over items."""
     process = make_process()
-    inputs = BusinessCaseInputs(occurrences_per_year=D(1200), minutes_per_occurrence=D(15),
-                                automation_share=D("0.75"), handling_hours_per_year=D(25))
+    inputs = BusinessCaseInputs(
+        occurrences_per_year=D(1200),
+        minutes_per_occurrence=D(15),
+        automation_share=D("0.75"),
+        handling_hours_per_year=D(25),
+    )
     case = compute(process, inputs, GainsSettings(), Basis.MEASURED)
     assert case.manual_hours_per_year == D("300.00")
     assert case.saved_hours_per_year == D("200.00")  # 300 × 0.75 − 25

@@ -19,8 +19,12 @@ def run(tmp_path: Path, catalogue_dir: Path):
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(app, [*args, "--catalogue", str(catalogue_dir)],
-                             env={"SEPBOTS_HOME": str(tmp_path), "COLUMNS": "200"})
+        return runner.invoke(
+            app,
+            [*args, "--catalogue", str(catalogue_dir)],
+            env={"SEPBOTS_HOME": str(tmp_path), "COLUMNS": "200"},
+        )
+
     return invoke
 
 
@@ -34,7 +38,9 @@ def test_validate(run) -> None:
 def test_validate_reports_bad_file(run, catalogue_dir: Path) -> None:
     """validate exits 2 and names the file, entry and field of a bad process."""
     path = catalogue_dir / "bankafstemning.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("area: oekonomi", "area: maanen"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("area: oekonomi", "area: maanen"), encoding="utf-8"
+    )
     result = run("validate", "--lang", "en")
     assert result.exit_code == 2
     assert "entry bankafstemning" in result.output and "field area" in result.output

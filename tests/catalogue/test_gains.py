@@ -47,9 +47,15 @@ def tallybot(item: WorkItem[Job], ctx: BotContext) -> None:
 def catalogue(tmp_path: Path):
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    data = process_data(minutes_per_occurrence={"value": 6, "estimate": True}, phase="drift", legal=COMPLETE_LEGAL,
-                        costs={"implementation_dkk": {"value": 10_000, "estimate": True},
-                               "running_dkk_per_year": {"value": 0, "estimate": True}})
+    data = process_data(
+        minutes_per_occurrence={"value": 6, "estimate": True},
+        phase="drift",
+        legal=COMPLETE_LEGAL,
+        costs={
+            "implementation_dkk": {"value": 10_000, "estimate": True},
+            "running_dkk_per_year": {"value": 0, "estimate": True},
+        },
+    )
     (folder / "testproces.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     return load_catalogue(folder)
 
@@ -64,8 +70,14 @@ def env(tmp_path: Path):
 def test_measured_gains_worked_example(env, catalogue) -> None:
     """7 automated × 6 min − 2 handed over × 5 min = 0.53 h in one day; 194.67 h a year; share 70 %."""
     run_bot_once(tallybot, env=env, test_mode=False)
-    result = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
-                           now=env.clock.now())
+    result = compute_gains(
+        env.store,
+        catalogue,
+        GainsSettings(),
+        start=date(2026, 10, 5),
+        end=date(2026, 10, 5),
+        now=env.clock.now(),
+    )
     (p,) = result.figures.processes
     assert (p.items_automated, p.items_manual, p.items_failed) == (7, 2, 1)
     assert p.saved_hours == D("0.53")
@@ -88,18 +100,36 @@ def test_test_mode_runs_are_left_out_unless_asked(env, catalogue) -> None:
     run_bot_once(tallybot, env=env, test_mode=True)
     args = dict(start=date(2026, 10, 5), end=date(2026, 10, 5), now=env.clock.now())
     assert compute_gains(env.store, catalogue, GainsSettings(), **args).figures.processes == []
-    assert len(compute_gains(env.store, catalogue, GainsSettings(), include_test_runs=True,
-                             **args).figures.processes) == 1
+    assert (
+        len(
+            compute_gains(
+                env.store, catalogue, GainsSettings(), include_test_runs=True, **args
+            ).figures.processes
+        )
+        == 1
+    )
 
 
 def test_period_bounds_are_local_dates(env, catalogue) -> None:
     """Items ending outside the period (in Danish local time) are not counted."""
     run_bot_once(tallybot, env=env, test_mode=False)
-    before = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 1), end=date(2026, 10, 4),
-                           now=env.clock.now())
+    before = compute_gains(
+        env.store,
+        catalogue,
+        GainsSettings(),
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 4),
+        now=env.clock.now(),
+    )
     assert before.figures.processes == []
-    month = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 1), end=date(2026, 10, 31),
-                          now=env.clock.now())
+    month = compute_gains(
+        env.store,
+        catalogue,
+        GainsSettings(),
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 31),
+        now=env.clock.now(),
+    )
     assert month.figures.processes[0].annualised_saved_hours == D("6.28")  # 0.5333 × 365 / 31
 
 
@@ -107,7 +137,9 @@ def test_handling_minutes_come_from_process_or_settings(env, catalogue, tmp_path
     """A process's manual_handling_minutes overrides the setting in the saved-hours formula."""
     run_bot_once(tallybot, env=env, test_mode=False)
     args = dict(start=date(2026, 10, 5), end=date(2026, 10, 5), now=env.clock.now())
-    p = compute_gains(env.store, catalogue, GainsSettings(manual_handling_minutes=D(0)), **args).figures.processes[0]
+    p = compute_gains(
+        env.store, catalogue, GainsSettings(manual_handling_minutes=D(0)), **args
+    ).figures.processes[0]
     assert p.saved_hours == D("0.70")
     process = catalogue.get("testproces").model_copy(update={"manual_handling_minutes": D(12)})
     catalogue.processes["testproces"] = process
@@ -120,8 +152,14 @@ def test_uncatalogued_process_is_reported(env, tmp_path: Path) -> None:
     run_bot_once(tallybot, env=env, test_mode=False)
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = compute_gains(env.store, load_catalogue(empty), GainsSettings(), start=date(2026, 10, 5),
-                           end=date(2026, 10, 5), now=env.clock.now())
+    result = compute_gains(
+        env.store,
+        load_catalogue(empty),
+        GainsSettings(),
+        start=date(2026, 10, 5),
+        end=date(2026, 10, 5),
+        now=env.clock.now(),
+    )
     assert result.uncatalogued == ["testproces"]
 
 
@@ -131,7 +169,9 @@ def test_budget_uses_run_rate_for_operation_and_estimates_for_pipeline(env, cata
     pipeline = catalogue.get("testproces").model_copy(update={"key": "andet", "phase": "udvikling"})
     idea = catalogue.get("testproces").model_copy(update={"key": "idee", "phase": "ide"})
     catalogue.processes.update({"andet": pipeline, "idee": idea})
-    b = compute_budget(env.store, catalogue, GainsSettings(), year=2027, now=env.clock.now(), lookback_days=30)
+    b = compute_budget(
+        env.store, catalogue, GainsSettings(), year=2027, now=env.clock.now(), lookback_days=30
+    )
     lines = {ln.process_key: ln for ln in b.lines}
     assert set(lines) == {"testproces", "andet"}
     assert lines["testproces"].source is BudgetSource.MEASURED
@@ -145,16 +185,28 @@ def test_reference_bot_gains_reach_the_reports(tmp_path: Path) -> None:
     from bots.fakturakontrol.sample import write_sample
 
     shipped = load_catalogue(Path(__file__).resolve().parents[2] / "config" / "catalogue")
-    env = open_test_environment(tmp_path / "home", clock=ManualClock(datetime(2026, 11, 27, 12, 0, tzinfo=UTC)))
+    env = open_test_environment(
+        tmp_path / "home", clock=ManualClock(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    )
     try:
         src = write_sample(tmp_path / "fakturaer.xlsx", 40)
-        outcome = run_bot_once(check_invoice, {"input": str(src), "output": str(tmp_path / "ud.xlsx"),
-                                               "today": "2026-11-28"}, env=env)
+        outcome = run_bot_once(
+            check_invoice,
+            {"input": str(src), "output": str(tmp_path / "ud.xlsx"), "today": "2026-11-28"},
+            env=env,
+        )
         done = outcome.summary.counts.done
         manual = outcome.summary.counts.business
         assert done > 0 and manual > 0
-        result = compute_gains(env.store, shipped, GainsSettings(), start=date(2026, 11, 1), end=date(2026, 11, 30),
-                               now=env.clock.now(), include_test_runs=True)
+        result = compute_gains(
+            env.store,
+            shipped,
+            GainsSettings(),
+            start=date(2026, 11, 1),
+            end=date(2026, 11, 30),
+            now=env.clock.now(),
+            include_test_runs=True,
+        )
     finally:
         env.close()
     (p,) = result.figures.processes

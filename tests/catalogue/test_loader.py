@@ -18,7 +18,9 @@ from .conftest import COMPLETE_LEGAL, process_data
 def write(folder: Path, name: str, data: object) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     return path
 
 
@@ -77,8 +79,11 @@ def test_unknown_source_id_is_refused(tmp_path: Path) -> None:
 
 def test_entry_in_a_list_file_is_named_by_key(tmp_path: Path) -> None:
     """In a 'processes:' file the failing entry is named by its key, other entries untouched."""
-    write(tmp_path / "c", "area.yaml", {"processes": [process_data(key="god"),
-                                                      process_data(key="daarlig", area="maane")]})
+    write(
+        tmp_path / "c",
+        "area.yaml",
+        {"processes": [process_data(key="god"), process_data(key="daarlig", area="maane")]},
+    )
     with pytest.raises(CatalogueError) as info:
         load_catalogue(tmp_path / "c")
     assert (info.value.entry, info.value.field) == ("daarlig", "area")

@@ -33,22 +33,47 @@ D = Decimal
 
 
 def figures() -> GainsFigures:
-    process = make_process(key="fakturabehandling-smaafakturaer", name="Småfakturaer", name_en="Small invoices",
-                           occurrences_per_year={"value": 200_000, "estimate": True},
-                           minutes_per_occurrence={"value": 5, "estimate": True})
+    process = make_process(
+        key="fakturabehandling-smaafakturaer",
+        name="Småfakturaer",
+        name_en="Small invoices",
+        occurrences_per_year={"value": 200_000, "estimate": True},
+        minutes_per_occurrence={"value": 5, "estimate": True},
+    )
     est = estimate(process, GainsSettings())
     start = date(2026, 10, 1)
-    daily = [DailyPoint(day=start + timedelta(days=i), automated=300 + i, manual=10, failed=1) for i in range(31)]
+    daily = [
+        DailyPoint(day=start + timedelta(days=i), automated=300 + i, manual=10, failed=1) for i in range(31)
+    ]
     return GainsFigures(
-        period_from=start, period_to=date(2026, 10, 31), generated_at=datetime(2026, 11, 2, tzinfo=UTC),
-        hourly_cost_dkk=D(400), net_hours_per_fte=D(1628),
-        processes=[ProcessGains(
-            process_key="fakturabehandling-smaafakturaer", name="Småfakturaer", name_en="Small invoices", area=Area.OEKONOMI,
-            items_automated=14_000, items_manual=310, items_failed=31, robot_hours=D("38.5"),
-            manual_minutes_per_item=D(5), handling_minutes_per_item=D(5), saved_hours=D("1140.83"),
-            realised_automation_share=D("0.9762"), annualised_items=D("168846.77"),
-            annualised_saved_hours=D("13432.6"), annualised_saved_dkk=D("5373040"), estimate=est,
-            measured=est.model_copy(update={"saved_hours_per_year": D("13432.6")}), daily=daily)])
+        period_from=start,
+        period_to=date(2026, 10, 31),
+        generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+        hourly_cost_dkk=D(400),
+        net_hours_per_fte=D(1628),
+        processes=[
+            ProcessGains(
+                process_key="fakturabehandling-smaafakturaer",
+                name="Småfakturaer",
+                name_en="Small invoices",
+                area=Area.OEKONOMI,
+                items_automated=14_000,
+                items_manual=310,
+                items_failed=31,
+                robot_hours=D("38.5"),
+                manual_minutes_per_item=D(5),
+                handling_minutes_per_item=D(5),
+                saved_hours=D("1140.83"),
+                realised_automation_share=D("0.9762"),
+                annualised_items=D("168846.77"),
+                annualised_saved_hours=D("13432.6"),
+                annualised_saved_dkk=D("5373040"),
+                estimate=est,
+                measured=est.model_copy(update={"saved_hours_per_year": D("13432.6")}),
+                daily=daily,
+            )
+        ],
+    )
 
 
 def test_gains_xlsx_has_native_charts_and_number_formats(tmp_path: Path) -> None:
@@ -95,7 +120,9 @@ def test_gains_html_has_inline_svg_and_danish_numbers(tmp_path: Path) -> None:
 def test_gains_html_english_and_escaping() -> None:
     """English output uses English formats, and process names are HTML-escaped."""
     f = figures()
-    f = f.model_copy(update={"processes": [f.processes[0].model_copy(update={"name_en": "Invoices <b>& co"})]})
+    f = f.model_copy(
+        update={"processes": [f.processes[0].model_copy(update={"name_en": "Invoices <b>& co"})]}
+    )
     html = render_gains_html(f, lang="en")
     assert "1,140.8" in html and "97.6%" in html
     assert "Invoices &lt;b&gt;&amp; co" in html and "<b>& co" not in html
@@ -103,21 +130,53 @@ def test_gains_html_english_and_escaping() -> None:
 
 def test_empty_period_renders() -> None:
     """A period without runs renders a short notice instead of failing."""
-    f = GainsFigures(period_from=date(2026, 1, 1), period_to=date(2026, 1, 31),
-                     generated_at=datetime(2026, 2, 1, tzinfo=UTC), hourly_cost_dkk=D(400), net_hours_per_fte=D(1628))
+    f = GainsFigures(
+        period_from=date(2026, 1, 1),
+        period_to=date(2026, 1, 31),
+        generated_at=datetime(2026, 2, 1, tzinfo=UTC),
+        hourly_cost_dkk=D(400),
+        net_hours_per_fte=D(1628),
+    )
     assert "Ingen kørsler i perioden." in render_gains_html(f)
 
 
 def test_budget_reports(tmp_path: Path) -> None:
     """The budget report sums measured and pipeline hours per area, in xlsx (stacked bar) and HTML."""
-    b = BudgetFigures(year=2027, generated_at=datetime(2026, 11, 2, tzinfo=UTC), hourly_cost_dkk=D(400),
-                      net_hours_per_fte=D(1628), lines=[
-        BudgetLine(process_key="a", name="A", area=Area.OEKONOMI, source=BudgetSource.MEASURED,
-                   phase=Phase.OPERATION, hours=D(1000), dkk=D(400000)),
-        BudgetLine(process_key="b", name="B", area=Area.OEKONOMI, source=BudgetSource.PIPELINE,
-                   phase=Phase.DEVELOPMENT, hours=D(628), dkk=D(251200)),
-        BudgetLine(process_key="c", name="C", area=Area.HR, source=BudgetSource.PIPELINE,
-                   phase=Phase.IDEA, hours=D(100), dkk=D(40000))])
+    b = BudgetFigures(
+        year=2027,
+        generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+        hourly_cost_dkk=D(400),
+        net_hours_per_fte=D(1628),
+        lines=[
+            BudgetLine(
+                process_key="a",
+                name="A",
+                area=Area.OEKONOMI,
+                source=BudgetSource.MEASURED,
+                phase=Phase.OPERATION,
+                hours=D(1000),
+                dkk=D(400000),
+            ),
+            BudgetLine(
+                process_key="b",
+                name="B",
+                area=Area.OEKONOMI,
+                source=BudgetSource.PIPELINE,
+                phase=Phase.DEVELOPMENT,
+                hours=D(628),
+                dkk=D(251200),
+            ),
+            BudgetLine(
+                process_key="c",
+                name="C",
+                area=Area.HR,
+                source=BudgetSource.PIPELINE,
+                phase=Phase.IDEA,
+                hours=D(100),
+                dkk=D(40000),
+            ),
+        ],
+    )
     assert b.by_area()[0] == (Area.HR, D(0), D(0), D(100), D(40000))
     wb = load_workbook(write_budget_xlsx(b, tmp_path / "budget.xlsx"))
     ws = wb["Oversigt"]
@@ -132,9 +191,15 @@ def test_budget_reports(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "decimals", "lang", "expected"),
-    [(D("1234.5"), 1, "da", "1.234,5"), (D("1234.5"), 1, "en", "1,234.5"), (D("16666.666"), 0, "da", "16.667"),
-     (D("-2500"), 0, "da", "−2.500"), (D("0.05"), 1, "da", "0,1"), (None, 0, "da", "–"),
-     (1234567, 0, "da", "1.234.567")],
+    [
+        (D("1234.5"), 1, "da", "1.234,5"),
+        (D("1234.5"), 1, "en", "1,234.5"),
+        (D("16666.666"), 0, "da", "16.667"),
+        (D("-2500"), 0, "da", "−2.500"),
+        (D("0.05"), 1, "da", "0,1"),
+        (None, 0, "da", "–"),
+        (1234567, 0, "da", "1.234.567"),
+    ],
 )
 def test_number_formats(value: object, decimals: int, lang: str, expected: str) -> None:
     """Danish numbers use . for thousands and , for decimals; rounding is half-up."""

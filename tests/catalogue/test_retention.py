@@ -58,13 +58,21 @@ def keeper(item: WorkItem[Case], ctx: BotContext) -> dict:
 def setup(tmp_path: Path):
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    data = process_data(retention={"item_payload_days": 10, "item_messages_days": 20, "run_artifacts_days": 5,
-                                   "detailed_logs_days": 30})
+    data = process_data(
+        retention={
+            "item_payload_days": 10,
+            "item_messages_days": 20,
+            "run_artifacts_days": 5,
+            "detailed_logs_days": 30,
+        }
+    )
     (folder / "p.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     clock = ManualClock(datetime(2026, 9, 1, 9, 0, tzinfo=UTC))
     env = open_test_environment(tmp_path / "home", clock=clock)
     outcome = run_bot_once(keeper, env=env, test_mode=False)
-    env.queues.mark_handled(outcome.by_reference()["case-4"].id, actor="sagsbehandler", note="ringet til borgeren")
+    env.queues.mark_handled(
+        outcome.by_reference()["case-4"].id, actor="sagsbehandler", note="ringet til borgeren"
+    )
     yield env, load_catalogue(folder), clock, outcome.summary.run_id
     env.close()
 
@@ -77,8 +85,9 @@ def _items(env) -> list:
 
 
 def _gains(env, cat):
-    return compute_gains(env.store, cat, GainsSettings(), start=date(2026, 9, 1), end=date(2026, 9, 1),
-                         now=env.clock.now()).figures.processes[0]
+    return compute_gains(
+        env.store, cat, GainsSettings(), start=date(2026, 9, 1), end=date(2026, 9, 1), now=env.clock.now()
+    ).figures.processes[0]
 
 
 def test_nothing_goes_before_its_time(setup) -> None:
@@ -135,12 +144,20 @@ def test_staged_retention_keeps_aggregates_and_the_chain(setup) -> None:
     rows = _items(env)
     assert all(r.error_message is None and r.output is None and r.handled_note is None for r in rows)
     with env.store.engine.connect() as conn:
-        assert conn.execute(select(item_attempts.c.error_message).where(
-            item_attempts.c.error_message.is_not(None))).all() == []
-        handled = conn.execute(select(audit_log.c.details, audit_log.c.neutralised)
-                               .where(audit_log.c.event == "item_handled")).one()
-        retention_events = conn.execute(select(audit_log.c.details).where(
-            audit_log.c.event == "retention_applied")).scalars().all()
+        assert (
+            conn.execute(
+                select(item_attempts.c.error_message).where(item_attempts.c.error_message.is_not(None))
+            ).all()
+            == []
+        )
+        handled = conn.execute(
+            select(audit_log.c.details, audit_log.c.neutralised).where(audit_log.c.event == "item_handled")
+        ).one()
+        retention_events = (
+            conn.execute(select(audit_log.c.details).where(audit_log.c.event == "retention_applied"))
+            .scalars()
+            .all()
+        )
         run = conn.execute(select(runs.c.done, runs.c.business).where(runs.c.id == run_id)).one()
         conn.rollback()
     assert handled.neutralised and "ringet" not in str(handled.details)
@@ -156,8 +173,11 @@ def test_staged_retention_keeps_aggregates_and_the_chain(setup) -> None:
     verification = env.audit.verify()
     assert verification.ok, verification.reason
     after = _gains(env, cat)
-    assert (after.items_automated, after.items_manual, after.saved_hours) == \
-        (gains_before.items_automated, gains_before.items_manual, gains_before.saved_hours)
+    assert (after.items_automated, after.items_manual, after.saved_hours) == (
+        gains_before.items_automated,
+        gains_before.items_manual,
+        gains_before.saved_hours,
+    )
 
 
 def test_other_processes_are_left_alone(setup, tmp_path: Path) -> None:
@@ -176,7 +196,10 @@ def test_cli_retention_apply(setup, tmp_path: Path) -> None:
     from sepbots.cli.retention import app
 
     env, cat, _, _ = setup
-    result = CliRunner().invoke(app, ["apply", "--dry-run", "--catalogue", str(cat.directory), "--lang", "en"],
-                                env={"SEPBOTS_HOME": str(env.settings.home)})
+    result = CliRunner().invoke(
+        app,
+        ["apply", "--dry-run", "--catalogue", str(cat.directory), "--lang", "en"],
+        env={"SEPBOTS_HOME": str(env.settings.home)},
+    )
     assert result.exit_code == 0, result.output
     assert "Dry run" in result.output

@@ -11,9 +11,17 @@ from sepbots.catalogue.settings import GainsSettings
 
 from .conftest import make_process
 
-IDEAL = {"professional_assessment": "slet_ikke", "change": "slet_ikke", "structured_information": "i_hoej_grad",
-         "uniformity": "i_hoej_grad", "digital_information": "i_hoej_grad", "quality": "i_hoej_grad",
-         "speed": "i_hoej_grad", "routine_work_reduction": "i_hoej_grad", "evaluated_roi": "i_hoej_grad"}
+IDEAL = {
+    "professional_assessment": "slet_ikke",
+    "change": "slet_ikke",
+    "structured_information": "i_hoej_grad",
+    "uniformity": "i_hoej_grad",
+    "digital_information": "i_hoej_grad",
+    "quality": "i_hoej_grad",
+    "speed": "i_hoej_grad",
+    "routine_work_reduction": "i_hoej_grad",
+    "evaluated_roi": "i_hoej_grad",
+}
 BIG = {"occurrences_per_year": {"value": 10_000, "estimate": True}}  # 10,000 × 15 min = 2,500 h
 
 
@@ -35,10 +43,20 @@ def test_ideal_process_gets_three_stars_and_full_scores() -> None:
         ({"structured_information": "i_mindre_grad"}, True, True, 2, ["structured_information"]),
         ({}, True, False, 2, ["high_potential"]),
         ({"uniformity": "slet_ikke"}, False, False, 1, ["high_potential", "prior_experience", "uniformity"]),
-        ({"digital_information": "ved_ikke", "uniformity": "i_mindre_grad"}, True, True, 2,
-         ["uniformity", "digital_information"]),
-        ({"professional_assessment": "i_nogen_grad", "uniformity": "i_mindre_grad"}, False, True, 2,
-         ["prior_experience", "professional_assessment", "uniformity"]),
+        (
+            {"digital_information": "ved_ikke", "uniformity": "i_mindre_grad"},
+            True,
+            True,
+            2,
+            ["uniformity", "digital_information"],
+        ),
+        (
+            {"professional_assessment": "i_nogen_grad", "uniformity": "i_mindre_grad"},
+            False,
+            True,
+            2,
+            ["prior_experience", "professional_assessment", "uniformity"],
+        ),
     ],
 )
 def test_kl_star_mapping(changes: dict, prior: bool, big: bool, stars: int, unmet: list[str]) -> None:
@@ -50,23 +68,36 @@ def test_kl_star_mapping(changes: dict, prior: bool, big: bool, stars: int, unme
 
 @pytest.mark.parametrize(
     ("judgement", "recommendation"),
-    [("i_hoej_grad", Recommendation.ASSIST_ONLY), ("i_nogen_grad", Recommendation.ASSIST_ONLY),
-     ("ved_ikke", Recommendation.ASSIST_ONLY), ("i_mindre_grad", Recommendation.AUTOMATE),
-     ("slet_ikke", Recommendation.AUTOMATE)],
+    [
+        ("i_hoej_grad", Recommendation.ASSIST_ONLY),
+        ("i_nogen_grad", Recommendation.ASSIST_ONLY),
+        ("ved_ikke", Recommendation.ASSIST_ONLY),
+        ("i_mindre_grad", Recommendation.AUTOMATE),
+        ("slet_ikke", Recommendation.AUTOMATE),
+    ],
 )
 def test_skoen_gate(judgement: str, recommendation: Recommendation) -> None:
     """A process needing professional judgement (or where nobody knows) is assist only, however good its score."""
-    process = make_process(assessment={**IDEAL, "professional_assessment": judgement}, prior_experience=True, **BIG)
+    process = make_process(
+        assessment={**IDEAL, "professional_assessment": judgement}, prior_experience=True, **BIG
+    )
     assert screen(process, GainsSettings()).recommendation is recommendation
 
 
 def test_potential_and_ease_worked_example() -> None:
     """Worked example from the docs: potential 73.3 % and ease 72.6 % for mixed answers, 3 systems, 100 dev hours."""
     process = make_process(
-        assessment={"professional_assessment": "i_mindre_grad", "change": "i_nogen_grad",
-                    "structured_information": "i_hoej_grad", "uniformity": "i_nogen_grad",
-                    "digital_information": "i_hoej_grad", "evaluated_roi": "ved_ikke"},
-        it_systems=["A", "B", "C"], development_hours={"value": 100, "estimate": True})
+        assessment={
+            "professional_assessment": "i_mindre_grad",
+            "change": "i_nogen_grad",
+            "structured_information": "i_hoej_grad",
+            "uniformity": "i_nogen_grad",
+            "digital_information": "i_hoej_grad",
+            "evaluated_roi": "ved_ikke",
+        },
+        it_systems=["A", "B", "C"],
+        development_hours={"value": 100, "estimate": True},
+    )
     s = screen(process, GainsSettings())
     # potential: mean(2/3, 1/3, 1, 2/3, 1) = 0.7333
     assert s.automation_potential_pct == Decimal("73.3")
