@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 
@@ -72,10 +73,18 @@ def _q(value: Decimal) -> Decimal:
     return value.quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+def _hour(store: Store, column: Any) -> Any:
+    """The UTC hour of ``column`` as ``YYYY-MM-DD HH`` text, so rows aggregate in SQL by hour."""
+    if store.dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)  # SQLite stores naive UTC text
+
+
 def _tallies(store: Store, lo: datetime, hi: datetime, include_test_runs: bool) -> dict[str, _Tally]:
     test_filter = [] if include_test_runs else [runs.c.test_mode.is_(False)]
+    hour = _hour(store, work_items.c.finished_at).label("hour")
     items: Select = (
-        select(runs.c.process, runs.c.bot, work_items.c.state, work_items.c.finished_at)
+        select(runs.c.process, runs.c.bot, work_items.c.state, hour, func.count())
         .join(runs, runs.c.id == work_items.c.run_id)
         .where(
             work_items.c.finished_at >= lo,
@@ -84,6 +93,7 @@ def _tallies(store: Store, lo: datetime, hi: datetime, include_test_runs: bool) 
             runs.c.process.is_not(None),
             *test_filter,
         )
+        .group_by(runs.c.process, runs.c.bot, work_items.c.state, hour)
     )
     robot: Select = (
         select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
@@ -96,12 +106,16 @@ def _tallies(store: Store, lo: datetime, hi: datetime, include_test_runs: bool) 
         .group_by(runs.c.process)
     )
     tallies: dict[str, _Tally] = defaultdict(_Tally)
+    days: dict[str, date] = {}
     with store.engine.connect() as conn:
-        for process, bot, state, finished in conn.execution_options(yield_per=5000).execute(items):
+        for process, bot, state, bucket, n in conn.execute(items):
             tally = tallies[process]
             kind = _KIND[state]
-            tally.counts[kind] += 1
-            tally.daily[finished.astimezone(COPENHAGEN).date()][kind] += 1
+            tally.counts[kind] += n
+            if bucket not in days:
+                utc = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
+                days[bucket] = utc.astimezone(COPENHAGEN).date()
+            tally.daily[days[bucket]][kind] += n
             tally.bots.add(bot)
         for process, ms in conn.execute(robot):
             tallies[process].robot_ms = int(ms or 0)

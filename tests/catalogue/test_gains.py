@@ -221,3 +221,19 @@ def test_reference_bot_gains_reach_the_reports(tmp_path: Path) -> None:
     assert "Fakturabehandling af småfakturaer" in html and f">{done}<" in html
     bundle = measured_summaries(result.figures)["fakturabehandling-smaafakturaer"][0]
     assert bundle.items_automated == done
+
+
+def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue) -> None:
+    """Items ending 22:30 UTC on 4 October end 00:30 on 5 October in Copenhagen, and count for 5 October."""
+    env = open_test_environment(tmp_path / "late", clock=ManualClock(datetime(2026, 10, 4, 22, 30, tzinfo=UTC)))
+    try:
+        run_bot_once(tallybot, env=env, test_mode=False)
+        args = dict(now=env.clock.now())
+        on_4th = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 4), end=date(2026, 10, 4),
+                               **args)
+        on_5th = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
+                               **args)
+    finally:
+        env.close()
+    assert on_4th.figures.processes == []
+    assert [d.day for d in on_5th.figures.processes[0].daily] == [date(2026, 10, 5)]
