@@ -171,7 +171,7 @@ def business_case(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Vis business case for en proces, evt. målt ved siden af skønnet. (Business case, measured beside estimate.)"""
+    """Vis business case for en proces, og den målte ved siden af når en periode gives (business case)."""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
         cat = c.load()

@@ -33,6 +33,9 @@ class Format(enum.StrEnum):
 
 def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
     """The measured gains as a terminal table (used by the CLI and the demo)."""
+    if not figures.processes:
+        console.print(f"{t('gains_title', lang)}: {t('no_data', lang)}")
+        return
     table = Table(
         title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – "
         f"{fmt_date(figures.period_to, lang)}"
@@ -60,8 +63,13 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
             fmt_number(p.estimate.saved_hours_per_year if p.estimate else None, 0, lang),
         )
     console.print(table)
-    if not figures.processes:
-        console.print(t("no_data", lang))
+    a, m, f = figures.total_items
+    console.print(
+        f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 1, lang)} {t('saved_hours', lang).lower()}, "
+        f"{fmt_number(figures.total_saved_dkk, 0, lang)} {t('dkk', lang)} "
+        f"({fmt_number(a, 0, lang)} / {fmt_number(m, 0, lang)} / {fmt_number(f, 0, lang)})",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -131,7 +139,7 @@ def budget(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Frigjorte timer og kroner pr. område for et budgetår. (Hours and DKK freed per area for a budget year.)"""
+    """Budget: frigjorte timer og kroner fordelt på områder (hours and DKK freed per area for a budget year)."""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
         env = c.state.env()
