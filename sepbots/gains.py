@@ -254,7 +254,8 @@ def compute_budget(
 
     Processes in *Drift* with measured items in the last ``lookback_days`` count with their measured
     run-rate; processes in *Drift* without data and processes in Specifikation, Udvikling or
-    Implementering count with their estimate (pipeline). Idé, Foranalyse and retired ones are left out.
+    Implementering count with their estimate (pipeline). Idé, Foranalyse, retired and one-off processes
+    are left out.
     """
     end = now.astimezone(COPENHAGEN).date()
     start = end - timedelta(days=lookback_days - 1)
@@ -267,6 +268,8 @@ def compute_budget(
     lines: list[BudgetLine] = []
     for process in catalogue:
         gains = measured.get(process.key)
+        if process.one_off:
+            continue  # a one-time task frees nothing in next year's budget
         if process.phase is Phase.OPERATION and gains is not None:
             hours, source = gains.annualised_saved_hours, BudgetSource.MEASURED
         elif process.phase is Phase.OPERATION or process.phase in PIPELINE_PHASES:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sepbots.catalogue.business_case import Basis, BusinessCase, BusinessCaseInputs, compute, estimate
 from sepbots.catalogue.errors import BundleError, CatalogueError, PhaseGateError
+from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
 from sepbots.catalogue.legal import Clearance, LegalChecklist, production_clearance
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Area, Assessment, Figure, Level, Phase, Process
@@ -30,9 +31,11 @@ __all__ = [
     "Level",
     "Phase",
     "PhaseGateError",
+    "ProductionRefused",
     "Process",
     "Recommendation",
     "Screening",
+    "catalogue_gate",
     "compute",
     "estimate",
     "load_catalogue",

@@ -11,6 +11,9 @@ Formulas (OS2autoproces + standard investment maths; worked examples in docs/cat
     Payback   = I_0 / Net × 12                  months (None when Net ≤ 0)
     NPV       = −I_0 + Σ_{t=1..T} Net / (1+r)^t
 
+A one-off process (``one_off: true``, e.g. a migration) counts its volume once: the NPV horizon
+is one year.
+
 Everything is computed at full ``Decimal`` precision (28 digits) and rounded once, at the end,
 half-up: hours and FTE to 2 decimals, DKK to øre (2 decimals), payback to 1 decimal month.
 """
@@ -135,7 +138,8 @@ def compute(
         invest, running, estimated = costs_for(process, settings)
         net = benefit - running
         pb = payback_months(invest, net)
-        value = npv(invest, net, settings.discount_rate, settings.horizon_years)
+        years = 1 if process.one_off else settings.horizon_years
+        value = npv(invest, net, settings.discount_rate, years)
         return BusinessCase(
             process_key=process.key,
             basis=basis,
@@ -152,7 +156,7 @@ def compute(
             net_dkk_per_year=_q(net),
             payback_months=None if pb is None else _q(pb, ONE),
             npv_dkk=_q(value),
-            horizon_years=settings.horizon_years,
+            horizon_years=years,
             discount_rate=settings.discount_rate,
             hourly_cost_dkk=settings.hourly_cost_dkk,
             net_hours_per_fte=settings.net_hours_per_fte,

@@ -251,6 +251,7 @@ class Process(_Model):
     assessment: Assessment = Field(default_factory=Assessment)
     rating: int | None = Field(None, ge=0, le=3, description="OS2autoproces rating 0–3 (set by people)")
     prior_experience: bool = Field(False, description="automated elsewhere already (KL 3-star criterion)")
+    one_off: bool = Field(False, description="a one-time task (e.g. a migration): the volume occurs once, not yearly")
     bots: list[str] = Field(default_factory=list)
     costs: Costs = Field(default_factory=Costs)
     manual_handling_minutes: Decimal | None = Field(

@@ -62,6 +62,7 @@ def to_os2(process: Process) -> dict[str, Any]:
         if process.development_hours
         else None,
         "sepMep": True,
+        "runPeriod": "ONCE" if process.one_off else None,
         "automationDescription": f"sepbots process {process.key}; bots: {', '.join(process.bots) or '-'}",
     }
 

@@ -1,4 +1,4 @@
-"""Fixtures for the catalogue tests: a copy of the shipped catalogue, a fixed clock, process builders."""
+"""Fixtures for the catalogue tests: a copy of the shipped catalogue, a manual clock, process builders."""
 
 from __future__ import annotations
 
@@ -11,29 +11,14 @@ import pytest
 
 from sepbots.catalogue.models import Process
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.testing import ManualClock
 
 SHIPPED = Path(__file__).resolve().parents[2] / "config" / "catalogue"
 
 
-class FixedClock:
-    """A clock that always says the same instant (time injected, never patched)."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def sleep(self, seconds: float) -> None:
-        self.moment = self.moment
-
-    def monotonic(self) -> float:
-        return 0.0
-
-
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture

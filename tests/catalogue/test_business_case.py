@@ -151,3 +151,12 @@ def test_money_is_decimal() -> None:
     case = estimate(make_process(), GainsSettings())
     for name in ("saved_hours_per_year", "benefit_dkk_per_year", "npv_dkk", "net_dkk_per_year", "fte"):
         assert isinstance(getattr(case, name), Decimal)
+
+
+def test_one_off_process_counts_its_benefit_once() -> None:
+    """A one-off task (a migration) has a one-year NPV horizon: −200,000 + 100,000 / 1.035 = −103,381.64."""
+    process = make_process(one_off=True, costs={"implementation_dkk": {"value": 200_000, "estimate": True},
+                                                 "running_dkk_per_year": {"value": 0, "estimate": True}})
+    case = estimate(process, GainsSettings())
+    assert case.horizon_years == 1
+    assert case.npv_dkk == D("-103381.64")

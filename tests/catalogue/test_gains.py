@@ -237,3 +237,12 @@ def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue) -> None
         env.close()
     assert on_4th.figures.processes == []
     assert [d.day for d in on_5th.figures.processes[0].daily] == [date(2026, 10, 5)]
+
+
+def test_budget_leaves_out_one_off_processes(env, catalogue) -> None:
+    """A one-time task in the pipeline frees nothing in next year's budget."""
+    migration = catalogue.get("testproces").model_copy(update={"key": "migrering", "phase": "udvikling",
+                                                               "one_off": True})
+    catalogue.processes["migrering"] = migration
+    b = compute_budget(env.store, catalogue, GainsSettings(), year=2027, now=env.clock.now())
+    assert "migrering" not in {ln.process_key for ln in b.lines}
