@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import local
-from sepbots.demo import DemoContext
 from sepbots.gains import compute_budget, compute_gains
 from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
 from sepbots.retention import apply_retention
+
+if TYPE_CHECKING:  # sepbots.demo imports this module for its steps
+    from sepbots.demo import DemoContext
 
 SHIPPED_CATALOGUE = Path(__file__).resolve().parents[1] / "config" / "catalogue"
 GAINS_TITLE = "Målte gevinster og rapporter / measured gains and reports"
