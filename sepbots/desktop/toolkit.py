@@ -20,7 +20,6 @@ the mouse into a screen corner raises ``StopRequested``.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import subprocess
@@ -35,6 +34,7 @@ import structlog
 
 from sepbots.clock import Clock, SystemClock
 from sepbots.config import DesktopSettings
+from sepbots.desktop.backend import bind_pyautogui, import_pyautogui, release_pyautogui
 from sepbots.desktop.display import VirtualDisplay, needs_virtual_display
 from sepbots.desktop.errors import DesktopError
 from sepbots.desktop.waits import wait_until
@@ -44,60 +44,6 @@ from sepbots.exceptions import StopRequested
 T = TypeVar("T")
 RGB = tuple[int, int, int]
 Region = tuple[int, int, int, int]
-
-
-def _import_pyautogui() -> ModuleType:
-    """Import pyautogui with its fail-safe on.
-
-    At import, pyscreeze and mouseinfo leave pipes open (probing for screenshot programs) and
-    mouseinfo an X connection (used only by its own GUI); they are closed here.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        import pyautogui
-
-        for name in ("pyscreeze", "mouseinfo"):
-            module = sys.modules.get(name)
-            probe = getattr(module, "whichProc", None)
-            for pipe in (getattr(probe, "stdout", None), getattr(probe, "stderr", None)):
-                if pipe is not None and not pipe.closed:
-                    pipe.close()
-        stray = getattr(sys.modules.get("mouseinfo"), "_display", None)
-        if stray is not None and not getattr(stray, "_sepbots_closed", False):
-            stray._sepbots_closed = True
-            with contextlib.suppress(Exception):
-                stray.close()
-        gc.collect()
-    pyautogui.FAILSAFE = True
-    return pyautogui
-
-
-def _bind_pyautogui(display_name: str) -> None:
-    """Point pyautogui's X connection at ``display_name`` (X11 only).
-
-    pyautogui connects to ``$DISPLAY`` once, at import; a later run may use another (virtual)
-    display, and a finished ``Desktop`` closes the connection (``_release_pyautogui``). So every
-    use checks the connection and opens a fresh one when it is closed or on another display.
-    """
-    from sepbots.desktop.x11 import open_display
-
-    x11 = sys.modules["pyautogui._pyautogui_x11"]
-    current = x11._display  # type: ignore[attr-defined]
-    closed = getattr(current, "_sepbots_closed", False)
-    if closed or current.get_display_name() != display_name:
-        x11._display = open_display(display_name)  # type: ignore[attr-defined]
-        if not closed:
-            with contextlib.suppress(Exception):
-                current.close()
-
-
-def _release_pyautogui() -> None:
-    """Close pyautogui's X connection; the next ``_bind_pyautogui`` opens a new one."""
-    x11 = sys.modules.get("pyautogui._pyautogui_x11")
-    if x11 is not None and not getattr(x11._display, "_sepbots_closed", False):  # type: ignore[attr-defined]
-        x11._display._sepbots_closed = True  # type: ignore[attr-defined]
-        with contextlib.suppress(Exception):
-            x11._display.close()  # type: ignore[attr-defined]
 
 
 class Desktop:
@@ -142,9 +88,9 @@ class Desktop:
                 self._display = VirtualDisplay(self.settings.display_size, environ=self._environ).start()
                 self._log.info("virtual_display_started", display=self._display.name, size=self.settings.display_size)
             display_name = self._environ.get("DISPLAY") if sys.platform.startswith("linux") else None
-            gui = _import_pyautogui()
+            gui = import_pyautogui()
             if display_name is not None:
-                _bind_pyautogui(display_name)
+                bind_pyautogui(display_name)
             gui.PAUSE = self._pause_s
             if display_name is not None:
                 from sepbots.desktop.x11 import X11WindowSystem
@@ -176,7 +122,7 @@ class Desktop:
             self._system.close()
             self._system = None
         if self._gui is not None and sys.platform.startswith("linux"):
-            _release_pyautogui()
+            release_pyautogui()
         self._gui = None
         self._x_display = None
         if self._display is not None:
@@ -196,7 +142,7 @@ class Desktop:
         self.open()
         assert self._gui is not None
         if self._x_display is not None:
-            _bind_pyautogui(self._x_display)
+            bind_pyautogui(self._x_display)
             self._gui.PAUSE = self._pause_s
         return self._gui
 
