@@ -24,6 +24,7 @@ from sepbots.desktop.windows import Window
 
 _CLIPBOARD_TIMEOUT_S = 2.0
 _REBIND_PAUSE_S = 0.2
+_MAPPING_SETTLE_S = 0.05
 
 
 def open_display(name: str) -> Display:
@@ -158,23 +159,42 @@ class X11WindowSystem:
         if shift:
             xtest.fake_input(self._display, X.KeyRelease, self._shift)
 
+    def _plan(self, char: str) -> tuple[int, bool] | None:
+        """The (keycode, shift) that types ``char`` on the current layout, or None if it lacks it."""
+        keysym = _keysym_for(char)
+        keycode = self._display.keysym_to_keycode(keysym)
+        if keycode and self._display.keycode_to_keysym(keycode, 0) == keysym:
+            return keycode, False
+        if keycode and self._display.keycode_to_keysym(keycode, 1) == keysym:
+            return keycode, True
+        if keysym in self._bound:
+            return self._bound[keysym], False
+        return None
+
     def type_text(self, text: str, interval_s: float = 0.0) -> None:
         """Type ``text`` as key presses, whatever the keyboard layout.
+
+        Characters the layout lacks are bound to spare keycodes *before* the first key is sent,
+        followed by a short pause: applications fetch the new mapping lazily, and a key that
+        arrives while they are still catching up with several mapping changes can be lost.
 
         Args:
             text: any characters; ``\\n`` presses Return and ``\\t`` Tab.
             interval_s: pause between characters.
         """
+        missing = [char for char in dict.fromkeys(text) if self._plan(char) is None]
+        for char in missing:
+            self._bind(_keysym_for(char))
+        if missing:
+            time.sleep(_MAPPING_SETTLE_S)
         try:
             for char in text:
-                keysym = _keysym_for(char)
-                keycode = self._display.keysym_to_keycode(keysym)
-                if keycode and self._display.keycode_to_keysym(keycode, 0) == keysym:
-                    self._tap(keycode)
-                elif keycode and self._display.keycode_to_keysym(keycode, 1) == keysym:
-                    self._tap(keycode, shift=True)
-                else:
-                    self._tap(self._bind(keysym))
+                plan = self._plan(char)
+                if plan is None:  # a spare keycode was reused for another character meanwhile
+                    plan = self._bind(_keysym_for(char)), False
+                    time.sleep(_MAPPING_SETTLE_S)
+                keycode, shift = plan
+                self._tap(keycode, shift=shift)
                 if interval_s > 0:
                     self._display.sync()
                     time.sleep(interval_s)

@@ -45,6 +45,15 @@ def test_the_app_saves_a_record_entered_by_keyboard(desktop: Desktop, practice_a
     ) == ("J-2026-000001", "2026-001234", "Ansøgning om hjælp – Ærø", date(2026, 2, 1), "Ansøgning")
 
 
+def test_many_characters_missing_from_the_layout_arrive_intact(desktop: Desktop, practice_app: PracticeApp) -> None:
+    """A text with ten characters Xvfb's US layout lacks is typed exactly, first time."""
+    title = "Æble, Ørn & Åen – Müller, Café, Straße: 5 € (½) “citat”"
+    fill_form(desktop, "2026-000010", title, "10-10-2026", "Notat")
+    desktop.hotkey("ctrl", "s")
+    desktop.wait_for_pixel(*practice_app.indicator, SAVED)
+    assert [r.title for r in JournalStore(practice_app.db).records()] == [title]
+
+
 def test_invalid_data_opens_a_modal_error_dialog_the_toolkit_detects(desktop: Desktop, practice_app: PracticeApp) -> None:
     """A bad case number opens the modal "Fejl" dialog; its text can be copied; nothing is saved."""
     fill_form(desktop, "2026-12", "Notat", "31-12-2026", "Notat")
