@@ -9,6 +9,7 @@ import typer
 
 
 def desktop(
+    ctx: typer.Context,
     db: Annotated[Path, typer.Option("--db", help="SQLite-fil til journalen / SQLite file for the journal")] = Path("practice-journal.db"),
     delay_ms: Annotated[int, typer.Option("--delay-ms", min=0, help="ms pr. gemning / ms per save")] = 0,
     slow_every_n: Annotated[
@@ -23,9 +24,10 @@ def desktop(
         int,
         typer.Option("--startup-delay-ms", min=0, help="ms før vinduet vises / ms before the window appears"),
     ] = 0,
-    lang: Annotated[str, typer.Option("--lang", help="da eller en / da or en")] = "da",
+    lang: Annotated[str | None, typer.Option("--lang", help="da eller en (standard: sepbots --lang) / da or en")] = None,
 ) -> None:
     """Start øvelses-sagssystemet (journalisering) / start the practice case system (journalising)."""
+    lang = lang or getattr(ctx.obj, "lang", None) or "da"
     if lang not in ("da", "en"):
         raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
     from sepbots.practice.desktop.app import Slowness, run_app
