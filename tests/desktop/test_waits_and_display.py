@@ -107,3 +107,29 @@ def test_importing_the_toolkit_opens_no_display() -> None:
     code = "import sys, sepbots.desktop; assert 'pyautogui' not in sys.modules and 'Xlib' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb is for Linux")
+@pytest.mark.parametrize(
+    ("setting", "environ", "expected"),
+    [(True, {"DISPLAY": ":0"}, True), (False, {"DISPLAY": ":0"}, False), (False, {}, True), (True, {}, True)],
+)
+def test_a_virtual_display_is_used_when_asked_for_or_when_there_is_no_display(
+    setting: bool, environ: dict[str, str], expected: bool
+) -> None:
+    """desktop.virtual_display=false uses the existing display, but a run without any display still gets one."""
+    from sepbots.desktop.display import needs_virtual_display
+
+    assert needs_virtual_display(setting, environ) is expected
+
+
+def test_window_titles_match_by_containment_equality_or_pattern() -> None:
+    """A text title matches contained (or equal, with exact=True); a compiled pattern is searched."""
+    import re
+
+    from sepbots.desktop.windows import title_matches
+
+    assert title_matches("Sagssystem", "Sagssystem – Journalisering")
+    assert not title_matches("Sagssystem", "Sagssystem – Journalisering", exact=True)
+    assert title_matches("Fejl", "Fejl", exact=True) and not title_matches("Fejl", "Fejlliste", exact=True)
+    assert title_matches(re.compile(r"^Sag.*ring$"), "Sagssystem – Journalisering")
