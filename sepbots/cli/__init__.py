@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sepbots.cli import audit, catalogue, credentials, demo, ledger, new, report, retention, run
+from sepbots.cli import audit, catalogue, credentials, demo, desktop_practice, ledger, new, report, retention, run
 from sepbots.cli.state import CliState, fail
 from sepbots.exceptions import SepbotsError
 
@@ -47,6 +47,7 @@ demo.register(app)
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
+app.add_typer(desktop_practice.app, name="practice")
 
 
 def main() -> None:
