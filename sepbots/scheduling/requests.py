@@ -130,11 +130,11 @@ class RunRequests:
         values = new.model_dump()
         values.update(trigger=new.trigger.value, state=RequestState.PENDING.value, attempts=0, created_at=self.clock.now())
         with self.store.begin() as conn:
-            stmt = self._insert_ignore(conn).values(**values)
-            if conn.execute(stmt).rowcount != 1:
+            stmt = self._insert_ignore(conn).values(**values).returning(run_requests.c.id)
+            new_id = conn.execute(stmt).scalar_one_or_none()
+            if new_id is None:
                 return None
-            row = conn.execute(select(run_requests).where(run_requests.c.key == new.key)).one()
-            return _row(row)
+            return _row(conn.execute(select(run_requests).where(run_requests.c.id == new_id)).one())
 
     @staticmethod
     def _insert_ignore(conn: Connection) -> Any:

@@ -42,15 +42,21 @@ class FireSink(Protocol):
     def fire(self, schedule: str, scheduled_for: datetime) -> None: ...
 
 
-def fire(schedule: str, fingerprint: str, *, scheduled_for: datetime, sink: FireSink) -> None:
+def fire(schedule: str, fingerprint: str, *, scheduled_for: datetime | None = None, sink: FireSink | None = None) -> None:
     """The job function APScheduler stores: hand one fire of ``schedule`` to the sink.
 
     Args:
         schedule: the schedule's name.
         fingerprint: the trigger's fingerprint when the job was stored (for reconciling).
         scheduled_for: the fire time.
-        sink: where fires go (given by ``EnqueueExecutor``).
+        sink: where fires go (given by ``EnqueueExecutor``; optional only so that APScheduler's
+            signature check accepts the stored job, which carries just the plain arguments).
+
+    Raises:
+        TypeError: when called without a fire time and sink (not through ``EnqueueExecutor``).
     """
+    if scheduled_for is None or sink is None:
+        raise TypeError("fire() is run by EnqueueExecutor, which passes scheduled_for and sink")
     sink.fire(schedule, scheduled_for)
 
 

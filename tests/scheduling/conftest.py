@@ -63,39 +63,68 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    if not _pg_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+def _fresh_pg_database() -> str:
     name = f"sepbots_sched_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for _ in range(20):
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+                {"n": name},
+            )
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                break
+            except Exception:
+                time.sleep(0.1)
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    if not _pg_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = _fresh_pg_database()
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
-        with admin.connect() as conn:
-            for _ in range(20):
-                conn.execute(
-                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
-                    {"n": name},
-                )
-                try:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                    break
-                except Exception:
-                    time.sleep(0.1)
-        admin.dispose()
+        _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def _pg_session_url() -> Iterator[str]:
+    """One migrated PostgreSQL database for the session (tests empty its tables)."""
+    if not _pg_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = _fresh_pg_database()
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    Store(url).dispose()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+_TABLES = "run_requests, bot_state, schedule_state, runner_status, apscheduler_jobs, item_attempts, work_items, runs"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """The project database on each backend."""
+    """The project database on each backend (PostgreSQL: a shared database, emptied first)."""
     if request.param == "sqlite":
-        url = f"sqlite:///{(tmp_path / 'sepbots.db').as_posix()}"
+        store = Store(f"sqlite:///{(tmp_path / 'sepbots.db').as_posix()}")
     else:
-        url = request.getfixturevalue("pg_url")
-    store = Store(url)
+        store = Store(request.getfixturevalue("_pg_session_url"))
+        with store.begin() as conn:
+            conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
     yield store
     store.dispose()
