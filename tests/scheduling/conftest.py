@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -10,10 +11,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from sepbots.store import Store
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_ADMIN_URL = os.environ.get("SEPBOTS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pg_database_url(name: str) -> str:
+    """The URL of database ``name`` on the test PostgreSQL server."""
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 class StepClock:
@@ -95,7 +102,7 @@ def pg_url() -> Iterator[str]:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     name = _fresh_pg_database()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield pg_database_url(name)
     finally:
         _drop_pg_database(name)
 
@@ -106,7 +113,7 @@ def _pg_session_url() -> Iterator[str]:
     if not _pg_available():
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     name = _fresh_pg_database()
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    url = pg_database_url(name)
     Store(url).dispose()
     try:
         yield url
