@@ -23,6 +23,7 @@ import structlog
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.job import Job
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -195,6 +196,8 @@ class Scheduler:
         stop: set on shutdown (interrupts outage retries).
         timezone: the scheduler's timezone (``settings.scheduler.timezone``).
         jobstore_retry_s: how soon APScheduler retries its job store after a database error.
+        persistent: keep jobs in the database (the service); ``False`` keeps them in memory (the
+            demo, which must not touch the installation's stored jobs).
     """
 
     def __init__(
@@ -208,6 +211,7 @@ class Scheduler:
         stop: threading.Event,
         timezone: str = "Europe/Copenhagen",
         jobstore_retry_s: float = 1.0,
+        persistent: bool = True,
         log: Any | None = None,
     ) -> None:
         self.config = config
@@ -215,9 +219,10 @@ class Scheduler:
         # Outages are logged once per change by DatabaseHealth; APScheduler would log each retry.
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
         self.executor = EnqueueExecutor(sink, clock, health, stop, self.log)
+        jobstore = SQLAlchemyJobStore(engine=store.engine, tablename=APSCHEDULER_TABLE) if persistent else MemoryJobStore()
         self._aps = BackgroundScheduler(
             timezone=ZoneInfo(timezone),
-            jobstores={"default": SQLAlchemyJobStore(engine=store.engine, tablename=APSCHEDULER_TABLE)},
+            jobstores={"default": jobstore},
             executors={"default": self.executor},
             jobstore_retry_interval=jobstore_retry_s,
         )

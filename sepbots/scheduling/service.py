@@ -32,7 +32,7 @@ from typing import Any
 import structlog
 
 from sepbots.environment import Environment
-from sepbots.exceptions import StopRequested
+from sepbots.exceptions import StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.scheduling.config import ScheduleConfig, load_schedules
 from sepbots.scheduling.heartbeat import Heartbeat
@@ -43,6 +43,7 @@ from sepbots.scheduling.scheduler import Firing, Scheduler
 from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 
 _PAUSE_CACHE_S = 0.5
+_STORE_ERROR = f"{StoreError.__name__}:"  # how the runtime words a run failed by the database
 
 
 def load_service_config(env: Environment) -> ScheduleConfig:
@@ -86,6 +87,8 @@ class RunnerService:
         heartbeat_s: seconds between heartbeats (default ``settings.queue.heartbeat_s``).
         lease_s: run-request lease (default ``settings.queue.lease_s``).
         gate: passed to the runtime's ``Runner`` (e.g. the catalogue's legal gate).
+        persistent_jobs: keep APScheduler's jobs in the database (``False``: in memory, for demos).
+        bots: run only requests of these bots (``None``: every bot).
     """
 
     def __init__(
@@ -97,9 +100,12 @@ class RunnerService:
         heartbeat_s: float | None = None,
         lease_s: float | None = None,
         gate: Callable[..., None] | None = None,
+        persistent_jobs: bool = True,
+        bots: set[str] | None = None,
         log: Any | None = None,
     ) -> None:
         self.env = env
+        self.only_bots = bots
         self.config = config
         self.poll_s = poll_s
         self.gate = gate
@@ -118,7 +124,7 @@ class RunnerService:
         sink = Firing(self.requests, ScheduleStates(store, clock), config, self.wake, self.log)
         self.scheduler = Scheduler(
             store, config, sink, clock=clock, health=self.health, stop=self.stop_event,
-            timezone=env.settings.scheduler.timezone, log=self.log,
+            timezone=env.settings.scheduler.timezone, persistent=persistent_jobs, log=self.log,
         )
         self.heartbeat = Heartbeat(
             self.runner_id, statuses=self.statuses, requests=self.requests, health=self.health, clock=clock,
@@ -188,7 +194,7 @@ class RunnerService:
     def tick(self) -> bool:
         """Evaluate queue triggers, then claim and execute one request; ``True`` if one ran."""
         self.queue_triggers.evaluate()
-        request = self.requests.claim(self.runner_id, self.lease)
+        request = self.requests.claim(self.runner_id, self.lease, bots=self.only_bots)
         if request is None:
             return False
         self.execute(request)
@@ -224,6 +230,9 @@ class RunnerService:
                 state = RequestState.PENDING
             elif summary.status is RunStatus.COMPLETED:
                 state = RequestState.DONE
+            elif (summary.error or "").startswith(_STORE_ERROR):
+                # The database failed mid-run but came back in time to record it: run it again.
+                state, error = RequestState.PENDING, summary.error
             else:
                 error = summary.error
         finally:

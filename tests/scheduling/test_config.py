@@ -191,3 +191,24 @@ def test_parse_duration_rejects(text: str | int) -> None:
     """Texts that are not positive durations are rejected."""
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_shipped_template_and_its_commented_examples_are_valid() -> None:
+    """config/schedules.toml loads as is (no schedules), and its commented examples load when uncommented."""
+    import re
+
+    template = Path(__file__).resolve().parents[2] / "config" / "schedules.toml"
+    assert load_schedules(template, known_bots={"fakturakontrol"}).schedules == ()
+    lines = template.read_text(encoding="utf-8").splitlines()
+    uncommented = "\n".join(re.sub(r"^# (?=\[|\w+ = )", "", line) for line in lines)
+    config = parse_schedules_text(uncommented)
+    assert [s.name for s in config.schedules] == ["fakturakontrol-morgen", "postkasse", "engang"]
+    assert config.queue_triggers[0].min_items == 5
+
+
+def parse_schedules_text(text: str):
+    import tomllib
+
+    from sepbots.scheduling.config import parse_schedules
+
+    return parse_schedules(tomllib.loads(text), known_bots={"fakturakontrol"})
