@@ -67,8 +67,9 @@ def _home(tmp: Path, schedules: str) -> Path:
 def _start(home: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
     env.update(SEPBOTS_HOME=str(home), PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "runner"], cwd=home, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runner"], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -102,11 +103,15 @@ def _ts(text: str) -> datetime:
 def schedule_latencies(fires: int, interval: float) -> list[float]:
     """Seconds from each fire's due time to its item's processing start."""
     with tempfile.TemporaryDirectory() as tmp:
-        home = _home(Path(tmp), f'[[schedule]]\nname = "tick"\nbot = "tick"\nevery = "{max(1, round(interval))}s"\n')
+        home = _home(
+            Path(tmp), f'[[schedule]]\nname = "tick"\nbot = "tick"\nevery = "{max(1, round(interval))}s"\n'
+        )
         proc = _start(home)
         ready = datetime.now(UTC)
-        sql = ("SELECT r.scheduled_for, w.started_at FROM run_requests r JOIN work_items w ON w.run_id = r.run_id "
-               "WHERE r.state = 'done' AND r.scheduled_for > ? ORDER BY r.id")
+        sql = (
+            "SELECT r.scheduled_for, w.started_at FROM run_requests r JOIN work_items w ON w.run_id = r.run_id "
+            "WHERE r.state = 'done' AND r.scheduled_for > ? ORDER BY r.id"
+        )
         since = ready.replace(tzinfo=None).isoformat(" ")
         try:
             while len(_rows(home, sql, since)) < fires:
@@ -135,8 +140,14 @@ def queue_latencies(items: int, interval: float) -> list[float]:
         try:
             for n in range(items):
                 with env.store.begin() as conn:
-                    env.queues.add(conn, "inbox", [NewItem(reference=f"item-{n}", payload=Tick(run=str(n)))],
-                                   max_attempts=1, run_id=None, actor="bench")
+                    env.queues.add(
+                        conn,
+                        "inbox",
+                        [NewItem(reference=f"item-{n}", payload=Tick(run=str(n)))],
+                        max_attempts=1,
+                        run_id=None,
+                        actor="bench",
+                    )
                 time.sleep(interval)
             sql = "SELECT created_at, started_at FROM work_items WHERE queue = 'inbox' AND state = 'done' ORDER BY id"
             deadline = time.monotonic() + 60
@@ -151,8 +162,10 @@ def queue_latencies(items: int, interval: float) -> list[float]:
 def report(name: str, values: list[float]) -> None:
     ordered = sorted(values)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
-    print(f"{name}: n={len(ordered)}  p50={q[49] * 1000:.0f} ms  p95={q[94] * 1000:.0f} ms  "
-          f"max={ordered[-1] * 1000:.0f} ms  min={ordered[0] * 1000:.0f} ms")
+    print(
+        f"{name}: n={len(ordered)}  p50={q[49] * 1000:.0f} ms  p95={q[94] * 1000:.0f} ms  "
+        f"max={ordered[-1] * 1000:.0f} ms  min={ordered[0] * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
@@ -162,8 +175,10 @@ def main() -> None:
     parser.add_argument("--mode", choices=["schedule", "queue", "both"], default="both")
     args = parser.parse_args()
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} {platform.processor() or ''} "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load {load}")
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} {platform.processor() or ''} "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load {load}"
+    )
     if args.mode in ("schedule", "both"):
         report("schedule fire -> item processing", schedule_latencies(args.fires, args.interval))
     if args.mode in ("queue", "both"):

@@ -12,12 +12,19 @@ from sepbots.cli.state import errors_to_exit
 from sepbots.i18n import Catalog
 from sepbots.scheduling.state import BotStates
 
-T = Catalog({
-    "did_pause": ("Robotten {name} er sat på pause: en igangværende kørsel stopper efter det aktuelle emne, "
-                  "og nye kørsler venter.",
-                  "Bot {name} is paused: a run in progress stops after the current item, and new runs wait."),
-    "did_resume": ("Robotten {name} er genoptaget; ventende kørsler starter.", "Bot {name} is resumed; waiting runs start."),
-})
+T = Catalog(
+    {
+        "did_pause": (
+            "Robotten {name} er sat på pause: en igangværende kørsel stopper efter det aktuelle emne, "
+            "og nye kørsler venter.",
+            "Bot {name} is paused: a run in progress stops after the current item, and new runs wait.",
+        ),
+        "did_resume": (
+            "Robotten {name} er genoptaget; ventende kørsler starter.",
+            "Bot {name} is resumed; waiting runs start.",
+        ),
+    }
+)
 
 app = typer.Typer(help="Pause og genoptag robotter / pause and resume bots.", no_args_is_help=True)
 

@@ -19,30 +19,39 @@ from sepbots.scheduling.requests import RequestState, RunRequests
 from sepbots.scheduling.service import RunnerService, load_service_config
 from sepbots.scheduling.state import BotStates, RunnerStatuses
 
-T = Catalog({
-    "runners": ("Kørere", "Runners"),
-    "runner_id": ("Kører-id", "Runner id"),
-    "host": ("Maskine", "Host"),
-    "pid": ("PID", "PID"),
-    "state": ("Tilstand", "State"),
-    "heartbeat": ("Seneste livstegn", "Last heartbeat"),
-    "bot": ("Robot", "Bot"),
-    "run": ("Kørsel", "Run"),
-    "alive": ("I live", "Alive"),
-    "yes": ("ja", "yes"),
-    "no": ("nej (tavs)", "no (silent)"),
-    "none": ("Ingen kører har meldt sig. Start en med: sepbots runner start",
-             "No runner has reported. Start one with: sepbots runner start"),
-    "queue": ("Kørselsanmodninger: {pending} venter, {running} kører", "Run requests: {pending} waiting, {running} running"),
-    "paused": ("Pausede robotter: {bots}", "Paused bots: {bots}"),
-    "db_down": ("Databasen svarer ikke ({error}); viser kørernes statusfiler.",
-                "The database does not answer ({error}); showing the runners' status files."),
-    "state_starting": ("starter", "starting"),
-    "state_idle": ("venter", "idle"),
-    "state_running": ("kører", "running"),
-    "state_stopping": ("stopper", "stopping"),
-    "state_stopped": ("stoppet", "stopped"),
-})
+T = Catalog(
+    {
+        "runners": ("Kørere", "Runners"),
+        "runner_id": ("Kører-id", "Runner id"),
+        "host": ("Maskine", "Host"),
+        "pid": ("PID", "PID"),
+        "state": ("Tilstand", "State"),
+        "heartbeat": ("Seneste livstegn", "Last heartbeat"),
+        "bot": ("Robot", "Bot"),
+        "run": ("Kørsel", "Run"),
+        "alive": ("I live", "Alive"),
+        "yes": ("ja", "yes"),
+        "no": ("nej (tavs)", "no (silent)"),
+        "none": (
+            "Ingen kører har meldt sig. Start en med: sepbots runner start",
+            "No runner has reported. Start one with: sepbots runner start",
+        ),
+        "queue": (
+            "Kørselsanmodninger: {pending} venter, {running} kører",
+            "Run requests: {pending} waiting, {running} running",
+        ),
+        "paused": ("Pausede robotter: {bots}", "Paused bots: {bots}"),
+        "db_down": (
+            "Databasen svarer ikke ({error}); viser kørernes statusfiler.",
+            "The database does not answer ({error}); showing the runners' status files.",
+        ),
+        "state_starting": ("starter", "starting"),
+        "state_idle": ("venter", "idle"),
+        "state_running": ("kører", "running"),
+        "state_stopping": ("stopper", "stopping"),
+        "state_stopped": ("stoppet", "stopped"),
+    }
+)
 
 app = typer.Typer(help="Kørertjenesten / the runner service (scheduler + worker).", no_args_is_help=True)
 
@@ -58,7 +67,9 @@ def cli_state(ctx: typer.Context) -> CliState:
 @app.command("start")
 def start(
     ctx: typer.Context,
-    poll_s: Annotated[float, typer.Option("--poll-s", min=0.05, help="seconds between looks for new requests")] = 0.25,
+    poll_s: Annotated[
+        float, typer.Option("--poll-s", min=0.05, help="seconds between looks for new requests")
+    ] = 0.25,
 ) -> None:
     """Start kørertjenesten i forgrunden / run the service in the foreground (systemd, Task Scheduler, NSSM).
 
@@ -69,8 +80,13 @@ def start(
     with errors_to_exit():
         env = st.env(log=False)
         settings = env.settings
-        configure_logging(logs_dir=settings.logs_dir, redactor=env.redactor, level=settings.logging.level,
-                          console=settings.logging.console, json_file=settings.logging.json_file)
+        configure_logging(
+            logs_dir=settings.logs_dir,
+            redactor=env.redactor,
+            level=settings.logging.level,
+            console=settings.logging.console,
+            json_file=settings.logging.json_file,
+        )
         config = load_service_config(env)
         service = RunnerService(env, config, poll_s=poll_s)
         service.install_signal_handlers()
@@ -105,7 +121,9 @@ def status(ctx: typer.Context) -> None:
             console.print(T(lang, "db_down", error=reason(exc)))
             files = read_status_files(env.settings.var_dir)
             for data in files:
-                console.print(f"{data['runner_id']}  {_state_text(lang, data['state'])}  {data['heartbeat_at']}")
+                console.print(
+                    f"{data['runner_id']}  {_state_text(lang, data['state'])}  {data['heartbeat_at']}"
+                )
             raise typer.Exit(0 if files else 1) from None
     now = env.clock.now()
     if not runners:
@@ -115,9 +133,16 @@ def status(ctx: typer.Context) -> None:
         for key in ("runner_id", "host", "pid", "state", "heartbeat", "alive", "bot", "run"):
             table.add_column(T(lang, key))
         for r in runners:
-            table.add_row(r.runner_id, r.host, str(r.pid), _state_text(lang, r.state.value), moment(r.heartbeat_at, lang),
-                          T(lang, "yes" if r.alive(now, stale) else "no"), r.current_bot or "–",
-                          (r.current_run_id or "–")[:8])
+            table.add_row(
+                r.runner_id,
+                r.host,
+                str(r.pid),
+                _state_text(lang, r.state.value),
+                moment(r.heartbeat_at, lang),
+                T(lang, "yes" if r.alive(now, stale) else "no"),
+                r.current_bot or "–",
+                (r.current_run_id or "–")[:8],
+            )
         console.print(table)
     console.print(T(lang, "queue", pending=len(pending), running=len(running)))
     if paused:

@@ -17,31 +17,37 @@ from sepbots.scheduling.service import load_service_config
 from sepbots.scheduling.state import ScheduleStates
 from sepbots.scheduling.triggers import build_trigger, next_fire_times
 
-T = Catalog({
-    "title": ("Tidsplaner i {file}", "Schedules in {file}"),
-    "name": ("Navn", "Name"),
-    "bot": ("Robot", "Bot"),
-    "when": ("Hvornår", "When"),
-    "days": ("Dage", "Days"),
-    "next": ("Næste 5 kørsler (dansk tid)", "Next 5 runs (Danish time)"),
-    "state": ("Status", "State"),
-    "active": ("aktiv", "active"),
-    "paused": ("pauset", "paused"),
-    "disabled": ("slået fra", "disabled"),
-    "all_days": ("alle dage", "every day"),
-    "no_holidays": ("ikke helligdage", "not on holidays"),
-    "business": ("hverdage", "business days"),
-    "none_left": ("ingen flere", "none left"),
-    "no_schedules": ("Ingen tidsplaner. Skriv dem i {file}", "No schedules. Write them in {file}"),
-    "queue_trigger": ("Køudløser: {bot} starter ved mindst {n} ventende emner",
-                      "Queue trigger: {bot} starts when at least {n} items wait"),
-    "unknown": ("ingen tidsplan hedder {name!r} i {file}", "no schedule named {name!r} in {file}"),
-    "did_pause": ("Tidsplanen {name} er sat på pause; dens kørsler springes over.",
-                  "Schedule {name} is paused; its fires are skipped."),
-    "did_resume": ("Tidsplanen {name} er genoptaget.", "Schedule {name} is resumed."),
-    "every": ("hver {d}", "every {d}"),
-    "at": ("én gang {t}", "once at {t}"),
-})
+T = Catalog(
+    {
+        "title": ("Tidsplaner i {file}", "Schedules in {file}"),
+        "name": ("Navn", "Name"),
+        "bot": ("Robot", "Bot"),
+        "when": ("Hvornår", "When"),
+        "days": ("Dage", "Days"),
+        "next": ("Næste 5 kørsler (dansk tid)", "Next 5 runs (Danish time)"),
+        "state": ("Status", "State"),
+        "active": ("aktiv", "active"),
+        "paused": ("pauset", "paused"),
+        "disabled": ("slået fra", "disabled"),
+        "all_days": ("alle dage", "every day"),
+        "no_holidays": ("ikke helligdage", "not on holidays"),
+        "business": ("hverdage", "business days"),
+        "none_left": ("ingen flere", "none left"),
+        "no_schedules": ("Ingen tidsplaner. Skriv dem i {file}", "No schedules. Write them in {file}"),
+        "queue_trigger": (
+            "Køudløser: {bot} starter ved mindst {n} ventende emner",
+            "Queue trigger: {bot} starts when at least {n} items wait",
+        ),
+        "unknown": ("ingen tidsplan hedder {name!r} i {file}", "no schedule named {name!r} in {file}"),
+        "did_pause": (
+            "Tidsplanen {name} er sat på pause; dens kørsler springes over.",
+            "Schedule {name} is paused; its fires are skipped.",
+        ),
+        "did_resume": ("Tidsplanen {name} er genoptaget.", "Schedule {name} is resumed."),
+        "every": ("hver {d}", "every {d}"),
+        "at": ("én gang {t}", "once at {t}"),
+    }
+)
 
 app = typer.Typer(help="Tidsplaner / schedules (config/schedules.toml).", no_args_is_help=True)
 
@@ -50,8 +56,8 @@ def _when(lang: str, kind: TriggerKind, text: str, sched: object) -> str:
     if kind is TriggerKind.CRON:
         return text
     if kind is TriggerKind.INTERVAL:
-        return T(lang, "every", d=getattr(sched, "every"))
-    return T(lang, "at", t=getattr(sched, "at"))
+        return T(lang, "every", d=sched.every)
+    return T(lang, "at", t=sched.at)
 
 
 @app.command("list")
@@ -77,7 +83,9 @@ def list_schedules(ctx: typer.Context) -> None:
         times = next_fire_times(build_trigger(s, config.calendar), now, 5)
         when = "\n".join(moment(t, lang) for t in times) or T(lang, "none_left")
         state = "disabled" if not s.enabled else "paused" if s.name in paused else "active"
-        table.add_row(s.name, s.bot, _when(lang, s.kind, s.cron or "", s), T(lang, days), when, T(lang, state))
+        table.add_row(
+            s.name, s.bot, _when(lang, s.kind, s.cron or "", s), T(lang, days), when, T(lang, state)
+        )
     console.print(table)
     for trig in config.queue_triggers:
         console.print(T(lang, "queue_trigger", bot=trig.bot, n=trig.min_items))

@@ -16,7 +16,14 @@ from sepbots.scheduling.config import (
     TriggerKind,
     load_schedules,
 )
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequest, RunRequests, schedule_key
+from sepbots.scheduling.requests import (
+    NewRequest,
+    RequestState,
+    RequestTrigger,
+    RunRequest,
+    RunRequests,
+    schedule_key,
+)
 from sepbots.scheduling.triggers import ScheduleTrigger, build_trigger, next_fire_times
 
 __all__ = [

@@ -114,7 +114,9 @@ class Schedule(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r}; use an IANA name such as 'Europe/Copenhagen'") from exc
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as 'Europe/Copenhagen'"
+            ) from exc
         return value
 
     @field_validator("cron")
@@ -214,7 +216,9 @@ def _schedule_problems(entry: str, raw: dict[str, Any]) -> list[str]:
     problems = []
     given = [k for k in ("cron", "every", "at") if raw.get(k) is not None]
     if len(given) != 1:
-        problems.append(f"{entry}: give exactly one of 'cron', 'every' or 'at' (found {', '.join(given) or 'none'})")
+        problems.append(
+            f"{entry}: give exactly one of 'cron', 'every' or 'at' (found {', '.join(given) or 'none'})"
+        )
     if "start" in raw and "every" not in raw:
         problems.append(f"{entry}: 'start' only goes with 'every'")
     if raw.get("at") is not None and (raw.get("skip_holidays") or raw.get("business_days_only")):
@@ -223,7 +227,11 @@ def _schedule_problems(entry: str, raw: dict[str, Any]) -> list[str]:
 
 
 def parse_schedules(
-    data: dict[str, Any], *, known_bots: Iterable[str], file: Path | None = None, timezone: str = DEFAULT_TIMEZONE
+    data: dict[str, Any],
+    *,
+    known_bots: Iterable[str],
+    file: Path | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> ScheduleConfig:
     """Validate parsed TOML data (see :func:`load_schedules`).
 
@@ -234,7 +242,9 @@ def parse_schedules(
     problems: list[str] = []
     for key in data:
         if key not in ("calendar", "schedule", "queue_trigger"):
-            problems.append(f"unknown section {key!r}; expected [calendar], [[schedule]] or [[queue_trigger]]")
+            problems.append(
+                f"unknown section {key!r}; expected [calendar], [[schedule]] or [[queue_trigger]]"
+            )
     calendar = CalendarConfig()
     try:
         calendar = CalendarConfig.model_validate(data.get("calendar", {}))
@@ -260,7 +270,9 @@ def parse_schedules(
             continue
         problems += own
         if item.bot not in bots:
-            problems.append(f"{entry}: unknown bot {item.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}")
+            problems.append(
+                f"{entry}: unknown bot {item.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}"
+            )
         if item.name in seen:
             problems.append(f"{entry}: the name {item.name!r} is already used by {seen[item.name]}")
         seen.setdefault(item.name, entry)
@@ -281,18 +293,26 @@ def parse_schedules(
             problems += _pydantic_problems(entry, exc)
             continue
         if trig.bot not in bots:
-            problems.append(f"{entry}: unknown bot {trig.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}")
+            problems.append(
+                f"{entry}: unknown bot {trig.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}"
+            )
         if trig.bot in trigger_bots:
-            problems.append(f"{entry}: bot {trig.bot!r} already has a queue trigger ({trigger_bots[trig.bot]})")
+            problems.append(
+                f"{entry}: bot {trig.bot!r} already has a queue trigger ({trigger_bots[trig.bot]})"
+            )
         trigger_bots.setdefault(trig.bot, entry)
         triggers.append(trig)
 
     if problems:
         raise ScheduleConfigError(file, problems)
-    return ScheduleConfig(file=file, calendar=calendar, schedules=tuple(schedules), queue_triggers=tuple(triggers))
+    return ScheduleConfig(
+        file=file, calendar=calendar, schedules=tuple(schedules), queue_triggers=tuple(triggers)
+    )
 
 
-def load_schedules(path: Path, *, known_bots: Iterable[str], timezone: str = DEFAULT_TIMEZONE) -> ScheduleConfig:
+def load_schedules(
+    path: Path, *, known_bots: Iterable[str], timezone: str = DEFAULT_TIMEZONE
+) -> ScheduleConfig:
     """Read and validate ``schedules.toml``; a missing file means no schedules.
 
     Args:

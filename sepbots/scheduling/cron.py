@@ -62,7 +62,9 @@ def crontab_trigger(expression: str, timezone: tzinfo) -> CronTrigger:
     """
     fields = expression.split()
     if len(fields) != 5:
-        raise ValueError(f"Wrong number of fields; got {len(fields)}, expected 5 (minute hour day month weekday)")
+        raise ValueError(
+            f"Wrong number of fields; got {len(fields)}, expected 5 (minute hour day month weekday)"
+        )
     minute, hour, day, month, weekday = fields
     if day != "*" and weekday != "*":
         raise ValueError(

@@ -18,19 +18,28 @@ from sepbots.scheduling.config import Schedule, ScheduleConfig
 from sepbots.scheduling.requests import RequestState, RunRequests, schedule_key
 from sepbots.scheduling.service import RunnerService
 
-T = Catalog({
-    "planned": ("Tidsplanen {name!r} starter {bot} kl. {at} (om {s:.0f} s, dansk tid).",
-                "Schedule {name!r} starts {bot} at {at} (in {s:.0f} s, Danish time)."),
-    "fired": ("Tidsplanen blev udløst; kørslen startede {ms:.0f} ms efter det planlagte tidspunkt og endte som: {state}.",
-              "The schedule fired; the run started {ms:.0f} ms after its due time and ended as: {state}."),
-    "skipped": ("Springer over: robotten {bot} findes ikke her.", "Skipped: there is no bot {bot} here."),
-    "timeout": ("Tidsplanen nåede ikke at køre færdig inden for {s} s.", "The scheduled run did not finish within {s} s."),
-    "state_done": ("gennemført", "completed"),
-    "state_failed": ("fejlet", "failed"),
-    "state_pending": ("venter", "waiting"),
-    "state_running": ("kører", "running"),
-    "state_cancelled": ("annulleret", "cancelled"),
-})
+T = Catalog(
+    {
+        "planned": (
+            "Tidsplanen {name!r} starter {bot} kl. {at} (om {s:.0f} s, dansk tid).",
+            "Schedule {name!r} starts {bot} at {at} (in {s:.0f} s, Danish time).",
+        ),
+        "fired": (
+            "Tidsplanen blev udløst; kørslen startede {ms:.0f} ms efter det planlagte tidspunkt og endte som: {state}.",
+            "The schedule fired; the run started {ms:.0f} ms after its due time and ended as: {state}.",
+        ),
+        "skipped": ("Springer over: robotten {bot} findes ikke her.", "Skipped: there is no bot {bot} here."),
+        "timeout": (
+            "Tidsplanen nåede ikke at køre færdig inden for {s} s.",
+            "The scheduled run did not finish within {s} s.",
+        ),
+        "state_done": ("gennemført", "completed"),
+        "state_failed": ("fejlet", "failed"),
+        "state_pending": ("venter", "waiting"),
+        "state_running": ("kører", "running"),
+        "state_cancelled": ("annulleret", "cancelled"),
+    }
+)
 
 NAME = "demo-planlagt"
 
@@ -61,14 +70,24 @@ def schedule_demo(
         ctx.console.print(T(lang, "skipped", bot=bot))
         return RequestState.CANCELLED
     if params is None and bot == "fakturakontrol":
-        params = {"input": str(ctx.work_dir / "fakturaer.xlsx"),
-                  "output": str(ctx.work_dir / "fakturakontrol-planlagt.xlsx"), "today": "2026-11-28"}
+        params = {
+            "input": str(ctx.work_dir / "fakturaer.xlsx"),
+            "output": str(ctx.work_dir / "fakturakontrol-planlagt.xlsx"),
+            "today": "2026-11-28",
+        }
     at = (env.clock.now() + timedelta(seconds=lead_s + 1)).replace(microsecond=0)
     schedule = Schedule(name=NAME, bot=bot, at=at, params=params or {}, misfire_grace_s=60)
-    service = RunnerService(env, ScheduleConfig(schedules=(schedule,)), poll_s=0.1, heartbeat_s=1.0,
-                            persistent_jobs=False, bots={bot})
-    ctx.console.print(T(lang, "planned", name=NAME, bot=bot, at=moment(at, lang),
-                        s=(at - env.clock.now()).total_seconds()))
+    service = RunnerService(
+        env,
+        ScheduleConfig(schedules=(schedule,)),
+        poll_s=0.1,
+        heartbeat_s=1.0,
+        persistent_jobs=False,
+        bots={bot},
+    )
+    ctx.console.print(
+        T(lang, "planned", name=NAME, bot=bot, at=moment(at, lang), s=(at - env.clock.now()).total_seconds())
+    )
     thread = threading.Thread(target=service.run, name="sepbots-demo-runner", daemon=True)
     thread.start()
     requests = RunRequests(env.store, env.clock)

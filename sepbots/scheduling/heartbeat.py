@@ -122,8 +122,14 @@ class Heartbeat:
             if doing.request_id is not None:
                 self.requests.renew(doing.request_id, self.runner_id, self.lease)
             self.statuses.report(
-                self.runner_id, host=self.host, pid=self.pid, started_at=self.started_at, state=doing.state,
-                request_id=doing.request_id, run_id=doing.run_id, bot=doing.bot,
+                self.runner_id,
+                host=self.host,
+                pid=self.pid,
+                started_at=self.started_at,
+                state=doing.state,
+                request_id=doing.request_id,
+                run_id=doing.run_id,
+                bot=doing.bot,
             )
         except Exception as exc:
             if not is_outage(exc):
@@ -134,10 +140,16 @@ class Heartbeat:
 
     def _write_file(self, doing: Doing) -> None:
         data = {
-            "runner_id": self.runner_id, "host": self.host, "pid": self.pid,
-            "started_at": self.started_at.isoformat(), "heartbeat_at": self.clock.now().isoformat(),
-            "state": doing.state.value, "current_request_id": doing.request_id, "current_run_id": doing.run_id,
-            "current_bot": doing.bot, "database_available": self.health.available,
+            "runner_id": self.runner_id,
+            "host": self.host,
+            "pid": self.pid,
+            "started_at": self.started_at.isoformat(),
+            "heartbeat_at": self.clock.now().isoformat(),
+            "state": doing.state.value,
+            "current_request_id": doing.request_id,
+            "current_run_id": doing.run_id,
+            "current_bot": doing.bot,
+            "database_available": self.health.available,
             "database_error": None if self.health.available else self.health.last_error,
         }
         self.file.parent.mkdir(parents=True, exist_ok=True)

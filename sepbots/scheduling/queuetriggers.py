@@ -93,7 +93,9 @@ class QueueTriggers:
             ).scalar_one()
             if active:
                 return None
-            if conn.execute(select(bot_state.c.paused).where(bot_state.c.bot == trig.bot)).scalar_one_or_none():
+            if conn.execute(
+                select(bot_state.c.paused).where(bot_state.c.bot == trig.bot)
+            ).scalar_one_or_none():
                 return None
             last_failed = conn.execute(
                 select(run_requests.c.ended_at)
@@ -107,7 +109,9 @@ class QueueTriggers:
                 .order_by(run_requests.c.ended_at.desc())
                 .limit(1)
             ).scalar_one_or_none()
-            if last_failed is not None and now - last_failed < timedelta(seconds=trig.cooldown_after_failure_s):
+            if last_failed is not None and now - last_failed < timedelta(
+                seconds=trig.cooldown_after_failure_s
+            ):
                 return None
             key = f"queue:{trig.bot}:{now.isoformat()}"
             conn.execute(

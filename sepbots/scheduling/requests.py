@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, and_, func, insert, select, text, update
+from sqlalchemy import Connection, and_, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
@@ -128,7 +128,12 @@ class RunRequests:
             the new request, or ``None`` when the key was already there (nothing changed).
         """
         values = new.model_dump()
-        values.update(trigger=new.trigger.value, state=RequestState.PENDING.value, attempts=0, created_at=self.clock.now())
+        values.update(
+            trigger=new.trigger.value,
+            state=RequestState.PENDING.value,
+            attempts=0,
+            created_at=self.clock.now(),
+        )
         with self.store.begin() as conn:
             stmt = self._insert_ignore(conn).values(**values).returning(run_requests.c.id)
             new_id = conn.execute(stmt).scalar_one_or_none()
@@ -183,7 +188,9 @@ class RunRequests:
                     continue
                 conn.execute(
                     update(run_requests)
-                    .where(and_(run_requests.c.id == req.id, run_requests.c.state == RequestState.PENDING.value))
+                    .where(
+                        and_(run_requests.c.id == req.id, run_requests.c.state == RequestState.PENDING.value)
+                    )
                     .values(
                         state=RequestState.RUNNING.value,
                         claimed_by=worker,
@@ -231,16 +238,32 @@ class RunRequests:
             conn.execute(update(run_requests).where(self._held(request_id, worker)).values(run_id=run_id))
 
     def finish(
-        self, request_id: int, worker: str, state: RequestState, *, run_id: str | None = None, error: str | None = None
+        self,
+        request_id: int,
+        worker: str,
+        state: RequestState,
+        *,
+        run_id: str | None = None,
+        error: str | None = None,
     ) -> bool:
         """Close a request this worker holds as ``done``, ``failed`` or ``cancelled``."""
         if not state.final:
             raise ValueError(f"finish needs a final state, not {state}")
-        values: dict[str, Any] = {"state": state.value, "ended_at": self.clock.now(), "lease_expires_at": None, "error": error}
+        values: dict[str, Any] = {
+            "state": state.value,
+            "ended_at": self.clock.now(),
+            "lease_expires_at": None,
+            "error": error,
+        }
         if run_id is not None:
             values["run_id"] = run_id
         with self.store.begin() as conn:
-            return conn.execute(update(run_requests).where(self._held(request_id, worker)).values(**values)).rowcount == 1
+            return (
+                conn.execute(
+                    update(run_requests).where(self._held(request_id, worker)).values(**values)
+                ).rowcount
+                == 1
+            )
 
     def release(self, request_id: int, worker: str) -> bool:
         """Give a request back (shutdown or pause): it is pending again and runs later."""
@@ -264,7 +287,9 @@ class RunRequests:
         with self.store.begin() as conn:
             result = conn.execute(
                 update(run_requests)
-                .where(and_(run_requests.c.id == request_id, run_requests.c.state == RequestState.PENDING.value))
+                .where(
+                    and_(run_requests.c.id == request_id, run_requests.c.state == RequestState.PENDING.value)
+                )
                 .values(state=RequestState.CANCELLED.value, ended_at=self.clock.now())
             )
             return result.rowcount == 1
@@ -285,7 +310,9 @@ class RunRequests:
             row = conn.execute(select(run_requests).where(run_requests.c.id == request_id)).one_or_none()
             return None if row is None else _row(row)
 
-    def list(self, *, states: set[RequestState] | None = None, bot: str | None = None, limit: int = 100) -> list[RunRequest]:
+    def list(
+        self, *, states: set[RequestState] | None = None, bot: str | None = None, limit: int = 100
+    ) -> list[RunRequest]:
         """Requests, newest first."""
         query = select(run_requests).order_by(run_requests.c.id.desc()).limit(limit)
         if states:
@@ -305,7 +332,9 @@ class RunRequests:
                     .where(
                         and_(
                             run_requests.c.bot == bot,
-                            run_requests.c.state.in_([RequestState.PENDING.value, RequestState.RUNNING.value]),
+                            run_requests.c.state.in_(
+                                [RequestState.PENDING.value, RequestState.RUNNING.value]
+                            ),
                         )
                     )
                 ).scalar_one()

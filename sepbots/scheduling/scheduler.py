@@ -43,7 +43,9 @@ class FireSink(Protocol):
     def fire(self, schedule: str, scheduled_for: datetime) -> None: ...
 
 
-def fire(schedule: str, fingerprint: str, *, scheduled_for: datetime | None = None, sink: FireSink | None = None) -> None:
+def fire(
+    schedule: str, fingerprint: str, *, scheduled_for: datetime | None = None, sink: FireSink | None = None
+) -> None:
     """The job function APScheduler stores: hand one fire of ``schedule`` to the sink.
 
     Args:
@@ -81,7 +83,9 @@ class EnqueueExecutor(BaseExecutor):
     set, so a fire is not lost to a short outage; a fire enqueued twice is harmless (unique key).
     """
 
-    def __init__(self, sink: FireSink, clock: Clock, health: DatabaseHealth, stop: threading.Event, log: Any) -> None:
+    def __init__(
+        self, sink: FireSink, clock: Clock, health: DatabaseHealth, stop: threading.Event, log: Any
+    ) -> None:
         super().__init__()
         self.sink = sink
         self.clock = clock
@@ -113,8 +117,11 @@ class EnqueueExecutor(BaseExecutor):
             late = self.clock.now() - run_time
             if job.misfire_grace_time is not None and late > timedelta(seconds=job.misfire_grace_time):
                 self.log.warning(
-                    "schedule_fire_missed", schedule=job.id, scheduled_for=run_time.astimezone(UTC).isoformat(),
-                    late_s=round(late.total_seconds(), 3), grace_s=job.misfire_grace_time,
+                    "schedule_fire_missed",
+                    schedule=job.id,
+                    scheduled_for=run_time.astimezone(UTC).isoformat(),
+                    late_s=round(late.total_seconds(), 3),
+                    grace_s=job.misfire_grace_time,
                 )
                 events.append(JobExecutionEvent(EVENT_JOB_MISSED, job.id, alias, run_time))
                 continue
@@ -147,7 +154,12 @@ class Firing:
     """
 
     def __init__(
-        self, requests: RunRequests, schedule_states: ScheduleStates, config: ScheduleConfig, wake: threading.Event, log: Any
+        self,
+        requests: RunRequests,
+        schedule_states: ScheduleStates,
+        config: ScheduleConfig,
+        wake: threading.Event,
+        log: Any,
     ) -> None:
         self.requests = requests
         self.schedule_states = schedule_states
@@ -219,7 +231,11 @@ class Scheduler:
         # Outages are logged once per change by DatabaseHealth; APScheduler would log each retry.
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
         self.executor = EnqueueExecutor(sink, clock, health, stop, self.log)
-        jobstore = SQLAlchemyJobStore(engine=store.engine, tablename=APSCHEDULER_TABLE) if persistent else MemoryJobStore()
+        jobstore = (
+            SQLAlchemyJobStore(engine=store.engine, tablename=APSCHEDULER_TABLE)
+            if persistent
+            else MemoryJobStore()
+        )
         self._aps = BackgroundScheduler(
             timezone=ZoneInfo(timezone),
             jobstores={"default": jobstore},

@@ -54,7 +54,9 @@ def load_service_config(env: Environment) -> ScheduleConfig:
     """
     settings = env.settings
     return load_schedules(
-        settings.schedules_file, known_bots=[r.name for r in env.registry], timezone=settings.scheduler.timezone
+        settings.schedules_file,
+        known_bots=[r.name for r in env.registry],
+        timezone=settings.scheduler.timezone,
     )
 
 
@@ -123,12 +125,25 @@ class RunnerService:
         )
         sink = Firing(self.requests, ScheduleStates(store, clock), config, self.wake, self.log)
         self.scheduler = Scheduler(
-            store, config, sink, clock=clock, health=self.health, stop=self.stop_event,
-            timezone=env.settings.scheduler.timezone, persistent=persistent_jobs, log=self.log,
+            store,
+            config,
+            sink,
+            clock=clock,
+            health=self.health,
+            stop=self.stop_event,
+            timezone=env.settings.scheduler.timezone,
+            persistent=persistent_jobs,
+            log=self.log,
         )
         self.heartbeat = Heartbeat(
-            self.runner_id, statuses=self.statuses, requests=self.requests, health=self.health, clock=clock,
-            var_dir=env.settings.var_dir, interval_s=heartbeat_s or env.settings.queue.heartbeat_s, lease=self.lease,
+            self.runner_id,
+            statuses=self.statuses,
+            requests=self.requests,
+            health=self.health,
+            clock=clock,
+            var_dir=env.settings.var_dir,
+            interval_s=heartbeat_s or env.settings.queue.heartbeat_s,
+            lease=self.lease,
         )
         self._token: StopToken | None = None
         self._signals = 0
@@ -162,8 +177,11 @@ class RunnerService:
     def run(self) -> int:
         """Run until stopped; returns the process exit code."""
         self.log.info(
-            "runner_started", runner_id=self.runner_id, schedules=len(self.config.schedules),
-            queue_triggers=len(self.config.queue_triggers), poll_s=self.poll_s,
+            "runner_started",
+            runner_id=self.runner_id,
+            schedules=len(self.config.schedules),
+            queue_triggers=len(self.config.queue_triggers),
+            poll_s=self.poll_s,
         )
         try:
             self.heartbeat.beat()
@@ -173,7 +191,9 @@ class RunnerService:
             failures = 0
             while not self.stop_event.is_set():
                 try:
-                    worked = retry_on_outage("runner_tick", self.tick, health=self.health, stop=self.stop_event)
+                    worked = retry_on_outage(
+                        "runner_tick", self.tick, health=self.health, stop=self.stop_event
+                    )
                 except Stopped:
                     raise
                 except Exception as exc:  # a bug must not end an unattended service: log, back off, go on
@@ -203,7 +223,9 @@ class RunnerService:
     def execute(self, request: RunRequest) -> None:
         """Run the bot of a claimed request and record the outcome on the request."""
         run_id = str(uuid.uuid4())
-        log = self.log.bind(request_id=request.id, bot=request.bot, run_id=run_id, trigger=request.trigger.value)
+        log = self.log.bind(
+            request_id=request.id, bot=request.bot, run_id=run_id, trigger=request.trigger.value
+        )
         self._token = StopToken(check=_PauseCheck(self.bots, request.bot))
         if self.stop_event.is_set():
             self._token.set()
@@ -213,8 +235,12 @@ class RunnerService:
             self._retry("attach_run", lambda: self.requests.attach_run(request.id, self.runner_id, run_id))
             log.info("request_started", schedule=request.schedule, key=request.key, attempt=request.attempts)
             summary = Runner(self.env, gate=self.gate).run(
-                request.bot, request.params, trigger=Trigger(request.trigger.value), stop=self._token,
-                run_id=run_id, produce=request.trigger.value != Trigger.QUEUE.value,
+                request.bot,
+                request.params,
+                trigger=Trigger(request.trigger.value),
+                stop=self._token,
+                run_id=run_id,
+                produce=request.trigger.value != Trigger.QUEUE.value,
             )
         except StopRequested:
             state = RequestState.PENDING
@@ -239,7 +265,9 @@ class RunnerService:
             self._token = None
         self._close(request, state, run_id, error, log)
 
-    def _close(self, request: RunRequest, state: RequestState, run_id: str, error: str | None, log: Any) -> None:
+    def _close(
+        self, request: RunRequest, state: RequestState, run_id: str, error: str | None, log: Any
+    ) -> None:
         try:
             if state is RequestState.PENDING:
                 self._retry("release_request", lambda: self.requests.release(request.id, self.runner_id))
@@ -247,11 +275,15 @@ class RunnerService:
             else:
                 self._retry(
                     "finish_request",
-                    lambda: self.requests.finish(request.id, self.runner_id, state, run_id=run_id, error=error),
+                    lambda: self.requests.finish(
+                        request.id, self.runner_id, state, run_id=run_id, error=error
+                    ),
                 )
                 log.info("request_ended", state=state.value, error=error)
         except Stopped:
-            log.warning("request_left_to_lease", note="stopped during a database outage; its lease will expire")
+            log.warning(
+                "request_left_to_lease", note="stopped during a database outage; its lease will expire"
+            )
         self.heartbeat.set(state=RunnerState.IDLE, request_id=None, run_id=None, bot=None)
 
     def _retry(self, operation: str, fn: Callable[[], Any]) -> Any:

@@ -18,7 +18,9 @@ from sepbots.store import Store
 def _upsert(conn: Any, table: Table, key: str, values: dict[str, Any]) -> None:
     dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
     stmt = dialect.insert(table).values(**values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_={k: v for k, v in values.items() if k != key}))
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=[key], set_={k: v for k, v in values.items() if k != key})
+    )
 
 
 class _PauseSwitches:
@@ -34,7 +36,10 @@ class _PauseSwitches:
         """Pause or resume ``name``; ``by`` says who did it (for the status listing)."""
         with self.store.begin() as conn:
             _upsert(
-                conn, self.table, self.key, {self.key: name, "paused": paused, "updated_at": self.clock.now(), "updated_by": by}
+                conn,
+                self.table,
+                self.key,
+                {self.key: name, "paused": paused, "updated_at": self.clock.now(), "updated_by": by},
             )
 
     def pause(self, name: str, *, by: str | None = None) -> None:
@@ -47,7 +52,9 @@ class _PauseSwitches:
         """Whether ``name`` is paused now."""
         with self.store.engine.connect() as conn:
             return bool(
-                conn.execute(select(self.table.c.paused).where(self.table.c[self.key] == name)).scalar_one_or_none()
+                conn.execute(
+                    select(self.table.c.paused).where(self.table.c[self.key] == name)
+                ).scalar_one_or_none()
             )
 
     def paused(self) -> set[str]:

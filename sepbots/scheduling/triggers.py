@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 
 from sepbots.scheduling.calendar import DanishCalendar
-from sepbots.scheduling.cron import crontab_trigger
 from sepbots.scheduling.config import CalendarConfig, Schedule, TriggerKind
+from sepbots.scheduling.cron import crontab_trigger
 
 _SLACK = timedelta(hours=3)
 _TICK = timedelta(microseconds=1)
@@ -117,7 +117,11 @@ class ScheduleTrigger(BaseTrigger):
     def __str__(self) -> str:
         what = {TriggerKind.CRON: f"cron[{self.cron}]", TriggerKind.INTERVAL: f"every[{self.every_s}s]"}
         text = what.get(self.kind, f"at[{self.at}]")
-        flags = [f for f, on in (("skip_holidays", self.skip_holidays), ("business_days", self.business_days_only)) if on]
+        flags = [
+            f
+            for f, on in (("skip_holidays", self.skip_holidays), ("business_days", self.business_days_only))
+            if on
+        ]
         return f"{text} {self.timezone}" + (f" {'+'.join(flags)}" if flags else "")
 
     def fingerprint(self) -> str:
@@ -139,7 +143,9 @@ class ScheduleTrigger(BaseTrigger):
         skipped_since: datetime | None = None
         while candidate is not None:
             day = candidate.astimezone(self.zone).date()
-            if self.calendar.allows(day, skip_holidays=self.skip_holidays, business_days_only=self.business_days_only):
+            if self.calendar.allows(
+                day, skip_holidays=self.skip_holidays, business_days_only=self.business_days_only
+            ):
                 return candidate  # UTC: comparing instants in one ZoneInfo ignores the fold
             skipped_since = skipped_since or candidate
             if candidate - skipped_since > _HORIZON:
@@ -175,7 +181,9 @@ class ScheduleTrigger(BaseTrigger):
     def _next_interval(self, threshold: datetime) -> datetime:
         assert self.every_s is not None
         anchor_wall = self.start or DEFAULT_INTERVAL_ANCHOR
-        anchor = anchor_wall.astimezone(UTC) if anchor_wall.tzinfo else wall_instants(anchor_wall, self.zone)[0]
+        anchor = (
+            anchor_wall.astimezone(UTC) if anchor_wall.tzinfo else wall_instants(anchor_wall, self.zone)[0]
+        )
         if threshold <= anchor:
             return anchor
         step = timedelta(seconds=self.every_s)

@@ -40,12 +40,17 @@ def make_home(tmp_path: Path, bots: dict[str, str], schedules: str, settings: st
 def child_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a child process: this checkout's sepbots first, the test's home, nothing else of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
-    env.update(SEPBOTS_HOME=str(home), PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env.update(
+        SEPBOTS_HOME=str(home),
+        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    )
     env.update(extra)
     return env
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, proc: subprocess.Popen | None = None) -> Any:
+def wait_for(
+    predicate: Callable[[], Any], timeout: float, what: str, proc: subprocess.Popen | None = None
+) -> Any:
     """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -71,7 +76,11 @@ class RunnerProcess:
     def start(self) -> RunnerProcess:
         self._err = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "runner"], cwd=self.home, env=self.env, stdout=subprocess.DEVNULL, stderr=self._err
+            [sys.executable, "-m", "runner"],
+            cwd=self.home,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._err,
         )
         return self
 

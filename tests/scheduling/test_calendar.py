@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from sepbots.clock import COPENHAGEN
 from sepbots.scheduling.calendar import DanishCalendar
 from sepbots.scheduling.config import CalendarConfig, Schedule
 from sepbots.scheduling.triggers import ScheduleTrigger, next_fire_times, wall_instants
-from sepbots.clock import COPENHAGEN
 
 
 def trig(**kw: object) -> ScheduleTrigger:
@@ -75,7 +75,9 @@ def test_business_days_and_closed_days() -> None:
     assert not cal.is_business_day(date(2026, 5, 14))  # Kristi himmelfartsdag
     assert not cal.is_business_day(date(2026, 5, 15)) and cal.holiday_name(date(2026, 5, 15)) == "lukkedag"
     assert not cal.is_business_day(date(2026, 5, 16))  # Saturday
-    assert cal.next_allowed(date(2026, 5, 13), skip_holidays=False, business_days_only=True) == date(2026, 5, 18)
+    assert cal.next_allowed(date(2026, 5, 13), skip_holidays=False, business_days_only=True) == date(
+        2026, 5, 18
+    )
 
 
 # -- DST ------------------------------------------------------------------------------------------
@@ -85,19 +87,41 @@ def test_business_days_and_closed_days() -> None:
     ("cron", "now", "expected"),
     [
         # spring forward 2026-03-29: 02:00 -> 03:00; a fixed time in the gap fires once, at 03:00
-        ("30 2 * * *", utc(2026, 3, 27, 12), ["2026-03-28T02:30:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-30T02:30:00+02:00"]),
+        (
+            "30 2 * * *",
+            utc(2026, 3, 27, 12),
+            ["2026-03-28T02:30:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-30T02:30:00+02:00"],
+        ),
         ("0 2 * * *", utc(2026, 3, 28, 12), ["2026-03-29T03:00:00+02:00", "2026-03-30T02:00:00+02:00"]),
         ("0 3 * * *", utc(2026, 3, 28, 12), ["2026-03-29T03:00:00+02:00", "2026-03-30T03:00:00+02:00"]),
         ("59 1 * * *", utc(2026, 3, 28, 12), ["2026-03-29T01:59:00+01:00", "2026-03-30T01:59:00+02:00"]),
         # fall back 2026-10-25: 03:00 -> 02:00; a fixed time in the repeated hour fires once, first
-        ("30 2 * * *", utc(2026, 10, 23, 12), ["2026-10-24T02:30:00+02:00", "2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"]),
-        ("0 * * * *", utc(2026, 10, 24, 22, 30), [
-            "2026-10-25T01:00:00+02:00", "2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00", "2026-10-25T03:00:00+01:00",
-        ]),
+        (
+            "30 2 * * *",
+            utc(2026, 10, 23, 12),
+            ["2026-10-24T02:30:00+02:00", "2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"],
+        ),
+        (
+            "0 * * * *",
+            utc(2026, 10, 24, 22, 30),
+            [
+                "2026-10-25T01:00:00+02:00",
+                "2026-10-25T02:00:00+02:00",
+                "2026-10-25T02:00:00+01:00",
+                "2026-10-25T03:00:00+01:00",
+            ],
+        ),
         # a *-hour schedule skips the missing hour in spring
-        ("*/30 * * * *", utc(2026, 3, 28, 23, 50), [
-            "2026-03-29T01:00:00+01:00", "2026-03-29T01:30:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-29T03:30:00+02:00",
-        ]),
+        (
+            "*/30 * * * *",
+            utc(2026, 3, 28, 23, 50),
+            [
+                "2026-03-29T01:00:00+01:00",
+                "2026-03-29T01:30:00+01:00",
+                "2026-03-29T03:00:00+02:00",
+                "2026-03-29T03:30:00+02:00",
+            ],
+        ),
         # weekdays only, across the fall-back weekend
         ("30 2 * * 1-5", utc(2026, 10, 22, 12), ["2026-10-23T02:30:00+02:00", "2026-10-26T02:30:00+01:00"]),
     ],
@@ -118,10 +142,15 @@ def test_cron_fires_resume_inside_repeated_hour() -> None:
 def test_interval_is_elapsed_time_across_dst() -> None:
     """An hourly interval fires every 60 real minutes, both hours of the repeated hour included."""
     assert local_times(trig(every="1h"), utc(2026, 10, 24, 23, 10), 4) == [
-        "2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00", "2026-10-25T03:00:00+01:00", "2026-10-25T04:00:00+01:00",
+        "2026-10-25T02:00:00+02:00",
+        "2026-10-25T02:00:00+01:00",
+        "2026-10-25T03:00:00+01:00",
+        "2026-10-25T04:00:00+01:00",
     ]
     assert local_times(trig(every="1h"), utc(2026, 3, 28, 23, 10), 3) == [
-        "2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00", "2026-03-29T04:00:00+02:00",
+        "2026-03-29T01:00:00+01:00",
+        "2026-03-29T03:00:00+02:00",
+        "2026-03-29T04:00:00+02:00",
     ]
 
 
@@ -129,14 +158,20 @@ def test_interval_grid_is_anchored() -> None:
     """An interval keeps its grid from 'start' whatever the moment it is asked."""
     t = trig(every="45m", start=datetime(2026, 4, 1, 8, 0))
     assert local_times(t, utc(2026, 4, 1, 6, 50), 3) == [
-        "2026-04-01T09:30:00+02:00", "2026-04-01T10:15:00+02:00", "2026-04-01T11:00:00+02:00",
+        "2026-04-01T09:30:00+02:00",
+        "2026-04-01T10:15:00+02:00",
+        "2026-04-01T11:00:00+02:00",
     ]
 
 
 def test_one_off_in_the_gap_and_repeat() -> None:
     """A one-off local time in the spring gap fires at 03:00; one in the autumn repeat fires at the first."""
-    assert local_times(trig(at=datetime(2026, 3, 29, 2, 30)), utc(2026, 1, 1), 3) == ["2026-03-29T03:00:00+02:00"]
-    assert local_times(trig(at=datetime(2026, 10, 25, 2, 30)), utc(2026, 1, 1), 3) == ["2026-10-25T02:30:00+02:00"]
+    assert local_times(trig(at=datetime(2026, 3, 29, 2, 30)), utc(2026, 1, 1), 3) == [
+        "2026-03-29T03:00:00+02:00"
+    ]
+    assert local_times(trig(at=datetime(2026, 10, 25, 2, 30)), utc(2026, 1, 1), 3) == [
+        "2026-10-25T02:30:00+02:00"
+    ]
     assert next_fire_times(trig(at=datetime(2026, 1, 1, 8)), utc(2026, 6, 1), 3) == []
 
 
@@ -145,7 +180,8 @@ def test_wall_instants_rules() -> None:
     assert wall_instants(datetime(2026, 3, 29, 2, 30), COPENHAGEN, fixed_hour=False) == []
     assert wall_instants(datetime(2026, 3, 29, 2, 30), COPENHAGEN) == [utc(2026, 3, 29, 1, 0)]
     assert wall_instants(datetime(2026, 10, 25, 2, 30), COPENHAGEN, fixed_hour=False) == [
-        utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30),
+        utc(2026, 10, 25, 0, 30),
+        utc(2026, 10, 25, 1, 30),
     ]
     assert wall_instants(datetime(2026, 7, 1, 12), COPENHAGEN) == [utc(2026, 7, 1, 10)]
 
@@ -156,18 +192,26 @@ def test_wall_instants_rules() -> None:
 def test_skip_holidays_over_easter_2026() -> None:
     """A daily 07:00 schedule that skips holidays passes over Skærtorsdag to Anden påskedag."""
     assert local_times(trig(cron="0 7 * * *", skip_holidays=True), utc(2026, 3, 31, 12), 4) == [
-        "2026-04-01T07:00:00+02:00", "2026-04-04T07:00:00+02:00", "2026-04-07T07:00:00+02:00", "2026-04-08T07:00:00+02:00",
+        "2026-04-01T07:00:00+02:00",
+        "2026-04-04T07:00:00+02:00",
+        "2026-04-07T07:00:00+02:00",
+        "2026-04-08T07:00:00+02:00",
     ]
 
 
 def test_business_days_over_christmas() -> None:
     """A business-days schedule runs on juleaftensdag (not a public holiday) and skips 25–27 December."""
     assert local_times(trig(cron="0 7 * * *", business_days_only=True), utc(2026, 12, 23, 12), 3) == [
-        "2026-12-24T07:00:00+01:00", "2026-12-28T07:00:00+01:00", "2026-12-29T07:00:00+01:00",
+        "2026-12-24T07:00:00+01:00",
+        "2026-12-28T07:00:00+01:00",
+        "2026-12-29T07:00:00+01:00",
     ]
     wider = CalendarConfig(optional_holidays=True)
-    assert local_times(trig(cron="0 7 * * *", business_days_only=True, calendar=wider), utc(2026, 12, 23, 12), 2) == [
-        "2026-12-28T07:00:00+01:00", "2026-12-29T07:00:00+01:00",
+    assert local_times(
+        trig(cron="0 7 * * *", business_days_only=True, calendar=wider), utc(2026, 12, 23, 12), 2
+    ) == [
+        "2026-12-28T07:00:00+01:00",
+        "2026-12-29T07:00:00+01:00",
     ]
 
 
@@ -175,7 +219,9 @@ def test_interval_on_business_days_restarts_on_grid() -> None:
     """A skipped interval resumes on its elapsed-time grid (a winter anchor is 01:00 in summer)."""
     t = trig(every="8h", start=datetime(2026, 1, 1, 0, 0), business_days_only=True)
     assert local_times(t, utc(2026, 4, 2, 12), 3) == [
-        "2026-04-07T01:00:00+02:00", "2026-04-07T09:00:00+02:00", "2026-04-07T17:00:00+02:00",
+        "2026-04-07T01:00:00+02:00",
+        "2026-04-07T09:00:00+02:00",
+        "2026-04-07T17:00:00+02:00",
     ]
 
 
@@ -197,8 +243,15 @@ def test_rare_schedule_beyond_a_year_still_fires() -> None:
 
 @pytest.mark.parametrize(
     ("cron", "weekdays"),
-    [("0 7 * * 1-5", {0, 1, 2, 3, 4}), ("0 7 * * 0", {6}), ("0 7 * * 7", {6}), ("0 7 * * sat,sun", {5, 6}),
-     ("0 7 * * */2", {6, 1, 3, 5}), ("0 7 * * 5-7", {4, 5, 6}), ("0 7 * * *", set(range(7)))],
+    [
+        ("0 7 * * 1-5", {0, 1, 2, 3, 4}),
+        ("0 7 * * 0", {6}),
+        ("0 7 * * 7", {6}),
+        ("0 7 * * sat,sun", {5, 6}),
+        ("0 7 * * */2", {6, 1, 3, 5}),
+        ("0 7 * * 5-7", {4, 5, 6}),
+        ("0 7 * * *", set(range(7))),
+    ],
 )
 def test_crontab_weekdays_mean_what_cron_means(cron: str, weekdays: set[int]) -> None:
     """Crontab weekday numbers count Sunday as 0 and 7 (APScheduler 3 alone would read 1-5 as Tue-Sat)."""
@@ -208,7 +261,9 @@ def test_crontab_weekdays_mean_what_cron_means(cron: str, weekdays: set[int]) ->
 
 def test_trigger_survives_pickling() -> None:
     """The trigger pickles (APScheduler's job store) and computes the same times afterwards."""
-    t = trig(cron="30 2 * * 1-5", skip_holidays=True, calendar=CalendarConfig(closed_days=(date(2026, 4, 7),)))
+    t = trig(
+        cron="30 2 * * 1-5", skip_holidays=True, calendar=CalendarConfig(closed_days=(date(2026, 4, 7),))
+    )
     clone = pickle.loads(pickle.dumps(t))
     now = utc(2026, 3, 25)
     assert next_fire_times(clone, now, 8) == next_fire_times(t, now, 8)

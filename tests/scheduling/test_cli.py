@@ -53,7 +53,9 @@ def test_schedule_list_shows_next_five_danish_times_and_state(home: Path) -> Non
     assert "Køudløser: qbot starter ved mindst 3 ventende emner" in out
     assert out.count(" 07:00:00") == 5  # five business-day mornings, Danish time
     english = invoke(schedule.app, ["list"], home, "en")
-    assert "business days" in english.output and "disabled" in english.output and "Next 5 runs" in english.output
+    assert (
+        "business days" in english.output and "disabled" in english.output and "Next 5 runs" in english.output
+    )
 
 
 def test_schedule_pause_and_resume(home: Path) -> None:
@@ -73,7 +75,9 @@ def test_schedule_pause_and_resume(home: Path) -> None:
 
 def test_bad_schedules_file_is_reported_by_list(home: Path) -> None:
     """schedule list reports a broken schedules.toml with the entry and exit code 2."""
-    (home / "config" / "schedules.toml").write_text('[[schedule]]\nname = "x"\nbot = "qbot"\ncron = "99 * * * *"\n')
+    (home / "config" / "schedules.toml").write_text(
+        '[[schedule]]\nname = "x"\nbot = "qbot"\ncron = "99 * * * *"\n'
+    )
     result = invoke(schedule.app, ["list"], home)
     assert result.exit_code == 2 and "schedule[1] 'x'" in result.output
 
@@ -100,13 +104,23 @@ def test_runner_status_alive_stale_and_none(home: Path) -> None:
     try:
         statuses = RunnerStatuses(env.store, env.clock)
         now = datetime.now(UTC)
-        statuses.report("vm:1:abc", host="vm", pid=1, started_at=now, state=RunnerState.RUNNING, request_id=1,
-                        run_id="12345678-aaaa", bot="qbot")
+        statuses.report(
+            "vm:1:abc",
+            host="vm",
+            pid=1,
+            started_at=now,
+            state=RunnerState.RUNNING,
+            request_id=1,
+            run_id="12345678-aaaa",
+            bot="qbot",
+        )
         BotStates(env.store, env.clock).pause("qbot")
         alive = invoke(runner_cli.app, ["status"], home)
         assert alive.exit_code == 0 and "vm:1:abc" in alive.output and "kører" in alive.output
         assert "Pausede robotter: qbot" in alive.output and "12345678" in alive.output
         [row] = statuses.all()
-        assert row.alive(now, timedelta(seconds=5)) and not row.alive(now + timedelta(seconds=60), timedelta(seconds=5))
+        assert row.alive(now, timedelta(seconds=5)) and not row.alive(
+            now + timedelta(seconds=60), timedelta(seconds=5)
+        )
     finally:
         env.close()

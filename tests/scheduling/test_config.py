@@ -63,9 +63,15 @@ def test_valid_file_loads_every_kind(tmp_path: Path) -> None:
     """A valid file yields cron, interval and date schedules, params, calendar and queue triggers."""
     config = load_schedules(write(tmp_path, GOOD), known_bots=BOTS)
     kinds = {s.name: s.kind for s in config.schedules}
-    assert kinds == {"refusion-nat": TriggerKind.CRON, "flytning-kvarter": TriggerKind.INTERVAL, "engang": TriggerKind.DATE}
+    assert kinds == {
+        "refusion-nat": TriggerKind.CRON,
+        "flytning-kvarter": TriggerKind.INTERVAL,
+        "engang": TriggerKind.DATE,
+    }
     nightly = config.schedule("refusion-nat")
-    assert nightly.params == {"input": "inbox/refusion.xlsx"} and nightly.priority == 5 and nightly.skip_holidays
+    assert (
+        nightly.params == {"input": "inbox/refusion.xlsx"} and nightly.priority == 5 and nightly.skip_holidays
+    )
     assert nightly.timezone == "Europe/Copenhagen" and nightly.max_concurrent == 1 and nightly.coalesce
     assert config.schedule("flytning-kvarter").every == timedelta(minutes=15)
     assert config.schedule("engang").at == datetime(2026, 12, 1, 8, 0)
@@ -95,8 +101,12 @@ def test_cron_with_wrong_field_count_is_rejected(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cron", "message"),
-    [("0 7 1 * 1", "restrict either the day of month or the day of week"), ("0 7 * * 8", "must be 0-7"),
-     ("0 7 * * 5-1", "runs backwards"), ("0 25 * * *", "Error validating expression")],
+    [
+        ("0 7 1 * 1", "restrict either the day of month or the day of week"),
+        ("0 7 * * 8", "must be 0-7"),
+        ("0 7 * * 5-1", "runs backwards"),
+        ("0 25 * * *", "Error validating expression"),
+    ],
 )
 def test_cron_traps_are_rejected(tmp_path: Path, cron: str, message: str) -> None:
     """Cron expressions that APScheduler would read differently from cron are rejected with a reason."""
@@ -113,7 +123,8 @@ def test_unknown_bot_lists_known_ones(tmp_path: Path) -> None:
 def test_unknown_timezone(tmp_path: Path) -> None:
     """An unknown timezone is reported for the entry that uses it."""
     _, err = problems_of(
-        tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\ntimezone = "Europe/Kobenhavn"\n'
+        tmp_path,
+        '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\ntimezone = "Europe/Kobenhavn"\n',
     )
     assert "schedule[1] 'a': timezone: unknown timezone 'Europe/Kobenhavn'" in err.problems[0]
 
@@ -137,21 +148,27 @@ def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
     text = "\n".join(err.problems)
     assert "schedule[4] 'b': give exactly one of 'cron', 'every' or 'at' (found none)" in text
     assert "schedule[5] 'c': every: 'soon' is not a duration" in text
-    assert "queue_trigger[2] 'refusion': bot 'refusion' already has a queue trigger (queue_trigger[1] 'refusion')" in text
+    assert (
+        "queue_trigger[2] 'refusion': bot 'refusion' already has a queue trigger (queue_trigger[1] 'refusion')"
+        in text
+    )
     assert "queue_trigger[3] 'nobot': min_items: Input should be greater than or equal to 1" in text
     assert "nothing was loaded" in str(err)
 
 
 def test_two_trigger_fields_are_rejected(tmp_path: Path) -> None:
     """A schedule with both cron and every is ambiguous and rejected."""
-    _, err = problems_of(tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nevery = 60\n')
+    _, err = problems_of(
+        tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nevery = 60\n'
+    )
     assert "found cron, every" in err.problems[0]
 
 
 def test_one_off_cannot_skip_holidays(tmp_path: Path) -> None:
     """A one-off date with skip_holidays is rejected rather than silently never firing."""
     _, err = problems_of(
-        tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\nat = 2026-12-25T08:00:00\nskip_holidays = true\n'
+        tmp_path,
+        '[[schedule]]\nname = "a"\nbot = "refusion"\nat = 2026-12-25T08:00:00\nskip_holidays = true\n',
     )
     assert "cannot skip holidays" in err.problems[0]
 
@@ -159,10 +176,14 @@ def test_one_off_cannot_skip_holidays(tmp_path: Path) -> None:
 def test_unknown_keys_and_sections_are_errors(tmp_path: Path) -> None:
     """A misspelt option or section is reported instead of ignored."""
     _, err = problems_of(
-        tmp_path, '[schedules]\n[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nskip_holiday = true\n'
+        tmp_path,
+        '[schedules]\n[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nskip_holiday = true\n',
     )
     text = "\n".join(err.problems)
-    assert "unknown section 'schedules'" in text and "schedule[1] 'a': skip_holiday: Extra inputs are not permitted" in text
+    assert (
+        "unknown section 'schedules'" in text
+        and "schedule[1] 'a': skip_holiday: Extra inputs are not permitted" in text
+    )
 
 
 def test_toml_syntax_error_names_file(tmp_path: Path) -> None:

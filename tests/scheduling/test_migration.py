@@ -30,5 +30,9 @@ def test_migrated_schema_matches_declared_tables(store: Store) -> None:
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, tables.metadata)
-    ours = [d for d in diff if _diff_names([d]) & (OURS | {c.name for t in OURS for c in tables.metadata.tables[t].indexes})]
+    ours = [
+        d
+        for d in diff
+        if _diff_names([d]) & (OURS | {c.name for t in OURS for c in tables.metadata.tables[t].indexes})
+    ]
     assert ours == []

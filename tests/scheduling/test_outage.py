@@ -45,13 +45,21 @@ def locked_store(tmp_path: Path):
 def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
     """A write during a 0.8 s lock-out retries with backoff, then succeeds; one log line per state change."""
     store, lock_for = locked_store
-    requests, health, stop = RunRequests(store, SystemClock()), DatabaseHealth(SystemClock()), threading.Event()
+    requests, health, stop = (
+        RunRequests(store, SystemClock()),
+        DatabaseHealth(SystemClock()),
+        threading.Event(),
+    )
     holder = lock_for(0.8)
     started = time.monotonic()
     with capture_logs() as logs:
         req = retry_on_outage(
-            "enqueue", lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)),
-            health=health, stop=stop, first_wait_s=0.05, max_wait_s=0.2,
+            "enqueue",
+            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)),
+            health=health,
+            stop=stop,
+            first_wait_s=0.05,
+            max_wait_s=0.2,
         )
     holder.join()
     assert req is not None and time.monotonic() - started >= 0.7
@@ -64,12 +72,18 @@ def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
 def test_shutdown_interrupts_waiting(locked_store) -> None:
     """Setting the stop event ends the retrying promptly with Stopped."""
     store, lock_for = locked_store
-    requests, health, stop = RunRequests(store, SystemClock()), DatabaseHealth(SystemClock()), threading.Event()
+    requests, health, stop = (
+        RunRequests(store, SystemClock()),
+        DatabaseHealth(SystemClock()),
+        threading.Event(),
+    )
     holder = lock_for(1.5)
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
     with capture_logs(), pytest.raises(Stopped):
-        retry_on_outage("enqueue", lambda: requests.list(), health=health, stop=stop, first_wait_s=0.05, max_wait_s=5)
+        retry_on_outage(
+            "enqueue", lambda: requests.list(), health=health, stop=stop, first_wait_s=0.05, max_wait_s=5
+        )
     assert time.monotonic() - started < 1.5
     assert not health.available
     holder.join()

@@ -16,15 +16,26 @@ from sepbots.store.schema import work_items
 LEASE = timedelta(seconds=30)
 
 
-def add_items(store: Store, clock, queue: str, count: int, *, state: str = "new", delay_s: float = 0, start: int = 0) -> None:
+def add_items(
+    store: Store, clock, queue: str, count: int, *, state: str = "new", delay_s: float = 0, start: int = 0
+) -> None:
     now = clock.now()
     with store.begin() as conn:
         for i in range(start, start + count):
             conn.execute(
                 work_items.insert().values(
-                    queue=queue, reference=f"ref-{i}", state=state, priority=0, payload=b"{}", encrypted=False,
-                    attempts=0, max_attempts=3, next_attempt_at=now + timedelta(seconds=delay_s), duration_ms=0,
-                    created_at=now, updated_at=now,
+                    queue=queue,
+                    reference=f"ref-{i}",
+                    state=state,
+                    priority=0,
+                    payload=b"{}",
+                    encrypted=False,
+                    attempts=0,
+                    max_attempts=3,
+                    next_attempt_at=now + timedelta(seconds=delay_s),
+                    duration_ms=0,
+                    created_at=now,
+                    updated_at=now,
                 )
             )
 

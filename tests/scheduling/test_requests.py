@@ -19,7 +19,9 @@ LEASE = timedelta(seconds=30)
 
 
 def new(key: str, bot: str = "refusion", priority: int = 0, max_concurrent: int = 1) -> NewRequest:
-    return NewRequest(key=key, bot=bot, trigger=RequestTrigger.MANUAL, priority=priority, max_concurrent=max_concurrent)
+    return NewRequest(
+        key=key, bot=bot, trigger=RequestTrigger.MANUAL, priority=priority, max_concurrent=max_concurrent
+    )
 
 
 def count_rows(store: Store) -> int:
@@ -62,7 +64,9 @@ def test_two_threads_firing_same_keys_make_one_row_each(store: Store) -> None:
     assert sum(added) == 30 and count_rows(store) == 30
 
 
-def _fire_in_process(url: str, barrier: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue) -> None:
+def _fire_in_process(
+    url: str, barrier: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue
+) -> None:
     store = Store(url, migrate=False)
     requests = RunRequests(store, SystemClock())
     barrier.wait()

@@ -29,7 +29,9 @@ def config(body: str) -> ScheduleConfig:
     return parse_schedules(tomllib.loads(body), known_bots=BOTS)
 
 
-def service(store: Store, cfg: ScheduleConfig, clock=None) -> tuple[Scheduler, threading.Event, threading.Event]:
+def service(
+    store: Store, cfg: ScheduleConfig, clock=None
+) -> tuple[Scheduler, threading.Event, threading.Event]:
     clock = clock or SystemClock()
     wake, stop = threading.Event(), threading.Event()
     sink = Firing(RunRequests(store, clock), ScheduleStates(store, clock), cfg, wake, log=_log())
@@ -65,7 +67,9 @@ def test_jobs_persist_and_reconcile_with_config(sqlite_store: Store) -> None:
     finally:
         again.shutdown()
 
-    edited = body.replace('every = "15m"', 'every = "10m"').replace('cron = "0 * * * *"\n', 'cron = "0 * * * *"\nenabled = false\n')
+    edited = body.replace('every = "15m"', 'every = "10m"').replace(
+        'cron = "0 * * * *"\n', 'cron = "0 * * * *"\nenabled = false\n'
+    )
     third, _, _ = service(sqlite_store, config(edited))
     with capture_logs() as logs:
         third.start()
@@ -91,7 +95,9 @@ def test_past_one_off_is_not_added(sqlite_store: Store) -> None:
 
 def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> None:
     """A 1-second schedule enqueues one schedule request per fire, keyed by fire time, and sets the wake event."""
-    cfg = config('[[schedule]]\nname = "tick"\nbot = "refusion"\nevery = "1s"\npriority = 7\n[schedule.params]\nx = 1\n')
+    cfg = config(
+        '[[schedule]]\nname = "tick"\nbot = "refusion"\nevery = "1s"\npriority = 7\n[schedule.params]\nx = 1\n'
+    )
     sched, wake, stop = service(sqlite_store, cfg)
     requests = RunRequests(sqlite_store, SystemClock())
     with capture_logs():
@@ -116,9 +122,18 @@ def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> 
 def _job(cfg: ScheduleConfig, name: str, next_run: datetime) -> Job:
     sched = cfg.schedule(name)
     job = Job(
-        BackgroundScheduler(), id=name, func=fire, args=(name, job_fingerprint(sched, cfg)), kwargs={}, name=name,
-        trigger=build_trigger(sched, cfg.calendar), executor="default", misfire_grace_time=sched.misfire_grace_s,
-        coalesce=sched.coalesce, max_instances=1, next_run_time=next_run,
+        BackgroundScheduler(),
+        id=name,
+        func=fire,
+        args=(name, job_fingerprint(sched, cfg)),
+        kwargs={},
+        name=name,
+        trigger=build_trigger(sched, cfg.calendar),
+        executor="default",
+        misfire_grace_time=sched.misfire_grace_s,
+        coalesce=sched.coalesce,
+        max_instances=1,
+        next_run_time=next_run,
     )
     job._jobstore_alias = "default"
     return job
@@ -133,7 +148,9 @@ def _job(cfg: ScheduleConfig, name: str, next_run: datetime) -> Job:
         ("coalesce = true\nmisfire_grace_s = 600", [], 1),
     ],
 )
-def test_misfires_after_downtime(sqlite_store: Store, clock, options: str, expected_fires: list[str], missed: int) -> None:
+def test_misfires_after_downtime(
+    sqlite_store: Store, clock, options: str, expected_fires: list[str], missed: int
+) -> None:
     """After a 06:00–09:30 UTC outage an hourly schedule runs the latest fire (coalesce) or each fire within grace."""
     cfg = config(HOURLY + options + "\n")
     clock.set(datetime(2026, 4, 1, 9, 30, tzinfo=UTC))
@@ -161,7 +178,10 @@ def test_paused_schedule_skips_fires(sqlite_store: Store, clock) -> None:
         sink.fire("hourly", datetime(2026, 4, 1, 10, tzinfo=UTC))
         sink.fire("gone", datetime(2026, 4, 1, 10, tzinfo=UTC))
     assert [e["event"] for e in logs] == [
-        "schedule_fire_skipped", "schedule_fired", "schedule_fire_duplicate", "schedule_fire_unknown",
+        "schedule_fire_skipped",
+        "schedule_fired",
+        "schedule_fire_duplicate",
+        "schedule_fire_unknown",
     ]
     assert [r.scheduled_for.hour for r in requests.list()] == [10]
 

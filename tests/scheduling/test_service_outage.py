@@ -25,8 +25,12 @@ def test_postgres_outage_mid_run_recovers_and_completes(tmp_path: Path, pg_url: 
     proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
     proxied = url.set(port=proxy.port).render_as_string(hide_password=False)
     settings = SETTINGS + f'[database]\nurl = "{proxied}"\n'
-    home = make_home(tmp_path, {"steps": STEPS_BOT},
-                     f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso()}\n', settings)
+    home = make_home(
+        tmp_path,
+        {"steps": STEPS_BOT},
+        f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso()}\n',
+        settings,
+    )
     direct = create_engine(pg_url)
 
     def sql(statement: str) -> list:
@@ -40,7 +44,12 @@ def test_postgres_outage_mid_run_recovers_and_completes(tmp_path: Path, pg_url: 
         time.sleep(4)
         assert proc.proc.poll() is None, "the service died during the outage"
         proxy.restore()
-        wait_for(lambda: sql("SELECT 1 FROM run_requests WHERE state = 'done'"), 90, "the run to complete", proc.proc)
+        wait_for(
+            lambda: sql("SELECT 1 FROM run_requests WHERE state = 'done'"),
+            90,
+            "the run to complete",
+            proc.proc,
+        )
         assert proc.proc.poll() is None
     finally:
         code = proc.stop()
@@ -56,8 +65,12 @@ def test_postgres_outage_mid_run_recovers_and_completes(tmp_path: Path, pg_url: 
 def test_sqlite_locked_by_another_program_recovers(tmp_path: Path) -> None:
     """Another program holding the SQLite file's exclusive lock for 3 s (a backup or virus scanner) is ridden out."""
     settings = SETTINGS + "[database]\nbusy_timeout_s = 0.2\n"
-    home = make_home(tmp_path, {"steps": STEPS_BOT},
-                     f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso()}\n', settings)
+    home = make_home(
+        tmp_path,
+        {"steps": STEPS_BOT},
+        f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso()}\n',
+        settings,
+    )
     proc = RunnerProcess(home, STEPS="8", ITEM_S="0.4").start()
     try:
         wait_for(lambda: len(effects(home)) >= 2, 60, "two items", proc.proc)
@@ -76,11 +89,18 @@ def test_sqlite_locked_by_another_program_recovers(tmp_path: Path) -> None:
         assert locked.wait(15)
         holder.join()
         assert proc.proc.poll() is None, "the service died during the lock-out"
-        wait_for(lambda: query(home, "SELECT 1 FROM run_requests WHERE state='done'"), 90, "the run to complete", proc.proc)
+        wait_for(
+            lambda: query(home, "SELECT 1 FROM run_requests WHERE state='done'"),
+            90,
+            "the run to complete",
+            proc.proc,
+        )
     finally:
         code = proc.stop()
     assert code == 0, proc.stderr
     assert set(effects(home)) == {f"step-{n}" for n in range(1, 9)}
-    assert dict(query(home, "SELECT reference, state FROM work_items")) == {f"step-{n}": "done" for n in range(1, 9)}
+    assert dict(query(home, "SELECT reference, state FROM work_items")) == {
+        f"step-{n}": "done" for n in range(1, 9)
+    }
     events = [e["event"] for e in log_events(home, "sepbots.runner") if e["event"].startswith("database_")]
     assert events[:2] == ["database_unavailable", "database_available"]
