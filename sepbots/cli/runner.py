@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import os
+import uuid
 from datetime import timedelta
 from typing import Annotated
 
@@ -10,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sepbots.cli.state import CliState, errors_to_exit
+from sepbots.cli.state import CliState, errors_to_exit, fail
 from sepbots.i18n import Catalog, moment
 from sepbots.logging import configure_logging
 from sepbots.scheduling.heartbeat import read_status_files
 from sepbots.scheduling.outage import is_outage, reason
-from sepbots.scheduling.requests import RequestState, RunRequests
+from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests
 from sepbots.scheduling.service import RunnerService, load_service_config
 from sepbots.scheduling.state import BotStates, RunnerStatuses
 
@@ -44,6 +46,14 @@ T = Catalog(
         "db_down": (
             "Databasen svarer ikke ({error}); viser kørernes statusfiler.",
             "The database does not answer ({error}); showing the runners' status files.",
+        ),
+        "requested": (
+            "Kørsel af {bot} er anmodet (nr. {id}); kørertjenesten starter den.",
+            "A run of {bot} is requested (no. {id}); the runner service will start it.",
+        ),
+        "bad_param": (
+            "--param skal have formen nøgle=værdi: {value!r}",
+            "--param must look like key=value: {value!r}",
         ),
         "state_starting": ("starter", "starting"),
         "state_idle": ("venter", "idle"),
@@ -148,6 +158,41 @@ def status(ctx: typer.Context) -> None:
     if paused:
         console.print(T(lang, "paused", bots=", ".join(paused)))
     raise typer.Exit(0 if any(r.alive(now, stale) for r in runners) else 1)
+
+
+@app.command("request")
+def request(
+    ctx: typer.Context,
+    bot: Annotated[str, typer.Argument(help="the bot's name")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable")] = None,
+    priority: Annotated[int, typer.Option("--priority", help="higher runs first")] = 0,
+) -> None:
+    """Bed kørertjenesten om at køre en robot / ask the runner service to run a bot (a manual run request)."""
+    st = cli_state(ctx)
+    lang = st.language
+    params: dict[str, str] = {}
+    for value in param or []:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            fail(T(lang, "bad_param", value=value))
+        params[key.strip()] = val
+    with errors_to_exit():
+        env = st.env(log=False)
+        recipe = env.registry.get(bot)
+        now = env.clock.now()
+        req = RunRequests(env.store, env.clock).enqueue(
+            NewRequest(
+                key=f"manual:{recipe.name}:{now.isoformat()}:{uuid.uuid4().hex[:8]}",
+                bot=recipe.name,
+                trigger=RequestTrigger.MANUAL,
+                params=params,
+                scheduled_for=now,
+                priority=priority,
+                requested_by=getpass.getuser(),
+            )
+        )
+    assert req is not None  # the key is new by construction
+    typer.echo(T(lang, "requested", bot=recipe.name, id=req.id))
 
 
 def register(root: typer.Typer) -> None:

@@ -43,6 +43,7 @@ from sepbots.scheduling.scheduler import Firing, Scheduler
 from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 
 _PAUSE_CACHE_S = 0.5
+_FORGET_RUNNERS_AFTER = timedelta(days=7)
 _STORE_ERROR = f"{StoreError.__name__}:"  # how the runtime words a run failed by the database
 
 
@@ -185,6 +186,7 @@ class RunnerService:
         )
         try:
             self.heartbeat.beat()
+            self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
             retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
             self.heartbeat.start()
             self.heartbeat.set(state=RunnerState.IDLE)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
+from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
 from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 from sepbots.testing import open_test_environment
 
@@ -124,3 +125,20 @@ def test_runner_status_alive_stale_and_none(home: Path) -> None:
         )
     finally:
         env.close()
+
+
+def test_runner_request_adds_manual_request(home: Path) -> None:
+    """runner request queues a manual run request with its parameters and priority for the service."""
+    result = invoke(runner_cli.app, ["request", "qbot", "-p", "input=a.xlsx", "--priority", "4"], home, "en")
+    assert result.exit_code == 0 and "A run of qbot is requested (no. 1)" in result.output
+    env = open_test_environment(home)
+    try:
+        [req] = RunRequests(env.store, env.clock).list()
+        assert (
+            req.trigger is RequestTrigger.MANUAL and req.params == {"input": "a.xlsx"} and req.priority == 4
+        )
+        assert req.key.startswith("manual:qbot:") and req.state is RequestState.PENDING
+    finally:
+        env.close()
+    assert invoke(runner_cli.app, ["request", "qbot", "-p", "oops"], home).exit_code == 2
+    assert "unknown bot 'x'" in invoke(runner_cli.app, ["request", "x"], home).output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from datetime import UTC, datetime, timedelta
@@ -116,6 +117,13 @@ def test_schedule_fires_and_restart_catches_up_once(tmp_path: Path) -> None:
         )
         assert status.exit_code == 0, status.output
         assert "Runners" in status.output and "yes" in status.output
+        [status_file] = (home / "var" / "runner").glob("*.json")
+        data = json.loads(status_file.read_text())
+        assert (
+            data["pid"] == first.proc.pid
+            and data["state"] in ("idle", "running")
+            and data["database_available"]
+        )
     finally:
         assert first.stop() == 0, first.stderr
     assert query(home, "SELECT state FROM runner_status") == [("stopped",)]
