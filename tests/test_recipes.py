@@ -103,3 +103,20 @@ def test_an_unknown_bot_lists_the_known_ones() -> None:
     """Looking up a missing bot names every known bot."""
     with pytest.raises(RecipeError, match="known bots: none"):
         Registry().get("x")
+
+
+def test_bots_from_installed_packages_are_found_through_entry_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package that declares a `sepbots.bots` entry point contributes its bots."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kommune_bots.py").write_text(
+        "from typing import Any\nfrom pydantic import BaseModel\nfrom sepbots import BotContext, WorkItem, bot\n"
+        "class P(BaseModel):\n    x: int\n"
+        "@bot(name='installed_bot')\ndef handle(item: WorkItem[P], ctx: BotContext[Any]) -> None:\n    return None\n",
+        encoding="utf-8")
+    dist = site / "kommune_bots-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kommune-bots\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[sepbots.bots]\nkommune = kommune_bots\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    assert "installed_bot" in discover([])
