@@ -352,3 +352,23 @@ def test_sigterm_finishes_item_and_second_signal_gives_it_back(tmp_path: Path) -
     finally:
         assert third.stop() == 0, third.stderr
     assert sorted(effects(home)) == ["step-1", "step-2", "step-3"]
+
+
+def test_two_runners_fire_once_and_run_once(tmp_path: Path) -> None:
+    """Two runner processes on one database both fire the schedule; one request, one run, outliving its lease."""
+    home = make_home(tmp_path, {"steps": STEPS_BOT}, f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso(4)}\n')
+    runners = [RunnerProcess(home, ITEM_S="1.2").start(), RunnerProcess(home, ITEM_S="1.2").start()]
+    try:
+        wait_for(lambda: query(home, "SELECT 1 FROM run_requests WHERE state='done'"), 90, "the run", runners[0].proc)
+        wait_for(lambda: len(query(home, "SELECT 1 FROM runner_status")) == 2, 30, "both runners", runners[1].proc)
+    finally:
+        codes = [r.stop() for r in runners]
+    assert codes == [0, 0], runners[0].stderr + runners[1].stderr
+    assert query(home, "SELECT state, attempts FROM run_requests") == [("done", 1)]
+    assert query(home, "SELECT COUNT(*) FROM runs") == [(1,)]  # 3.6 s of work outlived the 2 s lease
+    assert sorted(effects(home)) == ["step-1", "step-2", "step-3"]
+    fired = [e for e in log_events(home, "sepbots.runner") if e["event"].startswith("schedule_fire")]
+    assert sorted(e["event"] for e in fired) in (
+        ["schedule_fire_duplicate", "schedule_fired"],
+        ["schedule_fired"],  # the other scheduler found the shared stored job already fired and removed
+    )
