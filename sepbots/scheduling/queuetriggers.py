@@ -17,13 +17,12 @@ from sqlalchemy import and_, func, select, text
 
 from sepbots.clock import Clock
 from sepbots.scheduling.config import QueueTrigger
-from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequest, _row, run_requests
-from sepbots.scheduling.tables import bot_state
+from sepbots.scheduling.requests import PG_CLAIM_LOCK, RequestState, RequestTrigger, RunRequest, row_to_request
+from sepbots.scheduling.tables import bot_state, run_requests
 from sepbots.store import Store
 from sepbots.store.schema import work_items
 from sepbots.workitems.models import ItemState
 
-_PG_CLAIM_LOCK = 0x5E9B07
 _ACTIVE = (RequestState.PENDING.value, RequestState.RUNNING.value)
 
 
@@ -85,7 +84,7 @@ class QueueTriggers:
         now = self.clock.now()
         with self.store.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CLAIM_LOCK})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_CLAIM_LOCK})
             active = conn.execute(
                 select(func.count())
                 .select_from(run_requests)
@@ -129,4 +128,4 @@ class QueueTriggers:
                     requested_by=f"queue_trigger:{waiting}",
                 )
             )
-            return _row(conn.execute(select(run_requests).where(run_requests.c.key == key)).one())
+            return row_to_request(conn.execute(select(run_requests).where(run_requests.c.key == key)).one())

@@ -25,7 +25,7 @@ from sepbots.clock import Clock
 from sepbots.scheduling.tables import bot_state, run_requests
 from sepbots.store import Store
 
-_PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims across PostgreSQL runners
+PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL runners
 _PICK_WINDOW = 100
 
 
@@ -98,7 +98,8 @@ class RunRequest(BaseModel):
     error: str | None = None
 
 
-def _row(row: Any) -> RunRequest:
+def row_to_request(row: Any) -> RunRequest:
+    """A ``run_requests`` row as a :class:`RunRequest`."""
     data = dict(row._mapping)
     data["params"] = data.get("params") or {}
     return RunRequest.model_validate(data)
@@ -139,7 +140,7 @@ class RunRequests:
             new_id = conn.execute(stmt).scalar_one_or_none()
             if new_id is None:
                 return None
-            return _row(conn.execute(select(run_requests).where(run_requests.c.id == new_id)).one())
+            return row_to_request(conn.execute(select(run_requests).where(run_requests.c.id == new_id)).one())
 
     @staticmethod
     def _insert_ignore(conn: Connection) -> Any:
@@ -164,7 +165,7 @@ class RunRequests:
         now = self.clock.now()
         with self.store.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CLAIM_LOCK})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_CLAIM_LOCK})
             self._recover_expired(conn, now)
             paused = set(conn.execute(select(bot_state.c.bot).where(bot_state.c.paused.is_(True))).scalars())
             running = dict(
@@ -181,7 +182,7 @@ class RunRequests:
                 .limit(_PICK_WINDOW)
             )
             for row in conn.execute(query).all():
-                req = _row(row)
+                req = row_to_request(row)
                 if req.bot in paused or (bots is not None and req.bot not in bots):
                     continue
                 if running.get(req.bot, 0) >= req.max_concurrent:
@@ -199,7 +200,7 @@ class RunRequests:
                         attempts=run_requests.c.attempts + 1,
                     )
                 )
-                return _row(conn.execute(select(run_requests).where(run_requests.c.id == req.id)).one())
+                return row_to_request(conn.execute(select(run_requests).where(run_requests.c.id == req.id)).one())
         return None
 
     def _recover_expired(self, conn: Connection, now: datetime) -> None:
@@ -308,7 +309,7 @@ class RunRequests:
         """One request by id."""
         with self.store.engine.connect() as conn:
             row = conn.execute(select(run_requests).where(run_requests.c.id == request_id)).one_or_none()
-            return None if row is None else _row(row)
+            return None if row is None else row_to_request(row)
 
     def list(
         self, *, states: set[RequestState] | None = None, bot: str | None = None, limit: int = 100
@@ -320,7 +321,7 @@ class RunRequests:
         if bot is not None:
             query = query.where(run_requests.c.bot == bot)
         with self.store.engine.connect() as conn:
-            return [_row(r) for r in conn.execute(query).all()]
+            return [row_to_request(r) for r in conn.execute(query).all()]
 
     def active_for(self, bot: str) -> int:
         """How many requests of ``bot`` are pending or running."""
