@@ -10,13 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sepbots.demo import DemoContext, DemoStep
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import Schedule, ScheduleConfig
 from sepbots.scheduling.requests import RequestState, RunRequests, schedule_key
 from sepbots.scheduling.service import RunnerService
+
+if TYPE_CHECKING:  # sepbots.demo imports this module late, for its framework steps
+    from sepbots.demo import DemoContext
 
 T = Catalog(
     {
@@ -42,6 +44,8 @@ T = Catalog(
 )
 
 NAME = "demo-planlagt"
+SCHEDULE_TITLE = "Tidsplan / a schedule fires"
+SCHEDULE_ORDER = 20  # after the fakturakontrol step, whose invoices the scheduled run reuses
 
 
 def schedule_demo(
@@ -112,5 +116,3 @@ def schedule_demo(
         raise RuntimeError(request.error or "the scheduled run failed")
     return request.state
 
-
-DEMO_STEP = DemoStep(20, "Tidsplan / a schedule fires", schedule_demo)

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from sepbots.demo import DemoContext
-from sepbots.scheduling.demo import DEMO_STEP, schedule_demo
+from sepbots.scheduling.demo import schedule_demo
 from sepbots.scheduling.requests import RequestState
 from sepbots.testing import open_test_environment
 
@@ -54,4 +54,3 @@ def test_schedule_demo_fires_and_leaves_stored_jobs_alone(tmp_path: Path) -> Non
     assert "Schedule 'demo-planlagt' starts steps at" in out and "ended as: completed" in out
     assert "Skipped: there is no bot absent here." in out
     assert sorted((home / "effects.txt").read_text().split()) == ["step-1", "step-2", "step-3"]
-    assert DEMO_STEP.order == 20 and DEMO_STEP.func is schedule_demo
