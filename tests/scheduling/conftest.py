@@ -6,7 +6,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sepbots.store import Store
+from sepbots.testing import ManualClock
 
 PG_ADMIN_URL = os.environ.get("SEPBOTS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -23,33 +24,10 @@ def pg_database_url(name: str) -> str:
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
-class StepClock:
-    """A clock that moves only when told to (the Clock protocol, for tests)."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._mono = 0.0
-
-    def now(self) -> datetime:
-        return self._now
-
-    def set(self, moment: datetime) -> None:
-        self._now = moment
-
-    def advance(self, seconds: float) -> None:
-        self._now += timedelta(seconds=seconds)
-        self._mono += seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.advance(seconds)
-
-    def monotonic(self) -> float:
-        return self._mono
-
-
 @pytest.fixture
-def clock() -> StepClock:
-    return StepClock(datetime(2026, 4, 1, 10, 0, tzinfo=UTC))
+def clock() -> ManualClock:
+    """The core's injected test clock, at Wednesday 1 April 2026 12:00 Danish time."""
+    return ManualClock(datetime(2026, 4, 1, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ def test_misfires_after_downtime(
 ) -> None:
     """After a 06:00–09:30 UTC outage an hourly schedule runs the latest fire (coalesce) or each fire within grace."""
     cfg = config(HOURLY + options + "\n")
-    clock.set(datetime(2026, 4, 1, 9, 30, tzinfo=UTC))
+    clock.advance(hours=-0.5)  # 09:30 UTC: the service was down since before 06:00
     job = _job(cfg, "hourly", datetime(2026, 4, 1, 6, 0, tzinfo=UTC))
     requests = RunRequests(sqlite_store, clock)
     sink = Firing(requests, ScheduleStates(sqlite_store, clock), cfg, threading.Event(), _log())
