@@ -11,8 +11,8 @@ TITLE = "Bankafstemning (kontoudtog mod bogføring) / bank reconciliation"
 
 
 def demo(ctx: DemoContext) -> None:
-    """Generate 2,000 bank lines, reconcile them and print where the workbook is."""
-    paths = write_sample(generate(2000, seed=11), ctx.work_dir / "bankafstemning", formats=("csv",))
+    """Generate 1,000 bank lines, reconcile them and print where the workbook is."""
+    paths = write_sample(generate(1000, seed=11), ctx.work_dir / "bankafstemning", formats=("csv",))
     out = ctx.work_dir / "bankafstemning-resultat.xlsx"
     ctx.run("bankafstemning", {"bank": str(paths["csv"]), "ledger": str(paths["ledger"]), "output": str(out)})
     ctx.console.print(f"→ {out}")
