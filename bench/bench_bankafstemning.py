@@ -75,8 +75,7 @@ def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict:
                     number(r, c, value.toordinal() - 693594)
     workbook.close()
     t2 = time.perf_counter()
-    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0,
-            "peak_mb": _peak_mb()}
+    return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb()}
 
 
 def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
@@ -229,9 +228,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for inputs/outputs (kept for reuse)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of e2e and floor each (best is reported)")
     parser.add_argument("--skip-bot", action="store_true")
-    parser.add_argument(
-        "--matched-items", action="store_true", help="also run the bot with matched_items=true"
-    )
+    parser.add_argument("--matched-items", action="store_true", help="also run the bot with matched_items=true")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--bank", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--ledger", default=None, help=argparse.SUPPRESS)
@@ -266,10 +263,7 @@ def main() -> None:
     e2e = min(e2e_runs, key=lambda r: r["total_s"])
     floor = min(floor_runs, key=lambda r: r["total_s"])
     typed = min(typed_runs, key=lambda r: r["total_s"])
-    cpu = {
-        name: min(r["cpu_s"] for r in runs)
-        for name, runs in (("e2e", e2e_runs), ("floor", floor_runs), ("typed", typed_runs))
-    }
+    cpu = {name: min(r["cpu_s"] for r in runs) for name, runs in (("e2e", e2e_runs), ("floor", floor_runs), ("typed", typed_runs))}
     print(
         "runs (s): e2e "
         + ", ".join(f"{r['total_s']:.1f}" for r in e2e_runs)

@@ -132,9 +132,7 @@ def _run_reconciliation(params: Params) -> Reconciliation:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"ugyldig opsætning / invalid settings: {exc}") from None
-    options = MatchOptions(
-        date_window_days=params.date_window_days, rounding_tolerance_ore=params.rounding_tolerance_ore
-    )
+    options = MatchOptions(date_window_days=params.date_window_days, rounding_tolerance_ore=params.rounding_tolerance_ore)
     return reconcile(bank, ledger, options)
 
 
@@ -192,9 +190,7 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Entry]]:
     for unmatched in result.unmatched_ledger:
         yield NewItem(
             reference=unmatched.line.key,
-            payload=_line_entry(
-                EntryKind.UNMATCHED_LEDGER, unmatched.line, params.ledger.name, unmatched.reason
-            ),
+            payload=_line_entry(EntryKind.UNMATCHED_LEDGER, unmatched.line, params.ledger.name, unmatched.reason),
         )
     if params.matched_items:
         for group in result.matches:
@@ -227,16 +223,12 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Entry]]) -> None:
 
 _MESSAGES = {
     "da": {
-        EntryKind.UNMATCHED_BANK: "Banklinje {row} ({date}, {amount} kr., reference {reference}) "
-        "er ikke afstemt: {reason}",
-        EntryKind.UNMATCHED_LEDGER: "Bilag {voucher} ({date}, {amount} kr., reference {reference}) "
-        "er ikke afstemt: {reason}",
+        EntryKind.UNMATCHED_BANK: "Banklinje {row} ({date}, {amount} kr., reference {reference}) er ikke afstemt: {reason}",
+        EntryKind.UNMATCHED_LEDGER: "Bilag {voucher} ({date}, {amount} kr., reference {reference}) er ikke afstemt: {reason}",
     },
     "en": {
-        EntryKind.UNMATCHED_BANK: "Bank line {row} ({date}, DKK {amount}, reference {reference}) "
-        "is unmatched: {reason}",
-        EntryKind.UNMATCHED_LEDGER: "Voucher {voucher} ({date}, DKK {amount}, reference {reference}) "
-        "is unmatched: {reason}",
+        EntryKind.UNMATCHED_BANK: "Bank line {row} ({date}, DKK {amount}, reference {reference}) is unmatched: {reason}",
+        EntryKind.UNMATCHED_LEDGER: "Voucher {voucher} ({date}, DKK {amount}, reference {reference}) is unmatched: {reason}",
     },
 }
 

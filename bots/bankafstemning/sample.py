@@ -222,10 +222,7 @@ def write_bank_csv(sample: Sample, path: Path, encoding: str = "iso-8859-1") -> 
     with atomic_output(path) as temp, temp.open("w", encoding=encoding, newline="") as fh:
         fh.write('"Dato";"Tekst";"Beløb";"Saldo";"Status";"Afstemt"\r\n')
         for r in sample.bank:
-            fh.write(
-                f'"{r.dato:%d.%m.%Y}";"{r.tekst}";"{format_ore(r.belob)}";"{format_ore(r.saldo)}";'
-                '"Udført";"Nej"\r\n'
-            )
+            fh.write(f'"{r.dato:%d.%m.%Y}";"{r.tekst}";"{format_ore(r.belob)}";"{format_ore(r.saldo)}";"Udført";"Nej"\r\n')
     return path
 
 
@@ -275,9 +272,7 @@ def write_ledger_xlsx(sample: Sample, path: Path) -> Path:
     return write_workbook(path, [SheetSpec("Posteringer", columns, rows)])
 
 
-def write_sample(
-    sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", "csv", "camt")
-) -> dict[str, Path]:
+def write_sample(sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", "csv", "camt")) -> dict[str, Path]:
     """Write the statement in each of ``formats`` and the ledger into ``out``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"ledger": write_ledger_xlsx(sample, out / "bogforing.xlsx")}
@@ -294,9 +289,7 @@ def write_sample(
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: write sample files."""
-    parser = argparse.ArgumentParser(
-        description="Eksempeldata til bankafstemning / sample data for bankafstemning"
-    )
+    parser = argparse.ArgumentParser(description="Eksempeldata til bankafstemning / sample data for bankafstemning")
     parser.add_argument("--lines", type=int, default=1000, help="antal banklinjer / number of bank lines")
     parser.add_argument("--out", type=Path, required=True, help="mappe / folder")
     parser.add_argument("--formats", default="xlsx,csv,camt", help="xlsx,csv,camt")

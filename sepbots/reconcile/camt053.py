@@ -96,9 +96,7 @@ def iter_camt053(path: Path) -> Iterator[CamtEntry]:
                     if currency is None:
                         currency = entry.currency
                     elif entry.currency != currency:
-                        raise _invalid(
-                            path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}"
-                        )
+                        raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
                     yield entry
                 element.clear()
             elif local == "Stmt":
@@ -111,8 +109,7 @@ def iter_camt053(path: Path) -> Iterator[CamtEntry]:
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(
-            f"ugyldig XML ved linje {line}, tegn {column} / "
-            f"not well-formed XML at line {line}, char {column}",
+            f"ugyldig XML ved linje {line}, tegn {column} / not well-formed XML at line {line}, char {column}",
             file=path,
             row=line,
         ) from None
@@ -136,9 +133,7 @@ def _entries(path: Path, ntry: ET.Element, ns: str, where: str, number: int) -> 
     amount, currency = _amount(path, ntry, ns, where)
     indicator = ntry.findtext(_q(ns, "CdtDbtInd"))
     if indicator not in ("CRDT", "DBIT"):
-        raise _invalid(
-            path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}"
-        )
+        raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
     booked = _date(path, ntry, ns, where)
     extra = (ntry.findtext(_q(ns, "AddtlNtryInf")) or "").strip()
@@ -149,9 +144,7 @@ def _entries(path: Path, ntry: ET.Element, ns: str, where: str, number: int) -> 
         for amount_path in (("AmtDtls", "TxAmt", "Amt"), ("Amt",)):
             node = tx.find(_q(ns, *amount_path))
             if node is not None:
-                tx_amount = _parse_amount(
-                    path, node, f"{where}/NtryDtls/TxDtls[{index}]/{'/'.join(amount_path)}"
-                )
+                tx_amount = _parse_amount(path, node, f"{where}/NtryDtls/TxDtls[{index}]/{'/'.join(amount_path)}")
                 break
         tx_indicator = tx.findtext(_q(ns, "CdtDbtInd"))
         tx_sign = sign if tx_indicator is None else (1 if tx_indicator == "CRDT" else -1)
@@ -162,9 +155,7 @@ def _entries(path: Path, ntry: ET.Element, ns: str, where: str, number: int) -> 
         parts.append((tx_amount, tx_sign, ref, text))
     if len(parts) > 1 and all(p[0] is not None for p in parts):
         if sum(p[0][0] * p[1] for p in parts) != amount * sign:  # type: ignore[index]
-            raise _invalid(
-                path, f"{where}/NtryDtls", "transaktionerne summerer ikke til Amt / details do not sum to Amt"
-            )
+            raise _invalid(path, f"{where}/NtryDtls", "transaktionerne summerer ikke til Amt / details do not sum to Amt")
         return [
             CamtEntry(
                 number,
@@ -212,9 +203,5 @@ def _date(path: Path, ntry: ET.Element, ns: str, where: str) -> date:
                 try:
                     return parse_date(text.strip()[:10])
                 except ValueFormatError:
-                    raise _invalid(
-                        path, f"{where}/{parent}/{child}", f"ugyldig dato / invalid date {text!r}"
-                    ) from None
-    raise _invalid(
-        path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing"
-    )
+                    raise _invalid(path, f"{where}/{parent}/{child}", f"ugyldig dato / invalid date {text!r}") from None
+    raise _invalid(path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing")

@@ -79,9 +79,7 @@ def _first(group: MatchGroup) -> tuple[object, str, str]:
     return first.date, first.key, group.ledger[0].key if group.ledger else ""
 
 
-def reconcile(
-    bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions | None = None
-) -> Reconciliation:
+def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions | None = None) -> Reconciliation:
     """Match bank lines against ledger lines with rules a–d.
 
     Args:
@@ -180,9 +178,7 @@ def _by_amount(lines: Iterable[Line], other_refs: set[str]) -> dict[int, list[Li
     return groups
 
 
-def _only_candidates(
-    lines: list[Line], others: list[Line], window: int, state: _State
-) -> dict[str, tuple[Line, Line]]:
+def _only_candidates(lines: list[Line], others: list[Line], window: int, state: _State) -> dict[str, tuple[Line, Line]]:
     """Map the key of each line with exactly one candidate in ``others`` (sorted by date) to both lines."""
     dates = [other.date.toordinal() for other in others]
     only: dict[str, tuple[Line, Line]] = {}

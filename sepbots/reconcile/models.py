@@ -162,9 +162,7 @@ class MatchOptions(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     date_window_days: int = Field(3, ge=0, le=60, description="rule b: max days between bank and ledger date")
-    rounding_tolerance_ore: int = Field(
-        50, ge=0, le=10_000, description="rule d: largest difference accepted as øre rounding"
-    )
+    rounding_tolerance_ore: int = Field(50, ge=0, le=10_000, description="rule d: largest difference accepted as øre rounding")
 
 
 class KeyMaker:

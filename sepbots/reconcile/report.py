@@ -97,9 +97,7 @@ _T = {
 }
 
 
-def summary_rows(
-    result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()
-) -> list[list[Any]]:
+def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()) -> list[list[Any]]:
     """The Oversigt sheet's rows: ``[measure, count, amount_ore]``."""
     t = _T[lang]
     matched_bank = [line for group in result.matches for line in group.bank]
@@ -150,9 +148,7 @@ def _matched_rows(result: Reconciliation, lang: str) -> Iterator[list[Any]]:
             ]
 
 
-def write_reconciliation(
-    path: Path, result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()
-) -> Path:
+def write_reconciliation(path: Path, result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()) -> Path:
     """Write the reconciliation workbook atomically.
 
     Args:

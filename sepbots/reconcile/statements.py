@@ -88,9 +88,7 @@ class BankOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    headers: dict[str, str | list[str]] = Field(
-        default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference"
-    )
+    headers: dict[str, str | list[str]] = Field(default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference")
     sheet: str | int | None = None
     reference_patterns: tuple[str, ...] = DEFAULT_REFERENCE_PATTERNS
     csv_encoding: str | None = None
@@ -170,9 +168,7 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[Line]:
 
 def _sheet_bank_lines(path: Path, options: BankOptions, extractor: ReferenceExtractor) -> Iterator[Line]:
     csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
-    table = open_table(
-        path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine, csv=csv
-    )
+    table = open_table(path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine, csv=csv)
     key = KeyMaker("bank")
     decimal = options.decimal
     extract = extractor.extract

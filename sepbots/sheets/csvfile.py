@@ -97,9 +97,7 @@ def open_csv_rows(path: Path, options: CsvOptions | None = None) -> RawRows:
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(
-            f"filen kan ikke læses som {encoding} / cannot decode the file as {encoding}: {exc}", file=path
-        ) from None
+        raise InputError(f"filen kan ikke læses som {encoding} / cannot decode the file as {encoding}: {exc}", file=path) from None
     text = text.removeprefix("\ufeff")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = options.delimiter or _detect_delimiter(first_line)

@@ -88,9 +88,7 @@ def refuse_unreadable_workbook(path: Path, kind: FileKind) -> None:
         raise InputError("filen er ikke en .xlsx-projektmappe / the file is not an .xlsx workbook", file=path)
 
 
-def open_xlsx_rows(
-    path: Path, sheet: str | int | None = None, engine: XlsxEngine = XlsxEngine.AUTO
-) -> RawRows:
+def open_xlsx_rows(path: Path, sheet: str | int | None = None, engine: XlsxEngine = XlsxEngine.AUTO) -> RawRows:
     """Open one worksheet of an .xlsx file as raw rows.
 
     Args:
@@ -116,8 +114,7 @@ def open_xlsx_rows(
 def _corrupt(path: Path, exc: BaseException) -> InputError:
     detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     return InputError(
-        f"projektmappen er beskadiget eller ikke en .xlsx-fil / "
-        f"the workbook is corrupt or not .xlsx ({detail})",
+        f"projektmappen er beskadiget eller ikke en .xlsx-fil / the workbook is corrupt or not .xlsx ({detail})",
         file=path,
     )
 

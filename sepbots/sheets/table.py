@@ -127,9 +127,7 @@ class Table(Generic[RowT]):
         return InputError(reason, file=self.path, sheet=self.sheet, row=number, column=column)
 
     def _cleaned(self, by_alias: bool) -> Iterator[tuple[int, dict[str, Any]]]:
-        plan = [
-            (c.key if by_alias else c.field_name, c.index, c.text) for c in self._cols if c.index is not None
-        ]
+        plan = [(c.key if by_alias else c.field_name, c.index, c.text) for c in self._cols if c.index is not None]
         try:
             for number, cells in self._rows:
                 size = len(cells)
@@ -239,8 +237,7 @@ def open_rows_as_table(
     missing = [c.accepted[0] for c in cols if c.required and _find(c, normalised) is None]
     found = ", ".join(repr(t) for t in texts if t) or "(ingen / none)"
     raise InputError(
-        f"mangler kolonne(r) / missing column(s) {', '.join(repr(m) for m in missing)}; "
-        f"fundne kolonner / columns found: {found}",
+        f"mangler kolonne(r) / missing column(s) {', '.join(repr(m) for m in missing)}; fundne kolonner / columns found: {found}",
         file=path,
         sheet=raw.sheet,
         row=number,

@@ -98,9 +98,7 @@ def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
     """
     path = Path(path)
     with atomic_output(path) as temp:
-        workbook = xlsxwriter.Workbook(
-            str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        )
+        workbook = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         try:
             header_format = workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#DDEBF7"})
             formats = {kind: workbook.add_format({"num_format": fmt}) for kind, fmt in _FORMATS.items()}
@@ -126,10 +124,7 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
     # (write_row → write) is skipped; the undecorated methods skip its A1-notation check too.
     text = getattr(sheet, "_write_string", sheet.write_string)
     number = getattr(sheet, "_write_number", sheet.write_number)
-    plan = [
-        (i, text if c.kind is CellKind.TEXT else number, _CONVERTERS.get(c.kind))
-        for i, c in enumerate(columns)
-    ]
+    plan = [(i, text if c.kind is CellKind.TEXT else number, _CONVERTERS.get(c.kind)) for i, c in enumerate(columns)]
     last = 0
     for last, row in enumerate(chain(sample, rows), 1):
         size = len(row)

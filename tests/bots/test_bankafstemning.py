@@ -25,14 +25,10 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_sample(generate(400, seed=21), tmp_path_factory.mktemp("in"))
 
 
-def test_a_run_sends_every_unmatched_line_to_manual_handling_and_writes_the_workbook(
-    inputs: dict[str, Path], tmp_path: Path
-) -> None:
+def test_a_run_sends_every_unmatched_line_to_manual_handling_and_writes_the_workbook(inputs: dict[str, Path], tmp_path: Path) -> None:
     """One done reconciliation item, a business exception per unmatched line, and the four-sheet workbook."""
     out = tmp_path / "ud" / "afstemning.xlsx"
-    outcome = run_bot_once(
-        handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "home"
-    )
+    outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "home")
     states = Counter((item.state, item.error_code) for item in outcome.items)
     workbook = load_workbook(out)
     open_bank = workbook["Uafstemt bank"].max_row - 1
@@ -59,15 +55,11 @@ def test_rerunning_the_same_inputs_adds_no_items(inputs: dict[str, Path], tmp_pa
     first = run_bot_once(handle, params, home=tmp_path / "home")
     second = run_bot_once(handle, params, env=first.env)
     assert first.summary.counts.added > 1
-    assert (
-        second.summary.counts.added == 0 and second.summary.counts.produced == first.summary.counts.produced
-    )
+    assert second.summary.counts.added == 0 and second.summary.counts.produced == first.summary.counts.produced
     assert len(second.items) == len(first.items)
 
 
-def test_matched_items_option_counts_each_match_group_as_done(
-    inputs: dict[str, Path], tmp_path: Path
-) -> None:
+def test_matched_items_option_counts_each_match_group_as_done(inputs: dict[str, Path], tmp_path: Path) -> None:
     """With matched_items on, every match group is also a done item (rule recorded in its output)."""
     out = tmp_path / "m.xlsx"
     outcome = run_bot_once(
@@ -107,9 +99,7 @@ def _bad_inputs(tmp_path: Path, inputs: dict[str, Path]) -> dict[str, tuple[Path
     wb.save(missing)
     bad["missing column"] = (missing, "'Beløb'; fundne kolonner / columns found: 'Dato', 'Tekst', 'Saldo'")
     text_amount = tmp_path / "text.csv"
-    text_amount.write_bytes(
-        "Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1")
-    )
+    text_amount.write_bytes("Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1"))
     bad["text in amount"] = (text_amount, "row 3, column 'Beløb'")
     encoding = tmp_path / "cp1252.csv"
     encoding.write_bytes("Dato;Tekst;Beløb\n05.01.2025;“citat”;10,00\n".encode("cp1252"))
@@ -141,9 +131,7 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
     """`sepbots run bankafstemning --param …` reports bad input with exit code 2 and writes nothing."""
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
-    (home / "config" / "sepbots.toml").write_text(
-        f'bots_dirs = ["{(ROOT / "bots").as_posix()}"]\n', encoding="utf-8"
-    )
+    (home / "config" / "sepbots.toml").write_text(f'bots_dirs = ["{(ROOT / "bots").as_posix()}"]\n', encoding="utf-8")
     legacy = tmp_path / "kontoudtog.xls"
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()

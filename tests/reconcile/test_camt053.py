@@ -29,9 +29,7 @@ ENTRY_BATCH = """<Ntry><Amt Ccy="DKK">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
 </NtryDtls></Ntry>"""
 
 
-def _statement(
-    entries: str, ns: str = NS02, stmt_head: str = "<Id>S1</Id><Acct><Id><IBAN>DK50</IBAN></Id></Acct>"
-) -> str:
+def _statement(entries: str, ns: str = NS02, stmt_head: str = "<Id>S1</Id><Acct><Id><IBAN>DK50</IBAN></Id></Acct>") -> str:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrStmt>'
         f"<GrpHdr><MsgId>M</MsgId></GrpHdr><Stmt>{stmt_head}{entries}</Stmt></BkToCstmrStmt></Document>"
@@ -70,11 +68,7 @@ def test_entries_with_structured_and_unstructured_references(tmp_path: Path, ns:
         (_statement(ENTRY_STRD.replace("1234.56", "1.234")), "Stmt[1]/Ntry[1]/Amt"),
         (_statement(ENTRY_STRD.replace(' Ccy="DKK"', "")), "Stmt[1]/Ntry[1]/Amt"),
         (
-            _statement(
-                ENTRY_STRD.replace(
-                    "<BookgDt><Dt>2025-01-06</Dt></BookgDt><ValDt><Dt>2025-01-07</Dt></ValDt>", ""
-                )
-            ),
+            _statement(ENTRY_STRD.replace("<BookgDt><Dt>2025-01-06</Dt></BookgDt><ValDt><Dt>2025-01-07</Dt></ValDt>", "")),
             "Stmt[1]/Ntry[1]/BookgDt",
         ),
         (_statement(ENTRY_STRD.replace("2025-01-06", "2025-02-30")), "Stmt[1]/Ntry[1]/BookgDt/Dt"),
@@ -98,9 +92,7 @@ def test_invalid_statements_name_the_element_path(tmp_path: Path, text: str, whe
 
 def test_malformed_xml_names_line_and_a_doctype_is_refused(tmp_path: Path) -> None:
     """Broken XML reports its line; DOCTYPE/ENTITY declarations are refused outright."""
-    broken = _write(
-        tmp_path, _statement(ENTRY_STRD).replace("</Stmt>", "", 1).replace("><Ntry>", ">\n<Ntry>")
-    )
+    broken = _write(tmp_path, _statement(ENTRY_STRD).replace("</Stmt>", "", 1).replace("><Ntry>", ">\n<Ntry>"))
     with pytest.raises(InputError, match="ugyldig XML ved linje"):
         read_bank(broken)
     bomb = _write(

@@ -24,9 +24,7 @@ from sepbots.reconcile import (
 D0 = date(2025, 3, 3)
 
 
-def line(
-    side: Side, amount: int, ref: str = "", day: int = 0, text: str = "", key: str | None = None
-) -> Line:
+def line(side: Side, amount: int, ref: str = "", day: int = 0, text: str = "", key: str | None = None) -> Line:
     when = D0 + timedelta(days=day)
     prefix = "bank" if side is Side.BANK else "bilag"
     return Line(
@@ -178,9 +176,7 @@ def _lines(draw: st.DrawFn) -> tuple[list[Line], list[Line]]:
         for _ in range(draw(st.integers(0, 14))):
             day = D0 + timedelta(days=draw(st.integers(0, 10)))
             amount, ref = draw(_amounts), draw(_refs)
-            items.append(
-                Line(side, key(day, (str(amount), ref)), 1, day, amount, "", ref, normalise_reference(ref))
-            )
+            items.append(Line(side, key(day, (str(amount), ref)), 1, day, amount, "", ref, normalise_reference(ref)))
         sides.append(items)
     return sides[0], sides[1]
 
@@ -212,12 +208,8 @@ def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int
     """Per side, matched plus unmatched amounts equal the input total; only rule d leaves a difference."""
     b, g = data
     result = reconcile(b, g, MatchOptions(rounding_tolerance_ore=tolerance))
-    bank_sum = sum(x.amount_ore for m in result.matches for x in m.bank) + sum(
-        u.line.amount_ore for u in result.unmatched_bank
-    )
-    ledger_sum = sum(x.amount_ore for m in result.matches for x in m.ledger) + sum(
-        u.line.amount_ore for u in result.unmatched_ledger
-    )
+    bank_sum = sum(x.amount_ore for m in result.matches for x in m.bank) + sum(u.line.amount_ore for u in result.unmatched_bank)
+    ledger_sum = sum(x.amount_ore for m in result.matches for x in m.ledger) + sum(u.line.amount_ore for u in result.unmatched_ledger)
     assert bank_sum == result.bank_total_ore == sum(x.amount_ore for x in b)
     assert ledger_sum == result.ledger_total_ore == sum(x.amount_ore for x in g)
     for m in result.matches:

@@ -41,10 +41,7 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
         assert found is kind
         result = reconcile(bank, ledger)
         outcomes[fmt] = (
-            sorted(
-                (g.rule, sorted((x.date, x.amount_ore) for x in g.bank), [x.key for x in g.ledger])
-                for g in result.matches
-            ),
+            sorted((g.rule, sorted((x.date, x.amount_ore) for x in g.bank), [x.key for x in g.ledger]) for g in result.matches),
             sorted(u.line.amount_ore for u in result.unmatched_bank),
         )
     assert outcomes["xlsx"] == outcomes["csv"] == outcomes["camt"]
@@ -82,11 +79,7 @@ def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_
     summary = {row[0]: row[1:] for row in workbook["Oversigt"].iter_rows(min_row=2, values_only=True)}
     assert summary["Kontoudtog: kontoudtog.xlsx"] == (None, None)
     assert summary["Banklinjer i alt"] == (len(bank), result.bank_total_ore / 100)
-    assert (
-        summary["Uafstemte banklinjer"][0]
-        == len(result.unmatched_bank)
-        == workbook["Uafstemt bank"].max_row - 1
-    )
+    assert summary["Uafstemte banklinjer"][0] == len(result.unmatched_bank) == workbook["Uafstemt bank"].max_row - 1
     assert workbook["Uafstemt bogføring"].max_row - 1 == len(result.unmatched_ledger)
     rules = {row[1] for row in workbook["Afstemt"].iter_rows(min_row=2, values_only=True)}
     assert rules == {rule.label("da") for rule in Rule}
@@ -108,9 +101,7 @@ def test_ledger_options_headers_account_filter_and_sign(tmp_path: Path) -> None:
         negate=True,
     )
     lines = read_ledger(tmp_path / "g.xlsx", options)
-    assert [(x.voucher, x.amount_ore, x.ref_key, x.account, x.row) for x in lines] == [
-        ("1001", 10050, "A1", "58000", 2)
-    ]
+    assert [(x.voucher, x.amount_ore, x.ref_key, x.account, x.row) for x in lines] == [("1001", 10050, "A1", "58000", 2)]
     with pytest.raises(InputError, match="'Bilagsnr'"):
         read_ledger(tmp_path / "g.xlsx")
 
@@ -118,9 +109,7 @@ def test_ledger_options_headers_account_filter_and_sign(tmp_path: Path) -> None:
 def test_bank_reference_column_wins_over_text_and_csv_options_apply(tmp_path: Path) -> None:
     """A Reference column is used as is; a comma CSV with period decimals reads with its options."""
     path = tmp_path / "nykredit.csv"
-    path.write_text(
-        'Dato,Tekst,Beløb,Reference\n05.01.2025,"FIK 71 99999999","1,234.50",F-7\n', encoding="utf-8"
-    )
+    path.write_text('Dato,Tekst,Beløb,Reference\n05.01.2025,"FIK 71 99999999","1,234.50",F-7\n', encoding="utf-8")
     _, lines = read_bank(path, BankOptions(decimal=".", csv_delimiter=","))
     assert [(x.amount_ore, x.reference) for x in lines] == [(123450, "F-7")]
 

@@ -67,9 +67,7 @@ def test_header_mapping_overrides_default_names_and_header_row_is_found(tmp_path
             ["05-01-2024", "Husleje", "-5.000,00"],
         ],
     )
-    with open_table(
-        path, Payment, headers={"dato": "bogført", "tekst": ["Tekst", "Beskrivelse"], "belob": "BELØB I DKK"}
-    ) as table:
+    with open_table(path, Payment, headers={"dato": "bogført", "tekst": ["Tekst", "Beskrivelse"], "belob": "BELØB I DKK"}) as table:
         assert table.header_row == 3
         assert table.mapping == {"dato": "Bogført", "tekst": "Beskrivelse", "belob": "Beløb i DKK"}
         rows = list(table)
@@ -109,9 +107,7 @@ def _csv_bytes(encoding: str, delimiter: str = ";", bom: bool = False) -> bytes:
         ("iso-8859-1", False, ","),
     ],
 )
-def test_danish_csv_in_every_accepted_encoding_and_delimiter(
-    tmp_path: Path, encoding: str, bom: bool, delimiter: str
-) -> None:
+def test_danish_csv_in_every_accepted_encoding_and_delimiter(tmp_path: Path, encoding: str, bom: bool, delimiter: str) -> None:
     """ISO-8859-1, UTF-8 and UTF-8 with BOM, with ; or , are detected and read alike."""
     path = tmp_path / "bank.csv"
     path.write_bytes(_csv_bytes(encoding, delimiter, bom))
@@ -136,9 +132,7 @@ def test_csv_in_an_unexpected_encoding_is_refused_with_the_offset(tmp_path: Path
 
 def test_missing_column_is_named_with_the_columns_found(tmp_path: Path) -> None:
     """A missing required column names the column and lists what the file has."""
-    path = write_xlsx(
-        tmp_path / "m.xlsx", [["Dato", "Tekst", "Saldo"], ["05.01.2024", "x", 1]], title="Udtog"
-    )
+    path = write_xlsx(tmp_path / "m.xlsx", [["Dato", "Tekst", "Saldo"], ["05.01.2024", "x", 1]], title="Udtog")
     with pytest.raises(InputError) as err:
         open_table(path, Payment)
     message = str(err.value)
