@@ -24,8 +24,12 @@ FILL_SCRIPT = """
     if (control.type === "checkbox" || control.type === "radio") {
       control.checked = value === true || value === "true";
     } else if (control.tagName === "SELECT") {
-      const option = Array.from(control.options).find((o) => o.value === value || norm(o.textContent) === value);
-      if (!option) { missing.push("option " + JSON.stringify(value) + " in " + JSON.stringify(name)); continue; }
+      const option = Array.from(control.options)
+        .find((o) => o.value === value || norm(o.textContent) === value);
+      if (!option) {
+        missing.push("option " + JSON.stringify(value) + " in " + JSON.stringify(name));
+        continue;
+      }
       control.value = option.value;
     } else {
       control.value = value;

@@ -44,7 +44,8 @@ class FormLogin:
             raise LoginRejected(self.rejected)
         session.submit_form(
             {self.username_label: self.username, self.password_label: self.password.get_secret_value()},
-            button=self.button, retry=self.retry,
+            button=self.button,
+            retry=self.retry,
         )
         page = session.page()
         if self.is_login_page(page):

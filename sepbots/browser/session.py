@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -115,6 +116,7 @@ class BrowserSession:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._tracing = False
+        self._logging_in = False
 
     # -- lifecycle -------------------------------------------------------------------------------
     def _start(self) -> BrowserContext:
@@ -204,6 +206,24 @@ class BrowserSession:
             pass
         return written
 
+    # -- login ------------------------------------------------------------------------------------
+    def _on_login_page(self) -> bool:
+        return self.login is not None and not self._logging_in and self.login.is_login_page(self.page())
+
+    def log_in_again(self) -> None:
+        """Run the login flow on the login page now shown (no-op without a login flow).
+
+        Raises:
+            LoginRejected: the site refused the credentials.
+        """
+        if self.login is None or self._logging_in:
+            return
+        self._logging_in = True
+        try:
+            self.login.log_in(self)
+        finally:
+            self._logging_in = False
+
     # -- navigation --------------------------------------------------------------------------------
     def _notify(self, policy: RetryPolicy, notice: RetryNotice) -> None:
         if policy.on_retry is not None:
@@ -234,7 +254,9 @@ class BrowserSession:
             except PlaywrightError as error:
                 if attempt >= retry.attempts:
                     raise PortalUnreachable(url, error.message.splitlines()[0]) from error
-                self._notify(retry, RetryNotice(url, None, attempt, retry.wait_for(attempt, None), "no_answer"))
+                self._notify(
+                    retry, RetryNotice(url, None, attempt, retry.wait_for(attempt, None), "no_answer")
+                )
                 attempt += 1
                 continue
             if response is None:  # same-document navigation
@@ -243,11 +265,13 @@ class BrowserSession:
                 wait = retry.wait_for(attempt, _retry_after(response) if response.status == 429 else None)
                 if attempt >= retry.attempts:
                     raise HttpStatusError(url, response.status, _retry_after(response))
-                self._notify(retry, RetryNotice(url, response.status, attempt, wait, f"http_{response.status}"))
+                self._notify(
+                    retry, RetryNotice(url, response.status, attempt, wait, f"http_{response.status}")
+                )
                 attempt += 1
                 continue
-            if self.login is not None and not relogged and self.login.is_login_page(page):
-                self.login.log_in(self)
+            if not relogged and self._on_login_page():
+                self.log_in_again()
                 relogged = True
                 continue
             return response
@@ -296,8 +320,8 @@ class BrowserSession:
                 raise PortalUnreachable(form_url, error.message.splitlines()[0]) from error
             if response is None:
                 raise PortalUnreachable(form_url, "no response")
-            if self.login is not None and self.login.is_login_page(page):
-                self.login.log_in(self)
+            if self._on_login_page() and urlparse(form_url).path != urlparse(page.url).path:
+                self.log_in_again()
                 raise SessionExpired(f"the session expired while submitting {form_url}; logged in again")
             status = response.status
             if not _transient(status):

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME, ChaosConfig, PortalConfig, create_app
+from sepbots.practice.portal import (
+    PRACTICE_PASSWORD,
+    PRACTICE_USERNAME,
+    ChaosConfig,
+    PortalConfig,
+    create_app,
+)
 from sepbots.practice.server import serve_in_thread
 
 app = typer.Typer(
@@ -16,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
 
 
 @app.callback()
@@ -59,10 +64,14 @@ def portal(
     data_dir: Annotated[
         Path, typer.Option(help="folder for the portal's SQLite file", file_okay=False)
     ] = Path("var/practice"),
-    session_minutes: Annotated[float, typer.Option(min=0.01, help="idle minutes before a session expires")] = 20.0,
+    session_minutes: Annotated[
+        float, typer.Option(min=0.01, help="idle minutes before a session expires")
+    ] = 20.0,
     lockout_after: Annotated[int, typer.Option(min=1, help="failed logins before the account is locked")] = 5,
     latency_ms: Annotated[int, typer.Option(min=0, help="chaos: added latency per page")] = 0,
-    error_rate: Annotated[float, typer.Option(min=0.0, max=1.0, help="chaos: share of pages answered 500")] = 0.0,
+    error_rate: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="chaos: share of pages answered 500")
+    ] = 0.0,
     rate_limit: Annotated[
         float | None, typer.Option(min=0.01, help="chaos: page requests per second before 429")
     ] = None,
@@ -76,12 +85,18 @@ def portal(
     """Start the practice portal and keep it running until Ctrl+C."""
     texts = _TEXTS[_language(ctx, lang)]
     chaos = ChaosConfig(
-        latency_ms=latency_ms, error_rate=error_rate, rate_limit_per_s=rate_limit,
-        retry_after_s=retry_after, slow_paths=slow_path or [],
+        latency_ms=latency_ms,
+        error_rate=error_rate,
+        rate_limit_per_s=rate_limit,
+        retry_after_s=retry_after,
+        slow_paths=slow_path or [],
     )
     config = PortalConfig(
-        db_path=data_dir / "portal.sqlite3", session_minutes=session_minutes, lockout_after=lockout_after,
-        chaos=chaos, seed=seed,
+        db_path=data_dir / "portal.sqlite3",
+        session_minutes=session_minutes,
+        lockout_after=lockout_after,
+        chaos=chaos,
+        seed=seed,
     )
     url, stop = serve_in_thread(create_app(config), host=host, port=port)
     typer.echo(texts["started"].format(url=url))

@@ -96,9 +96,26 @@ class Company:
 
 
 _SURNAMES = (
-    "Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen",
-    "Johansen", "Møller", "Mortensen", "Knudsen",
+    "Hansen",
+    "Jensen",
+    "Nielsen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
 )
 _PREFIXES = ("Nordisk", "Dansk", "Vestjysk", "Fynsk", "Sjællands", "Østjysk", "Lolland", "Himmerlands")
 _INDUSTRIES = (
@@ -117,18 +134,44 @@ _INDUSTRIES = (
 )
 _FORMS = ("ApS", "A/S", "I/S", "IVS", "K/S")
 _STREETS = (
-    "Vestergade", "Østergade", "Nørregade", "Søndergade", "Algade", "Bredgade", "Kirkevej",
-    "Skolevej", "Stationsvej", "Industrivej", "Møllevej", "Havnegade", "Strandvejen", "Engvej",
+    "Vestergade",
+    "Østergade",
+    "Nørregade",
+    "Søndergade",
+    "Algade",
+    "Bredgade",
+    "Kirkevej",
+    "Skolevej",
+    "Stationsvej",
+    "Industrivej",
+    "Møllevej",
+    "Havnegade",
+    "Strandvejen",
+    "Engvej",
 )
 _CITIES = (
-    ("1050", "København K"), ("2100", "København Ø"), ("2300", "København S"), ("4000", "Roskilde"),
-    ("5000", "Odense C"), ("6000", "Kolding"), ("6700", "Esbjerg"), ("7100", "Vejle"),
-    ("8000", "Aarhus C"), ("8600", "Silkeborg"), ("8660", "Skanderborg"), ("9000", "Aalborg"),
-    ("3400", "Hillerød"), ("4700", "Næstved"), ("6100", "Haderslev"), ("8700", "Horsens"),
+    ("1050", "København K"),
+    ("2100", "København Ø"),
+    ("2300", "København S"),
+    ("4000", "Roskilde"),
+    ("5000", "Odense C"),
+    ("6000", "Kolding"),
+    ("6700", "Esbjerg"),
+    ("7100", "Vejle"),
+    ("8000", "Aarhus C"),
+    ("8600", "Silkeborg"),
+    ("8660", "Skanderborg"),
+    ("9000", "Aalborg"),
+    ("3400", "Hillerød"),
+    ("4700", "Næstved"),
+    ("6100", "Haderslev"),
+    ("8700", "Horsens"),
 )
 _STATUS_WEIGHTS = (
-    (CompanyStatus.NORMAL, 88), (CompanyStatus.OPHOERT, 7),
-    (CompanyStatus.UNDER_KONKURS, 3), (CompanyStatus.TVANGSOPLOEST, 2),
+    (CompanyStatus.NORMAL, 88),
+    (CompanyStatus.OPHOERT, 7),
+    (CompanyStatus.UNDER_KONKURS, 3),
+    (CompanyStatus.TVANGSOPLOEST, 2),
 )
 
 

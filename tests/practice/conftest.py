@@ -51,7 +51,9 @@ def clock() -> StepClock:
 
 @pytest.fixture
 def portal_config(tmp_path: Path) -> PortalConfig:
-    return PortalConfig(db_path=tmp_path / "portal.sqlite3", session_minutes=20, lockout_after=3, company_count=120)
+    return PortalConfig(
+        db_path=tmp_path / "portal.sqlite3", session_minutes=20, lockout_after=3, company_count=120
+    )
 
 
 @pytest.fixture
@@ -72,12 +74,20 @@ def csrf(response: httpx.Response) -> str:
     return found.group(1)
 
 
-def log_in(client: httpx.Client, username: str = PRACTICE_USERNAME, password: str = PRACTICE_PASSWORD) -> httpx.Response:
+def log_in(
+    client: httpx.Client, username: str = PRACTICE_USERNAME, password: str = PRACTICE_PASSWORD
+) -> httpx.Response:
     """Open the login page and post the credentials; returns the final response."""
     page = client.get("/login")
-    return client.post("/login", data={
-        "csrf_token": csrf(page), "username": username, "password": password, "next": "/",
-    })
+    return client.post(
+        "/login",
+        data={
+            "csrf_token": csrf(page),
+            "username": username,
+            "password": password,
+            "next": "/",
+        },
+    )
 
 
 @pytest.fixture

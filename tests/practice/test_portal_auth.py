@@ -12,9 +12,15 @@ def test_anonymous_visitor_is_sent_to_login_and_back_after_logging_in(client: ht
     page = client.get("/virksomheder")
     assert page.url.path == "/login"
     assert 'for="username">Brugernavn<' in page.text and 'for="password">Adgangskode<' in page.text
-    done = client.post("/login", data={
-        "csrf_token": csrf(page), "username": "robot", "password": "robot-pass-1", "next": "/virksomheder",
-    })
+    done = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf(page),
+            "username": "robot",
+            "password": "robot-pass-1",
+            "next": "/virksomheder",
+        },
+    )
     assert done.status_code == 200
     assert done.url.path == "/virksomheder"
     assert "Logget ind som <strong>robot</strong>" in done.text
@@ -28,7 +34,9 @@ def test_wrong_password_is_refused_with_a_danish_message(client: httpx.Client) -
     assert client.get("/").url.path == "/login"
 
 
-def test_account_locks_after_repeated_failures_and_unlocks_later(served: Served, client: httpx.Client) -> None:
+def test_account_locks_after_repeated_failures_and_unlocks_later(
+    served: Served, client: httpx.Client
+) -> None:
     """After lockout_after failures even the right password is refused until the lock time passes."""
     assert log_in(client, password="x1").status_code == 401
     assert log_in(client, password="x2").status_code == 401

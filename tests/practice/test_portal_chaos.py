@@ -114,8 +114,21 @@ def test_practice_cli_serves_the_portal_until_interrupted(tmp_path: Path) -> Non
     """The command prints the URL and the practice login, serves the login page, and stops on Ctrl+C."""
     code = "from sepbots.cli.practice import app; app(prog_name='sepbots practice')"
     process = subprocess.Popen(
-        [sys.executable, "-c", code, "portal", "--port", "0", "--data-dir", str(tmp_path), "--error-rate", "0.1"],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+        [
+            sys.executable,
+            "-c",
+            code,
+            "portal",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path),
+            "--error-rate",
+            "0.1",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
     try:

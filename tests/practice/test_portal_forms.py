@@ -28,35 +28,65 @@ def _step2(client: httpx.Client, **fields: str) -> httpx.Response:
     return client.post("/refusion/trin-2", data={"csrf_token": csrf(page), **fields})
 
 
-GOOD_STEP2 = {"period_from": "02-02-2026", "period_to": "13.02.2026", "hours": "37,5", "amount": "1.234,56",
-              "reason": "sygdom"}
+GOOD_STEP2 = {
+    "period_from": "02-02-2026",
+    "period_to": "13.02.2026",
+    "hours": "37,5",
+    "amount": "1.234,56",
+    "reason": "sygdom",
+}
 
 
-def test_valid_claim_walks_three_steps_and_gets_a_receipt(served: Served, client: httpx.Client, employer: str) -> None:
-    """A valid claim is stored with its client reference and answered with "Kvitteringsnummer: SDP-2026-000001"."""
+def test_valid_claim_walks_three_steps_and_gets_a_receipt(
+    served: Served, client: httpx.Client, employer: str
+) -> None:
+    """A valid claim is stored with its client reference and answered "Kvitteringsnummer: SDP-2026-000001"."""
     log_in(client)
-    assert _step1(client, employer_cvr=employer, employee_cpr="010180-1234", client_reference="claims:row-2").url.path \
+    assert (
+        _step1(
+            client, employer_cvr=employer, employee_cpr="010180-1234", client_reference="claims:row-2"
+        ).url.path
         == "/refusion/trin-2"
+    )
     step3 = _step2(client, **GOOD_STEP2)
     assert step3.url.path == "/refusion/trin-3"
     assert "Jeg erklærer, at oplysningerne er korrekte" in step3.text
     receipt = client.post("/refusion/trin-3", data={"csrf_token": csrf(step3), "declaration": "ja"})
-    assert "Kvitteringsnummer: <strong id=\"kvitteringsnummer\">SDP-2026-000001</strong>" in receipt.text
+    assert 'Kvitteringsnummer: <strong id="kvitteringsnummer">SDP-2026-000001</strong>' in receipt.text
     stored = PortalDatabase(served.portal.config.db_path).submissions("claims:row-2")
     assert len(stored) == 1
-    assert (stored[0].receipt, stored[0].employer_cvr, stored[0].employee_cpr) == ("SDP-2026-000001", employer, "0101801234")
+    assert (stored[0].receipt, stored[0].employer_cvr, stored[0].employee_cpr) == (
+        "SDP-2026-000001",
+        employer,
+        "0101801234",
+    )
     assert (stored[0].period_from, stored[0].period_to) == (date(2026, 2, 2), date(2026, 2, 13))
-    assert (stored[0].hours, stored[0].amount, stored[0].reason) == (Decimal("37.5"), Decimal("1234.56"), "sygdom")
+    assert (stored[0].hours, stored[0].amount, stored[0].reason) == (
+        Decimal("37.5"),
+        Decimal("1234.56"),
+        "sygdom",
+    )
 
 
-@pytest.mark.parametrize(("cvr", "cpr", "messages"), [
-    ("1234567", "010180-1234", ["CVR-nummeret skal være 8 cifre."]),
-    ("12345678", "010180-1234", ["CVR-nummeret er ugyldigt (kontrolcifferet passer ikke)."]),
-    ("12345674", "310280-1234", ["Arbejdsgiveren findes ikke i CVR-registeret.",
-                                 "CPR-nummeret indeholder ikke en gyldig fødselsdato."]),
-    ("", "0101801", ["Udfyld arbejdsgiverens CVR-nummer.", "CPR-nummeret skal skrives som DDMMÅÅ-XXXX."]),
-])
-def test_step1_shows_danish_messages_for_bad_numbers(client: httpx.Client, cvr: str, cpr: str, messages: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("cvr", "cpr", "messages"),
+    [
+        ("1234567", "010180-1234", ["CVR-nummeret skal være 8 cifre."]),
+        ("12345678", "010180-1234", ["CVR-nummeret er ugyldigt (kontrolcifferet passer ikke)."]),
+        (
+            "12345674",
+            "310280-1234",
+            [
+                "Arbejdsgiveren findes ikke i CVR-registeret.",
+                "CPR-nummeret indeholder ikke en gyldig fødselsdato.",
+            ],
+        ),
+        ("", "0101801", ["Udfyld arbejdsgiverens CVR-nummer.", "CPR-nummeret skal skrives som DDMMÅÅ-XXXX."]),
+    ],
+)
+def test_step1_shows_danish_messages_for_bad_numbers(
+    client: httpx.Client, cvr: str, cpr: str, messages: list[str]
+) -> None:
     """Bad CVR (length, modulus 11, unknown) and CPR (form, date) numbers are refused with Danish messages."""
     log_in(client)
     page = _step1(client, employer_cvr=cvr, employee_cpr=cpr)
@@ -71,16 +101,20 @@ def test_cpr_without_modulus_11_is_accepted(client: httpx.Client, employer: str)
     assert _step1(client, employer_cvr=employer, employee_cpr="0101901235").url.path == "/refusion/trin-2"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"period_to": "01-02-2026"}, "Periodens slutdato skal være samme dag som eller efter startdatoen."),
-    ({"period_from": "2/30/2026"}, "Periodens startdato skal skrives som dd-mm-åååå."),
-    ({"hours": "0"}, "Antal timer skal være større end 0."),
-    ({"amount": "12,345"}, "Beløbet skal være et tal, fx 1.234,56."),
-    ({"amount": "-5"}, "Beløbet skal være større end 0."),
-    ({"reason": "ferie"}, "Vælg en årsag."),
-])
-def test_step2_checks_period_hours_amount_and_reason(client: httpx.Client, employer: str, changes: dict[str, str],
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"period_to": "01-02-2026"}, "Periodens slutdato skal være samme dag som eller efter startdatoen."),
+        ({"period_from": "2/30/2026"}, "Periodens startdato skal skrives som dd-mm-åååå."),
+        ({"hours": "0"}, "Antal timer skal være større end 0."),
+        ({"amount": "12,345"}, "Beløbet skal være et tal, fx 1.234,56."),
+        ({"amount": "-5"}, "Beløbet skal være større end 0."),
+        ({"reason": "ferie"}, "Vælg en årsag."),
+    ],
+)
+def test_step2_checks_period_hours_amount_and_reason(
+    client: httpx.Client, employer: str, changes: dict[str, str], message: str
+) -> None:
     """Each step-2 rule answers 400 with its Danish message and keeps the user on step 2."""
     log_in(client)
     _step1(client, employer_cvr=employer, employee_cpr="010180-1234")
@@ -89,7 +123,9 @@ def test_step2_checks_period_hours_amount_and_reason(client: httpx.Client, emplo
     assert message in page.text
 
 
-def test_declaration_is_required_and_steps_cannot_be_skipped(served: Served, client: httpx.Client, employer: str) -> None:
+def test_declaration_is_required_and_steps_cannot_be_skipped(
+    served: Served, client: httpx.Client, employer: str
+) -> None:
     """Step 3 without the checkbox is refused; step 2 or 3 without the earlier steps go back to step 1."""
     log_in(client)
     assert client.get("/refusion/trin-3").url.path == "/refusion/trin-1"
@@ -107,8 +143,13 @@ def test_cvr_search_opens_the_company_detail_page(served: Served, client: httpx.
     log_in(client)
     page = client.get("/virksomheder", params={"q": company.cvr})
     assert page.url.path == f"/virksomheder/{company.cvr}"
-    for text in (company.name, company.address, company.status.value, company.industry_code,
-                 company.start_date.strftime("%d-%m-%Y")):
+    for text in (
+        company.name,
+        company.address,
+        company.status.value,
+        company.industry_code,
+        company.start_date.strftime("%d-%m-%Y"),
+    ):
         assert text in page.text
 
 

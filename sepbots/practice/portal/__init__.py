@@ -48,8 +48,12 @@ def create_app(config: PortalConfig, *, clock: Clock | None = None) -> Starlette
     portal = Portal.build(config, clock or SystemClock())
     portal.db.seed_companies(generate_companies(config.seed, config.company_count))
     app = Starlette(
-        routes=[*auth.routes, *refusion.routes, *companies.routes,
-                Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
+        routes=[
+            *auth.routes,
+            *refusion.routes,
+            *companies.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
         middleware=[Middleware(ChaosMiddleware, state=portal.chaos)],
     )
     app.state.portal = portal

@@ -30,9 +30,16 @@ async def login_page(request: Request) -> Response:
     if session is None:
         session = portal_of(request).sessions.create()
     info = EXPIRED if request.query_params.get("udloebet") else None
-    return render(request, "login.html", session, {
-        "next": safe_next(request.query_params.get("next")), "info": info, "username": "",
-    })
+    return render(
+        request,
+        "login.html",
+        session,
+        {
+            "next": safe_next(request.query_params.get("next")),
+            "info": info,
+            "username": "",
+        },
+    )
 
 
 async def login_submit(request: Request) -> Response:
@@ -41,9 +48,17 @@ async def login_submit(request: Request) -> Response:
     session, _ = current_session(request)
     if session is None:
         session = portal.sessions.create()
-        return render(request, "login.html", session, {
-            "next": "/", "error": EXPIRED, "username": "",
-        }, status_code=400)
+        return render(
+            request,
+            "login.html",
+            session,
+            {
+                "next": "/",
+                "error": EXPIRED,
+                "username": "",
+            },
+            status_code=400,
+        )
     form = await checked_form(request, session)
     if isinstance(form, Response):
         return form
@@ -58,9 +73,17 @@ async def login_submit(request: Request) -> Response:
         return with_cookie(redirect(target), request, fresh)
     error = LOCKED_LOGIN if result == LoginResult.LOCKED else WRONG_LOGIN
     status = 423 if result == LoginResult.LOCKED else 401
-    return render(request, "login.html", session, {
-        "next": target, "error": error, "username": username,
-    }, status_code=status)
+    return render(
+        request,
+        "login.html",
+        session,
+        {
+            "next": target,
+            "error": error,
+            "username": username,
+        },
+        status_code=status,
+    )
 
 
 @login_required

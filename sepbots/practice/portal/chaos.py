@@ -100,7 +100,8 @@ class ChaosMiddleware:
         client = scope.get("client") or ("?", 0)
         if not self.state.admit(client[0]):
             response = HTMLResponse(
-                _BUSY_PAGE.format(seconds=config.retry_after_s), status_code=429,
+                _BUSY_PAGE.format(seconds=config.retry_after_s),
+                status_code=429,
                 headers={"Retry-After": str(config.retry_after_s)},
             )
             await response(scope, receive, send)

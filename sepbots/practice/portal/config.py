@@ -21,7 +21,9 @@ class ChaosConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     latency_ms: int = Field(0, ge=0, description="added to every page request")
-    error_rate: float = Field(0.0, ge=0.0, le=1.0, description="share of page requests answered with HTTP 500")
+    error_rate: float = Field(
+        0.0, ge=0.0, le=1.0, description="share of page requests answered with HTTP 500"
+    )
     rate_limit_per_s: float | None = Field(
         None, gt=0, description="page requests allowed per second and client before HTTP 429"
     )

@@ -76,18 +76,31 @@ class SearchPage:
 
 def _company(row: sqlite3.Row) -> Company:
     return Company(
-        cvr=row["cvr"], name=row["name"], street=row["street"], postal_code=row["postal_code"],
-        city=row["city"], status=CompanyStatus(row["status"]), industry_code=row["industry_code"],
-        industry_text=row["industry_text"], start_date=date.fromisoformat(row["start_date"]),
+        cvr=row["cvr"],
+        name=row["name"],
+        street=row["street"],
+        postal_code=row["postal_code"],
+        city=row["city"],
+        status=CompanyStatus(row["status"]),
+        industry_code=row["industry_code"],
+        industry_text=row["industry_text"],
+        start_date=date.fromisoformat(row["start_date"]),
     )
 
 
 def _submission(row: sqlite3.Row) -> Submission:
     return Submission(
-        id=row["id"], receipt=row["receipt"], client_reference=row["client_reference"],
-        username=row["username"], employer_cvr=row["employer_cvr"], employee_cpr=row["employee_cpr"],
-        period_from=date.fromisoformat(row["period_from"]), period_to=date.fromisoformat(row["period_to"]),
-        hours=Decimal(row["hours"]), amount=Decimal(row["amount"]), reason=row["reason"],
+        id=row["id"],
+        receipt=row["receipt"],
+        client_reference=row["client_reference"],
+        username=row["username"],
+        employer_cvr=row["employer_cvr"],
+        employee_cpr=row["employee_cpr"],
+        period_from=date.fromisoformat(row["period_from"]),
+        period_to=date.fromisoformat(row["period_to"]),
+        hours=Decimal(row["hours"]),
+        amount=Decimal(row["amount"]),
+        reason=row["reason"],
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
     )
 
@@ -128,8 +141,17 @@ class PortalDatabase:
             if self._conn.execute("SELECT COUNT(*) FROM companies").fetchone()[0]:
                 return 0
             rows = [
-                (c.cvr, c.name, c.street, c.postal_code, c.city, c.status.value, c.industry_code,
-                 c.industry_text, c.start_date.isoformat())
+                (
+                    c.cvr,
+                    c.name,
+                    c.street,
+                    c.postal_code,
+                    c.city,
+                    c.status.value,
+                    c.industry_code,
+                    c.industry_text,
+                    c.start_date.isoformat(),
+                )
                 for c in companies
             ]
             self._conn.execute("BEGIN")
@@ -167,8 +189,17 @@ class PortalDatabase:
         return SearchPage([_company(r) for r in rows], total, page, pages)
 
     def add_submission(
-        self, *, client_reference: str, username: str, employer_cvr: str, employee_cpr: str,
-        period_from: date, period_to: date, hours: Decimal, amount: Decimal, reason: str,
+        self,
+        *,
+        client_reference: str,
+        username: str,
+        employer_cvr: str,
+        employee_cpr: str,
+        period_from: date,
+        period_to: date,
+        hours: Decimal,
+        amount: Decimal,
+        reason: str,
         submitted_at: datetime,
     ) -> str:
         """Store an accepted refund request and give it a receipt number ``SDP-<year>-<000123>``.
@@ -183,11 +214,23 @@ class PortalDatabase:
                     "INSERT INTO submissions (client_reference, username, employer_cvr, employee_cpr,"
                     " period_from, period_to, hours, amount, reason, submitted_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (client_reference, username, employer_cvr, employee_cpr, period_from.isoformat(),
-                     period_to.isoformat(), str(hours), str(amount), reason, submitted_at.isoformat()),
+                    (
+                        client_reference,
+                        username,
+                        employer_cvr,
+                        employee_cpr,
+                        period_from.isoformat(),
+                        period_to.isoformat(),
+                        str(hours),
+                        str(amount),
+                        reason,
+                        submitted_at.isoformat(),
+                    ),
                 )
                 receipt = f"SDP-{submitted_at.year}-{cursor.lastrowid:06d}"
-                self._conn.execute("UPDATE submissions SET receipt = ? WHERE id = ?", (receipt, cursor.lastrowid))
+                self._conn.execute(
+                    "UPDATE submissions SET receipt = ? WHERE id = ?", (receipt, cursor.lastrowid)
+                )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")

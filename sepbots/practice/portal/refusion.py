@@ -71,14 +71,18 @@ def _check_step2(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]
         errors["period_to"] = "Periodens slutdato skal være samme dag som eller efter startdatoen."
     try:
         clean["hours"] = check_decimal(
-            values["hours"], empty="Udfyld antal timer.", bad="Antal timer skal være et tal, fx 37,5.",
+            values["hours"],
+            empty="Udfyld antal timer.",
+            bad="Antal timer skal være et tal, fx 37,5.",
             not_positive="Antal timer skal være større end 0.",
         )
     except FieldError as error:
         errors["hours"] = str(error)
     try:
         clean["amount"] = check_decimal(
-            values["amount"], empty="Udfyld beløbet.", bad="Beløbet skal være et tal, fx 1.234,56.",
+            values["amount"],
+            empty="Udfyld beløbet.",
+            bad="Beløbet skal være et tal, fx 1.234,56.",
             not_positive="Beløbet skal være større end 0.",
         )
     except FieldError as error:
@@ -90,12 +94,25 @@ def _check_step2(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]
     return clean, errors
 
 
-def _page(request: Request, session: Session, step: int, values: dict[str, str],
-          errors: dict[str, str] | None = None) -> Response:
-    return render(request, f"refusion_trin{step}.html", session, {
-        "values": values, "errors": errors or {}, "step": step,
-        "reasons": [(r.value, REASON_LABELS_DA[r]) for r in Reason],
-    }, status_code=400 if errors else 200)
+def _page(
+    request: Request,
+    session: Session,
+    step: int,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        f"refusion_trin{step}.html",
+        session,
+        {
+            "values": values,
+            "errors": errors or {},
+            "step": step,
+            "reasons": [(r.value, REASON_LABELS_DA[r]) for r in Reason],
+        },
+        status_code=400 if errors else 200,
+    )
 
 
 @login_required
@@ -169,15 +186,28 @@ async def step3(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     if form.get("declaration") != "ja":
-        return render(request, "refusion_trin3.html", session, {
-            "summary": _summary(draft), "errors": {"declaration": "Du skal bekræfte erklæringen."},
-        }, status_code=400)
+        return render(
+            request,
+            "refusion_trin3.html",
+            session,
+            {
+                "summary": _summary(draft),
+                "errors": {"declaration": "Du skal bekræfte erklæringen."},
+            },
+            status_code=400,
+        )
     one, two = draft["step1"], draft["step2"]
     receipt = portal.db.add_submission(
-        client_reference=one["client_reference"], username=session.username or "",
-        employer_cvr=one["employer_cvr"], employee_cpr=one["employee_cpr"],
-        period_from=two["period_from"], period_to=two["period_to"], hours=two["hours"],
-        amount=two["amount"], reason=two["reason"].value, submitted_at=portal.clock.now(),
+        client_reference=one["client_reference"],
+        username=session.username or "",
+        employer_cvr=one["employer_cvr"],
+        employee_cpr=one["employee_cpr"],
+        period_from=two["period_from"],
+        period_to=two["period_to"],
+        hours=two["hours"],
+        amount=two["amount"],
+        reason=two["reason"].value,
+        submitted_at=portal.clock.now(),
     )
     draft.clear()
     return redirect(f"/refusion/kvittering/{receipt}")
@@ -190,17 +220,35 @@ async def receipt_page(request: Request) -> Response:
     receipt = request.path_params["receipt"]
     sub = portal.db.submission(receipt)
     if sub is None:
-        return HTMLResponse("<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Ikke fundet"
-                            "</title></head><body><h1>Kvitteringen findes ikke</h1></body></html>", 404)
+        return HTMLResponse(
+            "<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Ikke fundet"
+            "</title></head><body><h1>Kvitteringen findes ikke</h1></body></html>",
+            404,
+        )
     summary = {
-        "step1": {"employer_cvr": sub.employer_cvr, "employee_cpr": sub.employee_cpr,
-                  "client_reference": sub.client_reference},
-        "step2": {"period_from": sub.period_from, "period_to": sub.period_to, "hours": sub.hours,
-                  "amount": sub.amount, "reason": Reason(sub.reason)},
+        "step1": {
+            "employer_cvr": sub.employer_cvr,
+            "employee_cpr": sub.employee_cpr,
+            "client_reference": sub.client_reference,
+        },
+        "step2": {
+            "period_from": sub.period_from,
+            "period_to": sub.period_to,
+            "hours": sub.hours,
+            "amount": sub.amount,
+            "reason": Reason(sub.reason),
+        },
     }
-    return render(request, "refusion_kvittering.html", request.state.session, {
-        "receipt": receipt, "summary": _summary(summary), "submitted_at": sub.submitted_at,
-    })
+    return render(
+        request,
+        "refusion_kvittering.html",
+        request.state.session,
+        {
+            "receipt": receipt,
+            "summary": _summary(summary),
+            "submitted_at": sub.submitted_at,
+        },
+    )
 
 
 routes = [

@@ -53,7 +53,9 @@ class Portal:
             db=PortalDatabase(config.db_path),
             sessions=SessionStore(clock, timedelta(minutes=config.session_minutes), config.secret_key),
             accounts=Accounts(
-                config.users, clock, lockout_after=config.lockout_after,
+                config.users,
+                clock,
+                lockout_after=config.lockout_after,
                 lockout=timedelta(minutes=config.lockout_minutes),
             ),
             chaos=ChaosState(config.chaos),
@@ -81,12 +83,17 @@ def with_cookie(response: Response, request: Request, session: Session) -> Respo
 
 
 def render(
-    request: Request, template: str, session: Session, context: dict[str, Any] | None = None,
+    request: Request,
+    template: str,
+    session: Session,
+    context: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     """Render ``template`` with the session's user and CSRF token, keeping the session cookie."""
     values = {"user": session.username, "csrf_token": session.csrf_token, **(context or {})}
-    response = portal_of(request).templates.TemplateResponse(request, template, values, status_code=status_code)
+    response = portal_of(request).templates.TemplateResponse(
+        request, template, values, status_code=status_code
+    )
     return with_cookie(response, request, session)
 
 
