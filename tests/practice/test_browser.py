@@ -180,8 +180,8 @@ def test_rate_limit_is_retried_after_retry_after(served: Served, browser: Browse
     notices: list[RetryNotice] = []
     policy = RetryPolicy(attempts=4, on_retry=notices.append)
     browser.goto(f"{served.url}/")
-    served.portal.chaos.set(ChaosConfig(rate_limit_per_s=5, retry_after_s=1))
-    for _ in range(8):
+    served.portal.chaos.set(ChaosConfig(rate_limit_per_s=1, retry_after_s=1))
+    for _ in range(3):
         assert browser.goto(f"{served.url}/", retry=policy).status == 200
     assert notices and {(n.reason, n.wait_s) for n in notices} == {("http_429", 1.0)}
 
