@@ -1,0 +1,231 @@
+"""Settings: one typed object, loaded once at the entry point and passed down.
+
+Sources, strongest first: explicit overrides, environment (``SEPBOTS_`` prefix, ``__`` for nesting,
+e.g. ``SEPBOTS_DATABASE__URL``), the TOML file ``<home>/config/sepbots.toml``, then defaults.
+``SEPBOTS_HOME`` (default: the project folder) decides where the database, ``logs/`` and run
+artifacts live, so a second installation or a test never touches the first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sepbots.exceptions import ConfigError
+
+Language = Literal["da", "en"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    """Where the work queue, runs and audit trail are stored."""
+
+    url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file <home>/var/sepbots.db")
+    busy_timeout_s: float = Field(30.0, gt=0, description="SQLite: how long a writer waits for the lock")
+    pool_size: int = Field(5, ge=1)
+
+
+class QueueSettings(_Section):
+    """Claim leases and polling."""
+
+    lease_s: float = Field(60.0, gt=0, description="a claimed item returns to the queue this long after its runner's last heartbeat")
+    heartbeat_s: float = Field(15.0, gt=0, description="how often a runner renews its lease while an item runs")
+    poll_s: float = Field(0.2, gt=0, description="wait between empty polls while retries are pending")
+
+
+class LoggingSettings(_Section):
+    """structlog output."""
+
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    json_file: bool = True
+    console: Literal["auto", "always", "never"] = "auto"
+
+
+class BrowserSettings(_Section):
+    """Playwright launch options: the system's Chromium on Linux, Edge via ``channel`` on Windows."""
+
+    executable_path: str | None = Field(
+        default_factory=lambda: "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    channel: str | None = None
+    headless: bool = True
+    args: list[str] = Field(
+        default_factory=lambda: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ]
+        if sys.platform.startswith("linux")
+        else []
+    )
+    timeout_ms: int = Field(15000, gt=0)
+    trace: bool = False
+
+
+class DesktopSettings(_Section):
+    """pyautogui and the virtual display used for unattended Linux runs."""
+
+    virtual_display: bool = True
+    display_size: str = Field("1280x800", pattern=r"^\d+x\d+$")
+    timeout_s: float = Field(10.0, gt=0)
+    typing_interval_s: float = Field(0.0, ge=0)
+
+
+class SchedulerSettings(_Section):
+    """The runner service's scheduler."""
+
+    timezone: str = "Europe/Copenhagen"
+    schedules_file: Path | None = Field(None, description="default: <home>/config/schedules.toml")
+
+
+class DashboardSettings(_Section):
+    """The operations dashboard."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8600, ge=0, le=65535)
+    session_minutes: int = Field(480, gt=0)
+
+
+class VaultSettings(_Section):
+    """Where the encryption key for credentials and item payloads comes from."""
+
+    key_file: Path | None = Field(None, description="default: <home>/var/keys/sepbots.key (owner-only)")
+    encrypt_payloads: bool = True
+
+
+class Settings(_Section):
+    """All sepbots settings."""
+
+    home: Path
+    language: Language = "da"
+    bots_dirs: list[Path] = Field(default_factory=list, description="default: [<home>/bots]")
+    database: DatabaseSettings = DatabaseSettings()
+    queue: QueueSettings = QueueSettings()
+    logging: LoggingSettings = LoggingSettings()
+    browser: BrowserSettings = BrowserSettings()
+    desktop: DesktopSettings = DesktopSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    vault: VaultSettings = VaultSettings()
+    config_file: Path | None = None
+
+    @property
+    def var_dir(self) -> Path:
+        """Machine state: database, keys, run artifacts."""
+        return self.home / "var"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.var_dir / "runs"
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{(self.var_dir / 'sepbots.db').as_posix()}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.vault.key_file or self.var_dir / "keys" / "sepbots.key"
+
+    @property
+    def schedules_file(self) -> Path:
+        return self.scheduler.schedules_file or self.home / "config" / "schedules.toml"
+
+    @property
+    def bot_paths(self) -> list[Path]:
+        return self.bots_dirs or [self.home / "bots"]
+
+
+ENV_PREFIX = "SEPBOTS_"
+
+
+def find_home(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding ``config/sepbots.toml``, else ``start``."""
+    for folder in (start, *start.parents):
+        if (folder / "config" / "sepbots.toml").is_file():
+            return folder
+    return start
+
+
+def _env_tree(environ: Mapping[str, str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name in (f"{ENV_PREFIX}HOME", f"{ENV_PREFIX}KEY"):
+            continue
+        path = name[len(ENV_PREFIX):].lower().split("__")
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError("environment variable nests under a plain value", key=name)
+        node[path[-1]] = value
+    return tree
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(
+    home: Path | str | None = None,
+    *,
+    config_file: Path | str | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Load settings once, at an entry point.
+
+    Args:
+        home: the sepbots home; default ``SEPBOTS_HOME`` or the project folder around the cwd.
+        config_file: a TOML file; default ``<home>/config/sepbots.toml`` when it exists.
+        environ: the environment to read (default ``os.environ``); tests pass their own.
+        overrides: values that win over every other source, as a nested mapping.
+
+    Raises:
+        ConfigError: naming the key and the file of the first invalid value.
+    """
+    env = os.environ if environ is None else environ
+    if home is None:
+        home = env.get(f"{ENV_PREFIX}HOME") or find_home(Path.cwd())
+    home_path = Path(home).expanduser().resolve()
+    file = Path(config_file) if config_file else home_path / "config" / "sepbots.toml"
+    data: dict[str, Any] = {}
+    if file.is_file():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"not valid TOML: {exc}", file=file) from exc
+    elif config_file:
+        raise ConfigError("config file not found", file=file)
+    data = _merge(data, _env_tree(env))
+    data = _merge(data, dict(overrides or {}))
+    data["home"] = home_path
+    data["config_file"] = file if file.is_file() else None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        source = file if file.is_file() else None
+        raise ConfigError(f"invalid setting: {err['msg']}", key=key, file=source) from exc

@@ -1,0 +1,123 @@
+"""Every exception sepbots raises, in one tree.
+
+```
+SepbotsError(Exception)
+├── ConfigError            invalid or missing setting; names the key and the file
+├── RecipeError            bad @bot declaration, duplicate or unknown bot
+├── InputError             bad producer input; names file, sheet, row and column
+├── StoreError             the database cannot be opened, read or written
+│   └── QueueError         a work item cannot be claimed, released or found
+├── VaultError             missing credential, missing or wrong key
+└── BotError(message, code)
+    ├── BusinessException      bad/missing data, broken rule → manual handling, never retried
+    └── ApplicationException   system trouble → retried with backoff up to max_attempts
+StopRequested(BaseException)   stop/pause signal that bot code cannot swallow by accident
+```
+
+Exceptions that are not ours count as application exceptions; the runtime classifies them once
+(`sepbots.runtime.classify`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SepbotsError(Exception):
+    """Root of every error sepbots raises on purpose."""
+
+
+class ConfigError(SepbotsError):
+    """A setting is invalid or missing.
+
+    Args:
+        message: what is wrong.
+        key: the dotted setting key, e.g. ``database.url``.
+        file: the file the setting was read from, if any.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, file: Path | str | None = None) -> None:
+        self.message = message
+        self.key = key
+        self.file = Path(file) if file is not None else None
+        where = ", ".join(p for p in (f"file {self.file}" if self.file else "", f"key {key}" if key else "") if p)
+        super().__init__(f"{message} ({where})" if where else message)
+
+
+class RecipeError(SepbotsError):
+    """A bot declaration is wrong, duplicated or unknown."""
+
+
+class InputError(SepbotsError):
+    """Producer input that cannot be used: the message names where the problem is.
+
+    Args:
+        message: what is wrong.
+        file: the input file.
+        sheet: the worksheet name, for workbooks.
+        row: the 1-based row number as a person sees it in the file.
+        column: the column header or letter.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = Path(file) if file is not None else None
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        parts = []
+        if self.file is not None:
+            parts.append(f"file {self.file}")
+        if sheet is not None:
+            parts.append(f"sheet {sheet!r}")
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            parts.append(f"column {column!r}")
+        super().__init__(f"{message} ({', '.join(parts)})" if parts else message)
+
+
+class StoreError(SepbotsError):
+    """The database cannot be opened, read or written."""
+
+
+class QueueError(StoreError):
+    """A work item cannot be claimed, released or found."""
+
+
+class VaultError(SepbotsError):
+    """A credential is missing, or the vault key is missing or wrong."""
+
+
+class BotError(SepbotsError):
+    """An error raised by bot code about one work item.
+
+    Args:
+        message: a sentence for the person who handles the item (redacted before storage).
+        code: a short stable code such as ``BAD_AMOUNT`` for grouping and reports.
+    """
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class BusinessException(BotError):
+    """Bad or missing data, or a broken business rule: the item goes to manual handling."""
+
+
+class ApplicationException(BotError):
+    """System trouble (timeouts, outages): the item is retried with backoff, then failed."""
+
+
+class StopRequested(BaseException):  # noqa: N818 - a signal, not an error
+    """Raised inside a run when a stop or pause was requested; never caught by ``except Exception``."""

@@ -1,0 +1,137 @@
+"""Opening the database: engine options per backend, migrations, and clear errors.
+
+SQLite (the embedded default) runs in WAL mode with ``synchronous=NORMAL`` and takes the write
+lock at the start of each write transaction (``BEGIN IMMEDIATE``), so two processes never
+deadlock upgrading a read lock. PostgreSQL (fleets) uses the same schema and statements; claims
+add ``FOR UPDATE SKIP LOCKED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from sepbots.exceptions import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str | None:
+    """The newest migration shipped with this version of sepbots."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+class Store:
+    """The project database: one engine for writes and reads, migrated to the newest schema.
+
+    Args:
+        url: a SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
+        busy_timeout_s: SQLite only: how long a writer waits for the lock.
+        migrate: bring the schema up to date on open (the default).
+    """
+
+    def __init__(self, url: str, *, busy_timeout_s: float = 30.0, pool_size: int = 5, migrate: bool = True) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"pool_pre_ping": self.dialect != "sqlite"}
+        if self.dialect == "sqlite":
+            db = parsed.database
+            if db and db != ":memory:":
+                path = Path(db)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"cannot create the database folder {path.parent}: {exc.strerror}") from exc
+            kwargs["connect_args"] = {"timeout": busy_timeout_s, "check_same_thread": False}
+        else:
+            kwargs["pool_size"] = pool_size
+            if self.dialect == "postgresql" and parsed.drivername == "postgresql":
+                url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.dialect == "sqlite":
+            self._sqlite_setup(self.engine, busy_timeout_s)
+        if migrate:
+            self.migrate()
+
+    @staticmethod
+    def _sqlite_setup(engine: Engine, busy_timeout_s: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def migrate(self) -> None:
+        """Apply every migration this database lacks (idempotent)."""
+        head = head_revision()
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+                if current == head:
+                    conn.rollback()
+                    return
+                if current is not None and current not in _known_revisions():
+                    raise StoreError(
+                        f"the database {self.describe()} was written by a newer sepbots (schema {current}); upgrade sepbots"
+                    )
+            with self.engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from exc
+
+    def describe(self) -> str:
+        """The URL without its password, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A write transaction; commits on success, rolls back on error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not isinstance(exc, OperationalError):
+                raise
+            raise StoreError(f"database error on {self.describe()}: {_reason(exc)}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _known_revisions() -> set[str]:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def _reason(exc: DBAPIError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).strip().splitlines()[0]
