@@ -174,3 +174,15 @@ def test_unknown_company_gives_the_not_found_page(client: httpx.Client, query: s
     log_in(client)
     page = client.get("/virksomheder", params={"q": query})
     assert page.status_code == 404 and "Ingen virksomhed fundet" in page.text
+
+
+def test_overview_lists_submissions_by_own_reference(served: Served, client: httpx.Client, employer: str) -> None:
+    """"Mine anmodninger" finds a submitted request by its own reference and says when there is none."""
+    log_in(client)
+    _step1(client, employer_cvr=employer, employee_cpr="010180-1234", client_reference="ref-77")
+    step3 = _step2(client, **GOOD_STEP2)
+    client.post("/refusion/trin-3", data={"csrf_token": csrf(step3), "declaration": "ja"})
+    found = client.get("/refusion/anmodninger", params={"reference": "ref-77"})
+    assert '<td class="kvittering">SDP-2026-000001</td>' in found.text
+    none = client.get("/refusion/anmodninger", params={"reference": "ref-78"})
+    assert "Ingen anmodninger fundet." in none.text

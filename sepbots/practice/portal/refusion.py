@@ -251,10 +251,23 @@ async def receipt_page(request: Request) -> Response:
     )
 
 
+@login_required
+async def overview(request: Request) -> Response:
+    """ "Mine anmodninger": the user's submitted requests, optionally only those with one own reference."""
+    portal = portal_of(request)
+    session: Session = request.state.session
+    reference = request.query_params.get("reference", "").strip()
+    found = [s for s in portal.db.submissions(reference or None) if s.username == session.username]
+    return render(
+        request, "refusion_oversigt.html", session, {"reference": reference, "submissions": found[-200:]}
+    )
+
+
 routes = [
     Route("/refusion", lambda request: redirect("/refusion/trin-1?ny=1")),
     Route("/refusion/trin-1", step1, methods=["GET", "POST"]),
     Route("/refusion/trin-2", step2, methods=["GET", "POST"]),
     Route("/refusion/trin-3", step3, methods=["GET", "POST"]),
     Route("/refusion/kvittering/{receipt}", receipt_page),
+    Route("/refusion/anmodninger", overview),
 ]

@@ -127,6 +127,8 @@ class Accounts:
         self._lockout = lockout
         self._failures: dict[str, _Failures] = {}
         self._lock = threading.Lock()
+        self.attempts: dict[str, int] = {}
+        """Login attempts per username (checked or refused), for tests and the demo."""
 
     def locked_until(self, username: str) -> datetime | None:
         """When the lock on ``username`` ends, if it is locked now."""
@@ -146,6 +148,8 @@ class Accounts:
         Returns:
             ``LoginResult.OK``, ``LoginResult.WRONG`` or ``LoginResult.LOCKED``.
         """
+        with self._lock:
+            self.attempts[username] = self.attempts.get(username, 0) + 1
         if self.locked_until(username):
             return LoginResult.LOCKED
         stored = self._hashes.get(username)
