@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sepbots import ApplicationException, BotContext
+from sepbots import ApplicationException, BotContext, Environment
 from sepbots.browser import (
     BrowserSession,
     ElementNotFound,
@@ -24,6 +25,15 @@ from sepbots.browser import (
     RetryNotice,
     RetryPolicy,
 )
+from sepbots.practice.portal import (
+    PRACTICE_PASSWORD,
+    PRACTICE_USERNAME,
+    ChaosConfig,
+    Portal,
+    PortalConfig,
+    create_app,
+)
+from sepbots.practice.server import serve_in_thread
 
 RESOURCE = "browser"
 
@@ -103,3 +113,22 @@ def portal_errors(url: str) -> Iterator[None]:
         ) from error
     except ElementNotFound as error:
         raise ApplicationException(f"the portal page has changed: {error}", code="PAGE_CHANGED") from error
+
+
+@contextmanager
+def practice_portal_for_demo(
+    env: Environment, folder: Path, chaos: ChaosConfig | None = None, credential: str = "praksisportal"
+) -> Iterator[tuple[str, Portal]]:
+    """Serve the practice portal in a thread and store its login in the vault (demo steps only).
+
+    Yields:
+        ``(url, portal)``: the portal's address and its running pieces (``portal.db`` for checks).
+    """
+    app = create_app(PortalConfig(db_path=folder / "portal.sqlite3", chaos=chaos or ChaosConfig()))
+    env.vault.set(credential, PRACTICE_PASSWORD, username=PRACTICE_USERNAME, actor="demo")
+    url, stop = serve_in_thread(app)
+    try:
+        yield url, app.state.portal
+    finally:
+        stop()
+        app.state.portal.db.close()
