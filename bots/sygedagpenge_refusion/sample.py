@@ -7,13 +7,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from sepbots.dk import format_danish_decimal
-from sepbots.practice.data import REASON_LABELS_DA, generate_claims
+from sepbots.practice.data import REASON_LABELS_DA, ClaimRow, generate_claims
 
 HEADERS = ["Arbejdsgiver CVR", "Medarbejder CPR", "Periode fra", "Periode til", "Timer", "Beløb", "Årsag"]
 
 
-def claim_rows(count: int, *, seed: int = 7) -> list[list[str]]:
-    """``count`` valid claim rows as a case worker would type them."""
+def claim_rows(count: int, *, seed: int = 7, claims: list[ClaimRow] | None = None) -> list[list[str]]:
+    """Valid claim rows as a case worker would type them (``count`` generated, or the given ``claims``)."""
     return [
         [
             c.employer_cvr,
@@ -24,11 +24,13 @@ def claim_rows(count: int, *, seed: int = 7) -> list[list[str]]:
             format_danish_decimal(c.amount),
             REASON_LABELS_DA[c.reason],
         ]
-        for c in generate_claims(count, seed=seed)
+        for c in (claims if claims is not None else generate_claims(count, seed=seed))
     ]
 
 
-def write_sample(path: Path, count: int = 12, *, invalid: bool = True, seed: int = 7) -> Path:
+def write_sample(
+    path: Path, count: int = 12, *, invalid: bool = True, seed: int = 7, claims: list[ClaimRow] | None = None
+) -> Path:
     """Write a claims workbook; with ``invalid`` rows 3 and 6 break a rule (bad CPR date, end before start).
 
     Args:
@@ -36,8 +38,9 @@ def write_sample(path: Path, count: int = 12, *, invalid: bool = True, seed: int
         count: how many claim rows.
         invalid: whether to spoil two rows.
         seed: the random seed for the claims.
+        claims: write these claims instead of generating ``count``.
     """
-    rows = claim_rows(count, seed=seed)
+    rows = claim_rows(count, seed=seed, claims=claims)
     if invalid and count >= 5:
         rows[1][1] = "310299-1234"  # row 3: no 31 February
         rows[4][3] = "01-01-2026"  # row 6: ends before it starts (periods are later)
