@@ -55,7 +55,7 @@ def open_portal(ctx: BotContext[Any], credential: str) -> BrowserSession:
                 code="CREDENTIAL_NO_USERNAME",
             )
         return BrowserSession(
-            ctx.settings.browser,  # type: ignore[arg-type] - same fields as sepbots.browser.BrowserSettings
+            ctx.settings.browser,
             login=FormLogin(
                 login.username,
                 login.password,

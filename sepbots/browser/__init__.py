@@ -21,12 +21,20 @@ from sepbots.browser.errors import (
     SessionExpired,
 )
 from sepbots.browser.login import FormLogin
-from sepbots.browser.session import NO_RETRY, BrowserSession, LoginFlow, RetryNotice, RetryPolicy
+from sepbots.browser.session import (
+    NO_RETRY,
+    BrowserOptions,
+    BrowserSession,
+    LoginFlow,
+    RetryNotice,
+    RetryPolicy,
+)
 from sepbots.browser.settings import BrowserSettings
 
 __all__ = [
     "NO_RETRY",
     "BrowserError",
+    "BrowserOptions",
     "BrowserSession",
     "BrowserSettings",
     "BrowserStartError",

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
@@ -29,8 +29,22 @@ from sepbots.browser.errors import (
 )
 from sepbots.browser.forms import FILL_SCRIPT, FieldValue, script_args
 
-if TYPE_CHECKING:
-    from sepbots.browser.settings import BrowserSettings
+
+class BrowserOptions(Protocol):
+    """Launch options: ``sepbots.browser.BrowserSettings`` or the ``[browser]`` section of the settings."""
+
+    @property
+    def executable_path(self) -> str | None: ...
+    @property
+    def channel(self) -> str | None: ...
+    @property
+    def headless(self) -> bool: ...
+    @property
+    def args(self) -> list[str]: ...
+    @property
+    def timeout_ms(self) -> int: ...
+    @property
+    def trace(self) -> bool: ...
 
 
 class LoginFlow(Protocol):
@@ -93,7 +107,7 @@ class BrowserSession:
 
     def __init__(
         self,
-        settings: BrowserSettings,
+        settings: BrowserOptions,
         *,
         login: LoginFlow | None = None,
         trace_path: Path | None = None,

@@ -147,3 +147,6 @@ def test_practice_cli_serves_the_portal_until_interrupted(tmp_path: Path) -> Non
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -53,7 +53,9 @@ def test_valid_claim_walks_three_steps_and_gets_a_receipt(
     assert "Jeg erklærer, at oplysningerne er korrekte" in step3.text
     receipt = client.post("/refusion/trin-3", data={"csrf_token": csrf(step3), "declaration": "ja"})
     assert 'Kvitteringsnummer: <strong id="kvitteringsnummer">SDP-2026-000001</strong>' in receipt.text
-    stored = PortalDatabase(served.portal.config.db_path).submissions("claims:row-2")
+    database = PortalDatabase(served.portal.config.db_path)  # a second connection, as tests and the demo use
+    stored = database.submissions("claims:row-2")
+    database.close()
     assert len(stored) == 1
     assert (stored[0].receipt, stored[0].employer_cvr, stored[0].employee_cpr) == (
         "SDP-2026-000001",
