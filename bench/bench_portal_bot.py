@@ -14,6 +14,7 @@ from bots.sygedagpenge_refusion.bot import submit_claim
 from bots.sygedagpenge_refusion.sample import write_sample
 from sepbots import ItemState
 from sepbots.browser import BrowserSettings
+from sepbots.logging import configure_logging
 from sepbots.practice.data import ClaimRow
 from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME
 from sepbots.testing import open_test_environment, run_bot_once
@@ -25,6 +26,7 @@ def run_bot(url: str, claims: list[ClaimRow], settings: BrowserSettings) -> floa
         home = Path(folder)
         overrides = {"browser": settings.model_dump(), "logging": {"console": "never"}}
         env = open_test_environment(home / "home", overrides=overrides)
+        configure_logging(logs_dir=None, redactor=env.redactor, level="info", console="never", json_file=False)
         try:
             env.vault.set("praksisportal", PRACTICE_PASSWORD, username=PRACTICE_USERNAME, actor="bench")
             source = write_sample(home / "krav.xlsx", invalid=False, claims=claims)

@@ -11,11 +11,15 @@ from .sample import write_sample
 
 ORDER = 21
 TITLE = "CVR-opslag (opslag i portal) / company lookups (portal)"
-T = Catalog({
-    "portal": ("Øvelsesportalen kører på {url} (højst 4 sider pr. sekund, ellers HTTP 429)",
-               "The practice portal runs at {url} (at most 4 pages a second, else HTTP 429)"),
-    "out": ("Virksomhedsdata i {out}", "Company data in {out}"),
-})
+T = Catalog(
+    {
+        "portal": (
+            "Øvelsesportalen kører på {url} (højst 4 sider pr. sekund, ellers HTTP 429)",
+            "The practice portal runs at {url} (at most 4 pages a second, else HTTP 429)",
+        ),
+        "out": ("Virksomhedsdata i {out}", "Company data in {out}"),
+    }
+)
 
 
 def demo(ctx: DemoContext) -> None:

@@ -19,12 +19,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots import BotContext, BusinessException, ItemState, NewItem, WorkItem, bot
-from sepbots.browser import SessionExpired
+from sepbots.browser import BrowserSession, RetryPolicy, SessionExpired
 from sepbots.dk import DanishFormatError, format_danish_decimal, parse_cpr, parse_cvr, parse_danish_date
 from sepbots.dk import parse_danish_decimal as parse_decimal
 
@@ -39,6 +39,9 @@ REASONS = {
     "graviditet": "graviditet",
     "graviditetsbetinget fravær": "graviditet",
 }
+
+
+RECEIPT_PATH = "/refusion/kvittering/"
 
 
 class Columns(BaseModel):
@@ -173,15 +176,15 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Claim]]:
         yield NewItem(reference=reference_of(claim, line.cells), payload=claim)
 
 
-def _find_existing(session: Any, url: str, reference: str, retry: Any) -> str | None:
+def _find_existing(session: BrowserSession, url: str, reference: str, retry: RetryPolicy) -> str | None:
     session.goto(f"{url}/refusion/anmodninger?reference={quote(reference, safe='')}", retry=retry)
     receipts = session.texts("#anmodninger td.kvittering")
     return receipts[0] if receipts else None
 
 
-def _fill_and_send(session: Any, url: str, item: WorkItem[Claim], retry: Any) -> str:
+def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], retry: RetryPolicy) -> str:
     claim = item.payload
-    session.goto(f"{url}/refusion", retry=retry)
+    session.goto(f"{url}/refusion/trin-1?ny=1", retry=retry)  # ny=1: start from an empty draft
     pages = [
         (
             {
@@ -212,6 +215,9 @@ def _fill_and_send(session: Any, url: str, item: WorkItem[Claim], retry: Any) ->
             raise BusinessException(
                 f"række {claim.row}: portalen afviste anmodningen: {problems}", code="PORTAL_REJECTED"
             )
+    landed = urlparse(session.page().url).path
+    if landed.startswith(RECEIPT_PATH):  # the portal redirects to /refusion/kvittering/<receipt>
+        return unquote(landed[len(RECEIPT_PATH) :])
     receipts = session.texts("#kvitteringsnummer")
     if not receipts:
         raise BusinessException(f"række {claim.row}: ingen kvittering efter afsendelse", code="NO_RECEIPT")

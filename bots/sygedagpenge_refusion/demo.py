@@ -11,14 +11,22 @@ from .sample import write_sample
 
 ORDER = 20
 TITLE = "Sygedagpengerefusion (formularudfyldning i portal) / sickness-benefit refunds (portal form filling)"
-T = Catalog({
-    "portal": ("Øvelsesportalen kører på {url} (10 % af siderne svarer HTTP 500)",
-               "The practice portal runs at {url} (10 % of pages answer HTTP 500)"),
-    "check": ("Portalen har modtaget {n} anmodninger — én pr. gyldig række; kvitteringer i {out}",
-              "The portal received {n} requests — one per valid row; receipts in {out}"),
-    "again": ("Samme input igen: {added} nye elementer, {n} anmodninger i portalen (intet sendt to gange)",
-              "Same input again: {added} new items, {n} requests in the portal (nothing sent twice)"),
-})
+T = Catalog(
+    {
+        "portal": (
+            "Øvelsesportalen kører på {url} (10 % af siderne svarer HTTP 500)",
+            "The practice portal runs at {url} (10 % of pages answer HTTP 500)",
+        ),
+        "check": (
+            "Portalen har modtaget {n} anmodninger — én pr. gyldig række; kvitteringer i {out}",
+            "The portal received {n} requests — one per valid row; receipts in {out}",
+        ),
+        "again": (
+            "Samme input igen: {added} nye elementer, {n} anmodninger i portalen (intet sendt to gange)",
+            "Same input again: {added} new items, {n} requests in the portal (nothing sent twice)",
+        ),
+    }
+)
 
 
 def demo(ctx: DemoContext) -> None:

@@ -69,6 +69,7 @@ def test_full_run_writes_company_data_and_flags_unknown_and_invalid(
     ]
 
 
+@pytest.mark.slow
 def test_rate_limits_and_server_errors_are_retried_until_every_lookup_is_done(
     served: Served, env: Environment, tmp_path: Path
 ) -> None:

@@ -90,6 +90,7 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     assert _result_rows(tmp_path / "out" / "resultat.xlsx")[1][7] == rows[1][7]
 
 
+@pytest.mark.slow
 def test_chaos_run_ends_with_every_valid_item_done_and_retries_in_the_ledger(
     served: Served, env: Environment, tmp_path: Path
 ) -> None:
@@ -117,6 +118,7 @@ class LeapingClock:
         return self.start + timedelta(minutes=25) * (self.reads // self.every)
 
 
+@pytest.mark.slow
 def test_session_expiry_mid_run_logs_in_again_and_sends_each_claim_once(
     env: Environment, tmp_path: Path
 ) -> None:
@@ -143,6 +145,7 @@ def test_session_expiry_mid_run_logs_in_again_and_sends_each_claim_once(
     assert any(entry["event"] == "portal_session_expired" for entry in logs)  # at least once inside a form
 
 
+@pytest.mark.slow
 def test_wrong_password_fails_clearly_without_locking_the_account(
     served: Served, env: Environment, tmp_path: Path
 ) -> None:
@@ -156,6 +159,7 @@ def test_wrong_password_fails_clearly_without_locking_the_account(
     assert served.portal.accounts.locked_until("robot") is None
 
 
+@pytest.mark.slow
 def test_unreachable_portal_is_retried_then_failed_with_a_clear_message(
     env: Environment, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
@@ -99,8 +100,8 @@ class SessionStore:
         return count
 
 
-class LoginResult:
-    """Outcome names of a login attempt (module constants, compared by identity)."""
+class LoginResult(StrEnum):
+    """The outcome of a login attempt."""
 
     OK = "ok"
     WRONG = "wrong"
@@ -138,7 +139,7 @@ class Accounts:
                 return failures.locked_until
         return None
 
-    def check(self, username: str, password: str) -> str:
+    def check(self, username: str, password: str) -> LoginResult:
         """Verify a login attempt and update the failure count.
 
         Args:
