@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -105,8 +106,13 @@ def portal(
     if chaos != ChaosConfig():
         typer.echo(texts["chaos"].format(chaos=chaos.model_dump(exclude_defaults=True)))
     typer.echo(texts["stop"], err=False)
+    stopping = threading.Event()
+    for name in ("SIGINT", "SIGTERM"):  # explicit handlers: a SIGINT ignored by the parent still stops us
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stopping.set())
     try:
-        threading.Event().wait()
+        while not stopping.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
