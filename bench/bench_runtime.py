@@ -40,7 +40,7 @@ class Params(BaseModel):
 
 def produce(ctx: BotContext[Params]) -> Any:
     for n in range(ctx.params.items):
-        yield NewItem(reference=f"row-{n}", payload=Row(n=n, text="Faktura 2026-%06d" % n))
+        yield NewItem(reference=f"row-{n}", payload=Row(n=n, text=f"Faktura 2026-{n:06d}"))
 
 
 @bot(name="noop", params=Params, producer=produce)
@@ -52,9 +52,9 @@ def one_run(items: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = open_test_environment(Path(tmp))
         configure_logging(logs_dir=env.settings.logs_dir, redactor=env.redactor, console="never")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         summary = Runner(env).run(noop, {"items": items})
-        total = time.perf_counter() - t0
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
         assert summary.counts.done == items, summary
         # raw claims: add N more, then claim+release-free claims only
         with env.store.begin() as conn:
@@ -68,7 +68,8 @@ def one_run(items: int) -> dict[str, float]:
         assert claimed == items
         env.close()
     with_producer = items / total
-    return {"items_per_s": with_producer, "ms_per_item": 1000 * total / items, "claims_per_s": items / claims}
+    return {"items_per_s": with_producer, "ms_per_item": 1000 * total / items, "claims_per_s": items / claims,
+            "cpu_ms_per_item": 1000 * cpu / items}
 
 
 def main() -> None:
@@ -84,7 +85,10 @@ def main() -> None:
           + ", ".join(f"{r['items_per_s']:.0f}" for r in results) + " items/s)")
     print(f"end to end (produce + run loop, no-op processor): {med['items_per_s']:.0f} items/s, "
           f"{med['ms_per_item']:.2f} ms/item")
+    print(f"CPU time per item (all threads of the process): {med['cpu_ms_per_item']:.2f} ms "
+          f"→ {1000 / med['cpu_ms_per_item']:.0f} items per CPU-second")
     print(f"claims only: {med['claims_per_s']:.0f} claims/s")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def test_retry_waits_grow_with_backoff(env: Environment) -> None:
     assert [a.outcome for a in attempts] == ["retry", "retry", "failed"]
     gap1 = (attempts[1].started_at - attempts[0].ended_at).total_seconds()
     gap2 = (attempts[2].started_at - attempts[1].ended_at).total_seconds()
-    assert 0.15 <= gap1 and 0.35 <= gap2 and gap2 > gap1
+    assert gap1 >= 0.15 and gap2 >= 0.35 and gap2 > gap1
 
 
 def test_a_completed_run_records_its_counts_and_finish_sees_every_item(env: Environment) -> None:
