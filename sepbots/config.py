@@ -52,12 +52,15 @@ class LoggingSettings(_Section):
 
 
 class BrowserSettings(_Section):
-    """Playwright launch options: the system's Chromium on Linux, Edge via ``channel`` on Windows."""
+    """How Playwright launches the browser: the system's Chromium on Linux, Edge via ``channel``.
+
+    ``channel`` wins over ``executable_path`` when both are set.
+    """
 
     executable_path: str | None = Field(
         default_factory=lambda: "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     )
-    channel: str | None = None
+    channel: str | None = Field(None, description="e.g. 'msedge' or 'chrome' on Windows workstations")
     headless: bool = True
     args: list[str] = Field(
         default_factory=lambda: [
@@ -71,8 +74,8 @@ class BrowserSettings(_Section):
         if sys.platform.startswith("linux")
         else []
     )
-    timeout_ms: int = Field(15000, gt=0)
-    trace: bool = False
+    timeout_ms: int = Field(15000, gt=0, description="default wait for actions and navigations")
+    trace: bool = Field(False, description="record a Playwright trace (trace.zip) in the run folder")
 
 
 class DesktopSettings(_Section):

@@ -19,8 +19,8 @@ from sepbots.cli import (
     catalogue,
     credentials,
     demo,
-    desktop_practice,
     ledger,
+    practice,
     new,
     report,
     retention,
@@ -64,7 +64,7 @@ botstate.register(run.bots_app)
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
-app.add_typer(desktop_practice.app, name="practice")
+app.add_typer(practice.app, name="practice")
 
 
 def main() -> None:
