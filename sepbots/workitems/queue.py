@@ -128,10 +128,11 @@ class WorkQueues:
         def flush() -> int:
             if not batch:
                 return 0
-            stmt = self._insert_ignore().values(batch)
-            n = conn.execute(stmt).rowcount or 0
+            # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here).
+            stmt = self._insert_ignore().values(batch).returning(work_items.c.id)
+            n = len(conn.execute(stmt).all())
             batch.clear()
-            return max(n, 0)
+            return n
 
         for item in items:
             if not isinstance(item, NewItem):
@@ -213,34 +214,40 @@ class WorkQueues:
     def claim(self, queue: str, *, run_id: str, bot: str) -> Claimed | None:
         """Atomically take the next due item of ``queue`` (highest priority, oldest first), or None."""
         now = self.clock.now()
+        with self.store.begin() as conn:
+            row = conn.execute(self.claim_statement(queue, run_id, now, 1)).first()
+            if row is None:
+                return None
+            self.audit.append(conn, [self.claimed_event(row, run_id, bot)], now)
+        return self.to_claimed(row)
+
+    def claim_statement(self, queue: str, run_id: str, now: datetime, limit: int) -> Any:
+        """``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING``: one atomic claim."""
         nxt = (
             select(work_items.c.id)
             .where(work_items.c.queue == queue, work_items.c.state == ItemState.NEW.value,
                    work_items.c.next_attempt_at <= now)
             .order_by(work_items.c.priority.desc(), work_items.c.id)
-            .limit(1)
+            .limit(limit)
         )
         if self.store.dialect == "postgresql":
             nxt = nxt.with_for_update(skip_locked=True)
-        stmt = (
+        picked = work_items.c.id == nxt.scalar_subquery() if limit == 1 else work_items.c.id.in_(nxt)
+        return (
             update(work_items)
-            .where(work_items.c.id == nxt.scalar_subquery(), work_items.c.state == ItemState.NEW.value)
+            .where(picked, work_items.c.state == ItemState.NEW.value)
             .values(
                 state=ItemState.IN_PROGRESS.value, attempts=work_items.c.attempts + 1, lease_owner=self.owner,
                 lease_expires_at=now + self.lease, started_at=now, updated_at=now, run_id=run_id,
             )
             .returning(*_CLAIM_COLS)
         )
-        with self.store.begin() as conn:
-            row = conn.execute(stmt).first()
-            if row is None:
-                return None
-            self.audit.append(
-                conn,
-                [AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=row.id,
-                            details={"attempt": row.attempts})],
-                now,
-            )
+
+    def claimed_event(self, row: Any, run_id: str, bot: str) -> AuditEvent:
+        return AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=row.id,
+                          details={"attempt": row.attempts})
+
+    def to_claimed(self, row: Any) -> Claimed:
         return Claimed(
             id=row.id, queue=row.queue, reference=row.reference,
             payload_json=self.codec.decode_raw(row.payload, row.encrypted), attempts=row.attempts,
@@ -267,15 +274,28 @@ class WorkQueues:
     def release(self, item: Claimed, outcome: Release, *, run_id: str, bot: str, duration_ms: int) -> bool:
         """Record the end of an attempt. False when the lease was lost (another runner took over)."""
         now = self.clock.now()
-        message = self._message(outcome.error_message)
+        values = self.release_values(outcome, now)
+        with self.store.begin() as conn:
+            res = conn.execute(
+                update(work_items)
+                .where(work_items.c.id == item.id, work_items.c.lease_owner == self.owner,
+                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .values(**values, duration_ms=work_items.c.duration_ms + duration_ms)
+            )
+            if (res.rowcount or 0) != 1:
+                return False
+            conn.execute(insert(item_attempts).values(self.attempt_row(item, outcome, values, run_id, duration_ms, now)))
+            self.audit.append(conn, [self.released_event(item, outcome, run_id, bot, duration_ms)], now)
+        return True
+
+    def release_values(self, outcome: Release, now: datetime) -> dict[str, Any]:
+        """The column values a release writes (redacted), without the duration sum."""
         output = self.redactor.redact_obj(outcome.output) if outcome.output is not None else None
-        final = outcome.state.final
         values: dict[str, Any] = {
             "state": outcome.state.value, "lease_owner": None, "lease_expires_at": None, "updated_at": now,
             "error_kind": outcome.error_kind.value if outcome.error_kind else None,
-            "error_code": outcome.error_code, "error_message": message,
-            "duration_ms": work_items.c.duration_ms + duration_ms,
-            "finished_at": now if final else None,
+            "error_code": outcome.error_code, "error_message": self._message(outcome.error_message),
+            "finished_at": now if outcome.state.final else None,
         }
         if output is not None:
             values["output"] = output
@@ -283,33 +303,24 @@ class WorkQueues:
             values["artifacts"] = list(outcome.artifacts)
         if outcome.next_attempt_at is not None:
             values["next_attempt_at"] = outcome.next_attempt_at
-        with self.store.begin() as conn:
-            res = conn.execute(
-                update(work_items)
-                .where(work_items.c.id == item.id, work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
-                .values(**values)
-            )
-            if (res.rowcount or 0) != 1:
-                return False
-            retried = outcome.state is ItemState.NEW
-            conn.execute(
-                insert(item_attempts).values(
-                    item_id=item.id, run_id=run_id, attempt=item.attempts,
-                    outcome="retry" if retried else outcome.state.value,
-                    error_kind=values["error_kind"], error_code=outcome.error_code, error_message=message,
-                    started_at=item.started_at, ended_at=now, duration_ms=duration_ms,
-                    artifacts=list(outcome.artifacts) or None,
-                )
-            )
-            self.audit.append(
-                conn,
-                [AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
-                            details={"state": outcome.state.value, "attempt": item.attempts,
-                                     "code": outcome.error_code, "duration_ms": duration_ms})],
-                now,
-            )
-        return True
+        return values
+
+    @staticmethod
+    def attempt_row(item: Claimed, outcome: Release, values: dict[str, Any], run_id: str, duration_ms: int,
+                    now: datetime) -> dict[str, Any]:
+        """The ``item_attempts`` row recording one finished attempt."""
+        return {
+            "item_id": item.id, "run_id": run_id, "attempt": item.attempts,
+            "outcome": "retry" if outcome.state is ItemState.NEW else outcome.state.value,
+            "error_kind": values["error_kind"], "error_code": outcome.error_code,
+            "error_message": values["error_message"], "started_at": item.started_at, "ended_at": now,
+            "duration_ms": duration_ms, "artifacts": list(outcome.artifacts) or None,
+        }
+
+    def released_event(self, item: Claimed, outcome: Release, run_id: str, bot: str, duration_ms: int) -> AuditEvent:
+        return AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
+                          details={"state": outcome.state.value, "attempt": item.attempts,
+                                   "code": outcome.error_code, "duration_ms": duration_ms})
 
     def _message(self, message: str | None) -> str | None:
         if message is None:
