@@ -67,9 +67,10 @@ class ClaimFeed:
 
     def held_ids(self) -> list[int]:
         """Every item whose lease this runner must keep: the current one, those claimed ahead, those awaiting release."""
-        ids = [f.item.id for f in self._pending] + [c.id for c in self._ahead]
-        if self._current is not None:
-            ids.append(self._current.id)
+        pending, ahead, current = list(self._pending), list(self._ahead), self._current  # called from the watchdog thread
+        ids = [f.item.id for f in pending] + [c.id for c in ahead]
+        if current is not None:
+            ids.append(current.id)
         return ids
 
     def next(self) -> Claimed | None:

@@ -232,7 +232,13 @@ class WorkQueues:
         )
         if self.store.dialect == "postgresql":
             nxt = nxt.with_for_update(skip_locked=True)
-        picked = work_items.c.id == nxt.scalar_subquery() if limit == 1 else work_items.c.id.in_(nxt)
+        if limit == 1:
+            picked = work_items.c.id == nxt.scalar_subquery()  # evaluated once (an InitPlan)
+        else:
+            # A CTE, not ``IN (subquery)``: PostgreSQL may re-run an IN subquery per row, and with
+            # SKIP LOCKED each run picks other rows, so one claim could take far more than ``limit``.
+            # (A CTE with FOR UPDATE is never inlined, so it runs exactly once.)
+            picked = work_items.c.id == nxt.cte("picked").c.id
         return (
             update(work_items)
             .where(picked, work_items.c.state == ItemState.NEW.value)

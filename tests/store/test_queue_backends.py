@@ -125,7 +125,7 @@ def test_threads_claiming_at_once_never_get_the_same_item(store_env: Environment
 
 def test_processes_claiming_at_once_never_get_the_same_item(store_env: Environment, home: Path, db_url: str) -> None:
     """Three runner processes drain one queue together; each item is completed by exactly one of them."""
-    add(store_env, [f"r{i}" for i in range(300)])
+    add(store_env, [f"r{i}" for i in range(120)])
     procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, "claim", "q"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = []
@@ -134,11 +134,11 @@ def test_processes_claiming_at_once_never_get_the_same_item(store_env: Environme
         assert p.returncode == 0, err
         results.append(json.loads(out.strip().splitlines()[-1]))
     ids = [i for r in results for i in r]
-    assert len(ids) == 300 and len(set(ids)) == 300
+    assert len(ids) == 120 and len(set(ids)) == 120
     assert sum(1 for r in results if r) >= 2  # the work really was shared
     with store_env.store.engine.connect() as conn:
         states = conn.execute(select(work_items.c.state, func.count()).group_by(work_items.c.state)).all()
-    assert [tuple(s) for s in states] == [("done", 300)]
+    assert [tuple(s) for s in states] == [("done", 120)]
 
 
 def test_an_expired_lease_returns_the_item_and_counts_the_attempt(store_env: Environment, clock: ManualClock) -> None:
@@ -226,14 +226,14 @@ def test_the_audit_chain_stays_valid_under_concurrent_appends_from_processes(
 ) -> None:
     """Three processes appending at once produce one unbroken chain with every row present."""
     add(store_env, ["seed"])  # the chain already has a head row
-    procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, "audit", "150"],
+    procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, "audit", "60"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     result = store_env.audit.verify()
     assert result.ok, result.reason
-    assert result.rows == 1 + 450
+    assert result.rows == 1 + 180
 
 
 def test_the_first_audit_appends_race_safely_on_an_empty_chain(store_env: Environment) -> None:
