@@ -234,14 +234,15 @@ class Runner:
             duration_ms = int((time.monotonic() - t0) * 1000)
             if exc is not None:
                 artifacts = self._capture(ctx, claimed)
-            outcome = classify(exc, claimed, recipe, clock.now(), output=output, artifacts=artifacts)
+            ended = clock.now()
+            outcome = classify(exc, claimed, recipe, ended, output=output, artifacts=artifacts)
             if exc is not None:
                 level = log.warning if outcome.state is ItemState.BUSINESS_EXCEPTION else log.error
                 level("item_error", kind=outcome.error_kind.value if outcome.error_kind else None,
                       code=outcome.error_code, state=outcome.state.value,
                       exc_info=exc if outcome.state is not ItemState.BUSINESS_EXCEPTION else None,
                       error=outcome.error_message)
-            feed.finished(claimed, outcome, duration_ms)
+            feed.finished(claimed, outcome, duration_ms, ended)
             _count(counts, outcome, duration_ms, +1)
             log.info("item_released", state=outcome.state.value, duration_ms=duration_ms, code=outcome.error_code)
 

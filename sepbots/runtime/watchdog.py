@@ -49,7 +49,8 @@ class Watchdog:
             self._target = threading.get_ident()
             self._deadline = time.monotonic() + timeout_s if timeout_s else None
             self._fired = False
-            self._cond.notify()
+            if self._deadline is not None:  # only a deadline changes when the thread must wake
+                self._cond.notify()
 
     def end_item(self) -> bool:
         """Stop watching the current item; True if its timeout fired.
@@ -64,8 +65,7 @@ class Watchdog:
             self._item = None
             self._deadline = None
             self._fired = False
-            self._cond.notify()
-            return fired
+            return fired  # no wake-up needed: the thread re-reads the state whenever it wakes
 
     def close(self) -> None:
         with self._cond:

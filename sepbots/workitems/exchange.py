@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -29,6 +30,7 @@ class Finished:
     item: Claimed
     outcome: Release
     duration_ms: int
+    ended_at: datetime
 
 
 def exchange(
@@ -58,10 +60,10 @@ def exchange(
                 if f.item.id not in held:
                     continue
                 landed[i] = True
-                values = queues.release_values(f.outcome, now)
+                values = queues.release_values(f.outcome, f.ended_at)  # when it ended, not when written
                 groups.setdefault(tuple(sorted(values)), []).append(
                     {**{f"v_{k}": v for k, v in values.items()}, "v_id": f.item.id, "v_ms": f.duration_ms})
-                attempts.append(queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, now))
+                attempts.append(queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at))
                 events.append(queues.released_event(f.item, f.outcome, run_id, bot, f.duration_ms))
             for keys, params in groups.items():
                 stmt = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime
 
 from sepbots.store.health import DatabaseHealth
 from sepbots.workitems.exchange import Finished, exchange, give_back
@@ -82,11 +83,11 @@ class ClaimFeed:
         self._current = self._ahead.popleft() if self._ahead else None
         return self._current
 
-    def finished(self, item: Claimed, outcome: Release, duration_ms: int) -> None:
-        """Queue the release of ``item``; it is written with the next claim or within ``flush_s``."""
+    def finished(self, item: Claimed, outcome: Release, duration_ms: int, ended_at: datetime | None = None) -> None:
+        """Queue the release of ``item`` (ended at ``ended_at``, default now); written with the next claim or within ``flush_s``."""
         if not self._pending:
             self._pending_since = time.monotonic()
-        self._pending.append(Finished(item, outcome, duration_ms))
+        self._pending.append(Finished(item, outcome, duration_ms, ended_at or self.queues.clock.now()))
         self._current = None
         fast = duration_ms < self.fast_ms
         self._batch = min(self._batch * 2, self.max_batch) if fast else 1
