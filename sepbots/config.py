@@ -105,6 +105,13 @@ class VaultSettings(_Section):
     encrypt_payloads: bool = True
 
 
+class FleetSettings(_Section):
+    """This runner's part in a fleet (several runners sharing one PostgreSQL database)."""
+
+    capabilities: list[str] | None = Field(
+        None, description="what this runner offers bots: browser, desktop (default: everything)")
+
+
 class Settings(_Section):
     """All sepbots settings."""
 
@@ -119,6 +126,7 @@ class Settings(_Section):
     scheduler: SchedulerSettings = SchedulerSettings()
     dashboard: DashboardSettings = DashboardSettings()
     vault: VaultSettings = VaultSettings()
+    fleet: FleetSettings = FleetSettings()
     config_file: Path | None = None
 
     @property
