@@ -305,3 +305,56 @@ def test_migrations_bring_an_empty_sqlite_database_to_head(tmp_path: Path) -> No
     store.dispose()
     assert version == head_revision()
     assert {"work_items", "item_attempts", "audit_log", "audit_head", "fleet_leader", "fleet_slots"} <= tables
+
+
+# -- least privilege ------------------------------------------------------------------------------
+
+ROLES_SQL = Path(__file__).resolve().parents[2] / "docs" / "fleet-roles.sql"
+
+
+def _produce(ctx: BotContext[Any]) -> list[NewItem[P]]:
+    return [NewItem(reference=f"p{i}", payload=P(n=i)) for i in range(5)]
+
+
+@bot(name="least-privilege", producer=_produce)
+def least_privilege(item: WorkItem[P], ctx: BotContext[Any]) -> None:
+    return None
+
+
+@pytest.mark.postgres
+def test_a_runner_with_the_documented_grants_runs_bots_but_cannot_rewrite_the_audit_trail(home: Path) -> None:
+    """With docs/fleet-roles.sql applied, sepbots_runner produces, claims and releases; it may not update audit rows or read them back."""
+    from sqlalchemy.engine import make_url
+
+    from sepbots.keys import new_key_text
+    from sepbots.testing import open_test_environment
+
+    key = new_key_text()
+    with scratch_database("sepbots_roles") as owner_url:
+        open_test_environment(home, overrides={"database": {"url": owner_url}},
+                              environ={"SEPBOTS_KEY": key}).close()  # the owner creates the schema
+        store = Store(owner_url)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql(ROLES_SQL.read_text(encoding="utf-8"))
+            conn.commit()
+        store.dispose()
+        runner_url = make_url(owner_url).set(username="sepbots_runner").render_as_string(hide_password=False)
+        env = open_test_environment(home, overrides={"database": {"url": runner_url}}, environ={"SEPBOTS_KEY": key})
+        try:
+            summary = Runner(env).run(least_privilege)
+            assert (summary.status.value, summary.counts.done) == ("completed", 5)
+            with pytest.raises(Exception, match="permission denied"), env.store.begin() as conn:
+                conn.execute(text("UPDATE audit_log SET details = NULL"))
+            with pytest.raises(Exception, match="permission denied"), env.store.begin() as conn:
+                conn.execute(text("DELETE FROM work_items"))
+        finally:
+            env.close()
+        dash_url = make_url(owner_url).set(username="sepbots_dashboard").render_as_string(hide_password=False)
+        dash = Store(dash_url)
+        try:
+            with dash.engine.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM work_items WHERE state = 'done'")).scalar_one() == 5
+            with pytest.raises(Exception, match="permission denied"), dash.engine.connect() as conn:
+                conn.execute(text("SELECT secret FROM credentials"))
+        finally:
+            dash.dispose()
