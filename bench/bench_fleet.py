@@ -81,7 +81,11 @@ def _prepare(url: str, home: Path, items: int, code: Path) -> None:
     class Job(BaseModel):
         n: int
 
+    from sepbots.audit import AuditEvent
+
     env = Environment.open(load_settings(home, environ={}, overrides={"database": {"url": url}}), environ={})
+    # Start the audit chain before the runners do (older checkouts raced on creating its head row).
+    env.audit.record([AuditEvent("operator_action", "bench", details={"bench": "start"})], env.clock.now())
     with env.store.begin() as conn:
         env.queues.add(conn, "bench", (NewItem(reference=f"i{i}", payload=Job(n=i)) for i in range(items)),
                        max_attempts=3, run_id=None, actor="bench")
