@@ -358,3 +358,54 @@ def test_a_runner_with_the_documented_grants_runs_bots_but_cannot_rewrite_the_au
                 conn.execute(text("SELECT secret FROM credentials"))
         finally:
             dash.dispose()
+
+
+# -- a database restart under a running runner ----------------------------------------------------
+
+SLOW: list[int] = []
+
+
+@bot(name="steady", max_attempts=3)
+def steady(item: WorkItem[P], ctx: BotContext[Any]) -> None:
+    time.sleep(0.02)
+    SLOW.append(item.payload.n)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_runner_rides_out_a_database_restart_and_finishes_every_item(home: Path) -> None:
+    """While PostgreSQL restarts, the runner stops claiming, logs the outage once, then writes its results and drains the queue."""
+    import threading
+
+    from structlog.testing import capture_logs
+
+    from sepbots.testing import open_test_environment
+    from tests.pg import private_cluster
+
+    SLOW.clear()
+    with private_cluster() as cluster:
+        env = open_test_environment(home, overrides={"database": {"url": cluster.database("restart")},
+                                                     "queue": {"heartbeat_s": 0.2}})
+        try:
+            add(env, 60, queue="steady")
+            result: dict[str, Any] = {}
+            with capture_logs() as logs:
+                t = threading.Thread(target=lambda: result.setdefault("s", Runner(env).run(steady, produce=False)))
+                t.start()
+                deadline = time.monotonic() + 60
+                while len(SLOW) < 15 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                cluster.restart("fast")
+                t.join(120)
+            summary = result["s"]
+            assert (summary.status.value, summary.counts.done) == ("completed", 60)
+            assert sorted(set(SLOW)) == list(range(60))
+            events = [e["event"] for e in logs]
+            assert events.count("database_unavailable") == events.count("database_available") >= 1
+            assert events.count("database_unavailable") <= 2  # once per outage, not once per retry
+            with env.store.engine.connect() as conn:
+                states = conn.execute(text("SELECT state, count(*) FROM work_items GROUP BY state")).all()
+            assert [tuple(s) for s in states] == [("done", 60)]
+            assert env.audit.verify().ok
+        finally:
+            env.close()
