@@ -108,6 +108,12 @@ class AuditTrail:
             return
         n = len(events)
         ts = ts.astimezone(UTC)
+        # Redaction and digests first: the head row lock below serialises every writer of the
+        # fleet, so only the cheap chaining happens while it is held.
+        prepared = []
+        for ev in events:
+            details = self._redactor.redact_obj(ev.details) if ev.details else {}
+            prepared.append((ev, details, details_digest(details)))
         bump = (
             update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + n)
             .returning(audit_head.c.seq, audit_head.c.hash)
@@ -121,10 +127,8 @@ class AuditTrail:
         last_seq, prev = head.seq, head.hash
         seq = last_seq - n
         rows = []
-        for ev in events:
+        for ev, details, digest in prepared:
             seq += 1
-            details = self._redactor.redact_obj(ev.details) if ev.details else {}
-            digest = details_digest(details)
             h = _row_hash(self._key, prev, seq, ts, ev, digest)
             rows.append(
                 {
