@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import Connection, NullPool, create_engine, delete, select, text, update
@@ -39,6 +39,26 @@ _PG_KEEPALIVE = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; S
 # Client side: the leader notices a vanished server just as fast.
 _CLIENT_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
                      "connect_timeout": 5}
+
+
+def current_leader(store: Store, role: str = "scheduler", *, now: datetime | None = None) -> str | None:
+    """Who leads ``role`` now (its owner id), or None. SQLite: an unexpired lease row (``now`` required)."""
+    with store.engine.connect() as conn:
+        if store.dialect == "postgresql":
+            key = lock_key(role) & 0xFFFFFFFFFFFFFFFF
+            name = conn.execute(text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND l.classid = CAST(:c AS oid) AND l.objid = CAST(:o AS oid) AND l.objsubid = 1"),
+                {"c": key >> 32, "o": key & 0xFFFFFFFF}).scalar()
+            conn.rollback()
+            return name.split(":", 1)[1] if name and ":" in name else name
+        row = conn.execute(select(fleet_leader).where(fleet_leader.c.role == role)).first()
+        conn.rollback()
+    if row is None or (now is not None and row.expires_at <= now):
+        return None
+    return str(row.owner)
 
 
 def lock_key(role: str) -> int:
@@ -69,7 +89,9 @@ class LeaderElection:
         self._leader = False
         self._conn: Connection | None = None
         self._pg = store.dialect == "postgresql"
-        self._engine = (create_engine(store.engine.url, poolclass=NullPool, connect_args=_CLIENT_KEEPALIVE)
+        # The leader's session is named after it, so `sepbots fleet status` can tell who leads.
+        self._engine = (create_engine(store.engine.url, poolclass=NullPool,
+                                      connect_args={**_CLIENT_KEEPALIVE, "application_name": f"sepbots-leader:{owner}"[:63]})
                         if self._pg else None)
 
     @property
