@@ -247,7 +247,7 @@ def test_a_run_of_a_fast_bot_processes_every_item_once_in_order(store_env: Envir
     FAST.clear()
     add(store_env, 150, queue="fast")
     summary = Runner(store_env).run(fast, produce=False)
-    assert summary.counts.done == 150 and FAST == list(range(150))
+    assert summary.counts.done == 150 and list(range(150)) == FAST
     with store_env.store.engine.connect() as conn:
         rows = conn.execute(select(work_items.c.state, work_items.c.output).order_by(work_items.c.id)).all()
     assert all(r.state == "done" for r in rows) and rows[7].output == {"n": 7}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import typer
 from pydantic import BaseModel
 from typer.testing import CliRunner
@@ -21,15 +23,29 @@ class P(BaseModel):
     n: int
 
 
+OPENED: list[CliState] = []
+
+
 def _root(home: Path, url: str, lang: str | None) -> typer.Typer:
     root = typer.Typer()
 
     @root.callback()
     def main(ctx: typer.Context) -> None:
         ctx.obj = CliState(home=home, lang=lang, environ={"SEPBOTS_DATABASE__URL": url})
+        OPENED.append(ctx.obj)
 
     root.add_typer(fleet_cli.app, name="fleet")
     return root
+
+
+@pytest.fixture(autouse=True)
+def _close_cli_environments() -> Iterator[None]:
+    """The command's environment stays open for the process; close it after each test."""
+    yield
+    while OPENED:
+        st = OPENED.pop()
+        if st._env is not None:
+            st._env.close()
 
 
 def test_fleet_status_shows_the_leader_the_runners_holding_work_and_the_slots(
