@@ -17,13 +17,17 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
-from sepbots.exceptions import SepbotsError
+from sepbots.exceptions import ApplicationException
 from sepbots.fleet.tables import fleet_slots
 from sepbots.store import Store
 
 
-class SlotBusy(SepbotsError):
-    """Every slot of a fleet-wide limit is taken; try again later."""
+class SlotBusy(ApplicationException):
+    """Every slot of a fleet-wide limit is taken. Raised in a bot it is an application error
+    (code ``FLEET_LIMIT``): the item is retried after the bot's retry delay."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="FLEET_LIMIT")
 
 
 @dataclass(frozen=True)

@@ -409,3 +409,32 @@ def test_a_runner_rides_out_a_database_restart_and_finishes_every_item(home: Pat
             assert env.audit.verify().ok
         finally:
             env.close()
+
+
+# -- a fleet-wide limit inside a bot --------------------------------------------------------------
+
+PORTAL_SESSIONS: list[str] = []
+
+
+@bot(name="portal-bot", max_attempts=3, retry_delay=__import__("datetime").timedelta(milliseconds=10))
+def portal_bot(item: WorkItem[P], ctx: BotContext[Any]) -> None:
+    with ctx.fleet_slot("credential:portal"):
+        PORTAL_SESSIONS.append(item.reference)
+
+
+def test_a_bot_waits_for_a_fleet_slot_another_runner_holds(store_env: Environment, clock: ManualClock) -> None:
+    """While another runner holds the only portal slot, the item is retried as FLEET_LIMIT; once freed it goes through."""
+    PORTAL_SESSIONS.clear()
+    add(store_env, 1, queue="portal-bot")
+    other = FleetSlots(store_env.store, owner="other-runner", clock=clock)
+    held = other.acquire("credential:portal", 1)
+    assert held is not None
+    first = Runner(store_env).run(portal_bot, produce=False, wait_for_retries=False)
+    assert (first.counts.retried, PORTAL_SESSIONS) == (1, [])
+    with store_env.store.engine.connect() as conn:
+        assert conn.execute(select(work_items.c.error_code)).scalar_one() == "FLEET_LIMIT"
+    other.release(held)
+    clock.advance(1)
+    second = Runner(store_env).run(portal_bot, produce=False)
+    assert (second.counts.done, PORTAL_SESSIONS) == (1, ["r0"])
+    assert FleetSlots(store_env.store, owner="x", clock=clock).acquire("credential:portal", 1) is not None  # freed
