@@ -140,6 +140,13 @@ class GainsSettings(BaseModel):
     )
 
 
+class FleetSettings(_Section):
+    """This runner's part in a fleet (several runners sharing one PostgreSQL database)."""
+
+    capabilities: list[str] | None = Field(
+        None, description="what this runner offers bots: browser, desktop (default: everything)")
+
+
 class Settings(_Section):
     """All sepbots settings."""
 
@@ -156,6 +163,9 @@ class Settings(_Section):
     vault: VaultSettings = VaultSettings()
     gains: GainsSettings = GainsSettings()
     catalogue_dir: Path | None = Field(None, description="default: <home>/config/catalogue")
+
+
+    fleet: FleetSettings = FleetSettings()
     config_file: Path | None = None
 
     @property

@@ -19,6 +19,7 @@ from sepbots.cli import (
     catalogue,
     credentials,
     demo,
+    fleet,
     ledger,
     practice,
     new,
@@ -65,6 +66,7 @@ app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
 app.add_typer(practice.app, name="practice")
+app.add_typer(fleet.app, name="fleet")
 
 
 def main() -> None:
