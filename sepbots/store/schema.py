@@ -121,11 +121,13 @@ work_items = Table(
     Column("handled_note", Text),
     _ts("handled_at"),
     UniqueConstraint("queue", "reference", name="uq_work_items_queue_reference"),
-    Index("ix_work_items_claim", "queue", "state", "next_attempt_at", "priority"),
     Index("ix_work_items_lease", "state", "lease_expires_at"),
     Index("ix_work_items_run", "run_id"),
     Index("ix_work_items_finished", "finished_at"),
 )
+
+# Claims walk this index in order and stop at the first row that is due: no sort, whatever the queue length.
+Index("ix_work_items_claim", work_items.c.queue, work_items.c.state, work_items.c.priority.desc(), work_items.c.id)
 
 item_attempts = Table(
     "item_attempts",

@@ -117,7 +117,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('queue', 'reference', name='uq_work_items_queue_reference')
     )
     with op.batch_alter_table('work_items', schema=None) as batch_op:
-        batch_op.create_index('ix_work_items_claim', ['queue', 'state', 'next_attempt_at', 'priority'], unique=False)
+        batch_op.create_index('ix_work_items_claim', ['queue', 'state', sa.text('priority DESC'), 'id'], unique=False)
         batch_op.create_index('ix_work_items_finished', ['finished_at'], unique=False)
         batch_op.create_index('ix_work_items_lease', ['state', 'lease_expires_at'], unique=False)
         batch_op.create_index('ix_work_items_run', ['run_id'], unique=False)

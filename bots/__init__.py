@@ -1,0 +1,1 @@
+"""Reference automations: one folder per catalogued process."""

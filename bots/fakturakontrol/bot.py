@@ -1,0 +1,134 @@
+"""Fakturakontrol: pre-check small supplier invoices before they are posted.
+
+Catalogue process ``fakturabehandling-smaafakturaer`` (small-invoice handling, domain research §7
+row 9). Each row of the input workbook is one invoice: the robot checks the supplier's CVR number
+(modulus 11), the receiving EAN location number (GS1 check digit), the amount and the due date,
+and writes an outcome workbook. Invoices that break a rule go to manual handling with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from pydantic import BaseModel, ConfigDict
+
+from sepbots import BotContext, BusinessException, InputError, ItemState, NewItem, WorkItem, bot
+from sepbots.dk import DanishFormatError, parse_amount_ore, parse_cvr, parse_danish_date, parse_ean
+
+HEADERS = ("Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato")
+LIMIT_ORE = 5_000_00  # small invoices: below 5,000 kr. (Vejle's threshold, domain research §2)
+
+
+class Invoice(BaseModel):
+    """One invoice row as read from the workbook (checked by the processor, not the producer)."""
+
+    row: int
+    invoice_no: str
+    cvr: str
+    ean: str
+    amount: str
+    due: str
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: Path
+    output: Path
+    today: date | None = None
+
+
+def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
+    path = ctx.params.input
+    if not path.is_file():
+        raise InputError("the input file does not exist", file=path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise InputError("the sheet is empty", file=path, sheet=ws.title)
+    names = [str(h).strip() if h is not None else "" for h in header]
+    missing = [h for h in HEADERS if h not in names]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; found: {', '.join(n for n in names if n)}",
+                         file=path, sheet=ws.title, row=1)
+    idx = {h: names.index(h) for h in HEADERS}
+    for n, values in enumerate(rows, start=2):
+        if values is None or all(v is None for v in values):
+            continue
+        cell = {h: "" if values[i] is None else str(values[i]).strip() for h, i in idx.items()}
+        yield NewItem(
+            reference=f"{cell['CVR']}/{cell['Fakturanr']}",
+            payload=Invoice(row=n, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
+                            amount=cell["Beløb"], due=cell["Forfaldsdato"]),
+        )
+    wb.close()
+
+
+def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Resultat"
+    ws.append(["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    labels = {ItemState.DONE: "Godkendt", ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
+              ItemState.FAILED: "Fejlet"}
+    for item in sorted(items, key=lambda i: i.payload.row):
+        amount = (item.output or {}).get("amount_ore")
+        ws.append([item.payload.row, item.payload.invoice_no, labels.get(item.state, item.state.value),
+                   item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
+    ws.auto_filter.ref = ws.dimensions
+    out = ctx.params.output
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@bot(name="fakturakontrol", process="fakturabehandling-smaafakturaer", params=Params, producer=produce,
+     finish=finish, max_attempts=2)
+def check_invoice(item: WorkItem[Invoice], ctx: BotContext[Params]) -> dict[str, object]:
+    """Kontrol af småfakturaer: CVR, EAN, beløb og forfaldsdato."""
+    inv = item.payload
+    try:
+        cvr = parse_cvr(inv.cvr)
+    except DanishFormatError as exc:
+        raise BusinessException(f"række {inv.row}, CVR: {exc.reason_da}", code="BAD_CVR") from None
+    try:
+        ean = parse_ean(inv.ean)
+    except DanishFormatError as exc:
+        raise BusinessException(f"række {inv.row}, EAN: {exc.reason_da}", code="BAD_EAN") from None
+    try:
+        amount = parse_amount_ore(inv.amount)
+    except DanishFormatError as exc:
+        raise BusinessException(f"række {inv.row}, Beløb: {exc.reason_da}", code="BAD_AMOUNT") from None
+    if amount <= 0:
+        raise BusinessException(f"række {inv.row}, Beløb: skal være positivt", code="BAD_AMOUNT")
+    if amount >= LIMIT_ORE:
+        raise BusinessException(f"række {inv.row}: beløbet er over grænsen for småfakturaer", code="OVER_LIMIT")
+    try:
+        due = parse_danish_date(inv.due)
+    except DanishFormatError as exc:
+        raise BusinessException(f"række {inv.row}, Forfaldsdato: {exc.reason_da}", code="BAD_DATE") from None
+    today = ctx.params.today or ctx.clock.now().date()
+    if due < today:
+        raise BusinessException(f"række {inv.row}: fakturaen er forfalden", code="OVERDUE")
+    ctx.log.info("invoice_checked", cvr=cvr, ean=ean, amount_ore=amount)
+    return {"amount_ore": amount, "cvr": cvr, "ean": ean}

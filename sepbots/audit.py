@@ -1,0 +1,173 @@
+"""The tamper-evident audit trail: an append-only table where each row carries the hash of the one before.
+
+Each row's ``hash`` is an HMAC (keyed with the installation's audit key) over the previous row's
+hash, its own sequence number, time, event, actor, bot, run, item and ``details_digest`` — the
+SHA-256 of its details. Editing, deleting, inserting or reordering rows breaks the chain, and
+without the key nobody can recompute it. Retention may *neutralise* a row's details (replace them
+and set ``neutralised``): the digest stays, so the chain still verifies.
+
+The chain head (last sequence number and hash) sits in ``audit_head``; appending takes its row
+lock (``UPDATE … RETURNING``), so appends from several processes or machines serialise cleanly.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from sepbots.redaction import Redactor
+from sepbots.store import Store
+from sepbots.store.schema import audit_head, audit_log
+
+GENESIS = "0" * 64
+
+
+class AuditEventType(enum.StrEnum):
+    """The events the trail records."""
+
+    RUN_STARTED = "run_started"
+    RUN_ENDED = "run_ended"
+    ITEMS_ADDED = "items_added"
+    ITEM_CLAIMED = "item_claimed"
+    ITEM_RELEASED = "item_released"
+    ITEM_LEASE_EXPIRED = "item_lease_expired"
+    ITEM_RETRY_REQUESTED = "item_retry_requested"
+    ITEM_HANDLED = "item_handled"
+    CONFIG_LOADED = "config_loaded"
+    CREDENTIAL_SET = "credential_set"
+    CREDENTIAL_DELETED = "credential_deleted"
+    CREDENTIAL_USED = "credential_used"
+    OPERATOR_ACTION = "operator_action"
+    RETENTION_APPLIED = "retention_applied"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One fact for the trail. ``details`` must not hold personal data; it is redacted anyway."""
+
+    event: str
+    actor: str
+    bot: str | None = None
+    run_id: str | None = None
+    item_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def details_digest(details: Any) -> str:
+    """SHA-256 of the canonical JSON of ``details``."""
+    return hashlib.sha256(_canonical(details)).hexdigest()
+
+
+def _row_hash(key: bytes, prev: str, seq: int, ts: datetime, ev: AuditEvent | dict[str, Any], digest: str) -> str:
+    get = ev.get if isinstance(ev, dict) else lambda k: getattr(ev, k)
+    fields = [prev, seq, ts.isoformat(), get("event"), get("actor"), get("bot"), get("run_id"), get("item_id"), digest]
+    return hmac.new(key, _canonical(fields), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking the chain."""
+
+    ok: bool
+    rows: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+class AuditTrail:
+    """Appends to and verifies the audit chain.
+
+    Args:
+        store: the project database.
+        key: the audit key (``KeyRing.audit_key``).
+        redactor: applied to every event's details before they are stored.
+    """
+
+    def __init__(self, store: Store, key: bytes, redactor: Redactor) -> None:
+        self.store = store
+        self._key = key
+        self._redactor = redactor
+
+    def append(self, conn: Connection, events: Sequence[AuditEvent], ts: datetime) -> None:
+        """Append ``events`` inside the caller's transaction (so they commit with the change they record)."""
+        if not events:
+            return
+        n = len(events)
+        ts = ts.astimezone(UTC)
+        head = conn.execute(
+            update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + n)
+            .returning(audit_head.c.seq, audit_head.c.hash)
+        ).first()
+        if head is None:
+            conn.execute(insert(audit_head).values(id=1, seq=n, hash=GENESIS))
+            last_seq, prev = n, GENESIS
+        else:
+            last_seq, prev = head.seq, head.hash
+        seq = last_seq - n
+        rows = []
+        for ev in events:
+            seq += 1
+            details = self._redactor.redact_obj(ev.details) if ev.details else {}
+            digest = details_digest(details)
+            h = _row_hash(self._key, prev, seq, ts, ev, digest)
+            rows.append(
+                {
+                    "seq": seq, "ts": ts, "event": ev.event, "actor": ev.actor, "bot": ev.bot,
+                    "run_id": ev.run_id, "item_id": ev.item_id, "details": details,
+                    "details_digest": digest, "neutralised": False, "prev_hash": prev, "hash": h,
+                }
+            )
+            prev = h
+        conn.execute(insert(audit_log), rows)
+        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=prev))
+
+    def record(self, events: Iterable[AuditEvent], ts: datetime) -> None:
+        """Append ``events`` in a transaction of their own."""
+        with self.store.begin() as conn:
+            self.append(conn, list(events), ts)
+
+    def verify(self, batch: int = 5000) -> Verification:
+        """Walk the whole chain; report the first broken link."""
+        prev, expected_seq, count = GENESIS, 1, 0
+        last_seq = 0
+        with self.store.engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch).execute(select(audit_log).order_by(audit_log.c.seq))
+            for row in result:
+                r = row._mapping
+                count += 1
+                if r["seq"] != expected_seq:
+                    kind = "deleted or reordered" if r["seq"] > expected_seq else "duplicated"
+                    return Verification(False, count, expected_seq, f"row {expected_seq} is missing ({kind} rows)")
+                if r["prev_hash"] != prev:
+                    return Verification(False, count, r["seq"], "the link to the previous row is broken (row inserted, deleted or reordered)")
+                if not r["neutralised"] and details_digest(r["details"] or {}) != r["details_digest"]:
+                    return Verification(False, count, r["seq"], "the row's details were edited")
+                if _row_hash(self._key, prev, r["seq"], r["ts"], dict(r), r["details_digest"]) != r["hash"]:
+                    return Verification(False, count, r["seq"], "the row was edited (hash mismatch)")
+                prev, last_seq, expected_seq = r["hash"], r["seq"], expected_seq + 1
+            head = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+            conn.rollback()
+        if head is not None and (head.seq != last_seq or head.hash != prev):
+            return Verification(False, count, last_seq + 1, "rows at the end of the trail were deleted")
+        return Verification(True, count)
+
+    def neutralise(self, conn: Connection, seqs: Sequence[int]) -> int:
+        """Replace the details of rows ``seqs`` (retention); the chain stays valid."""
+        if not seqs:
+            return 0
+        res = conn.execute(
+            update(audit_log).where(audit_log.c.seq.in_(list(seqs))).values(details={"neutralised": True}, neutralised=True)
+        )
+        return res.rowcount or 0

@@ -1,0 +1,118 @@
+"""``sepbots bots`` and ``sepbots run BOT --param k=v``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sepbots.cli.state import errors_to_exit, fail, state
+from sepbots.i18n import Catalog, number
+from sepbots.runtime import Runner, RunStatus, RunSummary, Trigger
+from sepbots.runtime.models import Progress as RunProgress
+
+T = Catalog({
+    "bot": ("Robot", "Bot"),
+    "process": ("Proces", "Process"),
+    "queue": ("Kø", "Queue"),
+    "description": ("Beskrivelse", "Description"),
+    "no_bots": ("Ingen robotter fundet i {paths}", "No bots found in {paths}"),
+    "summary": ("Kørsel {run_id} af {bot}", "Run {run_id} of {bot}"),
+    "status": ("Status", "Status"),
+    "produced": ("Indlæst", "Produced"),
+    "added": ("Nye i køen", "New in queue"),
+    "done": ("Udført", "Done"),
+    "business": ("Til manuel behandling", "Manual handling"),
+    "retried": ("Forsøgt igen", "Retried"),
+    "failed": ("Fejlet", "Failed"),
+    "duration": ("Varighed", "Duration"),
+    "error": ("Fejl", "Error"),
+    "processing": ("Behandler", "Processing"),
+    "bad_param": ("--param skal have formen nøgle=værdi: {value!r}", "--param must look like key=value: {value!r}"),
+    "status_completed": ("gennemført", "completed"),
+    "status_failed": ("fejlet", "failed"),
+    "status_stopped": ("stoppet", "stopped"),
+    "status_running": ("kører", "running"),
+})
+
+bots_app = typer.Typer(help="Robotter / bots.", invoke_without_command=True, no_args_is_help=False)
+
+
+@bots_app.callback()
+def bots(ctx: typer.Context) -> None:
+    """Vis robotterne / list the bots."""
+    if ctx.invoked_subcommand is not None:
+        return
+    st = state(ctx)
+    lang = st.language
+    with errors_to_exit():
+        registry = st.env().registry
+    if not len(registry):
+        typer.echo(T(lang, "no_bots", paths=", ".join(str(p) for p in st.settings.bot_paths)))
+        return
+    table = Table(T(lang, "bot"), T(lang, "process"), T(lang, "queue"), T(lang, "description"))
+    for recipe in registry:
+        table.add_row(recipe.name, recipe.process or "–", recipe.queue, recipe.description)
+    Console().print(table)
+
+
+def parse_params(values: list[str], lang: str) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            fail(T(lang, "bad_param", value=value))
+        params[key.strip()] = val
+    return params
+
+
+def print_summary(summary: RunSummary, lang: str, console: Console | None = None) -> None:
+    """The run summary table people read after ``sepbots run``."""
+    c = summary.counts
+    table = Table(title=T(lang, "summary", run_id=summary.run_id[:8], bot=summary.bot), show_header=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    table.add_row(T(lang, "status"), T(lang, f"status_{summary.status.value}"))
+    for key, value in (("produced", c.produced), ("added", c.added), ("done", c.done), ("business", c.business),
+                       ("retried", c.retried), ("failed", c.failed + c.abandoned)):
+        table.add_row(T(lang, key), number(value, lang))
+    table.add_row(T(lang, "duration"), f"{number(summary.duration_s, lang, 1)} s")
+    if summary.error:
+        table.add_row(T(lang, "error"), summary.error)
+    (console or Console()).print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bots_app, name="bots")
+
+    @app.command("run")
+    def run(
+        ctx: typer.Context,
+        bot: Annotated[str, typer.Argument(help="the bot's name (see: sepbots bots)")],
+        param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable")] = None,
+        test_mode: Annotated[bool, typer.Option("--test-mode", help="a test run: allowed before the legal checklist is cleared")] = False,
+        no_wait: Annotated[bool, typer.Option("--no-wait", help="do not wait for items whose retry is scheduled later")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    ) -> None:
+        """Kør en robot én gang / run a bot once. Exit 0 completed, 1 failed, 2 bad input or config."""
+        st = state(ctx)
+        lang = st.language
+        params = parse_params(param or [], lang)
+        console = Console(stderr=True)
+        with errors_to_exit():
+            env = st.env()
+            recipe = env.registry.get(bot)
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, disable=quiet or not console.is_terminal, transient=True) as bar:
+                task = bar.add_task(T(lang, "processing"), total=None)
+
+                def on_progress(p: RunProgress) -> None:
+                    bar.update(task, completed=p.counts.processed, total=p.total or None)
+
+                summary = Runner(env).run(recipe, params, trigger=Trigger.MANUAL, test_mode=test_mode,
+                                          wait_for_retries=not no_wait, progress=on_progress)
+        print_summary(summary, lang)
+        raise typer.Exit(1 if summary.status is RunStatus.FAILED else 0)

@@ -1,0 +1,68 @@
+"""The one exception type of :mod:`sepbots.dk` and a helper that makes input safe to quote.
+
+Every parser in the package raises :class:`DanishFormatError`. Its message is English (it ends up in
+logs and tracebacks); ``reason_da`` carries the same reason in Danish for pages and portal texts.
+Messages never quote a CPR number: :func:`safe_text` hides anything shaped like one.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DanishFormatError", "safe_text", "text_shape"]
+
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\u2010\u2011\u2013\u2212 ]?\d{4}(?!\d)")
+_MAX_QUOTED = 40
+
+
+class DanishFormatError(ValueError):
+    """A Danish identifier, number or date could not be parsed.
+
+    Args:
+        reason: What was wrong, in English (this is the exception text).
+        reason_da: The same reason in Danish, for people reading a Danish page.
+        kind: Which kind of value failed (``"cpr"``, ``"cvr"``, ``"ean"``, ``"decimal"``, ``"date"``).
+    """
+
+    def __init__(self, reason: str, *, reason_da: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reason_da = reason_da
+        self.kind = kind
+
+    def message(self, language: str = "da") -> str:
+        """Return the reason in ``language`` (``"da"`` or ``"en"``)."""
+        return self.reason_da if language == "da" else self.reason
+
+
+def safe_text(text: str) -> str:
+    """Quote ``text`` for an error message, with CPR-shaped numbers hidden and long text cut.
+
+    Args:
+        text: The offending input.
+
+    Returns:
+        A ``repr``-style quoted string that is safe to put in an exception or log line.
+    """
+    hidden = _CPR_LIKE.sub("<CPR-like number hidden>", text)
+    if len(hidden) > _MAX_QUOTED:
+        hidden = hidden[:_MAX_QUOTED] + "…"
+    return repr(hidden)
+
+
+def text_shape(text: str) -> str:
+    """Describe the shape of ``text`` without revealing it: digits → ``D``, letters → ``A``, other → ``?``.
+
+    Dashes and spaces are kept so a reader can see the layout (e.g. ``'DDDDDD-DDAD'``).
+    """
+    out = []
+    for ch in text[:_MAX_QUOTED]:
+        if ch.isdigit():
+            out.append("D")
+        elif ch.isalpha():
+            out.append("A")
+        elif ch in "- ":
+            out.append(ch)
+        else:
+            out.append("?")
+    return "'" + "".join(out) + ("…'" if len(text) > _MAX_QUOTED else "'")

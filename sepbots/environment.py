@@ -1,0 +1,108 @@
+"""An opened installation: settings, database, keys, redactor, audit trail, vault and queues.
+
+Built once at an entry point (CLI, runner service, dashboard, tests) and passed down.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+
+from sqlalchemy import insert, select
+
+from sepbots.audit import AuditTrail
+from sepbots.clock import Clock, SystemClock
+from sepbots.config import Settings
+from sepbots.exceptions import VaultError
+from sepbots.keys import KeyRing, load_keyring
+from sepbots.recipes import Registry, discover
+from sepbots.redaction import Redactor
+from sepbots.store import Store
+from sepbots.store.schema import meta
+from sepbots.vault import Vault
+from sepbots.workitems.codec import PayloadCodec
+from sepbots.workitems.queue import WorkQueues
+
+
+def new_runner_id() -> str:
+    """``host:pid:random`` — identifies one process's leases."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Environment:
+    """Everything a run, a command or a page needs, opened once."""
+
+    settings: Settings
+    store: Store
+    keys: KeyRing
+    redactor: Redactor
+    audit: AuditTrail
+    clock: Clock
+    runner_id: str = field(default_factory=new_runner_id)
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        runner_id: str | None = None,
+    ) -> Environment:
+        """Open the installation described by ``settings``.
+
+        Args:
+            settings: loaded settings.
+            environ: where ``SEPBOTS_KEY`` is looked up (the entry point passes ``os.environ``).
+            clock: time source (tests pass a manual clock).
+            runner_id: this process's lease owner id.
+
+        Raises:
+            StoreError: the database cannot be opened or migrated.
+            VaultError: the key is missing, unreadable or not the one this database was set up with.
+        """
+        env_key = (environ or {}).get("SEPBOTS_KEY")
+        keys = load_keyring(settings.key_file, env_key)
+        store = Store(settings.database_url, busy_timeout_s=settings.database.busy_timeout_s,
+                      pool_size=settings.database.pool_size)
+        _check_key(store, keys)
+        redactor = Redactor(keys.pseudonym_key)
+        audit = AuditTrail(store, keys.audit_key, redactor)
+        return cls(settings=settings, store=store, keys=keys, redactor=redactor, audit=audit,
+                   clock=clock or SystemClock(), runner_id=runner_id or new_runner_id())
+
+    @cached_property
+    def vault(self) -> Vault:
+        return Vault(self.store, self.keys, self.redactor, self.audit, self.clock)
+
+    @cached_property
+    def queues(self) -> WorkQueues:
+        codec = PayloadCodec(self.keys.fernet if self.settings.vault.encrypt_payloads else None)
+        return WorkQueues(self.store, codec, self.redactor, self.audit, self.clock, owner=self.runner_id,
+                          lease=timedelta(seconds=self.settings.queue.lease_s))
+
+    @cached_property
+    def registry(self) -> Registry:
+        return discover(self.settings.bot_paths)
+
+    def close(self) -> None:
+        self.store.dispose()
+
+
+def _check_key(store: Store, keys: KeyRing) -> None:
+    with store.begin() as conn:
+        token = conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).scalar()
+        if token is None:
+            conn.execute(insert(meta).values(key="key_check", value=keys.check_token().decode()))
+            return
+    if not keys.matches(token.encode()):
+        raise VaultError(
+            f"the key does not match the one the database {store.describe()} was set up with; "
+            "check SEPBOTS_KEY or the key file"
+        )

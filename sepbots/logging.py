@@ -1,0 +1,139 @@
+"""structlog, configured once per process: context, redaction, JSON lines to ``logs/``, console on a TTY.
+
+Every event passes the redaction processor *after* exceptions are rendered, so a CPR number or a
+secret in an exception message or a traceback is removed too. Third-party libraries that log
+through the standard library go through the same chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from sepbots.redaction import Redactor
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+_ROOT = "sepbots"
+
+
+class RedactProcessor:
+    """structlog processor: redact every string in the event dict (keys are ours, values may not be)."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+
+    def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        redact = self.redactor.redact_obj
+        for key, value in event_dict.items():
+            if isinstance(value, str | dict | list | tuple):
+                event_dict[key] = redact(value)
+            elif isinstance(value, BaseException):
+                event_dict[key] = redact(repr(value))
+        return event_dict
+
+
+def _shared(redactor: Redactor) -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+    ]
+
+
+def configure_logging(
+    *,
+    logs_dir: Path | None,
+    redactor: Redactor,
+    level: str = "info",
+    console: str = "auto",
+    json_file: bool = True,
+) -> None:
+    """Configure structlog and the standard library's root logger (call once, at an entry point).
+
+    Args:
+        logs_dir: where ``sepbots.jsonl`` goes (rotated daily); None for no file.
+        redactor: the installation's redactor.
+        level: minimum level.
+        console: ``auto`` (human-readable on a TTY), ``always`` or ``never``.
+        json_file: write JSON lines to ``logs_dir``.
+    """
+    shared = _shared(redactor)
+    redact = RedactProcessor(redactor)
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_sepbots", False):
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(_LEVELS[level])
+    if json_file and logs_dir is not None:
+        logs_dir.mkdir(parents=True, exist_ok=True)
+        fh = logging.handlers.TimedRotatingFileHandler(
+            logs_dir / "sepbots.jsonl", when="midnight", backupCount=90, encoding="utf-8", utc=True
+        )
+        fh.setFormatter(json_formatter(redactor))
+        fh._sepbots = True  # type: ignore[attr-defined]
+        root.addHandler(fh)
+    if console == "always" or (console == "auto" and sys.stderr.isatty()):
+        ch = logging.StreamHandler(sys.stderr)
+        ch.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                foreign_pre_chain=shared,
+                processors=[
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    redact,
+                    structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+                ],
+            )
+        )
+        ch._sepbots = True  # type: ignore[attr-defined]
+        root.addHandler(ch)
+
+
+def json_formatter(redactor: Redactor) -> logging.Formatter:
+    """A formatter writing one redacted JSON object per line."""
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_shared(redactor),
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.dict_tracebacks,
+            RedactProcessor(redactor),
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ],
+    )
+
+
+@contextmanager
+def run_log_file(path: Path, redactor: Redactor) -> Iterator[None]:
+    """Also write every log line to ``path`` (the run's own ``log.jsonl``) while the block runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(json_formatter(redactor))
+    handler._sepbots = True  # type: ignore[attr-defined]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def get_logger(name: str = _ROOT, **bind: Any) -> structlog.stdlib.BoundLogger:
+    """A structlog logger; ``bind`` adds key-values to every event."""
+    return structlog.get_logger(name).bind(**bind)

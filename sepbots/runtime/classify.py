@@ -1,0 +1,66 @@
+"""The one place where an attempt's exception becomes an outcome.
+
+- no exception → ``DONE``;
+- ``BusinessException`` (and a payload that fails validation) → ``BUSINESS_EXCEPTION``: a person
+  handles it; never retried;
+- ``ApplicationException``, a timeout and any exception that is not ours → retried after
+  ``retry_delay * backoff**(attempt-1)`` while attempts remain, then ``FAILED``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from sepbots.exceptions import ApplicationException, BotError, BusinessException
+from sepbots.recipes import Recipe
+from sepbots.workitems.models import ErrorKind, ItemState
+from sepbots.workitems.queue import Claimed, Release
+
+
+class ItemTimeout(BaseException):  # noqa: N818 - delivered into the bot's thread; bot code must not swallow it
+    """Raised inside an item processor that ran past the bot's per-item timeout."""
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A readable list of the fields that failed, without their values."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "payload"
+        parts.append(f"{loc}: {err['msg']}")
+    return "invalid payload: " + "; ".join(parts)
+
+
+def classify(
+    exc: BaseException | None,
+    item: Claimed,
+    recipe: Recipe,
+    now: datetime,
+    *,
+    output: dict[str, Any] | None = None,
+    artifacts: tuple[str, ...] = (),
+) -> Release:
+    """Decide the outcome of one attempt."""
+    if exc is None:
+        return Release(ItemState.DONE, output=output)
+    if isinstance(exc, ValidationError):
+        return Release(ItemState.BUSINESS_EXCEPTION, ErrorKind.BUSINESS, "INVALID_PAYLOAD",
+                       validation_message(exc), artifacts=artifacts)
+    if isinstance(exc, BusinessException):
+        return Release(ItemState.BUSINESS_EXCEPTION, ErrorKind.BUSINESS, exc.code, exc.message, artifacts=artifacts)
+    if isinstance(exc, ItemTimeout):
+        kind, code = ErrorKind.TIMEOUT, "TIMEOUT"
+        limit = recipe.timeout.total_seconds() if recipe.timeout else 0
+        message = f"the item took longer than the bot's timeout of {limit:g} s"
+    elif isinstance(exc, ApplicationException):
+        kind, code, message = ErrorKind.APPLICATION, exc.code, exc.message
+    else:
+        kind, code = ErrorKind.APPLICATION, getattr(exc, "code", None) if isinstance(exc, BotError) else None
+        message = f"{type(exc).__name__}: {exc}"
+        code = code or type(exc).__name__.upper()[:100]
+    if item.attempts < item.max_attempts:
+        return Release(ItemState.NEW, kind, code, message,
+                       next_attempt_at=now + recipe.retry_delay_for(item.attempts), artifacts=artifacts)
+    return Release(ItemState.FAILED, kind, code, message, artifacts=artifacts)

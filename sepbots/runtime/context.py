@@ -1,0 +1,101 @@
+"""``BotContext``: what an item processor, producer or finish step gets besides the item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import structlog
+from pydantic import BaseModel
+
+from sepbots.clock import Clock
+from sepbots.config import Settings
+from sepbots.exceptions import StopRequested
+
+if TYPE_CHECKING:
+    from sepbots.environment import Environment
+    from sepbots.recipes import Recipe
+    from sepbots.runtime.models import StopToken
+    from sepbots.vault import Credential
+
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R")
+
+
+class BotContext(Generic[P]):
+    """Settings, parameters, logger, clock and run-scoped resources for one run.
+
+    Resources opened with ``use`` live for the whole run (one browser for all items) and are
+    closed by the runtime when the run ends, whatever happened.
+    """
+
+    def __init__(
+        self,
+        *,
+        env: Environment,
+        recipe: Recipe,
+        params: P,
+        run_id: str,
+        run_dir: Path,
+        stack: ExitStack,
+        stop: StopToken,
+        test_mode: bool = False,
+    ) -> None:
+        self._env = env
+        self.recipe = recipe
+        self.params = params
+        self.run_id = run_id
+        self.run_dir = run_dir
+        self.test_mode = test_mode
+        self._stack = stack
+        self._stop = stop
+        self._resources: dict[str, Any] = {}
+        self.log: structlog.stdlib.BoundLogger = structlog.get_logger(f"sepbots.bots.{recipe.name}")
+
+    @property
+    def settings(self) -> Settings:
+        return self._env.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self._env.clock
+
+    @property
+    def lang(self) -> str:
+        return self._env.settings.language
+
+    @property
+    def bot(self) -> str:
+        return self.recipe.name
+
+    def use(self, key: str, factory: Callable[[], R]) -> R:
+        """The run's resource ``key``, opened by ``factory()`` on first use and closed at run end."""
+        if key in self._resources:
+            return self._resources[key]  # type: ignore[no-any-return]
+        resource = factory()
+        if isinstance(resource, AbstractContextManager):
+            resource = self._stack.enter_context(resource)
+        elif hasattr(resource, "close"):
+            self._stack.callback(resource.close)
+        self._resources[key] = resource
+        return resource
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        """The resources opened so far, by key."""
+        return dict(self._resources)
+
+    def credential(self, name: str) -> Credential:
+        """A credential from the vault; its value is redacted from all logs from now on."""
+        return self._env.vault.get(name, actor=self._env.runner_id, bot=self.recipe.name, run_id=self.run_id)
+
+    def check_stop(self) -> None:
+        """Raise ``StopRequested`` if a stop was requested (for long loops inside one item)."""
+        if self._stop.requested:
+            raise StopRequested()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.requested

@@ -1,0 +1,342 @@
+"""The run loop: produce, then consume until the queue is drained or a stop is requested.
+
+One run = one bot, one run record, one artifact folder (``<home>/var/runs/<run_id>/`` with the
+run's own ``log.jsonl`` and failure evidence). Exceptions are classified in ``classify`` only.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+from sqlalchemy import func, insert, select, update
+
+from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.environment import Environment
+from sepbots.exceptions import ConfigError, InputError, StopRequested
+from sepbots.logging import run_log_file
+from sepbots.recipes import Recipe, recipe_of
+from sepbots.runtime.classify import ItemTimeout, classify
+from sepbots.runtime.context import BotContext
+from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
+from sepbots.runtime.params import resolve_params
+from sepbots.runtime.watchdog import Watchdog
+from sepbots.store.schema import runs, work_items
+from sepbots.workitems.models import ItemState, WorkItem
+from sepbots.workitems.queue import Claimed, Release
+
+log = structlog.get_logger("sepbots.runtime")
+Gate = Callable[[Recipe, Trigger, bool], None]
+_FLUSH_S = 2.0
+_RECLAIM_S = 5.0
+
+
+class Runner:
+    """Executes runs of bots against an opened environment.
+
+    Args:
+        env: the opened installation.
+        gate: called before a run starts with (recipe, trigger, test_mode); raises to refuse it
+            (the catalogue's legal gate refuses scheduled production runs of uncleared processes).
+    """
+
+    def __init__(self, env: Environment, *, gate: Gate | None = None) -> None:
+        self.env = env
+        self.gate = gate
+
+    def run(
+        self,
+        bot: Recipe | Callable[..., Any] | str,
+        params: Mapping[str, Any] | BaseModel | None = None,
+        *,
+        trigger: Trigger = Trigger.MANUAL,
+        stop: StopToken | None = None,
+        test_mode: bool = False,
+        produce: bool = True,
+        wait_for_retries: bool = True,
+        progress: Callable[[Progress], None] | None = None,
+        run_id: str | None = None,
+    ) -> RunSummary:
+        """Run ``bot`` once and return what happened.
+
+        Raises:
+            ConfigError: invalid parameters (before anything is recorded).
+            InputError: the producer or finish step rejected its input (the run is recorded as failed,
+                and no item of this run's producer was added).
+        """
+        recipe = self.env.registry.get(bot) if isinstance(bot, str) else recipe_of(bot)
+        params_model = resolve_params(recipe, params)
+        if self.gate is not None:
+            self.gate(recipe, trigger, test_mode)
+        stop = stop or StopToken()
+        run_id = run_id or str(uuid.uuid4())
+        run_dir = self.env.settings.runs_dir / run_id
+        clock = self.env.clock
+        started = clock.now()
+        counts = RunCounts()
+        self._insert_run(recipe, run_id, trigger, test_mode, params_model, started)
+        status, error, refs = RunStatus.COMPLETED, None, ()
+        failure: BaseException | None = None
+        with (
+            run_log_file(run_dir / "log.jsonl", self.env.redactor),
+            structlog.contextvars.bound_contextvars(run_id=run_id, bot=recipe.name),
+            ExitStack() as stack,
+        ):
+            ctx: BotContext[Any] = BotContext(env=self.env, recipe=recipe, params=params_model, run_id=run_id,
+                                             run_dir=run_dir, stack=stack, stop=stop, test_mode=test_mode)
+            log.info("run_started", trigger=trigger.value, queue=recipe.queue, test_mode=test_mode)
+            try:
+                if produce and recipe.producer is not None:
+                    refs = self._produce(recipe, ctx, run_id, counts)
+                stopped = self._consume(recipe, ctx, run_id, counts, stop, wait_for_retries, progress)
+                if recipe.finish is not None and not stopped:
+                    recipe.finish(ctx, self._items(recipe, refs))
+                if stopped:
+                    status = RunStatus.STOPPED
+                elif counts.failed or counts.abandoned:
+                    status = RunStatus.FAILED
+                    error = f"{counts.failed + counts.abandoned} item(s) failed after all attempts"
+            except StopRequested:
+                status = RunStatus.STOPPED
+            except Exception as exc:
+                status, error, failure = RunStatus.FAILED, self.env.redactor.redact(f"{type(exc).__name__}: {exc}"), exc
+                log.error("run_failed", exc_info=True)
+            ended = clock.now()
+            self._end_run(recipe, run_id, status, counts, ended, error)
+            log.info("run_ended", status=status.value, done=counts.done, business=counts.business,
+                     failed=counts.failed, retried=counts.retried, produced=counts.produced)
+        if isinstance(failure, InputError | ConfigError):
+            raise failure  # the CLI reports it with exit code 2; the run is already recorded as failed
+        return RunSummary(run_id=run_id, bot=recipe.name, status=status, trigger=trigger, started_at=started,
+                          ended_at=ended, counts=counts, error=error, references=tuple(refs))
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _produce(self, recipe: Recipe, ctx: BotContext[Any], run_id: str, counts: RunCounts) -> list[str]:
+        assert recipe.producer is not None
+        produced: Iterable[Any] = recipe.producer(ctx)
+        with self.env.store.begin() as conn:  # all or nothing: a bad row halfway adds no item
+            added, refs = self.env.queues.add(conn, recipe.queue, produced, max_attempts=recipe.max_attempts,
+                                              run_id=run_id, actor=self.env.runner_id, bot=recipe.name)
+        counts.produced, counts.added = len(refs), added
+        log.info("items_produced", produced=len(refs), added=added)
+        return refs
+
+    def _consume(
+        self,
+        recipe: Recipe,
+        ctx: BotContext[Any],
+        run_id: str,
+        counts: RunCounts,
+        stop: StopToken,
+        wait_for_retries: bool,
+        progress: Callable[[Progress], None] | None,
+    ) -> bool:
+        queues, clock = self.env.queues, self.env.clock
+        total = self._pending(recipe.queue) if progress else 0
+        timeout_s = recipe.timeout.total_seconds() if recipe.timeout else None
+        watchdog = Watchdog(lambda item_id: queues.heartbeat([item_id]), self.env.settings.queue.heartbeat_s)
+        last_flush = last_reclaim = time.monotonic()
+        queues.reclaim_expired(recipe.queue)
+        try:
+            while True:
+                if stop.requested:
+                    return True
+                now_m = time.monotonic()
+                if now_m - last_reclaim >= _RECLAIM_S:
+                    queues.reclaim_expired(recipe.queue)
+                    last_reclaim = now_m
+                claimed = queues.claim(recipe.queue, run_id=run_id, bot=recipe.name)
+                if claimed is None:
+                    due = queues.next_due(recipe.queue) if wait_for_retries else None
+                    if due is None:
+                        if self._in_progress_elsewhere(recipe.queue) and wait_for_retries:
+                            if stop.wait(self.env.settings.queue.poll_s):
+                                return True
+                            queues.reclaim_expired(recipe.queue)
+                            continue
+                        return False
+                    delay = (due - clock.now()).total_seconds()
+                    if stop.wait(min(max(delay, 0.0), self.env.settings.queue.poll_s * 5)):
+                        return True
+                    continue
+                self._attempt(recipe, ctx, claimed, run_id, counts, watchdog, timeout_s)
+                if progress:
+                    total = max(total, counts.processed + counts.retried)
+                    progress(Progress(counts, total))
+                if time.monotonic() - last_flush >= _FLUSH_S:
+                    self._flush_counts(run_id, counts)
+                    last_flush = time.monotonic()
+        finally:
+            watchdog.close()
+
+    def _attempt(
+        self,
+        recipe: Recipe,
+        ctx: BotContext[Any],
+        claimed: Claimed,
+        run_id: str,
+        counts: RunCounts,
+        watchdog: Watchdog,
+        timeout_s: float | None,
+    ) -> None:
+        clock = self.env.clock
+        exc: BaseException | None = None
+        output: dict[str, Any] | None = None
+        artifacts: tuple[str, ...] = ()
+        with structlog.contextvars.bound_contextvars(item_id=claimed.id, attempt=claimed.attempts):
+            t0 = time.monotonic()
+            try:
+                try:
+                    payload = recipe.payload_type.model_validate_json(claimed.payload_json)
+                    item = recipe.item_type(
+                        id=claimed.id, queue=claimed.queue, reference=claimed.reference,
+                        state=ItemState.IN_PROGRESS, payload=payload, attempts=claimed.attempts,
+                        max_attempts=claimed.max_attempts, priority=claimed.priority,
+                        created_at=claimed.created_at, started_at=claimed.started_at, run_id=run_id,
+                        duration_ms=claimed.duration_ms,
+                    )
+                    watchdog.start_item(claimed.id, timeout_s)
+                    try:
+                        result = recipe.func(item, ctx)
+                    finally:
+                        watchdog.end_item()
+                    output = _as_output(result)
+                except StopRequested:
+                    raise
+                except (Exception, ItemTimeout) as caught:
+                    exc = caught
+            except StopRequested:
+                # Put the item back untouched by this attempt's outcome; the next run takes it.
+                self._release(recipe, claimed, Release(ItemState.NEW, next_attempt_at=clock.now()), run_id,
+                              counts, int((time.monotonic() - t0) * 1000))
+                raise
+            duration_ms = int((time.monotonic() - t0) * 1000)
+            if exc is not None:
+                artifacts = self._capture(ctx, claimed)
+            outcome = classify(exc, claimed, recipe, clock.now(), output=output, artifacts=artifacts)
+            if exc is not None:
+                level = log.warning if outcome.state is ItemState.BUSINESS_EXCEPTION else log.error
+                level("item_error", kind=outcome.error_kind.value if outcome.error_kind else None,
+                      code=outcome.error_code, state=outcome.state.value,
+                      exc_info=exc if outcome.state is not ItemState.BUSINESS_EXCEPTION else None,
+                      error=outcome.error_message)
+            self._release(recipe, claimed, outcome, run_id, counts, duration_ms)
+
+    def _release(self, recipe: Recipe, claimed: Claimed, outcome: Release, run_id: str, counts: RunCounts,
+                 duration_ms: int) -> None:
+        if not self.env.queues.release(claimed, outcome, run_id=run_id, bot=recipe.name, duration_ms=duration_ms):
+            log.warning("item_lease_lost", note="another runner took the item over; this attempt's outcome is dropped")
+            return
+        counts.work_ms += duration_ms
+        state = outcome.state
+        if state is ItemState.DONE:
+            counts.done += 1
+        elif state is ItemState.BUSINESS_EXCEPTION:
+            counts.business += 1
+        elif state is ItemState.FAILED:
+            counts.failed += 1
+        elif outcome.error_kind is not None:
+            counts.retried += 1
+        log.info("item_released", state=state.value, duration_ms=duration_ms, code=outcome.error_code)
+
+    def _capture(self, ctx: BotContext[Any], claimed: Claimed) -> tuple[str, ...]:
+        """Ask every open resource for failure evidence; never let that fail the run."""
+        runs_dir = self.env.settings.runs_dir
+        folder = ctx.run_dir / "items"
+        found: list[str] = []
+        for key, resource in ctx.resources.items():
+            capture = getattr(resource, "capture_failure", None)
+            if capture is None:
+                continue
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for path in capture(folder, f"{claimed.id}-{claimed.attempts}-{key}") or ():
+                    found.append(Path(path).resolve().relative_to(runs_dir.resolve()).as_posix())
+            except Exception:
+                log.warning("failure_capture_failed", resource=key, exc_info=True)
+        return tuple(found)
+
+    # -- records --------------------------------------------------------------------------------
+
+    def _items(self, recipe: Recipe, refs: Iterable[str]) -> list[WorkItem[Any]]:
+        refs = list(refs)
+        rows = self.env.queues.rows_by_reference(recipe.queue, refs)
+        items = []
+        for ref in refs:
+            row = rows.get(ref)
+            if row is None:
+                continue
+            items.append(recipe.item_type(
+                id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
+                payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
+                max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
+                error_kind=row.error_kind, error_code=row.error_code, error_message=row.error_message,
+                output=row.output, artifacts=row.artifacts or [], duration_ms=row.duration_ms,
+                created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+                run_id=row.run_id,
+            ))
+        return items
+
+    def _pending(self, queue: str) -> int:
+        with self.env.store.engine.connect() as conn:
+            n = conn.execute(select(func.count()).select_from(work_items).where(
+                work_items.c.queue == queue, work_items.c.state == ItemState.NEW.value)).scalar()
+            conn.rollback()
+        return int(n or 0)
+
+    def _in_progress_elsewhere(self, queue: str) -> bool:
+        with self.env.store.engine.connect() as conn:
+            n = conn.execute(select(work_items.c.id).where(
+                work_items.c.queue == queue, work_items.c.state == ItemState.IN_PROGRESS.value).limit(1)).first()
+            conn.rollback()
+        return n is not None
+
+    def _insert_run(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
+                    started: Any) -> None:
+        with self.env.store.begin() as conn:
+            conn.execute(insert(runs).values(
+                id=run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue, trigger=trigger.value,
+                status=RunStatus.RUNNING.value, test_mode=test_mode, started_at=started, host=socket.gethostname(),
+                runner_id=self.env.runner_id, params=self.env.redactor.redact_obj(params.model_dump(mode="json")),
+                produced=0, done=0, business=0, retried=0, failed=0, abandoned=0, work_ms=0,
+            ))
+            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_STARTED, self.env.runner_id, bot=recipe.name,
+                                                    run_id=run_id, details={"trigger": trigger.value,
+                                                                            "test_mode": test_mode})], started)
+
+    def _flush_counts(self, run_id: str, counts: RunCounts) -> None:
+        with self.env.store.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(**_count_values(counts)))
+
+    def _end_run(self, recipe: Recipe, run_id: str, status: RunStatus, counts: RunCounts, ended: Any,
+                 error: str | None) -> None:
+        with self.env.store.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(
+                status=status.value, ended_at=ended, error=error, **_count_values(counts)))
+            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_ENDED, self.env.runner_id, bot=recipe.name,
+                                                    run_id=run_id, details={"status": status.value,
+                                                                            **_count_values(counts)})], ended)
+
+
+def _count_values(c: RunCounts) -> dict[str, int]:
+    return {"produced": c.produced, "done": c.done, "business": c.business, "retried": c.retried,
+            "failed": c.failed, "abandoned": c.abandoned, "work_ms": c.work_ms}
+
+
+def _as_output(result: Any) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if isinstance(result, Mapping):
+        return to_jsonable_python(dict(result))
+    return {"result": to_jsonable_python(result)}

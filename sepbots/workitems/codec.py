@@ -1,0 +1,38 @@
+"""How payloads are stored: JSON, encrypted with the installation key unless turned off."""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken
+from pydantic import BaseModel
+
+from sepbots.exceptions import VaultError
+
+
+class PayloadCodec:
+    """Encodes payload models to bytes for the database and back.
+
+    Args:
+        fernet: the installation's Fernet, or None to store plain JSON.
+    """
+
+    def __init__(self, fernet: Fernet | None) -> None:
+        self._fernet = fernet
+
+    @property
+    def encrypts(self) -> bool:
+        return self._fernet is not None
+
+    def encode(self, payload: BaseModel) -> bytes:
+        raw = payload.model_dump_json().encode()
+        return self._fernet.encrypt(raw) if self._fernet else raw
+
+    def decode_raw(self, data: bytes, encrypted: bool) -> bytes:
+        """The JSON bytes of a stored payload."""
+        if not encrypted:
+            return bytes(data)
+        if self._fernet is None:
+            raise VaultError("this item's payload is encrypted, but no key is loaded")
+        try:
+            return self._fernet.decrypt(bytes(data))
+        except InvalidToken as exc:
+            raise VaultError("this item's payload was encrypted with another key") from exc
