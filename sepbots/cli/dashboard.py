@@ -6,30 +6,46 @@ from typing import Annotated
 
 import typer
 
-from sepbots.cli.users import context_settings
+from sepbots.cli.state import errors_to_exit, state
 from sepbots.dashboard import create_app
 from sepbots.dashboard.server import serve
-from sepbots.exceptions import SepbotsError
-from sepbots.store import Store
+from sepbots.i18n import Catalog
 
-app = typer.Typer(help="Driftsoverblikket i browseren / the operations dashboard.", invoke_without_command=True)
+T = Catalog({
+    "serving": ("Driftsoverblik: {url}  (stop med Ctrl+C)", "Dashboard: {url}  (stop with Ctrl+C)"),
+    "no_users": (
+        "Der er ingen brugere endnu: opret en med  sepbots users add NAVN --role admin",
+        "There are no users yet: create one with  sepbots users add NAME --role admin",
+    ),
+})
 
 
-@app.callback()
 def dashboard(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="address to listen on (default: dashboard.host)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default: dashboard.port)")] = None,
 ) -> None:
-    """Start driftsoverblikket / start the dashboard (stop with Ctrl+C)."""
-    try:
-        settings = context_settings(ctx)
-        store = Store(settings.database_url, busy_timeout_s=settings.database.busy_timeout_s)
-    except SepbotsError as exc:
-        typer.echo(f"fejl/error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    """Start driftsoverblikket i browseren / serve the operations dashboard (stop with Ctrl+C)."""
+    from sepbots.dashboard.users import count_users
+
+    st = state(ctx)
+    with errors_to_exit():
+        env = st.env()
+        with env.store.engine.connect() as conn:
+            empty = count_users(conn) == 0
+            conn.rollback()
+    settings = env.settings
     host = host or settings.dashboard.host
     port = settings.dashboard.port if port is None else port
-    da = settings.language == "da"
-    typer.echo(f"{'Driftsoverblik' if da else 'Dashboard'}: http://{host}:{port}/  ({'stop med' if da else 'stop with'} Ctrl+C)")
-    serve(create_app(settings, store), host, port)
+    if empty:
+        typer.echo(T(st.language, "no_users"))
+    typer.echo(T(st.language, "serving", url=f"http://{host}:{port}/"))
+    try:
+        serve(create_app(env), host, port)
+    finally:
+        env.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sepbots dashboard`` to the root command."""
+    app.command("dashboard")(dashboard)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+import jinja2
 from sqlalchemy import create_engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,11 +16,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sepbots.clock import Clock, SystemClock
-from sepbots.config import Settings
 from sepbots.dashboard import views, views_auth
+from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.web import Deps, render
-from sepbots.store import Store
+from sepbots.environment import Environment
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = [
@@ -63,34 +62,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=code, code=code, message=key)
 
 
-def create_app(
-    settings: Settings,
-    store: Store,
-    *,
-    clock: Clock | None = None,
-    extensions: dict[str, Callable[..., Any]] | None = None,
-) -> Starlette:
-    """Build the dashboard over ``store``.
+def create_app(env: Environment, *, extensions: dict[str, Callable[..., Any]] | None = None) -> Starlette:
+    """Build the dashboard over an opened installation.
 
     Args:
-        settings: the loaded settings (language, runs_dir, dashboard section).
-        store: the project database, migrated.
-        clock: where "now" comes from (tests pass a manual clock).
+        env: the installation (settings, store, clock, audit trail, queues), opened once by the caller.
         extensions: optional read helpers for pages that depend on other parts of sepbots
-            (``audit_verifier``, ``savings``, ``schedules``, ``catalogue``, ``gains``); missing
-            ones render as "not configured".
+            (``savings``, ``schedules``, ``catalogue``, ``gains``); missing ones render as
+            "not configured".
     """
+    store = env.store
     read_engine = store.engine
     if store.dialect == "sqlite":
         # Reads must not take SQLite's write lock (the store's engine begins IMMEDIATE).
         read_engine = create_engine(store.url, connect_args={"check_same_thread": False, "timeout": 30})
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=jinja2.select_autoescape(default=True),
         trim_blocks=True, lstrip_blocks=True,
     )
     deps = Deps(
-        settings=settings, store=store, read_engine=read_engine, clock=clock or SystemClock(),
-        templates=env, extensions=dict(extensions or {}),
+        env=env, read_engine=read_engine, templates=templates, chain=ChainMonitor(env.audit, env.clock),
+        extensions=dict(extensions or {}),
     )
     routes = [
         Route("/", views.overview),

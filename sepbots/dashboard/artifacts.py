@@ -7,7 +7,7 @@ Paths in ``work_items.artifacts`` are relative to ``runs_dir``; anything that re
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -15,15 +15,6 @@ from typing import Any
 MAX_LOG_LINES = 500
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 _BASE_KEYS = ("event", "level", "timestamp", "run_id", "bot", "item_id", "attempt")
-# Last line of defence: the runtime redacts before writing, the page masks anything CPR-shaped again.
-_CPR = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
-
-
-def mask_cpr(text: str | None) -> str | None:
-    """``text`` with every CPR-shaped number replaced by ``******-****``."""
-    if text is None:
-        return None
-    return _CPR.sub("******-****", text)
 
 
 @dataclass(frozen=True)
@@ -37,8 +28,14 @@ class LogLine:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-def item_log_lines(runs_dir: Path, run_id: str | None, item_id: int) -> list[LogLine]:
-    """The log events of ``item_id`` in the run's ``log.jsonl`` (oldest first, at most 500)."""
+def item_log_lines(
+    runs_dir: Path, run_id: str | None, item_id: int, redact: Callable[[str], str]
+) -> list[LogLine]:
+    """The log events of ``item_id`` in the run's ``log.jsonl`` (oldest first, at most 500).
+
+    ``redact`` is applied to every value again: the runtime redacts before writing, the page is
+    the last line of defence.
+    """
     if not run_id or "/" in run_id or "\\" in run_id or run_id in (".", ".."):
         return []
     path = runs_dir / run_id / "log.jsonl"
@@ -55,7 +52,7 @@ def item_log_lines(runs_dir: Path, run_id: str | None, item_id: int) -> list[Log
                 continue
             if not isinstance(data, dict) or str(data.get("item_id")) != str(item_id):
                 continue
-            extra = {k: mask_cpr(str(v)) for k, v in data.items() if k not in _BASE_KEYS}
+            extra = {k: redact(str(v)) for k, v in data.items() if k not in _BASE_KEYS}
             attempt = data.get("attempt")
             lines.append(
                 LogLine(

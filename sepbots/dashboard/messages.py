@@ -139,13 +139,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.none": ("Ingen hændelser.", "No events."),
     "audit.neutralised": ("(neutraliseret)", "(neutralised)"),
     "audit.verified": (
-        "Kæden er intakt: kontrolleret til og med nr. {seq} ({at}).",
-        "The chain is intact: verified up to no. {seq} ({at}).",
+        "Kæden er intakt: {rows} rækker kontrolleret {at}.",
+        "The chain is intact: {rows} rows verified at {at}.",
     ),
-    "audit.broken": ("Kæden er brudt: {problem}", "The chain is broken: {problem}"),
-    "audit.verify_unavailable": (
-        "Kontrol af kæden er ikke sat op.", "Chain verification is not configured."
+    "audit.broken": (
+        "Kæden er brudt ved række nr. {seq}: {problem} (kontrolleret {at}).",
+        "The chain is broken at row no. {seq}: {problem} (checked at {at}).",
     ),
+    "audit.checking": ("Kæden kontrolleres nu …", "The chain is being verified …"),
+    "audit.rechecking": ("(kontrolleres igen nu)", "(being re-verified now)"),
     # not configured
     "notconfigured.gains": ("kræver katalog og gevinstberegning", "needs catalogue and gains"),
 }

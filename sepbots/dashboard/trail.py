@@ -1,58 +1,30 @@
-"""The audit trail as the dashboard sees it: one append call for operator actions and paged reads.
-
-``append`` is the only writer the dashboard uses; it delegates to the core's hash chain.
-"""
+"""The audit trail as the dashboard sees it: one ``record`` call for dashboard events (through the
+core's hash-chained ``AuditTrail``) and paged, index-backed reads."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
-from sepbots.clock import Clock
+from sepbots.audit import AuditEvent
+from sepbots.environment import Environment
 from sepbots.store.schema import audit_head, audit_log
 
 PAGE = 50
-GENESIS = "0" * 64
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def append(
+def record(
     conn: Connection,
-    clock: Clock,
+    env: Environment,
     *,
     event: str,
     actor: str,
-    bot: str | None = None,
-    run_id: str | None = None,
-    item_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> int:
-    """Append one event to the hash-chained audit log in the caller's transaction; returns its seq."""
-    head = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
-    seq, prev = (head.seq + 1, head.hash) if head is not None else (1, GENESIS)
-    ts = clock.now()
-    digest = hashlib.sha256(_canonical(details or {}).encode()).hexdigest()
-    body = _canonical([seq, ts.isoformat(), event, actor, bot, run_id, item_id, digest, prev])
-    new_hash = hashlib.sha256(body.encode()).hexdigest()
-    conn.execute(
-        insert(audit_log).values(
-            seq=seq, ts=ts, event=event, actor=actor, bot=bot, run_id=run_id, item_id=item_id,
-            details=details or {}, details_digest=digest, neutralised=False, prev_hash=prev, hash=new_hash,
-        )
-    )
-    if head is None:
-        conn.execute(insert(audit_head).values(id=1, seq=seq, hash=new_hash))
-    else:
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=new_hash))
-    return seq
+) -> None:
+    """Append one dashboard event to the audit chain in the caller's transaction."""
+    env.audit.append(conn, [AuditEvent(event, actor, details=details or {})], env.clock.now())
 
 
 @dataclass(frozen=True)
@@ -102,13 +74,3 @@ def item_events(conn: Connection, item_id: int, limit: int = 50) -> list[Any]:
             select(audit_log).where(audit_log.c.item_id == item_id).order_by(audit_log.c.seq.desc()).limit(limit)
         )
     )
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The chain's state as last checked."""
-
-    ok: bool | None
-    checked_to: int
-    checked_at: datetime | None
-    problem: str | None = None

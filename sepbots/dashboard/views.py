@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from sepbots.dashboard import actions, artifacts, queries, trail
 from sepbots.dashboard.users import Role
-from sepbots.dashboard.web import deps, guard, int_param, read, render, write
+from sepbots.dashboard.web import deps, guard, int_param, read, render
 from sepbots.workitems import ItemState
 
 RUN_STATUSES = ("running", "completed", "failed", "stopped")
@@ -61,11 +62,11 @@ async def run(request: Request) -> Response:
     return render(request, "run.html", r=data, state=state, states=[s.value for s in ItemState])
 
 
-def _item_page(conn, runs_dir, item_id: int):  # type: ignore[no-untyped-def]
+def _item_page(conn, env, item_id: int):  # type: ignore[no-untyped-def]
     detail = queries.item_detail(conn, item_id)
     if detail is None:
         return None
-    logs = artifacts.item_log_lines(runs_dir, detail.item.run_id, item_id)
+    logs = artifacts.item_log_lines(env.settings.runs_dir, detail.item.run_id, item_id, env.redactor.redact)
     events = trail.item_events(conn, item_id)
     return detail, logs, events
 
@@ -76,7 +77,7 @@ async def item(request: Request) -> Response:
     item_id = int_param(request.path_params["item_id"])
     if item_id is None:
         raise HTTPException(404)
-    data = await read(request, _item_page, deps(request).runs_dir, item_id)
+    data = await read(request, _item_page, deps(request).env, item_id)
     if data is None:
         raise HTTPException(404)
     detail, logs, events = data
@@ -99,11 +100,11 @@ async def _act(request: Request, action: str) -> Response:
     form = request.state.form
     try:
         if action == "handle":
-            await write(request, actions.mark_handled, d.clock, item_id, user, str(form.get("note") or ""))
+            await run_in_threadpool(actions.mark_handled, d.env, item_id, user, str(form.get("note") or ""))
         else:
-            await write(request, actions.send_back_for_retry, d.clock, item_id, user)
+            await run_in_threadpool(actions.send_back_for_retry, d.env, item_id, user)
     except actions.ActionError as exc:
-        data = await read(request, _item_page, d.runs_dir, item_id)
+        data = await read(request, _item_page, d.env, item_id)
         if data is None:
             raise HTTPException(404) from exc
         detail, logs, events = data
@@ -152,9 +153,7 @@ async def audit(request: Request) -> Response:
     )
     d = deps(request)
     data = await read(request, trail.read_page, flt)
-    verifier = d.extensions.get("audit_verifier")
-    status = await read(request, verifier) if verifier else None
-    return render(request, "audit.html", a=data, f=flt, verification=status)
+    return render(request, "audit.html", a=data, f=flt, chain=d.chain.status())
 
 
 @guard(Role.VIEWER)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from sepbots.dashboard import sessions, trail, users
 from sepbots.dashboard.i18n import Lang
+from sepbots.environment import Environment
 from sepbots.dashboard.web import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -38,17 +40,18 @@ async def login_form(request: Request) -> Response:
     return response
 
 
-def _attempt(conn, username: str, password: str, ip: str, minutes: int, clock) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
+def _attempt(conn: Connection, env: Environment, username: str, password: str, ip: str) -> tuple[str, str | None]:
     """``("ok", token)``, ``("blocked", None)`` or ``("bad", None)``; records and audits the attempt."""
+    clock = env.clock
     if sessions.login_blocked(conn, username, ip, clock):
         return "blocked", None
     user = users.authenticate(conn, username, password, clock)
     sessions.record_login(conn, username, ip, user is not None, clock)
     if user is None:
-        trail.append(conn, clock, event="dashboard_login_failed", actor=username[:100] or "-", details={"ip": ip})
+        trail.record(conn, env, event="dashboard_login_failed", actor=username[:100] or "-", details={"ip": ip})
         return "bad", None
-    trail.append(conn, clock, event="dashboard_login", actor=user.username, details={"ip": ip})
-    return "ok", sessions.open_session(conn, user.id, clock, minutes)
+    trail.record(conn, env, event="dashboard_login", actor=user.username, details={"ip": ip})
+    return "ok", sessions.open_session(conn, user.id, clock, env.settings.dashboard.session_minutes)
 
 
 async def login(request: Request) -> Response:
@@ -63,9 +66,7 @@ async def login(request: Request) -> Response:
     nxt = safe_next(str(form.get("next") or "/"))
     d = deps(request)
     ip = request.client.host if request.client else "-"
-    outcome, token = await write(
-        request, _attempt, username, password, ip, d.settings.dashboard.session_minutes, d.clock
-    )
+    outcome, token = await write(request, _attempt, d.env, username, password, ip)
     if outcome != "ok" or token is None:
         status = 429 if outcome == "blocked" else 401
         error = "login.blocked" if outcome == "blocked" else "login.failed"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from jinja2 import Environment
+import jinja2
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -21,10 +21,11 @@ from starlette.responses import RedirectResponse, Response
 from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.dashboard import i18n
-from sepbots.dashboard.artifacts import mask_cpr
 from sepbots.dashboard.i18n import Lang
+from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
+from sepbots.environment import Environment
 from sepbots.store import Store
 
 SESSION_COOKIE = "sepbots_session"
@@ -39,12 +40,23 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 class Deps:
     """What every request needs; built once by ``create_app``."""
 
-    settings: Settings
-    store: Store
+    env: Environment
     read_engine: Engine
-    clock: Clock
-    templates: Environment
+    templates: jinja2.Environment
+    chain: ChainMonitor
     extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    @property
+    def store(self) -> Store:
+        return self.env.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.env.clock
 
     @property
     def runs_dir(self) -> Path:
@@ -142,7 +154,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         dt=lambda v, seconds=False: i18n.fmt_datetime(v, lang, seconds),
         day=lambda v: i18n.fmt_date(v, lang),
         dur=lambda v: i18n.fmt_duration(v, lang),
-        mask=mask_cpr,
+        mask=lambda text: d.env.redactor.redact(text) if text else text,
         can=lambda role: bool(session and session.role.allows(Role(role))),
         path=request.url.path,
         query=request.url.query,

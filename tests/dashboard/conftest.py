@@ -6,42 +6,42 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import insert
 
-from sepbots.config import Settings, load_settings
+from sepbots.config import Settings
 from sepbots.dashboard import create_app, users
 from sepbots.dashboard.server import ServerThread
+from sepbots.environment import Environment
 from sepbots.store import Store
+from sepbots.store.schema import users as user_table
+from sepbots.testing import ManualClock, open_test_environment
 
 PASSWORD = "korrekt-hest-batteri"
-
-
-class StepClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
-
-    def monotonic(self) -> float:
-        return self.current.timestamp()
 
 
 @dataclass
 class Dashboard:
     url: str
-    settings: Settings
-    store: Store
-    clock: StepClock
+    env: Environment
+
+    @property
+    def settings(self) -> Settings:
+        return self.env.settings
+
+    @property
+    def store(self) -> Store:
+        return self.env.store
+
+    @property
+    def clock(self) -> ManualClock:
+        assert isinstance(self.env.clock, ManualClock)
+        return self.env.clock
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
@@ -64,31 +64,29 @@ def csrf_of(html: str) -> str:
 
 
 @pytest.fixture
-def clock() -> StepClock:
-    return StepClock(datetime(2026, 11, 27, 13, 0, tzinfo=UTC))
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 27, 13, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real argon2id hash of PASSWORD, shared by the test accounts (hashing is slow by design)."""
+    return PasswordHasher().hash(PASSWORD)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(home=tmp_path, environ={})
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    s = Store(settings.database_url)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def accounts(store: Store, clock: StepClock) -> None:
-    with store.begin() as conn:
+def installation(tmp_path: Path, clock: ManualClock, password_hash: str) -> Iterator[Environment]:
+    env = open_test_environment(tmp_path / "home", clock=clock, overrides={"queue": {"poll_s": 0.02}})
+    with env.store.begin() as conn:
         for role in users.Role:
-            users.add_user(conn, role.value, PASSWORD, role, clock)
+            conn.execute(insert(user_table).values(
+                username=role.value, password_hash=password_hash, role=role.value, active=True, created_at=clock.now()
+            ))
+    yield env
+    env.close()
 
 
 @pytest.fixture
-def dashboard(settings: Settings, store: Store, clock: StepClock, accounts: None) -> Iterator[Dashboard]:
-    app = create_app(settings, store, clock=clock)
-    with ServerThread(app) as server:
-        yield Dashboard(url=server.url, settings=settings, store=store, clock=clock)
+def dashboard(installation: Environment) -> Iterator[Dashboard]:
+    with ServerThread(create_app(installation)) as server:
+        yield Dashboard(url=server.url, env=installation)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from sepbots.store.schema import audit_log, work_items
@@ -42,7 +40,7 @@ def test_wrong_passwords_are_rate_limited(dashboard: Dashboard) -> None:
             assert "Forkert brugernavn eller adgangskode" in r.text
         r = client.post("/login", data={"username": "operator", "password": "korrekt-hest-batteri", "csrf": token})
         assert r.status_code == 429
-        dashboard.clock.current += timedelta(minutes=6)
+        dashboard.clock.advance(minutes=6)
         r = client.post("/login", data={"username": "operator", "password": "korrekt-hest-batteri", "csrf": token})
         assert r.status_code == 303
     with dashboard.store.engine.connect() as conn:
@@ -62,7 +60,7 @@ def test_pages_render_in_danish_with_danish_formats(dashboard: Dashboard) -> Non
         assert "27-11-2026 13:30" in runs_page.text  # 12:30 UTC in Copenhagen
         run = client.get(f"/runs/{run_id}")
         assert "12,3 s" in run.text and "forretningsfejl" in run.text
-        assert "010203-1234" not in run.text and "******-****" in run.text
+        assert "010203-1234" not in run.text and "[CPR:" in run.text
         item = client.get(f"/items/{ids['sag-4']}")
         assert f"/artifacts/{run_id}/items/sag-4.png" in item.text
         assert "item_released" in item.text and "0102031234" not in item.text
@@ -125,7 +123,7 @@ def test_operator_retry_and_handle_are_audited(dashboard: Dashboard) -> None:
     assert (retried.state, retried.attempts, retried.max_attempts) == ("new", 3, 4)
     assert retried.next_attempt_at == dashboard.clock.now()
     assert (handled.state, handled.handled_by) == ("business_exception", "operator")
-    assert handled.handled_note == "Rettet i KMD, cpr ******-****"
+    assert handled.handled_note.startswith("Rettet i KMD, cpr [CPR:") and "0102031234" not in handled.handled_note
 
 
 def test_artifacts_are_served_only_from_runs_dir(dashboard: Dashboard) -> None:
