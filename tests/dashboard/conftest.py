@@ -13,7 +13,9 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import insert
+from starlette.applications import Starlette
 
+from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.dashboard import create_app, users
 from sepbots.dashboard.server import ServerThread
@@ -29,6 +31,7 @@ PASSWORD = "korrekt-hest-batteri"
 class Dashboard:
     url: str
     env: Environment
+    app: Starlette
 
     @property
     def settings(self) -> Settings:
@@ -75,7 +78,7 @@ def password_hash() -> str:
 
 
 @pytest.fixture
-def installation(tmp_path: Path, clock: ManualClock, password_hash: str) -> Iterator[Environment]:
+def installation(tmp_path: Path, clock: Clock, password_hash: str) -> Iterator[Environment]:
     env = open_test_environment(tmp_path / "home", clock=clock, overrides={"queue": {"poll_s": 0.02}})
     with env.store.begin() as conn:
         for role in users.Role:
@@ -88,5 +91,6 @@ def installation(tmp_path: Path, clock: ManualClock, password_hash: str) -> Iter
 
 @pytest.fixture
 def dashboard(installation: Environment) -> Iterator[Dashboard]:
-    with ServerThread(create_app(installation)) as server:
-        yield Dashboard(url=server.url, env=installation)
+    app = create_app(installation)
+    with ServerThread(app) as server:
+        yield Dashboard(url=server.url, env=installation, app=app)
