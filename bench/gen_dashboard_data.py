@@ -11,7 +11,6 @@ Rerunnable: an existing home is wiped first.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import shutil
@@ -24,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sepbots.audit import GENESIS, _row_hash, details_digest  # noqa: E402
 from sepbots.config import load_settings  # noqa: E402
-from sepbots.store import Store  # noqa: E402
-from sepbots.store.schema import audit_log  # noqa: E402, F401
+from sepbots.environment import Environment  # noqa: E402
 
 BOTS = [  # name, share of runs, mean items per run
     ("sygedagpenge-refusion", 0.25, 140),
@@ -63,20 +62,21 @@ def png(seed: int) -> bytes:
 
 
 class Chain:
-    """Builds audit rows with the dashboard's hash chain (sha256 over canonical JSON)."""
+    """Builds audit rows exactly as ``sepbots.audit.AuditTrail.append`` does (HMAC chain with the
+    installation's audit key), so ``sepbots audit verify`` and the dashboard's status pass."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: bytes) -> None:
+        self.key = key
         self.seq = 0
-        self.prev = "0" * 64
+        self.prev = GENESIS
 
     def row(self, when: datetime, event: str, actor: str, bot: str | None, run_id: str | None,
             item_id: int | None, details: dict) -> tuple:
         self.seq += 1
+        digest = details_digest(details)
+        fields = {"event": event, "actor": actor, "bot": bot, "run_id": run_id, "item_id": item_id}
+        h = _row_hash(self.key, self.prev, self.seq, when, fields, digest)
         canon = json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256(canon.encode()).hexdigest()
-        body = json.dumps([self.seq, when.isoformat(), event, actor, bot, run_id, item_id, digest, self.prev],
-                          sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-        h = hashlib.sha256(body.encode()).hexdigest()
         out = (self.seq, ts(when), event, actor, bot, run_id, item_id, canon, digest, 0, self.prev, h)
         self.prev = h
         return out
@@ -87,7 +87,9 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     if home.exists():
         shutil.rmtree(home)
     settings = load_settings(home=home, environ={})
-    Store(settings.database_url).dispose()  # schema via migrations
+    env = Environment.open(settings, environ={})  # schema via migrations, key file created
+    key = env.keys.audit_key
+    env.close()
     db = sqlite3.connect(settings.var_dir / "sepbots.db")
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA cache_size=-200000")
@@ -99,7 +101,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     starts = sorted(start + timedelta(seconds=rnd.uniform(0, 365 * 86400 - 7200)) for _ in range(n_runs))
     starts[-1] = end - timedelta(minutes=40)  # a run today for the overview
     run_rows, item_rows, attempt_rows, audit_rows = [], [], [], []
-    chain = Chain()
+    chain = Chain(key)
     item_id = 0
     remaining = n_items
     log_from = n_runs - LOG_RUNS
