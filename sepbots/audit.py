@@ -21,13 +21,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from sepbots.redaction import Redactor
 from sepbots.store import Store
 from sepbots.store.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
+
+# Built once: statement construction costs more than executing these small statements.
+_ADVANCE_HEAD = (
+    update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + bindparam("n"))
+    .returning(audit_head.c.seq, audit_head.c.hash)
+)
+_SET_HEAD_HASH = update(audit_head).where(audit_head.c.id == 1).values(hash=bindparam("new_hash"))
+_INSERT_ROW = insert(audit_log)
 
 
 class AuditEventType(enum.StrEnum):
@@ -36,7 +44,6 @@ class AuditEventType(enum.StrEnum):
     RUN_STARTED = "run_started"
     RUN_ENDED = "run_ended"
     ITEMS_ADDED = "items_added"
-    ITEM_CLAIMED = "item_claimed"
     ITEM_RELEASED = "item_released"
     ITEM_LEASE_EXPIRED = "item_lease_expired"
     ITEM_RETRY_REQUESTED = "item_retry_requested"
@@ -106,10 +113,7 @@ class AuditTrail:
             return
         n = len(events)
         ts = ts.astimezone(UTC)
-        head = conn.execute(
-            update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + n)
-            .returning(audit_head.c.seq, audit_head.c.hash)
-        ).first()
+        head = conn.execute(_ADVANCE_HEAD, {"n": n}).first()
         if head is None:
             conn.execute(insert(audit_head).values(id=1, seq=n, hash=GENESIS))
             last_seq, prev = n, GENESIS
@@ -130,8 +134,8 @@ class AuditTrail:
                 }
             )
             prev = h
-        conn.execute(insert(audit_log), rows)
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=prev))
+        conn.execute(_INSERT_ROW, rows)
+        conn.execute(_SET_HEAD_HASH, {"new_hash": prev})
 
     def record(self, events: Iterable[AuditEvent], ts: datetime) -> None:
         """Append ``events`` in a transaction of their own."""

@@ -102,15 +102,23 @@ def test_each_outcome_is_classified_in_one_place(env: Environment) -> None:
     assert summary.status is RunStatus.FAILED  # items failed after all attempts
 
 
+@bot(name="slow_retry", max_attempts=3, retry_delay=timedelta(seconds=0.2), backoff=2.0)
+def slow_retry(item: WorkItem[Job], ctx: BotContext[Any]) -> None:
+    raise ApplicationException("still down", code="DOWN")
+
+
 def test_retry_waits_grow_with_backoff(env: Environment) -> None:
-    """Each retry of an application error waits retry_delay × backoff^(attempt-1)."""
-    Runner(env).run(do_job, jobs("app"))
+    """Each retry of an application error waits retry_delay × backoff^(attempt-1) (0.2 s, then 0.4 s)."""
+    with env.store.begin() as conn:
+        env.queues.add(conn, "slow_retry", [NewItem(reference="x", payload=Job(n=1))], max_attempts=3,
+                       run_id=None, actor="test")
+    Runner(env).run(slow_retry)
     with env.store.engine.connect() as conn:
         attempts = conn.execute(select(item_attempts).order_by(item_attempts.c.id)).all()
     assert [a.outcome for a in attempts] == ["retry", "retry", "failed"]
     gap1 = (attempts[1].started_at - attempts[0].ended_at).total_seconds()
     gap2 = (attempts[2].started_at - attempts[1].ended_at).total_seconds()
-    assert gap1 >= 0.015 and gap2 >= 0.035 and gap2 > gap1
+    assert gap1 >= 0.15 and gap2 >= 0.35 and gap2 > gap1
 
 
 def test_a_completed_run_records_its_counts_and_finish_sees_every_item(env: Environment) -> None:

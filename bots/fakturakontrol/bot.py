@@ -54,25 +54,28 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise InputError("the sheet is empty", file=path, sheet=ws.title)
-    names = [str(h).strip() if h is not None else "" for h in header]
-    missing = [h for h in HEADERS if h not in names]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; found: {', '.join(n for n in names if n)}",
-                         file=path, sheet=ws.title, row=1)
-    idx = {h: names.index(h) for h in HEADERS}
-    for n, values in enumerate(rows, start=2):
-        if values is None or all(v is None for v in values):
-            continue
-        cell = {h: "" if values[i] is None else str(values[i]).strip() for h, i in idx.items()}
-        yield NewItem(
-            reference=f"{cell['CVR']}/{cell['Fakturanr']}",
-            payload=Invoice(row=n, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
-                            amount=cell["Beløb"], due=cell["Forfaldsdato"]),
-        )
-    wb.close()
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise InputError("the sheet is empty", file=path, sheet=ws.title)
+        names = [str(h).strip() if h is not None else "" for h in header]
+        missing = [h for h in HEADERS if h not in names]
+        if missing:
+            raise InputError(f"missing column(s) {', '.join(missing)}; found: {', '.join(n for n in names if n)}",
+                             file=path, sheet=ws.title, row=1)
+        idx = {h: names.index(h) for h in HEADERS}
+        for n, values in enumerate(rows, start=2):
+            if values is None or all(v is None for v in values):
+                continue
+            cell = {h: "" if values[i] is None else str(values[i]).strip() for h, i in idx.items()}
+            yield NewItem(
+                reference=f"{cell['CVR']}/{cell['Fakturanr']}",
+                payload=Invoice(row=n, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
+                                amount=cell["Beløb"], due=cell["Forfaldsdato"]),
+            )
+    finally:
+        rows.close()  # an unfinished row reader keeps the file open otherwise
+        wb.close()
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:

@@ -49,7 +49,9 @@ class Watchdog:
             self._target = threading.get_ident()
             self._deadline = time.monotonic() + timeout_s if timeout_s else None
             self._fired = False
-            self._cond.notify()
+            if self._deadline is not None:
+                # Only a deadline changes when the thread must wake; heartbeats keep their rhythm.
+                self._cond.notify()
 
     def end_item(self) -> bool:
         """Stop watching the current item; True if its timeout fired.
@@ -64,7 +66,6 @@ class Watchdog:
             self._item = None
             self._deadline = None
             self._fired = False
-            self._cond.notify()
             return fired
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, case, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
@@ -24,7 +24,7 @@ from sepbots.clock import Clock
 from sepbots.exceptions import QueueError
 from sepbots.redaction import Redactor
 from sepbots.store import Store
-from sepbots.store.schema import item_attempts, work_items
+from sepbots.store.schema import UTCDateTime, item_attempts, work_items
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.models import ErrorKind, ItemState, NewItem
 
@@ -35,6 +35,13 @@ _CLAIM_COLS = (
     work_items.c.encrypted, work_items.c.attempts, work_items.c.max_attempts, work_items.c.priority,
     work_items.c.created_at, work_items.c.started_at, work_items.c.duration_ms,
 )
+
+
+def _ts(name: str) -> Any:
+    return bindparam(name, type_=UTCDateTime())
+
+
+_INSERT_ATTEMPT = insert(item_attempts)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,28 @@ class WorkQueues:
         self.clock = clock
         self.owner = owner
         self.lease = lease
+        nxt = (
+            select(work_items.c.id)
+            .where(work_items.c.queue == bindparam("q"), work_items.c.state == ItemState.NEW.value,
+                   work_items.c.next_attempt_at <= _ts("now"))
+            .order_by(work_items.c.priority.desc(), work_items.c.id)
+            .limit(1)
+        )
+        if store.dialect == "postgresql":
+            nxt = nxt.with_for_update(skip_locked=True)
+        # Built once per queue object: building statements costs more than running these small ones.
+        self._claim_stmt = (
+            update(work_items)
+            .where(work_items.c.id == nxt.scalar_subquery(), work_items.c.state == ItemState.NEW.value)
+            .values(
+                state=ItemState.IN_PROGRESS.value, attempts=work_items.c.attempts + 1,
+                lease_owner=bindparam("owner"), lease_expires_at=_ts("lease_until"), started_at=_ts("now"),
+                updated_at=_ts("now"), run_id=bindparam("run"),
+            )
+            .returning(*_CLAIM_COLS)
+        )
+        self._release_stmts: dict[frozenset[str], Any] = {}
+        self._insert_stmt: Any = None
 
     # -- adding ---------------------------------------------------------------------------------
 
@@ -128,8 +157,7 @@ class WorkQueues:
         def flush() -> int:
             if not batch:
                 return 0
-            stmt = self._insert_ignore().values(batch)
-            n = conn.execute(stmt).rowcount or 0
+            n = conn.execute(self._insert_ignore(), batch).rowcount or 0
             batch.clear()
             return max(n, 0)
 
@@ -159,9 +187,10 @@ class WorkQueues:
         return added, refs
 
     def _insert_ignore(self) -> Any:
-        if self.store.dialect == "postgresql":
-            return postgresql.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
-        return sqlite.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
+        if self._insert_stmt is None:
+            dialect = postgresql if self.store.dialect == "postgresql" else sqlite
+            self._insert_stmt = dialect.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
+        return self._insert_stmt
 
     # -- claiming -------------------------------------------------------------------------------
 
@@ -213,34 +242,12 @@ class WorkQueues:
     def claim(self, queue: str, *, run_id: str, bot: str) -> Claimed | None:
         """Atomically take the next due item of ``queue`` (highest priority, oldest first), or None."""
         now = self.clock.now()
-        nxt = (
-            select(work_items.c.id)
-            .where(work_items.c.queue == queue, work_items.c.state == ItemState.NEW.value,
-                   work_items.c.next_attempt_at <= now)
-            .order_by(work_items.c.priority.desc(), work_items.c.id)
-            .limit(1)
-        )
-        if self.store.dialect == "postgresql":
-            nxt = nxt.with_for_update(skip_locked=True)
-        stmt = (
-            update(work_items)
-            .where(work_items.c.id == nxt.scalar_subquery(), work_items.c.state == ItemState.NEW.value)
-            .values(
-                state=ItemState.IN_PROGRESS.value, attempts=work_items.c.attempts + 1, lease_owner=self.owner,
-                lease_expires_at=now + self.lease, started_at=now, updated_at=now, run_id=run_id,
-            )
-            .returning(*_CLAIM_COLS)
-        )
         with self.store.begin() as conn:
-            row = conn.execute(stmt).first()
-            if row is None:
-                return None
-            self.audit.append(
-                conn,
-                [AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=row.id,
-                            details={"attempt": row.attempts})],
-                now,
-            )
+            row = conn.execute(self._claim_stmt, {"q": queue, "now": now, "owner": self.owner,
+                                                  "lease_until": now + self.lease, "run": run_id}).first()
+        if row is None:
+            return None
+        # No audit row of its own: the release (or the lease expiry) records the attempt with its start time.
         return Claimed(
             id=row.id, queue=row.queue, reference=row.reference,
             payload_json=self.codec.decode_raw(row.payload, row.encrypted), attempts=row.attempts,
@@ -271,45 +278,62 @@ class WorkQueues:
         output = self.redactor.redact_obj(outcome.output) if outcome.output is not None else None
         final = outcome.state.final
         values: dict[str, Any] = {
-            "state": outcome.state.value, "lease_owner": None, "lease_expires_at": None, "updated_at": now,
-            "error_kind": outcome.error_kind.value if outcome.error_kind else None,
-            "error_code": outcome.error_code, "error_message": message,
-            "duration_ms": work_items.c.duration_ms + duration_ms,
-            "finished_at": now if final else None,
+            "id_": item.id, "owner": self.owner, "state_": outcome.state.value, "now": now,
+            "error_kind_": outcome.error_kind.value if outcome.error_kind else None,
+            "error_code_": outcome.error_code, "error_message_": message, "duration": duration_ms,
+            "finished": now if final else None,
         }
         if output is not None:
-            values["output"] = output
+            values["output_"] = output
         if outcome.artifacts:
-            values["artifacts"] = list(outcome.artifacts)
+            values["artifacts_"] = list(outcome.artifacts)
         if outcome.next_attempt_at is not None:
-            values["next_attempt_at"] = outcome.next_attempt_at
+            values["next_"] = outcome.next_attempt_at
         with self.store.begin() as conn:
-            res = conn.execute(
-                update(work_items)
-                .where(work_items.c.id == item.id, work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
-                .values(**values)
-            )
+            res = conn.execute(self._release_stmt(frozenset(values)), values)
             if (res.rowcount or 0) != 1:
                 return False
             retried = outcome.state is ItemState.NEW
-            conn.execute(
-                insert(item_attempts).values(
-                    item_id=item.id, run_id=run_id, attempt=item.attempts,
-                    outcome="retry" if retried else outcome.state.value,
-                    error_kind=values["error_kind"], error_code=outcome.error_code, error_message=message,
-                    started_at=item.started_at, ended_at=now, duration_ms=duration_ms,
-                    artifacts=list(outcome.artifacts) or None,
-                )
-            )
+            conn.execute(_INSERT_ATTEMPT, {
+                "item_id": item.id, "run_id": run_id, "attempt": item.attempts,
+                "outcome": "retry" if retried else outcome.state.value,
+                "error_kind": values["error_kind_"], "error_code": outcome.error_code, "error_message": message,
+                "started_at": item.started_at, "ended_at": now, "duration_ms": duration_ms,
+                "artifacts": list(outcome.artifacts) or None,
+            })
             self.audit.append(
                 conn,
                 [AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
                             details={"state": outcome.state.value, "attempt": item.attempts,
-                                     "code": outcome.error_code, "duration_ms": duration_ms})],
+                                     "claimed_at": item.started_at.isoformat(), "code": outcome.error_code,
+                                     "duration_ms": duration_ms})],
                 now,
             )
         return True
+
+    def _release_stmt(self, keys: frozenset[str]) -> Any:
+        stmt = self._release_stmts.get(keys)
+        if stmt is None:
+            values: dict[str, Any] = {
+                "state": bindparam("state_"), "lease_owner": None, "lease_expires_at": None,
+                "updated_at": _ts("now"), "error_kind": bindparam("error_kind_"),
+                "error_code": bindparam("error_code_"), "error_message": bindparam("error_message_"),
+                "duration_ms": work_items.c.duration_ms + bindparam("duration"), "finished_at": _ts("finished"),
+            }
+            if "output_" in keys:
+                values["output"] = bindparam("output_", type_=work_items.c.output.type)
+            if "artifacts_" in keys:
+                values["artifacts"] = bindparam("artifacts_", type_=work_items.c.artifacts.type)
+            if "next_" in keys:
+                values["next_attempt_at"] = _ts("next_")
+            stmt = (
+                update(work_items)
+                .where(work_items.c.id == bindparam("id_"), work_items.c.lease_owner == bindparam("owner"),
+                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .values(**values)
+            )
+            self._release_stmts[keys] = stmt
+        return stmt
 
     def _message(self, message: str | None) -> str | None:
         if message is None:

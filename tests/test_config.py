@@ -1,0 +1,62 @@
+"""Settings: sources, precedence, errors that name the key and file, and SEPBOTS_HOME isolation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sepbots import ConfigError, load_settings
+
+
+def test_defaults_put_all_state_under_home(tmp_path: Path) -> None:
+    """The database, logs and run artifacts all live under the home folder."""
+    s = load_settings(tmp_path, environ={})
+    assert s.database_url == f"sqlite:///{(tmp_path / 'var' / 'sepbots.db').as_posix()}"
+    assert s.logs_dir == tmp_path / "logs" and s.runs_dir == tmp_path / "var" / "runs"
+    assert s.language == "da" and s.bot_paths == [tmp_path / "bots"]
+
+
+def test_environment_beats_the_toml_file_and_overrides_beat_both(tmp_path: Path) -> None:
+    """Precedence: overrides > SEPBOTS_ environment (with __ nesting) > config/sepbots.toml > defaults."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "sepbots.toml").write_text('language = "en"\n[queue]\nlease_s = 10\nheartbeat_s = 2\n')
+    s = load_settings(tmp_path, environ={"SEPBOTS_QUEUE__LEASE_S": "20"})
+    assert (s.language, s.queue.lease_s, s.queue.heartbeat_s) == ("en", 20.0, 2.0)
+    s2 = load_settings(tmp_path, environ={"SEPBOTS_QUEUE__LEASE_S": "20"}, overrides={"queue": {"lease_s": 30}})
+    assert s2.queue.lease_s == 30.0
+
+
+def test_sepbots_home_from_the_environment(tmp_path: Path) -> None:
+    """SEPBOTS_HOME chooses the installation when no home is given."""
+    assert load_settings(environ={"SEPBOTS_HOME": str(tmp_path)}).home == tmp_path.resolve()
+
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ('[database]\nbusy_timeout_s = -1\n', "database.busy_timeout_s"),
+    ('[queue]\nlease_ms = 5\n', "queue.lease_ms"),
+    ('language = "fr"\n', "language"),
+])
+def test_invalid_values_name_the_key_and_the_file(tmp_path: Path, toml: str, key: str) -> None:
+    """A bad or unknown setting is a ConfigError naming the dotted key and the TOML file."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "sepbots.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert info.value.key == key
+    assert "sepbots.toml" in str(info.value)
+
+
+def test_malformed_toml_names_the_file(tmp_path: Path) -> None:
+    """A TOML syntax error is a ConfigError naming the file."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "sepbots.toml").write_text("[queue\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(tmp_path, environ={})
+
+
+def test_environment_values_are_validated_too(tmp_path: Path) -> None:
+    """A bad environment value names its key."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={"SEPBOTS_DASHBOARD__PORT": "seventy"})
+    assert info.value.key == "dashboard.port"
