@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sepbots.dashboard import views, views_auth
+from sepbots.dashboard import views, views_auth, views_more
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.web import Deps, render
 from sepbots.environment import Environment
@@ -97,6 +97,9 @@ def create_app(env: Environment, *, extensions: dict[str, Callable[..., Any]] | 
         Route("/items/{item_id}/retry", views.retry_item, methods=["POST"]),
         Route("/queue", views.queue),
         Route("/audit", views.audit),
+        Route("/schedules", views_more.schedules),
+        Route("/catalogue", views_more.catalogue),
+        Route("/gains", views_more.gains),
         Route("/artifacts/{path:path}", views.artifact),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

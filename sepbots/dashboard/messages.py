@@ -150,4 +150,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.rechecking": ("(kontrolleres igen nu)", "(being re-verified now)"),
     # not configured
     "notconfigured.gains": ("kræver katalog og gevinstberegning", "needs catalogue and gains"),
+    "notconfigured.title": ("Ikke sat op i denne installation.", "Not configured in this installation."),
+    "notconfigured.module": ("Kræver modulet {module}.", "Needs the module {module}."),
+    "notconfigured.schedules": (
+        "Planerne kommer fra config/schedules.toml og vises her, når planlæggeren er installeret.",
+        "Schedules come from config/schedules.toml and show here once the scheduler is installed.",
+    ),
+    "notconfigured.catalogue": (
+        "Proceskataloget (config/catalogue/*.yaml) med business cases vises her, når kataloget er installeret.",
+        "The process catalogue (config/catalogue/*.yaml) with business cases shows here once it is installed.",
+    ),
+    "notconfigured.gains_page": (
+        "Målte gevinster pr. proces og måned vises her, når katalog og gevinstberegning er installeret.",
+        "Measured gains per process and month show here once the catalogue and gains are installed.",
+    ),
 }

@@ -123,6 +123,19 @@ def set_active(conn: Connection, username: str, active: bool) -> User:
     return get_user(conn, username)
 
 
+def set_password(conn: Connection, username: str, password: str) -> User:
+    """Give ``username`` a new password (argon2id); their live sessions stay valid.
+
+    Raises:
+        UserError: there is no such user, or the password is shorter than 10 characters.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user = get_user(conn, username)
+    conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_HASHER.hash(password)))
+    return user
+
+
 def authenticate(conn: Connection, username: str, password: str, clock: Clock) -> User | None:
     """The active user whose password matches, else ``None`` (same cost either way)."""
     row = conn.execute(select(users).where(users.c.username == username.strip())).first()

@@ -148,3 +148,29 @@ def test_disabled_user_loses_session(dashboard: Dashboard) -> None:
         with dashboard.store.begin() as conn:
             users.set_active(conn, "operator", False)
         assert client.get("/").status_code == 303
+
+
+def test_pages_of_missing_parts_say_not_configured(dashboard: Dashboard) -> None:
+    """Schedules, catalogue and gains render (Danish) and say so clearly when their module is absent."""
+    import importlib.util
+
+    with dashboard.login("viewer") as client:
+        for path, module in [("/schedules", "sepbots.scheduling"), ("/catalogue", "sepbots.catalogue"),
+                             ("/gains", "sepbots.gains")]:
+            page = client.get(path)
+            assert page.status_code == 200
+            if importlib.util.find_spec(module) is None:
+                assert "Ikke sat op i denne installation." in page.text and module in page.text
+
+
+def test_security_headers_and_cookie_flags(dashboard: Dashboard) -> None:
+    """Pages carry a strict CSP and no-store; the session cookie is HttpOnly and SameSite=Lax."""
+    with dashboard.client() as client:
+        client.get("/login")
+        token = client.cookies["sepbots_login_csrf"]
+        r = client.post("/login", data={"username": "viewer", "password": "korrekt-hest-batteri", "csrf": token})
+        cookie = r.headers["set-cookie"]
+        assert "sepbots_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        page = client.get("/")
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
