@@ -121,7 +121,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
         if r >= log_from:
             (runs_dir / run_id / "items").mkdir(parents=True, exist_ok=True)
         audit_rows.append(chain.row(began, "run_started", "runner:bench", bot, run_id, None, {"trigger": "schedule"}))
-        for n in range(count):
+        for _ in range(count):
             item_id += 1
             state = rnd.choices([s for s, _ in STATES], [w for _, w in STATES])[0]
             counts[state] += 1

@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 
 from sepbots.dashboard import sessions, trail, users
 from sepbots.dashboard.i18n import Lang
-from sepbots.environment import Environment
 from sepbots.dashboard.web import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -23,6 +22,7 @@ from sepbots.dashboard.web import (
     safe_next,
     write,
 )
+from sepbots.environment import Environment
 
 
 def _secure(request: Request) -> bool:

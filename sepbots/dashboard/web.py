@@ -21,8 +21,8 @@ from starlette.responses import RedirectResponse, Response
 from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.dashboard import i18n
-from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.chain import ChainMonitor
+from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
 from sepbots.environment import Environment

@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from sepbots import ApplicationException, BotContext, ItemState, NewItem, WorkItem, bot
 from sepbots.clock import SystemClock
 from sepbots.testing import run_bot_once
-
 from tests.dashboard.conftest import PASSWORD, Dashboard
 from tests.dashboard.seed import png_bytes, seed_run
 
