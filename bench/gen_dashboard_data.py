@@ -146,7 +146,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
                 ts(t + timedelta(days=1)) if handled else None,
             ))
             for a in range(1, attempts + 1):
-                attempt_rows.append((item_id, run_id, a, state if a == attempts else "retried",
+                attempt_rows.append((item_id, run_id, a, state if a == attempts else "retry",
                                      None if state == "done" else ("business" if state == "business_exception" else "application"),
                                      code, message, ts(claimed), ts(t), dur, artifacts if a == attempts else None))
             if audit_budget - len(audit_rows) > (n_items - item_id) + 2 * (n_runs - r):
