@@ -1,9 +1,8 @@
 """The audit chain's verification status for the audit page, checked in the background.
 
 ``AuditTrail.verify`` walks the whole chain (seconds on a million rows), so pages never call it
-directly: ``ChainMonitor.status()`` returns the last result at once and, when that result is
-older than ``max_age`` (or the chain has grown since and the result is older than ``min_gap``),
-starts one background check.
+directly: ``ChainMonitor.status()`` returns the last result at once and, when there is none or
+it is older than ``max_age`` (30 minutes by default), starts one background check.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ class ChainMonitor:
         max_age: re-check a result older than this.
     """
 
-    def __init__(self, audit: AuditTrail, clock: Clock, max_age: timedelta = timedelta(minutes=5)) -> None:
+    def __init__(self, audit: AuditTrail, clock: Clock, max_age: timedelta = timedelta(minutes=30)) -> None:
         self._audit = audit
         self._clock = clock
         self._max_age = max_age
