@@ -1,0 +1,46 @@
+"""The process catalogue: models, loading, screening, business cases and the legal gate.
+
+Bots link to a process by its ``key``; the runner asks ``production_clearance(process)`` before a
+scheduled production run.
+"""
+
+from __future__ import annotations
+
+from sepbots.catalogue.business_case import Basis, BusinessCase, BusinessCaseInputs, compute, estimate
+from sepbots.catalogue.errors import BundleError, CatalogueError, PhaseGateError
+from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
+from sepbots.catalogue.legal import Clearance, LegalChecklist, production_clearance
+from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
+from sepbots.catalogue.models import Area, Assessment, Figure, Level, Phase, Process
+from sepbots.catalogue.screening import Recommendation, Screening, screen, screen_all
+from sepbots.catalogue.settings import GainsSettings
+
+__all__ = [
+    "Area",
+    "Assessment",
+    "Basis",
+    "BundleError",
+    "BusinessCase",
+    "BusinessCaseInputs",
+    "Catalogue",
+    "CatalogueError",
+    "Clearance",
+    "Figure",
+    "GainsSettings",
+    "LegalChecklist",
+    "Level",
+    "Phase",
+    "PhaseGateError",
+    "ProductionRefused",
+    "Process",
+    "Recommendation",
+    "Screening",
+    "catalogue_gate",
+    "compute",
+    "estimate",
+    "load_catalogue",
+    "production_clearance",
+    "screen",
+    "screen_all",
+    "set_phase",
+]

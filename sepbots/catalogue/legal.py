@@ -1,0 +1,183 @@
+"""The legal checklist per process and the production gate built on it.
+
+A process may only enter phase *Drift* (operation), and a bot may only make scheduled production
+runs, when every point is settled: legal basis (GDPR art. 6, art. 9 where special categories are
+processed, and the national basis), art. 22 automated decisions (and why allowed), DPIA, records of
+processing (art. 30), data processing agreement, the robot's own identity, logging of personal-data
+look-ups, and a test and fall-back plan (Datatilsynet 2023; Ombudsman 2024; see docs/catalogue.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from sepbots.catalogue.models import Process
+
+
+class Art6Basis(enum.StrEnum):
+    """GDPR art. 6(1) letters public bodies use."""
+
+    A_CONSENT = "6.1.a"
+    B_CONTRACT = "6.1.b"
+    C_LEGAL_OBLIGATION = "6.1.c"
+    E_PUBLIC_TASK = "6.1.e"
+
+
+class Art9Basis(enum.StrEnum):
+    """GDPR art. 9(2) letters (only when special categories are processed)."""
+
+    NOT_APPLICABLE = "ikke_relevant"
+    B_EMPLOYMENT = "9.2.b"
+    F_LEGAL_CLAIMS = "9.2.f"
+    G_PUBLIC_INTEREST = "9.2.g"
+    H_HEALTH_SOCIAL = "9.2.h"
+
+
+class Requirement(enum.StrEnum):
+    """Status of a document that may or may not be needed."""
+
+    UNKNOWN = "ukendt"
+    NOT_NEEDED = "ikke_noedvendig"
+    NEEDED = "noedvendig"  # needed, not yet done
+    DONE = "udfoert"
+
+
+class LegalChecklist(BaseModel):
+    """The points to settle before a robot runs in production (all start unsettled)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    art6: Art6Basis | None = None
+    art9: Art9Basis | None = None
+    national_basis: str | None = Field(None, description="e.g. 'Sygedagpengeloven § 59'")
+    automated_decision: bool | None = Field(None, description="does the robot make art. 22 decisions?")
+    automated_decision_why_allowed: str | None = None
+    dpia: Requirement = Requirement.UNKNOWN
+    records_of_processing_updated: bool = False
+    data_processing_agreement: Requirement = Requirement.UNKNOWN
+    robot_identity: str | None = Field(None, description="the robot's own user id in the systems")
+    lookup_logging: bool = False
+    test_plan: bool = False
+    fallback_plan: bool = False
+    reviewed_by: str | None = Field(None, description="kept locally, never exported")
+    reviewed_on: str | None = None
+
+    def missing(self) -> list[str]:
+        """The checklist keys still unsettled, in checklist order (empty = complete)."""
+        out: list[str] = []
+        if self.art6 is None:
+            out.append("art6")
+        if self.art9 is None:
+            out.append("art9")
+        if not self.national_basis:
+            out.append("national_basis")
+        if self.automated_decision is None:
+            out.append("automated_decision")
+        elif self.automated_decision and not self.automated_decision_why_allowed:
+            out.append("automated_decision_why_allowed")
+        if self.dpia not in (Requirement.NOT_NEEDED, Requirement.DONE):
+            out.append("dpia")
+        if not self.records_of_processing_updated:
+            out.append("records_of_processing_updated")
+        if self.data_processing_agreement not in (Requirement.NOT_NEEDED, Requirement.DONE):
+            out.append("data_processing_agreement")
+        if not self.robot_identity:
+            out.append("robot_identity")
+        if not self.lookup_logging:
+            out.append("lookup_logging")
+        if not self.test_plan:
+            out.append("test_plan")
+        if not self.fallback_plan:
+            out.append("fallback_plan")
+        return out
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing()
+
+
+CHECKLIST_LABELS: dict[str, tuple[str, str]] = {
+    "art6": ("Behandlingsgrundlag efter GDPR art. 6", "Legal basis under GDPR art. 6"),
+    "art9": ("Art. 9 (følsomme oplysninger) vurderet", "Art. 9 (special categories) assessed"),
+    "national_basis": ("National hjemmel", "National legal basis"),
+    "automated_decision": (
+        "Automatisk afgørelse (art. 22) vurderet",
+        "Automated decision (art. 22) assessed",
+    ),
+    "automated_decision_why_allowed": (
+        "Begrundelse for at automatisk afgørelse er tilladt",
+        "Why the automated decision is allowed",
+    ),
+    "dpia": ("Konsekvensanalyse (DPIA) udført eller ikke nødvendig", "DPIA done or not needed"),
+    "records_of_processing_updated": (
+        "Fortegnelse (art. 30) opdateret",
+        "Records of processing (art. 30) updated",
+    ),
+    "data_processing_agreement": (
+        "Databehandleraftale på plads eller ikke nødvendig",
+        "Data processing agreement in place or not needed",
+    ),
+    "robot_identity": ("Robotten har egen bruger", "The robot has its own user"),
+    "lookup_logging": ("Logning af opslag i personoplysninger", "Logging of personal-data look-ups"),
+    "test_plan": ("Testplan", "Test plan"),
+    "fallback_plan": ("Nødplan (fall-back)", "Fall-back plan"),
+    "phase": ("Processen skal være i fasen Drift", "The process must be in phase Operation"),
+}
+
+
+def checklist_label(key: str, lang: str = "da") -> str:
+    """The checklist point ``key`` as a person reads it."""
+    da, en = CHECKLIST_LABELS.get(key, (key, key))
+    return da if lang == "da" else en
+
+
+class Clearance(BaseModel):
+    """Whether a process is cleared for scheduled production runs, and what is missing if not."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    missing: list[str]
+
+    def message(self, process_key: str, lang: str = "da") -> str:
+        """A sentence for the operator explaining the refusal (or the clearance)."""
+        if self.ok:
+            return (
+                f"Processen {process_key} er godkendt til produktion."
+                if lang == "da"
+                else f"Process {process_key} is cleared for production."
+            )
+        points = "; ".join(checklist_label(k, lang) for k in self.missing)
+        if lang == "da":
+            return (
+                f"Processen {process_key} er ikke godkendt til produktionskørsler. Mangler: {points}. "
+                "Brug testtilstand for at køre alligevel."
+            )
+        return (
+            f"Process {process_key} is not cleared for production runs. Missing: {points}. "
+            "Use test mode to run anyway."
+        )
+
+
+def production_clearance(process: Process) -> Clearance:
+    """Decide whether scheduled production runs of ``process``'s bots are allowed.
+
+    Cleared means: the legal checklist is complete **and** the process is in phase *Drift*.
+
+    Args:
+        process: the catalogued process.
+
+    Returns:
+        ``Clearance(ok, missing)``; ``missing`` lists checklist keys plus ``"phase"`` when the phase
+        is not *Drift*.
+    """
+    from sepbots.catalogue.models import Phase
+
+    missing = process.legal.missing()
+    if process.phase is not Phase.OPERATION:
+        missing.append("phase")
+    return Clearance(ok=not missing, missing=missing)

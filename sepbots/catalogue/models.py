@@ -1,0 +1,290 @@
+"""The catalogue's data model: one ``Process`` per manual process, OS2autoproces-compatible.
+
+Field names follow OS2autoproces where it has one (phase, KLE, legal clause, IT systems, the nine
+``level_of_*`` assessment questions, rating); ours add linked bots, costs, the legal checklist,
+retention and sources. Every figure that feeds a formula is a ``Figure``: a value plus either a
+``source`` (an id from the process's ``sources`` list) or ``estimate: true`` — no silent numbers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sepbots.catalogue.legal import LegalChecklist
+
+
+class Phase(enum.StrEnum):
+    """OS2autoproces phases, in order."""
+
+    IDEA = "ide"
+    PREANALYSIS = "foranalyse"
+    SPECIFICATION = "specifikation"
+    DEVELOPMENT = "udvikling"
+    IMPLEMENTATION = "implementering"
+    OPERATION = "drift"
+    DECOMMISSIONED = "taget_ud_af_drift"
+
+    @property
+    def os2(self) -> str:
+        """The OS2autoproces enum name."""
+        return _PHASE_OS2[self]
+
+    def label(self, lang: str = "da") -> str:
+        """The name a person reads."""
+        return _PHASE_LABELS[self][0 if lang == "da" else 1]
+
+
+_PHASE_OS2 = {
+    Phase.IDEA: "IDEA",
+    Phase.PREANALYSIS: "PREANALYSIS",
+    Phase.SPECIFICATION: "SPECIFICATION",
+    Phase.DEVELOPMENT: "DEVELOPMENT",
+    Phase.IMPLEMENTATION: "IMPLEMENTATION",
+    Phase.OPERATION: "OPERATION",
+    Phase.DECOMMISSIONED: "DECOMMISSIONED",
+}
+_PHASE_LABELS = {
+    Phase.IDEA: ("Idé", "Idea"),
+    Phase.PREANALYSIS: ("Foranalyse", "Pre-analysis"),
+    Phase.SPECIFICATION: ("Specifikation", "Specification"),
+    Phase.DEVELOPMENT: ("Udvikling", "Development"),
+    Phase.IMPLEMENTATION: ("Implementering", "Implementation"),
+    Phase.OPERATION: ("Drift", "Operation"),
+    Phase.DECOMMISSIONED: ("Taget ud af drift", "Decommissioned"),
+}
+
+
+class Area(enum.StrEnum):
+    """KL's eight catalogue areas (KL 2017 catalogue), each mapped to an OS2autoproces domain."""
+
+    YDELSER = "ydelser"
+    SOCIAL_SUNDHED = "social_sundhed"
+    BOERN_SKOLE = "boern_skole"
+    TEKNIK_MILJOE = "teknik_miljoe"
+    BORGERSERVICE = "borgerservice"
+    HR = "hr"
+    OEKONOMI = "oekonomi"
+    IT_TVAERGAAENDE = "it_tvaergaaende"
+
+    @property
+    def os2_domain(self) -> str:
+        """The OS2autoproces ``Domain`` enum name."""
+        return _AREA_INFO[self][2]
+
+    def label(self, lang: str = "da") -> str:
+        """The name a person reads."""
+        return _AREA_INFO[self][0 if lang == "da" else 1]
+
+
+_AREA_INFO = {
+    Area.YDELSER: ("Ydelser og beskæftigelse", "Benefits and employment", "WORK"),
+    Area.SOCIAL_SUNDHED: ("Social og sundhed", "Social care and health", "HEALTH"),
+    Area.BOERN_SKOLE: ("Børn og skole", "Children and schools", "CHILDREN"),
+    Area.TEKNIK_MILJOE: ("Teknik og miljø", "Technical and environment", "ENVIRONMENT"),
+    Area.BORGERSERVICE: ("Borgerservice og folkeregister", "Citizen service and registry", "DEMOCRACY"),
+    Area.HR: ("Løn og HR", "Payroll and HR", "ADMINISTRATION"),
+    Area.OEKONOMI: ("Økonomi og indkøb", "Finance and procurement", "ADMINISTRATION"),
+    Area.IT_TVAERGAAENDE: ("IT og tværgående", "IT and cross-cutting", "ADMINISTRATION"),
+}
+
+
+class Level(enum.StrEnum):
+    """An OS2autoproces Likert answer."""
+
+    VERY_HIGH = "i_hoej_grad"
+    HIGH = "i_nogen_grad"
+    LOW = "i_mindre_grad"
+    VERY_LOW = "slet_ikke"
+    UNKNOWN = "ved_ikke"
+
+    @property
+    def os2(self) -> str:
+        """The OS2autoproces ``Level`` enum name."""
+        return self.name
+
+    @property
+    def value01(self) -> float | None:
+        """The answer on a 0–1 scale (I høj grad = 1), ``None`` for Ved ikke."""
+        return _LEVEL_VALUE[self]
+
+    def label(self, lang: str = "da") -> str:
+        """The answer as a person reads it."""
+        return _LEVEL_LABELS[self][0 if lang == "da" else 1]
+
+
+_LEVEL_VALUE: dict[Level, float | None] = {
+    Level.VERY_HIGH: 1.0,
+    Level.HIGH: 2 / 3,
+    Level.LOW: 1 / 3,
+    Level.VERY_LOW: 0.0,
+    Level.UNKNOWN: None,
+}
+_LEVEL_LABELS = {
+    Level.VERY_HIGH: ("I høj grad", "To a high degree"),
+    Level.HIGH: ("I nogen grad", "To some degree"),
+    Level.LOW: ("I mindre grad", "To a small degree"),
+    Level.VERY_LOW: ("Slet ikke", "Not at all"),
+    Level.UNKNOWN: ("Ved ikke", "Don't know"),
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Assessment(_Model):
+    """The nine OS2autoproces assessment questions (``levelOf…`` fields), answered on the Likert scale.
+
+    ``professional_assessment`` (skøn) and ``change`` count against automation; all others count for it.
+    """
+
+    professional_assessment: Level = Level.UNKNOWN
+    change: Level = Level.UNKNOWN
+    structured_information: Level = Level.UNKNOWN
+    uniformity: Level = Level.UNKNOWN
+    digital_information: Level = Level.UNKNOWN
+    quality: Level = Level.UNKNOWN
+    speed: Level = Level.UNKNOWN
+    routine_work_reduction: Level = Level.UNKNOWN
+    evaluated_roi: Level = Level.UNKNOWN
+    estimate: bool = Field(True, description="the answers are our judgement, not a workshop result")
+    source: str | None = None
+
+
+QUESTIONS = (
+    "professional_assessment",
+    "change",
+    "structured_information",
+    "uniformity",
+    "digital_information",
+    "quality",
+    "speed",
+    "routine_work_reduction",
+    "evaluated_roi",
+)
+
+
+REVERSED_QUESTIONS = frozenset({"professional_assessment", "change"})
+
+NonNegDecimal = Annotated[Decimal, Field(ge=0)]
+
+
+class Figure(_Model):
+    """A number with its provenance: a ``source`` id from the process's ``sources``, or ``estimate: true``."""
+
+    value: NonNegDecimal
+    source: str | None = None
+    estimate: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Figure:
+        if self.source is None and not self.estimate:
+            raise ValueError("a figure needs a 'source' (an id from sources) or 'estimate: true'")
+        return self
+
+
+class Share(Figure):
+    """A share between 0 and 1 (0.8 = 80 %)."""
+
+    value: Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class Source(_Model):
+    """A published source a figure rests on."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    url: str | None = None
+    accessed: date | None = None
+
+
+class Costs(_Model):
+    """What the automation costs: once (build) and each year (licence, infrastructure, maintenance)."""
+
+    implementation_dkk: Figure | None = None
+    running_dkk_per_year: Figure | None = None
+
+
+class Retention(_Model):
+    """How long details are kept before ``sepbots retention apply`` deletes or neutralises them (days)."""
+
+    item_payload_days: int = Field(90, ge=1)
+    item_messages_days: int = Field(180, ge=1)
+    run_artifacts_days: int = Field(30, ge=1)
+    detailed_logs_days: int = Field(180, ge=1)
+
+
+class Provenance(_Model):
+    """Where an imported process came from (kept on every import)."""
+
+    organisation: str
+    exported_at: str
+    imported_at: str
+    format_version: int
+    original_phase: Phase | None = None
+    original_legal_complete: bool | None = None
+
+
+class Process(_Model):
+    """One manual process in the catalogue."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,99}$", description="stable id; bots link to it")
+    name: str = Field(min_length=1, max_length=200, description="Danish title (OS2autoproces 'title')")
+    name_en: str | None = None
+    description: str = ""
+    kle: str | None = Field(None, pattern=r"^\d\d(\.\d\d){0,2}$", description="KLE number, e.g. 32.18.02")
+    area: Area
+    phase: Phase = Phase.IDEA
+    it_systems: list[str] = Field(default_factory=list)
+    legal_clause: str | None = Field(None, max_length=140)
+    occurrences_per_year: Figure
+    minutes_per_occurrence: Figure
+    employees: Figure | None = None
+    automation_share: Share
+    development_hours: Figure | None = None
+    assessment: Assessment = Field(default_factory=Assessment)
+    rating: int | None = Field(None, ge=0, le=3, description="OS2autoproces rating 0–3 (set by people)")
+    prior_experience: bool = Field(False, description="automated elsewhere already (KL 3-star criterion)")
+    one_off: bool = Field(False, description="a one-time task (e.g. a migration): the volume occurs once, not yearly")
+    bots: list[str] = Field(default_factory=list)
+    costs: Costs = Field(default_factory=Costs)
+    manual_handling_minutes: Decimal | None = Field(
+        None, ge=0, description="minutes a person spends on an item the robot handed over"
+    )
+    legal: LegalChecklist = Field(default_factory=LegalChecklist)
+    retention: Retention = Field(default_factory=Retention)
+    sources: list[Source] = Field(default_factory=list)
+    provenance: list[Provenance] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Process:
+        known = {s.id for s in self.sources}
+        if len(known) != len(self.sources):
+            raise ValueError("two sources share an id")
+        for name in (
+            "occurrences_per_year",
+            "minutes_per_occurrence",
+            "employees",
+            "automation_share",
+            "development_hours",
+        ):
+            fig = getattr(self, name)
+            if fig is not None and fig.source is not None and fig.source not in known:
+                raise ValueError(f"{name}.source {fig.source!r} is not an id in sources")
+        for name in ("implementation_dkk", "running_dkk_per_year"):
+            fig = getattr(self.costs, name)
+            if fig is not None and fig.source is not None and fig.source not in known:
+                raise ValueError(f"costs.{name}.source {fig.source!r} is not an id in sources")
+        if self.assessment.source is not None and self.assessment.source not in known:
+            raise ValueError(f"assessment.source {self.assessment.source!r} is not an id in sources")
+        return self
+
+    def title(self, lang: str = "da") -> str:
+        """The name in ``lang`` (Danish when there is no English name)."""
+        return self.name_en if lang == "en" and self.name_en else self.name

@@ -1,0 +1,153 @@
+"""Screening: KL's 1–3 stars, automation potential %, ease of implementation %, score and the skøn gate.
+
+Formulas (docs/catalogue.md, "Screening"; answers on a 0–1 scale, I høj grad = 1, Slet ikke = 0,
+*Ved ikke* left out of means; ``professional_assessment`` and ``change`` reversed as ``1 − x``):
+
+* automation potential % = 100 × mean(judgement⁻, change⁻, structured, uniformity, digital, evaluated ROI)
+* ease of implementation % = 100 × (0.5 × mean(change⁻, structured, digital)
+  + 0.25 × max(0, 1 − 0.2 × (systems − 1)) + 0.25 × max(0, 1 − development hours / 400))
+* score = 0.5 × min(1, H_saved / score_hours_cap) + 0.5 × mean(all nine answers, two reversed)
+* gate: judgement answered *I høj grad*, *I nogen grad* or *Ved ikke* → **assist only** (skøn stays
+  with people; the robot may prepare a proposal, dataproces.dk).
+* KL stars: six criteria — high potential (H_saved ≥ high_potential_hours), prior experience,
+  no skøn, structured input, uniform task, digital input (each answer ≥ I nogen grad in its good
+  direction). All met → 3; potential not high and ≥ 3 unmet → 1; otherwise 2.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from sepbots.catalogue.business_case import estimate
+from sepbots.catalogue.models import QUESTIONS, REVERSED_QUESTIONS, Assessment, Level, Process
+from sepbots.catalogue.settings import GainsSettings
+
+POTENTIAL_QUESTIONS = (
+    "professional_assessment",
+    "change",
+    "structured_information",
+    "uniformity",
+    "digital_information",
+    "evaluated_roi",
+)
+EASE_QUESTIONS = ("change", "structured_information", "digital_information")
+KL_PARAMETERS = ("professional_assessment", "structured_information", "uniformity", "digital_information")
+SUITABLE = 2 / 3 - 1e-9
+EASE_DEV_HOURS_CAP = Decimal(400)
+
+
+class Recommendation(enum.StrEnum):
+    """What the screening recommends."""
+
+    AUTOMATE = "automate"
+    ASSIST_ONLY = "assist_only"
+
+    def label(self, lang: str = "da") -> str:
+        """As a person reads it."""
+        if self is Recommendation.AUTOMATE:
+            return "Fuld automatisering" if lang == "da" else "Full automation"
+        return "Kun assistance (skøn)" if lang == "da" else "Assist only (judgement)"
+
+
+class Screening(BaseModel):
+    """The screening result of one process."""
+
+    model_config = ConfigDict(frozen=True)
+
+    process_key: str
+    rank: int = 0
+    stars: int
+    unmet_criteria: list[str]
+    automation_potential_pct: Decimal
+    ease_pct: Decimal
+    score: Decimal
+    saved_hours_per_year: Decimal
+    recommendation: Recommendation
+
+
+def answer(assessment: Assessment, question: str) -> float | None:
+    """The answer to ``question`` on a 0–1 scale in its *good* direction; ``None`` for Ved ikke."""
+    level: Level = getattr(assessment, question)
+    v = level.value01
+    if v is None:
+        return None
+    return 1.0 - v if question in REVERSED_QUESTIONS else v
+
+
+def _mean(values: Iterable[float | None]) -> float:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else 0.0
+
+
+def _pct(x: float) -> Decimal:
+    return Decimal(str(x * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def automation_potential(a: Assessment) -> Decimal:
+    """Automation potential in percent (one decimal)."""
+    return _pct(_mean(answer(a, q) for q in POTENTIAL_QUESTIONS))
+
+
+def ease_of_implementation(process: Process) -> Decimal:
+    """Ease of implementation in percent (one decimal)."""
+    answers = _mean(answer(process.assessment, q) for q in EASE_QUESTIONS)
+    systems = max(1, len(process.it_systems))
+    systems_factor = max(0.0, 1.0 - 0.2 * (systems - 1))
+    dev = process.development_hours.value if process.development_hours else Decimal(0)
+    dev_factor = max(0.0, float(1 - dev / EASE_DEV_HOURS_CAP))
+    return _pct(0.5 * answers + 0.25 * systems_factor + 0.25 * dev_factor)
+
+
+def needs_judgement(a: Assessment) -> bool:
+    """True when professional judgement (skøn) is, or may be, part of the task."""
+    return a.professional_assessment in (Level.VERY_HIGH, Level.HIGH, Level.UNKNOWN)
+
+
+def kl_stars(process: Process, saved_hours: Decimal, settings: GainsSettings) -> tuple[int, list[str]]:
+    """KL's 1–3 stars and the unmet criteria."""
+    unmet: list[str] = []
+    high = saved_hours >= settings.high_potential_hours
+    if not high:
+        unmet.append("high_potential")
+    if not process.prior_experience:
+        unmet.append("prior_experience")
+    for q in KL_PARAMETERS:
+        v = answer(process.assessment, q)
+        if v is None or v < SUITABLE:
+            unmet.append(q)
+    if not unmet:
+        return 3, unmet
+    if not high and len(unmet) >= 3:
+        return 1, unmet
+    return 2, unmet
+
+
+def screen(process: Process, settings: GainsSettings) -> Screening:
+    """Screen one process."""
+    saved = estimate(process, settings).saved_hours_per_year
+    stars, unmet = kl_stars(process, saved, settings)
+    likert = _mean(answer(process.assessment, q) for q in QUESTIONS)
+    potential_part = min(Decimal(1), saved / settings.score_hours_cap)
+    score = (Decimal("0.5") * potential_part + Decimal("0.5") * Decimal(str(likert))) * 100
+    rec = Recommendation.ASSIST_ONLY if needs_judgement(process.assessment) else Recommendation.AUTOMATE
+    return Screening(
+        process_key=process.key,
+        stars=stars,
+        unmet_criteria=unmet,
+        automation_potential_pct=automation_potential(process.assessment),
+        ease_pct=ease_of_implementation(process),
+        score=score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+        saved_hours_per_year=saved,
+        recommendation=rec,
+    )
+
+
+def screen_all(processes: Iterable[Process], settings: GainsSettings) -> list[Screening]:
+    """Screen and rank: by score (desc), then stars, then key; rank 1 is best."""
+    results = [screen(p, settings) for p in processes]
+    results.sort(key=lambda s: (-s.score, -s.stars, s.process_key))
+    return [s.model_copy(update={"rank": i}) for i, s in enumerate(results, start=1)]

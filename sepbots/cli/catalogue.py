@@ -1,0 +1,333 @@
+"""``sepbots catalogue …``: validate, screen, business case, phase changes, sharing bundles."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
+from sepbots.catalogue.business_case import BusinessCase, estimate
+from sepbots.catalogue.legal import checklist_label, production_clearance
+from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
+from sepbots.catalogue.models import Phase
+from sepbots.catalogue.os2autoproces import export_os2autoproces
+from sepbots.catalogue.screening import screen_all
+from sepbots.catalogue.settings import GainsSettings
+from sepbots.cli.state import CliState
+from sepbots.clock import SystemClock
+from sepbots.exceptions import SepbotsError
+from sepbots.reports.i18n import fmt_number, fmt_pct
+from sepbots.reports.screening import text_rows, write_screening_xlsx
+
+app = typer.Typer(
+    help="Proceskatalog: screening, business case, juridisk tjekliste og deling. "
+    "(Process catalogue: screening, business case, legal checklist, sharing.)",
+    no_args_is_help=True,
+)
+out = Console()
+err = Console(stderr=True)
+
+CatalogueOpt = Annotated[
+    Path | None, typer.Option("--catalogue", "-c", help="catalogue folder (default <home>/config/catalogue)")
+]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="da or en (default: settings.language)")]
+
+
+class CatalogueContext:
+    """Settings, language, gains settings and the catalogue folder for one command.
+
+    Uses the root ``sepbots`` callback's state (``--home``, ``--lang``) when present, so the sub-app
+    also works on its own (tests, ``python -m``).
+    """
+
+    def __init__(self, ctx: typer.Context, catalogue: Path | None, lang: str | None) -> None:
+        obj = ctx.find_root().obj
+        self.state = (
+            obj if isinstance(obj, CliState) else CliState(home=None, lang=None, environ=dict(os.environ))
+        )
+        try:
+            settings = self.state.settings
+        except SepbotsError as exc:
+            raise _fail(exc) from None
+        self.settings = settings
+        self.lang = lang or self.state.language
+        self.gains: GainsSettings = getattr(settings, "gains", None) or GainsSettings()
+        self.folder = (
+            catalogue or getattr(settings, "catalogue_dir", None) or settings.home / "config" / "catalogue"
+        )
+
+    def da(self, da: str, en: str) -> str:
+        return da if self.lang == "da" else en
+
+    def load(self) -> Catalogue:
+        return load_catalogue(self.folder)
+
+
+def _fail(exc: SepbotsError) -> typer.Exit:
+    err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def validate(ctx: typer.Context, catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
+    """Valider alle procesfiler. (Validate every process file.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        cat = c.load()
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(
+        c.da(f"{len(cat)} processer er gyldige i {c.folder}", f"{len(cat)} processes are valid in {c.folder}")
+    )
+
+
+@app.command()
+def screen(
+    ctx: typer.Context,
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+    xlsx: Annotated[Path | None, typer.Option(help="also write the ranked table to this .xlsx")] = None,
+) -> None:
+    """Screen og rangér processerne. (Screen and rank the processes.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        cat = c.load()
+        results = screen_all(cat, c.gains)
+        if xlsx is not None:
+            write_screening_xlsx(cat, results, xlsx, c.lang)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    table = Table(title=c.da("Screening af processer", "Process screening"))
+    heads = c.da(
+        "Rang|Nøgle|Proces|KL|Score|Potentiale %|Lethed %|Timer/år|Anbefaling",
+        "Rank|Key|Process|KL|Score|Potential %|Ease %|Hours/yr|Recommendation",
+    ).split("|")
+    for i, h in enumerate(heads):
+        table.add_column(
+            h, justify="right" if i in (0, 4, 5, 6, 7) else "left", no_wrap=i in (1, 3), overflow="ellipsis"
+        )
+    for row in text_rows(cat, results, c.lang):
+        table.add_row(*row)
+    out.print(table)
+    if xlsx is not None:
+        out.print(c.da(f"Skrev {xlsx}", f"Wrote {xlsx}"))
+
+
+def _case_lines(case: BusinessCase, lang: str) -> list[tuple[str, str]]:
+    def n(v: object, d: int = 0) -> str:
+        return fmt_number(v, d, lang)  # type: ignore[arg-type]
+
+    da = lang == "da"
+    kr = " kr." if da else " DKK"
+    return [
+        ("Sager pr. år" if da else "Cases per year", n(case.occurrences_per_year)),
+        ("Minutter pr. sag" if da else "Minutes per case", n(case.minutes_per_occurrence, 1)),
+        ("Automatiseringsgrad" if da else "Automation share", fmt_pct(case.automation_share, 1, lang)),
+        ("Manuelle timer pr. år" if da else "Manual hours per year", n(case.manual_hours_per_year)),
+        ("Sparede timer pr. år" if da else "Hours saved per year", n(case.saved_hours_per_year)),
+        (
+            "Årsværk" if da else "FTE",
+            f"{n(case.fte, 2)} ({n(case.net_hours_per_fte)} {'t/årsværk' if da else 'h/FTE'})",
+        ),
+        (
+            "Gevinst pr. år" if da else "Benefit per year",
+            f"{n(case.benefit_dkk_per_year)}{kr} ({n(case.hourly_cost_dkk)}{kr}/{'t' if da else 'h'})",
+        ),
+        ("Implementering" if da else "Implementation", f"{n(case.implementation_dkk)}{kr}"),
+        ("Drift pr. år" if da else "Running per year", f"{n(case.running_dkk_per_year)}{kr}"),
+        ("Netto pr. år" if da else "Net per year", f"{n(case.net_dkk_per_year)}{kr}"),
+        (
+            "Tilbagebetaling" if da else "Payback",
+            ("aldrig" if da else "never")
+            if case.payback_months is None
+            else f"{n(case.payback_months, 1)} {'mdr.' if da else 'months'}",
+        ),
+        (
+            f"Nutidsværdi ({case.horizon_years} år, {fmt_pct(case.discount_rate, 1, lang)})"
+            if da
+            else f"NPV ({case.horizon_years} yrs, {fmt_pct(case.discount_rate, 1, lang)})",
+            f"{n(case.npv_dkk)}{kr}",
+        ),
+    ]
+
+
+@app.command("business-case")
+def business_case(
+    ctx: typer.Context,
+    process_key: Annotated[str, typer.Argument(metavar="ID")],
+    start: Annotated[
+        str | None, typer.Option("--from", help="also show the measured case from this date")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
+    include_test_runs: Annotated[
+        bool, typer.Option("--include-test-runs", help="count test-mode runs")
+    ] = False,
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Vis business case for en proces, og den målte ved siden af når en periode gives (business case)."""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        cat = c.load()
+        process = cat.get(process_key)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
+    if start or end:
+        from sepbots.gains import compute_gains
+
+        try:
+            first = date.fromisoformat(start or "")
+            last = date.fromisoformat(end or "")
+        except ValueError:
+            raise typer.BadParameter(
+                "give both --from and --to as YYYY-MM-DD", param_hint="--from/--to"
+            ) from None
+        try:
+            env = c.state.env()
+            figures = compute_gains(
+                env.store,
+                cat,
+                c.gains,
+                start=first,
+                end=last,
+                now=env.clock.now(),
+                include_test_runs=include_test_runs,
+            ).figures
+        except SepbotsError as exc:
+            raise _fail(exc) from None
+        measured = next((p.measured for p in figures.processes if p.process_key == process.key), None)
+        if measured is None:
+            out.print(c.da("Ingen målinger i perioden.", "No measurements in the period."))
+        else:
+            cases.append((c.da("Målt", "Measured"), measured))
+    table = Table(title=f"{process.title(c.lang)} ({process.key})")
+    table.add_column(c.da("Post", "Item"))
+    for title, _ in cases:
+        table.add_column(title, justify="right")
+    columns = [_case_lines(case, c.lang) for _, case in cases]
+    for i, (label, _) in enumerate(columns[0]):
+        table.add_row(label, *(col[i][1] for col in columns))
+    out.print(table)
+    if cases[0][1].costs_estimated:
+        out.print(c.da("Omkostninger er (delvist) skønnede.", "Costs are (partly) estimated."))
+
+
+@app.command("set-phase")
+def set_phase_cmd(
+    ctx: typer.Context,
+    process_key: Annotated[str, typer.Argument(metavar="ID")],
+    phase: Annotated[Phase, typer.Argument(metavar="PHASE", help=", ".join(p.value for p in Phase))],
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        process = set_phase(c.load(), process_key, phase, lang=c.lang)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(
+        c.da(
+            f"{process.key} er nu i fasen {process.phase.label('da')}",
+            f"{process.key} is now in phase {process.phase.label('en')}",
+        )
+    )
+
+
+@app.command()
+def legal(
+    ctx: typer.Context,
+    process_key: Annotated[str, typer.Argument(metavar="ID")],
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Vis juridisk tjekliste og produktionsgodkendelse. (Show the legal checklist and production clearance.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        process = c.load().get(process_key)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    missing = set(process.legal.missing())
+    for key in (
+        "art6",
+        "art9",
+        "national_basis",
+        "automated_decision",
+        "dpia",
+        "records_of_processing_updated",
+        "data_processing_agreement",
+        "robot_identity",
+        "lookup_logging",
+        "test_plan",
+        "fallback_plan",
+    ):
+        mark = (
+            "[red]✗[/red]"
+            if key in missing or (key == "automated_decision" and "automated_decision_why_allowed" in missing)
+            else "[green]✓[/green]"
+        )
+        out.print(f"{mark} {checklist_label(key, c.lang)}")
+    out.print(production_clearance(process).message(process.key, c.lang))
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
+    organisation: Annotated[str, typer.Option(help="your municipality's name")],
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        n = export_bundle(c.load(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="bundle file to read")],
+    prefer: Annotated[Prefer | None, typer.Option(help="settle conflicts: ours or theirs")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, write nothing")] = False,
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        report = import_bundle(c.load(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(report.summary(c.lang), highlight=False)
+
+
+@app.command("export-os2autoproces")
+def export_os2_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="JSON file to write")],
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Eksportér i OS2autoproces-format. (Export in OS2autoproces format.)"""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        n = export_os2autoproces(c.load(), path)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(
+        c.da(
+            f"Skrev {n} processer i OS2autoproces-format til {path}",
+            f"Wrote {n} processes in OS2autoproces format to {path}",
+        )
+    )

@@ -1,0 +1,83 @@
+"""Demo steps for measured gains, reports and retention (``sepbots demo`` calls them after the bots ran).
+
+The demo's runs are made in test mode, so these steps count test-mode runs and say so.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sepbots.catalogue.loader import Catalogue, load_catalogue
+from sepbots.catalogue.settings import GainsSettings
+from sepbots.clock import local
+from sepbots.gains import compute_budget, compute_gains
+from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
+from sepbots.retention import apply_retention
+
+if TYPE_CHECKING:  # sepbots.demo imports this module for its steps
+    from sepbots.demo import DemoContext
+
+SHIPPED_CATALOGUE = Path(__file__).resolve().parents[1] / "config" / "catalogue"
+GAINS_TITLE = "Målte gevinster og rapporter / measured gains and reports"
+RETENTION_TITLE = "Opbevaring (prøvekørsel) / retention (dry run)"
+
+
+def demo_catalogue(ctx: DemoContext) -> Catalogue:
+    """The installation's catalogue (``<home>/config/catalogue``), else the one shipped with sepbots."""
+    folder = (
+        getattr(ctx.env.settings, "catalogue_dir", None) or ctx.env.settings.home / "config" / "catalogue"
+    )
+    return load_catalogue(folder if Path(folder).is_dir() else SHIPPED_CATALOGUE)
+
+
+def demo_gains(ctx: DemoContext) -> None:
+    """Print the measured gains of the last 30 days and write the gains and budget reports (xlsx + HTML)."""
+    from sepbots.cli.report import print_gains
+
+    settings: GainsSettings = getattr(ctx.env.settings, "gains", None) or GainsSettings()
+    catalogue = demo_catalogue(ctx)
+    now = ctx.env.clock.now()
+    end = local(now).date()
+    result = compute_gains(
+        ctx.env.store,
+        catalogue,
+        settings,
+        start=end - timedelta(days=29),
+        end=end,
+        now=now,
+        include_test_runs=True,
+    )
+    ctx.console.print(
+        "Demoens kørsler er testkørsler og tælles med her."
+        if ctx.lang == "da"
+        else "The demo's runs are test runs and are counted here."
+    )
+    print_gains(result.figures, ctx.lang, ctx.console)
+    budget = compute_budget(
+        ctx.env.store,
+        catalogue,
+        settings,
+        year=end.year + 1,
+        now=now,
+        lookback_days=30,
+        include_test_runs=True,
+    )
+    stem = "gevinster" if ctx.lang == "da" else "gains"
+    paths = [
+        write_gains_xlsx(result.figures, ctx.work_dir / f"{stem}.xlsx", ctx.lang),
+        write_gains_html(result.figures, ctx.work_dir / f"{stem}.html", ctx.lang),
+        write_budget_xlsx(budget, ctx.work_dir / f"budget-{end.year + 1}.xlsx", ctx.lang),
+        write_budget_html(budget, ctx.work_dir / f"budget-{end.year + 1}.html", ctx.lang),
+    ]
+    for path in paths:
+        ctx.console.print(f"→ {path}", highlight=False)
+    ctx.results["gains"] = result.figures
+    ctx.results["budget"] = budget
+
+
+def demo_retention(ctx: DemoContext) -> None:
+    """Show what retention would remove today (dry run; nothing changes)."""
+    report = apply_retention(ctx.env, demo_catalogue(ctx), dry_run=True)
+    ctx.console.print(report.summary(ctx.lang), highlight=False)

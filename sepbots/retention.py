@@ -1,0 +1,306 @@
+"""Retention and neutralisation (GDPR storage limitation), per catalogued process.
+
+Each process's ``retention`` says how many days to keep, counted from when an item ended (or a run
+ended):
+
+* ``item_payload_days`` — the item's payload is emptied (``payload = b""``);
+* ``item_messages_days`` — error messages, outputs and handling notes on items and attempts are
+  cleared, and the details of audit rows about those items are *neutralised* through
+  ``AuditTrail.neutralise`` (each row hashes a digest of its details, so the chain stays valid);
+* ``run_artifacts_days`` — failure evidence and other files in the run folder are deleted and the
+  links to them cleared;
+* ``detailed_logs_days`` — the run's own ``log.jsonl`` is deleted; rotated global log files older
+  than the strictest process setting are deleted too.
+
+Aggregates are kept: runs with their counts, and items with state, times and durations, so
+measured gains stay computable. Only items in a final state are touched. What was done is
+recorded as one ``retention_applied`` audit event (counts only), in the same transaction as the
+database changes; files are deleted after that commit. ``dry_run`` counts and changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import structlog
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Connection, func, null, select, update
+
+from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.catalogue.loader import Catalogue
+from sepbots.catalogue.models import Process
+from sepbots.environment import Environment
+from sepbots.store.schema import audit_log, item_attempts, runs, work_items
+from sepbots.workitems.models import ItemState
+
+log = structlog.get_logger("sepbots.retention")
+FINAL = [s.value for s in ItemState if s.final]
+_ROTATED = re.compile(r"^sepbots\.jsonl\.(\d{4}-\d{2}-\d{2})$")
+
+
+class RetentionKind(enum.StrEnum):
+    """What retention removes."""
+
+    PAYLOADS = "payloads"
+    MESSAGES = "messages"
+    AUDIT_DETAILS = "audit_details"
+    ARTIFACTS = "artifacts"
+    RUN_LOGS = "run_logs"
+    GLOBAL_LOGS = "global_logs"
+
+    def label(self, lang: str = "da") -> str:
+        return _LABELS[self][0 if lang == "da" else 1]
+
+
+_LABELS = {
+    RetentionKind.PAYLOADS: ("elementdata tømt", "item payloads emptied"),
+    RetentionKind.MESSAGES: ("elementbeskeder ryddet", "item messages cleared"),
+    RetentionKind.AUDIT_DETAILS: ("revisionsrækker neutraliseret", "audit rows neutralised"),
+    RetentionKind.ARTIFACTS: ("kørselsfiler slettet", "run files deleted"),
+    RetentionKind.RUN_LOGS: ("kørselslogge slettet", "run logs deleted"),
+    RetentionKind.GLOBAL_LOGS: ("roterede logfiler slettet", "rotated log files deleted"),
+}
+
+
+class RetentionAction(BaseModel):
+    """How many things of one kind went (or would go) for one process."""
+
+    model_config = ConfigDict(frozen=True)
+
+    process: str | None
+    kind: RetentionKind
+    count: int
+    older_than: datetime
+
+
+class RetentionReport(BaseModel):
+    """What ``apply_retention`` did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    at: datetime
+    actions: list[RetentionAction] = []
+    errors: list[str] = []
+
+    def total(self, kind: RetentionKind) -> int:
+        return sum(a.count for a in self.actions if a.kind is kind)
+
+    def summary(self, lang: str = "da") -> str:
+        """Lines for the operator."""
+        head = (
+            ("Prøvekørsel — intet er ændret." if lang == "da" else "Dry run — nothing was changed.")
+            if self.dry_run
+            else ("Opbevaringsregler anvendt." if lang == "da" else "Retention applied.")
+        )
+        lines = [head]
+        for a in self.actions:
+            if a.count:
+                lines.append(f"  {a.process or '*'}: {a.count} {a.kind.label(lang)}")
+        if len(lines) == 1:
+            lines.append("  " + ("Intet at fjerne." if lang == "da" else "Nothing to remove."))
+        lines += [f"  ! {e}" for e in self.errors]
+        return "\n".join(lines)
+
+
+def _queues_by_process(conn: Connection) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for process, queue in conn.execute(
+        select(runs.c.process, runs.c.queue).distinct().where(runs.c.process.is_not(None))
+    ):
+        out[process].append(queue)
+    return out
+
+
+def _items(queues: list[str], cutoff: datetime) -> Any:
+    return select(work_items.c.id).where(
+        work_items.c.queue.in_(queues), work_items.c.state.in_(FINAL), work_items.c.finished_at < cutoff
+    )
+
+
+def _run_files(env: Environment, conn: Connection, key: str, cutoff: datetime, logs: bool) -> list[Path]:
+    ids = (
+        conn.execute(
+            select(runs.c.id).where(
+                runs.c.process == key, runs.c.ended_at.is_not(None), runs.c.ended_at < cutoff
+            )
+        )
+        .scalars()
+        .all()
+    )
+    files: list[Path] = []
+    for run_id in ids:
+        folder = env.settings.runs_dir / run_id
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and ((path.name == "log.jsonl" and path.parent == folder) == logs):
+                files.append(path)
+    return files
+
+
+def _process_db(
+    conn: Connection, env: Environment, p: Process, queues: list[str], now: datetime, dry_run: bool
+) -> list[RetentionAction]:
+    r = p.retention
+    actions = []
+    cut = now - timedelta(days=r.item_payload_days)
+    cond = [work_items.c.id.in_(_items(queues, cut)), func.length(work_items.c.payload) > 0]
+    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
+    if n and not dry_run:
+        conn.execute(update(work_items).where(*cond).values(payload=b"", encrypted=False))
+    actions.append(RetentionAction(process=p.key, kind=RetentionKind.PAYLOADS, count=n, older_than=cut))
+
+    cut = now - timedelta(days=r.item_messages_days)
+    old = _items(queues, cut)
+    cond = [
+        work_items.c.id.in_(old),
+        (
+            work_items.c.error_message.is_not(None)
+            | work_items.c.output.is_not(None)
+            | work_items.c.handled_note.is_not(None)
+        ),
+    ]
+    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
+    att = [item_attempts.c.item_id.in_(old), item_attempts.c.error_message.is_not(None)]
+    seqs = (
+        conn.execute(
+            select(audit_log.c.seq).where(
+                audit_log.c.item_id.in_(old), audit_log.c.ts < cut, audit_log.c.neutralised.is_(False)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not dry_run:
+        if n:
+            conn.execute(
+                update(work_items).where(*cond).values(error_message=None, output=null(), handled_note=None)
+            )
+        conn.execute(update(item_attempts).where(*att).values(error_message=None))
+        env.audit.neutralise(conn, list(seqs))
+    actions.append(RetentionAction(process=p.key, kind=RetentionKind.MESSAGES, count=n, older_than=cut))
+    actions.append(
+        RetentionAction(process=p.key, kind=RetentionKind.AUDIT_DETAILS, count=len(seqs), older_than=cut)
+    )
+    return actions
+
+
+def _process_files(
+    conn: Connection, env: Environment, p: Process, now: datetime, dry_run: bool
+) -> tuple[list[RetentionAction], list[Path]]:
+    r = p.retention
+    cut_a = now - timedelta(days=r.run_artifacts_days)
+    artifacts = _run_files(env, conn, p.key, cut_a, logs=False)
+    if artifacts and not dry_run:
+        old_runs = select(runs.c.id).where(runs.c.process == p.key, runs.c.ended_at < cut_a)
+        conn.execute(
+            update(work_items)
+            .where(
+                work_items.c.run_id.in_(old_runs),
+                work_items.c.state.in_(FINAL),
+                work_items.c.artifacts.is_not(None),
+            )
+            .values(artifacts=null())
+        )
+        conn.execute(
+            update(item_attempts)
+            .where(item_attempts.c.run_id.in_(old_runs), item_attempts.c.artifacts.is_not(None))
+            .values(artifacts=null())
+        )
+    cut_l = now - timedelta(days=r.detailed_logs_days)
+    logs = _run_files(env, conn, p.key, cut_l, logs=True)
+    return (
+        [
+            RetentionAction(
+                process=p.key, kind=RetentionKind.ARTIFACTS, count=len(artifacts), older_than=cut_a
+            ),
+            RetentionAction(process=p.key, kind=RetentionKind.RUN_LOGS, count=len(logs), older_than=cut_l),
+        ],
+        artifacts + logs,
+    )
+
+
+def _global_logs(
+    env: Environment, catalogue: Catalogue, now: datetime
+) -> tuple[RetentionAction | None, list[Path]]:
+    days = [p.retention.detailed_logs_days for p in catalogue]
+    if not days or not env.settings.logs_dir.is_dir():
+        return None, []
+    cutoff = now - timedelta(days=min(days))
+    files = []
+    for path in sorted(env.settings.logs_dir.iterdir()):
+        m = _ROTATED.match(path.name)
+        if m and date.fromisoformat(m.group(1)) < cutoff.date():
+            files.append(path)
+    return RetentionAction(
+        process=None, kind=RetentionKind.GLOBAL_LOGS, count=len(files), older_than=cutoff
+    ), files
+
+
+def apply_retention(
+    env: Environment, catalogue: Catalogue, *, dry_run: bool = False, actor: str = "retention"
+) -> RetentionReport:
+    """Delete or neutralise what each process's retention settings say is too old.
+
+    Args:
+        env: the opened installation (store, audit trail, clock, folders).
+        catalogue: gives each process's retention settings.
+        dry_run: only count; change nothing and record nothing.
+        actor: recorded on the audit event.
+    """
+    now = env.clock.now()
+    report = RetentionReport(dry_run=dry_run, at=now)
+    files: list[Path] = []
+    with env.store.begin() as conn:
+        queues = _queues_by_process(conn)
+        for process in catalogue:
+            if process.key not in queues:
+                continue
+            report.actions += _process_db(conn, env, process, queues[process.key], now, dry_run)
+            actions, found = _process_files(conn, env, process, now, dry_run)
+            report.actions += actions
+            files += found
+        action, found = _global_logs(env, catalogue, now)
+        if action is not None:
+            report.actions.append(action)
+            files += found
+        if not dry_run:
+            details = {
+                "actions": [
+                    {
+                        "process": a.process,
+                        "kind": a.kind.value,
+                        "count": a.count,
+                        "older_than": a.older_than.isoformat(),
+                    }
+                    for a in report.actions
+                    if a.count
+                ]
+            }
+            env.audit.append(
+                conn, [AuditEvent(AuditEventType.RETENTION_APPLIED, actor, details=details)], now
+            )
+    if not dry_run:
+        for path in files:
+            try:
+                path.unlink()
+            except OSError as exc:
+                report.errors.append(f"{path}: {exc.strerror}")
+                log.warning("retention_delete_failed", path=str(path), error=exc.strerror)
+        for folder in {p.parent for p in files}:
+            _remove_empty(folder, env.settings.runs_dir)
+    log.info("retention_applied", dry_run=dry_run, **{k.value: report.total(k) for k in RetentionKind})
+    return report
+
+
+def _remove_empty(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

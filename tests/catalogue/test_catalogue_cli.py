@@ -1,0 +1,105 @@
+"""``sepbots catalogue`` through typer's CliRunner: output, files written, exit codes on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from sepbots.catalogue.loader import load_catalogue
+from sepbots.catalogue.models import Phase
+from sepbots.cli.catalogue import app
+
+
+@pytest.fixture
+def run(tmp_path: Path, catalogue_dir: Path):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(
+            app,
+            [*args, "--catalogue", str(catalogue_dir)],
+            env={"SEPBOTS_HOME": str(tmp_path), "COLUMNS": "200"},
+        )
+
+    return invoke
+
+
+def test_validate(run) -> None:
+    """validate reports how many processes are valid."""
+    result = run("validate")
+    assert result.exit_code == 0
+    assert "24 processer er gyldige" in result.output
+
+
+def test_validate_reports_bad_file(run, catalogue_dir: Path) -> None:
+    """validate exits 2 and names the file, entry and field of a bad process."""
+    path = catalogue_dir / "bankafstemning.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("area: oekonomi", "area: maanen"), encoding="utf-8"
+    )
+    result = run("validate", "--lang", "en")
+    assert result.exit_code == 2
+    assert "entry bankafstemning" in result.output and "field area" in result.output
+
+
+def test_screen_prints_ranked_table_and_writes_xlsx(run, tmp_path: Path) -> None:
+    """screen prints the ranked table and writes the same ranking to .xlsx."""
+    xlsx = tmp_path / "screening.xlsx"
+    result = run("screen", "--xlsx", str(xlsx))
+    assert result.exit_code == 0, result.output
+    assert "Screening af processer" in result.output and "Kun assistance" in result.output
+    ws = load_workbook(xlsx).active
+    assert ws["A1"].value == "Rang" and ws["A2"].value == 1
+    assert ws.max_row == 25
+
+
+def test_business_case_danish_and_english(run) -> None:
+    """business-case prints Danish-formatted figures, or English ones with --lang en."""
+    da = run("business-case", "fakturabehandling-smaafakturaer")
+    assert da.exit_code == 0
+    assert "16.667" in da.output and "17.702.183 kr." in da.output and "3,5 %" in da.output
+    en = run("business-case", "fakturabehandling-smaafakturaer", "--lang", "en")
+    assert "16,667" in en.output and "17,702,183 DKK" in en.output
+
+
+def test_set_phase_gate_refusal_and_success(run, catalogue_dir: Path) -> None:
+    """set-phase refuses Drift with an incomplete checklist (exit 2) and moves other phases."""
+    refused = run("set-phase", "laegeerklaeringer", "drift")
+    assert refused.exit_code == 2
+    assert "Nødplan" in refused.output
+    assert load_catalogue(catalogue_dir).get("laegeerklaeringer").phase is Phase.IMPLEMENTATION
+    ok = run("set-phase", "bankafstemning", "foranalyse")
+    assert ok.exit_code == 0 and "Foranalyse" in ok.output
+
+
+def test_legal_shows_checklist_and_clearance(run) -> None:
+    """legal lists each checklist point and whether production runs are allowed."""
+    result = run("legal", "fakturafordeling", "--lang", "en")
+    assert result.exit_code == 0
+    assert "is cleared for production" in result.output
+
+
+def test_export_import_and_os2(run, tmp_path: Path) -> None:
+    """export writes a bundle, import of the same bundle reports everything unchanged, os2 export writes JSON."""
+    bundle = tmp_path / "b.json"
+    assert run("export", str(bundle), "--organisation", "Testby Kommune").exit_code == 0
+    result = run("import", str(bundle))
+    assert result.exit_code == 0 and "24 uændrede" in result.output
+    os2 = tmp_path / "os2.json"
+    assert run("export-os2autoproces", str(os2)).exit_code == 0
+    assert len(json.loads(os2.read_text(encoding="utf-8"))) == 24
+
+
+def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
+    """import of a newer-format bundle exits 2 with the reason."""
+    bundle = tmp_path / "b.json"
+    run("export", str(bundle), "--organisation", "X")
+    data = json.loads(bundle.read_text())
+    data["format_version"] = 99
+    bundle.write_text(json.dumps(data))
+    result = run("import", str(bundle))
+    assert result.exit_code == 2 and "newer" in result.output

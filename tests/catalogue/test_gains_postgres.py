@@ -1,0 +1,69 @@
+"""Measured gains and retention on PostgreSQL (the fleet backend) give the same figures as on SQLite."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from sepbots.catalogue.loader import load_catalogue
+from sepbots.catalogue.settings import GainsSettings
+from sepbots.gains import compute_gains
+from sepbots.retention import RetentionKind, apply_retention
+from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+
+from .conftest import process_data
+from .test_gains import tallybot
+
+pytestmark = pytest.mark.postgres
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    name = f"sepbots_gains_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:  # pragma: no cover - depends on the machine
+        pytest.skip(f"no PostgreSQL server: {exc.orig}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_gains_and_retention_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    """The hour buckets, local dates, handling minutes and retention work the same on PostgreSQL."""
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    data = process_data(minutes_per_occurrence={"value": 6, "estimate": True}, retention={"item_payload_days": 1})
+    (folder / "p.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    cat = load_catalogue(folder)
+    # 22:30 UTC on 4 Oct is 00:30 on 5 Oct in Copenhagen: the items belong to 5 Oct.
+    clock = ManualClock(datetime(2026, 10, 4, 22, 30, tzinfo=UTC))
+    env = open_test_environment(tmp_path / "home", clock=clock, overrides={"database": {"url": pg_url}})
+    try:
+        run_bot_once(tallybot, env=env, test_mode=False)
+        result = compute_gains(env.store, cat, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
+                               now=clock.now())
+        (p,) = result.figures.processes
+        assert (p.items_automated, p.items_manual, p.items_failed) == (7, 2, 1)
+        assert p.saved_hours == Decimal("0.53")
+        assert [d.day for d in p.daily] == [date(2026, 10, 5)]
+        clock.advance(days=2)
+        report = apply_retention(env, cat)
+        assert report.total(RetentionKind.PAYLOADS) == 10
+        assert env.audit.verify().ok
+    finally:
+        env.close()
