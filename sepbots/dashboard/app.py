@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from sqlalchemy import create_engine
@@ -18,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sepbots.dashboard import views, views_auth, views_more
 from sepbots.dashboard.chain import ChainMonitor
+from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.web import Deps, render
 from sepbots.environment import Environment
 
@@ -62,14 +61,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=code, code=code, message=key)
 
 
-def create_app(env: Environment, *, extensions: dict[str, Callable[..., Any]] | None = None) -> Starlette:
+def create_app(env: Environment) -> Starlette:
     """Build the dashboard over an opened installation.
 
     Args:
         env: the installation (settings, store, clock, audit trail, queues), opened once by the caller.
-        extensions: optional read helpers for pages that depend on other parts of sepbots
-            (``savings``, ``schedules``, ``catalogue``, ``gains``); missing ones render as
-            "not configured".
     """
     store = env.store
     read_engine = store.engine
@@ -82,7 +78,7 @@ def create_app(env: Environment, *, extensions: dict[str, Callable[..., Any]] | 
     )
     deps = Deps(
         env=env, read_engine=read_engine, templates=templates, chain=ChainMonitor(env.audit, env.clock),
-        extensions=dict(extensions or {}),
+        insights=Insights(env),
     )
     routes = [
         Route("/", views.overview),

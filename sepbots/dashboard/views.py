@@ -30,8 +30,8 @@ async def overview(request: Request) -> Response:
     """Today's runs and failures, items waiting for a person, this month's throughput and savings."""
     d = deps(request)
     data = await read(request, queries.overview, d.clock.now())
-    savings = d.extensions.get("savings")
-    saved = await read(request, savings, data.month_start, d.clock.now()) if savings else None
+    gains = await run_in_threadpool(d.insights.gains, *d.insights.month_to_date())
+    saved = gains.figures.total_saved_hours if gains is not None else None
     return render(request, "overview.html", o=data, saved=saved)
 
 

@@ -1,44 +1,102 @@
-"""Pages that depend on other parts of sepbots: schedules (``sepbots.scheduling``), the process
-catalogue with business cases (``sepbots.catalogue``) and measured gains (``sepbots.gains``).
-
-Each page renders a clear "not configured" state when its part is not installed or not set up.
-"""
+"""Pages that depend on other parts of sepbots: the process catalogue with business cases
+(``sepbots.catalogue``), measured gains as charts (``sepbots.gains``) and schedules
+(``sepbots.scheduling``). Each renders a clear "not configured" state when its part is absent."""
 
 from __future__ import annotations
 
 import importlib.util
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sepbots.catalogue.business_case import estimate
+from sepbots.dashboard.i18n import translate
 from sepbots.dashboard.users import Role
-from sepbots.dashboard.web import guard, render
+from sepbots.dashboard.web import deps, guard, lang_of, render
+from sepbots.reports.svg import bar_chart, line_chart
+
+MEASURE_DAYS = 90
 
 
-def _available(module: str) -> bool:
+def _not_configured(request: Request, title: str, module: str, hint: str, error: str | None = None) -> Response:
+    return render(request, "notconfigured.html", title=title, module=module, hint=hint, error=error)
+
+
+def _day(value: str | None, default: date) -> date:
     try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _not_configured(request: Request, title: str, module: str, hint: str) -> Response:
-    return render(request, "notconfigured.html", title=title, module=module, hint=hint)
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
 
 
 @guard(Role.VIEWER)
 async def schedules(request: Request) -> Response:
-    """Schedules with their next fires, paused or running."""
-    return _not_configured(request, "nav.schedules", "sepbots.scheduling", "notconfigured.schedules")
+    """Schedules with their next fires (needs ``sepbots.scheduling``)."""
+    if importlib.util.find_spec("sepbots.scheduling") is None:
+        return _not_configured(request, "nav.schedules", "sepbots.scheduling", "notconfigured.schedules")
+    return _not_configured(request, "nav.schedules", "sepbots.scheduling", "notconfigured.schedules_soon")
 
 
 @guard(Role.VIEWER)
 async def catalogue(request: Request) -> Response:
-    """The process catalogue and each process's business case, estimate beside measured."""
-    return _not_configured(request, "nav.catalogue", "sepbots.catalogue", "notconfigured.catalogue")
+    """Every catalogued process: estimate beside what the last 90 days measured (annualised)."""
+    insights = deps(request).insights
+    view = await run_in_threadpool(insights.catalogue)
+    if view.catalogue is None:
+        return _not_configured(request, "nav.catalogue", str(view.folder), "notconfigured.catalogue", view.error)
+    result = await run_in_threadpool(insights.gains, *insights.last_days(MEASURE_DAYS))
+    measured = {p.process_key: p for p in result.figures.processes} if result else {}
+    rows = []
+    for process in sorted(view.catalogue, key=lambda p: p.name):
+        est = estimate(process, insights.settings)
+        rows.append((process, est, measured.get(process.key)))
+    return render(request, "catalogue.html", rows=rows, days=MEASURE_DAYS,
+                  uncatalogued=result.uncatalogued if result else [])
 
 
 @guard(Role.VIEWER)
 async def gains(request: Request) -> Response:
-    """Measured gains per process and month, as charts."""
-    return _not_configured(request, "nav.gains", "sepbots.gains", "notconfigured.gains_page")
+    """Measured gains for a period: totals, saved hours per process and items per day as charts."""
+    insights = deps(request).insights
+    view = await run_in_threadpool(insights.catalogue)
+    if view.catalogue is None:
+        return _not_configured(request, "nav.gains", str(view.folder), "notconfigured.gains_page", view.error)
+    first, last = insights.month_to_date()
+    start = _day(request.query_params.get("from"), first)
+    end = _day(request.query_params.get("to"), last)
+    if end < start:
+        start, end = end, start
+    result = await run_in_threadpool(insights.gains, start, end)
+    assert result is not None
+    figures = result.figures
+    lang = lang_of(request)
+    names = [(p.name_en or p.name) if lang.value == "en" else p.name for p in figures.processes]
+    scale = Decimal(figures.days) / Decimal(365)
+    hours_chart = bar_chart(
+        translate(lang, "gains.chart_hours"), names,
+        [(translate(lang, "gains.measured"), [float(p.saved_hours) for p in figures.processes]),
+         (translate(lang, "gains.estimated"),
+          [float(p.estimate.saved_hours_per_year * scale) for p in figures.processes])],
+        lang.value,
+    ) if figures.processes else None
+    daily: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for p in figures.processes:
+        for point in p.daily:
+            row = daily[point.day]
+            row[0] += point.automated
+            row[1] += point.manual
+            row[2] += point.failed
+    days = sorted(daily)
+    items_chart = line_chart(
+        translate(lang, "gains.chart_items"),
+        [d.strftime("%d-%m") if lang.value == "da" else d.isoformat()[5:] for d in days],
+        [(translate(lang, key), [float(daily[d][i]) for d in days])
+         for i, key in enumerate(("gains.automated", "gains.manual", "gains.failed"))],
+        lang.value,
+    ) if days else None
+    return render(request, "gains.html", g=figures, start=start, end=end, hours_chart=hours_chart,
+                  items_chart=items_chart, uncatalogued=result.uncatalogued)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from sepbots.config import Settings
 from sepbots.dashboard import i18n
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.i18n import Lang
+from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
 from sepbots.environment import Environment
@@ -44,7 +45,7 @@ class Deps:
     read_engine: Engine
     templates: jinja2.Environment
     chain: ChainMonitor
-    extensions: dict[str, Any] = field(default_factory=dict)
+    insights: Insights
 
     @property
     def settings(self) -> Settings:

@@ -27,7 +27,8 @@ def png_bytes(width: int = 40, height: int = 20, rgb: tuple[int, int, int] = (20
 
 
 def seed_run(
-    store: Store, runs_dir: Path, now: datetime, *, bot: str = "refusion", states: list[str] | None = None
+    store: Store, runs_dir: Path, now: datetime, *, bot: str = "refusion", states: list[str] | None = None,
+    process: str = "sygedagpenge",
 ) -> tuple[str, dict[str, int]]:
     """One finished run with one item per state in ``states``; returns the run id and item ids by reference."""
     states = states or ["done", "done", "business_exception", "failed"]
@@ -40,7 +41,7 @@ def seed_run(
     with store.begin() as conn:
         conn.execute(
             insert(runs).values(
-                id=run_id, bot=bot, process="sygedagpenge", queue=bot, trigger="schedule", status="failed",
+                id=run_id, bot=bot, process=process, queue=bot, trigger="schedule", status="failed",
                 test_mode=False, started_at=started, ended_at=now - timedelta(minutes=20), produced=len(states),
                 done=states.count("done"), business=states.count("business_exception"),
                 failed=states.count("failed"), work_ms=12345,

@@ -150,19 +150,6 @@ def test_disabled_user_loses_session(dashboard: Dashboard) -> None:
         assert client.get("/").status_code == 303
 
 
-def test_pages_of_missing_parts_say_not_configured(dashboard: Dashboard) -> None:
-    """Schedules, catalogue and gains render (Danish) and say so clearly when their module is absent."""
-    import importlib.util
-
-    with dashboard.login("viewer") as client:
-        for path, module in [("/schedules", "sepbots.scheduling"), ("/catalogue", "sepbots.catalogue"),
-                             ("/gains", "sepbots.gains")]:
-            page = client.get(path)
-            assert page.status_code == 200
-            if importlib.util.find_spec(module) is None:
-                assert "Ikke sat op i denne installation." in page.text and module in page.text
-
-
 def test_security_headers_and_cookie_flags(dashboard: Dashboard) -> None:
     """Pages carry a strict CSP and no-store; the session cookie is HttpOnly and SameSite=Lax."""
     with dashboard.client() as client:
