@@ -35,6 +35,16 @@ BOTS = [  # name, share of runs, mean items per run
     ("ydelseskontrol", 0.12, 70),
     ("skattekort-opslag", 0.08, 40),
 ]
+# The catalogued process each bot automates (config/catalogue/<key>.yaml), for the gains pages.
+PROCESS = {
+    "sygedagpenge-refusion": "sygedagpenge-refusion",
+    "boligstoette-kontrol": "indtaegtskontrol-kontoudtog",
+    "faktura-matchning": "fakturabehandling-smaafakturaer",
+    "flyttesager": "eflyt-godkendelse",
+    "ydelseskontrol": "bopaelskontrol",
+    "skattekort-opslag": "ejendomsskat-forespoergsler",
+}
+CATALOGUE = Path(__file__).resolve().parents[1] / "config" / "catalogue"
 STATES = [("done", 0.935), ("business_exception", 0.04), ("failed", 0.02), ("abandoned", 0.005)]
 CODES = {"business_exception": ["BAD_CPR", "MISSING_DOC", "AMOUNT_MISMATCH", "CLOSED_CASE"],
          "failed": ["PORTAL_DOWN", "TIMEOUT", "LOGIN_FAILED"], "abandoned": ["LEASE_EXPIRED"]}
@@ -158,7 +168,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
                 logs.append(json.dumps({**base, "event": "item_released", "level": "info" if state == "done" else "error",
                                         "timestamp": t.isoformat(), "state": state, "code": code}))
         status = "failed" if counts["failed"] > count * 0.05 else "completed"
-        run_rows.append((run_id, bot, bot, bot, "schedule", status, 0, ts(began), ts(t), "ws-01", "ws-01:1",
+        run_rows.append((run_id, bot, PROCESS[bot], bot, "schedule", status, 0, ts(began), ts(t), "ws-01", "ws-01:1",
                          None, count, counts["done"], counts["business_exception"], 0, counts["failed"],
                          counts["abandoned"], work_ms, None))
         audit_rows.append(chain.row(t, "run_ended", "runner:bench", bot, run_id, None, {"status": status}))
@@ -173,6 +183,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     db.execute("INSERT OR REPLACE INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", (chain.seq, chain.prev))
     db.commit()
     db.close()
+    shutil.copytree(CATALOGUE, home / "config" / "catalogue")
     return {"runs": n_runs, "items": item_id, "audit": chain.seq, "db": str(settings.var_dir / "sepbots.db")}
 
 
