@@ -233,3 +233,4 @@ Index("ix_work_items_manual", work_items.c.state, work_items.c.handled_at, work_
 Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.seq)
 Index("ix_audit_log_event", audit_log.c.event, audit_log.c.seq)
 Index("ix_audit_log_item", audit_log.c.item_id)
+Index("ix_item_attempts_ended", item_attempts.c.ended_at)  # gains: robot time per period

@@ -1,4 +1,4 @@
-"""dashboard: users, sessions, login attempts, read-path indexes
+"""dashboard: users, sessions, login attempts, read-path indexes (manual queue, audit filters, gains by attempt end)
 
 Revision ID: 0003_dashboard
 Revises: 0001_core
@@ -57,9 +57,11 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_actor", "audit_log", ["actor", "seq"])
     op.create_index("ix_audit_log_event", "audit_log", ["event", "seq"])
     op.create_index("ix_audit_log_item", "audit_log", ["item_id"])
+    op.create_index("ix_item_attempts_ended", "item_attempts", ["ended_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_item_attempts_ended", table_name="item_attempts")
     op.drop_index("ix_audit_log_item", table_name="audit_log")
     op.drop_index("ix_audit_log_event", table_name="audit_log")
     op.drop_index("ix_audit_log_actor", table_name="audit_log")
