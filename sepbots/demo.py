@@ -80,7 +80,15 @@ def _verify_audit(ctx: DemoContext) -> None:
     ctx.console.print(T(ctx.lang, "verify", rows=result.rows))
 
 
-FRAMEWORK_STEPS = [DemoStep(900, "Revisionsspor / audit trail", _verify_audit)]
+def framework_steps() -> list[DemoStep]:
+    """Steps of sepbots itself (imported late: the demo module is imported by bots' demo steps)."""
+    from sepbots.gains_demo import GAINS_TITLE, RETENTION_TITLE, demo_gains, demo_retention
+
+    return [
+        DemoStep(800, GAINS_TITLE, demo_gains),
+        DemoStep(850, RETENTION_TITLE, demo_retention),
+        DemoStep(900, "Revisionsspor / audit trail", _verify_audit),
+    ]
 
 
 def run_demo(env: Environment, lang: str, console: Console | None = None) -> int:
@@ -89,7 +97,7 @@ def run_demo(env: Environment, lang: str, console: Console | None = None) -> int
     work_dir = env.settings.var_dir / "demo"
     work_dir.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(env=env, lang=lang, console=console, work_dir=work_dir)
-    steps = sorted([*bot_steps(env), *FRAMEWORK_STEPS], key=lambda s: s.order)
+    steps = sorted([*bot_steps(env), *framework_steps()], key=lambda s: s.order)
     console.rule(T(lang, "title", home=env.settings.home))
     for n, step in enumerate(steps, start=1):
         console.rule(T(lang, "step", n=n, title=step.title))

@@ -26,9 +26,7 @@ RETENTION_TITLE = "Opbevaring (prøvekørsel) / retention (dry run)"
 
 def demo_catalogue(ctx: DemoContext) -> Catalogue:
     """The installation's catalogue (``<home>/config/catalogue``), else the one shipped with sepbots."""
-    folder = (
-        getattr(ctx.env.settings, "catalogue_dir", None) or ctx.env.settings.home / "config" / "catalogue"
-    )
+    folder = ctx.env.settings.catalogue_path
     return load_catalogue(folder if Path(folder).is_dir() else SHIPPED_CATALOGUE)
 
 
@@ -36,7 +34,7 @@ def demo_gains(ctx: DemoContext) -> None:
     """Print the measured gains of the last 30 days and write the gains and budget reports (xlsx + HTML)."""
     from sepbots.cli.report import print_gains
 
-    settings: GainsSettings = getattr(ctx.env.settings, "gains", None) or GainsSettings()
+    settings: GainsSettings = ctx.env.settings.gains
     catalogue = demo_catalogue(ctx)
     now = ctx.env.clock.now()
     end = local(now).date()

@@ -13,37 +13,6 @@ Defaults and their grounds (docs/catalogue.md, "Parameters"):
 
 from __future__ import annotations
 
-from decimal import Decimal
+from sepbots.config import GainsSettings
 
-from pydantic import BaseModel, ConfigDict, Field
-
-
-class GainsSettings(BaseModel):
-    """Money, time and screening parameters."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    hourly_cost_dkk: Decimal = Field(Decimal("400"), gt=0, description="fully loaded cost of one staff hour")
-    net_hours_per_fte: Decimal = Field(Decimal("1628"), gt=0, description="productive hours in one FTE-year")
-    discount_rate: Decimal = Field(Decimal("0.035"), ge=0, lt=1, description="real discount rate per year")
-    horizon_years: int = Field(5, ge=1, le=30, description="years the NPV counts")
-    developer_hourly_cost_dkk: Decimal = Field(
-        Decimal("400"), gt=0, description="values development hours when no implementation cost is given"
-    )
-    running_cost_share: Decimal = Field(
-        Decimal("0.15"),
-        ge=0,
-        le=1,
-        description="yearly running cost as a share of implementation when none is given (10–20 % est.)",
-    )
-    manual_handling_minutes: Decimal = Field(
-        Decimal("5"), ge=0, description="minutes a person spends on an item the robot handed over"
-    )
-    high_potential_hours: Decimal = Field(
-        Decimal("400"),
-        ge=0,
-        description="yearly hours from which a process counts as high potential (KL stars)",
-    )
-    score_hours_cap: Decimal = Field(
-        Decimal("1628"), gt=0, description="yearly hours that earn the full potential part of the score"
-    )
+__all__ = ["GainsSettings"]

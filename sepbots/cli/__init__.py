@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sepbots.cli import audit, credentials, demo, ledger, new, run
+from sepbots.cli import audit, catalogue, credentials, demo, ledger, new, report, retention, run
 from sepbots.cli.state import CliState, fail
 from sepbots.exceptions import SepbotsError
 
@@ -44,6 +44,9 @@ audit.register(app)
 credentials.register(app)
 new.register(app)
 demo.register(app)
+app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(report.app, name="report")
+app.add_typer(retention.app, name="retention")
 
 
 def main() -> None:

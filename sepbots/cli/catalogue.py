@@ -57,10 +57,8 @@ class CatalogueContext:
             raise _fail(exc) from None
         self.settings = settings
         self.lang = lang or self.state.language
-        self.gains: GainsSettings = getattr(settings, "gains", None) or GainsSettings()
-        self.folder = (
-            catalogue or getattr(settings, "catalogue_dir", None) or settings.home / "config" / "catalogue"
-        )
+        self.gains: GainsSettings = settings.gains
+        self.folder = catalogue or settings.catalogue_path
 
     def da(self, da: str, en: str) -> str:
         return da if self.lang == "da" else en
