@@ -46,8 +46,8 @@ class Insights:
     def __init__(self, env: Environment, ttl_s: float = TTL_S) -> None:
         self.env = env
         self.ttl_s = ttl_s
-        self.settings: GainsSettings = getattr(env.settings, "gains", None) or GainsSettings()
-        self.folder = Path(getattr(env.settings, "catalogue_dir", None) or env.settings.home / "config" / "catalogue")
+        self.settings: GainsSettings = env.settings.gains
+        self.folder: Path = env.settings.catalogue_path
         self._lock = threading.Lock()
         self._cache: dict[Any, tuple[float, Any]] = {}
 
