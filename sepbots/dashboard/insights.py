@@ -50,6 +50,7 @@ class Insights:
         self.folder: Path = env.settings.catalogue_path
         self._lock = threading.Lock()
         self._cache: dict[Any, tuple[float, Any]] = {}
+        self._running: set[Any] = set()
 
     def _cached(self, key: Any, make: Callable[[], T]) -> T:
         now = time.monotonic()
@@ -86,6 +87,31 @@ class Insights:
             ("gains", start, end, id(cat)),
             lambda: compute_gains(self.env.store, cat, self.settings, start=start, end=end, now=self.env.clock.now()),
         )
+
+    def gains_if_ready(self, start: date, end: date) -> tuple[bool, GainsResult | None]:
+        """``(True, result)`` when cached (or there is no catalogue); else ``(False, None)`` and the
+        result is computed in a background thread, so a page never waits for a cold aggregate."""
+        view = self.catalogue()
+        if view.catalogue is None:
+            return True, None
+        key = ("gains", start, end, id(view.catalogue))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.ttl_s:
+                return True, hit[1]
+            if key in self._running:
+                return False, None
+            self._running.add(key)
+
+        def work() -> None:
+            try:
+                self.gains(start, end)
+            finally:
+                with self._lock:
+                    self._running.discard(key)
+
+        threading.Thread(target=work, name="sepbots-gains", daemon=True).start()
+        return False, None
 
     def month_to_date(self) -> tuple[date, date]:
         """The first of this month and today, in Danish local time."""

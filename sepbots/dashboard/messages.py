@@ -150,7 +150,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.checking": ("Kæden kontrolleres nu …", "The chain is being verified …"),
     "audit.rechecking": ("(kontrolleres igen nu)", "(being re-verified now)"),
     # not configured
-    "notconfigured.gains": ("kræver katalog og gevinstberegning", "needs catalogue and gains"),
+    "notconfigured.gains": ("kræver et proceskatalog", "needs a process catalogue"),
     "notconfigured.schedules_soon": (
         "Planlæggeren er installeret, men driftsoverblikket viser endnu ikke dens planer; brug  sepbots schedule list.",
         "The scheduler is installed, but the dashboard does not show its schedules yet; use  sepbots schedule list.",
@@ -186,6 +186,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gains.manual": ("Manuel behandling", "Manual handling"),
     "gains.failed": ("Fejlet", "Failed"),
     "gains.robot_hours": ("Robottimer", "Robot hours"),
+    "gains.computing": (
+        "De målte tal beregnes nu; genindlæs siden om lidt.", "The measured figures are being computed; reload shortly."
+    ),
     "gains.none": ("Ingen katalogiserede processer havde emner i perioden.", "No catalogued process had items in the period."),
     "gains.uncatalogued": ("Processer uden katalogpost (ikke talt med):", "Processes not in the catalogue (left out):"),
     "notconfigured.title": ("Ikke sat op i denne installation.", "Not configured in this installation."),

@@ -30,9 +30,9 @@ async def overview(request: Request) -> Response:
     """Today's runs and failures, items waiting for a person, this month's throughput and savings."""
     d = deps(request)
     data = await read(request, queries.overview, d.clock.now())
-    gains = await run_in_threadpool(d.insights.gains, *d.insights.month_to_date())
+    ready, gains = await run_in_threadpool(d.insights.gains_if_ready, *d.insights.month_to_date())
     saved = gains.figures.total_saved_hours if gains is not None else None
-    return render(request, "overview.html", o=data, saved=saved)
+    return render(request, "overview.html", o=data, saved=saved, saved_pending=not ready)
 
 
 @guard(Role.VIEWER)

@@ -48,13 +48,13 @@ async def catalogue(request: Request) -> Response:
     view = await run_in_threadpool(insights.catalogue)
     if view.catalogue is None:
         return _not_configured(request, "nav.catalogue", str(view.folder), "notconfigured.catalogue", view.error)
-    result = await run_in_threadpool(insights.gains, *insights.last_days(MEASURE_DAYS))
+    ready, result = await run_in_threadpool(insights.gains_if_ready, *insights.last_days(MEASURE_DAYS))
     measured = {p.process_key: p for p in result.figures.processes} if result else {}
     rows = []
     for process in sorted(view.catalogue, key=lambda p: p.name):
         est = estimate(process, insights.settings)
         rows.append((process, est, measured.get(process.key)))
-    return render(request, "catalogue.html", rows=rows, days=MEASURE_DAYS,
+    return render(request, "catalogue.html", rows=rows, days=MEASURE_DAYS, pending=not ready,
                   uncatalogued=result.uncatalogued if result else [])
 
 
