@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sepbots.dashboard import views, views_auth, views_more
+from sepbots.dashboard import views, views_admin, views_auth, views_more
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.web import Deps, render
@@ -57,7 +57,9 @@ class SecurityHeaders:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     code = exc.status_code if isinstance(exc, HTTPException) else 500
-    key = {403: "error.forbidden", 404: "error.not_found", 405: "error.method"}.get(code, "error.other")
+    key = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 409: "error.conflict"}.get(
+        code, "error.other"
+    )
     return render(request, "error.html", status_code=code, code=code, message=key)
 
 
@@ -93,6 +95,9 @@ def create_app(env: Environment) -> Starlette:
         Route("/items/{item_id}/retry", views.retry_item, methods=["POST"]),
         Route("/queue", views.queue),
         Route("/audit", views.audit),
+        Route("/users", views_admin.user_list),
+        Route("/users/{username}/disable", views_admin.disable_user, methods=["POST"]),
+        Route("/users/{username}/enable", views_admin.enable_user, methods=["POST"]),
         Route("/schedules", views_more.schedules),
         Route("/catalogue", views_more.catalogue),
         Route("/gains", views_more.gains),

@@ -161,3 +161,20 @@ def test_security_headers_and_cookie_flags(dashboard: Dashboard) -> None:
         page = client.get("/")
         assert "default-src 'self'" in page.headers["content-security-policy"]
         assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
+
+
+def test_admin_disables_a_user_and_operators_cannot(dashboard: Dashboard) -> None:
+    """Only admins see /users; disabling a viewer ends the viewer's session and is audited with the admin."""
+    with dashboard.login("operator") as operator:
+        assert operator.get("/users").status_code == 403
+        token = csrf_of(operator.get("/").text)
+        assert operator.post("/users/viewer/disable", data={"csrf": token}).status_code == 403
+    with dashboard.login("viewer") as viewer, dashboard.login("admin") as admin:
+        page = admin.get("/users")
+        assert page.status_code == 200 and "Brugere af driftsoverblikket" in page.text
+        r = admin.post("/users/viewer/disable", data={"csrf": csrf_of(page.text)})
+        assert r.status_code == 303
+        assert viewer.get("/").status_code == 303
+        assert admin.post("/users/admin/disable", data={"csrf": csrf_of(page.text)}).status_code == 409
+        assert admin.post("/users/nobody/disable", data={"csrf": csrf_of(page.text)}).status_code == 404
+        assert "user_disabled" in admin.get("/audit?actor=admin").text
