@@ -84,6 +84,8 @@ def test_operator_retries_a_real_failed_item(dashboard: Dashboard, browser: Brow
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("heading", name="Emner til manuel behandling")).to_be_visible()
+    forged = page.request.post(f"{dashboard.url}/items/{failed.id}/handle", form={"note": "uden token"})
+    assert forged.status == 403  # logged in, but no CSRF token: refused
     page.get_by_role("link", name="sag-2").click()
     expect(page.locator("#error-message")).to_contain_text("portalen svarede 503 for borger [CPR:")
     expect(page.get_by_text("010203-1234")).to_have_count(0)
@@ -116,16 +118,23 @@ def dashboard_chain(dashboard: Dashboard):  # type: ignore[no-untyped-def]
     return dashboard.app.state.deps.chain
 
 
-def test_viewer_sees_no_action_buttons_and_english_switch(dashboard: Dashboard, browser: Browser) -> None:
-    """A viewer sees the item without action buttons; the English switch changes the texts."""
+def test_viewer_gets_403_and_anonymous_goes_to_login(dashboard: Dashboard, browser: Browser) -> None:
+    """Anonymous visitors land on the login page; a viewer sees no action buttons, a forged action
+    with the viewer's valid CSRF token gets 403, and the English switch changes the texts."""
     _, ids = seed_run(dashboard.store, dashboard.settings.runs_dir, dashboard.env.clock.now())
     page = browser.new_page()
+    anonymous = page.request.post(f"{dashboard.url}/items/{ids['sag-3']}/retry", max_redirects=0)
+    assert anonymous.status == 303 and anonymous.headers["location"].startswith("/login")
     page.goto(f"{dashboard.url}/items/{ids['sag-3']}")
+    expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
     page.get_by_label("Brugernavn").fill("viewer")
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_text("Du kan kun læse.")).to_be_visible()
     expect(page.get_by_role("button", name="Send tilbage til nyt forsøg")).to_have_count(0)
+    token = page.locator("input[name=csrf]").first.get_attribute("value")
+    refused = page.request.post(f"{dashboard.url}/items/{ids['sag-3']}/retry", form={"csrf": token or ""})
+    assert refused.status == 403 and "Du har ikke adgang" in refused.text()
     page.get_by_role("link", name="English").click()
     expect(page.get_by_text("You can only read.")).to_be_visible()
     page.close()
