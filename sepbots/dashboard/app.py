@@ -99,6 +99,8 @@ def create_app(env: Environment) -> Starlette:
         Route("/users/{username}/disable", views_admin.disable_user, methods=["POST"]),
         Route("/users/{username}/enable", views_admin.enable_user, methods=["POST"]),
         Route("/schedules", views_more.schedules),
+        Route("/schedules/{name}/pause", views_more.pause_schedule, methods=["POST"]),
+        Route("/schedules/{name}/resume", views_more.resume_schedule, methods=["POST"]),
         Route("/catalogue", views_more.catalogue),
         Route("/gains", views_more.gains),
         Route("/artifacts/{path:path}", views.artifact),

@@ -4,19 +4,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from sepbots.catalogue.business_case import estimate
+from sepbots.dashboard import schedules as schedule_pages
 from sepbots.dashboard.i18n import translate
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import deps, guard, lang_of, render
+from sepbots.exceptions import SepbotsError
 from sepbots.reports.svg import bar_chart, line_chart
 
 MEASURE_DAYS = 90
@@ -35,10 +37,35 @@ def _day(value: str | None, default: date) -> date:
 
 @guard(Role.VIEWER)
 async def schedules(request: Request) -> Response:
-    """Schedules with their next fires (needs ``sepbots.scheduling``)."""
-    if importlib.util.find_spec("sepbots.scheduling") is None:
+    """Schedules with their next fires and pause state (needs ``sepbots.scheduling``)."""
+    if not schedule_pages.installed():
         return _not_configured(request, "nav.schedules", "sepbots.scheduling", "notconfigured.schedules")
-    return _not_configured(request, "nav.schedules", "sepbots.scheduling", "notconfigured.schedules_soon")
+    view = await run_in_threadpool(schedule_pages.read_schedules, deps(request).env)
+    if view.error is None and not view.rows and not view.queue_triggers:
+        return _not_configured(request, "nav.schedules", view.file, "notconfigured.schedules")
+    return render(request, "schedules.html", s=view, done=request.query_params.get("done"))
+
+
+async def _switch(request: Request, paused: bool) -> Response:
+    d = deps(request)
+    try:
+        await run_in_threadpool(schedule_pages.set_paused, d.env, request.path_params["name"], paused,
+                                request.state.session.username)
+    except SepbotsError as exc:
+        raise HTTPException(404) from exc
+    return RedirectResponse(f"/schedules?done={'paused' if paused else 'resumed'}", status_code=303)
+
+
+@guard(Role.OPERATOR)
+async def pause_schedule(request: Request) -> Response:
+    """Pause a schedule: its fires are skipped until resumed."""
+    return await _switch(request, True)
+
+
+@guard(Role.OPERATOR)
+async def resume_schedule(request: Request) -> Response:
+    """Resume a paused schedule."""
+    return await _switch(request, False)
 
 
 @guard(Role.VIEWER)
