@@ -7,10 +7,10 @@ person) and the audit total comes from the chain head.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, true
+from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
@@ -23,12 +23,10 @@ QUEUE_PAGE = 50
 
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in Copenhagen."""
-    from datetime import UTC
-
     return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
 
 
-def _waiting_clause():  # type: ignore[no-untyped-def]
+def _waiting_clause() -> ColumnElement[bool]:
     return and_(work_items.c.state.in_([s.value for s in WAITING_STATES]), work_items.c.handled_at.is_(None))
 
 
@@ -69,14 +67,14 @@ def overview(conn: Connection, now: datetime) -> Overview:
         select(func.coalesce(func.sum(runs.c.done), 0), func.coalesce(func.sum(runs.c.work_ms), 0)).where(
             runs.c.started_at >= local_midnight(month_start)
         )
-    ).first()
+    ).one()
     return Overview(
         runs_today=runs_today,
         runs_today_by_status=by_status,
         items_failed_today=int(failed_today),
         waiting=int(waiting),
-        month_done=int(month[0]),  # type: ignore[index]
-        month_work_ms=int(month[1]),  # type: ignore[index]
+        month_done=int(month[0]),
+        month_work_ms=int(month[1]),
         month_start=month_start,
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sepbots.clock import Clock
 from sepbots.exceptions import SepbotsError
@@ -52,14 +53,14 @@ class User:
     last_login_at: datetime | None
 
 
-def _row_to_user(row: object) -> User:
+def _row_to_user(row: Row[Any]) -> User:
     return User(
-        id=row.id,  # type: ignore[attr-defined]
-        username=row.username,  # type: ignore[attr-defined]
-        role=Role(row.role),  # type: ignore[attr-defined]
-        active=bool(row.active),  # type: ignore[attr-defined]
-        created_at=row.created_at,  # type: ignore[attr-defined]
-        last_login_at=row.last_login_at,  # type: ignore[attr-defined]
+        id=row.id,
+        username=row.username,
+        role=Role(row.role),
+        active=bool(row.active),
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
     )
 
 

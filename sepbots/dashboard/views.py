@@ -4,7 +4,9 @@ and the operator actions on items."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,6 +15,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from sepbots.dashboard import actions, artifacts, queries, trail
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import deps, guard, int_param, read, render
+from sepbots.environment import Environment
 from sepbots.workitems import ItemState
 
 RUN_STATUSES = ("running", "completed", "failed", "stopped")
@@ -62,7 +65,9 @@ async def run(request: Request) -> Response:
     return render(request, "run.html", r=data, state=state, states=[s.value for s in ItemState])
 
 
-def _item_page(conn, env, item_id: int):  # type: ignore[no-untyped-def]
+def _item_page(
+    conn: Connection, env: Environment, item_id: int
+) -> tuple[queries.ItemDetail, list[artifacts.LogLine], list[Any]] | None:
     detail = queries.item_detail(conn, item_id)
     if detail is None:
         return None
