@@ -83,8 +83,10 @@ def _verify_audit(ctx: DemoContext) -> None:
 def framework_steps() -> list[DemoStep]:
     """Steps of sepbots itself (imported late: the demo module is imported by bots' demo steps)."""
     from sepbots.gains_demo import GAINS_TITLE, RETENTION_TITLE, demo_gains, demo_retention
+    from sepbots.scheduling.demo import SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo
 
     return [
+        DemoStep(SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo),
         DemoStep(800, GAINS_TITLE, demo_gains),
         DemoStep(850, RETENTION_TITLE, demo_retention),
         DemoStep(900, "Revisionsspor / audit trail", _verify_audit),

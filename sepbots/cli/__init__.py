@@ -13,7 +13,21 @@ from typing import Annotated
 
 import typer
 
-from sepbots.cli import audit, catalogue, credentials, demo, ledger, new, report, retention, run
+from sepbots.cli import (
+    audit,
+    botstate,
+    catalogue,
+    credentials,
+    demo,
+    desktop_practice,
+    ledger,
+    new,
+    report,
+    retention,
+    run,
+)
+from sepbots.cli import runner as runner_cli
+from sepbots.cli import schedule as schedule_cli
 from sepbots.cli.state import CliState, fail
 from sepbots.exceptions import SepbotsError
 
@@ -44,9 +58,13 @@ audit.register(app)
 credentials.register(app)
 new.register(app)
 demo.register(app)
+runner_cli.register(app)
+schedule_cli.register(app)
+botstate.register(run.bots_app)
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
+app.add_typer(desktop_practice.app, name="practice")
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """dashboard: users, sessions, login attempts, read-path indexes (manual queue, audit filters, gains by attempt end)
 
 Revision ID: 0003_dashboard
-Revises: 0001_core
+Revises: 0002_scheduling
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_dashboard"
-down_revision = "0001_core"
+down_revision = "0002_scheduling"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Journalisering: file documents in a legacy desktop case system (reference bot)."""

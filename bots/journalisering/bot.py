@@ -1,0 +1,180 @@
+"""Journalisering: file documents in a legacy desktop case system, by keyboard, like a clerk would.
+
+Catalogue process ``journalisering-mails`` (filing incoming documents in the case system). Each
+row of the input (an .xlsx workbook, or a folder of files with ``manifest.csv``) is one document.
+The robot types it into the case system's form, saves, and reads the journal number back from
+the status line. A document the case system refuses (its modal "Fejl" dialog) goes to manual
+handling with the dialog's text; a case system that does not answer in time is retried. The
+outcome workbook lists every document with its journal number or the reason it was not filed.
+
+The robot sees only the screen: it never reads the case system's database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from pydantic import BaseModel, ConfigDict, Field
+
+from sepbots import BotContext, ItemState, NewItem, WorkItem, bot
+
+from .casesystem import CaseSystem, practice_app_command
+from .inputs import Document, read_documents
+
+
+class Params(BaseModel):
+    """Run parameters (defaults in ``config.toml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input: Path = Field(description="an .xlsx workbook or a folder with manifest.csv")
+    output: Path = Field(description="the outcome workbook to write")
+    launch_app: bool = Field(False, description="start sepbots' practice case system instead of attaching")
+    app_db: Path | None = Field(None, description="the practice case system's journal file when launched")
+    app_delay_ms: int = Field(0, ge=0, description="practice case system: ms per save")
+    app_slow_every_n: int = Field(0, ge=0, description="practice case system: only every n-th save is slow")
+    window_title: str = "Sagssystem"
+    error_title: str = "Fejl"
+    save_timeout_s: float | None = Field(None, gt=0, description="default: desktop.timeout_s")
+
+
+def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Document]]:
+    """One work item per document; the reference is the input's name and row, so re-runs add nothing twice."""
+    source = ctx.params.input
+    for document in read_documents(source):
+        yield NewItem(reference=f"{source.name}:{document.row}", payload=document)
+
+
+def finish(ctx: BotContext[Params], items: list[WorkItem[Document]]) -> None:
+    """Write the outcome workbook for every document this run's producer yielded."""
+    write_outcome(ctx.params.output, items, ctx.lang)
+
+
+def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
+    params = ctx.params
+    launch = None
+    if params.launch_app:
+        db = params.app_db or ctx.settings.var_dir / "practice-journal.db"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        launch = practice_app_command(db, delay_ms=params.app_delay_ms, slow_every_n=params.app_slow_every_n)
+    return CaseSystem(
+        ctx.settings.desktop,
+        window_title=params.window_title,
+        error_title=params.error_title,
+        save_timeout_s=params.save_timeout_s,
+        launch=launch,
+        launch_log=ctx.run_dir / "case-system.log",
+        log=ctx.log,
+    )
+
+
+@bot(
+    name="journalisering",
+    process="journalisering-mails",
+    queue="journalisering",
+    params=Params,
+    producer=produce,
+    finish=finish,
+    max_attempts=3,
+    retry_delay=timedelta(seconds=2),
+    backoff=2.0,
+    timeout=timedelta(minutes=2),
+)
+def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
+    """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
+    case_system = ctx.use("case-system", lambda: _open_case_system(ctx))
+    result = case_system.journalise(item.payload.fields())
+    ctx.log.info(
+        "document_filed",
+        row=item.payload.row,
+        journal_number=result["journal_number"],
+        already_filed=result["already_filed"],
+    )
+    return result
+
+
+HEADERS = {
+    "da": [
+        "Række",
+        "Sagsnummer",
+        "Dokumenttitel",
+        "Dato",
+        "Kategori",
+        "Fil",
+        "Status",
+        "Journalnr.",
+        "Besked",
+    ],
+    "en": [
+        "Row",
+        "Case number",
+        "Document title",
+        "Date",
+        "Category",
+        "File",
+        "Status",
+        "Journal no.",
+        "Message",
+    ],
+}
+STATES = {
+    "da": {
+        ItemState.DONE: "Journaliseret",
+        ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
+        ItemState.FAILED: "Fejlet",
+        "already": "Journaliseret (fandtes i forvejen)",
+    },
+    "en": {
+        ItemState.DONE: "Filed",
+        ItemState.BUSINESS_EXCEPTION: "Manual handling",
+        ItemState.FAILED: "Failed",
+        "already": "Filed (already there)",
+    },
+}
+
+
+def write_outcome(path: Path, items: list[WorkItem[Document]], lang: str = "da") -> None:
+    """Write the outcome workbook atomically (a temporary file in the same folder, then a rename)."""
+    lang = lang if lang in HEADERS else "da"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Resultat" if lang == "da" else "Outcome"
+    sheet.append(HEADERS[lang])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    labels = STATES[lang]
+    for item in sorted(items, key=lambda i: i.payload.row):
+        doc, output = item.payload, item.output or {}
+        state = labels["already"] if output.get("already_filed") else labels.get(item.state, item.state.value)
+        sheet.append(
+            [
+                doc.row,
+                doc.case_number,
+                doc.title,
+                doc.document_date,
+                doc.category,
+                doc.file or "",
+                state,
+                output.get("journal_number", ""),
+                item.error_message or "",
+            ]
+        )
+    for column, width in zip("ABCDEFGHI", (8, 14, 40, 12, 16, 24, 22, 16, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.auto_filter.ref = sheet.dimensions
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

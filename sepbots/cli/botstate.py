@@ -1,0 +1,56 @@
+"""``sepbots bots pause|resume NAME``: stop a bot between items, and let it go on later."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from sepbots.cli.runner import cli_state
+from sepbots.cli.state import errors_to_exit
+from sepbots.i18n import Catalog
+from sepbots.scheduling.state import BotStates
+
+T = Catalog(
+    {
+        "did_pause": (
+            "Robotten {name} er sat på pause: en igangværende kørsel stopper efter det aktuelle emne, "
+            "og nye kørsler venter.",
+            "Bot {name} is paused: a run in progress stops after the current item, and new runs wait.",
+        ),
+        "did_resume": (
+            "Robotten {name} er genoptaget; ventende kørsler starter.",
+            "Bot {name} is resumed; waiting runs start.",
+        ),
+    }
+)
+
+app = typer.Typer(help="Pause og genoptag robotter / pause and resume bots.", no_args_is_help=True)
+
+
+def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
+    st = cli_state(ctx)
+    with errors_to_exit():
+        env = st.env(log=False)
+        recipe = env.registry.get(name)  # RecipeError names the known bots
+        BotStates(env.store, env.clock).set_paused(recipe.name, paused, by=getpass.getuser())
+    typer.echo(T(st.language, "did_pause" if paused else "did_resume", name=recipe.name))
+
+
+@app.command("pause")
+def pause(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the bot's name")]) -> None:
+    """Sæt en robot på pause (mellem to emner) / pause a bot (between two items)."""
+    _switch(ctx, name, True)
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the bot's name")]) -> None:
+    """Genoptag en robot / resume a bot."""
+    _switch(ctx, name, False)
+
+
+def register(bots_app: typer.Typer) -> None:
+    """Add ``pause`` and ``resume`` to the ``sepbots bots`` group."""
+    bots_app.command("pause")(pause)
+    bots_app.command("resume")(resume)

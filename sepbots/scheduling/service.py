@@ -1,0 +1,305 @@
+"""The runner service: scheduler, queue triggers and the worker loop in one unattended process.
+
+```
+APScheduler thread ──fire──► run_requests (unique key) ──wake──► worker loop (main thread)
+queue triggers (each tick) ─┘                                    │ claim by priority
+                                                                 ▼
+heartbeat thread: runner_status row + status file + lease   Runner(env).run(bot, stop=token)
+```
+
+* The worker waits on a ``threading.Event`` that this process's fires set, and polls the table
+  every ``poll_s`` (0.25 s) for requests other processes add; queue triggers are evaluated on the
+  same tick, so an item waiting in a triggered queue starts a run within about a quarter second.
+* A run's stop token is set by shutdown and consults ``bot_state`` (cached briefly), so
+  ``sepbots bots pause NAME`` stops a run between items; the request goes back to pending.
+* A failed run fails its request only; the schedule fires again as planned.
+* Database outages: every operation is retried with exponential backoff, logged once when the
+  outage starts and once when it ends; a run cut short by an outage is given back and re-run.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from types import FrameType
+from typing import Any
+
+import structlog
+
+from sepbots.environment import Environment
+from sepbots.exceptions import StopRequested, StoreError
+from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
+from sepbots.scheduling.config import ScheduleConfig, load_schedules
+from sepbots.scheduling.heartbeat import Heartbeat
+from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
+from sepbots.scheduling.queuetriggers import QueueTriggers
+from sepbots.scheduling.requests import RequestState, RunRequest, RunRequests
+from sepbots.scheduling.scheduler import Firing, Scheduler
+from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
+
+_PAUSE_CACHE_S = 0.5
+_FORGET_RUNNERS_AFTER = timedelta(days=7)
+_STORE_ERROR = f"{StoreError.__name__}:"  # how the runtime words a run failed by the database
+
+
+def load_service_config(env: Environment) -> ScheduleConfig:
+    """``schedules.toml`` checked against this installation's bots and default timezone.
+
+    Raises:
+        ScheduleConfigError: naming the file and every bad entry; the service must not start.
+    """
+    settings = env.settings
+    return load_schedules(
+        settings.schedules_file,
+        known_bots=[r.name for r in env.registry],
+        timezone=settings.scheduler.timezone,
+    )
+
+
+class _PauseCheck:
+    """``bot_state.paused`` for one bot, read at most every half second; outages read as 'not paused'."""
+
+    def __init__(self, bots: BotStates, bot: str) -> None:
+        self.bots, self.bot = bots, bot
+        self._at, self._paused = -1.0, False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now - self._at >= _PAUSE_CACHE_S:
+            self._at = now
+            try:
+                self._paused = self.bots.is_paused(self.bot)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+        return self._paused
+
+
+class RunnerService:
+    """One runner process.
+
+    Args:
+        env: the opened installation.
+        config: the validated schedules (see :func:`load_service_config`).
+        poll_s: how often the worker looks for requests added by other processes.
+        heartbeat_s: seconds between heartbeats (default ``settings.queue.heartbeat_s``).
+        lease_s: run-request lease (default ``settings.queue.lease_s``).
+        gate: passed to the runtime's ``Runner`` (e.g. the catalogue's legal gate).
+        persistent_jobs: keep APScheduler's jobs in the database (``False``: in memory, for demos).
+        bots: run only requests of these bots (``None``: every bot).
+    """
+
+    def __init__(
+        self,
+        env: Environment,
+        config: ScheduleConfig,
+        *,
+        poll_s: float = 0.25,
+        heartbeat_s: float | None = None,
+        lease_s: float | None = None,
+        gate: Callable[..., None] | None = None,
+        persistent_jobs: bool = True,
+        bots: set[str] | None = None,
+        log: Any | None = None,
+    ) -> None:
+        self.env = env
+        self.only_bots = bots
+        self.config = config
+        self.poll_s = poll_s
+        self.gate = gate
+        self.log = log or structlog.get_logger("sepbots.runner")
+        self.runner_id = env.runner_id
+        self.lease = timedelta(seconds=lease_s or env.settings.queue.lease_s)
+        clock, store = env.clock, env.store
+        self.stop_event, self.wake = threading.Event(), threading.Event()
+        self.health = DatabaseHealth(clock, self.log)
+        self.requests = RunRequests(store, clock)
+        self.bots = BotStates(store, clock)
+        self.statuses = RunnerStatuses(store, clock)
+        self.queue_triggers = QueueTriggers(
+            store, clock, config.queue_triggers, {r.name: r.queue for r in env.registry}
+        )
+        sink = Firing(self.requests, ScheduleStates(store, clock), config, self.wake, self.log)
+        self.scheduler = Scheduler(
+            store,
+            config,
+            sink,
+            clock=clock,
+            health=self.health,
+            stop=self.stop_event,
+            timezone=env.settings.scheduler.timezone,
+            persistent=persistent_jobs,
+            log=self.log,
+        )
+        self.heartbeat = Heartbeat(
+            self.runner_id,
+            statuses=self.statuses,
+            requests=self.requests,
+            health=self.health,
+            clock=clock,
+            var_dir=env.settings.var_dir,
+            interval_s=heartbeat_s or env.settings.queue.heartbeat_s,
+            lease=self.lease,
+        )
+        self._token: StopToken | None = None
+        self._signals = 0
+
+    # -- control ---------------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Stop after the current item (the run stops between items; its request is given back)."""
+        self.stop_event.set()
+        self.wake.set()
+        if self._token is not None:
+            self._token.set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM/SIGINT (Ctrl+C; Ctrl+Break on Windows): first stops after the item, second gives it back now."""
+
+        def handle(signum: int, _frame: FrameType | None) -> None:
+            self._signals += 1
+            self.log.info("runner_signal", signal=signal.Signals(signum).name, count=self._signals)
+            self.request_stop()
+            if self._signals >= 2 and self._token is not None:
+                raise StopRequested("second stop signal: give the current item back now")
+
+        signal.signal(signal.SIGINT, handle)
+        signal.signal(signal.SIGTERM, handle)
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            signal.signal(signal.SIGBREAK, handle)  # type: ignore[attr-defined]
+
+    # -- main loop -------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Run until stopped; returns the process exit code."""
+        self.log.info(
+            "runner_started",
+            runner_id=self.runner_id,
+            schedules=len(self.config.schedules),
+            queue_triggers=len(self.config.queue_triggers),
+            poll_s=self.poll_s,
+        )
+        try:
+            self.heartbeat.beat()
+            self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
+            retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
+            self.heartbeat.start()
+            self.heartbeat.set(state=RunnerState.IDLE)
+            failures = 0
+            while not self.stop_event.is_set():
+                try:
+                    worked = retry_on_outage(
+                        "runner_tick", self.tick, health=self.health, stop=self.stop_event
+                    )
+                except Stopped:
+                    raise
+                except Exception as exc:  # a bug must not end an unattended service: log, back off, go on
+                    failures += 1
+                    self.log.error("runner_tick_failed", exc_info=exc, failures=failures)
+                    self.stop_event.wait(min(60.0, 0.5 * 2**failures))
+                    continue
+                failures = 0
+                if not worked:
+                    self.wake.wait(self.poll_s)
+                    self.wake.clear()
+        except Stopped:
+            pass
+        finally:
+            self._shutdown()
+        return 0
+
+    def tick(self) -> bool:
+        """Evaluate queue triggers, then claim and execute one request; ``True`` if one ran."""
+        self.queue_triggers.evaluate()
+        request = self.requests.claim(self.runner_id, self.lease, bots=self.only_bots)
+        if request is None:
+            return False
+        self.execute(request)
+        return True
+
+    def execute(self, request: RunRequest) -> None:
+        """Run the bot of a claimed request and record the outcome on the request."""
+        run_id = str(uuid.uuid4())
+        log = self.log.bind(
+            request_id=request.id, bot=request.bot, run_id=run_id, trigger=request.trigger.value
+        )
+        self._token = StopToken(check=_PauseCheck(self.bots, request.bot))
+        if self.stop_event.is_set():
+            self._token.set()
+        self.heartbeat.set(state=RunnerState.RUNNING, request_id=request.id, run_id=run_id, bot=request.bot)
+        state, error = RequestState.FAILED, None
+        try:
+            self._retry("attach_run", lambda: self.requests.attach_run(request.id, self.runner_id, run_id))
+            log.info("request_started", schedule=request.schedule, key=request.key, attempt=request.attempts)
+            summary = Runner(self.env, gate=self.gate).run(
+                request.bot,
+                request.params,
+                trigger=Trigger(request.trigger.value),
+                stop=self._token,
+                run_id=run_id,
+                produce=request.trigger.value != Trigger.QUEUE.value,
+                test_mode=any(s.test_mode for s in self.config.schedules if s.name == request.schedule),
+            )
+        except StopRequested:
+            state = RequestState.PENDING
+        except Exception as exc:
+            if is_outage(exc):
+                self.health.failed(exc, "run")
+                state, error = RequestState.PENDING, reason(exc)
+            else:
+                log.error("request_failed", exc_info=exc)
+                error = self.env.redactor.redact(f"{type(exc).__name__}: {exc}")
+        else:
+            if summary.status is RunStatus.STOPPED:
+                state = RequestState.PENDING
+            elif summary.status is RunStatus.COMPLETED:
+                state = RequestState.DONE
+            elif (summary.error or "").startswith(_STORE_ERROR):
+                # The database failed mid-run but came back in time to record it: run it again.
+                state, error = RequestState.PENDING, summary.error
+            else:
+                error = summary.error
+        finally:
+            self._token = None
+        self._close(request, state, run_id, error, log)
+
+    def _close(
+        self, request: RunRequest, state: RequestState, run_id: str, error: str | None, log: Any
+    ) -> None:
+        try:
+            if state is RequestState.PENDING:
+                self._retry("release_request", lambda: self.requests.release(request.id, self.runner_id))
+                log.info("request_released", reason=error or "stopped or paused")
+            else:
+                self._retry(
+                    "finish_request",
+                    lambda: self.requests.finish(
+                        request.id, self.runner_id, state, run_id=run_id, error=error
+                    ),
+                )
+                log.info("request_ended", state=state.value, error=error)
+        except Stopped:
+            log.warning(
+                "request_left_to_lease", note="stopped during a database outage; its lease will expire"
+            )
+        self.heartbeat.set(state=RunnerState.IDLE, request_id=None, run_id=None, bot=None)
+
+    def _retry(self, operation: str, fn: Callable[[], Any]) -> Any:
+        return retry_on_outage(operation, fn, health=self.health, stop=self.stop_event)
+
+    def _shutdown(self) -> None:
+        self.stop_event.set()
+        self.scheduler.shutdown()
+        self.heartbeat.stop()
+        try:
+            self.heartbeat.set(state=RunnerState.STOPPED, request_id=None, run_id=None, bot=None)
+        except Exception as exc:  # the database may be gone; the status file says so
+            if not is_outage(exc):
+                raise
+        self.heartbeat.remove_file()
+        self.log.info("runner_stopped", runner_id=self.runner_id)

@@ -1,0 +1,164 @@
+"""Operator switches and runner heartbeats: paused bots, paused schedules, ``runner_status`` rows."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sepbots.clock import Clock
+from sepbots.scheduling.tables import bot_state, runner_status, schedule_state
+from sepbots.store import Store
+
+
+def _upsert(conn: Any, table: Table, key: str, values: dict[str, Any]) -> None:
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    stmt = dialect.insert(table).values(**values)
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=[key], set_={k: v for k, v in values.items() if k != key})
+    )
+
+
+class _PauseSwitches:
+    """Paused flags keyed by name, in ``table`` (column ``key``)."""
+
+    def __init__(self, store: Store, clock: Clock, table: Table, key: str) -> None:
+        self.store = store
+        self.clock = clock
+        self.table = table
+        self.key = key
+
+    def set_paused(self, name: str, paused: bool, *, by: str | None = None) -> None:
+        """Pause or resume ``name``; ``by`` says who did it (for the status listing)."""
+        with self.store.begin() as conn:
+            _upsert(
+                conn,
+                self.table,
+                self.key,
+                {self.key: name, "paused": paused, "updated_at": self.clock.now(), "updated_by": by},
+            )
+
+    def pause(self, name: str, *, by: str | None = None) -> None:
+        self.set_paused(name, True, by=by)
+
+    def resume(self, name: str, *, by: str | None = None) -> None:
+        self.set_paused(name, False, by=by)
+
+    def is_paused(self, name: str) -> bool:
+        """Whether ``name`` is paused now."""
+        with self.store.engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    select(self.table.c.paused).where(self.table.c[self.key] == name)
+                ).scalar_one_or_none()
+            )
+
+    def paused(self) -> set[str]:
+        """Every paused name."""
+        with self.store.engine.connect() as conn:
+            col = self.table.c[self.key]
+            return set(conn.execute(select(col).where(self.table.c.paused.is_(True))).scalars())
+
+
+class BotStates(_PauseSwitches):
+    """Paused bots: a paused bot starts no runs, and a running one stops between items."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        super().__init__(store, clock, bot_state, "bot")
+
+
+class ScheduleStates(_PauseSwitches):
+    """Paused schedules: their fires are recorded as skipped and start nothing."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        super().__init__(store, clock, schedule_state, "schedule")
+
+
+class RunnerState(enum.StrEnum):
+    """What a runner process is doing."""
+
+    STARTING = "starting"
+    IDLE = "idle"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class RunnerInfo(BaseModel):
+    """One row of ``runner_status``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    runner_id: str
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    state: RunnerState
+    current_request_id: int | None = None
+    current_run_id: str | None = None
+    current_bot: str | None = None
+
+    def alive(self, now: datetime, stale_after: timedelta) -> bool:
+        """Whether the heartbeat is fresh (a killed runner's row stays behind, but goes stale)."""
+        return self.state is not RunnerState.STOPPED and now - self.heartbeat_at <= stale_after
+
+
+class RunnerStatuses:
+    """The ``runner_status`` table: one row per runner process, kept fresh by its heartbeat."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def report(
+        self,
+        runner_id: str,
+        *,
+        host: str,
+        pid: int,
+        started_at: datetime,
+        state: RunnerState,
+        request_id: int | None = None,
+        run_id: str | None = None,
+        bot: str | None = None,
+    ) -> None:
+        """Write this runner's heartbeat and what it is doing."""
+        values = {
+            "runner_id": runner_id,
+            "host": host,
+            "pid": pid,
+            "started_at": started_at,
+            "heartbeat_at": self.clock.now(),
+            "state": state.value,
+            "current_request_id": request_id,
+            "current_run_id": run_id,
+            "current_bot": bot,
+        }
+        with self.store.begin() as conn:
+            _upsert(conn, runner_status, "runner_id", values)
+
+    def set_state(self, runner_id: str, state: RunnerState) -> None:
+        """Change only the state (and heartbeat) of an existing row."""
+        with self.store.begin() as conn:
+            conn.execute(
+                update(runner_status)
+                .where(runner_status.c.runner_id == runner_id)
+                .values(state=state.value, heartbeat_at=self.clock.now())
+            )
+
+    def all(self) -> list[RunnerInfo]:
+        """Every runner row, most recent heartbeat first."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(runner_status).order_by(runner_status.c.heartbeat_at.desc())).all()
+            return [RunnerInfo.model_validate(dict(r._mapping)) for r in rows]
+
+    def forget_stopped(self, older_than: timedelta) -> int:
+        """Delete rows of runners that stopped (or went silent) longer ago than ``older_than``."""
+        with self.store.begin() as conn:
+            cutoff = self.clock.now() - older_than
+            return conn.execute(delete(runner_status).where(runner_status.c.heartbeat_at < cutoff)).rowcount

@@ -1,0 +1,38 @@
+"""Migration 0002 creates exactly the tables that sepbots.scheduling.tables declares."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from sepbots.scheduling import tables
+from sepbots.store import Store, head_revision
+
+OURS = {"run_requests", "bot_state", "schedule_state", "runner_status", "apscheduler_jobs"}
+
+
+def _diff_names(diff: list) -> set[str]:
+    names = set()
+    for entry in diff:
+        for part in entry if isinstance(entry, list) else [entry]:
+            for item in part[1:]:
+                name = getattr(item, "name", None) or getattr(getattr(item, "table", None), "name", None)
+                if isinstance(item, str):
+                    name = item
+                if name:
+                    names.add(name)
+    return names
+
+
+def test_migrated_schema_matches_declared_tables(store: Store) -> None:
+    """Autogenerate finds no difference between the migrated database and the scheduling tables."""
+    assert head_revision() is not None
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, tables.metadata)
+    ours = [
+        d
+        for d in diff
+        if _diff_names([d]) & (OURS | {c.name for t in OURS for c in tables.metadata.tables[t].indexes})
+    ]
+    assert ours == []

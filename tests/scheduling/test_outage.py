@@ -1,0 +1,103 @@
+"""Database outages: retried with backoff, logged once per change, interrupted by shutdown."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from structlog.testing import capture_logs
+
+from sepbots.clock import SystemClock
+from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, retry_on_outage
+from sepbots.scheduling.requests import NewRequest, RequestTrigger, RunRequests
+from sepbots.store import Store
+
+
+@pytest.fixture
+def locked_store(tmp_path: Path):
+    """A SQLite store with a short busy timeout, and a function that locks it from another connection."""
+    path = tmp_path / "sepbots.db"
+    store = Store(f"sqlite:///{path.as_posix()}", busy_timeout_s=0.05)
+
+    def lock_for(seconds: float) -> threading.Thread:
+        ready = threading.Event()
+
+        def hold() -> None:
+            other = sqlite3.connect(path, isolation_level=None)
+            other.execute("BEGIN EXCLUSIVE")
+            ready.set()
+            time.sleep(seconds)
+            other.execute("ROLLBACK")
+            other.close()
+
+        thread = threading.Thread(target=hold)
+        thread.start()
+        ready.wait(5)
+        return thread
+
+    yield store, lock_for
+    store.dispose()
+
+
+def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
+    """A write during a 0.8 s lock-out retries with backoff, then succeeds; one log line per state change."""
+    store, lock_for = locked_store
+    requests, health, stop = (
+        RunRequests(store, SystemClock()),
+        DatabaseHealth(SystemClock()),
+        threading.Event(),
+    )
+    holder = lock_for(0.8)
+    started = time.monotonic()
+    with capture_logs() as logs:
+        req = retry_on_outage(
+            "enqueue",
+            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)),
+            health=health,
+            stop=stop,
+            first_wait_s=0.05,
+            max_wait_s=0.2,
+        )
+    holder.join()
+    assert req is not None and time.monotonic() - started >= 0.7
+    events = [e["event"] for e in logs]
+    assert events == ["database_unavailable", "database_available"]
+    assert "locked" in logs[0]["error"] and logs[0]["operation"] == "enqueue" and logs[1]["down_s"] > 0.5
+    assert health.available and health.outages == 1
+
+
+def test_shutdown_interrupts_waiting(locked_store) -> None:
+    """Setting the stop event ends the retrying promptly with Stopped."""
+    store, lock_for = locked_store
+    requests, health, stop = (
+        RunRequests(store, SystemClock()),
+        DatabaseHealth(SystemClock()),
+        threading.Event(),
+    )
+    holder = lock_for(1.5)
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    with capture_logs(), pytest.raises(Stopped):
+        retry_on_outage(
+            "enqueue", lambda: requests.list(), health=health, stop=stop, first_wait_s=0.05, max_wait_s=5
+        )
+    assert time.monotonic() - started < 1.5
+    assert not health.available
+    holder.join()
+
+
+def test_other_errors_are_not_outages() -> None:
+    """A bug (not a connection problem) propagates at once and is not retried."""
+    calls = []
+
+    def broken() -> None:
+        calls.append(1)
+        raise KeyError("bug")
+
+    with capture_logs() as logs, pytest.raises(KeyError):
+        retry_on_outage("op", broken, health=DatabaseHealth(SystemClock()), stop=threading.Event())
+    assert calls == [1] and logs == []
+    assert not is_outage(KeyError("x"))
