@@ -19,7 +19,7 @@ from sepbots.dashboard.users import Role, UserError, add_user, set_password
 from sepbots.environment import Environment
 from sepbots.i18n import Catalog
 
-ORDER = 950
+ORDER = 880  # before the audit-trail check (900), which then covers the demo login
 TITLE = "Driftsoverblik / dashboard"
 DEMO_USER = "demo"
 
