@@ -1,23 +1,49 @@
 #!/usr/bin/env bash
-# Make sure a PostgreSQL server answers on 127.0.0.1:5432 for the fleet tests (trust auth for postgres).
+# Make sure a PostgreSQL server answers on 127.0.0.1:5432 for the tests: user postgres without a
+# password (trust, loopback only) and a database named "test". Installs the Debian package when
+# missing and starts the cluster when it is stopped. Idempotent; for CI and developer machines only.
 set -euo pipefail
-SUDO=""; [ "$(id -u)" != "0" ] && SUDO="sudo"
-if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then exit 0; fi
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+
+log() { echo "postgres.sh: $*"; }
+can_connect() { psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -w -tAc "SELECT 1" >/dev/null 2>&1; }
+
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ! command -v pg_ctlcluster >/dev/null; then
+  log "installing postgresql"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
 fi
-ver="$(ls /etc/postgresql | sort -V | tail -n 1)"
-hba="/etc/postgresql/$ver/main/pg_hba.conf"
-if ! $SUDO grep -q "sepbots-ci" "$hba"; then
-  # Local test server only: trust loopback connections so tests need no password.
-  printf '# sepbots-ci\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nlocal all all trust\n' | $SUDO tee /tmp/sepbots-hba >/dev/null
-  $SUDO sh -c "cat '$hba' >> /tmp/sepbots-hba && cp /tmp/sepbots-hba '$hba'"
+
+ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$ver" ]; then
+  ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  log "creating cluster $ver/main"
+  pg_createcluster "$ver" main --port 5432 >/dev/null
 fi
-$SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main start || $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main restart
-for _ in $(seq 1 30); do
-  pg_isready -h 127.0.0.1 -p 5432 -q && exit 0
-  sleep 1
+conf_dir=/etc/postgresql/$ver/main
+
+if ! pg_lsclusters -h | awk -v v="$ver" '$1 == v && $2 == "main" {print $4}' | grep -q online; then
+  log "starting cluster $ver/main"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main start
+fi
+
+for _ in $(seq 1 60); do
+  pg_isready -h 127.0.0.1 -p 5432 -q && break
+  sleep 0.5
 done
-echo "PostgreSQL did not start" >&2
-exit 1
+
+if ! can_connect; then
+  log "allowing passwordless loopback connections for the tests (pg_hba.conf)"
+  hba=$conf_dir/pg_hba.conf
+  { echo "host all all 127.0.0.1/32 trust  # sepbots tests"; echo "local all all trust  # sepbots tests"; cat "$hba"; } > "$hba.new"
+  mv "$hba.new" "$hba"
+  chown postgres:postgres "$hba"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main reload
+  sleep 1
+fi
+can_connect || { log "cannot connect to PostgreSQL on 127.0.0.1:5432 as postgres"; exit 1; }
+
+if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -w -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'")" != "1" ]; then
+  psql -h 127.0.0.1 -U postgres -d postgres -w -qc "CREATE DATABASE test"
+fi
+log "PostgreSQL $ver ready on 127.0.0.1:5432"

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.redaction import Redactor
 from sepbots.store import Store
@@ -44,8 +45,10 @@ class AuditEventType(enum.StrEnum):
     RUN_STARTED = "run_started"
     RUN_ENDED = "run_ended"
     ITEMS_ADDED = "items_added"
+    ITEM_CLAIMED = "item_claimed"
     ITEM_RELEASED = "item_released"
     ITEM_LEASE_EXPIRED = "item_lease_expired"
+    ITEM_GIVEN_BACK = "item_given_back"
     ITEM_RETRY_REQUESTED = "item_retry_requested"
     ITEM_HANDLED = "item_handled"
     CONFIG_LOADED = "config_loaded"
@@ -113,18 +116,23 @@ class AuditTrail:
             return
         n = len(events)
         ts = ts.astimezone(UTC)
+        # Redaction and digests first: the head row lock below serialises every writer of the
+        # fleet, so only the cheap chaining happens while it is held.
+        prepared = []
+        for ev in events:
+            details = self._redactor.redact_obj(ev.details) if ev.details else {}
+            prepared.append((ev, details, details_digest(details)))
         head = conn.execute(_ADVANCE_HEAD, {"n": n}).first()
         if head is None:
-            conn.execute(insert(audit_head).values(id=1, seq=n, hash=GENESIS))
-            last_seq, prev = n, GENESIS
-        else:
-            last_seq, prev = head.seq, head.hash
+            # First append ever: create the head row. Concurrent first appenders (PostgreSQL fleets)
+            # wait on the unique key instead of failing, then take the row lock like everyone else.
+            conn.execute(_insert_ignore(conn).values(id=1, seq=0, hash=GENESIS))
+            head = conn.execute(_ADVANCE_HEAD, {"n": n}).one()
+        last_seq, prev = head.seq, head.hash
         seq = last_seq - n
         rows = []
-        for ev in events:
+        for ev, details, digest in prepared:
             seq += 1
-            details = self._redactor.redact_obj(ev.details) if ev.details else {}
-            digest = details_digest(details)
             h = _row_hash(self._key, prev, seq, ts, ev, digest)
             rows.append(
                 {
@@ -175,3 +183,10 @@ class AuditTrail:
             update(audit_log).where(audit_log.c.seq.in_(list(seqs))).values(details={"neutralised": True}, neutralised=True)
         )
         return res.rowcount or 0
+
+
+def _insert_ignore(conn: Connection) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the head row, in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(audit_head).on_conflict_do_nothing(index_elements=["id"])
+    return sqlite.insert(audit_head).on_conflict_do_nothing(index_elements=["id"])

@@ -52,12 +52,15 @@ class LoggingSettings(_Section):
 
 
 class BrowserSettings(_Section):
-    """Playwright launch options: the system's Chromium on Linux, Edge via ``channel`` on Windows."""
+    """How Playwright launches the browser: the system's Chromium on Linux, Edge via ``channel``.
+
+    ``channel`` wins over ``executable_path`` when both are set.
+    """
 
     executable_path: str | None = Field(
         default_factory=lambda: "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     )
-    channel: str | None = None
+    channel: str | None = Field(None, description="e.g. 'msedge' or 'chrome' on Windows workstations")
     headless: bool = True
     args: list[str] = Field(
         default_factory=lambda: [
@@ -71,8 +74,8 @@ class BrowserSettings(_Section):
         if sys.platform.startswith("linux")
         else []
     )
-    timeout_ms: int = Field(15000, gt=0)
-    trace: bool = False
+    timeout_ms: int = Field(15000, gt=0, description="default wait for actions and navigations")
+    trace: bool = Field(False, description="record a Playwright trace (trace.zip) in the run folder")
 
 
 class DesktopSettings(_Section):
@@ -137,6 +140,13 @@ class GainsSettings(BaseModel):
     )
 
 
+class FleetSettings(_Section):
+    """This runner's part in a fleet (several runners sharing one PostgreSQL database)."""
+
+    capabilities: list[str] | None = Field(
+        None, description="what this runner offers bots: browser, desktop (default: everything)")
+
+
 class Settings(_Section):
     """All sepbots settings."""
 
@@ -153,6 +163,9 @@ class Settings(_Section):
     vault: VaultSettings = VaultSettings()
     gains: GainsSettings = GainsSettings()
     catalogue_dir: Path | None = Field(None, description="default: <home>/config/catalogue")
+
+
+    fleet: FleetSettings = FleetSettings()
     config_file: Path | None = None
 
     @property

@@ -56,6 +56,7 @@ class Recipe:
     description: str = ""
     source: Path | None = None
     item_type: Any = field(default=None, compare=False)
+    requires: tuple[str, ...] = ()
 
     def retry_delay_for(self, attempt: int) -> timedelta:
         """The wait before attempt ``attempt + 1`` after ``attempt`` failed."""
@@ -95,6 +96,7 @@ def bot(
     max_retry_delay: timedelta = timedelta(hours=1),
     timeout: timedelta | None = None,
     description: str | None = None,
+    requires: Iterable[str] = (),
 ) -> Callable[[F], F]:
     """Declare a bot: the decorated function processes one work item.
 
@@ -112,6 +114,8 @@ def bot(
         max_retry_delay: cap on the wait.
         timeout: per-item time limit; exceeding it counts as an application error.
         description: one line for ``sepbots bots`` (default: the docstring's first line).
+        requires: runner capabilities the bot needs (``"browser"``, ``"desktop"``); in a fleet its
+            work goes only to runners offering them (``sepbots.fleet.capabilities``).
 
     Raises:
         RecipeError: an invalid declaration, or a function decorated twice.
@@ -155,6 +159,7 @@ def bot(
             description=description or (doc[0] if doc else ""),
             source=Path(source) if source else None,
             item_type=WorkItem[payload_type],  # type: ignore[valid-type]
+            requires=tuple(requires),
         )
         setattr(func, RECIPE_ATTR, recipe)
         return func

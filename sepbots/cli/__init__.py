@@ -19,8 +19,9 @@ from sepbots.cli import (
     catalogue,
     credentials,
     demo,
-    desktop_practice,
+    fleet,
     ledger,
+    practice,
     new,
     report,
     retention,
@@ -64,7 +65,8 @@ botstate.register(run.bots_app)
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
-app.add_typer(desktop_practice.app, name="practice")
+app.add_typer(practice.app, name="practice")
+app.add_typer(fleet.app, name="fleet")
 
 
 def main() -> None:

@@ -91,6 +91,19 @@ class BotContext(Generic[P]):
         """A credential from the vault; its value is redacted from all logs from now on."""
         return self._env.vault.get(name, actor=self._env.runner_id, bot=self.recipe.name, run_id=self.run_id)
 
+    def fleet_slot(self, name: str, limit: int = 1, *, ttl_s: float = 600.0) -> AbstractContextManager[Any]:
+        """Hold one of ``limit`` fleet-wide slots named ``name`` for a ``with`` block.
+
+        For limits of the other system, e.g. ``with ctx.fleet_slot("credential:portal"):`` allows one
+        portal session per login across every runner. Raises ``SlotBusy`` (an application error,
+        so the item is retried later) when all slots are held; a runner that dies frees its slot
+        after ``ttl_s``.
+        """
+        from sepbots.fleet.limits import FleetSlots
+
+        return FleetSlots(self._env.store, owner=self._env.runner_id, clock=self._env.clock, ttl_s=ttl_s).hold(
+            name, limit)
+
     def check_stop(self) -> None:
         """Raise ``StopRequested`` if a stop was requested (for long loops inside one item)."""
         if self._stop.requested:

@@ -31,6 +31,9 @@ from sepbots.runtime.params import resolve_params
 from sepbots.runtime.watchdog import Watchdog
 from sepbots.store.schema import runs, work_items
 from sepbots.workitems.models import ItemState, WorkItem
+from sepbots.store.health import DatabaseHealth
+from sepbots.workitems.exchange import Finished
+from sepbots.workitems.feed import ClaimFeed
 from sepbots.workitems.queue import Claimed, Release
 
 log = structlog.get_logger("sepbots.runtime")
@@ -143,40 +146,48 @@ class Runner:
         queues, clock = self.env.queues, self.env.clock
         total = self._pending(recipe.queue) if progress else 0
         timeout_s = recipe.timeout.total_seconds() if recipe.timeout else None
-        watchdog = Watchdog(lambda item_id: queues.heartbeat([item_id]), self.env.settings.queue.heartbeat_s)
+        health = DatabaseHealth(stop)  # a lost database pauses claiming; results wait until it is back
+        feed = ClaimFeed(queues, recipe.queue, run_id=run_id, bot=recipe.name, health=health,
+                         on_result=lambda f, ok: ok or self._lease_lost(f, counts))
+        watchdog = Watchdog(lambda _item_id: queues.heartbeat(feed.held_ids()), self.env.settings.queue.heartbeat_s)
         last_flush = last_reclaim = time.monotonic()
-        queues.reclaim_expired(recipe.queue)
+        health.call(lambda: queues.reclaim_expired(recipe.queue))
         try:
             while True:
                 if stop.requested:
                     return True
                 now_m = time.monotonic()
                 if now_m - last_reclaim >= _RECLAIM_S:
-                    queues.reclaim_expired(recipe.queue)
+                    health.call(lambda: queues.reclaim_expired(recipe.queue))
                     last_reclaim = now_m
-                claimed = queues.claim(recipe.queue, run_id=run_id, bot=recipe.name)
+                claimed = feed.next()
                 if claimed is None:
-                    due = queues.next_due(recipe.queue) if wait_for_retries else None
+                    due = health.call(lambda: queues.next_due(recipe.queue)) if wait_for_retries else None
                     if due is None:
-                        if self._in_progress_elsewhere(recipe.queue) and wait_for_retries:
+                        if wait_for_retries and health.call(lambda: self._in_progress_elsewhere(recipe.queue)):
                             if stop.wait(self.env.settings.queue.poll_s):
                                 return True
-                            queues.reclaim_expired(recipe.queue)
+                            health.call(lambda: queues.reclaim_expired(recipe.queue))
                             continue
                         return False
                     delay = (due - clock.now()).total_seconds()
                     if stop.wait(min(max(delay, 0.0), self.env.settings.queue.poll_s * 5)):
                         return True
                     continue
-                self._attempt(recipe, ctx, claimed, run_id, counts, watchdog, timeout_s)
+                self._attempt(recipe, ctx, claimed, run_id, counts, watchdog, timeout_s, feed)
                 if progress:
                     total = max(total, counts.processed + counts.retried)
                     progress(Progress(counts, total))
                 if time.monotonic() - last_flush >= _FLUSH_S:
-                    self._flush_counts(run_id, counts)
+                    health.call(lambda: self._flush_counts(run_id, counts))
                     last_flush = time.monotonic()
         finally:
             watchdog.close()
+            try:
+                feed.close()
+            except StopRequested:
+                log.warning("results_not_written", note="stopped while the database was unavailable; "
+                            "unwritten items return to the queue when their lease expires")
 
     def _attempt(
         self,
@@ -187,6 +198,7 @@ class Runner:
         counts: RunCounts,
         watchdog: Watchdog,
         timeout_s: float | None,
+        feed: ClaimFeed,
     ) -> None:
         clock = self.env.clock
         exc: BaseException | None = None
@@ -216,37 +228,30 @@ class Runner:
                     exc = caught
             except StopRequested:
                 # Put the item back untouched by this attempt's outcome; the next run takes it.
-                self._release(recipe, claimed, Release(ItemState.NEW, next_attempt_at=clock.now()), run_id,
-                              counts, int((time.monotonic() - t0) * 1000))
+                feed.finished(claimed, Release(ItemState.NEW, next_attempt_at=clock.now()),
+                              int((time.monotonic() - t0) * 1000))
                 raise
             duration_ms = int((time.monotonic() - t0) * 1000)
             if exc is not None:
                 artifacts = self._capture(ctx, claimed)
-            outcome = classify(exc, claimed, recipe, clock.now(), output=output, artifacts=artifacts)
+            ended = clock.now()
+            outcome = classify(exc, claimed, recipe, ended, output=output, artifacts=artifacts)
             if exc is not None:
                 level = log.warning if outcome.state is ItemState.BUSINESS_EXCEPTION else log.error
                 level("item_error", kind=outcome.error_kind.value if outcome.error_kind else None,
                       code=outcome.error_code, state=outcome.state.value,
                       exc_info=exc if outcome.state is not ItemState.BUSINESS_EXCEPTION else None,
                       error=outcome.error_message)
-            self._release(recipe, claimed, outcome, run_id, counts, duration_ms)
+            feed.finished(claimed, outcome, duration_ms, ended)
+            _count(counts, outcome, duration_ms, +1)
+            log.info("item_released", state=outcome.state.value, duration_ms=duration_ms, code=outcome.error_code)
 
-    def _release(self, recipe: Recipe, claimed: Claimed, outcome: Release, run_id: str, counts: RunCounts,
-                 duration_ms: int) -> None:
-        if not self.env.queues.release(claimed, outcome, run_id=run_id, bot=recipe.name, duration_ms=duration_ms):
-            log.warning("item_lease_lost", note="another runner took the item over; this attempt's outcome is dropped")
-            return
-        counts.work_ms += duration_ms
-        state = outcome.state
-        if state is ItemState.DONE:
-            counts.done += 1
-        elif state is ItemState.BUSINESS_EXCEPTION:
-            counts.business += 1
-        elif state is ItemState.FAILED:
-            counts.failed += 1
-        elif outcome.error_kind is not None:
-            counts.retried += 1
-        log.info("item_released", state=state.value, duration_ms=duration_ms, code=outcome.error_code)
+    @staticmethod
+    def _lease_lost(f: Finished, counts: RunCounts) -> None:
+        """The release did not land: another runner took the item over after our lease expired."""
+        _count(counts, f.outcome, f.duration_ms, -1)
+        log.warning("item_lease_lost", item_id=f.item.id, attempt=f.item.attempts,
+                    note="another runner took the item over; this attempt's outcome is dropped")
 
     def _capture(self, ctx: BotContext[Any], claimed: Claimed) -> tuple[str, ...]:
         """Ask every open resource for failure evidence; never let that fail the run."""
@@ -325,6 +330,19 @@ class Runner:
             self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_ENDED, self.env.runner_id, bot=recipe.name,
                                                     run_id=run_id, details={"status": status.value,
                                                                             **_count_values(counts)})], ended)
+
+
+def _count(counts: RunCounts, outcome: Release, duration_ms: int, sign: int) -> None:
+    counts.work_ms += sign * duration_ms
+    state = outcome.state
+    if state is ItemState.DONE:
+        counts.done += sign
+    elif state is ItemState.BUSINESS_EXCEPTION:
+        counts.business += sign
+    elif state is ItemState.FAILED:
+        counts.failed += sign
+    elif outcome.error_kind is not None:
+        counts.retried += sign
 
 
 def _count_values(c: RunCounts) -> dict[str, int]:

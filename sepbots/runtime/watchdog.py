@@ -49,8 +49,7 @@ class Watchdog:
             self._target = threading.get_ident()
             self._deadline = time.monotonic() + timeout_s if timeout_s else None
             self._fired = False
-            if self._deadline is not None:
-                # Only a deadline changes when the thread must wake; heartbeats keep their rhythm.
+            if self._deadline is not None:  # only a deadline changes when the thread must wake
                 self._cond.notify()
 
     def end_item(self) -> bool:
@@ -66,7 +65,7 @@ class Watchdog:
             self._item = None
             self._deadline = None
             self._fired = False
-            return fired
+            return fired  # no wake-up needed: the thread re-reads the state whenever it wakes
 
     def close(self) -> None:
         with self._cond:

@@ -191,3 +191,46 @@ meta = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# --- dashboard (migration 0003_dashboard) -------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    _ts("created_at", nullable=False),
+    _ts("last_login_at"),
+)
+
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+    Index("ix_dashboard_sessions_expires", "expires_at"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("success", Boolean, nullable=False),
+    _ts("ts", nullable=False),
+    Index("ix_login_attempts_who", "username", "ip", "ts"),
+)
+
+# Read paths of the dashboard: the manual-handling queue and audit filters stay index-only at 1M rows.
+Index("ix_work_items_manual", work_items.c.state, work_items.c.handled_at, work_items.c.finished_at)
+Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.seq)
+Index("ix_audit_log_event", audit_log.c.event, audit_log.c.seq)
+Index("ix_audit_log_item", audit_log.c.item_id)
+Index("ix_item_attempts_ended", item_attempts.c.ended_at)  # gains: robot time per period

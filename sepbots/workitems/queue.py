@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, and_, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
@@ -24,7 +24,7 @@ from sepbots.clock import Clock
 from sepbots.exceptions import QueueError
 from sepbots.redaction import Redactor
 from sepbots.store import Store
-from sepbots.store.schema import UTCDateTime, item_attempts, work_items
+from sepbots.store.schema import item_attempts, work_items
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.models import ErrorKind, ItemState, NewItem
 
@@ -35,13 +35,6 @@ _CLAIM_COLS = (
     work_items.c.encrypted, work_items.c.attempts, work_items.c.max_attempts, work_items.c.priority,
     work_items.c.created_at, work_items.c.started_at, work_items.c.duration_ms,
 )
-
-
-def _ts(name: str) -> Any:
-    return bindparam(name, type_=UTCDateTime())
-
-
-_INSERT_ATTEMPT = insert(item_attempts)
 
 
 @dataclass(frozen=True)
@@ -104,28 +97,6 @@ class WorkQueues:
         self.clock = clock
         self.owner = owner
         self.lease = lease
-        nxt = (
-            select(work_items.c.id)
-            .where(work_items.c.queue == bindparam("q"), work_items.c.state == ItemState.NEW.value,
-                   work_items.c.next_attempt_at <= _ts("now"))
-            .order_by(work_items.c.priority.desc(), work_items.c.id)
-            .limit(1)
-        )
-        if store.dialect == "postgresql":
-            nxt = nxt.with_for_update(skip_locked=True)
-        # Built once per queue object: building statements costs more than running these small ones.
-        self._claim_stmt = (
-            update(work_items)
-            .where(work_items.c.id == nxt.scalar_subquery(), work_items.c.state == ItemState.NEW.value)
-            .values(
-                state=ItemState.IN_PROGRESS.value, attempts=work_items.c.attempts + 1,
-                lease_owner=bindparam("owner"), lease_expires_at=_ts("lease_until"), started_at=_ts("now"),
-                updated_at=_ts("now"), run_id=bindparam("run"),
-            )
-            .returning(*_CLAIM_COLS)
-        )
-        self._release_stmts: dict[frozenset[str], Any] = {}
-        self._insert_stmt: Any = None
 
     # -- adding ---------------------------------------------------------------------------------
 
@@ -157,9 +128,11 @@ class WorkQueues:
         def flush() -> int:
             if not batch:
                 return 0
-            n = conn.execute(self._insert_ignore(), batch).rowcount or 0
+            # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here).
+            stmt = self._insert_ignore().values(batch).returning(work_items.c.id)
+            n = len(conn.execute(stmt).all())
             batch.clear()
-            return max(n, 0)
+            return n
 
         for item in items:
             if not isinstance(item, NewItem):
@@ -187,10 +160,9 @@ class WorkQueues:
         return added, refs
 
     def _insert_ignore(self) -> Any:
-        if self._insert_stmt is None:
-            dialect = postgresql if self.store.dialect == "postgresql" else sqlite
-            self._insert_stmt = dialect.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
-        return self._insert_stmt
+        if self.store.dialect == "postgresql":
+            return postgresql.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
+        return sqlite.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
 
     # -- claiming -------------------------------------------------------------------------------
 
@@ -243,11 +215,45 @@ class WorkQueues:
         """Atomically take the next due item of ``queue`` (highest priority, oldest first), or None."""
         now = self.clock.now()
         with self.store.begin() as conn:
-            row = conn.execute(self._claim_stmt, {"q": queue, "now": now, "owner": self.owner,
-                                                  "lease_until": now + self.lease, "run": run_id}).first()
-        if row is None:
-            return None
-        # No audit row of its own: the release (or the lease expiry) records the attempt with its start time.
+            row = conn.execute(self.claim_statement(queue, run_id, now, 1)).first()
+            if row is None:
+                return None
+            self.audit.append(conn, [self.claimed_event(row, run_id, bot)], now)
+        return self.to_claimed(row)
+
+    def claim_statement(self, queue: str, run_id: str, now: datetime, limit: int) -> Any:
+        """``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING``: one atomic claim."""
+        nxt = (
+            select(work_items.c.id)
+            .where(work_items.c.queue == queue, work_items.c.state == ItemState.NEW.value,
+                   work_items.c.next_attempt_at <= now)
+            .order_by(work_items.c.priority.desc(), work_items.c.id)
+            .limit(limit)
+        )
+        if self.store.dialect == "postgresql":
+            nxt = nxt.with_for_update(skip_locked=True)
+        if limit == 1:
+            picked = work_items.c.id == nxt.scalar_subquery()  # evaluated once (an InitPlan)
+        else:
+            # A CTE, not ``IN (subquery)``: PostgreSQL may re-run an IN subquery per row, and with
+            # SKIP LOCKED each run picks other rows, so one claim could take far more than ``limit``.
+            # (A CTE with FOR UPDATE is never inlined, so it runs exactly once.)
+            picked = work_items.c.id == nxt.cte("picked").c.id
+        return (
+            update(work_items)
+            .where(picked, work_items.c.state == ItemState.NEW.value)
+            .values(
+                state=ItemState.IN_PROGRESS.value, attempts=work_items.c.attempts + 1, lease_owner=self.owner,
+                lease_expires_at=now + self.lease, started_at=now, updated_at=now, run_id=run_id,
+            )
+            .returning(*_CLAIM_COLS)
+        )
+
+    def claimed_event(self, row: Any, run_id: str, bot: str) -> AuditEvent:
+        return AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=row.id,
+                          details={"attempt": row.attempts})
+
+    def to_claimed(self, row: Any) -> Claimed:
         return Claimed(
             id=row.id, queue=row.queue, reference=row.reference,
             payload_json=self.codec.decode_raw(row.payload, row.encrypted), attempts=row.attempts,
@@ -274,66 +280,53 @@ class WorkQueues:
     def release(self, item: Claimed, outcome: Release, *, run_id: str, bot: str, duration_ms: int) -> bool:
         """Record the end of an attempt. False when the lease was lost (another runner took over)."""
         now = self.clock.now()
-        message = self._message(outcome.error_message)
-        output = self.redactor.redact_obj(outcome.output) if outcome.output is not None else None
-        final = outcome.state.final
-        values: dict[str, Any] = {
-            "id_": item.id, "owner": self.owner, "state_": outcome.state.value, "now": now,
-            "error_kind_": outcome.error_kind.value if outcome.error_kind else None,
-            "error_code_": outcome.error_code, "error_message_": message, "duration": duration_ms,
-            "finished": now if final else None,
-        }
-        if output is not None:
-            values["output_"] = output
-        if outcome.artifacts:
-            values["artifacts_"] = list(outcome.artifacts)
-        if outcome.next_attempt_at is not None:
-            values["next_"] = outcome.next_attempt_at
+        values = self.release_values(outcome, now)
         with self.store.begin() as conn:
-            res = conn.execute(self._release_stmt(frozenset(values)), values)
+            res = conn.execute(
+                update(work_items)
+                .where(work_items.c.id == item.id, work_items.c.lease_owner == self.owner,
+                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .values(**values, duration_ms=work_items.c.duration_ms + duration_ms)
+            )
             if (res.rowcount or 0) != 1:
                 return False
-            retried = outcome.state is ItemState.NEW
-            conn.execute(_INSERT_ATTEMPT, {
-                "item_id": item.id, "run_id": run_id, "attempt": item.attempts,
-                "outcome": "retry" if retried else outcome.state.value,
-                "error_kind": values["error_kind_"], "error_code": outcome.error_code, "error_message": message,
-                "started_at": item.started_at, "ended_at": now, "duration_ms": duration_ms,
-                "artifacts": list(outcome.artifacts) or None,
-            })
-            self.audit.append(
-                conn,
-                [AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
-                            details={"state": outcome.state.value, "attempt": item.attempts,
-                                     "claimed_at": item.started_at.isoformat(), "code": outcome.error_code,
-                                     "duration_ms": duration_ms})],
-                now,
-            )
+            conn.execute(insert(item_attempts).values(self.attempt_row(item, outcome, values, run_id, duration_ms, now)))
+            self.audit.append(conn, [self.released_event(item, outcome, run_id, bot, duration_ms)], now)
         return True
 
-    def _release_stmt(self, keys: frozenset[str]) -> Any:
-        stmt = self._release_stmts.get(keys)
-        if stmt is None:
-            values: dict[str, Any] = {
-                "state": bindparam("state_"), "lease_owner": None, "lease_expires_at": None,
-                "updated_at": _ts("now"), "error_kind": bindparam("error_kind_"),
-                "error_code": bindparam("error_code_"), "error_message": bindparam("error_message_"),
-                "duration_ms": work_items.c.duration_ms + bindparam("duration"), "finished_at": _ts("finished"),
-            }
-            if "output_" in keys:
-                values["output"] = bindparam("output_", type_=work_items.c.output.type)
-            if "artifacts_" in keys:
-                values["artifacts"] = bindparam("artifacts_", type_=work_items.c.artifacts.type)
-            if "next_" in keys:
-                values["next_attempt_at"] = _ts("next_")
-            stmt = (
-                update(work_items)
-                .where(work_items.c.id == bindparam("id_"), work_items.c.lease_owner == bindparam("owner"),
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
-                .values(**values)
-            )
-            self._release_stmts[keys] = stmt
-        return stmt
+    def release_values(self, outcome: Release, now: datetime) -> dict[str, Any]:
+        """The column values a release writes (redacted), without the duration sum."""
+        output = self.redactor.redact_obj(outcome.output) if outcome.output is not None else None
+        values: dict[str, Any] = {
+            "state": outcome.state.value, "lease_owner": None, "lease_expires_at": None, "updated_at": now,
+            "error_kind": outcome.error_kind.value if outcome.error_kind else None,
+            "error_code": outcome.error_code, "error_message": self._message(outcome.error_message),
+            "finished_at": now if outcome.state.final else None,
+        }
+        if output is not None:
+            values["output"] = output
+        if outcome.artifacts:
+            values["artifacts"] = list(outcome.artifacts)
+        if outcome.next_attempt_at is not None:
+            values["next_attempt_at"] = outcome.next_attempt_at
+        return values
+
+    @staticmethod
+    def attempt_row(item: Claimed, outcome: Release, values: dict[str, Any], run_id: str, duration_ms: int,
+                    now: datetime) -> dict[str, Any]:
+        """The ``item_attempts`` row recording one finished attempt."""
+        return {
+            "item_id": item.id, "run_id": run_id, "attempt": item.attempts,
+            "outcome": "retry" if outcome.state is ItemState.NEW else outcome.state.value,
+            "error_kind": values["error_kind"], "error_code": outcome.error_code,
+            "error_message": values["error_message"], "started_at": item.started_at, "ended_at": now,
+            "duration_ms": duration_ms, "artifacts": list(outcome.artifacts) or None,
+        }
+
+    def released_event(self, item: Claimed, outcome: Release, run_id: str, bot: str, duration_ms: int) -> AuditEvent:
+        return AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
+                          details={"state": outcome.state.value, "attempt": item.attempts,
+                                   "code": outcome.error_code, "duration_ms": duration_ms})
 
     def _message(self, message: str | None) -> str | None:
         if message is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sepbots.cli.desktop_practice import app
+from sepbots.cli.practice import app
 from sepbots.practice.desktop import JournalForm, JournalStore, validate
 from sepbots.practice.desktop.app import Slowness
 from sepbots.practice.desktop.validation import Field
@@ -62,9 +62,11 @@ def test_journal_numbers_count_up_within_the_danish_year(tmp_path: Path) -> None
 
 def test_cli_offers_the_desktop_command_in_danish_and_english() -> None:
     """``sepbots practice --help`` lists ``desktop`` with a bilingual description."""
-    result = CliRunner().invoke(app, ["--help"])
+    listing = CliRunner().invoke(app, ["--help"])
+    assert listing.exit_code == 0 and "desktop" in listing.output and "portal" in listing.output
+    result = CliRunner().invoke(app, ["desktop", "--help"])
     assert result.exit_code == 0
-    assert "desktop" in result.output and "practice case system" in result.output
+    assert "øvelses-sagssystemet" in result.output and "practice case system" in result.output
 
 
 def test_cli_rejects_an_unknown_language() -> None:

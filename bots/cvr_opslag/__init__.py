@@ -1,0 +1,1 @@
+"""CVR-opslag: company master data looked up in the portal's company register."""

@@ -1,0 +1,189 @@
+"""CVR-opslag: look up companies in the portal's "Virksomhedsopslag" and collect their master data.
+
+Catalogue process ``cvr-opslag``. The input is a list of CVR numbers (.xlsx or .csv, the column
+header set in ``config.toml``). For each number the robot opens the company in the portal and
+reads name, address, status, industry code and start date; a number the register does not know,
+or one that is not a valid CVR number, goes to manual handling. HTTP 429 answers are retried
+after their Retry-After, HTTP 5xx answers with backoff. ``finish`` writes the result workbook.
+
+The reference is ``<CVR>@<date>``: a re-run on the same day looks nothing up twice, while a run on
+a later day fetches fresh data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sepbots import BotContext, BusinessException, ItemState, NewItem, WorkItem, bot
+from sepbots.clock import local
+from sepbots.dk import DanishFormatError, parse_cvr
+
+from ..practice_portal import RetryLog, open_portal, portal_errors
+from ..workbooks import cell_text, read_table, write_workbook
+
+FIELDS = {
+    "navn": "name",
+    "adresse": "address",
+    "status": "status",
+    "branchekode": "industry",
+    "startdato": "start_date",
+}
+READ_DETAILS = """
+(ids) => Object.fromEntries(ids.map((id) => {
+  const element = document.getElementById(id);
+  return [id, element ? element.textContent.replace(/\\s+/g, " ").trim() : null];
+}))
+"""
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: Path
+    output: Path
+    portal_url: str = "http://127.0.0.1:8765"
+    credential: str = "praksisportal"
+    column: str = Field("CVR", description="header of the column with the CVR numbers")
+    sheet: str | None = None
+    portal_retries: int = Field(5, ge=1, description="tries per page on HTTP 429/5xx or no answer")
+    portal_backoff_s: float = Field(0.5, ge=0, description="first wait between tries; doubles each time")
+
+
+class Lookup(BaseModel):
+    """One input row: the CVR number to look up (or the problem with it)."""
+
+    row: int
+    cvr: str
+    problem_da: str | None = None
+    problem_en: str | None = None
+
+
+def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Lookup]]:
+    table = read_table(ctx.params.input, [ctx.params.column], sheet=ctx.params.sheet)
+    today = local(ctx.clock.now()).date().isoformat()
+    for line in table.rows:
+        raw = cell_text(line.cells[ctx.params.column])
+        try:
+            cvr = parse_cvr(raw)
+        except DanishFormatError as error:
+            where_da = f"række {line.number}, kolonne '{ctx.params.column}'"
+            where_en = f"row {line.number}, column '{ctx.params.column}'"
+            yield NewItem(
+                reference=f"row-{line.number}:{raw[:40]}@{today}",
+                payload=Lookup(
+                    row=line.number,
+                    cvr=raw[:40],
+                    problem_da=f"{where_da}: {error.reason_da}",
+                    problem_en=f"{where_en}: {error.reason}",
+                ),
+            )
+            continue
+        yield NewItem(reference=f"{cvr}@{today}", payload=Lookup(row=line.number, cvr=cvr))
+
+
+STATUS = {
+    ItemState.DONE: ("Fundet", "Found"),
+    ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"),
+    ItemState.FAILED: ("Fejlet", "Failed"),
+    ItemState.NEW: ("Afventer", "Pending"),
+    ItemState.IN_PROGRESS: ("I gang", "In progress"),
+    ItemState.ABANDONED: ("Opgivet", "Abandoned"),
+}
+HEADER = {
+    "da": [
+        "Række",
+        "CVR-nummer",
+        "Navn",
+        "Adresse",
+        "Status",
+        "Branchekode",
+        "Startdato",
+        "Resultat",
+        "Fejlkode",
+        "Begrundelse",
+    ],
+    "en": [
+        "Row",
+        "CVR number",
+        "Name",
+        "Address",
+        "Status",
+        "Industry code",
+        "Start date",
+        "Result",
+        "Error code",
+        "Reason",
+    ],
+}
+
+
+def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None:
+    """One row per input row with the company's data or why it is missing; written atomically."""
+    lang = "da" if ctx.lang == "da" else "en"
+    rows = []
+    for item in sorted(items, key=lambda i: i.payload.row):
+        found = item.output or {}
+        rows.append(
+            [
+                item.payload.row,
+                item.payload.cvr,
+                found.get("name", ""),
+                found.get("address", ""),
+                found.get("status", ""),
+                found.get("industry", ""),
+                found.get("start_date", ""),
+                STATUS[item.state][0 if lang == "da" else 1],
+                item.error_code or "",
+                item.error_message or "",
+            ]
+        )
+    write_workbook(ctx.params.output, "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+
+
+@bot(
+    name="cvr_opslag",
+    process="cvr-opslag",
+    queue="cvr-opslag",
+    params=Params,
+    producer=produce,
+    finish=write_result,
+    max_attempts=4,
+    retry_delay=timedelta(seconds=1),
+    backoff=2.0,
+    timeout=timedelta(minutes=2),
+)
+def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str, Any]:
+    """Virksomhedsopslag: slå CVR-nummeret op og hent navn, adresse, status, branchekode og startdato."""
+    lookup = item.payload
+    if lookup.problem_da is not None:
+        raise BusinessException(
+            (lookup.problem_da if ctx.lang == "da" else lookup.problem_en) or "", code="BAD_CVR"
+        )
+    url = ctx.params.portal_url.rstrip("/")
+    retries = RetryLog(ctx)
+    with portal_errors(url):
+        session = open_portal(ctx, ctx.params.credential)
+        response = session.goto(
+            f"{url}/virksomheder/{lookup.cvr}",
+            retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
+        )
+        if response.status == 404:
+            raise BusinessException(
+                f"række {lookup.row}: CVR-nummeret {lookup.cvr} findes ikke i virksomhedsregisteret"
+                if ctx.lang == "da"
+                else f"row {lookup.row}: CVR number {lookup.cvr} is not in the register",
+                code="NOT_FOUND",
+            )
+        details = session.page().evaluate(READ_DETAILS, list(FIELDS))
+    missing = [key for key, value in details.items() if value is None]
+    if missing:
+        raise BusinessException(
+            f"række {lookup.row}: siden mangler {', '.join(missing)}", code="PAGE_CHANGED"
+        )
+    ctx.log.info("company_found", cvr=lookup.cvr, status=details["status"], portal_retries=retries.count)
+    return {FIELDS[key]: value for key, value in details.items()} | {"portal_retries": retries.count}

@@ -1,0 +1,1 @@
+"""Sygedagpenge-refusion: sickness-benefit refund claims submitted in the refund portal."""

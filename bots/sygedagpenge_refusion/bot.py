@@ -1,0 +1,326 @@
+"""Sygedagpenge-refusion: submit employers' sickness-benefit refund claims in the refund portal.
+
+Catalogue process ``sygedagpenge-refusion``. The producer reads a workbook of claims (column
+headers mapped in ``config.toml``) and checks every row; a row that breaks a rule becomes an item
+that goes to manual handling with the row and column named. The processor fills the three-step
+form "Anmodning om refusion af sygedagpenge" and records the receipt number. ``finish`` writes
+one result row per input row, atomically.
+
+Idempotency: the item reference is derived from the claim itself, so re-running the same input
+adds nothing; an item that is retried after a failed attempt first looks in "Mine anmodninger"
+for its reference, so a claim the portal already received is never sent twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlparse
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sepbots import BotContext, BusinessException, ItemState, NewItem, WorkItem, bot
+from sepbots.browser import BrowserSession, RetryPolicy, SessionExpired
+from sepbots.dk import DanishFormatError, format_danish_decimal, parse_cpr, parse_cvr, parse_danish_date
+from sepbots.dk import parse_danish_decimal as parse_decimal
+
+from ..practice_portal import RetryLog, open_portal, portal_errors
+from ..workbooks import cell_text, read_table, write_workbook
+
+REASONS = {
+    "sygdom": "sygdom",
+    "delvis sygemelding": "delvis_sygdom",
+    "delvis_sygdom": "delvis_sygdom",
+    "arbejdsskade": "arbejdsskade",
+    "graviditet": "graviditet",
+    "graviditetsbetinget fravær": "graviditet",
+}
+
+
+RECEIPT_PATH = "/refusion/kvittering/"
+
+
+class Columns(BaseModel):
+    """Which column header holds which field (``[params.columns]`` in config.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employer_cvr: str = "Arbejdsgiver CVR"
+    employee_cpr: str = "Medarbejder CPR"
+    period_from: str = "Periode fra"
+    period_to: str = "Periode til"
+    hours: str = "Timer"
+    amount: str = "Beløb"
+    reason: str = "Årsag"
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: Path
+    output: Path
+    portal_url: str = "http://127.0.0.1:8765"
+    credential: str = "praksisportal"
+    sheet: str | None = None
+    portal_retries: int = Field(5, ge=1, description="tries per page on HTTP 429/5xx or no answer")
+    portal_backoff_s: float = Field(0.5, ge=0, description="first wait between tries; doubles each time")
+    columns: Columns = Field(default_factory=Columns)
+
+
+class Claim(BaseModel):
+    """One input row: the parsed claim, or the problem that sends it to manual handling."""
+
+    row: int
+    employer_cvr: str = ""
+    employee_cpr: str = Field("", repr=False)
+    period_from: date | None = None
+    period_to: date | None = None
+    hours: Decimal | None = None
+    amount: Decimal | None = None
+    reason: str = ""
+    problem_code: str | None = None
+    problem_da: str | None = None
+    problem_en: str | None = None
+
+
+def _reject(row: int, column: str, code: str, da: str, en: str) -> Claim:
+    return Claim(
+        row=row,
+        problem_code=code,
+        problem_da=f"række {row}, kolonne '{column}': {da}",
+        problem_en=f"row {row}, column '{column}': {en}",
+    )
+
+
+def parse_claim(row: int, cells: dict[str, Any], columns: Columns) -> Claim:
+    """Check one row; returns the parsed claim or a claim carrying the first problem found."""
+    text = {name: cell_text(cells[header]) for name, header in columns.model_dump().items()}
+    if isinstance(cells[columns.employee_cpr], int):  # a CPR typed as a number loses its leading zero
+        text["employee_cpr"] = text["employee_cpr"].zfill(10)
+    parsed: dict[str, Any] = {}
+    checks = (
+        ("employer_cvr", "BAD_CVR", parse_cvr),
+        ("employee_cpr", "BAD_CPR", lambda t: parse_cpr(t).digits),
+        ("period_from", "BAD_DATE", parse_danish_date),
+        ("period_to", "BAD_DATE", parse_danish_date),
+        ("hours", "BAD_HOURS", parse_decimal),
+        ("amount", "BAD_AMOUNT", parse_decimal),
+    )
+    for name, code, parse in checks:
+        header = getattr(columns, name)
+        if not text[name]:
+            return _reject(row, header, code, "feltet er tomt", "the cell is empty")
+        try:
+            parsed[name] = parse(text[name])
+        except DanishFormatError as error:
+            return _reject(row, header, code, error.reason_da, error.reason)
+    if parsed["period_to"] < parsed["period_from"]:
+        return _reject(
+            row,
+            columns.period_to,
+            "BAD_PERIOD",
+            "slutdatoen ligger før startdatoen",
+            "the end date is before the start date",
+        )
+    for name, code in (("hours", "BAD_HOURS"), ("amount", "BAD_AMOUNT")):
+        if parsed[name] <= 0 or parsed[name].as_tuple().exponent < -2:
+            return _reject(
+                row,
+                getattr(columns, name),
+                code,
+                "skal være et positivt tal med højst to decimaler",
+                "must be a positive number with at most two decimals",
+            )
+    reason = REASONS.get(text["reason"].casefold())
+    if reason is None:
+        return _reject(
+            row,
+            columns.reason,
+            "BAD_REASON",
+            f"ukendt årsag (brug {', '.join(sorted(set(REASONS)))})",
+            "unknown reason",
+        )
+    return Claim(row=row, reason=reason, **parsed)
+
+
+def reference_of(claim: Claim, cells: dict[str, Any]) -> str:
+    """A reference derived from the claim (same claim → same reference; no CPR in clear text)."""
+    if claim.problem_code is None:
+        basis = "|".join(
+            str(v)
+            for v in (
+                claim.employer_cvr,
+                claim.employee_cpr,
+                claim.period_from,
+                claim.period_to,
+                claim.hours,
+                claim.amount,
+                claim.reason,
+            )
+        )
+        digest = hashlib.sha256(basis.encode()).hexdigest()[:16]
+        return f"sdp:{claim.employer_cvr}:{claim.period_from:%Y%m%d}-{claim.period_to:%Y%m%d}:{digest}"
+    raw = "|".join(cell_text(v) for v in cells.values())
+    return f"sdp:row-{claim.row}:invalid:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+
+
+def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Claim]]:
+    columns = ctx.params.columns
+    table = read_table(ctx.params.input, list(columns.model_dump().values()), sheet=ctx.params.sheet)
+    for line in table.rows:
+        claim = parse_claim(line.number, line.cells, columns)
+        yield NewItem(reference=reference_of(claim, line.cells), payload=claim)
+
+
+def _find_existing(session: BrowserSession, url: str, reference: str, retry: RetryPolicy) -> str | None:
+    session.goto(f"{url}/refusion/anmodninger?reference={quote(reference, safe='')}", retry=retry)
+    receipts = session.texts("#anmodninger td.kvittering")
+    return receipts[0] if receipts else None
+
+
+def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], retry: RetryPolicy) -> str:
+    claim = item.payload
+    session.goto(f"{url}/refusion/trin-1?ny=1", retry=retry)  # ny=1: start from an empty draft
+    pages = [
+        (
+            {
+                "Arbejdsgivers CVR-nummer": claim.employer_cvr,
+                "Medarbejderens CPR-nummer": claim.employee_cpr,
+                "Egen reference": item.reference,
+            },
+            "Næste",
+            True,
+        ),
+        (
+            {
+                "Periode fra": f"{claim.period_from:%d-%m-%Y}",
+                "Periode til": f"{claim.period_to:%d-%m-%Y}",
+                "Antal timer": format_danish_decimal(claim.hours),
+                "Beløb (kr.)": format_danish_decimal(claim.amount),
+                "Årsag": claim.reason,
+            },
+            "Næste",
+            True,
+        ),
+        ({"Jeg erklærer, at oplysningerne er korrekte": True}, "Send anmodning", False),
+    ]
+    for values, button, resubmit in pages:
+        response = session.submit_form(values, button=button, retry=retry, resubmit_on_server_error=resubmit)
+        if response.status == 400:
+            problems = "; ".join(session.texts(".felt-fejl")) or "formularen blev afvist"
+            raise BusinessException(
+                f"række {claim.row}: portalen afviste anmodningen: {problems}", code="PORTAL_REJECTED"
+            )
+    landed = urlparse(session.page().url).path
+    if landed.startswith(RECEIPT_PATH):  # the portal redirects to /refusion/kvittering/<receipt>
+        return unquote(landed[len(RECEIPT_PATH) :])
+    receipts = session.texts("#kvitteringsnummer")
+    if not receipts:
+        raise BusinessException(f"række {claim.row}: ingen kvittering efter afsendelse", code="NO_RECEIPT")
+    return receipts[0]
+
+
+STATUS = {
+    ItemState.DONE: ("Indsendt", "Submitted"),
+    ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"),
+    ItemState.FAILED: ("Fejlet", "Failed"),
+    ItemState.NEW: ("Afventer", "Pending"),
+    ItemState.IN_PROGRESS: ("I gang", "In progress"),
+    ItemState.ABANDONED: ("Opgivet", "Abandoned"),
+}
+HEADER = {
+    "da": [
+        "Række",
+        "Arbejdsgiver CVR",
+        "Medarbejder CPR",
+        "Periode fra",
+        "Periode til",
+        "Beløb (kr.)",
+        "Status",
+        "Kvitteringsnummer",
+        "Forsøg",
+        "Fejlkode",
+        "Begrundelse",
+    ],
+    "en": [
+        "Row",
+        "Employer CVR",
+        "Employee CPR",
+        "Period from",
+        "Period to",
+        "Amount (DKK)",
+        "Status",
+        "Receipt number",
+        "Attempts",
+        "Error code",
+        "Reason",
+    ],
+}
+
+
+def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
+    """One row per input row: receipt and status, CPR masked; written atomically."""
+    lang = "da" if ctx.lang == "da" else "en"
+    rows = []
+    for item in sorted(items, key=lambda i: i.payload.row):
+        claim, output = item.payload, item.output or {}
+        cpr = f"{claim.employee_cpr[:6]}-XXXX" if claim.employee_cpr else ""
+        rows.append(
+            [
+                claim.row,
+                claim.employer_cvr,
+                cpr,
+                claim.period_from,
+                claim.period_to,
+                float(claim.amount) if claim.amount is not None else None,
+                STATUS[item.state][0 if lang == "da" else 1],
+                output.get("receipt", ""),
+                item.attempts,
+                item.error_code or "",
+                item.error_message or "",
+            ]
+        )
+    write_workbook(ctx.params.output, "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+
+
+@bot(
+    name="sygedagpenge_refusion",
+    process="sygedagpenge-refusion",
+    queue="sygedagpenge-refusion",
+    params=Params,
+    producer=produce,
+    finish=write_result,
+    max_attempts=4,
+    retry_delay=timedelta(seconds=1),
+    backoff=2.0,
+    timeout=timedelta(minutes=3),
+)
+def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, Any]:
+    """Anmodning om refusion af sygedagpenge: udfyld og send formularen, gem kvitteringsnummeret."""
+    claim = item.payload
+    if claim.problem_code is not None:
+        raise BusinessException(
+            (claim.problem_da if ctx.lang == "da" else claim.problem_en) or "", code=claim.problem_code
+        )
+    url = ctx.params.portal_url.rstrip("/")
+    retries = RetryLog(ctx)
+    with portal_errors(url):
+        session = open_portal(ctx, ctx.params.credential)
+        retry = retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s)
+        if item.attempts > 1 and (receipt := _find_existing(session, url, item.reference, retry)):
+            ctx.log.info("claim_already_received", receipt=receipt)
+            return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
+        for restart in range(3):
+            try:
+                receipt = _fill_and_send(session, url, item, retry)
+                break
+            except SessionExpired:
+                ctx.log.info("portal_session_expired", restart=restart + 1)
+        else:
+            raise SessionExpired("the portal session expired three times in a row")
+    ctx.log.info("claim_submitted", receipt=receipt, portal_retries=retries.count)
+    return {"receipt": receipt, "portal_retries": retries.count}

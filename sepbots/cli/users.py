@@ -1,0 +1,110 @@
+"""``sepbots users add|list|disable|enable``: dashboard accounts. Passwords come from a prompt or
+stdin (``--password-stdin``), never from the command line. Every change is written to the audit trail."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from sepbots.audit import AuditEvent
+from sepbots.cli.state import errors_to_exit, fail, state
+from sepbots.dashboard import users as accounts
+from sepbots.dashboard.i18n import Lang, fmt_datetime
+from sepbots.i18n import Catalog
+
+T = Catalog({
+    "added": ("Brugeren {name} er oprettet med rollen {role}.", "User {name} created with role {role}."),
+    "disabled": ("Brugeren {name} er deaktiveret.", "User {name} disabled."),
+    "enabled": ("Brugeren {name} er aktiveret.", "User {name} enabled."),
+    "prompt": ("Adgangskode for {name}", "Password for {name}"),
+    "empty": ("Ingen adgangskode modtaget på stdin.", "No password received on stdin."),
+    "none": ("Der er ingen brugere endnu.", "There are no users yet."),
+    "active": ("aktiv", "active"),
+    "inactive": ("deaktiveret", "disabled"),
+    "header": ("Bruger|Rolle|Status|Oprettet|Sidst logget ind", "User|Role|Status|Created|Last login"),
+})
+
+users_app = typer.Typer(help="Brugere af driftsoverblikket / dashboard users.", no_args_is_help=True)
+
+
+def _actor(environ: dict[str, str]) -> str:
+    return "cli:" + (environ.get("USER") or environ.get("USERNAME") or "unknown")
+
+
+@users_app.command("add")
+def add(
+    ctx: typer.Context,
+    username: str,
+    role: Annotated[accounts.Role, typer.Option("--role", help="viewer, operator or admin")] = accounts.Role.VIEWER,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+) -> None:
+    """Opret en bruger / create a user (the password is prompted for, or read with --password-stdin)."""
+    st = state(ctx)
+    lang = st.language
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail(T(lang, "empty"))
+    else:
+        password = typer.prompt(T(lang, "prompt", name=username), hide_input=True, confirmation_prompt=True)
+    with errors_to_exit():
+        env = st.env()
+        with env.store.begin() as conn:
+            user = accounts.add_user(conn, username, password, role, env.clock)
+            env.audit.append(conn, [AuditEvent("user_added", _actor(st.environ),
+                                               details={"user": user.username, "role": user.role.value})], env.clock.now())
+    typer.echo(T(lang, "added", name=user.username, role=user.role.value))
+
+
+@users_app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """Vis brugerne / list users."""
+    st = state(ctx)
+    lang = st.language
+    with errors_to_exit():
+        env = st.env()
+        with env.store.engine.connect() as conn:
+            found = accounts.list_users(conn)
+            conn.rollback()
+    if not found:
+        typer.echo(T(lang, "none"))
+        return
+    fmt_lang = Lang.parse(lang, Lang.DA)
+    rows = [T(lang, "header").split("|")]
+    for u in found:
+        status = T(lang, "active" if u.active else "inactive")
+        rows.append([u.username, u.role.value, status, fmt_datetime(u.created_at, fmt_lang),
+                     fmt_datetime(u.last_login_at, fmt_lang)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
+def _set_active(ctx: typer.Context, username: str, active: bool) -> None:
+    st = state(ctx)
+    with errors_to_exit():
+        env = st.env()
+        with env.store.begin() as conn:
+            user = accounts.set_active(conn, username, active)
+            env.audit.append(conn, [AuditEvent("user_enabled" if active else "user_disabled", _actor(st.environ),
+                                               details={"user": user.username})], env.clock.now())
+    typer.echo(T(st.language, "enabled" if active else "disabled", name=user.username))
+
+
+@users_app.command("disable")
+def disable(ctx: typer.Context, username: str) -> None:
+    """Deaktivér en bruger (logger straks ud) / disable a user (ends their sessions at once)."""
+    _set_active(ctx, username, False)
+
+
+@users_app.command("enable")
+def enable(ctx: typer.Context, username: str) -> None:
+    """Aktivér en bruger igen / enable a user again."""
+    _set_active(ctx, username, True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sepbots users`` to the root command."""
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,88 @@
+"""Operator actions on work items, done through the core's queue API (which writes the audit row
+in the same transaction as the change).
+
+Decisions (see docs/dashboard.md):
+
+* **Mark handled** keeps the item's state (``business_exception``, ``failed`` or ``abandoned``:
+  what the robot concluded) and records the person's decision in ``handled_by``, ``handled_at``
+  and ``handled_note`` (CPR numbers in the note become correlation tokens). The item leaves the
+  manual-handling queue. Audit event ``item_handled``.
+* **Send back for retry** puts the item back to ``new`` with ``next_attempt_at`` = now, keeps
+  ``attempts`` (the history stays in ``item_attempts``) and raises ``max_attempts`` to at least
+  ``attempts + 1``: one more automatic try; if that fails too the item comes back here. Audit
+  event ``item_retry_requested``.
+
+The dashboard offers both only for items that still wait for a person (a final error state, not
+yet handled); the queue re-checks the state in its conditional UPDATE, so two operators clicking
+at once cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sepbots.environment import Environment
+from sepbots.exceptions import QueueError, SepbotsError
+from sepbots.store.schema import work_items
+from sepbots.workitems import ItemState
+
+WAITING_STATES = (ItemState.BUSINESS_EXCEPTION, ItemState.FAILED, ItemState.ABANDONED)
+MAX_NOTE = 2000
+
+
+class ActionError(SepbotsError):
+    """An operator action cannot be done (the item is gone or no longer waits for a person)."""
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action changed, for the confirmation message."""
+
+    item_id: int
+    reference: str
+
+
+def _waiting_reference(env: Environment, item_id: int) -> str:
+    with env.store.engine.connect() as conn:
+        row = conn.execute(
+            select(work_items.c.reference, work_items.c.state, work_items.c.handled_at).where(work_items.c.id == item_id)
+        ).first()
+        conn.rollback()
+    if row is None:
+        raise ActionError(f"work item {item_id} does not exist")
+    if row.state not in {s.value for s in WAITING_STATES} or row.handled_at is not None:
+        raise ActionError(f"work item {item_id} does not wait for manual handling (state {row.state})")
+    return str(row.reference)
+
+
+def mark_handled(env: Environment, item_id: int, user: str, note: str) -> ActionResult:
+    """Record that ``user`` handled item ``item_id`` by hand, with a note.
+
+    Raises:
+        ActionError: the note is empty, or the item does not wait for manual handling.
+    """
+    text = note.strip()[:MAX_NOTE]
+    if not text:
+        raise ActionError("a note is required")
+    reference = _waiting_reference(env, item_id)
+    try:
+        env.queues.mark_handled(item_id, actor=user, note=text)
+    except QueueError as exc:
+        raise ActionError(str(exc)) from exc
+    return ActionResult(item_id=item_id, reference=reference)
+
+
+def send_back_for_retry(env: Environment, item_id: int, user: str) -> ActionResult:
+    """Put item ``item_id`` back in its queue for one more automatic attempt, now.
+
+    Raises:
+        ActionError: the item does not wait for manual handling.
+    """
+    reference = _waiting_reference(env, item_id)
+    try:
+        env.queues.retry(item_id, actor=user)
+    except QueueError as exc:
+        raise ActionError(str(exc)) from exc
+    return ActionResult(item_id=item_id, reference=reference)

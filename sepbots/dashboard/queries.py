@@ -1,0 +1,209 @@
+"""Read queries behind the pages; each is bounded by an index and a LIMIT, so pages stay fast at 1M items.
+
+No page counts a whole large table: counts are over index ranges (today's runs, items waiting for a
+person) and the audit total comes from the chain head.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, select, true
+
+from sepbots.clock import COPENHAGEN, local
+from sepbots.dashboard.actions import WAITING_STATES
+from sepbots.store.schema import item_attempts, runs, work_items
+
+RUNS_PAGE = 50
+ITEMS_PAGE = 100
+QUEUE_PAGE = 50
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant at which ``day`` begins in Copenhagen."""
+    return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
+
+
+def _waiting_clause() -> ColumnElement[bool]:
+    return and_(work_items.c.state.in_([s.value for s in WAITING_STATES]), work_items.c.handled_at.is_(None))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The numbers on the front page."""
+
+    runs_today: list[Any]
+    runs_today_by_status: dict[str, int]
+    items_failed_today: int
+    waiting: int
+    month_done: int
+    month_work_ms: int
+    month_start: date
+
+
+def overview(conn: Connection, now: datetime) -> Overview:
+    """Today's runs and failures, the manual-handling backlog and this month's throughput."""
+    today = local(now).date()
+    start = local_midnight(today)
+    month_start = today.replace(day=1)
+    runs_today = list(
+        conn.execute(select(runs).where(runs.c.started_at >= start).order_by(runs.c.started_at.desc()).limit(20))
+    )
+    by_status = {
+        r.status: int(r.n)
+        for r in conn.execute(
+            select(runs.c.status, func.count().label("n")).where(runs.c.started_at >= start).group_by(runs.c.status)
+        )
+    }
+    failed_today = conn.execute(
+        select(func.count())
+        .select_from(work_items)
+        .where(work_items.c.finished_at >= start, work_items.c.state.in_(["failed", "abandoned"]))
+    ).scalar_one()
+    waiting = conn.execute(select(func.count()).select_from(work_items).where(_waiting_clause())).scalar_one()
+    month = conn.execute(
+        select(func.coalesce(func.sum(runs.c.done), 0), func.coalesce(func.sum(runs.c.work_ms), 0)).where(
+            runs.c.started_at >= local_midnight(month_start)
+        )
+    ).one()
+    return Overview(
+        runs_today=runs_today,
+        runs_today_by_status=by_status,
+        items_failed_today=int(failed_today),
+        waiting=int(waiting),
+        month_done=int(month[0]),
+        month_work_ms=int(month[1]),
+        month_start=month_start,
+    )
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """The runs page's filters (dates are local calendar days, inclusive)."""
+
+    bot: str | None = None
+    status: str | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class RunsPage:
+    rows: list[Any]
+    total: int
+    page: int
+    pages: int
+    bots: list[str] = field(default_factory=list)
+
+
+def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
+    """Runs matching ``flt``, newest first, ``RUNS_PAGE`` per page."""
+    cond = []
+    if flt.bot:
+        cond.append(runs.c.bot == flt.bot)
+    if flt.status:
+        cond.append(runs.c.status == flt.status)
+    if flt.day_from:
+        cond.append(runs.c.started_at >= local_midnight(flt.day_from))
+    if flt.day_to:
+        cond.append(runs.c.started_at < local_midnight(flt.day_to + timedelta(days=1)))
+    where = and_(true(), *cond)
+    total = int(conn.execute(select(func.count()).select_from(runs).where(where)).scalar_one())
+    pages = max(1, -(-total // RUNS_PAGE))
+    page = min(max(1, flt.page), pages)
+    rows = list(
+        conn.execute(
+            select(runs).where(where).order_by(runs.c.started_at.desc()).limit(RUNS_PAGE).offset((page - 1) * RUNS_PAGE)
+        )
+    )
+    bots = [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
+    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots)
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    run: Any
+    states: dict[str, int]
+    items: list[Any]
+    page: int
+    pages: int
+
+
+def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None = None) -> RunDetail | None:
+    """A run with its item-state counts and one page of its items (the items it last processed)."""
+    run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    if run is None:
+        return None
+    states = {
+        r.state: int(r.n)
+        for r in conn.execute(
+            select(work_items.c.state, func.count().label("n"))
+            .where(work_items.c.run_id == run_id)
+            .group_by(work_items.c.state)
+        )
+    }
+    total = sum(states.values()) if not state else states.get(state, 0)
+    pages = max(1, -(-total // ITEMS_PAGE))
+    page = min(max(1, page), pages)
+    cols = [c for c in work_items.c if c.name not in ("payload", "output")]
+    query = select(*cols).where(work_items.c.run_id == run_id)
+    if state:
+        query = query.where(work_items.c.state == state)
+    items = list(conn.execute(query.order_by(work_items.c.id).limit(ITEMS_PAGE).offset((page - 1) * ITEMS_PAGE)))
+    return RunDetail(run=run, states=states, items=items, page=page, pages=pages)
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    item: Any
+    run: Any | None
+    attempts: list[Any]
+
+
+def item_detail(conn: Connection, item_id: int) -> ItemDetail | None:
+    """One work item (without its payload, which may hold personal data), its run and its attempts."""
+    cols = [c for c in work_items.c if c.name != "payload"]
+    item = conn.execute(select(*cols).where(work_items.c.id == item_id)).first()
+    if item is None:
+        return None
+    run = conn.execute(select(runs).where(runs.c.id == item.run_id)).first() if item.run_id else None
+    attempts = list(
+        conn.execute(select(item_attempts).where(item_attempts.c.item_id == item_id).order_by(item_attempts.c.attempt))
+    )
+    return ItemDetail(item=item, run=run, attempts=attempts)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Any]
+    total: int
+    page: int
+    pages: int
+
+
+def manual_queue(conn: Connection, page: int = 1, state: str | None = None) -> QueuePage:
+    """Items waiting for a person (final error state, not yet handled), most recent first."""
+    where = _waiting_clause()
+    if state:
+        where = and_(where, work_items.c.state == state)
+    total = int(conn.execute(select(func.count()).select_from(work_items).where(where)).scalar_one())
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = min(max(1, page), pages)
+    rows = list(
+        conn.execute(
+            select(
+                work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
+                work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
+                work_items.c.finished_at, work_items.c.run_id, runs.c.bot,
+            )
+            .select_from(work_items.outerjoin(runs, runs.c.id == work_items.c.run_id))
+            .where(where)
+            .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
+            .limit(QUEUE_PAGE)
+            .offset((page - 1) * QUEUE_PAGE)
+        )
+    )
+    return QueuePage(rows=rows, total=total, page=page, pages=pages)

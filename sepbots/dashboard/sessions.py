@@ -1,0 +1,105 @@
+"""Server-side login sessions and the login rate limit.
+
+The browser holds a random token in an HttpOnly cookie; the database keeps only its SHA-256, the
+user, the session's CSRF token and an absolute expiry. Logins fail fast after
+``MAX_FAILURES`` wrong passwords for the same user name from the same address within ``WINDOW``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Connection, and_, delete, func, insert, select
+
+from sepbots.clock import Clock
+from sepbots.dashboard.users import Role
+from sepbots.store.schema import dashboard_sessions, login_attempts, users
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in user as seen by one request."""
+
+    user_id: int
+    username: str
+    role: Role
+    csrf: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(conn: Connection, user_id: int, clock: Clock, minutes: int) -> str:
+    """Start a session for ``user_id`` and return the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    conn.execute(delete(dashboard_sessions).where(dashboard_sessions.c.expires_at < now))
+    conn.execute(
+        insert(dashboard_sessions).values(
+            token_hash=_digest(token), user_id=user_id, csrf=secrets.token_urlsafe(32),
+            created_at=now, expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    return token
+
+
+def load_session(conn: Connection, token: str | None, clock: Clock) -> Session | None:
+    """The live session for ``token``; ``None`` when unknown, expired, or its user is disabled."""
+    if not token or len(token) > 100:
+        return None
+    row = conn.execute(
+        select(dashboard_sessions.c.csrf, users.c.id, users.c.username, users.c.role)
+        .join(users, users.c.id == dashboard_sessions.c.user_id)
+        .where(
+            dashboard_sessions.c.token_hash == _digest(token),
+            dashboard_sessions.c.expires_at > clock.now(),
+            users.c.active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    return Session(user_id=row.id, username=row.username, role=Role(row.role), csrf=row.csrf)
+
+
+def close_session(conn: Connection, token: str | None) -> None:
+    """End the session for ``token`` (no-op when there is none)."""
+    if token:
+        conn.execute(delete(dashboard_sessions).where(dashboard_sessions.c.token_hash == _digest(token)))
+
+
+def login_blocked(conn: Connection, username: str, ip: str, clock: Clock) -> bool:
+    """Whether ``username`` from ``ip`` has used up its failed attempts in the current window."""
+    since = clock.now() - WINDOW
+    failures = conn.execute(
+        select(func.count())
+        .select_from(login_attempts)
+        .where(
+            and_(
+                login_attempts.c.username == username[:100],
+                login_attempts.c.ip == ip[:64],
+                login_attempts.c.ts > since,
+                login_attempts.c.success.is_(False),
+            )
+        )
+    ).scalar_one()
+    return int(failures) >= MAX_FAILURES
+
+
+def record_login(conn: Connection, username: str, ip: str, success: bool, clock: Clock) -> None:
+    """Remember one login attempt; a success clears the failures of that name and address."""
+    now = clock.now()
+    conn.execute(delete(login_attempts).where(login_attempts.c.ts < now - timedelta(days=1)))
+    if success:
+        conn.execute(
+            delete(login_attempts).where(
+                login_attempts.c.username == username[:100], login_attempts.c.ip == ip[:64]
+            )
+        )
+    conn.execute(insert(login_attempts).values(username=username[:100], ip=ip[:64], success=success, ts=now))

@@ -1,0 +1,115 @@
+"""A runner's supply of work: claims ahead for fast bots, writes releases in batches, waits out outages.
+
+For slow bots (an item takes longer than ``fast_ms``) the feed claims one item at a time, and the
+release of the previous item shares the transaction of the next claim. Fast bots get claims in
+growing batches (up to ``max_batch``) and their releases are written together, at the latest
+``flush_s`` after the first one waited. The runner's results are therefore durable within
+``flush_s``; an item whose release was not yet written when the runner died is retried once its
+lease expires (at-least-once, like an item that was in progress). Items claimed ahead but not
+started are given back, without counting an attempt, when the run stops.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+
+from sepbots.store.health import DatabaseHealth
+from sepbots.workitems.exchange import Finished, exchange, give_back
+from sepbots.workitems.queue import Claimed, Release, WorkQueues
+
+OnResult = Callable[[Finished, bool], None]
+
+
+class ClaimFeed:
+    """Claims and releases for one run of one bot.
+
+    Args:
+        queues: the work queues.
+        queue: the queue to consume.
+        run_id: the run.
+        bot: the bot's name (for the audit trail).
+        health: retries store calls through outages.
+        on_result: called for every written release with whether it landed (False: lease lost).
+        max_batch: the most items claimed at once.
+        fast_ms: items faster than this grow the claim batch; slower ones shrink it to 1.
+        flush_s: the longest a finished item waits for its release to be written.
+    """
+
+    def __init__(
+        self,
+        queues: WorkQueues,
+        queue: str,
+        *,
+        run_id: str,
+        bot: str,
+        health: DatabaseHealth,
+        on_result: OnResult,
+        max_batch: int = 32,
+        fast_ms: int = 50,
+        flush_s: float = 0.25,
+    ) -> None:
+        self.queues = queues
+        self.queue = queue
+        self.run_id = run_id
+        self.bot = bot
+        self.health = health
+        self.on_result = on_result
+        self.max_batch = max(1, max_batch)
+        self.fast_ms = fast_ms
+        self.flush_s = flush_s
+        self._ahead: deque[Claimed] = deque()
+        self._pending: list[Finished] = []
+        self._pending_since = 0.0
+        self._batch = 1
+        self._current: Claimed | None = None
+
+    def held_ids(self) -> list[int]:
+        """Every item whose lease this runner must keep: the current one, those claimed ahead, those awaiting release."""
+        pending, ahead, current = list(self._pending), list(self._ahead), self._current  # called from the watchdog thread
+        ids = [f.item.id for f in pending] + [c.id for c in ahead]
+        if current is not None:
+            ids.append(current.id)
+        return ids
+
+    def next(self) -> Claimed | None:
+        """The next item to process, or None when the queue has nothing due (pending releases are written first)."""
+        if self._ahead and self._pending and time.monotonic() - self._pending_since >= self.flush_s:
+            self.flush()
+        if not self._ahead:
+            self._exchange(self._batch)
+        self._current = self._ahead.popleft() if self._ahead else None
+        return self._current
+
+    def finished(self, item: Claimed, outcome: Release, duration_ms: int, ended_at: datetime | None = None) -> None:
+        """Queue the release of ``item`` (ended at ``ended_at``, default now); written with the next claim or within ``flush_s``."""
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        self._pending.append(Finished(item, outcome, duration_ms, ended_at or self.queues.clock.now()))
+        self._current = None
+        fast = duration_ms < self.fast_ms
+        self._batch = min(self._batch * 2, self.max_batch) if fast else 1
+
+    def flush(self) -> None:
+        """Write every pending release now."""
+        if self._pending:
+            self._exchange(0)
+
+    def close(self) -> None:
+        """Write pending releases and give back items claimed ahead (their attempt is not counted)."""
+        self.flush()
+        ahead = list(self._ahead)
+        self._ahead.clear()
+        if ahead:
+            self.health.call(lambda: give_back(self.queues, ahead, run_id=self.run_id, bot=self.bot))
+
+    def _exchange(self, limit: int) -> None:
+        pending = list(self._pending)
+        landed, claimed = self.health.call(
+            lambda: exchange(self.queues, pending, self.queue, limit=limit, run_id=self.run_id, bot=self.bot))
+        self._pending.clear()
+        self._ahead.extend(claimed)
+        for f, ok in zip(pending, landed, strict=True):
+            self.on_result(f, ok)

@@ -1,0 +1,39 @@
+"""A helper process for the store tests: claims and completes items, or appends audit events.
+
+Usage: ``python tests/store/claimer.py HOME DB_URL claim QUEUE`` prints the ids it completed as JSON;
+``... audit COUNT`` appends COUNT audit events one transaction at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from sepbots.audit import AuditEvent  # noqa: E402
+from sepbots.testing import open_test_environment  # noqa: E402
+from sepbots.workitems.models import ItemState  # noqa: E402
+from sepbots.workitems.queue import Release  # noqa: E402
+
+
+def main(home: str, url: str, mode: str, arg: str) -> None:
+    env = open_test_environment(Path(home), overrides={"database": {"url": url}})
+    try:
+        if mode == "claim":
+            done: list[int] = []
+            while (item := env.queues.claim(arg, run_id="r", bot="b")) is not None:
+                assert env.queues.release(item, Release(ItemState.DONE), run_id="r", bot="b", duration_ms=0)
+                done.append(item.id)
+            print(json.dumps(done))
+        elif mode == "audit":
+            for i in range(int(arg)):
+                env.audit.record([AuditEvent("operator_action", env.runner_id, details={"i": i})], env.clock.now())
+            print("[]")
+    finally:
+        env.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
