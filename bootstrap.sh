@@ -47,7 +47,6 @@ case "$mode" in
     ;;
   test)
     bash .ci/postgres.sh
-    export SEPBOTS_TEST_PG_URL="${SEPBOTS_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}"
     exec .venv/bin/python -m pytest -q "$@"
     ;;
   *)

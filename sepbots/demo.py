@@ -82,6 +82,7 @@ def _verify_audit(ctx: DemoContext) -> None:
 
 def framework_steps() -> list[DemoStep]:
     """Steps of sepbots itself (imported late: the demo module is imported by bots' demo steps)."""
+    from sepbots.dashboard import demo as dashboard_demo
     from sepbots.gains_demo import GAINS_TITLE, RETENTION_TITLE, demo_gains, demo_retention
     from sepbots.scheduling.demo import SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo
 
@@ -89,6 +90,7 @@ def framework_steps() -> list[DemoStep]:
         DemoStep(SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo),
         DemoStep(800, GAINS_TITLE, demo_gains),
         DemoStep(850, RETENTION_TITLE, demo_retention),
+        DemoStep(dashboard_demo.ORDER, dashboard_demo.TITLE, dashboard_demo.demo),
         DemoStep(900, "Revisionsspor / audit trail", _verify_audit),
     ]
 

@@ -21,14 +21,16 @@ from sepbots.cli import (
     demo,
     fleet,
     ledger,
-    practice,
     new,
+    practice,
     report,
     retention,
     run,
 )
+from sepbots.cli import dashboard as dashboard_cli
 from sepbots.cli import runner as runner_cli
 from sepbots.cli import schedule as schedule_cli
+from sepbots.cli import users as users_cli
 from sepbots.cli.state import CliState, fail
 from sepbots.exceptions import SepbotsError
 
@@ -61,6 +63,8 @@ new.register(app)
 demo.register(app)
 runner_cli.register(app)
 schedule_cli.register(app)
+users_cli.register(app)
+dashboard_cli.register(app)
 botstate.register(run.bots_app)
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from sepbots.practice.desktop.command import desktop
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
     PRACTICE_USERNAME,
@@ -16,7 +17,6 @@ from sepbots.practice.portal import (
     PortalConfig,
     create_app,
 )
-from sepbots.practice.desktop.command import desktop
 from sepbots.practice.server import serve_in_thread
 
 app = typer.Typer(

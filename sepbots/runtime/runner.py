@@ -29,11 +29,11 @@ from sepbots.runtime.context import BotContext
 from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
 from sepbots.runtime.watchdog import Watchdog
-from sepbots.store.schema import runs, work_items
-from sepbots.workitems.models import ItemState, WorkItem
 from sepbots.store.health import DatabaseHealth
+from sepbots.store.schema import runs, work_items
 from sepbots.workitems.exchange import Finished
 from sepbots.workitems.feed import ClaimFeed
+from sepbots.workitems.models import ItemState, WorkItem
 from sepbots.workitems.queue import Claimed, Release
 
 log = structlog.get_logger("sepbots.runtime")

@@ -250,6 +250,19 @@ class Scheduler:
         self.reconcile()
         self._aps.resume()
 
+    def lead(self) -> None:
+        """This runner became the fleet's scheduler: start (first time) or resume firing."""
+        if not self._aps.running:
+            self.start()
+            return
+        self.reconcile()
+        self._aps.resume()
+
+    def follow(self) -> None:
+        """Another runner leads: stop firing (the stored jobs stay for whoever leads)."""
+        if self._aps.running:
+            self._aps.pause()
+
     def reconcile(self) -> dict[str, str]:
         """Make the stored jobs match the config; returns what happened to each schedule."""
         stored = {job.id: job for job in self._aps.get_jobs()}

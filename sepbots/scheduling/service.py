@@ -173,6 +173,37 @@ class RunnerService:
         if sys.platform == "win32":  # pragma: no cover - Windows only
             signal.signal(signal.SIGBREAK, handle)  # type: ignore[attr-defined]
 
+    # -- scheduling: one scheduler per fleet ----------------------------------------------------
+
+    def _start_scheduling(self) -> None:
+        """SQLite (one workstation): schedule here. PostgreSQL (a fleet): only while this runner leads."""
+        if self.env.store.dialect != "postgresql":
+            retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
+            return
+        from sepbots.fleet.leader import LeaderElection
+
+        election = LeaderElection(self.env.store, owner=self.runner_id, clock=self.env.clock)
+
+        def elected() -> None:
+            self.log.info("scheduler_elected", runner_id=self.runner_id)
+            try:
+                self.scheduler.lead()
+            except Exception as exc:  # the next campaign round tries again; never kill the election
+                self.log.error("scheduler_start_failed", exc_info=exc)
+
+        def lost() -> None:
+            self.log.info("scheduler_standby", runner_id=self.runner_id)
+            self.scheduler.follow()
+
+        def campaign() -> None:
+            try:
+                election.run(self.stop_event, on_elected=elected, on_lost=lost)
+            finally:
+                election.close()
+
+        self._election = threading.Thread(target=campaign, name="sepbots-leader", daemon=True)
+        self._election.start()
+
     # -- main loop -------------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -187,7 +218,7 @@ class RunnerService:
         try:
             self.heartbeat.beat()
             self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
-            retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
+            self._start_scheduling()
             self.heartbeat.start()
             self.heartbeat.set(state=RunnerState.IDLE)
             failures = 0

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_fleet"
-down_revision = "0002_scheduling"
+down_revision = "0003_dashboard"
 branch_labels = None
 depends_on = None
 
