@@ -53,6 +53,7 @@ def _main(
     if lang is not None and lang not in ("da", "en"):
         raise typer.BadParameter("use da or en", param_hint="--lang")
     ctx.obj = CliState(home=home, lang=lang, environ=dict(os.environ))
+    ctx.call_on_close(ctx.obj.close)
 
 
 run.register(app)

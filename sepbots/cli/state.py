@@ -41,6 +41,12 @@ class CliState:
         except SepbotsError:
             return "da"
 
+    def close(self) -> None:
+        """Release the database connections (called when the command ends)."""
+        if self._env is not None:
+            self._env.close()
+            self._env = None
+
     def env(self, *, log: bool = True) -> Environment:
         if self._env is None:
             settings = self.settings
