@@ -22,7 +22,8 @@ def project(tmp_path: Path) -> Path:
     """A sepbots home with the reference bot fakturakontrol copied in."""
     home = tmp_path / "proj"
     (home / "bots").mkdir(parents=True)
-    shutil.copy(ROOT / "bots" / "__init__.py", home / "bots" / "__init__.py")
+    for shared in ("__init__.py", "workbooks.py"):  # the bots package and its shared workbook helpers
+        shutil.copy(ROOT / "bots" / shared, home / "bots" / shared)
     shutil.copytree(ROOT / "bots" / "fakturakontrol", home / "bots" / "fakturakontrol",
                     ignore=shutil.ignore_patterns("__pycache__"))
     return home

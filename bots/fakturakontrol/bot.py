@@ -8,18 +8,17 @@ and writes an outcome workbook. Invoices that break a rule go to manual handling
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict
 
 from sepbots import BotContext, BusinessException, InputError, ItemState, NewItem, WorkItem, bot
 from sepbots.dk import DanishFormatError, parse_amount_ore, parse_cvr, parse_danish_date, parse_ean
+
+from ..workbooks import write_workbook
 
 HEADERS = ("Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato")
 LIMIT_ORE = 5_000_00  # small invoices: below 5,000 kr. (Vejle's threshold, domain research §2)
@@ -79,30 +78,15 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Resultat"
-    ws.append(["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
     labels = {ItemState.DONE: "Godkendt", ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
               ItemState.FAILED: "Fejlet"}
+    rows = []
     for item in sorted(items, key=lambda i: i.payload.row):
         amount = (item.output or {}).get("amount_ore")
-        ws.append([item.payload.row, item.payload.invoice_no, labels.get(item.state, item.state.value),
-                   item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
-    ws.auto_filter.ref = ws.dimensions
-    out = ctx.params.output
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        rows.append([item.payload.row, item.payload.invoice_no, labels.get(item.state, item.state.value),
+                     item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
+    write_workbook(ctx.params.output, "Resultat",
+                   ["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"], rows)
 
 
 @bot(name="fakturakontrol", process="fakturabehandling-smaafakturaer", params=Params, producer=produce,
