@@ -105,9 +105,20 @@ def configure_logging(
         root.addHandler(ch)
 
 
+class _JSONLineFormatter(structlog.stdlib.ProcessorFormatter):
+    """Formats a record once, however many JSON-lines files it goes to (global log and run log)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached = record.__dict__.get("_sepbots_json")
+        if cached is None:
+            cached = super().format(record)
+            record.__dict__["_sepbots_json"] = cached
+        return cached
+
+
 def json_formatter(redactor: Redactor) -> logging.Formatter:
     """A formatter writing one redacted JSON object per line."""
-    return structlog.stdlib.ProcessorFormatter(
+    return _JSONLineFormatter(
         foreign_pre_chain=_shared(redactor),
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,

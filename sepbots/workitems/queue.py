@@ -128,9 +128,10 @@ class WorkQueues:
         def flush() -> int:
             if not batch:
                 return 0
-            # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here).
-            stmt = self._insert_ignore().values(batch).returning(work_items.c.id)
-            n = len(conn.execute(stmt).all())
+            # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here);
+            # one prepared statement with many parameter sets ("insertmanyvalues"), not a new
+            # 500-row statement to compile per batch.
+            n = len(conn.execute(self._insert_ignore(), batch).all())
             batch.clear()
             return n
 
@@ -160,9 +161,12 @@ class WorkQueues:
         return added, refs
 
     def _insert_ignore(self) -> Any:
-        if self.store.dialect == "postgresql":
-            return postgresql.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
-        return sqlite.insert(work_items).on_conflict_do_nothing(index_elements=["queue", "reference"])
+        dialect = postgresql if self.store.dialect == "postgresql" else sqlite
+        return (
+            dialect.insert(work_items)
+            .on_conflict_do_nothing(index_elements=["queue", "reference"])
+            .returning(work_items.c.id)
+        )
 
     # -- claiming -------------------------------------------------------------------------------
 
