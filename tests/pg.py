@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +106,12 @@ class PrivateCluster:
 
     def stop(self) -> None:
         self._ctl("stop", "-m", "immediate")
+
+    def outage(self, seconds: float) -> None:
+        """Stop the server (dropping every connection), keep it down ``seconds``, start it again."""
+        self._ctl("stop", "-m", "fast")
+        time.sleep(seconds)
+        self._ctl("start")
 
     def database(self, name: str) -> str:
         engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
