@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -10,37 +9,23 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.gains import compute_gains
 from sepbots.retention import RetentionKind, apply_retention
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+from tests.pg import scratch_database
 
 from .conftest import process_data
 from .test_gains import tallybot
 
 pytestmark = pytest.mark.postgres
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"sepbots_gains_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(f"no PostgreSQL server: {exc.orig}")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A throw-away database on the test server (skipped locally, an error under CI, when none answers)."""
+    with scratch_database("sepbots_gains") as url:
+        yield url
 
 
 def test_gains_and_retention_on_postgres(tmp_path: Path, pg_url: str) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import insert, select
 
 from sepbots.dashboard import create_app
 from sepbots.dashboard.server import ServerThread
@@ -17,26 +15,14 @@ from sepbots.store.schema import users, work_items
 from sepbots.testing import ManualClock, open_test_environment
 from tests.dashboard.conftest import PASSWORD, csrf_of
 from tests.dashboard.seed import seed_run
+from tests.pg import scratch_database
 
 pytestmark = pytest.mark.postgres
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"sepbots_dash_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(f"no PostgreSQL server: {exc.orig}")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A throw-away database on the test server (skipped locally, an error under CI, when none answers)."""
+    with scratch_database("sepbots_dash") as url:
+        yield url
 
 
 def test_dashboard_pages_and_retry_on_postgres(tmp_path: Path, pg_url: str, password_hash: str) -> None:
