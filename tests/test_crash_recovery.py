@@ -77,6 +77,8 @@ def test_sigkill_mid_item_then_restart_completes_every_item_exactly_once(tmp_pat
         assert attempts == [("lease_expired", 1), ("done", 2)]
         done_rows = db.execute("SELECT COUNT(*) FROM item_attempts WHERE outcome = 'done'").fetchone()[0]
         assert done_rows == 3
+        statuses = [r[0] for r in db.execute("SELECT status FROM runs ORDER BY started_at")]
+        assert statuses == ["failed", "completed"]  # the killed run is closed, not left "running"
     verify = subprocess.run([sys.executable, "-m", "sepbots", "audit", "verify"], env=env, cwd=home,
                             capture_output=True, text=True, timeout=60)
     assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -24,7 +24,7 @@ from sepbots.clock import Clock
 from sepbots.exceptions import QueueError
 from sepbots.redaction import Redactor
 from sepbots.store import Store
-from sepbots.store.schema import item_attempts, work_items
+from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.models import ErrorKind, ItemState, NewItem
 
@@ -213,6 +213,14 @@ class WorkQueues:
                             details={"state": r.state, "attempt": r.attempts}) for r in rows],
                 now,
             )
+            # The runs of a runner that stopped answering would otherwise show "running" for ever.
+            # (A runner that was only slow and comes back records its own end over this.)
+            dead_runs = sorted({r.run_id for r in rows if r.run_id})
+            if dead_runs:
+                conn.execute(
+                    update(runs).where(runs.c.id.in_(dead_runs), runs.c.status == "running")
+                    .values(status="failed", ended_at=now, error="the runner stopped answering (lease expired)")
+                )
         return len(rows)
 
     def claim(self, queue: str, *, run_id: str, bot: str) -> Claimed | None:
