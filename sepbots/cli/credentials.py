@@ -24,9 +24,6 @@ cred_app = typer.Typer(help="Loginoplysninger i den krypterede boks / credential
                        no_args_is_help=True)
 
 
-def _actor(environ: dict[str, str]) -> str:
-    return "cli:" + (environ.get("USER") or environ.get("USERNAME") or "unknown")
-
 
 @cred_app.command("set")
 def set_(
@@ -45,7 +42,7 @@ def set_(
     else:
         secret = typer.prompt(T(lang, "prompt", name=name), hide_input=True, confirmation_prompt=True)
     with errors_to_exit():
-        st.env().vault.set(name, secret, username=username, actor=_actor(st.environ))
+        st.env().vault.set(name, secret, username=username, actor=st.actor)
     typer.echo(T(lang, "saved", name=name))
 
 
@@ -70,7 +67,7 @@ def delete(ctx: typer.Context, name: str) -> None:
     """Slet en loginoplysning / delete a credential."""
     st = state(ctx)
     with errors_to_exit():
-        st.env().vault.delete(name, actor=_actor(st.environ))
+        st.env().vault.delete(name, actor=st.actor)
     typer.echo(T(st.language, "deleted", name=name))
 
 

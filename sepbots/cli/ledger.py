@@ -124,7 +124,7 @@ def items_retry(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Opt
     with errors_to_exit():
         env = st.env()
         try:
-            env.queues.retry(item_id, actor=f"cli:{_user(st.environ)}", note=note)
+            env.queues.retry(item_id, actor=st.actor, note=note)
         except QueueError as exc:
             fail(str(exc))
     typer.echo(T(st.language, "retried_ok", id=item_id))
@@ -137,14 +137,10 @@ def items_handled(ctx: typer.Context, item_id: int, note: Annotated[str, typer.O
     with errors_to_exit():
         env = st.env()
         try:
-            env.queues.mark_handled(item_id, actor=f"cli:{_user(st.environ)}", note=note)
+            env.queues.mark_handled(item_id, actor=st.actor, note=note)
         except QueueError as exc:
             fail(str(exc))
     typer.echo(T(st.language, "handled_ok", id=item_id))
-
-
-def _user(environ: dict[str, str]) -> str:
-    return environ.get("USER") or environ.get("USERNAME") or "unknown"
 
 
 def register(app: typer.Typer) -> None:

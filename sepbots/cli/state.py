@@ -41,6 +41,11 @@ class CliState:
         except SepbotsError:
             return "da"
 
+    @property
+    def actor(self) -> str:
+        """Who the audit trail records for this command: ``cli:<login name>``."""
+        return "cli:" + (self.environ.get("USER") or self.environ.get("USERNAME") or "unknown")
+
     def close(self) -> None:
         """Release the database connections (called when the command ends)."""
         if self._env is not None:

@@ -29,9 +29,6 @@ T = Catalog({
 users_app = typer.Typer(help="Brugere af driftsoverblikket / dashboard users.", no_args_is_help=True)
 
 
-def _actor(environ: dict[str, str]) -> str:
-    return "cli:" + (environ.get("USER") or environ.get("USERNAME") or "unknown")
-
 
 @users_app.command("add")
 def add(
@@ -53,7 +50,7 @@ def add(
         env = st.env()
         with env.store.begin() as conn:
             user = accounts.add_user(conn, username, password, role, env.clock)
-            env.audit.append(conn, [AuditEvent("user_added", _actor(st.environ),
+            env.audit.append(conn, [AuditEvent("user_added", st.actor,
                                                details={"user": user.username, "role": user.role.value})], env.clock.now())
     typer.echo(T(lang, "added", name=user.username, role=user.role.value))
 
@@ -88,7 +85,7 @@ def _set_active(ctx: typer.Context, username: str, active: bool) -> None:
         env = st.env()
         with env.store.begin() as conn:
             user = accounts.set_active(conn, username, active)
-            env.audit.append(conn, [AuditEvent("user_enabled" if active else "user_disabled", _actor(st.environ),
+            env.audit.append(conn, [AuditEvent("user_enabled" if active else "user_disabled", st.actor,
                                                details={"user": user.username})], env.clock.now())
     typer.echo(T(st.language, "enabled" if active else "disabled", name=user.username))
 
