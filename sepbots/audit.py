@@ -46,7 +46,9 @@ class AuditEventType(enum.StrEnum):
     RUN_ENDED = "run_ended"
     ITEMS_ADDED = "items_added"
     ITEM_CLAIMED = "item_claimed"
+    ITEMS_CLAIMED = "items_claimed"  # a batch claim: details["items"] = [[item id, attempt], ...]
     ITEM_RELEASED = "item_released"
+    ITEMS_RELEASED = "items_released"  # releases written together: details["items"] = [[id, attempt, state, code, ms], ...]
     ITEM_LEASE_EXPIRED = "item_lease_expired"
     ITEM_GIVEN_BACK = "item_given_back"
     ITEM_RETRY_REQUESTED = "item_retry_requested"

@@ -4,13 +4,14 @@ core's hash-chained ``AuditTrail``) and paged, index-backed reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sepbots.audit import AuditEvent
+from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.store.schema import audit_head, audit_log
+from sepbots.store.schema import audit_head, audit_log, item_attempts, work_items
 
 PAGE = 50
 
@@ -68,9 +69,60 @@ def read_page(conn: Connection, flt: AuditFilter, page_size: int = PAGE) -> Audi
 
 
 def item_events(conn: Connection, item_id: int, limit: int = 50) -> list[Any]:
-    """The newest audit rows about one work item."""
-    return list(
+    """The newest audit rows about one work item, including the batch rows (``items_claimed``,
+    ``items_released``) that name it."""
+    own = list(
         conn.execute(
             select(audit_log).where(audit_log.c.item_id == item_id).order_by(audit_log.c.seq.desc()).limit(limit)
         )
     )
+    return sorted([*own, *_batch_rows(conn, item_id)], key=lambda r: r.seq, reverse=True)[:limit]
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """A batch row of the trail as it concerns one item: its own entry, and how many items the row lists."""
+
+    seq: int
+    ts: Any
+    event: str
+    actor: str
+    details: dict[str, Any]
+
+
+_BATCH_FIELDS = {
+    AuditEventType.ITEMS_CLAIMED.value: ("attempt",),
+    AuditEventType.ITEMS_RELEASED.value: ("attempt", "state", "code", "duration_ms"),
+}
+# A release is written with the runner's next claim, normally within a second of the attempt's end,
+# later only if the database was unreachable; rows this long after the last end are not searched.
+_RELEASE_SLACK = timedelta(hours=6)
+
+
+def _batch_rows(conn: Connection, item_id: int) -> list[BatchEntry]:
+    """Batch rows naming ``item_id``, searched in the runs and time span of its attempts."""
+    spans = [(r.run_id, r.started_at, r.ended_at) for r in conn.execute(
+        select(item_attempts.c.run_id, item_attempts.c.started_at, item_attempts.c.ended_at)
+        .where(item_attempts.c.item_id == item_id))]
+    current = conn.execute(select(work_items.c.run_id, work_items.c.started_at).where(work_items.c.id == item_id)).first()
+    if current is not None:
+        spans.append((current.run_id, current.started_at, None))
+    spans = [(run_id, start, end) for run_id, start, end in spans if run_id and start]
+    if not spans:
+        return []
+    rows = conn.execute(
+        select(audit_log.c.seq, audit_log.c.ts, audit_log.c.event, audit_log.c.actor, audit_log.c.details).where(
+            audit_log.c.event.in_(list(_BATCH_FIELDS)),
+            audit_log.c.run_id.in_({run_id for run_id, _, _ in spans}),
+            audit_log.c.ts >= min(start for _, start, _ in spans),
+            audit_log.c.ts <= max(end or start for _, start, end in spans) + _RELEASE_SLACK,
+        )
+    )
+    found = []
+    for r in rows:
+        entries = (r.details or {}).get("items") or []
+        for entry in entries:
+            if entry and entry[0] == item_id:
+                details = dict(zip(_BATCH_FIELDS[r.event], entry[1:], strict=False))
+                found.append(BatchEntry(r.seq, r.ts, r.event, r.actor, {**details, "batch": len(entries)}))
+    return found

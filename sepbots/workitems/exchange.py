@@ -5,7 +5,9 @@ item. ``exchange`` does the same work for a whole batch in one: it locks the ite
 (those whose lease this runner still holds), writes each release, its ``item_attempts`` row and its
 audit event, claims up to ``limit`` new items, and appends every audit event in one go. The
 semantics are those of the single-item calls: a release only lands while the lease is held, each
-claim counts an attempt, and the audit trail records every claim and release.
+claim counts an attempt, and the audit trail records every claim and every release — those of a
+batch as one ``items_claimed`` and one ``items_released`` row listing the items, so the chain (whose
+head row serialises every writer of the fleet) grows by two rows per batch, not two per item.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def exchange(
             held = _still_held(conn, queues, [f.item.id for f in finished])
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             attempts: list[dict[str, Any]] = []
+            released: list[tuple[Claimed, Release, int]] = []
             for i, f in enumerate(finished):
                 if f.item.id not in held:
                     continue
@@ -64,7 +67,7 @@ def exchange(
                 groups.setdefault(tuple(sorted(values)), []).append(
                     {**{f"v_{k}": v for k, v in values.items()}, "v_id": f.item.id, "v_ms": f.duration_ms})
                 attempts.append(queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at))
-                events.append(queues.released_event(f.item, f.outcome, run_id, bot, f.duration_ms))
+                released.append((f.item, f.outcome, f.duration_ms))
             for keys, params in groups.items():
                 stmt = (
                     update(work_items)
@@ -75,9 +78,10 @@ def exchange(
                 conn.execute(stmt, params)
             if attempts:
                 conn.execute(insert(item_attempts), attempts)
+            events.extend(queues.released_events(released, run_id, bot))
         rows = conn.execute(queues.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
         rows.sort(key=lambda r: (-r.priority, r.id))
-        events.extend(queues.claimed_event(r, run_id, bot) for r in rows)
+        events.extend(queues.claimed_events(rows, run_id, bot))
         queues.audit.append(conn, events, now)
     return landed, [queues.to_claimed(r) for r in rows]
 

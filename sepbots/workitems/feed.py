@@ -2,8 +2,10 @@
 
 For slow bots (an item takes longer than ``fast_ms``) the feed claims one item at a time, and the
 release of the previous item shares the transaction of the next claim. Fast bots get claims in
-growing batches (up to ``max_batch``) and their releases are written together, at the latest
-``flush_s`` after the first one waited. The runner's results are therefore durable within
+batches that double while items stay fast, up to about ``ahead_s`` of work at the recent average
+item time (and at most ``max_batch`` items), so a runner never sits on more work than it will do in
+about a second while others wait; their releases are written together, at the latest ``flush_s``
+after the first one waited. The runner's results are therefore durable within
 ``flush_s``; an item whose release was not yet written when the runner died is retried once its
 lease expires (at-least-once, like an item that was in progress). Items claimed ahead but not
 started are given back, without counting an attempt, when the run stops.
@@ -35,6 +37,7 @@ class ClaimFeed:
         on_result: called for every written release with whether it landed (False: lease lost).
         max_batch: the most items claimed at once.
         fast_ms: items faster than this grow the claim batch; slower ones shrink it to 1.
+        ahead_s: the work (at the recent average item time) a batch claim may take ahead.
         flush_s: the longest a finished item waits for its release to be written.
     """
 
@@ -47,8 +50,9 @@ class ClaimFeed:
         bot: str,
         health: DatabaseHealth,
         on_result: OnResult,
-        max_batch: int = 32,
+        max_batch: int = 256,
         fast_ms: int = 50,
+        ahead_s: float = 1.0,
         flush_s: float = 0.25,
     ) -> None:
         self.queues = queues
@@ -59,11 +63,13 @@ class ClaimFeed:
         self.on_result = on_result
         self.max_batch = max(1, max_batch)
         self.fast_ms = fast_ms
+        self.ahead_s = ahead_s
         self.flush_s = flush_s
         self._ahead: deque[Claimed] = deque()
         self._pending: list[Finished] = []
         self._pending_since = 0.0
         self._batch = 1
+        self._avg_ms: float | None = None  # moving average of item durations
         self._current: Claimed | None = None
 
     def held_ids(self) -> list[int]:
@@ -89,8 +95,12 @@ class ClaimFeed:
             self._pending_since = time.monotonic()
         self._pending.append(Finished(item, outcome, duration_ms, ended_at or self.queues.clock.now()))
         self._current = None
-        fast = duration_ms < self.fast_ms
-        self._batch = min(self._batch * 2, self.max_batch) if fast else 1
+        self._avg_ms = duration_ms if self._avg_ms is None else 0.8 * self._avg_ms + 0.2 * duration_ms
+        if duration_ms >= self.fast_ms:
+            self._batch = 1
+        else:
+            cap = int(self.ahead_s * 1000 / max(self._avg_ms, 1.0))
+            self._batch = max(1, min(self._batch * 2, cap, self.max_batch))
 
     def flush(self) -> None:
         """Write every pending release now."""

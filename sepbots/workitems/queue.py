@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, case, func, insert, select, update
+from sqlalchemy import Connection, and_, any_, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
@@ -230,7 +230,7 @@ class WorkQueues:
             row = conn.execute(self.claim_statement(queue, run_id, now, 1)).first()
             if row is None:
                 return None
-            self.audit.append(conn, [self.claimed_event(row, run_id, bot)], now)
+            self.audit.append(conn, self.claimed_events([row], run_id, bot), now)
         return self.to_claimed(row)
 
     def claim_statement(self, queue: str, run_id: str, now: datetime, limit: int) -> Any:
@@ -246,11 +246,14 @@ class WorkQueues:
             nxt = nxt.with_for_update(skip_locked=True)
         if limit == 1:
             picked = work_items.c.id == nxt.scalar_subquery()  # evaluated once (an InitPlan)
+        elif self.store.dialect == "postgresql":
+            # ``id = ANY(ARRAY(SELECT …))``: the sub-select runs exactly once (an InitPlan; an ``IN``
+            # subquery may be re-run per row, and with SKIP LOCKED each run picks other rows), and the
+            # update then finds its rows through the primary key. (A CTE joined back to the table ran
+            # once too, but the planner hashed it against a scan of every new item: O(backlog) per claim.)
+            picked = work_items.c.id == any_(func.array(nxt.scalar_subquery()))
         else:
-            # A CTE, not ``IN (subquery)``: PostgreSQL may re-run an IN subquery per row, and with
-            # SKIP LOCKED each run picks other rows, so one claim could take far more than ``limit``.
-            # (A CTE with FOR UPDATE is never inlined, so it runs exactly once.)
-            picked = work_items.c.id == nxt.cte("picked").c.id
+            picked = work_items.c.id.in_(nxt.scalar_subquery())  # SQLite: one writer, evaluated once
         return (
             update(work_items)
             .where(picked, work_items.c.state == ItemState.NEW.value)
@@ -261,9 +264,16 @@ class WorkQueues:
             .returning(*_CLAIM_COLS)
         )
 
-    def claimed_event(self, row: Any, run_id: str, bot: str) -> AuditEvent:
-        return AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=row.id,
-                          details={"attempt": row.attempts})
+    def claimed_events(self, rows: Sequence[Any], run_id: str, bot: str) -> list[AuditEvent]:
+        """The audit record of one claim: ``item_claimed`` for a single item, else one ``items_claimed``
+        row listing ``[item id, attempt]`` of every item the batch took (one chain row, not hundreds)."""
+        if not rows:
+            return []
+        if len(rows) == 1:
+            return [AuditEvent(AuditEventType.ITEM_CLAIMED, self.owner, bot=bot, run_id=run_id, item_id=rows[0].id,
+                               details={"attempt": rows[0].attempts})]
+        return [AuditEvent(AuditEventType.ITEMS_CLAIMED, self.owner, bot=bot, run_id=run_id,
+                           details={"items": [[r.id, r.attempts] for r in rows]})]
 
     def to_claimed(self, row: Any) -> Claimed:
         return Claimed(
@@ -339,6 +349,20 @@ class WorkQueues:
         return AuditEvent(AuditEventType.ITEM_RELEASED, self.owner, bot=bot, run_id=run_id, item_id=item.id,
                           details={"state": outcome.state.value, "attempt": item.attempts,
                                    "code": outcome.error_code, "duration_ms": duration_ms})
+
+    def released_events(
+        self, released: Sequence[tuple[Claimed, Release, int]], run_id: str, bot: str
+    ) -> list[AuditEvent]:
+        """The audit record of releases written together: ``item_released`` for a single item, else one
+        ``items_released`` row listing ``[item id, attempt, state, error code, duration ms]`` per item."""
+        if not released:
+            return []
+        if len(released) == 1:
+            item, outcome, ms = released[0]
+            return [self.released_event(item, outcome, run_id, bot, ms)]
+        return [AuditEvent(AuditEventType.ITEMS_RELEASED, self.owner, bot=bot, run_id=run_id,
+                           details={"items": [[item.id, item.attempts, outcome.state.value, outcome.error_code, ms]
+                                              for item, outcome, ms in released]})]
 
     def _message(self, message: str | None) -> str | None:
         if message is None:

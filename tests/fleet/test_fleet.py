@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from sepbots import BotContext, Runner, WorkItem, bot
 from sepbots.environment import Environment
@@ -22,7 +22,8 @@ from sepbots.recipes import recipe_of
 from sepbots.runtime import StopToken
 from sepbots.store import Store, head_revision
 from sepbots.store.health import DatabaseHealth
-from sepbots.store.schema import item_attempts, work_items
+from sepbots.dashboard.trail import item_events
+from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
 from sepbots.workitems.exchange import Finished, exchange, give_back
 from sepbots.workitems.models import ItemState, NewItem
@@ -210,6 +211,29 @@ def test_an_exchange_writes_releases_and_claims_at_most_its_limit(store_env: Env
         r6 = conn.execute(select(work_items).where(work_items.c.reference == "r6")).one()
     assert (r6.state, r6.attempts, r6.lease_owner) == ("new", 0, None)
     assert store_env.audit.verify().ok
+    with store_env.store.engine.connect() as conn:
+        trail = conn.execute(select(audit_log.c.event, audit_log.c.item_id, audit_log.c.details)
+                             .where(audit_log.c.event.like("item%")).order_by(audit_log.c.seq)).all()
+    ids = [c.id for c in first]
+    assert [(e, i) for e, i, _ in trail[1:4]] == [("items_claimed", None), ("items_released", None),
+                                                  ("items_claimed", None)]
+    assert trail[1].details == {"items": [[i, 1] for i in ids]}
+    assert trail[2].details == {"items": [[i, 1, "done", None, 3] for i in ids]}
+    assert [e for e, _, _ in trail[4:]] == ["item_given_back"] * 2
+
+
+def test_a_batch_that_takes_or_releases_one_item_records_it_under_the_item(store_env: Environment) -> None:
+    """A claim or release of a single item keeps the per-item audit row (with its item id)."""
+    add(store_env, 1)
+    _, (only,) = exchange(store_env.queues, [], "q", limit=5, run_id="r", bot="b")
+    exchange(store_env.queues, [Finished(only, Release(ItemState.DONE), 2, store_env.clock.now())], "q", limit=5,
+             run_id="r", bot="b")
+    with store_env.store.engine.connect() as conn:
+        trail = conn.execute(select(audit_log.c.event, audit_log.c.details).where(audit_log.c.item_id == only.id)
+                             .order_by(audit_log.c.seq)).all()
+    assert [tuple(r) for r in trail] == [("item_claimed", {"attempt": 1}),
+                                         ("item_released", {"state": "done", "attempt": 1, "code": None,
+                                                            "duration_ms": 2})]
 
 
 def test_an_exchange_drops_releases_whose_lease_was_lost(store_env: Environment, clock: ManualClock) -> None:
@@ -252,6 +276,29 @@ def test_a_run_of_a_fast_bot_processes_every_item_once_in_order(store_env: Envir
         rows = conn.execute(select(work_items.c.state, work_items.c.output).order_by(work_items.c.id)).all()
     assert all(r.state == "done" for r in rows) and rows[7].output == {"n": 7}
     assert store_env.audit.verify().ok
+    # The chain holds every claim and every release once, mostly as batch rows naming the items.
+    claims: list[int] = []
+    releases: list[int] = []
+    with store_env.store.engine.connect() as conn:
+        for r in conn.execute(select(audit_log).where(audit_log.c.run_id == summary.run_id)):
+            if r.event == "item_claimed":
+                claims.append(r.item_id)
+            elif r.event == "items_claimed":
+                claims.extend(i for i, _ in r.details["items"])
+            elif r.event == "item_released":
+                releases.append(r.item_id)
+            elif r.event == "items_released":
+                assert all(state == "done" for _, _, state, _, _ in r.details["items"])
+                releases.extend(i for i, *_ in r.details["items"])
+        ids = conn.execute(select(work_items.c.id).order_by(work_items.c.id)).scalars().all()
+        batch_rows = conn.execute(select(func.count()).select_from(audit_log)
+                                  .where(audit_log.c.event.in_(["items_claimed", "items_released"]))).scalar()
+        # The dashboard's item page finds an item's batch rows.
+        events = item_events(conn, ids[100])
+    assert sorted(claims) == ids and sorted(releases) == ids
+    assert batch_rows is not None and batch_rows < 40  # batches grow 1, 2, 4 … up to 256 items
+    assert [(e.event, e.details["attempt"]) for e in events if e.event.startswith("items_")] == [
+        ("items_released", 1), ("items_claimed", 1)]
 
 
 # -- outages --------------------------------------------------------------------------------------
