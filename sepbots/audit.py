@@ -165,7 +165,8 @@ class AuditTrail:
                     kind = "deleted or reordered" if r["seq"] > expected_seq else "duplicated"
                     return Verification(False, count, expected_seq, f"row {expected_seq} is missing ({kind} rows)")
                 if r["prev_hash"] != prev:
-                    return Verification(False, count, r["seq"], "the link to the previous row is broken (row inserted, deleted or reordered)")
+                    return Verification(False, count, r["seq"],
+                                        "the link to the previous row is broken (row inserted, deleted or reordered)")
                 if not r["neutralised"] and details_digest(r["details"] or {}) != r["details_digest"]:
                     return Verification(False, count, r["seq"], "the row's details were edited")
                 if _row_hash(self._key, prev, r["seq"], r["ts"], dict(r), r["details_digest"]) != r["hash"]:

@@ -20,7 +20,8 @@ from sepbots.i18n import Catalog
 from sepbots.runtime import Runner, RunStatus, RunSummary, Trigger
 
 T = Catalog({
-    "title": ("sepbots demo — alt kører lokalt på en SQLite-fil i {home}", "sepbots demo — everything runs locally on a SQLite file in {home}"),
+    "title": ("sepbots demo — alt kører lokalt på en SQLite-fil i {home}",
+              "sepbots demo — everything runs locally on a SQLite file in {home}"),
     "step": ("Trin {n}: {title}", "Step {n}: {title}"),
     "outputs": ("Resultater ligger i {dir}", "Outputs are in {dir}"),
     "failed": ("Demoen fejlede i trinnet {title}: {error}", "The demo failed in step {title}: {error}"),

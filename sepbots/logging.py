@@ -23,6 +23,11 @@ _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARN
 _ROOT = "sepbots"
 
 
+# Values the logging chain itself fills in (never caller data), so not worth a redaction pass.
+_CHAIN_KEYS = frozenset({"level", "logger", "timestamp"})
+_REDACTABLE = (str, dict, list, tuple)
+
+
 class RedactProcessor:
     """structlog processor: redact every string in the event dict (keys are ours, values may not be)."""
 
@@ -32,11 +37,39 @@ class RedactProcessor:
     def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         redact = self.redactor.redact_obj
         for key, value in event_dict.items():
-            if isinstance(value, str | dict | list | tuple):
+            if key in _CHAIN_KEYS:
+                continue
+            if isinstance(value, _REDACTABLE):
                 event_dict[key] = redact(value)
             elif isinstance(value, BaseException):
                 event_dict[key] = redact(repr(value))
         return event_dict
+
+
+class _RenderJSONOnce:
+    """Last structlog processor: renders the redacted JSON line here, once per event, and passes the
+    event dict on to the standard library as usual.
+
+    The JSON-lines handlers (``sepbots.jsonl`` and the run's ``log.jsonl``) write the rendered line as
+    it is; other handlers (the console) still format the event dict. This skips the standard
+    library formatter's copy of the record and its second processor chain for every event of ours —
+    a runner logs a line per item, so this is most of what logging costs.
+    """
+
+    def __init__(self, redactor: Redactor) -> None:
+        self._redact = RedactProcessor(redactor)
+        self._render = structlog.processors.JSONRenderer(ensure_ascii=False)
+
+    def __call__(self, logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> Any:
+        line = dict(event_dict)
+        line = structlog.processors.dict_tracebacks(logger, method, line)
+        line = self._render(logger, method, self._redact(logger, method, line))
+        args, kwargs = structlog.stdlib.ProcessorFormatter.wrap_for_formatter(logger, method, event_dict)
+        kwargs["extra"][_RENDERED] = line
+        return args, kwargs
+
+
+_RENDERED = "_sepbots_json"
 
 
 def _shared(redactor: Redactor) -> list[Any]:
@@ -69,11 +102,15 @@ def configure_logging(
     shared = _shared(redactor)
     redact = RedactProcessor(redactor)
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[structlog.stdlib.filter_by_level, *shared, _RenderJSONOnce(redactor)],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+    # Nothing we write uses a record's source file and line, thread or process fields; not collecting
+    # them saves a stack walk per log call (the logging HOWTO's "Optimization" section).
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_sepbots", False):
@@ -109,10 +146,10 @@ class _JSONLineFormatter(structlog.stdlib.ProcessorFormatter):
     """Formats a record once, however many JSON-lines files it goes to (global log and run log)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        cached = record.__dict__.get("_sepbots_json")
+        cached = record.__dict__.get(_RENDERED)  # our own events arrive rendered (``_RenderJSONOnce``)
         if cached is None:
             cached = super().format(record)
-            record.__dict__["_sepbots_json"] = cached
+            record.__dict__[_RENDERED] = cached
         return cached
 
 

@@ -22,6 +22,8 @@ from sepbots.dk import cpr_birth_date
 _CPR = re.compile(r"(?<![0-9])([0-9]{6})[- ]?([0-9]{4})(?![0-9])")
 SECRET_TOKEN = "[SECRET]"
 _MIN_SECRET = 4
+_SCALARS = (int, float)  # bool is an int
+_SEQUENCES = (list, tuple)
 
 
 class Redactor:
@@ -68,9 +70,11 @@ class Redactor:
         """A copy of nested dicts/lists/tuples with every string redacted."""
         if isinstance(value, str):
             return self.redact(value)
-        if isinstance(value, Mapping):
+        if value is None or isinstance(value, _SCALARS):  # the common cases first: ABC checks are slow
+            return value
+        if isinstance(value, (dict, Mapping)):
             return {k: self.redact_obj(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
+        if isinstance(value, _SEQUENCES):
             return [self.redact_obj(v) for v in value]
         return value
 

@@ -10,6 +10,7 @@ harmless: that table holds exactly one row per item.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -114,10 +115,8 @@ def test_every_item_completes_exactly_once_through_kills_and_a_database_crash(
                 next_kill, done_at_kill = time.monotonic() + rng.uniform(2.0, 4.0), done
             time.sleep(0.2)
         for w in workers:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 w.wait(timeout=max(5.0, DEADLINE_S + 5 - (time.monotonic() - started)))
-            except subprocess.TimeoutExpired:
-                pass
     finally:
         for w in workers:
             if w.poll() is None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select, text
 
 from sepbots import BotContext, Runner, WorkItem, bot
+from sepbots.dashboard.trail import item_events
 from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, StopRequested, StoreError
 from sepbots.fleet import Capability, FleetSlots, LeaderElection, MissingCapability, SlotBusy
@@ -22,7 +23,6 @@ from sepbots.recipes import recipe_of
 from sepbots.runtime import StopToken
 from sepbots.store import Store, head_revision
 from sepbots.store.health import DatabaseHealth
-from sepbots.dashboard.trail import item_events
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
 from sepbots.workitems.exchange import Finished, exchange, give_back

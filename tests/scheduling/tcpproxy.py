@@ -61,10 +61,9 @@ class TcpProxy:
     def cut(self) -> None:
         """The outage: stop listening (connections are refused) and reset every open connection."""
         if self._listener is not None:
-            try:  # close() alone does not wake a thread blocked in accept(), which would go on accepting
+            # close() alone does not wake a thread blocked in accept(), which would go on accepting
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         with self._lock:
