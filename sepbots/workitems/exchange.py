@@ -12,12 +12,30 @@ head row serialises every writer of the fleet) grows by two rows per batch, not 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Connection,
+    DateTime,
+    Integer,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.store.schema import item_attempts, work_items
@@ -55,30 +73,11 @@ def exchange(
     landed: list[bool] = [False] * len(finished)
     with queues.store.begin() as conn:
         if finished:
-            held = _still_held(conn, queues, [f.item.id for f in finished])
-            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            attempts: list[dict[str, Any]] = []
-            released: list[tuple[Claimed, Release, int]] = []
-            for i, f in enumerate(finished):
-                if f.item.id not in held:
-                    continue
-                landed[i] = True
-                values = queues.release_values(f.outcome, f.ended_at)  # when it ended, not when written
-                groups.setdefault(tuple(sorted(values)), []).append(
-                    {**{f"v_{k}": v for k, v in values.items()}, "v_id": f.item.id, "v_ms": f.duration_ms})
-                attempts.append(queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at))
-                released.append((f.item, f.outcome, f.duration_ms))
-            for keys, params in groups.items():
-                stmt = (
-                    update(work_items)
-                    .where(work_items.c.id == bindparam("v_id"))
-                    .values({**{k: bindparam(f"v_{k}", type_=work_items.c[k].type) for k in keys},
-                             "duration_ms": work_items.c.duration_ms + bindparam("v_ms")})
-                )
-                conn.execute(stmt, params)
-            if attempts:
-                conn.execute(insert(item_attempts), attempts)
-            events.extend(queues.released_events(released, run_id, bot))
+            write = _release_postgresql if queues.store.dialect == "postgresql" else _release_rowwise
+            released = write(conn, queues, finished, run_id)
+            landed = [f.item.id in released for f in finished]
+            events.extend(queues.released_events(
+                [(f.item, f.outcome, f.duration_ms) for f in finished if f.item.id in released], run_id, bot))
         rows = conn.execute(queues.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
         rows.sort(key=lambda r: (-r.priority, r.id))
         events.extend(queues.claimed_events(rows, run_id, bot))
@@ -109,12 +108,108 @@ def give_back(queues: WorkQueues, items: Sequence[Claimed], *, run_id: str, bot:
     return len(ids)
 
 
-def _still_held(conn: Any, queues: WorkQueues, ids: list[int]) -> set[int]:
-    """Ids among ``ids`` this runner still leases, locked until the transaction ends."""
-    stmt = select(work_items.c.id).where(
-        work_items.c.id.in_(ids), work_items.c.lease_owner == queues.owner,
-        work_items.c.state == ItemState.IN_PROGRESS.value,
+def _release_rowwise(conn: Connection, queues: WorkQueues, finished: Sequence[Finished], run_id: str) -> set[int]:
+    """Write the releases one row at a time (``executemany``; SQLite, where a statement is a function call).
+
+    Returns the ids whose release landed: those whose lease this runner still held.
+    """
+    held = set(conn.execute(
+        select(work_items.c.id).where(work_items.c.id.in_([f.item.id for f in finished]),
+                                      work_items.c.lease_owner == queues.owner,
+                                      work_items.c.state == ItemState.IN_PROGRESS.value)
+    ).scalars().all())
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    attempts: list[dict[str, Any]] = []
+    for f in finished:
+        if f.item.id not in held:
+            continue
+        values = queues.release_values(f.outcome, f.ended_at)  # when it ended, not when written
+        groups.setdefault(tuple(sorted(values)), []).append(
+            {**{f"v_{k}": v for k, v in values.items()}, "v_id": f.item.id, "v_ms": f.duration_ms})
+        attempts.append(queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at))
+    for keys, params in groups.items():
+        stmt = (
+            update(work_items)
+            .where(work_items.c.id == bindparam("v_id"))
+            .values({**{k: bindparam(f"v_{k}", type_=work_items.c[k].type) for k in keys},
+                     "duration_ms": work_items.c.duration_ms + bindparam("v_ms")})
+        )
+        conn.execute(stmt, params)
+    if attempts:
+        conn.execute(insert(item_attempts), attempts)
+    return held
+
+
+def _arrays(names_types: Sequence[tuple[str, Any]]) -> Any:
+    """``unnest(CAST(:a_name AS type[]), …) AS v(name, …)``: one bound array per column, one row per element."""
+    args = [cast(bindparam(f"a_{name}", type_=ARRAY(t)), ARRAY(t)) for name, t in names_types]
+    return func.unnest(*args).table_valued(*[column(name, t) for name, t in names_types]).render_derived("v")
+
+
+_TS = DateTime(timezone=True)
+_RELEASE_ROWS = _arrays([
+    ("id", BigInteger()), ("state", Text()), ("updated_at", _TS), ("error_kind", Text()), ("error_code", Text()),
+    ("error_message", Text()), ("finished_at", _TS), ("has_output", Boolean()), ("output", Text()),
+    ("has_artifacts", Boolean()), ("artifacts", Text()), ("next_attempt_at", _TS), ("ms", BigInteger()),
+])
+_RELEASE = (
+    update(work_items)
+    .where(work_items.c.id == _RELEASE_ROWS.c.id, work_items.c.lease_owner == bindparam("owner"),
+           work_items.c.state == ItemState.IN_PROGRESS.value)
+    .values(
+        state=_RELEASE_ROWS.c.state, lease_owner=None, lease_expires_at=None, updated_at=_RELEASE_ROWS.c.updated_at,
+        error_kind=_RELEASE_ROWS.c.error_kind, error_code=_RELEASE_ROWS.c.error_code,
+        error_message=_RELEASE_ROWS.c.error_message, finished_at=_RELEASE_ROWS.c.finished_at,
+        output=case((_RELEASE_ROWS.c.has_output, cast(_RELEASE_ROWS.c.output, JSON)), else_=work_items.c.output),
+        artifacts=case((_RELEASE_ROWS.c.has_artifacts, cast(_RELEASE_ROWS.c.artifacts, JSON)),
+                       else_=work_items.c.artifacts),
+        next_attempt_at=func.coalesce(_RELEASE_ROWS.c.next_attempt_at, work_items.c.next_attempt_at),
+        duration_ms=work_items.c.duration_ms + _RELEASE_ROWS.c.ms,
     )
-    if queues.store.dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    return set(conn.execute(stmt).scalars().all())
+    .returning(work_items.c.id)
+)
+_ATTEMPT_COLUMNS = [
+    ("item_id", BigInteger()), ("run_id", Text()), ("attempt", Integer()), ("outcome", Text()),
+    ("error_kind", Text()), ("error_code", Text()), ("error_message", Text()), ("started_at", _TS),
+    ("ended_at", _TS), ("duration_ms", BigInteger()), ("artifacts", Text()),
+]
+_ATTEMPT_ROWS = _arrays(_ATTEMPT_COLUMNS)
+_INSERT_ATTEMPTS = insert(item_attempts).from_select(
+    [name for name, _ in _ATTEMPT_COLUMNS],
+    select(*[cast(_ATTEMPT_ROWS.c.artifacts, JSON) if name == "artifacts" else _ATTEMPT_ROWS.c[name]
+             for name, _ in _ATTEMPT_COLUMNS]),
+)
+
+
+def _release_postgresql(conn: Connection, queues: WorkQueues, finished: Sequence[Finished], run_id: str) -> set[int]:
+    """Write the releases as two statements whatever the batch size: one ``UPDATE … FROM unnest(arrays)``
+    (which also checks the lease, returning the ids that landed) and one ``INSERT … SELECT FROM unnest``
+    for their ``item_attempts`` rows. Row-by-row ``executemany`` cost ~4× the runner's CPU per item.
+    """
+    cols: dict[str, list[Any]] = {name: [] for name in (
+        "id", "state", "updated_at", "error_kind", "error_code", "error_message", "finished_at", "has_output",
+        "output", "has_artifacts", "artifacts", "next_attempt_at", "ms")}
+    rows: dict[int, dict[str, Any]] = {}
+    for f in finished:
+        values = queues.release_values(f.outcome, f.ended_at)  # when it ended, not when written
+        row = queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at)
+        rows[f.item.id] = {**row, "artifacts": _json(row["artifacts"])}
+        for name, value in (
+            ("id", f.item.id), ("state", values["state"]), ("updated_at", values["updated_at"]),
+            ("error_kind", values["error_kind"]), ("error_code", values["error_code"]),
+            ("error_message", values["error_message"]), ("finished_at", values["finished_at"]),
+            ("has_output", "output" in values), ("output", _json(values.get("output"))),
+            ("has_artifacts", "artifacts" in values), ("artifacts", _json(values.get("artifacts"))),
+            ("next_attempt_at", values.get("next_attempt_at")), ("ms", f.duration_ms),
+        ):
+            cols[name].append(value)
+    params = {f"a_{name}": values for name, values in cols.items()}
+    landed = set(conn.execute(_RELEASE, {**params, "owner": queues.owner}).scalars().all())
+    if landed:
+        kept = [rows[i] for i in rows if i in landed]
+        conn.execute(_INSERT_ATTEMPTS, {f"a_{name}": [r[name] for r in kept] for name, _ in _ATTEMPT_COLUMNS})
+    return landed
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)

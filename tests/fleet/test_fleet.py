@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sepbots.store.health import DatabaseHealth
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
 from sepbots.workitems.exchange import Finished, exchange, give_back
-from sepbots.workitems.models import ItemState, NewItem
+from sepbots.workitems.models import ErrorKind, ItemState, NewItem
 from sepbots.workitems.queue import Release
 from tests.pg import scratch_database
 from tests.store.conftest import other_runner
@@ -220,6 +221,40 @@ def test_an_exchange_writes_releases_and_claims_at_most_its_limit(store_env: Env
     assert trail[1].details == {"items": [[i, 1] for i in ids]}
     assert trail[2].details == {"items": [[i, 1, "done", None, 3] for i in ids]}
     assert [e for e, _, _ in trail[4:]] == ["item_given_back"] * 2
+
+
+def test_a_batched_release_writes_every_kind_of_outcome_like_a_single_release(store_env: Environment) -> None:
+    """Done with output, business exception, retry later, failure with evidence: the batch writes each item and
+    attempt as ``WorkQueues.release`` would (PostgreSQL writes a batch as two array statements)."""
+    add(store_env, 4)
+    q, now = store_env.queues, store_env.clock.now()
+    _, claimed = exchange(q, [], "q", limit=4, run_id="r", bot="b")
+    later = now + timedelta(minutes=5)
+    outcomes = [
+        Release(ItemState.DONE, output={"case": "K-1", "note": "cpr 010203-1234"}),
+        Release(ItemState.BUSINESS_EXCEPTION, ErrorKind.BUSINESS, "NOT_FOUND", "no case for 010203-1234"),
+        Release(ItemState.NEW, ErrorKind.APPLICATION, "TIMEOUT", "portal timed out", next_attempt_at=later),
+        Release(ItemState.FAILED, ErrorKind.APPLICATION, "CRASH", "boom", artifacts=("runs/r/items/x.png",)),
+    ]
+    landed, _ = exchange(q, [Finished(c, o, 10 + i, now) for i, (c, o) in enumerate(zip(claimed, outcomes, strict=True))],
+                         "q", limit=0, run_id="r", bot="b")
+    assert landed == [True] * 4
+    with store_env.store.engine.connect() as conn:
+        items = {r.reference: r for r in conn.execute(select(work_items))}
+        tries = {r.item_id: r for r in conn.execute(select(item_attempts))}
+    done, business, retry, failed = (items[f"r{i}"] for i in range(4))
+    token = store_env.redactor.token("0102031234")
+    assert (done.state, done.output, done.finished_at, done.lease_owner) == (
+        "done", {"case": "K-1", "note": f"cpr {token}"}, now, None)
+    assert (business.state, business.error_code, business.error_message) == (
+        "business_exception", "NOT_FOUND", f"no case for {token}")
+    assert (retry.state, retry.next_attempt_at, retry.finished_at, retry.output) == ("new", later, None, None)
+    assert (failed.state, failed.artifacts, failed.duration_ms) == ("failed", ["runs/r/items/x.png"], 13)
+    assert [(tries[c.id].outcome, tries[c.id].error_kind, tries[c.id].duration_ms, tries[c.id].artifacts)
+            for c in claimed] == [("done", None, 10, None), ("business_exception", "business", 11, None),
+                                  ("retry", "application", 12, None), ("failed", "application", 13, ["runs/r/items/x.png"])]
+    assert tries[claimed[1].id].error_message == f"no case for {token}"
+    assert all(t.started_at == now and t.ended_at == now and t.run_id == "r" and t.attempt == 1 for t in tries.values())
 
 
 def test_a_batch_that_takes_or_releases_one_item_records_it_under_the_item(store_env: Environment) -> None:
