@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
 from sqlalchemy import select
 
+from sepbots import BotContext, Runner, WorkItem, bot
 from sepbots.store.schema import audit_log, work_items
+from sepbots.workitems.models import NewItem
 from tests.dashboard.conftest import Dashboard, csrf_of
 from tests.dashboard.seed import seed_run
 
@@ -198,3 +203,28 @@ def test_every_page_has_all_texts_in_both_languages(dashboard: Dashboard) -> Non
                 text = client.get(path).text
                 found = raw_key.search(text)
                 assert found is None, (lang, path, found.group(0) if found else "")
+
+
+class Case(BaseModel):
+    n: int
+
+
+@bot(name="hurtig", max_attempts=2)
+def hurtig(item: WorkItem[Case], ctx: BotContext[Any]) -> None:
+    return None
+
+
+def test_an_item_page_shows_the_batch_audit_rows_that_claimed_and_released_the_item(dashboard: Dashboard) -> None:
+    """A fast bot's claims and releases are batch rows in the trail; the item page shows the item's entries."""
+    env = dashboard.env
+    with env.store.begin() as conn:
+        env.queues.add(conn, "hurtig", [NewItem(reference=f"c{i}", payload=Case(n=i)) for i in range(40)],
+                       max_attempts=2, run_id=None, actor="test")
+    assert Runner(env).run(hurtig, produce=False).counts.done == 40
+    with env.store.engine.connect() as conn:
+        item_id = conn.execute(select(work_items.c.id).where(work_items.c.reference == "c20")).scalar_one()
+    with dashboard.login("viewer") as client:
+        page = client.get(f"/items/{item_id}").text
+    audit = page[page.index("<h2>Revisionsspor</h2>"):]
+    assert "items_claimed" in audit and "items_released" in audit
+    assert "state=done" in audit and "attempt=1" in audit and "batch=" in audit
