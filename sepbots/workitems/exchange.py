@@ -1,13 +1,14 @@
 """Batched queue traffic for fast bots: release finished items and claim the next ones in one transaction.
 
 ``WorkQueues.claim`` + ``WorkQueues.release`` cost two transactions (and two audit appends) per
-item. ``exchange`` does the same work for a whole batch in one: it locks the items being released
-(those whose lease this runner still holds), writes each release, its ``item_attempts`` row and its
-audit event, claims up to ``limit`` new items, and appends every audit event in one go. The
-semantics are those of the single-item calls: a release only lands while the lease is held, each
-claim counts an attempt, and the audit trail records every claim and every release — those of a
-batch as one ``items_claimed`` and one ``items_released`` row listing the items, so the chain (whose
-head row serialises every writer of the fleet) grows by two rows per batch, not two per item.
+item. ``exchange`` does the same work for a whole batch in one: it writes the releases of the
+items whose lease this runner still holds with their ``item_attempts`` rows (on PostgreSQL as two
+statements over arrays, on SQLite row by row), claims up to ``limit`` new items, and appends the
+audit events in one go. The semantics are those of the single-item calls: a release only lands
+while the lease is held, each claim counts an attempt, and the audit trail records every claim and
+every release — those of a batch as one ``items_claimed`` and one ``items_released`` row listing
+the items, so the chain (whose head row serialises every writer of the fleet) grows by two rows per
+batch, not two per item.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ _INSERT_ATTEMPTS = insert(item_attempts).from_select(
 def _release_postgresql(conn: Connection, queues: WorkQueues, finished: Sequence[Finished], run_id: str) -> set[int]:
     """Write the releases as two statements whatever the batch size: one ``UPDATE … FROM unnest(arrays)``
     (which also checks the lease, returning the ids that landed) and one ``INSERT … SELECT FROM unnest``
-    for their ``item_attempts`` rows. Row-by-row ``executemany`` cost ~4× the runner's CPU per item.
+    for their ``item_attempts`` rows. (Row-by-row ``executemany`` spent most of a runner's CPU in
+    per-row parameter handling; see docs/benchmarks.md, "Fleet".)
     """
     cols: dict[str, list[Any]] = {name: [] for name in (
         "id", "state", "updated_at", "error_kind", "error_code", "error_message", "finished_at", "has_output",
