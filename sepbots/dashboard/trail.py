@@ -61,7 +61,10 @@ def read_page(conn: Connection, flt: AuditFilter, page_size: int = PAGE) -> Audi
         query = query.where(audit_log.c.run_id == flt.run_id)
     if flt.before is not None:
         query = query.where(audit_log.c.seq < flt.before)
-    rows = list(conn.execute(query))
+    rows: list[Any] = list(conn.execute(query))
+    if flt.item_id is not None:  # the item's entries in batch rows belong to its trail too
+        rows = sorted([*rows, *(b for b in _batch_rows(conn, flt.item_id) if _matches(b, flt))],
+                      key=lambda r: r.seq, reverse=True)[:page_size + 1]
     head = conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).scalar()
     more = len(rows) > page_size
     rows = rows[:page_size]
@@ -87,7 +90,16 @@ class BatchEntry:
     ts: Any
     event: str
     actor: str
+    bot: str | None
+    run_id: str | None
+    item_id: int
     details: dict[str, Any]
+    neutralised: bool = False
+
+
+def _matches(entry: BatchEntry, flt: AuditFilter) -> bool:
+    return ((flt.before is None or entry.seq < flt.before) and (not flt.actor or entry.actor == flt.actor)
+            and (not flt.event or entry.event == flt.event) and (not flt.run_id or entry.run_id == flt.run_id))
 
 
 _BATCH_FIELDS = {
@@ -111,7 +123,8 @@ def _batch_rows(conn: Connection, item_id: int) -> list[BatchEntry]:
     if not spans:
         return []
     rows = conn.execute(
-        select(audit_log.c.seq, audit_log.c.ts, audit_log.c.event, audit_log.c.actor, audit_log.c.details).where(
+        select(audit_log.c.seq, audit_log.c.ts, audit_log.c.event, audit_log.c.actor, audit_log.c.bot,
+               audit_log.c.run_id, audit_log.c.details).where(
             audit_log.c.event.in_(list(_BATCH_FIELDS)),
             audit_log.c.run_id.in_({run_id for run_id, _, _ in spans}),
             audit_log.c.ts >= min(start for _, start, _ in spans),
@@ -124,5 +137,6 @@ def _batch_rows(conn: Connection, item_id: int) -> list[BatchEntry]:
         for entry in entries:
             if entry and entry[0] == item_id:
                 details = dict(zip(_BATCH_FIELDS[r.event], entry[1:], strict=False))
-                found.append(BatchEntry(r.seq, r.ts, r.event, r.actor, {**details, "batch": len(entries)}))
+                found.append(BatchEntry(r.seq, r.ts, r.event, r.actor, r.bot, r.run_id, item_id,
+                                        {**details, "batch": len(entries)}))
     return found

@@ -228,3 +228,8 @@ def test_an_item_page_shows_the_batch_audit_rows_that_claimed_and_released_the_i
     audit = page[page.index("<h2>Revisionsspor</h2>"):]
     assert "items_claimed" in audit and "items_released" in audit
     assert "state=done" in audit and "attempt=1" in audit and "batch=" in audit
+    with dashboard.login("viewer") as client:
+        filtered = client.get(f"/audit?item={item_id}").text
+        only_claims = client.get(f"/audit?item={item_id}&event=items_claimed").text
+    assert "items_claimed" in filtered and "items_released" in filtered and f'href="/items/{item_id}"' in filtered
+    assert "items_claimed" in only_claims and "items_released" not in only_claims
