@@ -26,6 +26,7 @@ _ROOT = "sepbots"
 # Values the logging chain itself fills in (never caller data), so not worth a redaction pass.
 _CHAIN_KEYS = frozenset({"level", "logger", "timestamp"})
 _REDACTABLE = (str, dict, list, tuple)
+_RENDERED = "_sepbots_json"  # a record's JSON line, rendered once for every JSON-lines handler
 
 
 class RedactProcessor:
@@ -67,9 +68,6 @@ class _RenderJSONOnce:
         args, kwargs = structlog.stdlib.ProcessorFormatter.wrap_for_formatter(logger, method, event_dict)
         kwargs["extra"][_RENDERED] = line
         return args, kwargs
-
-
-_RENDERED = "_sepbots_json"
 
 
 def _shared(redactor: Redactor) -> list[Any]:

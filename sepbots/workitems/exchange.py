@@ -148,11 +148,12 @@ def _arrays(names_types: Sequence[tuple[str, Any]]) -> Any:
 
 
 _TS = DateTime(timezone=True)
-_RELEASE_ROWS = _arrays([
+_RELEASE_COLUMNS = [
     ("id", BigInteger()), ("state", Text()), ("updated_at", _TS), ("error_kind", Text()), ("error_code", Text()),
     ("error_message", Text()), ("finished_at", _TS), ("has_output", Boolean()), ("output", Text()),
     ("has_artifacts", Boolean()), ("artifacts", Text()), ("next_attempt_at", _TS), ("ms", BigInteger()),
-])
+]
+_RELEASE_ROWS = _arrays(_RELEASE_COLUMNS)
 _RELEASE = (
     update(work_items)
     .where(work_items.c.id == _RELEASE_ROWS.c.id, work_items.c.lease_owner == bindparam("owner"),
@@ -188,29 +189,28 @@ def _release_postgresql(conn: Connection, queues: WorkQueues, finished: Sequence
     for their ``item_attempts`` rows. (Row-by-row ``executemany`` spent most of a runner's CPU in
     per-row parameter handling; see docs/benchmarks.md, "Fleet".)
     """
-    cols: dict[str, list[Any]] = {name: [] for name in (
-        "id", "state", "updated_at", "error_kind", "error_code", "error_message", "finished_at", "has_output",
-        "output", "has_artifacts", "artifacts", "next_attempt_at", "ms")}
-    rows: dict[int, dict[str, Any]] = {}
+    releases: list[dict[str, Any]] = []
+    attempts: dict[int, dict[str, Any]] = {}
     for f in finished:
         values = queues.release_values(f.outcome, f.ended_at)  # when it ended, not when written
+        releases.append({
+            **values, "id": f.item.id, "ms": f.duration_ms,
+            "has_output": "output" in values, "output": _json(values.get("output")),
+            "has_artifacts": "artifacts" in values, "artifacts": _json(values.get("artifacts")),
+        })
         row = queues.attempt_row(f.item, f.outcome, values, run_id, f.duration_ms, f.ended_at)
-        rows[f.item.id] = {**row, "artifacts": _json(row["artifacts"])}
-        for name, value in (
-            ("id", f.item.id), ("state", values["state"]), ("updated_at", values["updated_at"]),
-            ("error_kind", values["error_kind"]), ("error_code", values["error_code"]),
-            ("error_message", values["error_message"]), ("finished_at", values["finished_at"]),
-            ("has_output", "output" in values), ("output", _json(values.get("output"))),
-            ("has_artifacts", "artifacts" in values), ("artifacts", _json(values.get("artifacts"))),
-            ("next_attempt_at", values.get("next_attempt_at")), ("ms", f.duration_ms),
-        ):
-            cols[name].append(value)
-    params = {f"a_{name}": values for name, values in cols.items()}
-    landed = set(conn.execute(_RELEASE, {**params, "owner": queues.owner}).scalars().all())
+        attempts[f.item.id] = {**row, "artifacts": _json(row["artifacts"])}
+    landed = set(conn.execute(_RELEASE, {**_array_params(_RELEASE_COLUMNS, releases), "owner": queues.owner})
+                 .scalars().all())
     if landed:
-        kept = [rows[i] for i in rows if i in landed]
-        conn.execute(_INSERT_ATTEMPTS, {f"a_{name}": [r[name] for r in kept] for name, _ in _ATTEMPT_COLUMNS})
+        kept = [row for item_id, row in attempts.items() if item_id in landed]
+        conn.execute(_INSERT_ATTEMPTS, _array_params(_ATTEMPT_COLUMNS, kept))
     return landed
+
+
+def _array_params(columns: Sequence[tuple[str, Any]], rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The bound arrays of ``_arrays(columns)`` for ``rows`` (a missing key is NULL)."""
+    return {f"a_{name}": [r.get(name) for r in rows] for name, _ in columns}
 
 
 def _json(value: Any) -> str | None:
