@@ -19,7 +19,7 @@ from sepbots.exceptions import (
     StoreError,
     VaultError,
 )
-from sepbots.recipes import NoParams, Recipe, bot
+from sepbots.recipes import Counting, Gains, NoParams, Recipe, bot
 from sepbots.runtime import BotContext, Runner, RunStatus, RunSummary, StopToken, Trigger
 from sepbots.vault import Credential
 from sepbots.workitems import ErrorKind, ItemState, NewItem, WorkItem
@@ -32,9 +32,11 @@ __all__ = [
     "BotError",
     "BusinessException",
     "ConfigError",
+    "Counting",
     "Credential",
     "Environment",
     "ErrorKind",
+    "Gains",
     "InputError",
     "ItemState",
     "NewItem",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sepbots.exceptions import ConfigError
 
@@ -114,8 +114,16 @@ class GainsSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hourly_cost_dkk: Decimal = Field(Decimal("400"), gt=0, description="fully loaded cost of one staff hour")
+    fte_cost_dkk: Decimal = Field(
+        Decimal("651200"), gt=0, description="fully loaded yearly cost of one full-time equivalent (FTE)"
+    )
+    hourly_cost_dkk: Decimal = Field(
+        Decimal("400"), gt=0, description="kroner per staff hour = fte_cost_dkk / net_hours_per_fte (derived)"
+    )
     net_hours_per_fte: Decimal = Field(Decimal("1628"), gt=0, description="productive hours in one FTE-year")
+    ramp_up_share: Decimal = Field(
+        Decimal("0.5"), ge=0, le=1, description="share of the yearly gain realised in the first year of operation"
+    )
     discount_rate: Decimal = Field(Decimal("0.035"), ge=0, lt=1, description="real discount rate per year")
     horizon_years: int = Field(5, ge=1, le=30, description="years the NPV counts")
     developer_hourly_cost_dkk: Decimal = Field(
@@ -138,6 +146,29 @@ class GainsSettings(BaseModel):
     score_hours_cap: Decimal = Field(
         Decimal("1628"), gt=0, description="yearly hours that earn the full potential part of the score"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kroner_per_hour(cls, data: Any) -> Any:
+        """Kroner per hour follow from the FTE cost and hours (give one of ``fte_cost_dkk``/``hourly_cost_dkk``)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        hours = Decimal(str(data.get("net_hours_per_fte", "1628")))
+        fte, hourly = data.get("fte_cost_dkk"), data.get("hourly_cost_dkk")
+        if fte is not None and hourly is not None:
+            if abs(Decimal(str(fte)) / hours - Decimal(str(hourly))) > Decimal("0.01"):
+                raise ValueError(
+                    "gains.fte_cost_dkk and gains.hourly_cost_dkk disagree: give one of them "
+                    "(kroner per hour = fte_cost_dkk / net_hours_per_fte)"
+                )
+        elif fte is not None:
+            data["hourly_cost_dkk"] = Decimal(str(fte)) / hours
+        elif hourly is not None:
+            data["fte_cost_dkk"] = Decimal(str(hourly)) * hours
+        else:
+            data["fte_cost_dkk"] = Decimal("400") * hours
+        return data
 
 
 class FleetSettings(_Section):

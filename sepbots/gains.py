@@ -1,174 +1,161 @@
-"""Measured gains: what the robots really saved, from the item ledger, beside the catalogue's estimate.
+"""Measured gains: what the robots really saved, in each process's counting unit, beside the estimate.
 
-Per process and period (local Danish dates, both ends included), from items that *ended* in the
-period (``work_items.finished_at``), joined to the run that ended them (``runs.process``):
+Per process and period (local Danish dates, both ends included)::
 
-* automated = items ``done``; manual = items handed to people (``business_exception``);
-  failed = ``failed`` + ``abandoned``; robot time = the durations of every attempt in the period;
-* ``saved hours = automated × manual minutes / 60 − manual × handling minutes / 60``
-  (manual minutes = the catalogue's minutes per case; handling minutes = the process's
-  ``manual_handling_minutes`` or ``settings.gains.manual_handling_minutes``);
-* ``realised automation share = automated / (automated + manual + failed)``;
-* run-rate (annualised) = period figure × 365 / days in period.
+    saved minutes = Σ_bots done × credited minutes
+                  + Σ_handed over with a measured time (baseline − measured handling minutes)
+                  − review/operations minutes entered for the process in the period
 
-The business case is then recomputed with the measured volume, share and handling time
-(``Basis.MEASURED``) and shown beside the estimate. Test-mode runs are left out unless asked for.
+* **units**: a bot declared ``Gains(counted=Counting.ITEMS)`` (the default) counts one unit per
+  work item that *ended* in the period: ``done`` items are done, ``business_exception`` items are
+  handed over, ``failed``/``abandoned`` items failed. A bot declared ``Counting.RUN`` records its
+  counts per run (``BotContext.record_units``: a reconciliation's matched and unmatched statement
+  lines); its work items are then not units, but their measured handling times still count.
+* **credited minutes** are the bot's ``Gains.credited_minutes`` (capped at the baseline, and the
+  report says so); a bot without a ``Gains`` declaration is credited the baseline.
+* **a handed-over unit** is neutral until a person's handling time is measured (``sepbots items
+  handle ID --minutes N`` or opened → handled in the dashboard): without the robot the work existed
+  anyway. A measured one adds ``baseline − measured``, which is negative only when the handling took
+  longer than the baseline — the figures then carry ``GainsNote.HANDLING_EXCEEDS_BASELINE``.
+  Failed items handled with a measured time count the same way.
+* ``realised automation share = done / (done + handed over + failed)`` in the process's unit;
+* run-rate (annualised) = period figure × 365 / days in period; the measured business case uses it.
+
+Test-mode runs are left out unless asked for.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from sqlalchemy import Select, and_, func, select
 
 from sepbots.catalogue.bundle import MeasuredSummary
 from sepbots.catalogue.business_case import Basis, BusinessCaseInputs, compute, estimate
 from sepbots.catalogue.loader import Catalogue
-from sepbots.catalogue.models import Phase, Process
+from sepbots.catalogue.models import Process
 from sepbots.catalogue.settings import GainsSettings
-from sepbots.clock import COPENHAGEN
-from sepbots.reports.figures import (
-    BudgetFigures,
-    BudgetLine,
-    BudgetSource,
-    DailyPoint,
-    GainsFigures,
-    ProcessGains,
-)
+from sepbots.gains_ledger import BotTally, ProcessTally, period_bounds, read_tallies
+from sepbots.recipes import Counting, Gains, Registry
+from sepbots.reports.figures import BotGains, DailyPoint, GainsFigures, GainsNote, ProcessGains
 from sepbots.store import Store
-from sepbots.store.schema import item_attempts, runs, work_items
-from sepbots.workitems.models import ItemState
+
+__all__ = ["GainsResult", "compute_gains", "credits_of", "measured_summaries", "period_bounds", "process_gains"]
 
 TWO = Decimal("0.01")
+SIXTY = Decimal(60)
 DAYS_PER_YEAR = Decimal(365)
-PIPELINE_PHASES = frozenset({Phase.SPECIFICATION, Phase.DEVELOPMENT, Phase.IMPLEMENTATION})
-_KIND = {
-    ItemState.DONE.value: 0,
-    ItemState.BUSINESS_EXCEPTION.value: 1,
-    ItemState.FAILED.value: 2,
-    ItemState.ABANDONED.value: 2,
-}
 
 
-def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """UTC instants for local Danish midnight at ``start`` and at the day after ``end``."""
-    lo = datetime.combine(start, time(0), COPENHAGEN).astimezone(UTC)
-    hi = datetime.combine(end + timedelta(days=1), time(0), COPENHAGEN).astimezone(UTC)
-    return lo, hi
+def _q(value: Decimal, step: Decimal = TWO) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
-@dataclass
-class _Tally:
-    counts: list[int] = field(default_factory=lambda: [0, 0, 0])
-    daily: dict[date, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
-    robot_ms: int = 0
-    bots: set[str] = field(default_factory=set)
+def credits_of(registry: Registry) -> dict[str, Gains | None]:
+    """Each bot's ``Gains`` declaration (``None`` when it declares none), by bot name."""
+    return {recipe.name: recipe.gains for recipe in registry}
 
 
-def _q(value: Decimal) -> Decimal:
-    return value.quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def _hour(store: Store, column: Any) -> Any:
-    """The UTC hour of ``column`` as ``YYYY-MM-DD HH`` text, so rows aggregate in SQL by hour."""
-    if store.dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
-    return func.strftime("%Y-%m-%d %H", column)  # SQLite stores naive UTC text
-
-
-def _tallies(store: Store, lo: datetime, hi: datetime, include_test_runs: bool) -> dict[str, _Tally]:
-    test_filter = [] if include_test_runs else [runs.c.test_mode.is_(False)]
-    hour = _hour(store, work_items.c.finished_at).label("hour")
-    items: Select = (
-        select(runs.c.process, runs.c.bot, work_items.c.state, hour, func.count())
-        .join(runs, runs.c.id == work_items.c.run_id)
-        .where(
-            work_items.c.finished_at >= lo,
-            work_items.c.finished_at < hi,
-            work_items.c.state.in_(list(_KIND)),
-            runs.c.process.is_not(None),
-            *test_filter,
-        )
-        .group_by(runs.c.process, runs.c.bot, work_items.c.state, hour)
+def _bot_gains(process: Process, tally: BotTally, declared: Gains | None) -> tuple[BotGains, list[GainsNote]]:
+    baseline = process.minutes_per_occurrence.value
+    notes: list[GainsNote] = []
+    credited = baseline if declared is None else declared.credited_minutes
+    if credited > baseline:
+        credited = baseline
+        notes.append(GainsNote.CREDIT_CAPPED)
+    if declared is not None and declared.unit.strip().casefold() != process.unit.da.casefold():
+        notes.append(GainsNote.UNIT_MISMATCH)
+    return (
+        BotGains(
+            bot=tally.bot,
+            step=declared.step if declared else "",
+            counted=declared.counted if declared else Counting.ITEMS,
+            declared=declared is not None,
+            units_done=tally.done,
+            units_handed_over=tally.handed_over,
+            units_failed=tally.failed,
+            credited_minutes=credited,
+            handled_measured=tally.measured_count,
+            handling_minutes=tally.measured_minutes,
+        ),
+        notes,
     )
-    robot: Select = (
-        select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
-        .join(runs, runs.c.id == item_attempts.c.run_id)
-        .where(
-            and_(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi),
-            runs.c.process.is_not(None),
-            *test_filter,
-        )
-        .group_by(runs.c.process)
-    )
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    days: dict[str, date] = {}
-    with store.engine.connect() as conn:
-        for process, bot, state, bucket, n in conn.execute(items):
-            tally = tallies[process]
-            kind = _KIND[state]
-            tally.counts[kind] += n
-            if bucket not in days:
-                utc = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
-                days[bucket] = utc.astimezone(COPENHAGEN).date()
-            tally.daily[days[bucket]][kind] += n
-            tally.bots.add(bot)
-        for process, ms in conn.execute(robot):
-            tallies[process].robot_ms = int(ms or 0)
-        conn.rollback()
-    return tallies
 
 
-def process_gains(process: Process, tally: _Tally, days: int, settings: GainsSettings) -> ProcessGains:
+def process_gains(
+    process: Process,
+    tally: ProcessTally,
+    days: int,
+    settings: GainsSettings,
+    credits: Mapping[str, Gains | None],
+) -> ProcessGains:
     """The measured figures of one process from its tally (pure arithmetic, in Decimal)."""
-    automated, manual, failed = tally.counts
-    total = automated + manual + failed
-    minutes = process.minutes_per_occurrence.value
-    handling = (
-        process.manual_handling_minutes
-        if process.manual_handling_minutes is not None
-        else settings.manual_handling_minutes
-    )
-    saved = Decimal(automated) * minutes / 60 - Decimal(manual) * handling / 60
+    baseline = process.minutes_per_occurrence.value
+    bots: list[BotGains] = []
+    notes: set[GainsNote] = set()
+    for name in sorted(tally.bots):
+        row, bot_notes = _bot_gains(process, tally.bots[name], credits.get(name))
+        bots.append(row)
+        notes.update(bot_notes)
+    done = sum(b.units_done for b in bots)
+    handed = sum(b.units_handed_over for b in bots)
+    failed = sum(b.units_failed for b in bots)
+    measured_n = sum(b.handled_measured for b in bots)
+    measured_min = sum((b.handling_minutes for b in bots), Decimal(0))
+    credited_min = sum((b.units_done * b.credited_minutes for b in bots), Decimal(0))
+    handover_min = measured_n * baseline - measured_min
+    saved_min = credited_min + handover_min - tally.review_minutes
+    if handover_min < 0:
+        notes.add(GainsNote.HANDLING_EXCEEDS_BASELINE)
+    if tally.review_minutes > credited_min + max(handover_min, Decimal(0)):
+        notes.add(GainsNote.REVIEW_EXCEEDS_CREDIT)
+    total = done + handed + failed
+    share = Decimal(done) / Decimal(total) if total else None
     scale = DAYS_PER_YEAR / Decimal(days)
-    share = Decimal(automated) / Decimal(total) if total else None
-    annual_saved = saved * scale
-    measured = None
+    saved_hours = saved_min / SIXTY
+    annual_hours = saved_hours * scale
+    measured_case = None
     if total:
-        inputs = BusinessCaseInputs(
-            occurrences_per_year=_q(Decimal(total) * scale),
-            minutes_per_occurrence=minutes,
-            automation_share=share or Decimal(0),
-            handling_hours_per_year=Decimal(manual) * handling / 60 * scale,
+        measured_case = compute(
+            process,
+            BusinessCaseInputs(
+                occurrences_per_year=_q(Decimal(total) * scale),
+                minutes_per_occurrence=baseline,
+                automation_share=share or Decimal(0),
+                saved_hours_per_year=annual_hours,
+            ),
+            settings,
+            Basis.MEASURED,
         )
-        measured = compute(process, inputs, settings, Basis.MEASURED)
     return ProcessGains(
         process_key=process.key,
         name=process.name,
         name_en=process.name_en,
         area=process.area,
-        bots=sorted(tally.bots),
-        items_automated=automated,
-        items_manual=manual,
-        items_failed=failed,
+        unit=process.unit,
+        bots=bots,
+        units_done=done,
+        units_handed_over=handed,
+        units_failed=failed,
+        handled_measured=measured_n,
         robot_hours=_q(Decimal(tally.robot_ms) / 3_600_000),
-        manual_minutes_per_item=minutes,
-        handling_minutes_per_item=handling,
-        saved_hours=_q(saved),
-        realised_automation_share=None if share is None else share.quantize(Decimal("0.0001"), ROUND_HALF_UP),
-        annualised_items=_q(Decimal(total) * scale),
-        annualised_saved_hours=_q(annual_saved),
-        annualised_saved_dkk=_q(annual_saved * settings.hourly_cost_dkk),
+        baseline_minutes=baseline,
+        credited_hours=_q(credited_min / SIXTY),
+        credited_minutes_total=credited_min,
+        handover_hours=_q(handover_min / SIXTY),
+        handling_minutes_measured=_q(measured_min),
+        review_hours=_q(tally.review_minutes / SIXTY),
+        saved_hours=_q(saved_hours),
+        saved_dkk=_q(saved_hours * settings.hourly_cost_dkk),
+        realised_automation_share=None if share is None else _q(share, Decimal("0.0001")),
+        annualised_units=_q(Decimal(total) * scale),
+        annualised_saved_hours=_q(annual_hours),
+        annualised_saved_dkk=_q(annual_hours * settings.hourly_cost_dkk),
         estimate=estimate(process, settings),
-        measured=measured,
-        daily=[
-            DailyPoint(day=d, automated=c[0], manual=c[1], failed=c[2])
-            for d, c in sorted(tally.daily.items())
-        ],
+        measured=measured_case,
+        notes=sorted(notes),
+        daily=[DailyPoint(day=d, done=c[0], handed_over=c[1], failed=c[2]) for d, c in sorted(tally.daily.items())],
     )
 
 
@@ -189,34 +176,40 @@ def compute_gains(
     end: date,
     now: datetime,
     include_test_runs: bool = False,
+    credits: Mapping[str, Gains | None] | None = None,
 ) -> GainsResult:
-    """Measured gains of every catalogued process with items ending in ``[start, end]``.
+    """Measured gains of every catalogued process with activity in ``[start, end]``.
 
     Args:
-        store: the project database (the item ledger).
-        catalogue: gives minutes per case, handling minutes, names and the estimate.
+        store: the project database (the item ledger, unit counts, review minutes).
+        catalogue: gives units, baseline minutes, names and the estimate.
         settings: money and time parameters.
         start: first local date of the period.
         end: last local date of the period (included).
         now: when the figures are made (from the injected clock).
         include_test_runs: count runs made in test mode too (demo, pilots).
+        credits: each bot's ``Gains`` declaration (``credits_of(registry)``); bots missing here are
+            credited the baseline per done item.
 
     Raises:
         ValueError: when ``end`` is before ``start``.
     """
     if end < start:
         raise ValueError("the period ends before it starts")
-    lo, hi = period_bounds(start, end)
-    tallies = _tallies(store, lo, hi, include_test_runs)
+    credits = credits or {}
+    run_bots = {name for name, g in credits.items() if g is not None and g.counted is Counting.RUN}
+    tallies = read_tallies(store, start, end, include_test_runs=include_test_runs, run_counted=run_bots)
     days = (end - start).days + 1
     known = [k for k in sorted(tallies) if k in catalogue.processes]
     figures = GainsFigures(
         period_from=start,
         period_to=end,
         generated_at=now,
+        include_test_runs=include_test_runs,
         hourly_cost_dkk=settings.hourly_cost_dkk,
+        fte_cost_dkk=settings.fte_cost_dkk,
         net_hours_per_fte=settings.net_hours_per_fte,
-        processes=[process_gains(catalogue.get(k), tallies[k], days, settings) for k in known],
+        processes=[process_gains(catalogue.get(k), tallies[k], days, settings, credits) for k in known],
     )
     return GainsResult(figures, sorted(k for k in tallies if k not in catalogue.processes))
 
@@ -228,9 +221,9 @@ def measured_summaries(figures: GainsFigures) -> dict[str, list[MeasuredSummary]
             MeasuredSummary(
                 period_from=figures.period_from.isoformat(),
                 period_to=figures.period_to.isoformat(),
-                items_automated=p.items_automated,
-                items_manual=p.items_manual,
-                items_failed=p.items_failed,
+                items_automated=p.units_done,
+                items_manual=p.units_handed_over,
+                items_failed=p.units_failed,
                 saved_hours=float(p.saved_hours),
                 realised_automation_share=float(p.realised_automation_share or 0),
                 annualised_saved_hours=float(p.annualised_saved_hours),
@@ -238,61 +231,3 @@ def measured_summaries(figures: GainsFigures) -> dict[str, list[MeasuredSummary]
         ]
         for p in figures.processes
     }
-
-
-def compute_budget(
-    store: Store,
-    catalogue: Catalogue,
-    settings: GainsSettings,
-    *,
-    year: int,
-    now: datetime,
-    lookback_days: int = 90,
-    include_test_runs: bool = False,
-) -> BudgetFigures:
-    """Hours and DKK each process is expected to free in ``year``.
-
-    Processes in *Drift* with measured items in the last ``lookback_days`` count with their measured
-    run-rate; processes in *Drift* without data and processes in Specifikation, Udvikling or
-    Implementering count with their estimate (pipeline). Idé, Foranalyse, retired and one-off processes
-    are left out.
-    """
-    end = now.astimezone(COPENHAGEN).date()
-    start = end - timedelta(days=lookback_days - 1)
-    measured = {
-        p.process_key: p
-        for p in compute_gains(
-            store, catalogue, settings, start=start, end=end, now=now, include_test_runs=include_test_runs
-        ).figures.processes
-    }
-    lines: list[BudgetLine] = []
-    for process in catalogue:
-        gains = measured.get(process.key)
-        if process.one_off:
-            continue  # a one-time task frees nothing in next year's budget
-        if process.phase is Phase.OPERATION and gains is not None:
-            hours, source = gains.annualised_saved_hours, BudgetSource.MEASURED
-        elif process.phase is Phase.OPERATION or process.phase in PIPELINE_PHASES:
-            hours, source = estimate(process, settings).saved_hours_per_year, BudgetSource.PIPELINE
-        else:
-            continue
-        lines.append(
-            BudgetLine(
-                process_key=process.key,
-                name=process.name,
-                name_en=process.name_en,
-                area=process.area,
-                source=source,
-                phase=process.phase,
-                hours=hours,
-                dkk=_q(hours * settings.hourly_cost_dkk),
-            )
-        )
-    lines.sort(key=lambda ln: (ln.area.value, ln.source.value, -ln.hours))
-    return BudgetFigures(
-        year=year,
-        generated_at=now,
-        hourly_cost_dkk=settings.hourly_cost_dkk,
-        net_hours_per_fte=settings.net_hours_per_fte,
-        lines=lines,
-    )

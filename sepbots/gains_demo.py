@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import local
-from sepbots.gains import compute_budget, compute_gains
+from sepbots.budget import compute_budget
+from sepbots.gains import compute_gains, credits_of
 from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
 from sepbots.retention import apply_retention
 
@@ -36,6 +37,7 @@ def demo_gains(ctx: DemoContext) -> None:
 
     settings: GainsSettings = ctx.env.settings.gains
     catalogue = demo_catalogue(ctx)
+    credits = credits_of(ctx.env.registry)
     now = ctx.env.clock.now()
     end = local(now).date()
     result = compute_gains(
@@ -46,11 +48,14 @@ def demo_gains(ctx: DemoContext) -> None:
         end=end,
         now=now,
         include_test_runs=True,
+        credits=credits,
     )
     ctx.console.print(
-        "Demoens kørsler er testkørsler og tælles med her."
+        "Demoens kørsler er testkørsler og tælles med her. Sparet tid = udførte enheder × robottens "
+        "krediterede minutter; overgivne enheder uden målt behandlingstid tæller 0."
         if ctx.lang == "da"
-        else "The demo's runs are test runs and are counted here."
+        else "The demo's runs are test runs and are counted here. Time saved = units done × the bot's credited "
+        "minutes; handed-over units without a measured handling time count 0."
     )
     print_gains(result.figures, ctx.lang, ctx.console)
     budget = compute_budget(
@@ -61,6 +66,7 @@ def demo_gains(ctx: DemoContext) -> None:
         now=now,
         lookback_days=30,
         include_test_runs=True,
+        credits=credits,
     )
     stem = "gevinster" if ctx.lang == "da" else "gains"
     paths = [

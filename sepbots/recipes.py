@@ -8,6 +8,7 @@ function it finds. There is no global registry: a ``Registry`` is built where it
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import importlib
 import importlib.util
@@ -18,6 +19,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +32,37 @@ from sepbots.workitems.models import WorkItem
 RECIPE_ATTR = "__sepbots_recipe__"
 F = TypeVar("F", bound=Callable[..., Any])
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+class Counting(enum.StrEnum):
+    """Where a bot's counting units come from."""
+
+    ITEMS = "items"  # one work item = one unit: done items are done, manual-handling items handed over
+    RUN = "run"  # the run records its counts (``ctx.record_units``); its items are not units
+
+
+@dataclass(frozen=True)
+class Gains:
+    """What a bot claims for the gains: the process step it covers, its counting unit, credited minutes.
+
+    ``unit`` is the process's unit in Danish (``"faktura"``; checked against the catalogue's
+    ``unit.da``); ``credited_minutes`` are the manual minutes one unit done by the robot saves
+    (at most the process's baseline ``minutes_per_occurrence``: a bot that only pre-checks an
+    invoice credits the checking minutes, not the whole handling).
+    """
+
+    unit: str
+    credited_minutes: Decimal
+    step: str = ""
+    counted: Counting = Counting.ITEMS
+
+    def __post_init__(self) -> None:
+        minutes = Decimal(str(self.credited_minutes))
+        if minutes < 0:
+            raise RecipeError(f"gains: credited_minutes must not be negative (got {minutes})")
+        object.__setattr__(self, "credited_minutes", minutes)
+        if not self.unit.strip():
+            raise RecipeError("gains: unit must name the process's counting unit")
 
 
 class NoParams(BaseModel):
@@ -57,6 +90,7 @@ class Recipe:
     source: Path | None = None
     item_type: Any = field(default=None, compare=False)
     requires: tuple[str, ...] = ()
+    gains: Gains | None = None
 
     def retry_delay_for(self, attempt: int) -> timedelta:
         """The wait before attempt ``attempt + 1`` after ``attempt`` failed."""
@@ -97,6 +131,7 @@ def bot(
     timeout: timedelta | None = None,
     description: str | None = None,
     requires: Iterable[str] = (),
+    gains: Gains | None = None,
 ) -> Callable[[F], F]:
     """Declare a bot: the decorated function processes one work item.
 
@@ -116,6 +151,8 @@ def bot(
         description: one line for ``sepbots bots`` (default: the docstring's first line).
         requires: runner capabilities the bot needs (``"browser"``, ``"desktop"``); in a fleet its
             work goes only to runners offering them (``sepbots.fleet.capabilities``).
+        gains: the process step, counting unit and credited minutes per unit (``Gains``); without
+            it the bot is credited the process's baseline minutes per done item.
 
     Raises:
         RecipeError: an invalid declaration, or a function decorated twice.
@@ -160,6 +197,7 @@ def bot(
             source=Path(source) if source else None,
             item_type=WorkItem[payload_type],  # type: ignore[valid-type]
             requires=tuple(requires),
+            gains=gains,
         )
         setattr(func, RECIPE_ATTR, recipe)
         return func

@@ -4,16 +4,19 @@ Catalogue process ``bankafstemning`` (one reconciliation a day, domain research 
 The producer reads both inputs and matches them as a whole batch (rules a–d, see
 :mod:`sepbots.reconcile.matching`), because matching needs every line at once. It yields:
 
-- one ``RECONCILIATION`` item for the reconciliation itself, completed as done: this is the
-  case the catalogue measures (minutes per reconciliation), so gains count it once per run;
+- one ``RECONCILIATION`` item for the reconciliation itself, completed as done;
 - one item per line left unmatched (``UNMATCHED_BANK``/``UNMATCHED_LEDGER``); the processor
   sends each to manual handling with a business exception, so a person sees it in the item
-  ledger and the dashboard, and its handling time is subtracted in the gains;
+  ledger and the dashboard, and its measured handling time reaches the gains;
 - with ``matched_items = true``, also one done item per match group (off by default: the
   catalogue has no per-line minutes, and 100,000 ledger rows per day buy nothing; the benchmark
   measures what they cost).
 
 ``finish`` writes the workbook (Oversigt, Afstemt, Uafstemt bank, Uafstemt bogføring) atomically.
+Gains: the catalogue's counting unit is the statement line. The run that reconciled records
+(``ctx.record_units`` in ``finish``) the matched bank lines as done and the unmatched lines as handed over
+(``Gains(counted=Counting.RUN)``), each done line credited the baseline 0.11 minutes.
+
 Bad input (missing column, text in an amount cell, .xls, password, invalid camt.053 …) stops the
 run in the producer with an ``InputError``: exit code 2 and no output file.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sepbots import BotContext, BusinessException, InputError, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Counting, Gains, InputError, NewItem, WorkItem, bot
 from sepbots.reconcile import (
     DEFAULT_REFERENCE_PATTERNS,
     BankOptions,
@@ -213,6 +217,14 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Entry]]) -> None:
     """Write the reconciliation workbook atomically."""
     params = ctx.params
     holder = ctx.use("reconciliation", _Result)
+    if holder.value is not None:
+        # The counting unit is the statement line: matched bank lines are done, every line left to a
+        # person (bank or ledger side) is handed over. Recorded once, by the run that reconciled
+        # (a queue-triggered retry run does not count the lines again); no item per matched line.
+        ctx.record_units(
+            done=holder.value.bank_count - len(holder.value.unmatched_bank),
+            handed_over=len(holder.value.unmatched_bank) + len(holder.value.unmatched_ledger),
+        )
     result = holder.value if holder.value is not None else _run_reconciliation(params)
     params.output.parent.mkdir(parents=True, exist_ok=True)
     created = ctx.clock.now().strftime("%Y-%m-%d %H:%M UTC")
@@ -240,6 +252,8 @@ _MESSAGES = {
     producer=produce,
     finish=finish,
     max_attempts=1,
+    gains=Gains(unit="kontoudtogslinje", credited_minutes=Decimal("0.11"), step="afstemning af kontoudtogslinjer",
+                counted=Counting.RUN),
 )
 def handle(item: WorkItem[Entry], ctx: BotContext[Params]) -> dict[str, Any] | None:
     """Bankafstemning: kontoudtog mod bogføring, uafstemte linjer til manuel behandling."""

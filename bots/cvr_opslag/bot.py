@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sepbots import BotContext, BusinessException, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
 from sepbots.clock import local
 from sepbots.dk import DanishFormatError, parse_cvr
 
@@ -156,6 +157,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
     retry_delay=timedelta(seconds=1),
     backoff=2.0,
     timeout=timedelta(minutes=2),
+    gains=Gains(unit="opslag", credited_minutes=Decimal(2), step="opslag i CVR og udfyldning af stamdata"),
 )
 def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str, Any]:
     """Virksomhedsopslag: slå CVR-nummeret op og hent navn, adresse, status, branchekode og startdato."""

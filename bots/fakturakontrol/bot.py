@@ -4,18 +4,22 @@ Catalogue process ``fakturabehandling-smaafakturaer`` (small-invoice handling, d
 row 9). Each row of the input workbook is one invoice: the robot checks the supplier's CVR number
 (modulus 11), the receiving EAN location number (GS1 check digit), the amount and the due date,
 and writes an outcome workbook. Invoices that break a rule go to manual handling with the reason.
+
+Gains: the robot pre-checks; a person still approves and posts the invoice. It credits the two
+checking minutes of the catalogue's five-minute baseline per invoice, not the whole handling.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict
 
-from sepbots import BotContext, BusinessException, InputError, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, InputError, ItemState, NewItem, WorkItem, bot
 from sepbots.dk import DanishFormatError, parse_amount_ore, parse_cvr, parse_danish_date, parse_ean
 
 from ..workbooks import write_workbook
@@ -90,7 +94,8 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
 
 
 @bot(name="fakturakontrol", process="fakturabehandling-smaafakturaer", params=Params, producer=produce,
-     finish=finish, max_attempts=2)
+     finish=finish, max_attempts=2,
+     gains=Gains(unit="faktura", credited_minutes=Decimal(2), step="forhåndskontrol: CVR, EAN, beløb, forfald"))
 def check_invoice(item: WorkItem[Invoice], ctx: BotContext[Params]) -> dict[str, object]:
     """Kontrol af småfakturaer: CVR, EAN, beløb og forfaldsdato."""
     inv = item.payload

@@ -16,13 +16,14 @@ import os
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict, Field
 
-from sepbots import BotContext, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, Gains, ItemState, NewItem, WorkItem, bot
 
 from .casesystem import CaseSystem, practice_app_command
 from .inputs import Document, read_documents
@@ -85,6 +86,7 @@ def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
     retry_delay=timedelta(seconds=2),
     backoff=2.0,
     timeout=timedelta(minutes=2),
+    gains=Gains(unit="dokument", credited_minutes=Decimal(2), step="journalisering i sagssystemet"),
 )
 def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""

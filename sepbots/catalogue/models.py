@@ -205,10 +205,36 @@ class Source(_Model):
 
 
 class Costs(_Model):
-    """What the automation costs: once (build) and each year (licence, infrastructure, maintenance)."""
+    """What the automation costs: once (build) and each year (running, licences, operations).
+
+    ``running_dkk_per_year`` is infrastructure and maintenance; ``licence_dkk_per_year`` the robot
+    users in the line-of-business systems; ``operations_hours_per_year`` the staff hours spent
+    watching and restarting the robot (valued at the hourly cost).
+    """
 
     implementation_dkk: Figure | None = None
     running_dkk_per_year: Figure | None = None
+    licence_dkk_per_year: Figure | None = None
+    operations_hours_per_year: Figure | None = None
+
+
+class Unit(_Model):
+    """A process's counting unit, singular and plural (plural defaults to the singular)."""
+
+    da: str = Field(min_length=1, max_length=60)
+    en: str = Field(min_length=1, max_length=60)
+    da_plural: str | None = Field(None, max_length=60)
+    en_plural: str | None = Field(None, max_length=60)
+
+    def label(self, lang: str = "da", count: int | Decimal = 1) -> str:
+        """The unit as a person reads it after ``count`` (singular for exactly one)."""
+        one = count == 1
+        if lang == "da":
+            return self.da if one else (self.da_plural or self.da)
+        return self.en if one else (self.en_plural or self.en)
+
+
+DEFAULT_UNIT = Unit(da="sag", en="case", da_plural="sager", en_plural="cases")
 
 
 class Retention(_Model):
@@ -245,6 +271,16 @@ class Process(_Model):
     legal_clause: str | None = Field(None, max_length=140)
     occurrences_per_year: Figure
     minutes_per_occurrence: Figure
+    unit: Unit = Field(default_factory=lambda: DEFAULT_UNIT, description="the counting unit of the volume and minutes")
+    account_function: str | None = Field(
+        None,
+        pattern=r"^\d\.\d\d(\.\d\d)?$",
+        description="main account–function of the municipal chart of accounts, e.g. 6.45.51",
+    )
+    go_live: date | None = Field(None, description="date the automation went (or goes) into operation")
+    cash_realisable_share: Share | None = Field(
+        None, description="share of the saved hours the budget can take out as cash (default 0: hours freed)"
+    )
     employees: Figure | None = None
     automation_share: Share
     development_hours: Figure | None = None
@@ -255,7 +291,9 @@ class Process(_Model):
     bots: list[str] = Field(default_factory=list)
     costs: Costs = Field(default_factory=Costs)
     manual_handling_minutes: Decimal | None = Field(
-        None, ge=0, description="minutes a person spends on an item the robot handed over"
+        None,
+        ge=0,
+        description="no longer used by the gains (handling time is measured per item); kept so old files load",
     )
     legal: LegalChecklist = Field(default_factory=LegalChecklist)
     retention: Retention = Field(default_factory=Retention)
@@ -273,11 +311,12 @@ class Process(_Model):
             "employees",
             "automation_share",
             "development_hours",
+            "cash_realisable_share",
         ):
             fig = getattr(self, name)
             if fig is not None and fig.source is not None and fig.source not in known:
                 raise ValueError(f"{name}.source {fig.source!r} is not an id in sources")
-        for name in ("implementation_dkk", "running_dkk_per_year"):
+        for name in ("implementation_dkk", "running_dkk_per_year", "licence_dkk_per_year", "operations_hours_per_year"):
             fig = getattr(self.costs, name)
             if fig is not None and fig.source is not None and fig.source not in known:
                 raise ValueError(f"costs.{name}.source {fig.source!r} is not an id in sources")

@@ -144,5 +144,8 @@ def items_handled(ctx: typer.Context, item_id: int, note: Annotated[str, typer.O
 
 
 def register(app: typer.Typer) -> None:
+    from sepbots.cli.handling import add_handling_commands
+
+    add_handling_commands(items_app)
     app.add_typer(runs_app, name="runs")
     app.add_typer(items_app, name="items")

@@ -14,10 +14,20 @@ from rich.table import Table
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
 from sepbots.exceptions import SepbotsError
-from sepbots.gains import compute_budget, compute_gains
-from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
-from sepbots.reports.figures import GainsFigures
-from sepbots.reports.i18n import fmt_date, fmt_number, fmt_pct, t
+from sepbots.budget import compute_budget
+from sepbots.gains import compute_gains, credits_of
+from sepbots.reports import (
+    write_budget_html,
+    write_budget_json,
+    write_budget_xlsx,
+    write_gains_html,
+    write_gains_json,
+    write_gains_xlsx,
+)
+from sepbots.reports.columns import GAINS_COLUMNS
+from sepbots.reports.figures import BudgetFigures, GainsFigures
+from sepbots.reports.html import fmt_value
+from sepbots.reports.i18n import fmt_date, fmt_number, t
 
 app = typer.Typer(
     help="Rapporter: målte gevinster og budget. (Reports: measured gains and budget.)", no_args_is_help=True
@@ -29,47 +39,57 @@ err = Console(stderr=True)
 class Format(enum.StrEnum):
     XLSX = "xlsx"
     HTML = "html"
+    JSON = "json"
+
+
+GAINS_WRITERS = {Format.XLSX: write_gains_xlsx, Format.HTML: write_gains_html, Format.JSON: write_gains_json}
+BUDGET_WRITERS = {Format.XLSX: write_budget_xlsx, Format.HTML: write_budget_html, Format.JSON: write_budget_json}
+
+
+SHOWN = ("name", "units_done", "units_handed_over", "units_failed", "credited_minutes", "saved_hours",
+         "realised_automation_share")
 
 
 def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
-    """The measured gains as a terminal table (used by the CLI and the demo)."""
+    """The measured gains as a terminal table with notes and totals (used by the CLI and the demo)."""
     if not figures.processes:
         console.print(f"{t('gains_title', lang)}: {t('no_data', lang)}")
         return
     table = Table(
-        title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – "
-        f"{fmt_date(figures.period_to, lang)}"
+        title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"
     )
-    for key in (
-        "process",
-        "automated",
-        "manual",
-        "failed",
-        "saved_hours",
-        "realised_share",
-        "annualised_hours",
-        "estimate_hours",
-    ):
-        table.add_column(t(key, lang), justify="left" if key == "process" else "right")
+    columns = [c for c in GAINS_COLUMNS if c.field in SHOWN]
+    for c in columns:
+        table.add_column(t(c.label, lang), justify="left" if c.kind == "text" else "right", overflow="fold")
     for p in figures.processes:
-        table.add_row(
-            p.title(lang),
-            fmt_number(p.items_automated, 0, lang),
-            fmt_number(p.items_manual, 0, lang),
-            fmt_number(p.items_failed, 0, lang),
-            fmt_number(p.saved_hours, 1, lang),
-            fmt_pct(p.realised_automation_share, 1, lang),
-            fmt_number(p.annualised_saved_hours, 0, lang),
-            fmt_number(p.estimate.saved_hours_per_year if p.estimate else None, 0, lang),
-        )
+        cells = [fmt_value(c.get(p, lang), c.kind, lang) for c in columns]
+        cells[0] = f"{cells[0]} ({p.unit.label(lang, p.units_total)})"
+        table.add_row(*cells)
     console.print(table)
-    a, m, f = figures.total_items
+    for p in figures.processes:
+        for note in p.notes:
+            console.print(f"⚠ {p.title(lang)}: {note.text(lang)}", highlight=False)
     console.print(
-        f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 1, lang)} {t('saved_hours', lang).lower()}, "
-        f"{fmt_number(figures.total_saved_dkk, 0, lang)} {t('dkk', lang)} "
-        f"({fmt_number(a, 0, lang)} / {fmt_number(m, 0, lang)} / {fmt_number(f, 0, lang)})",
+        f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 2, lang)} {t('saved_hours', lang).lower()}, "
+        f"{fmt_number(figures.total_saved_dkk, 2, lang)} {t('dkk', lang)} "
+        f"({t('kroner_per_hour', lang).lower()} {fmt_number(figures.hourly_cost_dkk, 2, lang)})",
         highlight=False,
     )
+
+
+def print_budget(figures: BudgetFigures, lang: str, console: Console) -> None:
+    """The budget years per area (operation, then pipeline) as terminal tables."""
+    for pipeline in (False, True):
+        table = Table(title=f"{t('budget_title', lang)}: {t('pipeline' if pipeline else 'operating', lang)}")
+        table.add_column(t("area", lang), overflow="fold")
+        for y in figures.years:
+            table.add_column(f"{t('hours', lang)} {y}", justify="right")
+            table.add_column(f"{t('net_dkk', lang)} {y}", justify="right")
+        groups = [(g.label(lang), g.years) for g in figures.by_area(pipeline)]
+        for label, years in [*groups, (t("total", lang), figures.total(pipeline))]:
+            table.add_row(label, *(v for yr in years for v in (fmt_number(yr.hours, 0, lang),
+                                                               fmt_number(yr.net_dkk, 0, lang))))
+        console.print(table)
 
 
 @app.command()
@@ -77,7 +97,7 @@ def gains(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from", help="first date, YYYY-MM-DD")],
     end: Annotated[str, typer.Option("--to", help="last date (included), YYYY-MM-DD")],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx or html")] = Format.XLSX,
+    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
     output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
     include_test_runs: Annotated[
         bool, typer.Option("--include-test-runs", help="count test-mode runs too")
@@ -103,6 +123,7 @@ def gains(
             end=last,
             now=env.clock.now(),
             include_test_runs=include_test_runs,
+            credits=credits_of(env.registry),
         )
         path = (
             output
@@ -110,8 +131,7 @@ def gains(
             / "reports"
             / f"{'gevinster' if c.lang == 'da' else 'gains'}-{first}-{last}.{fmt.value}"
         )
-        writer = write_gains_xlsx if fmt is Format.XLSX else write_gains_html
-        writer(result.figures, path, c.lang)
+        GAINS_WRITERS[fmt](result.figures, path, c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
     print_gains(result.figures, c.lang, out)
@@ -130,7 +150,7 @@ def gains(
 def budget(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="the budget year, e.g. 2027", min=2000, max=2100)],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx or html")] = Format.XLSX,
+    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
     output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
     lookback_days: Annotated[int, typer.Option(help="days of measurements behind a run-rate", min=1)] = 90,
     include_test_runs: Annotated[
@@ -139,7 +159,7 @@ def budget(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Budget: frigjorte timer og kroner fordelt på områder (hours and DKK freed per area for a budget year)."""
+    """Budgetbidrag for år Y og tre overslagsår (budget input for year Y and the three following years)."""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
         env = c.state.env()
@@ -151,20 +171,11 @@ def budget(
             now=env.clock.now(),
             lookback_days=lookback_days,
             include_test_runs=include_test_runs,
+            credits=credits_of(env.registry),
         )
         path = output or env.settings.var_dir / "reports" / f"budget-{year}.{fmt.value}"
-        (write_budget_xlsx if fmt is Format.XLSX else write_budget_html)(figures, path, c.lang)
+        BUDGET_WRITERS[fmt](figures, path, c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
-    table = Table(title=f"{t('budget_title', c.lang)} {year}")
-    for key in ("area", "measured_hours", "pipeline_hours", "dkk"):
-        table.add_column(t(key, c.lang), justify="left" if key == "area" else "right")
-    for area, mh, md, ph, pd in figures.by_area():
-        table.add_row(
-            area.label(c.lang),
-            fmt_number(mh, 0, c.lang),
-            fmt_number(ph, 0, c.lang),
-            fmt_number(md + pd, 0, c.lang),
-        )
-    out.print(table)
+    print_budget(figures, c.lang, out)
     out.print(c.da(f"Skrev {path}", f"Wrote {path}"), highlight=False)

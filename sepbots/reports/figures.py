@@ -12,27 +12,80 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.catalogue.business_case import BusinessCase
-from sepbots.catalogue.models import Area, Phase
+from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Unit
+from sepbots.recipes import Counting
 
 TWO = Decimal("0.01")
 
 
 class DailyPoint(BaseModel):
-    """One day's outcome counts for a process."""
+    """One day's unit counts for a process."""
 
     model_config = ConfigDict(frozen=True)
 
     day: date
-    automated: int = 0
-    manual: int = 0
+    done: int = 0
+    handed_over: int = 0
     failed: int = 0
 
 
-class ProcessGains(BaseModel):
-    """Measured gains of one process over a period.
+class GainsNote(enum.StrEnum):
+    """Something a reader of a process's figures must know."""
 
-    ``saved_hours = automated × manual_minutes / 60 − manual × handling_minutes / 60``;
-    ``realised_automation_share = automated / (automated + manual + failed)``;
+    HANDLING_EXCEEDS_BASELINE = "handling_exceeds_baseline"
+    REVIEW_EXCEEDS_CREDIT = "review_exceeds_credit"
+    CREDIT_CAPPED = "credit_capped"
+    UNIT_MISMATCH = "unit_mismatch"
+
+    def text(self, lang: str = "da") -> str:
+        da, en = _NOTE_TEXT[self]
+        return da if lang == "da" else en
+
+
+_NOTE_TEXT = {
+    GainsNote.HANDLING_EXCEEDS_BASELINE: (
+        "Den målte manuelle behandling tog længere end grundtiden pr. enhed: de overgivne enheder trækker ned.",
+        "Measured manual handling took longer than the baseline per unit: the handed-over units count against.",
+    ),
+    GainsNote.REVIEW_EXCEEDS_CREDIT: (
+        "Kontrol- og driftstiden er større end robottens krediterede tid.",
+        "Review and operations time exceeds the time credited to the robot.",
+    ),
+    GainsNote.CREDIT_CAPPED: (
+        "En robot krediterer mere end grundtiden; der er regnet med grundtiden.",
+        "A bot credits more than the baseline; the baseline was used.",
+    ),
+    GainsNote.UNIT_MISMATCH: (
+        "En robots tælleenhed svarer ikke til procesens enhed i kataloget.",
+        "A bot's counting unit differs from the process's unit in the catalogue.",
+    ),
+}
+
+
+class BotGains(BaseModel):
+    """One bot's part of a process's measured gains."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bot: str
+    step: str = ""
+    counted: Counting = Counting.ITEMS
+    declared: bool = True
+    units_done: int = Field(0, ge=0)
+    units_handed_over: int = Field(0, ge=0)
+    units_failed: int = Field(0, ge=0)
+    credited_minutes: Decimal
+    handled_measured: int = Field(0, ge=0)
+    handling_minutes: Decimal = Decimal(0)
+
+
+class ProcessGains(BaseModel):
+    """Measured gains of one process over a period, in the process's counting unit.
+
+    ``saved_hours = credited_hours + handover_hours − review_hours`` where
+    ``credited_hours = Σ done × credited minutes / 60`` and
+    ``handover_hours = (measured handed-over units × baseline − their measured minutes) / 60``;
+    ``realised_automation_share = done / (done + handed over + failed)``;
     ``annualised = period value × 365 / days in period``.
     """
 
@@ -42,25 +95,47 @@ class ProcessGains(BaseModel):
     name: str
     name_en: str | None = None
     area: Area
-    bots: list[str] = Field(default_factory=list)
-    items_automated: int = Field(0, ge=0)
-    items_manual: int = Field(0, ge=0)
-    items_failed: int = Field(0, ge=0)
+    unit: Unit = DEFAULT_UNIT
+    bots: list[BotGains] = Field(default_factory=list)
+    units_done: int = Field(0, ge=0)
+    units_handed_over: int = Field(0, ge=0)
+    units_failed: int = Field(0, ge=0)
+    handled_measured: int = Field(0, ge=0)
     robot_hours: Decimal = Decimal(0)
-    manual_minutes_per_item: Decimal
-    handling_minutes_per_item: Decimal
+    baseline_minutes: Decimal
+    credited_hours: Decimal = Decimal(0)
+    credited_minutes_total: Decimal = Decimal(0)
+    handover_hours: Decimal = Decimal(0)
+    handling_minutes_measured: Decimal = Decimal(0)
+    review_hours: Decimal = Decimal(0)
     saved_hours: Decimal
+    saved_dkk: Decimal = Decimal(0)
     realised_automation_share: Decimal | None
-    annualised_items: Decimal
+    annualised_units: Decimal
     annualised_saved_hours: Decimal
     annualised_saved_dkk: Decimal
     estimate: BusinessCase | None = None
     measured: BusinessCase | None = None
+    notes: list[GainsNote] = Field(default_factory=list)
     daily: list[DailyPoint] = Field(default_factory=list)
 
     @property
-    def items_total(self) -> int:
-        return self.items_automated + self.items_manual + self.items_failed
+    def units_total(self) -> int:
+        return self.units_done + self.units_handed_over + self.units_failed
+
+    @property
+    def credited_minutes(self) -> Decimal | None:
+        """Credited minutes per done unit (the bots' weighted mean), ``None`` without done units."""
+        if not self.units_done:
+            return None
+        return (self.credited_minutes_total / self.units_done).quantize(TWO, rounding=ROUND_HALF_UP)
+
+    @property
+    def handling_minutes_per_unit(self) -> Decimal | None:
+        """Mean measured handling minutes of the handed-over units that have one."""
+        if not self.handled_measured:
+            return None
+        return (self.handling_minutes_measured / self.handled_measured).quantize(TWO, rounding=ROUND_HALF_UP)
 
     def title(self, lang: str = "da") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
@@ -74,7 +149,9 @@ class GainsFigures(BaseModel):
     period_from: date
     period_to: date
     generated_at: datetime
+    include_test_runs: bool = False
     hourly_cost_dkk: Decimal
+    fte_cost_dkk: Decimal = Decimal("651200")
     net_hours_per_fte: Decimal
     processes: list[ProcessGains] = Field(default_factory=list)
 
@@ -88,35 +165,56 @@ class GainsFigures(BaseModel):
 
     @property
     def total_saved_dkk(self) -> Decimal:
-        return (self.total_saved_hours * self.hourly_cost_dkk).quantize(TWO, rounding=ROUND_HALF_UP)
+        return sum((p.saved_dkk for p in self.processes), Decimal(0))
 
     @property
     def total_annualised_hours(self) -> Decimal:
         return sum((p.annualised_saved_hours for p in self.processes), Decimal(0))
 
-    @property
-    def total_items(self) -> tuple[int, int, int]:
-        return (
-            sum(p.items_automated for p in self.processes),
-            sum(p.items_manual for p in self.processes),
-            sum(p.items_failed for p in self.processes),
-        )
-
 
 class BudgetSource(enum.StrEnum):
-    """Where a budget line's figure comes from."""
+    """Where a budget line's yearly gain comes from."""
 
-    MEASURED = "measured"  # a measured run-rate of a process in operation
-    PIPELINE = "pipeline"  # the estimate of a process still in the pipeline
+    MEASURED = "measured"  # the measured run-rate of a process in operation
+    ESTIMATE = "estimate"  # the catalogue's estimate (no measurements yet)
 
     def label(self, lang: str = "da") -> str:
         if self is BudgetSource.MEASURED:
             return "Målt driftsniveau" if lang == "da" else "Measured run-rate"
-        return "Skøn (pipeline)" if lang == "da" else "Estimate (pipeline)"
+        return "Skøn" if lang == "da" else "Estimate"
+
+
+class BudgetYear(BaseModel):
+    """One process's (or group's) figures for one budget year, DKK net of costs.
+
+    ``hours`` = hours saved that year (go-live and ramp-up applied); ``hours_freed`` = the part
+    not taken out as cash (freed for other work); ``cash_dkk`` = the cash-realisable part in DKK;
+    ``costs_dkk`` = running, licence and operations costs plus the build cost in the go-live year;
+    ``net_dkk = cash_dkk − costs_dkk``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    hours: Decimal = Decimal(0)
+    hours_freed: Decimal = Decimal(0)
+    cash_dkk: Decimal = Decimal(0)
+    costs_dkk: Decimal = Decimal(0)
+    net_dkk: Decimal = Decimal(0)
+
+    def __add__(self, other: BudgetYear) -> BudgetYear:
+        return BudgetYear(
+            year=self.year,
+            hours=self.hours + other.hours,
+            hours_freed=self.hours_freed + other.hours_freed,
+            cash_dkk=self.cash_dkk + other.cash_dkk,
+            costs_dkk=self.costs_dkk + other.costs_dkk,
+            net_dkk=self.net_dkk + other.net_dkk,
+        )
 
 
 class BudgetLine(BaseModel):
-    """Hours and DKK one process is expected to free in the budget year."""
+    """What one process contributes to the budget year and the three overslagsår."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -124,17 +222,35 @@ class BudgetLine(BaseModel):
     name: str
     name_en: str | None = None
     area: Area
-    source: BudgetSource
+    account_function: str | None = None
     phase: Phase
-    hours: Decimal
-    dkk: Decimal
+    source: BudgetSource
+    pipeline: bool
+    go_live: date | None = None
+    hours_per_year: Decimal
+    cash_share: Decimal = Decimal(0)
+    years: list[BudgetYear] = Field(default_factory=list)
 
     def title(self, lang: str = "da") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
 
 
+class BudgetGroup(BaseModel):
+    """Summed budget years of the lines in one area or account–function."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label_da: str
+    label_en: str
+    years: list[BudgetYear]
+
+    def label(self, lang: str = "da") -> str:
+        return self.label_da if lang == "da" else self.label_en
+
+
 class BudgetFigures(BaseModel):
-    """The budget projection for one year, per process and summed per area."""
+    """The budget input: the budget year and three overslagsår, per process and grouped."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -142,24 +258,50 @@ class BudgetFigures(BaseModel):
     generated_at: datetime
     hourly_cost_dkk: Decimal
     net_hours_per_fte: Decimal
+    ramp_up_share: Decimal
     lines: list[BudgetLine] = Field(default_factory=list)
 
-    def by_area(self) -> list[tuple[Area, Decimal, Decimal, Decimal, Decimal]]:
-        """``(area, measured hours, measured DKK, pipeline hours, pipeline DKK)`` for areas with lines."""
-        out = []
-        for area in Area:
-            lines = [ln for ln in self.lines if ln.area is area]
-            if not lines:
-                continue
-            m = [ln for ln in lines if ln.source is BudgetSource.MEASURED]
-            p = [ln for ln in lines if ln.source is BudgetSource.PIPELINE]
-            out.append(
-                (
-                    area,
-                    sum((x.hours for x in m), Decimal(0)),
-                    sum((x.dkk for x in m), Decimal(0)),
-                    sum((x.hours for x in p), Decimal(0)),
-                    sum((x.dkk for x in p), Decimal(0)),
-                )
-            )
-        return out
+    @property
+    def years(self) -> list[int]:
+        return [self.year + i for i in range(4)]
+
+    @property
+    def operating(self) -> list[BudgetLine]:
+        return [ln for ln in self.lines if not ln.pipeline]
+
+    @property
+    def pipeline(self) -> list[BudgetLine]:
+        return [ln for ln in self.lines if ln.pipeline]
+
+    def _sum(self, lines: list[BudgetLine]) -> list[BudgetYear]:
+        totals = [BudgetYear(year=y) for y in self.years]
+        for ln in lines:
+            totals = [a + b for a, b in zip(totals, ln.years, strict=True)]
+        return totals
+
+    def total(self, pipeline: bool = False) -> list[BudgetYear]:
+        return self._sum(self.pipeline if pipeline else self.operating)
+
+    def by_area(self, pipeline: bool = False) -> list[BudgetGroup]:
+        """Sums per area (KL's areas, which follow the committees), in the areas' order."""
+        lines = self.pipeline if pipeline else self.operating
+        return [
+            BudgetGroup(key=a.value, label_da=a.label("da"), label_en=a.label("en"),
+                        years=self._sum([ln for ln in lines if ln.area is a]))
+            for a in Area
+            if any(ln.area is a for ln in lines)
+        ]
+
+    def by_account(self, pipeline: bool = False) -> list[BudgetGroup]:
+        """Sums per main account–function of the chart of accounts (lines without one last)."""
+        lines = self.pipeline if pipeline else self.operating
+        keys = sorted({ln.account_function for ln in lines if ln.account_function})
+        groups = [
+            BudgetGroup(key=k, label_da=k, label_en=k, years=self._sum([ln for ln in lines if ln.account_function == k]))
+            for k in keys
+        ]
+        rest = [ln for ln in lines if not ln.account_function]
+        if rest:
+            groups.append(BudgetGroup(key="", label_da="Uden kontering", label_en="No account given",
+                                      years=self._sum(rest)))
+        return groups

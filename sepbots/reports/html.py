@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from sepbots.catalogue.loader import write_atomic
+from sepbots.clock import local
+from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
 from sepbots.reports.figures import BudgetFigures, GainsFigures
 from sepbots.reports.i18n import fmt_date, fmt_number, fmt_pct, t
-from sepbots.reports.svg import bar_chart, line_chart
-from sepbots.reports.xlsx import BC_FIELDS
+from sepbots.reports.svg import line_chart, paired_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def fmt_value(value: Any, kind: Kind, lang: str) -> str:
+    """A table cell's text by column kind."""
+    if kind is Kind.TEXT:
+        return "" if value is None else str(value)
+    if kind is Kind.PCT:
+        return fmt_pct(value, 1, lang)
+    decimals = {Kind.INT: 0, Kind.ONE: 1, Kind.TWO: 2, Kind.DKK: 0}[kind]
+    return fmt_number(value, decimals, lang)
+
+
+def fmt_stamp(moment: datetime, lang: str) -> str:
+    """``01.12.2026 14:05`` (da, local time) or ``2026-12-01 14:05`` (en)."""
+    when = local(moment)
+    return f"{fmt_date(when.date(), lang)} {when:%H:%M}"
 
 
 @cache
@@ -30,43 +49,44 @@ def _env() -> Environment:
     env.filters["num"] = lambda v, d=0, lang="da": fmt_number(v, d, lang)
     env.filters["pct"] = lambda v, lang="da": fmt_pct(v, 1, lang)
     env.filters["day"] = lambda v, lang="da": fmt_date(v, lang)
+    env.filters["stamp"] = lambda v, lang="da": fmt_stamp(v, lang)
     return env
 
 
-def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
-    """The measured-gains report as one HTML page."""
-    procs = figures.processes
-    hours_chart = bar_chart(
+def hours_chart(figures: GainsFigures, lang: str) -> Markup:
+    """Run-rate beside the estimate per process, each row on its own scale."""
+    return paired_bars(
         t("chart_hours", lang),
-        [p.title(lang) for p in procs],
         [
-            (t("measured", lang), [float(p.annualised_saved_hours) for p in procs]),
-            (
-                t("estimate", lang),
-                [float(p.estimate.saved_hours_per_year) if p.estimate else 0.0 for p in procs],
-            ),
+            (p.title(lang), float(p.annualised_saved_hours),
+             float(p.estimate.saved_hours_per_year) if p.estimate else None)
+            for p in figures.processes
         ],
+        (t("measured", lang), t("estimate", lang)),
         lang,
     )
+
+
+def daily_chart(figures: GainsFigures, lang: str) -> Markup | None:
+    """Units done and handed over per day; ``None`` with fewer than two days of data."""
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for p in procs:
+    for p in figures.processes:
         for d in p.daily:
-            days[d.day][0] += d.automated
-            days[d.day][1] += d.manual
+            days[d.day][0] += d.done
+            days[d.day][1] += d.handed_over
     ordered = sorted(days.items())
-    daily_chart = (
-        line_chart(
-            t("chart_daily", lang),
-            [fmt_date(d, lang)[:5] if lang == "da" else d.isoformat()[5:] for d, _ in ordered],
-            [
-                (t("automated", lang), [float(c[0]) for _, c in ordered]),
-                (t("manual", lang), [float(c[1]) for _, c in ordered]),
-            ],
-            lang,
-        )
-        if ordered
-        else None
+    if len(ordered) < 2:
+        return None
+    return line_chart(
+        t("chart_daily", lang),
+        [fmt_date(d, lang)[:5] if lang == "da" else d.isoformat()[5:] for d, _ in ordered],
+        [(t("done", lang), [float(c[0]) for _, c in ordered]), (t("handed_over", lang), [float(c[1]) for _, c in ordered])],
+        lang,
     )
+
+
+def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
+    """The measured-gains report as one HTML page (fits A4 landscape and 1366 px)."""
     return (
         _env()
         .get_template("gains.html")
@@ -74,8 +94,11 @@ def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
             f=figures,
             lang=lang,
             t=lambda k: t(k, lang),
-            hours_chart=hours_chart,
-            daily_chart=daily_chart,
+            columns=GAINS_COLUMNS,
+            cell=lambda c, p: fmt_value(c.get(p, lang), c.kind, lang),
+            fmtv=lambda v, kind: t("never", lang) if v is None else fmt_value(v, kind, lang),
+            hours_chart=hours_chart(figures, lang),
+            daily_chart=daily_chart(figures, lang),
             bc_fields=BC_FIELDS,
         )
     )
@@ -83,21 +106,7 @@ def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
 
 def render_budget_html(figures: BudgetFigures, lang: str = "da") -> str:
     """The budget report as one HTML page."""
-    areas = figures.by_area()
-    chart = bar_chart(
-        t("chart_budget", lang),
-        [a.label(lang) for a, *_ in areas],
-        [
-            (t("measured_hours", lang), [float(r[1]) for r in areas]),
-            (t("pipeline_hours", lang), [float(r[3]) for r in areas]),
-        ],
-        lang,
-    )
-    return (
-        _env()
-        .get_template("budget.html")
-        .render(f=figures, lang=lang, t=lambda k: t(k, lang), areas=areas, chart=chart)
-    )
+    return _env().get_template("budget.html").render(f=figures, lang=lang, t=lambda k: t(k, lang))
 
 
 def write_gains_html(figures: GainsFigures, path: Path, lang: str = "da") -> Path:

@@ -56,15 +56,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "lines": ("Processer", "Processes"),
     "summary": ("Oversigt", "Summary"),
     "never": ("aldrig", "never"),
+    "unit": ("Enhed", "Unit"),
+    "done": ("Udført af robot", "Done by robot"),
+    "handed_over": ("Overgivet til manuel", "Handed over"),
+    "credited_minutes": ("Krediterede min./enhed", "Credited min./unit"),
+    "baseline_minutes": ("Grundtid min./enhed", "Baseline min./unit"),
+    "handling_minutes": ("Målt behandling min./enhed", "Measured handling min./unit"),
+    "handled_measured": ("Overgivne med målt tid", "Handed over with measured time"),
+    "review_hours": ("Kontrol og drift (timer)", "Review and operations (hours)"),
+    "estimate_share": ("Automatiseringsgrad (skøn)", "Automation share (estimate)"),
+    "notes": ("Bemærkninger", "Notes"),
+    "licence": ("Licenser (kr./år)", "Licences (DKK/yr)"),
+    "operations": ("Driftsbemanding (kr./år)", "Operations staff (DKK/yr)"),
+    "net_first": ("Netto år 1 (kr.)", "Net year 1 (DKK)"),
+    "too_little_data": ("For lidt data til en graf.", "Too little data for a chart."),
+    "include_test_runs": ("Testkørsler talt med", "Test runs included"),
+    "hours_freed": ("Timer frigjort", "Hours freed"),
+    "cash_dkk": ("Kontant realiserbart (kr.)", "Cash-realisable (DKK)"),
+    "costs_dkk": ("Omkostninger (kr.)", "Costs (DKK)"),
+    "net_dkk": ("Netto kontant (kr.)", "Net cash (DKK)"),
+    "go_live": ("Driftsstart", "Go-live"),
+    "account_function": ("Hovedkonto–funktion", "Main account–function"),
+    "operating": ("I drift", "In operation"),
+    "pipeline": ("Pipeline (ikke i drift endnu)", "Pipeline (not yet in operation)"),
+    "by_area": ("Fordelt på område/udvalg", "By area/committee"),
+    "by_account": ("Fordelt på kontoplan", "By chart of accounts"),
+    "budget_year": ("Budgetår", "Budget year"),
+    "overslag": ("Overslagsår", "Projection year"),
+    "kroner_per_hour": ("Kr. pr. time", "DKK per hour"),
     "footnote_gains": (
-        "Sparede timer = automatisk behandlede × minutter pr. sag − overgivne × efterbehandlingsminutter. "
+        "Sparede timer = udførte enheder × krediterede minutter + overgivne enheder med målt tid × "
+        "(grundtid − målt behandlingstid) − kontrol- og driftstid. En overgivet enhed uden målt tid tæller 0. "
         "Målt niveau = periodens tal omregnet til et helt år.",
-        "Hours saved = items done automatically × minutes per case − items handed over × handling minutes. "
-        "Run-rate = the period's figure scaled to a full year.",
+        "Hours saved = units done × credited minutes + handed-over units with a measured time × "
+        "(baseline − measured handling) − review and operations time. A handed-over unit without a measured "
+        "time counts 0. Run-rate = the period's figure scaled to a full year.",
     ),
     "footnote_budget": (
-        "Processer i drift tæller med målt niveau; øvrige processer med deres skøn.",
-        "Processes in operation count with their measured run-rate; others with their estimate.",
+        "Processer i drift tæller med målt niveau (ellers skøn) fra driftsstart, første 12 måneder med "
+        "indfasningsandelen; netto = kontant realiserbart − omkostninger; frigjorte timer er ikke kontanter.",
+        "Processes in operation count with their measured run-rate (else the estimate) from go-live, the first "
+        "12 months at the ramp-up share; net = cash-realisable − costs; hours freed are not cash.",
     ),
 }
 

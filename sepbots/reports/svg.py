@@ -101,13 +101,17 @@ def line_chart(
     n = len(labels)
     step = plot_w / max(n - 1, 1)
     for si, (name, vals) in enumerate(series):
-        points = " ".join(
-            f"{left + i * step:.1f},{top + height - height * v / vmax:.1f}" for i, v in enumerate(vals)
-        )
+        xy = [(left + i * step, top + height - height * v / vmax) for i, v in enumerate(vals)]
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
         parts.append(
             f'<polyline fill="none" stroke="{COLOURS[si % 4]}" stroke-width="2" points="{points}">'
             f"<title>{escape(name)}</title></polyline>"
         )
+        parts += [
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[si % 4]}"><title>{escape(name)}: '
+            f"{escape(fmt_number(Decimal(str(v)), 0, lang))}</title></circle>"
+            for (x, y), v in zip(xy, vals, strict=True)
+        ]
     every = max(1, n // 8)
     for i, label in enumerate(labels):
         if i % every == 0 or i == n - 1:
@@ -116,5 +120,41 @@ def line_chart(
                 f'text-anchor="middle">{escape(label)}</text>'
             )
     parts += _legend([name for name, _ in series], left, top + height + 50)
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def paired_bars(
+    title: str, rows: Sequence[tuple[str, float, float | None]], names: tuple[str, str], lang: str = "da"
+) -> Markup:
+    """One row per process, two horizontal bars (measured, estimate) on the row's own scale.
+
+    Each row is scaled to its own larger value and both values are written beside the bars, so a
+    measured figure a hundredth of the estimate still shows (one shared axis would hide it).
+    """
+    width, label_w, row_h, top = 760, 230, 34, 36
+    bar_w = width - label_w - 120
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + row_h * len(rows) + 30}" '
+        f'class="chart"><title>{escape(title)}</title>',
+        f'<text x="0" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, (label, measured, est) in enumerate(rows):
+        y = top + i * row_h
+        scale = max(abs(measured), abs(est or 0.0)) or 1.0
+        short = label if len(label) <= 32 else label[:31] + "…"
+        parts.append(f'<text x="0" y="{y + 17}" font-size="11">{escape(short)}</text>')
+        for j, value in enumerate((measured, est)):
+            if value is None:
+                continue
+            w = bar_w * abs(value) / scale
+            parts.append(
+                f'<rect x="{label_w}" y="{y + j * 13:.0f}" width="{max(w, 1):.1f}" height="11" fill="{COLOURS[j]}"/>'
+            )
+            parts.append(
+                f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
+                f"{escape(fmt_number(Decimal(str(value)), 0, lang))}</text>"
+            )
+    parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
     parts.append("</svg>")
     return Markup("\n".join(parts))

@@ -1,5 +1,8 @@
 """Excel reports with native charts (openpyxl ``BarChart``/``LineChart``), written atomically.
 
+Every table's header row (and first column) is frozen; chart axes are drawn explicitly
+(``delete = False``: openpyxl ≥ 3.1 otherwise leaves them out and Excel shows an empty frame).
+
 Number formats are Excel format codes (``#,##0.0``); Excel shows them with the reader's locale, so a
 Danish Excel displays ``1.234,5``.
 """
@@ -20,7 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sepbots.reports.figures import BudgetFigures, GainsFigures
+from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
+from sepbots.reports.figures import BudgetFigures, BudgetYear, GainsFigures
 from sepbots.reports.i18n import fmt_date, t
 
 INT = "#,##0"
@@ -48,6 +52,13 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+FORMATS = {Kind.TEXT: None, Kind.INT: INT, Kind.ONE: ONE, Kind.TWO: "#,##0.00", Kind.DKK: DKK, Kind.PCT: PCT}
+
+
+def _cell(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _table(
     ws: Worksheet,
     row: int,
@@ -55,21 +66,22 @@ def _table(
     rows: Sequence[Sequence[Any]],
     formats: Sequence[str | None],
 ) -> int:
-    """Write a header row and data rows from ``row``; returns the last row written."""
+    """Write a header row (frozen) and data rows from ``row``; returns the last row written."""
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=col, value=text)
         cell.font, cell.fill = HEAD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, values in enumerate(rows, start=row + 1):
         for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = ws.cell(row=r, column=col, value=_cell(value))
             if fmt:
                 cell.number_format = fmt
     for col, text in enumerate(headers, start=1):
-        width = max(
-            [len(str(text)) // 2 + 2] + [len(str(v[col - 1])) + 2 for v in rows if v[col - 1] is not None]
-        )
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width, 10), 60)
+        width = max([min(len(str(text)), 24) + 2] + [len(str(v[col - 1])) + 2 for v in rows if v[col - 1] is not None])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width, 10), 50)
+    ws.row_dimensions[row].height = 45
+    if ws.freeze_panes is None:
+        ws.freeze_panes = ws.cell(row=row + 1, column=2)
     return row + len(rows)
 
 
@@ -81,94 +93,52 @@ def _meta(ws: Worksheet, title: str, lines: Sequence[tuple[str, str]]) -> int:
     return len(lines) + 3
 
 
+def _axes(chart: BarChart | LineChart) -> None:
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
 def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Path:
     """Write the measured-gains workbook: summary + bar chart, daily + line chart, business cases."""
     wb = Workbook()
     ws = wb.active
     ws.title = t("summary", lang)
-    start = _meta(
-        ws,
-        t("gains_title", lang),
-        [
-            (
-                t("period", lang),
-                f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}",
-            ),
-            (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
-        ],
-    )
-    headers = [
-        t(k, lang)
-        for k in (
-            "process",
-            "area",
-            "automated",
-            "manual",
-            "failed",
-            "robot_hours",
-            "saved_hours",
-            "saved_dkk",
-            "realised_share",
-            "annualised_hours",
-            "estimate_hours",
-            "annualised_dkk",
-            "estimate_dkk",
-        )
+    meta = [
+        (t("period", lang), f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"),
+        (t("generated", lang), figures.generated_at.isoformat(timespec="minutes")),
+        (t("kroner_per_hour", lang), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
     ]
-    rows = []
-    for p in figures.processes:
-        est = p.estimate
-        rows.append(
-            [
-                p.title(lang),
-                p.area.label(lang),
-                p.items_automated,
-                p.items_manual,
-                p.items_failed,
-                _num(p.robot_hours),
-                _num(p.saved_hours),
-                _num(p.saved_hours * figures.hourly_cost_dkk),
-                _num(p.realised_automation_share),
-                _num(p.annualised_saved_hours),
-                _num(est.saved_hours_per_year) if est else None,
-                _num(p.annualised_saved_dkk),
-                _num(est.benefit_dkk_per_year) if est else None,
-            ]
-        )
-    a, m, f = figures.total_items
-    rows.append(
-        [
-            t("total", lang),
-            None,
-            a,
-            m,
-            f,
-            _num(sum((p.robot_hours for p in figures.processes), Decimal(0))),
-            _num(figures.total_saved_hours),
-            _num(figures.total_saved_dkk),
-            None,
-            _num(figures.total_annualised_hours),
-            None,
-            None,
-            None,
-        ]
-    )
-    last = _table(
-        ws, start, headers, rows, [None, None, INT, INT, INT, ONE, ONE, DKK, PCT, ONE, ONE, DKK, DKK]
-    )
+    if figures.include_test_runs:
+        meta.append((t("include_test_runs", lang), "✓"))
+    start = _meta(ws, t("gains_title", lang), meta)
+    columns = [*GAINS_COLUMNS, None]
+    headers = [t(c.label, lang) if c else t("notes", lang) for c in columns]
+    rows = [
+        [c.get(p, lang) if c else " ".join(n.text(lang) for n in p.notes) for c in columns]
+        for p in figures.processes
+    ]
+    total = [t("total", lang)] + [None] * (len(columns) - 1)
+    total[[c.field for c in GAINS_COLUMNS].index("saved_hours")] = figures.total_saved_hours
+    total[[c.field for c in GAINS_COLUMNS].index("saved_dkk")] = figures.total_saved_dkk
+    rows.append(total)
+    formats = [FORMATS[c.kind] if c else None for c in columns]
+    last = _table(ws, start, headers, rows, formats)
     for col in range(1, len(headers) + 1):
         ws.cell(row=last, column=col).font = Font(bold=True)
     ws.cell(row=last + 2, column=1, value=t("footnote_gains", lang))
     if figures.processes:
+        fields = [c.field for c in GAINS_COLUMNS]
         chart = BarChart()
-        chart.type = "col"
+        chart.type = "bar"
         chart.title = t("chart_hours", lang)
-        chart.y_axis.title = t("hours", lang)
+        chart.x_axis.title = t("hours", lang)
         chart.y_axis.numFmt = INT
-        data = Reference(ws, min_col=10, max_col=11, min_row=start, max_row=last - 1)
-        chart.add_data(data, titles_from_data=True)
+        first = fields.index("annualised_saved_hours") + 1
+        chart.add_data(Reference(ws, min_col=first, max_col=first + 1, min_row=start, max_row=last - 1),
+                       titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last - 1))
         chart.height, chart.width = 9, 22
+        _axes(chart)
         ws.add_chart(chart, f"B{last + 4}")
     _daily_sheet(wb, figures, lang)
     _business_case_sheet(wb, figures, lang)
@@ -182,120 +152,85 @@ def _daily_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
     for p in figures.processes:
         for d in p.daily:
             acc = days.setdefault(d.day, [0, 0, 0])
-            acc[0] += d.automated
-            acc[1] += d.manual
+            acc[0] += d.done
+            acc[1] += d.handed_over
             acc[2] += d.failed
-    rows = [[day, *counts] for day, counts in sorted(days.items())]
-    headers = [t("date", lang), t("automated", lang), t("manual", lang), t("failed", lang)]
-    last = _table(ws, 1, headers, rows, ["dd-mm-yyyy" if lang == "da" else "yyyy-mm-dd", INT, INT, INT])
-    if rows:
+    rows = [[fmt_date(day, lang), *counts] for day, counts in sorted(days.items())]
+    headers = [t("date", lang), t("done", lang), t("handed_over", lang), t("failed", lang)]
+    last = _table(ws, 1, headers, rows, [None, INT, INT, INT])
+    if len(rows) >= 2:
         chart = LineChart()
         chart.title = t("chart_daily", lang)
-        chart.y_axis.title = t("automated", lang)
-        chart.x_axis.number_format = "dd-mm" if lang == "da" else "mm-dd"
+        chart.y_axis.title = t("done", lang)
         chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
         chart.height, chart.width = 9, 22
+        _axes(chart)
         ws.add_chart(chart, "F2")
-
-
-BC_FIELDS = (
-    ("occurrences", "occurrences_per_year", INT),
-    ("minutes", "minutes_per_occurrence", ONE),
-    ("share", "automation_share", PCT),
-    ("handling_hours", "handling_hours_per_year", ONE),
-    ("saved_hours", "saved_hours_per_year", ONE),
-    ("fte", "fte", "#,##0.00"),
-    ("benefit", "benefit_dkk_per_year", DKK),
-    ("implementation", "implementation_dkk", DKK),
-    ("running", "running_dkk_per_year", DKK),
-    ("net", "net_dkk_per_year", DKK),
-    ("payback", "payback_months", ONE),
-    ("npv", "npv_dkk", DKK),
-)
+    else:
+        ws.cell(row=last + 2, column=1, value=t("too_little_data", lang))
 
 
 def _business_case_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
     ws = wb.create_sheet(t("business_case", lang))
-    headers = [t("process", lang), t("source", lang)] + [t(label, lang) for label, _, _ in BC_FIELDS]
+    headers = [t("process", lang), t("source", lang), t("unit", lang)] + [t(label, lang) for label, _, _ in BC_FIELDS]
     rows = []
     for p in figures.processes:
         for basis, case in ((t("estimate", lang), p.estimate), (t("measured", lang), p.measured)):
             if case is not None:
-                rows.append([p.title(lang), basis] + [_num(getattr(case, f)) for _, f, _ in BC_FIELDS])
-    _table(ws, 1, headers, rows, [None, None] + [fmt for _, _, fmt in BC_FIELDS])
+                rows.append([p.title(lang), basis, p.unit.label(lang, 2)] + [getattr(case, f) for _, f, _ in BC_FIELDS])
+    _table(ws, 1, headers, rows, [None, None, None] + [FORMATS[k] for _, _, k in BC_FIELDS])
+
+
+YEAR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("hours", "hours"), ("hours_freed", "hours_freed"), ("cash_dkk", "cash_dkk"),
+    ("costs_dkk", "costs_dkk"), ("net_dkk", "net_dkk"),
+)
+
+
+def _year_headers(figures: BudgetFigures, lang: str) -> list[str]:
+    return [f"{t(label, lang)} {y}" for y in figures.years for label, _ in YEAR_FIELDS]
+
+
+def _year_values(years: Sequence[BudgetYear]) -> list[Any]:
+    return [getattr(y, f) for y in years for _, f in YEAR_FIELDS]
+
+
+def _year_formats() -> list[str | None]:
+    return [ONE, ONE, DKK, DKK, DKK] * 4
 
 
 def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> Path:
-    """Write the budget workbook: per area (with a stacked bar chart) and per process."""
+    """Write the budget workbook: groups (area, account) for operation and pipeline, then every process."""
     wb = Workbook()
     ws = wb.active
     ws.title = t("summary", lang)
-    start = _meta(
-        ws,
-        f"{t('budget_title', lang)} {figures.year}",
-        [
-            (t("generated", lang), fmt_date(figures.generated_at.date(), lang)),
-        ],
-    )
-    headers = [
-        t(k, lang)
-        for k in (
-            "area",
-            "measured_hours",
-            "pipeline_hours",
-            "measured_dkk",
-            "pipeline_dkk",
-            "hours",
-            "dkk",
-            "fte",
-        )
-    ]
-    rows = [
-        [
-            area.label(lang),
-            float(mh),
-            float(ph),
-            float(md),
-            float(pd),
-            float(mh + ph),
-            float(md + pd),
-            float((mh + ph) / figures.net_hours_per_fte),
-        ]
-        for area, mh, md, ph, pd in figures.by_area()
-    ]
-    if rows:
-        rows.append([t("total", lang)] + [sum(r[i] for r in rows) for i in range(1, 8)])
-    last = _table(ws, start, headers, rows, [None, ONE, ONE, DKK, DKK, ONE, DKK, "#,##0.00"])
-    ws.cell(row=last + 2, column=1, value=t("footnote_budget", lang))
-    if rows:
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-        chart.title = t("chart_budget", lang)
-        chart.x_axis.title = t("area", lang)
-        chart.add_data(
-            Reference(ws, min_col=2, max_col=3, min_row=start, max_row=last - 1), titles_from_data=True
-        )
-        chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=last - 1))
-        chart.height, chart.width = 9, 22
-        ws.add_chart(chart, f"B{last + 4}")
+    row = _meta(ws, f"{t('budget_title', lang)} {figures.year}–{figures.year + 3}", [
+        (t("generated", lang), figures.generated_at.isoformat(timespec="minutes")),
+        (t("kroner_per_hour", lang), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
+    ])
+    headers = [t("area", lang)] + _year_headers(figures, lang)
+    for pipeline in (False, True):
+        ws.cell(row=row, column=1, value=t("pipeline" if pipeline else "operating", lang)).font = Font(bold=True)
+        for title, groups in ((t("by_area", lang), figures.by_area(pipeline)),
+                              (t("by_account", lang), figures.by_account(pipeline))):
+            ws.cell(row=row + 1, column=1, value=title)
+            rows = [[g.label(lang)] + _year_values(g.years) for g in groups]
+            rows.append([t("total", lang)] + _year_values(figures.total(pipeline)))
+            row = _table(ws, row + 2, headers, rows, [None, *_year_formats()]) + 2
+    ws.cell(row=row, column=1, value=t("footnote_budget", lang))
     lines = wb.create_sheet(t("lines", lang))
     _table(
         lines,
         1,
-        [t(k, lang) for k in ("process", "area", "phase", "source", "hours", "dkk")],
+        [t(k, lang) for k in ("process", "area", "account_function", "phase", "source", "go_live")]
+        + _year_headers(figures, lang),
         [
-            [
-                ln.title(lang),
-                ln.area.label(lang),
-                ln.phase.label(lang),
-                ln.source.label(lang),
-                float(ln.hours),
-                float(ln.dkk),
-            ]
+            [ln.title(lang), ln.area.label(lang), ln.account_function, ln.phase.label(lang), ln.source.label(lang),
+             fmt_date(ln.go_live, lang) if ln.go_live else None, *_year_values(ln.years)]
             for ln in figures.lines
         ],
-        [None, None, None, None, ONE, DKK],
+        [None] * 6 + _year_formats(),
     )
     save_atomic(wb, path)
     return path

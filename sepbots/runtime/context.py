@@ -104,6 +104,17 @@ class BotContext(Generic[P]):
         return FleetSlots(self._env.store, owner=self._env.runner_id, clock=self._env.clock, ttl_s=ttl_s).hold(
             name, limit)
 
+    def record_units(self, *, done: int, handed_over: int = 0) -> None:
+        """Record counting units this run handled, for a bot declared with ``Gains(counted=Counting.RUN)``.
+
+        E.g. a reconciliation: ``done`` = statement lines matched, ``handed_over`` = lines left to a
+        person. Stored at once (one row per call), so the gains count them without a work item per line.
+        """
+        from sepbots.unitcounts import record_unit_counts
+
+        record_unit_counts(self._env.store, run_id=self.run_id, bot=self.recipe.name, process=self.recipe.process,
+                           done=done, handed_over=handed_over, now=self._env.clock.now())
+
     def check_stop(self) -> None:
         """Raise ``StopRequested`` if a stop was requested (for long loops inside one item)."""
         if self._stop.requested:

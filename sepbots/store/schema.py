@@ -13,12 +13,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -120,6 +122,9 @@ work_items = Table(
     Column("handled_by", String(100)),
     Column("handled_note", Text),
     _ts("handled_at"),
+    _ts("handling_opened_at"),  # first opened by a person in the dashboard (migration 0005_gains)
+    Column("handling_minutes", Numeric(10, 2)),  # measured or entered minutes of manual handling
+    Column("handling_source", String(20)),  # how handling_minutes was measured (HandlingSource)
     UniqueConstraint("queue", "reference", name="uq_work_items_queue_reference"),
     Index("ix_work_items_lease", "state", "lease_expires_at"),
     Index("ix_work_items_run", "run_id"),
@@ -234,3 +239,36 @@ Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.seq)
 Index("ix_audit_log_event", audit_log.c.event, audit_log.c.seq)
 Index("ix_audit_log_item", audit_log.c.item_id)
 Index("ix_item_attempts_ended", item_attempts.c.ended_at)  # gains: robot time per period
+
+# --- gains (migration 0005_gains) ----------------------------------------------------------------
+
+# Counting units a run recorded itself (a reconciliation's matched and unmatched statement lines),
+# for bots that count per run rather than per work item (``Gains(counted=Counting.RUN)``).
+unit_counts = Table(
+    "unit_counts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=False),
+    Column("bot", String(100), nullable=False),
+    Column("process", String(100)),
+    Column("done", Integer, nullable=False, default=0),
+    Column("handed_over", Integer, nullable=False, default=0),
+    _ts("recorded_at", nullable=False),
+    Index("ix_unit_counts_recorded", "recorded_at"),
+)
+
+# Minutes people spent reviewing a robot's output or operating it (restarts, checks): subtracted
+# from a process's saved hours. Entered with ``sepbots items time``.
+review_minutes = Table(
+    "review_minutes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("process", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("minutes", Numeric(10, 2), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("note", Text),
+    _ts("recorded_at", nullable=False),
+    Index("ix_review_minutes_day", "day"),
+)

@@ -31,6 +31,13 @@ class ItemState(enum.StrEnum):
         return self not in (ItemState.NEW, ItemState.IN_PROGRESS)
 
 
+class HandlingSource(enum.StrEnum):
+    """How a manual-handling item's handling minutes were measured."""
+
+    ENTERED = "entered"  # the person entered the minutes (dashboard form or ``sepbots items handle``)
+    OPENED = "opened"  # from first opened in the dashboard to marked handled
+
+
 class ErrorKind(enum.StrEnum):
     """How the runtime classified the last error of an item."""
 

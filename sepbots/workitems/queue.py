@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,6 +27,7 @@ from sepbots.redaction import Redactor
 from sepbots.store import Store
 from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.codec import PayloadCodec
+from sepbots.workitems.handling import handling_minutes
 from sepbots.workitems.models import ErrorKind, ItemState, NewItem
 
 _MAX_MESSAGE = 4000
@@ -401,21 +403,45 @@ class WorkQueues:
                 now,
             )
 
-    def mark_handled(self, item_id: int, *, actor: str, note: str) -> None:
-        """Record that a person handled a manual-handling item (state stays business_exception)."""
+    def mark_handled(self, item_id: int, *, actor: str, note: str, minutes: Decimal | None = None) -> Decimal | None:
+        """Record that a person handled a manual-handling item (state stays business_exception).
+
+        The handling time is ``minutes`` when given (entered by the person), else the time from the
+        item's first opening in the dashboard to now (see ``sepbots.workitems.handling``), else not
+        measured. Returns the recorded minutes (``None`` when not measured); the audit row holds them.
+        """
         now = self.clock.now()
         with self.store.begin() as conn:
+            opened = conn.execute(
+                select(work_items.c.handling_opened_at).where(work_items.c.id == item_id)
+            ).scalar()
+            measured = handling_minutes(entered=minutes, opened_at=opened, now=now)
             res = conn.execute(
                 update(work_items)
                 .where(work_items.c.id == item_id,
                        work_items.c.state.in_((ItemState.BUSINESS_EXCEPTION.value, ItemState.FAILED.value,
                                                ItemState.ABANDONED.value)))
-                .values(handled_by=actor, handled_note=self.redactor.redact(note), handled_at=now, updated_at=now)
+                .values(handled_by=actor, handled_note=self.redactor.redact(note), handled_at=now, updated_at=now,
+                        handling_minutes=measured.minutes, handling_source=measured.source_value)
             )
             if (res.rowcount or 0) != 1:
                 raise QueueError(f"item {item_id} does not exist or is not waiting for manual handling")
             self.audit.append(conn, [AuditEvent(AuditEventType.ITEM_HANDLED, actor, item_id=item_id,
-                                                details={"note": note})], now)
+                                                details={"note": note, **measured.audit_details()})], now)
+        return measured.minutes
+
+    def open_for_handling(self, item_id: int) -> None:
+        """Note when a person first opened a waiting item (the start of its measured handling time)."""
+        now = self.clock.now()
+        with self.store.begin() as conn:
+            conn.execute(
+                update(work_items)
+                .where(work_items.c.id == item_id, work_items.c.handled_at.is_(None),
+                       work_items.c.handling_opened_at.is_(None),
+                       work_items.c.state.in_((ItemState.BUSINESS_EXCEPTION.value, ItemState.FAILED.value,
+                                               ItemState.ABANDONED.value)))
+                .values(handling_opened_at=now)
+            )
 
     # -- reading --------------------------------------------------------------------------------
 
