@@ -1,4 +1,9 @@
-"""Measured gains from real runs in a real SQLite ledger, the budget projection, and the reports they feed."""
+"""Measured gains from real runs in a real SQLite ledger: one hand-computed ledger per process kind.
+
+Catalogue: ``testproces`` (unit faktura, baseline 6 min) and ``afstemning`` (unit kontoudtogslinje,
+baseline 0.11 min); 400 kr./h (651,200 kr. per FTE / 1,628 h). Every expected figure below is
+worked out by hand in the test's docstring or comment.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,30 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openpyxl import load_workbook
 from pydantic import BaseModel
 
-from sepbots import ApplicationException, BotContext, BusinessException, NewItem, WorkItem, bot
-from sepbots.catalogue.business_case import Basis
+from sepbots import (
+    ApplicationException,
+    BotContext,
+    BusinessException,
+    Counting,
+    Gains,
+    NewItem,
+    WorkItem,
+    bot,
+)
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.settings import GainsSettings
-from sepbots.gains import compute_budget, compute_gains, measured_summaries
-from sepbots.reports import BudgetSource, write_gains_html, write_gains_xlsx
+from sepbots.gains import compute_gains, credits_of, measured_summaries
+from sepbots.recipes import Registry, recipe_of
+from sepbots.reports import GainsNote
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+from sepbots.unitcounts import ReviewKind, record_review_minutes
 
-from .conftest import COMPLETE_LEGAL, process_data
+from .conftest import process_data
 
 D = Decimal
+DAY = date(2026, 10, 5)
 
 
 class Job(BaseModel):
@@ -34,29 +49,60 @@ def produce(ctx: BotContext) -> Iterator[NewItem[Job]]:
         yield NewItem(reference=f"job-{n}", payload=Job(n=n))
 
 
-@bot(name="tallybot", process="testproces", producer=produce, max_attempts=1)
-def tallybot(item: WorkItem[Job], ctx: BotContext) -> None:
-    """7 done, 2 to manual handling, 1 failure."""
+def _outcome(item: WorkItem[Job]) -> None:
     if item.payload.n in (7, 8):
         raise BusinessException("needs a person", code="MANUAL")
     if item.payload.n == 9:
         raise ApplicationException("portal down", code="DOWN")
 
 
+@bot(name="casebot", process="testproces", producer=produce, max_attempts=1,
+     gains=Gains(unit="faktura", credited_minutes=D(6), step="hele sagen"))
+def casebot(item: WorkItem[Job], ctx: BotContext) -> None:
+    """Per-case bot: 7 done, 2 handed over, 1 failed; credits the whole 6-minute baseline."""
+    _outcome(item)
+
+
+@bot(name="precheck", process="testproces", producer=produce, max_attempts=1,
+     gains=Gains(unit="faktura", credited_minutes=D(2), step="forhåndskontrol"))
+def precheck(item: WorkItem[Job], ctx: BotContext) -> None:
+    """Pre-check bot: the same outcomes, credited only the 2 checking minutes."""
+    _outcome(item)
+
+
+def produce_lines(ctx: BotContext) -> Iterator[NewItem[Job]]:
+    for n in range(3):  # the reconciliation itself plus two unmatched lines for a person
+        yield NewItem(reference=f"line-{n}", payload=Job(n=n))
+
+
+def finish_lines(ctx: BotContext, items: list) -> None:
+    ctx.record_units(done=913, handed_over=87)
+
+
+@bot(name="linebot", process="afstemning", producer=produce_lines, finish=finish_lines, max_attempts=1,
+     gains=Gains(unit="kontoudtogslinje", credited_minutes=D("0.11"), counted=Counting.RUN))
+def linebot(item: WorkItem[Job], ctx: BotContext) -> None:
+    """Per-line reconciliation: counts lines per run; its items are not units."""
+    if item.payload.n:
+        raise BusinessException("unmatched line", code="UNMATCHED")
+
+
 @pytest.fixture
 def catalogue(tmp_path: Path):
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    data = process_data(
-        minutes_per_occurrence={"value": 6, "estimate": True},
-        phase="drift",
-        legal=COMPLETE_LEGAL,
-        costs={
-            "implementation_dkk": {"value": 10_000, "estimate": True},
-            "running_dkk_per_year": {"value": 0, "estimate": True},
-        },
-    )
-    (folder / "testproces.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    invoice = {"da": "faktura", "en": "invoice", "da_plural": "fakturaer", "en_plural": "invoices"}
+    line = {"da": "kontoudtogslinje", "en": "statement line"}
+    docs = [
+        process_data(minutes_per_occurrence={"value": 6, "estimate": True}, unit=invoice, phase="drift",
+                     costs={"implementation_dkk": {"value": 10_000, "estimate": True},
+                            "running_dkk_per_year": {"value": 0, "estimate": True}}),
+        process_data(key="afstemning", name="Afstemning", unit=line,
+                     occurrences_per_year={"value": 100_000, "estimate": True},
+                     minutes_per_occurrence={"value": 0.11, "estimate": True}),
+    ]
+    for doc in docs:
+        (folder / f"{doc['key']}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
     return load_catalogue(folder)
 
 
@@ -67,182 +113,158 @@ def env(tmp_path: Path):
     e.close()
 
 
-def test_measured_gains_worked_example(env, catalogue) -> None:
-    """7 automated × 6 min − 2 handed over × 5 min = 0.53 h in one day; 194.67 h a year; share 70 %."""
-    run_bot_once(tallybot, env=env, test_mode=False)
-    result = compute_gains(
-        env.store,
-        catalogue,
-        GainsSettings(),
-        start=date(2026, 10, 5),
-        end=date(2026, 10, 5),
-        now=env.clock.now(),
-    )
-    (p,) = result.figures.processes
-    assert (p.items_automated, p.items_manual, p.items_failed) == (7, 2, 1)
-    assert p.saved_hours == D("0.53")
+CREDITS = credits_of(Registry([recipe_of(casebot), recipe_of(precheck), recipe_of(linebot)]))
+
+
+def _gains(env, catalogue, start: date = DAY, end: date = DAY, **kw):
+    result = compute_gains(env.store, catalogue, GainsSettings(), start=start, end=end, now=env.clock.now(),
+                           credits=CREDITS, **kw)
+    return {p.process_key: p for p in result.figures.processes}, result
+
+
+def _manual_ids(env) -> list[int]:
+    from sqlalchemy import select
+
+    from sepbots.store.schema import work_items
+
+    with env.store.engine.connect() as conn:
+        return list(conn.execute(select(work_items.c.id).where(work_items.c.state == "business_exception")
+                                 .order_by(work_items.c.id)).scalars())
+
+
+def _audit(env, event: str) -> list[dict]:
+    from sqlalchemy import select
+
+    from sepbots.store.schema import audit_log
+
+    with env.store.engine.connect() as conn:
+        return [r.details for r in conn.execute(select(audit_log.c.details).where(audit_log.c.event == event)
+                                                .order_by(audit_log.c.seq))]
+
+
+def test_per_case_bot_handed_over_without_measured_time_is_neutral(env, catalogue) -> None:
+    """7 done × 6 min = 42 min = 0.70 h = 280.00 kr.; 2 unmeasured handed over count 0; share 7/10."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    procs, result = _gains(env, catalogue)
+    p = procs["testproces"]
+    assert (p.units_done, p.units_handed_over, p.units_failed) == (7, 2, 1)
+    assert p.saved_hours == D("0.70") and p.saved_dkk == D("280.00")
+    assert p.credited_minutes == D("6.00") and p.handled_measured == 0
     assert p.realised_automation_share == D("0.7000")
-    assert p.annualised_items == D("3650.00")
-    assert p.annualised_saved_hours == D("194.67")
-    assert p.annualised_saved_dkk == D("77866.67")
-    assert p.bots == ["tallybot"]
-    assert [(d.day, d.automated, d.manual, d.failed) for d in p.daily] == [(date(2026, 10, 5), 7, 2, 1)]
-    m = p.measured
-    assert m is not None and m.basis is Basis.MEASURED
-    assert m.occurrences_per_year == D("3650.00")
-    assert m.saved_hours_per_year == D("194.67")  # 3,650 × 6/60 × 0.7 − 730 × 5/60
-    assert p.estimate is not None and p.estimate.saved_hours_per_year == D("100.00")
-    assert result.uncatalogued == []
+    assert p.annualised_saved_hours == D("255.50")  # 0.7 × 365
+    assert p.measured is not None and p.measured.saved_hours_per_year == D("255.50")
+    assert p.measured.occurrences_per_year == D("3650.00") and p.measured.unit == "fakturaer"
+    assert p.notes == [] and result.uncatalogued == []
+    assert [(d.day, d.done, d.handed_over, d.failed) for d in p.daily] == [(DAY, 7, 2, 1)]
+
+
+def test_handed_over_with_measured_handling_adds_baseline_minus_measured(env, catalogue) -> None:
+    """One handed-over item handled in 4 min: 42 + (6 − 4) = 44 min = 0.73 h, 293.33 kr.; the other stays neutral."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    first, _ = _manual_ids(env)
+    assert env.queues.mark_handled(first, actor="anne", note="ringede til leverandøren", minutes=D(4)) == D("4.00")
+    p = _gains(env, catalogue)[0]["testproces"]
+    assert p.handled_measured == 1 and p.handling_minutes_per_unit == D("4.00")
+    assert p.saved_hours == D("0.73") and p.saved_dkk == D("293.33")
+    assert p.notes == []
+
+
+def test_measured_handling_above_baseline_is_negative_and_flagged(env, catalogue) -> None:
+    """Handled in 10 min against a 6-minute baseline: 42 + (6 − 10) = 38 min = 0.63 h, with a note."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    first, _ = _manual_ids(env)
+    env.queues.mark_handled(first, actor="anne", note="svær sag", minutes=D(10))
+    p = _gains(env, catalogue)[0]["testproces"]
+    assert p.saved_hours == D("0.63") and p.saved_dkk == D("253.33")
+    assert p.handover_hours == D("-0.07")
+    assert p.notes == [GainsNote.HANDLING_EXCEEDS_BASELINE]
+
+
+def test_opened_to_handled_is_the_measured_time(env, catalogue) -> None:
+    """Opened in the dashboard at 9:00, marked handled at 9:03: 3 min measured; 42 + 3 = 45 min = 0.75 h."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    first, second = _manual_ids(env)
+    env.queues.open_for_handling(first)
+    env.clock.advance(minutes=3)
+    assert env.queues.mark_handled(first, actor="anne", note="rettet") == D("3.00")
+    env.queues.open_for_handling(second)
+    env.clock.advance(hours=5)  # left open over lunch: not believable, not measured
+    assert env.queues.mark_handled(second, actor="anne", note="rettet") is None
+    p = _gains(env, catalogue)[0]["testproces"]
+    assert p.handled_measured == 1 and p.saved_hours == D("0.75") and p.saved_dkk == D("300.00")
+    events = _audit(env, "item_handled")
+    assert [e["minutes"] for e in events] == ["3.00", None]
+    assert [e["measured"] for e in events] == ["opened", None]
+
+
+def test_pre_check_bot_credits_only_its_step(env, catalogue) -> None:
+    """7 done × 2 credited min = 14 min = 0.23 h = 93.33 kr., not the 6-minute baseline."""
+    run_bot_once(precheck, env=env, test_mode=False)
+    p = _gains(env, catalogue)[0]["testproces"]
+    assert p.saved_hours == D("0.23") and p.saved_dkk == D("93.33")
+    assert p.credited_minutes == D("2.00") and p.baseline_minutes == D(6)
+    assert p.estimate is not None and p.estimate.automation_share == D(1)
+
+
+def test_per_line_reconciliation_counts_statement_lines(env, catalogue) -> None:
+    """913 matched lines × 0.11 min = 100.43 min = 1.67 h = 669.53 kr.; share 913/1,000 lines = 91.3 %."""
+    run_bot_once(linebot, env=env, test_mode=False)
+    p = _gains(env, catalogue)[0]["afstemning"]
+    assert (p.units_done, p.units_handed_over, p.units_failed) == (913, 87, 0)
+    assert p.saved_hours == D("1.67") and p.saved_dkk == D("669.53")
+    assert p.realised_automation_share == D("0.9130")
+    assert p.unit.label("da", p.units_total) == "kontoudtogslinje"  # no plural given: the singular
+    assert p.bots[0].counted is Counting.RUN
+
+
+def test_review_minutes_are_subtracted(env, catalogue) -> None:
+    """30 review minutes entered for the day: 42 − 30 = 12 min = 0.20 h = 80.00 kr.; audited."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    record_review_minutes(env, process="testproces", kind=ReviewKind.REVIEW, minutes=D(30), day=DAY,
+                          actor="bo", note="stikprøve af 10 fakturaer")
+    p = _gains(env, catalogue)[0]["testproces"]
+    assert p.review_hours == D("0.50") and p.saved_hours == D("0.20") and p.saved_dkk == D("80.00")
+    assert [e["minutes"] for e in _audit(env, "operator_action") if e.get("action") == "review_minutes"] == ["30"]
+
+
+def test_bot_without_declaration_is_credited_the_baseline_and_a_too_high_credit_is_capped(env, catalogue) -> None:
+    """No Gains: 7 × 6 min; Gains credited 9 min > baseline 6: capped to 6 and flagged."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    p = compute_gains(env.store, catalogue, GainsSettings(), start=DAY, end=DAY, now=env.clock.now()).figures.processes[0]
+    assert p.saved_hours == D("0.70") and p.bots[0].declared is False
+    greedy = {"casebot": Gains(unit="faktura", credited_minutes=D(9))}
+    p = compute_gains(env.store, catalogue, GainsSettings(), start=DAY, end=DAY, now=env.clock.now(),
+                      credits=greedy).figures.processes[0]
+    assert p.saved_hours == D("0.70") and p.notes == [GainsNote.CREDIT_CAPPED]
 
 
 def test_test_mode_runs_are_left_out_unless_asked(env, catalogue) -> None:
-    """Runs made in test mode do not count as savings unless include_test_runs is set."""
-    run_bot_once(tallybot, env=env, test_mode=True)
-    args = dict(start=date(2026, 10, 5), end=date(2026, 10, 5), now=env.clock.now())
-    assert compute_gains(env.store, catalogue, GainsSettings(), **args).figures.processes == []
-    assert (
-        len(
-            compute_gains(
-                env.store, catalogue, GainsSettings(), include_test_runs=True, **args
-            ).figures.processes
-        )
-        == 1
-    )
-
-
-def test_period_bounds_are_local_dates(env, catalogue) -> None:
-    """Items ending outside the period (in Danish local time) are not counted."""
-    run_bot_once(tallybot, env=env, test_mode=False)
-    before = compute_gains(
-        env.store,
-        catalogue,
-        GainsSettings(),
-        start=date(2026, 10, 1),
-        end=date(2026, 10, 4),
-        now=env.clock.now(),
-    )
-    assert before.figures.processes == []
-    month = compute_gains(
-        env.store,
-        catalogue,
-        GainsSettings(),
-        start=date(2026, 10, 1),
-        end=date(2026, 10, 31),
-        now=env.clock.now(),
-    )
-    assert month.figures.processes[0].annualised_saved_hours == D("6.28")  # 0.5333 × 365 / 31
-
-
-def test_handling_minutes_come_from_process_or_settings(env, catalogue, tmp_path: Path) -> None:
-    """A process's manual_handling_minutes overrides the setting in the saved-hours formula."""
-    run_bot_once(tallybot, env=env, test_mode=False)
-    args = dict(start=date(2026, 10, 5), end=date(2026, 10, 5), now=env.clock.now())
-    p = compute_gains(
-        env.store, catalogue, GainsSettings(manual_handling_minutes=D(0)), **args
-    ).figures.processes[0]
-    assert p.saved_hours == D("0.70")
-    process = catalogue.get("testproces").model_copy(update={"manual_handling_minutes": D(12)})
-    catalogue.processes["testproces"] = process
-    p = compute_gains(env.store, catalogue, GainsSettings(), **args).figures.processes[0]
-    assert p.saved_hours == D("0.30")  # 0.7 − 2 × 12 / 60
-
-
-def test_uncatalogued_process_is_reported(env, tmp_path: Path) -> None:
-    """A bot whose process key is not in the catalogue is listed, not silently counted."""
-    run_bot_once(tallybot, env=env, test_mode=False)
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    result = compute_gains(
-        env.store,
-        load_catalogue(empty),
-        GainsSettings(),
-        start=date(2026, 10, 5),
-        end=date(2026, 10, 5),
-        now=env.clock.now(),
-    )
-    assert result.uncatalogued == ["testproces"]
-
-
-def test_budget_uses_run_rate_for_operation_and_estimates_for_pipeline(env, catalogue) -> None:
-    """Processes in Drift with data count at their measured run-rate; pipeline processes at their estimate."""
-    run_bot_once(tallybot, env=env, test_mode=False)
-    pipeline = catalogue.get("testproces").model_copy(update={"key": "andet", "phase": "udvikling"})
-    idea = catalogue.get("testproces").model_copy(update={"key": "idee", "phase": "ide"})
-    catalogue.processes.update({"andet": pipeline, "idee": idea})
-    b = compute_budget(
-        env.store, catalogue, GainsSettings(), year=2027, now=env.clock.now(), lookback_days=30
-    )
-    lines = {ln.process_key: ln for ln in b.lines}
-    assert set(lines) == {"testproces", "andet"}
-    assert lines["testproces"].source is BudgetSource.MEASURED
-    assert lines["testproces"].hours == D("6.49")  # 0.5333 × 365 / 30
-    assert lines["andet"].source is BudgetSource.PIPELINE and lines["andet"].hours == D("100.00")
-
-
-def test_reference_bot_gains_reach_the_reports(tmp_path: Path) -> None:
-    """A real run of the fakturakontrol reference bot shows up, with its counts, in the xlsx and HTML reports."""
-    from bots.fakturakontrol.bot import check_invoice
-    from bots.fakturakontrol.sample import write_sample
-
-    shipped = load_catalogue(Path(__file__).resolve().parents[2] / "config" / "catalogue")
-    env = open_test_environment(
-        tmp_path / "home", clock=ManualClock(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
-    )
-    try:
-        src = write_sample(tmp_path / "fakturaer.xlsx", 40)
-        outcome = run_bot_once(
-            check_invoice,
-            {"input": str(src), "output": str(tmp_path / "ud.xlsx"), "today": "2026-11-28"},
-            env=env,
-        )
-        done = outcome.summary.counts.done
-        manual = outcome.summary.counts.business
-        assert done > 0 and manual > 0
-        result = compute_gains(
-            env.store,
-            shipped,
-            GainsSettings(),
-            start=date(2026, 11, 1),
-            end=date(2026, 11, 30),
-            now=env.clock.now(),
-            include_test_runs=True,
-        )
-    finally:
-        env.close()
-    (p,) = result.figures.processes
-    assert p.process_key == "fakturabehandling-smaafakturaer"
-    assert (p.items_automated, p.items_manual) == (done, manual)
-    assert p.saved_hours == (D(done) * 5 / 60 - D(manual) * 5 / 60).quantize(D("0.01"))
-    wb = load_workbook(write_gains_xlsx(result.figures, tmp_path / "gevinster.xlsx"))
-    ws = wb["Oversigt"]
-    row = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Fakturabehandling af småfakturaer")
-    assert (ws.cell(row, 3).value, ws.cell(row, 4).value) == (done, manual)
-    html = write_gains_html(result.figures, tmp_path / "gevinster.html").read_text(encoding="utf-8")
-    assert "Fakturabehandling af småfakturaer" in html and f">{done}<" in html
-    bundle = measured_summaries(result.figures)["fakturabehandling-smaafakturaer"][0]
-    assert bundle.items_automated == done
+    """Runs made in test mode do not count unless include_test_runs is set."""
+    run_bot_once(casebot, env=env, test_mode=True)
+    assert _gains(env, catalogue)[0] == {}
+    assert _gains(env, catalogue, include_test_runs=True)[0]["testproces"].saved_hours == D("0.70")
 
 
 def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue) -> None:
     """Items ending 22:30 UTC on 4 October end 00:30 on 5 October in Copenhagen, and count for 5 October."""
     env = open_test_environment(tmp_path / "late", clock=ManualClock(datetime(2026, 10, 4, 22, 30, tzinfo=UTC)))
     try:
-        run_bot_once(tallybot, env=env, test_mode=False)
-        args = dict(now=env.clock.now())
-        on_4th = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 4), end=date(2026, 10, 4),
-                               **args)
-        on_5th = compute_gains(env.store, catalogue, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
-                               **args)
+        run_bot_once(casebot, env=env, test_mode=False)
+        on_4th = _gains(env, catalogue, date(2026, 10, 4), date(2026, 10, 4))[0]
+        on_5th = _gains(env, catalogue)[0]
     finally:
         env.close()
-    assert on_4th.figures.processes == []
-    assert [d.day for d in on_5th.figures.processes[0].daily] == [date(2026, 10, 5)]
+    assert on_4th == {}
+    assert [d.day for d in on_5th["testproces"].daily] == [DAY]
 
 
-def test_budget_leaves_out_one_off_processes(env, catalogue) -> None:
-    """A one-time task in the pipeline frees nothing in next year's budget."""
-    migration = catalogue.get("testproces").model_copy(update={"key": "migrering", "phase": "udvikling",
-                                                               "one_off": True})
-    catalogue.processes["migrering"] = migration
-    b = compute_budget(env.store, catalogue, GainsSettings(), year=2027, now=env.clock.now())
-    assert "migrering" not in {ln.process_key for ln in b.lines}
+def test_fte_cost_gives_the_kroner_per_hour(env, catalogue) -> None:
+    """500,000 kr. per FTE / 1,600 h = 312.50 kr./h: 0.70 h × 312.5 = 218.75 kr."""
+    run_bot_once(casebot, env=env, test_mode=False)
+    settings = GainsSettings(fte_cost_dkk=D(500_000), net_hours_per_fte=D(1600))
+    p = compute_gains(env.store, catalogue, settings, start=DAY, end=DAY, now=env.clock.now(),
+                      credits=CREDITS).figures.processes[0]
+    assert settings.hourly_cost_dkk == D("312.5") and p.saved_dkk == D("218.75")
+    bundle = measured_summaries(compute_gains(env.store, catalogue, settings, start=DAY, end=DAY,
+                                              now=env.clock.now(), credits=CREDITS).figures)
+    assert bundle["testproces"][0].items_automated == 7
