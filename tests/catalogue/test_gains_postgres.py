@@ -18,7 +18,7 @@ from sepbots.testing import ManualClock, open_test_environment, run_bot_once
 from tests.pg import scratch_database
 
 from .conftest import process_data
-from .test_gains import tallybot
+from .test_gains import CREDITS, casebot, linebot
 
 pytestmark = pytest.mark.postgres
 @pytest.fixture
@@ -29,26 +29,33 @@ def pg_url() -> Iterator[str]:
 
 
 def test_gains_and_retention_on_postgres(tmp_path: Path, pg_url: str) -> None:
-    """The hour buckets, local dates, handling minutes and retention work the same on PostgreSQL."""
+    """The hour buckets, local dates, measured handling minutes, run unit counts and retention work on PostgreSQL."""
     folder = tmp_path / "catalogue"
     folder.mkdir()
     data = process_data(minutes_per_occurrence={"value": 6, "estimate": True}, retention={"item_payload_days": 1})
     (folder / "p.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    lines = process_data(key="afstemning", minutes_per_occurrence={"value": 0.11, "estimate": True})
+    (folder / "a.yaml").write_text(yaml.safe_dump(lines), encoding="utf-8")
     cat = load_catalogue(folder)
     # 22:30 UTC on 4 Oct is 00:30 on 5 Oct in Copenhagen: the items belong to 5 Oct.
     clock = ManualClock(datetime(2026, 10, 4, 22, 30, tzinfo=UTC))
     env = open_test_environment(tmp_path / "home", clock=clock, overrides={"database": {"url": pg_url}})
     try:
-        run_bot_once(tallybot, env=env, test_mode=False)
+        run_bot_once(casebot, env=env, test_mode=False)
+        run_bot_once(linebot, env=env, test_mode=False)
+        first = env.queues.rows_by_reference("casebot", ["job-7"])["job-7"].id
+        env.queues.mark_handled(first, actor="anne", note="ok", minutes=Decimal(4))
         result = compute_gains(env.store, cat, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
-                               now=clock.now())
-        (p,) = result.figures.processes
-        assert (p.items_automated, p.items_manual, p.items_failed) == (7, 2, 1)
-        assert p.saved_hours == Decimal("0.53")
+                               now=clock.now(), credits=CREDITS)
+        procs = {p.process_key: p for p in result.figures.processes}
+        p = procs["testproces"]
+        assert (p.units_done, p.units_handed_over, p.units_failed) == (7, 2, 1)
+        assert p.saved_hours == Decimal("0.73")  # 7 × 6 + (6 − 4) = 44 min
         assert [d.day for d in p.daily] == [date(2026, 10, 5)]
+        assert procs["afstemning"].saved_hours == Decimal("1.67")  # 913 × 0.11 min
         clock.advance(days=2)
         report = apply_retention(env, cat)
-        assert report.total(RetentionKind.PAYLOADS) == 10
+        assert report.total(RetentionKind.PAYLOADS) == 13
         assert env.audit.verify().ok
     finally:
         env.close()
