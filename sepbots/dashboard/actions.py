@@ -20,6 +20,7 @@ at once cannot both succeed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
@@ -57,18 +58,36 @@ def _waiting_reference(env: Environment, item_id: int) -> str:
     return str(row.reference)
 
 
-def mark_handled(env: Environment, item_id: int, user: str, note: str) -> ActionResult:
-    """Record that ``user`` handled item ``item_id`` by hand, with a note.
+def _minutes(text: str) -> Decimal | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ActionError(f"minutes: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise ActionError(f"minutes: {text!r} is not a number")
+    return value
+
+
+def mark_handled(env: Environment, item_id: int, user: str, note: str, minutes: str = "") -> ActionResult:
+    """Record that ``user`` handled item ``item_id`` by hand, with a note and the minutes it took.
+
+    ``minutes`` entered by the person win; left empty, the time from the item's first opening to now
+    is recorded when believable (``sepbots.workitems.handling``).
 
     Raises:
-        ActionError: the note is empty, or the item does not wait for manual handling.
+        ActionError: the note is empty, the minutes are not a number from 0 to 480, or the item does
+            not wait for manual handling.
     """
     text = note.strip()[:MAX_NOTE]
     if not text:
         raise ActionError("a note is required")
+    spent = _minutes(minutes)
     reference = _waiting_reference(env, item_id)
     try:
-        env.queues.mark_handled(item_id, actor=user, note=text)
+        env.queues.mark_handled(item_id, actor=user, note=text, minutes=spent)
     except QueueError as exc:
         raise ActionError(str(exc)) from exc
     return ActionResult(item_id=item_id, reference=reference)

@@ -19,8 +19,8 @@ from sepbots.catalogue.loader import Catalogue, catalogue_files, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import local
 from sepbots.environment import Environment
-from sepbots.exceptions import ConfigError
-from sepbots.gains import GainsResult, compute_gains
+from sepbots.exceptions import ConfigError, SepbotsError
+from sepbots.gains import GainsResult, compute_gains, credits_of
 
 TTL_S = 600.0
 T = TypeVar("T")
@@ -77,15 +77,25 @@ class Insights:
             return CatalogueView(None, self.folder, error=str(exc))
         return CatalogueView(cat, self.folder)
 
-    def gains(self, start: date, end: date) -> GainsResult | None:
+    def forget(self) -> None:
+        """Drop the cached gains, so the next page computes them afresh (the page's refresh link)."""
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if k[0] != "gains"}
+
+    def gains(self, start: date, end: date, include_test_runs: bool = False) -> GainsResult | None:
         """Measured gains for ``[start, end]`` (local dates), or ``None`` without a catalogue."""
         view = self.catalogue()
         if view.catalogue is None:
             return None
         cat = view.catalogue
+        try:
+            credits = credits_of(self.env.registry)
+        except SepbotsError:  # a bot folder that does not load: every bot credited the baseline
+            credits = {}
         return self._cached(
-            ("gains", start, end, id(cat)),
-            lambda: compute_gains(self.env.store, cat, self.settings, start=start, end=end, now=self.env.clock.now()),
+            ("gains", start, end, id(cat), include_test_runs),
+            lambda: compute_gains(self.env.store, cat, self.settings, start=start, end=end, now=self.env.clock.now(),
+                                  include_test_runs=include_test_runs, credits=credits),
         )
 
     def gains_if_ready(self, start: date, end: date) -> tuple[bool, GainsResult | None]:
@@ -94,7 +104,7 @@ class Insights:
         view = self.catalogue()
         if view.catalogue is None:
             return True, None
-        key = ("gains", start, end, id(view.catalogue))
+        key = ("gains", start, end, id(view.catalogue), False)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and time.monotonic() - hit[0] < self.ttl_s:

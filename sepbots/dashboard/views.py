@@ -90,6 +90,9 @@ async def item(request: Request) -> Response:
     for attempt in detail.attempts:
         files.extend(a for a in (attempt.artifacts or []) if a not in files)
     waiting = detail.item.state in {s.value for s in actions.WAITING_STATES} and detail.item.handled_at is None
+    if waiting and request.state.session.role.allows(Role.OPERATOR):
+        # An operator opening a waiting item starts its measured handling time (first opening only).
+        await run_in_threadpool(deps(request).env.queues.open_for_handling, item_id)
     return render(
         request, "item.html", d=detail, logs=logs, events=events, files=files, is_image=artifacts.is_image,
         waiting=waiting, done=request.query_params.get("done"),
@@ -105,7 +108,8 @@ async def _act(request: Request, action: str) -> Response:
     form = request.state.form
     try:
         if action == "handle":
-            await run_in_threadpool(actions.mark_handled, d.env, item_id, user, str(form.get("note") or ""))
+            await run_in_threadpool(actions.mark_handled, d.env, item_id, user, str(form.get("note") or ""),
+                                    str(form.get("minutes") or ""))
         else:
             await run_in_threadpool(actions.send_back_for_retry, d.env, item_id, user)
     except actions.ActionError as exc:

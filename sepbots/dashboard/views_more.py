@@ -19,7 +19,7 @@ from sepbots.dashboard.i18n import translate
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import deps, guard, lang_of, render
 from sepbots.exceptions import SepbotsError
-from sepbots.reports.svg import bar_chart, line_chart
+from sepbots.reports.svg import line_chart, paired_bars
 
 MEASURE_DAYS = 90
 
@@ -97,25 +97,28 @@ async def gains(request: Request) -> Response:
     end = _day(request.query_params.get("to"), last)
     if end < start:
         start, end = end, start
-    result = await run_in_threadpool(insights.gains, start, end)
+    tests = request.query_params.get("tests") == "1"
+    if request.query_params.get("refresh") == "1":
+        insights.forget()
+    result = await run_in_threadpool(insights.gains, start, end, tests)
     assert result is not None
     figures = result.figures
     lang = lang_of(request)
     names = [(p.name_en or p.name) if lang.value == "en" else p.name for p in figures.processes]
     scale = Decimal(figures.days) / Decimal(365)
-    hours_chart = bar_chart(
-        translate(lang, "gains.chart_hours"), names,
-        [(translate(lang, "gains.measured"), [float(p.saved_hours) for p in figures.processes]),
-         (translate(lang, "gains.estimated"),
-          [float(p.estimate.saved_hours_per_year * scale) for p in figures.processes])],
+    hours_chart = paired_bars(
+        translate(lang, "gains.chart_hours"),
+        [(name, float(p.saved_hours), float(p.estimate.saved_hours_per_year * scale) if p.estimate else None)
+         for name, p in zip(names, figures.processes, strict=True)],
+        (translate(lang, "gains.measured"), translate(lang, "gains.estimated")),
         lang.value,
     ) if figures.processes else None
     daily: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for p in figures.processes:
         for point in p.daily:
             row = daily[point.day]
-            row[0] += point.automated
-            row[1] += point.manual
+            row[0] += point.done
+            row[1] += point.handed_over
             row[2] += point.failed
     days = sorted(daily)
     items_chart = line_chart(
@@ -124,6 +127,7 @@ async def gains(request: Request) -> Response:
         [(translate(lang, key), [float(daily[d][i]) for d in days])
          for i, key in enumerate(("gains.automated", "gains.manual", "gains.failed"))],
         lang.value,
-    ) if days else None
+    ) if len(days) >= 2 else None
     return render(request, "gains.html", g=figures, start=start, end=end, hours_chart=hours_chart,
-                  items_chart=items_chart, uncatalogued=result.uncatalogued)
+                  items_chart=items_chart, uncatalogued=result.uncatalogued, tests=tests,
+                  has_days=bool(days))

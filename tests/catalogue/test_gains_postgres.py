@@ -55,7 +55,7 @@ def test_gains_and_retention_on_postgres(tmp_path: Path, pg_url: str) -> None:
         assert procs["afstemning"].saved_hours == Decimal("1.67")  # 913 × 0.11 min
         clock.advance(days=2)
         report = apply_retention(env, cat)
-        assert report.total(RetentionKind.PAYLOADS) == 13
+        assert report.total(RetentionKind.PAYLOADS) == 10  # the process with 1-day payload retention
         assert env.audit.verify().ok
     finally:
         env.close()

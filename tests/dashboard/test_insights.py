@@ -21,7 +21,8 @@ def test_catalogue_and_gains_without_a_catalogue_say_not_configured(dashboard: D
 
 
 def test_catalogue_estimate_beside_measured_and_gains_charts(dashboard: Dashboard) -> None:
-    """A catalogued process shows its estimate and measured share; gains show hours saved and SVG charts."""
+    """A catalogued process shows its estimate and measured share; gains show hours saved, the paired chart,
+    when they were computed with a refresh link, a test-run toggle, failures in red and "too little data"."""
     folder = dashboard.settings.home / "config" / "catalogue"
     folder.mkdir(parents=True)
     shutil.copy(CATALOGUE, folder / CATALOGUE.name)
@@ -38,8 +39,11 @@ def test_catalogue_estimate_beside_measured_and_gains_charts(dashboard: Dashboar
         assert "80 %" in cat.text  # 8 of 10 items done in the measured window
         gains = client.get("/gains")
         assert gains.status_code == 200
-        assert gains.text.count("<svg") == 2 and "Sparede timer pr. proces" in gains.text
-        assert 'id="saved-hours">' in gains.text
+        assert gains.text.count("<svg") == 1 and "Sparede timer pr. proces" in gains.text
+        assert 'id="too-little"' in gains.text  # one day of data: no empty daily chart
+        assert 'id="saved-hours">' in gains.text and "Beregnet" in gains.text and 'id="refresh"' in gains.text
+        assert 'name="tests"' in gains.text and 'class="n bad-text">1<' in gains.text
+        assert "kontoudtogslinjer" in gains.text  # 10 units: the Danish plural
         insights.gains(*insights.month_to_date())
         overview = client.get("/")
         assert "timer sparet denne måned" in overview.text and "beregnes nu" not in overview.text
