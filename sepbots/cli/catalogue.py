@@ -15,7 +15,7 @@ from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
 from sepbots.catalogue.business_case import BusinessCase, estimate
 from sepbots.catalogue.legal import checklist_label, production_clearance
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
-from sepbots.catalogue.models import Phase
+from sepbots.catalogue.models import Phase, Unit
 from sepbots.catalogue.os2autoproces import export_os2autoproces
 from sepbots.catalogue.screening import screen_all
 from sepbots.catalogue.settings import GainsSettings
@@ -117,15 +117,15 @@ def screen(
         out.print(c.da(f"Skrev {xlsx}", f"Wrote {xlsx}"))
 
 
-def _case_lines(case: BusinessCase, lang: str) -> list[tuple[str, str]]:
+def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
         return fmt_number(v, d, lang)  # type: ignore[arg-type]
 
     da = lang == "da"
     kr = " kr." if da else " DKK"
     return [
-        ("Sager pr. år" if da else "Cases per year", n(case.occurrences_per_year)),
-        ("Minutter pr. sag" if da else "Minutes per case", n(case.minutes_per_occurrence, 1)),
+        (f"{unit.label(lang, 2).capitalize()} {'pr. år' if da else 'per year'}", n(case.occurrences_per_year)),
+        (f"{'Minutter pr.' if da else 'Minutes per'} {unit.label(lang)}", n(case.minutes_per_occurrence, 2)),
         ("Automatiseringsgrad" if da else "Automation share", fmt_pct(case.automation_share, 1, lang)),
         ("Manuelle timer pr. år" if da else "Manual hours per year", n(case.manual_hours_per_year)),
         ("Sparede timer pr. år" if da else "Hours saved per year", n(case.saved_hours_per_year)),
@@ -139,7 +139,11 @@ def _case_lines(case: BusinessCase, lang: str) -> list[tuple[str, str]]:
         ),
         ("Implementering" if da else "Implementation", f"{n(case.implementation_dkk)}{kr}"),
         ("Drift pr. år" if da else "Running per year", f"{n(case.running_dkk_per_year)}{kr}"),
-        ("Netto pr. år" if da else "Net per year", f"{n(case.net_dkk_per_year)}{kr}"),
+        ("Licenser pr. år" if da else "Licences per year", f"{n(case.licence_dkk_per_year)}{kr}"),
+        ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{n(case.operations_dkk_per_year)}{kr}"),
+        (f"Netto år 1 (indfasning {fmt_pct(case.ramp_up_share, 0, lang)})" if da
+         else f"Net year 1 (ramp-up {fmt_pct(case.ramp_up_share, 0, lang)})", f"{n(case.net_dkk_first_year)}{kr}"),
+        ("Netto pr. år derefter" if da else "Net per year after", f"{n(case.net_dkk_per_year)}{kr}"),
         (
             "Tilbagebetaling" if da else "Payback",
             ("aldrig" if da else "never")
@@ -178,7 +182,7 @@ def business_case(
         raise _fail(exc) from None
     cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
     if start or end:
-        from sepbots.gains import compute_gains
+        from sepbots.gains import compute_gains, credits_of
 
         try:
             first = date.fromisoformat(start or "")
@@ -197,6 +201,7 @@ def business_case(
                 end=last,
                 now=env.clock.now(),
                 include_test_runs=include_test_runs,
+                credits=credits_of(env.registry),
             ).figures
         except SepbotsError as exc:
             raise _fail(exc) from None
@@ -209,7 +214,7 @@ def business_case(
     table.add_column(c.da("Post", "Item"))
     for title, _ in cases:
         table.add_column(title, justify="right")
-    columns = [_case_lines(case, c.lang) for _, case in cases]
+    columns = [_case_lines(case, c.lang, process.unit) for _, case in cases]
     for i, (label, _) in enumerate(columns[0]):
         table.add_row(label, *(col[i][1] for col in columns))
     out.print(table)

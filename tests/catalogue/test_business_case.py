@@ -63,22 +63,24 @@ def test_horsens_manual_hours_round_to_16667() -> None:
 )
 def test_npv_worked_examples(invest: int, net: int, rate: str, years: int, expected: str) -> None:
     """NPV = −I0 + Σ Net/(1+r)^t matches hand-computed values to the øre."""
-    assert npv(D(invest), D(net), D(rate), years).quantize(D("0.01")) == D(expected)
+    assert npv(D(invest), [D(net)] * years, D(rate)).quantize(D("0.01")) == D(expected)
 
 
 @pytest.mark.parametrize(
-    ("invest", "net", "expected"),
+    ("invest", "first", "net", "expected"),
     [
-        (200_000, 100_000, "24"),
-        (200_000, 3_965_000, "0.605296"),
-        (0, 5_000, "0"),
-        (10_000, 0, None),
-        (10_000, -5, None),
+        (200_000, 100_000, 100_000, "24"),
+        (200_000, 3_965_000, 3_965_000, "0.605296"),
+        (0, 5_000, 5_000, "0"),
+        (10_000, 0, 0, None),
+        (10_000, -5, -5, None),
+        (100_000, 50_000, 100_000, "18"),  # ramp-up: year 1 pays 50,000, the rest takes half of year 2
+        (100_000, 150_000, 300_000, "8"),  # paid back inside year 1 at year 1's rate
     ],
 )
-def test_payback_months(invest: int, net: int, expected: str | None) -> None:
-    """Payback = I0 / Net × 12 months, and never when the yearly net is zero or negative."""
-    result = payback_months(D(invest), D(net))
+def test_payback_months(invest: int, first: int, net: int, expected: str | None) -> None:
+    """Payback = months until the cumulative net (year 1 at its ramp-up rate) reaches I0; never if it cannot."""
+    result = payback_months(D(invest), D(first), D(net))
     if expected is None:
         assert result is None
     else:
@@ -94,12 +96,31 @@ def test_full_case_with_costs_and_settings() -> None:
             "running_dkk_per_year": {"value": 0, "estimate": True},
         }
     )
-    case = estimate(process, GainsSettings())
+    case = estimate(process, GainsSettings(ramp_up_share=D(1)))
     assert case.benefit_dkk_per_year == D("100000.00")
     assert case.net_dkk_per_year == D("100000.00")
     assert case.payback_months == D("24.0")
     assert case.npv_dkk == D("251505.24")
     assert case.basis is Basis.ESTIMATE
+
+
+def test_ramp_up_licences_and_operations() -> None:
+    """Benefit 100,000; costs 1,000 running + 5,000 licences + 10 h × 400 operations = 10,000 a year;
+    year 1 at 50 %: net 40,000, later 90,000; payback 12 + 160,000 / 90,000 × 12 = 33.3 months;
+    NPV = −200,000 + 40,000/1.035 + Σ_{t=2..5} 90,000/1.035^t = 158,045.54."""
+    process = make_process(costs={
+        "implementation_dkk": {"value": 200_000, "estimate": True},
+        "running_dkk_per_year": {"value": 1_000, "estimate": True},
+        "licence_dkk_per_year": {"value": 5_000, "estimate": True},
+        "operations_hours_per_year": {"value": 10, "estimate": True},
+    })
+    case = estimate(process, GainsSettings())
+    assert (case.licence_dkk_per_year, case.operations_dkk_per_year) == (D("5000.00"), D("4000.00"))
+    assert case.costs_dkk_per_year == D("10000.00")
+    assert (case.net_dkk_first_year, case.net_dkk_per_year) == (D("40000.00"), D("90000.00"))
+    assert case.payback_months == D("33.3")
+    assert case.npv_dkk == D("158045.54")
+    assert case.unit == "sager"  # the default counting unit, plural
 
 
 def test_settings_change_the_case() -> None:
@@ -113,7 +134,8 @@ def test_settings_change_the_case() -> None:
         minutes_per_occurrence={"value": 3, "estimate": True},
     )
     settings = GainsSettings(
-        hourly_cost_dkk=D(400), net_hours_per_fte=D(1600), discount_rate=D("0.04"), horizon_years=3
+        hourly_cost_dkk=D(400), net_hours_per_fte=D(1600), discount_rate=D("0.04"), horizon_years=3,
+        ramp_up_share=D(1),
     )
     case = estimate(process, settings)
     assert case.saved_hours_per_year == D("50.00")
@@ -131,18 +153,19 @@ def test_costs_derived_from_development_hours() -> None:
     assert case.costs_estimated is True
 
 
-def test_measured_case_subtracts_manual_handling() -> None:
-    """A measured case takes measured volume and share and subtracts the hours spent on handed-over items."""
+def test_measured_case_uses_the_measured_run_rate() -> None:
+    """A measured case takes measured volume and share and the measured saved hours (credited − handling − review)."""
     process = make_process()
     inputs = BusinessCaseInputs(
         occurrences_per_year=D(1200),
         minutes_per_occurrence=D(15),
         automation_share=D("0.75"),
-        handling_hours_per_year=D(25),
+        saved_hours_per_year=D(200),
     )
     case = compute(process, inputs, GainsSettings(), Basis.MEASURED)
     assert case.manual_hours_per_year == D("300.00")
-    assert case.saved_hours_per_year == D("200.00")  # 300 × 0.75 − 25
+    assert case.saved_hours_per_year == D("200.00")
+    assert case.benefit_dkk_per_year == D("80000.00")
     assert case.basis is Basis.MEASURED
 
 
@@ -157,6 +180,6 @@ def test_one_off_process_counts_its_benefit_once() -> None:
     """A one-off task (a migration) has a one-year NPV horizon: −200,000 + 100,000 / 1.035 = −103,381.64."""
     process = make_process(one_off=True, costs={"implementation_dkk": {"value": 200_000, "estimate": True},
                                                  "running_dkk_per_year": {"value": 0, "estimate": True}})
-    case = estimate(process, GainsSettings())
+    case = estimate(process, GainsSettings())  # no ramp-up for a one-off
     assert case.horizon_years == 1
     assert case.npv_dkk == D("-103381.64")

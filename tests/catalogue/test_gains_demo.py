@@ -44,6 +44,7 @@ def test_demo_step_prints_gains_and_writes_reports(tmp_path: Path) -> None:
     files = sorted(p.name for p in ctx.work_dir.iterdir())
     assert files == ["budget-2027.html", "budget-2027.xlsx", "gevinster.html", "gevinster.xlsx"]
     (p,) = ctx.results["gains"].processes
-    assert p.items_automated == outcome.summary.counts.done
+    assert p.units_done == outcome.summary.counts.done
+    assert p.saved_hours > 0 and "I alt:" in text and "krediterede minutter" in text  # positive and explained
     ws = load_workbook(ctx.work_dir / "budget-2027.xlsx")["Processer"]
     assert any(ws.cell(r, 1).value == "Fakturabehandling af småfakturaer" for r in range(2, ws.max_row + 1))

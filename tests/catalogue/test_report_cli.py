@@ -97,7 +97,7 @@ def test_business_case_measured_beside_estimate(home: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Skøn" in result.output and "Målt" in result.output
-    assert "3.650" in result.output and "255" in result.output and "70,0 %" in result.output
+    assert "3.650" in result.output and "256" in result.output and "70,0 %" in result.output, result.output
 
 
 def test_report_gains_json_follows_the_documented_schema(home: Path, tmp_path: Path) -> None:

@@ -10,14 +10,16 @@ import pytest
 from openpyxl import load_workbook
 
 from sepbots.catalogue.business_case import estimate
-from sepbots.catalogue.models import Area, Phase
+from sepbots.catalogue.models import Area, Phase, Unit
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.reports import (
     BudgetFigures,
     BudgetLine,
     BudgetSource,
+    BudgetYear,
     DailyPoint,
     GainsFigures,
+    GainsNote,
     ProcessGains,
     render_gains_html,
     write_budget_html,
@@ -42,13 +44,11 @@ def figures() -> GainsFigures:
     )
     est = estimate(process, GainsSettings())
     start = date(2026, 10, 1)
-    daily = [
-        DailyPoint(day=start + timedelta(days=i), automated=300 + i, manual=10, failed=1) for i in range(31)
-    ]
+    daily = [DailyPoint(day=start + timedelta(days=i), done=300 + i, handed_over=10, failed=1) for i in range(31)]
     return GainsFigures(
         period_from=start,
         period_to=date(2026, 10, 31),
-        generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+        generated_at=datetime(2026, 11, 2, 13, 5, tzinfo=UTC),
         hourly_cost_dkk=D(400),
         net_hours_per_fte=D(1628),
         processes=[
@@ -57,15 +57,18 @@ def figures() -> GainsFigures:
                 name="Småfakturaer",
                 name_en="Small invoices",
                 area=Area.OEKONOMI,
-                items_automated=14_000,
-                items_manual=310,
-                items_failed=31,
+                unit=Unit(da="faktura", en="invoice", da_plural="fakturaer", en_plural="invoices"),
+                units_done=14_000,
+                units_handed_over=310,
+                units_failed=31,
                 robot_hours=D("38.5"),
-                manual_minutes_per_item=D(5),
-                handling_minutes_per_item=D(5),
+                baseline_minutes=D(5),
+                credited_hours=D("466.67"),
+                credited_minutes_total=D(28_000),
                 saved_hours=D("1140.83"),
+                saved_dkk=D("456332.00"),
                 realised_automation_share=D("0.9762"),
-                annualised_items=D("168846.77"),
+                annualised_units=D("168846.77"),
                 annualised_saved_hours=D("13432.6"),
                 annualised_saved_dkk=D("5373040"),
                 estimate=est,
@@ -76,26 +79,45 @@ def figures() -> GainsFigures:
     )
 
 
-def test_gains_xlsx_has_native_charts_and_number_formats(tmp_path: Path) -> None:
-    """The gains workbook has a native bar chart and line chart, numeric cells and Excel number formats."""
+def test_gains_xlsx_has_frozen_headers_charts_with_axes_and_number_formats(tmp_path: Path) -> None:
+    """The gains workbook freezes every header row, draws chart axes, and keeps numeric cells and formats."""
     path = write_gains_xlsx(figures(), tmp_path / "gevinster.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Oversigt", "Dagligt", "Business case"]
     summary = wb["Oversigt"]
     assert summary["A1"].value == "Målte gevinster"
-    assert [type(c).__name__ for c in summary._charts] == ["BarChart"]
-    assert [type(c).__name__ for c in wb["Dagligt"]._charts] == ["LineChart"]
     header_row = next(r for r in range(1, 10) if summary.cell(r, 1).value == "Proces")
+    assert summary.freeze_panes == f"B{header_row + 1}"
+    assert wb["Dagligt"].freeze_panes == "B2" and wb["Business case"].freeze_panes == "B2"
+    (bar,) = summary._charts
+    (line,) = wb["Dagligt"]._charts
+    assert type(line).__name__ == "LineChart" and line.x_axis.delete is False and line.y_axis.delete is False
+    assert bar.x_axis.delete is False and len(line.series) == 2
     row = header_row + 1
+    headers = [summary.cell(header_row, c).value for c in range(1, 20)]
     assert summary.cell(row, 1).value == "Småfakturaer"
-    assert summary.cell(row, 3).value == 14_000
-    assert summary.cell(row, 7).value == pytest.approx(1140.83)
-    assert summary.cell(row, 7).number_format == "#,##0.0"
-    assert summary.cell(row, 9).number_format == "0.0%"
+    assert summary.cell(row, 2).value == "fakturaer"
+    assert summary.cell(row, headers.index("Udført af robot") + 1).value == 14_000
+    saved = headers.index("Sparede timer") + 1
+    assert summary.cell(row, saved).value == pytest.approx(1140.83)
+    assert summary.cell(row, saved).number_format == "#,##0.00"
+    assert summary.cell(row, headers.index("Realiseret automatiseringsgrad") + 1).number_format == "0.0%"
+    assert summary.cell(row, headers.index("Krediterede min./enhed") + 1).value == pytest.approx(2.0)
     assert wb["Dagligt"].max_row == 32
     bc = wb["Business case"]
     assert [bc.cell(r, 2).value for r in (2, 3)] == ["Skøn", "Målt"]
     assert list(tmp_path.glob(".*")) == []
+
+
+def test_one_day_of_data_says_too_little_instead_of_an_empty_chart(tmp_path: Path) -> None:
+    """With a single day there is no line chart in xlsx or HTML, and both say there is too little data."""
+    f = figures()
+    one = f.processes[0].model_copy(update={"daily": f.processes[0].daily[:1]})
+    f = f.model_copy(update={"processes": [one]})
+    wb = load_workbook(write_gains_xlsx(f, tmp_path / "g.xlsx"))
+    assert wb["Dagligt"]._charts == [] and wb["Dagligt"]["A4"].value == "For lidt data til en graf."
+    html = render_gains_html(f)
+    assert html.count("<svg") == 1 and "For lidt data til en graf." in html
 
 
 def test_gains_xlsx_in_english(tmp_path: Path) -> None:
@@ -106,15 +128,15 @@ def test_gains_xlsx_in_english(tmp_path: Path) -> None:
 
 
 def test_gains_html_has_inline_svg_and_danish_numbers(tmp_path: Path) -> None:
-    """The HTML report is self-contained, with inline SVG charts and Danish number formats."""
+    """The HTML report is self-contained, with inline SVG (a paired bar per process, a line with markers)."""
     path = write_gains_html(figures(), tmp_path / "gevinster.html")
     html = path.read_text(encoding="utf-8")
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 2 and html.count("<circle") == 62  # 31 days × 2 series
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
-    assert "1.140,8" in html  # saved hours
+    assert "1.140,83" in html  # saved hours
     assert "97,6 %" in html  # realised share
-    assert "01.10.2026" in html
-    assert 'lang="da"' in html
+    assert "01.10.2026" in html and "02.11.2026 14:05" in html  # computed at, Danish local time
+    assert 'lang="da"' in html and "size: A4 landscape" in html
 
 
 def test_gains_html_english_and_escaping() -> None:
@@ -124,8 +146,16 @@ def test_gains_html_english_and_escaping() -> None:
         update={"processes": [f.processes[0].model_copy(update={"name_en": "Invoices <b>& co"})]}
     )
     html = render_gains_html(f, lang="en")
-    assert "1,140.8" in html and "97.6%" in html
+    assert "1,140.83" in html and "97.6%" in html and "invoices" in html
     assert "Invoices &lt;b&gt;&amp; co" in html and "<b>& co" not in html
+
+
+def test_notes_are_printed_beside_the_figures() -> None:
+    """A process whose measured handling exceeded the baseline says so in the report."""
+    f = figures()
+    noted = f.processes[0].model_copy(update={"notes": [GainsNote.HANDLING_EXCEEDS_BASELINE]})
+    html = render_gains_html(f.model_copy(update={"processes": [noted]}))
+    assert "længere end grundtiden" in html
 
 
 def test_empty_period_renders() -> None:
@@ -140,53 +170,46 @@ def test_empty_period_renders() -> None:
     assert "Ingen kørsler i perioden." in render_gains_html(f)
 
 
-def test_budget_reports(tmp_path: Path) -> None:
-    """The budget report sums measured and pipeline hours per area, in xlsx (stacked bar) and HTML."""
+def _year(year: int, hours: int, cash: int, costs: int) -> BudgetYear:
+    return BudgetYear(year=year, hours=D(hours), hours_freed=D(hours), cash_dkk=D(cash), costs_dkk=D(costs),
+                      net_dkk=D(cash - costs))
+
+
+def _line(key: str, area: Area, account: str | None, pipeline: bool, hours: int) -> BudgetLine:
+    return BudgetLine(
+        process_key=key, name=key.upper(), area=area, account_function=account,
+        phase=Phase.DEVELOPMENT if pipeline else Phase.OPERATION,
+        source=BudgetSource.ESTIMATE if pipeline else BudgetSource.MEASURED, pipeline=pipeline,
+        hours_per_year=D(hours), years=[_year(2027 + i, hours, 0, 100) for i in range(4)],
+    )
+
+
+def test_budget_reports_group_by_area_and_account_with_pipeline_apart(tmp_path: Path) -> None:
+    """Operating lines are summed by area and by account–function; the pipeline is summed on its own."""
     b = BudgetFigures(
         year=2027,
         generated_at=datetime(2026, 11, 2, tzinfo=UTC),
         hourly_cost_dkk=D(400),
         net_hours_per_fte=D(1628),
+        ramp_up_share=D("0.5"),
         lines=[
-            BudgetLine(
-                process_key="a",
-                name="A",
-                area=Area.OEKONOMI,
-                source=BudgetSource.MEASURED,
-                phase=Phase.OPERATION,
-                hours=D(1000),
-                dkk=D(400000),
-            ),
-            BudgetLine(
-                process_key="b",
-                name="B",
-                area=Area.OEKONOMI,
-                source=BudgetSource.PIPELINE,
-                phase=Phase.DEVELOPMENT,
-                hours=D(628),
-                dkk=D(251200),
-            ),
-            BudgetLine(
-                process_key="c",
-                name="C",
-                area=Area.HR,
-                source=BudgetSource.PIPELINE,
-                phase=Phase.IDEA,
-                hours=D(100),
-                dkk=D(40000),
-            ),
+            _line("a", Area.OEKONOMI, "6.45.51", False, 1000),
+            _line("b", Area.HR, None, False, 628),
+            _line("c", Area.OEKONOMI, "6.45.51", True, 100),
         ],
     )
-    assert b.by_area()[0] == (Area.HR, D(0), D(0), D(100), D(40000))
+    assert [(g.key, g.years[0].hours) for g in b.by_area()] == [("hr", D(628)), ("oekonomi", D(1000))]
+    assert [(g.key, g.years[0].hours) for g in b.by_account()] == [("6.45.51", D(1000)), ("", D(628))]
+    assert b.total()[0].hours == D(1628) and b.total()[0].net_dkk == D(-200)
+    assert b.total(pipeline=True)[3].hours == D(100)
     wb = load_workbook(write_budget_xlsx(b, tmp_path / "budget.xlsx"))
     ws = wb["Oversigt"]
-    assert [type(c).__name__ for c in ws._charts] == ["BarChart"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, 12)}
-    assert ws.cell(rows["Økonomi og indkøb"], 6).value == 1628
-    assert ws.cell(rows["Økonomi og indkøb"], 8).value == pytest.approx(1.0)
-    assert ws.cell(rows["I alt"], 6).value == 1728
+    totals = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "I alt"]
+    assert [ws.cell(r, 2).value for r in totals] == [1628, 1628, 100, 100]
+    assert ws.freeze_panes is not None and wb["Processer"].freeze_panes == "B2"
     html = write_budget_html(b, tmp_path / "budget.html").read_text(encoding="utf-8")
-    assert "<svg" in html and "1.728" in html and "651.200" in html
+    assert "Pipeline (ikke i drift endnu)" in html and "6.45.51" in html and "1.628" in html
+    assert "Timer 2030" in html
 
 
 @pytest.mark.parametrize(

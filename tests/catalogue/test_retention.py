@@ -173,9 +173,9 @@ def test_staged_retention_keeps_aggregates_and_the_chain(setup) -> None:
     verification = env.audit.verify()
     assert verification.ok, verification.reason
     after = _gains(env, cat)
-    assert (after.items_automated, after.items_manual, after.saved_hours) == (
-        gains_before.items_automated,
-        gains_before.items_manual,
+    assert (after.units_done, after.units_handed_over, after.saved_hours) == (
+        gains_before.units_done,
+        gains_before.units_handed_over,
         gains_before.saved_hours,
     )
 
