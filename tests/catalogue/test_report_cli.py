@@ -147,3 +147,34 @@ def test_report_budget_json_years_follow_go_live(home: Path, tmp_path: Path) -> 
     later = tmp_path / "b28.json"
     invoke(report_app, home, "budget", "--year", "2028", "--format", "json", "--output", str(later))
     assert json.loads(later.read_text(encoding="utf-8"))["lines"][0]["years"][0]["hours"] == "91.67"
+
+
+def test_items_handle_and_time_feed_the_gains(home: Path, tmp_path: Path) -> None:
+    """items handle --minutes records the handling time (a correction replaces it), items time the review
+    minutes; both reach report gains: 7 × 6 + (6 − 3) − 15 = 30 min = 0.50 h."""
+    import json
+
+    from sepbots.cli import app as main_app
+
+    def cli(*args: str):
+        return CliRunner().invoke(main_app, ["--home", str(home), *args], env={"COLUMNS": "200"})
+
+    listed = cli("items", "list", "--state", "business_exception")
+    first = int(next(line.split("│")[1] for line in listed.output.splitlines() if "job-7" in line).strip())
+    handled = cli("items", "handle", str(first), "--minutes", "4,5", "--note", "ringede til leverandøren")
+    assert handled.exit_code == 0, handled.output
+    assert "4.50 min." in handled.output
+    again = cli("items", "handle", str(first), "--minutes", "3", "--note", "igen")
+    assert again.exit_code == 0 and "3.00 min." in again.output  # a correction: the newer time counts
+    bad = cli("items", "handle", str(first), "--minutes", "fem", "--note", "x")
+    assert bad.exit_code == 2 and "fem" in bad.output
+    review = cli("items", "time", "--process", "testproces", "--minutes", "15", "--note", "stikprøve",
+                 "--day", "2026-10-05")
+    assert review.exit_code == 0, review.output
+    out = tmp_path / "g.json"
+    result = invoke(report_app, home, "gains", "--from", "2026-10-05", "--to", "2026-10-05", "--format", "json",
+                    "--output", str(out))
+    assert result.exit_code == 0, result.output
+    (p,) = json.loads(out.read_text(encoding="utf-8"))["processes"]
+    assert p["handled_measured"] == 1 and p["handling_minutes_per_unit"] == "3.00"
+    assert p["review_hours"] == "0.25" and p["saved_hours"] == "0.50"  # 42 + (6 − 3) − 15 = 30 min
