@@ -26,6 +26,7 @@ from sepbots.reports import (
 )
 from sepbots.reports.columns import GAINS_COLUMNS
 from sepbots.reports.figures import BudgetFigures, GainsFigures
+from sepbots.reports.explain import explain
 from sepbots.reports.html import fmt_value
 from sepbots.reports.i18n import fmt_date, fmt_number, t
 
@@ -58,6 +59,12 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
     table = Table(
         title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"
     )
+    if console.width < 120:  # a narrow terminal: one explained line per process instead of a folded table
+        console.print(table.title, highlight=False)
+        for p in figures.processes:
+            console.print("• " + explain(p, lang, figures.hourly_cost_dkk), highlight=False)
+        _totals(figures, lang, console)
+        return
     columns = [c for c in GAINS_COLUMNS if c.field in SHOWN]
     for c in columns:
         table.add_column(t(c.label, lang), justify="left" if c.kind == "text" else "right", overflow="fold")
@@ -66,30 +73,40 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
         cells[0] = f"{cells[0]} ({p.unit.label(lang, p.units_total)})"
         table.add_row(*cells)
     console.print(table)
+    _totals(figures, lang, console)
+
+
+def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
     for p in figures.processes:
         for note in p.notes:
             console.print(f"⚠ {p.title(lang)}: {note.text(lang)}", highlight=False)
+    kr = "kr." if lang == "da" else "DKK"
     console.print(
         f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 2, lang)} {t('saved_hours', lang).lower()}, "
-        f"{fmt_number(figures.total_saved_dkk, 2, lang)} {t('dkk', lang)} "
-        f"({t('kroner_per_hour', lang).lower()} {fmt_number(figures.hourly_cost_dkk, 2, lang)})",
+        f"{fmt_number(figures.total_saved_dkk, 2, lang)} {kr} "
+        f"({fmt_number(figures.hourly_cost_dkk, 2, lang)} {kr}/{'time' if lang == 'da' else 'hour'})",
         highlight=False,
     )
 
 
 def print_budget(figures: BudgetFigures, lang: str, console: Console) -> None:
-    """The budget years per area (operation, then pipeline) as terminal tables."""
+    """Per part (operation, pipeline): the four years' totals, then hours per area and year."""
     for pipeline in (False, True):
-        table = Table(title=f"{t('budget_title', lang)}: {t('pipeline' if pipeline else 'operating', lang)}")
-        table.add_column(t("area", lang), overflow="fold")
-        for y in figures.years:
-            table.add_column(f"{t('hours', lang)} {y}", justify="right")
-            table.add_column(f"{t('net_dkk', lang)} {y}", justify="right")
-        groups = [(g.label(lang), g.years) for g in figures.by_area(pipeline)]
-        for label, years in [*groups, (t("total", lang), figures.total(pipeline))]:
-            table.add_row(label, *(v for yr in years for v in (fmt_number(yr.hours, 0, lang),
-                                                               fmt_number(yr.net_dkk, 0, lang))))
-        console.print(table)
+        part = t("pipeline" if pipeline else "operating", lang)
+        totals = Table(title=f"{t('budget_title', lang)}: {part}")
+        for key in ("year", "hours", "hours_freed", "cash_dkk", "costs_dkk", "net_dkk"):
+            totals.add_column(t(key, lang), justify="left" if key == "year" else "right")
+        for y in figures.total(pipeline):
+            totals.add_row(str(y.year), *(fmt_number(v, 0, lang) for v in
+                                          (y.hours, y.hours_freed, y.cash_dkk, y.costs_dkk, y.net_dkk)))
+        console.print(totals)
+        areas = Table(title=f"{part}: {t('hours', lang).lower()} · {t('by_area', lang).lower()}")
+        areas.add_column(t("area", lang), overflow="fold")
+        for year in figures.years:
+            areas.add_column(str(year), justify="right")
+        for g in figures.by_area(pipeline):
+            areas.add_row(g.label(lang), *(fmt_number(y.hours, 0, lang) for y in g.years))
+        console.print(areas)
 
 
 @app.command()

@@ -56,7 +56,7 @@ GAINS_COLUMNS: tuple[Column, ...] = (
 
 BC_FIELDS: tuple[tuple[str, str, Kind], ...] = (
     ("occurrences", "occurrences_per_year", Kind.INT),
-    ("minutes", "minutes_per_occurrence", Kind.ONE),
+    ("minutes", "minutes_per_occurrence", Kind.TWO),
     ("share", "automation_share", Kind.PCT),
     ("saved_hours", "saved_hours_per_year", Kind.ONE),
     ("fte", "fte", Kind.TWO),

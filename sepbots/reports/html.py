@@ -21,6 +21,28 @@ from sepbots.reports.svg import line_chart, paired_bars
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+# Where long Danish compound words in table headers may break (soft hyphens), so no column is cut off.
+_BREAKS = {
+    "Automatiseringsgrad": "Automatiserings\u00adgrad",
+    "Implementering": "Implemen\u00adtering",
+    "Tilbagebetaling": "Tilbage\u00adbetaling",
+    "Nutidsværdi": "Nutids\u00adværdi",
+    "Driftsbemanding": "Drifts\u00adbemanding",
+    "Omkostninger": "Omkost\u00adninger",
+}
+HTML_BC_FIELDS = tuple(f for f in BC_FIELDS if f[1] not in {"licence_dkk_per_year", "operations_dkk_per_year",
+                                                             "running_dkk_per_year"}) + (
+    ("costs_year", "costs_dkk_per_year", Kind.DKK),
+)
+
+
+def shy(label: str) -> str:
+    """``label`` with soft hyphens in its long compound words (HTML table headers)."""
+    for word, broken in _BREAKS.items():
+        label = label.replace(word, broken)
+    return label
+
+
 def fmt_value(value: Any, kind: Kind, lang: str) -> str:
     """A table cell's text by column kind."""
     if kind is Kind.TEXT:
@@ -50,6 +72,7 @@ def _env() -> Environment:
     env.filters["pct"] = lambda v, lang="da": fmt_pct(v, 1, lang)
     env.filters["day"] = lambda v, lang="da": fmt_date(v, lang)
     env.filters["stamp"] = lambda v, lang="da": fmt_stamp(v, lang)
+    env.filters["shy"] = shy
     return env
 
 
@@ -99,7 +122,7 @@ def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
             fmtv=lambda v, kind: t("never", lang) if v is None else fmt_value(v, kind, lang),
             hours_chart=hours_chart(figures, lang),
             daily_chart=daily_chart(figures, lang),
-            bc_fields=BC_FIELDS,
+            bc_fields=HTML_BC_FIELDS,
         )
     )
 

@@ -134,6 +134,8 @@ def paired_bars(
     """
     width, label_w, row_h, top = 760, 230, 34, 36
     bar_w = width - label_w - 120
+    biggest = max([abs(v) for _, m, e in rows for v in (m, e or 0.0)] or [0.0])
+    decimals = 0 if biggest >= 100 else 1 if biggest >= 1 else 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + row_h * len(rows) + 30}" '
         f'class="chart"><title>{escape(title)}</title>',
@@ -153,7 +155,7 @@ def paired_bars(
             )
             parts.append(
                 f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
-                f"{escape(fmt_number(Decimal(str(value)), 0, lang))}</text>"
+                f"{escape(fmt_number(Decimal(str(value)), decimals, lang))}</text>"
             )
     parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
     parts.append("</svg>")

@@ -1,0 +1,33 @@
+"""One sentence per process that shows how its saved hours were reached (CLI, demo)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sepbots.reports.figures import ProcessGains
+from sepbots.reports.i18n import fmt_number, fmt_pct
+
+
+def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
+    """E.g. ``Bankafstemning: 913 kontoudtogslinjer × 0,11 min = 1,67 t; 212 overgivet, 0 med målt tid …``."""
+    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
+    da = lang == "da"
+    parts = [
+        f"{p.title(lang)}: {n(p.units_done, 0)} {p.unit.label(lang, p.units_done)} "
+        f"× {n(p.credited_minutes or 0)} min = {n(p.credited_hours)} {'t' if da else 'h'}"
+    ]
+    if p.units_handed_over:
+        measured = (
+            f"{n(p.handled_measured, 0)} {'med målt tid' if da else 'with a measured time'}"
+            + (f" ({'+' if p.handover_hours >= 0 else ''}{n(p.handover_hours)} {'t' if da else 'h'})"
+               if p.handled_measured else "")
+        )
+        parts.append(f"{n(p.units_handed_over, 0)} {'overgivet' if da else 'handed over'}, {measured}")
+    if p.review_hours:
+        parts.append(f"{'kontrol/drift' if da else 'review/operations'} −{n(p.review_hours)} {'t' if da else 'h'}")
+    kr = "kr." if da else "DKK"
+    parts.append(
+        f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {n(hourly)} {kr} = {n(p.saved_dkk)} {kr}"
+        f"; {'realiseret' if da else 'realised'} {fmt_pct(p.realised_automation_share, 1, lang)}"
+    )
+    return "; ".join(parts)
