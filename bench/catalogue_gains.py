@@ -90,7 +90,7 @@ def main() -> None:
         result = timed(f"compute_gains over a year, {args.items:,} items", compute_gains, env.store, cat, settings,
                        start=date(2025, 1, 1), end=date(2025, 12, 31), now=clock.now())
         p = result.figures.processes[0]
-        print(f"  → {p.items_automated:,} automated, {p.items_manual:,} manual, {p.saved_hours} h saved")
+        print(f"  → {p.units_done:,} done, {p.units_handed_over:,} handed over, {p.saved_hours} h saved")
         timed("write gains .xlsx (365 daily rows, charts)", write_gains_xlsx, result.figures, Path(tmp) / "g.xlsx")
         timed("write gains .html (inline SVG)", write_gains_html, result.figures, Path(tmp) / "g.html")
         timed(f"retention dry run over {args.items:,} items", apply_retention, env, cat, dry_run=True)
