@@ -182,3 +182,32 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
     )
     assert good.exit_code == 0, good.output
     assert out.exists()
+
+
+def test_gains_count_statement_lines_recorded_once_per_reconciling_run(inputs: dict[str, Path], tmp_path: Path) -> None:
+    """The reconciling run records matched bank lines as done and every unmatched line as handed over (no
+    item per matched line); the gains credit 0.11 min per matched line and the share is in lines."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sepbots.catalogue.loader import load_catalogue
+    from sepbots.catalogue.settings import GainsSettings
+    from sepbots.clock import local
+    from sepbots.gains import compute_gains, credits_of
+    from sepbots.recipes import Registry, recipe_of
+
+    out = tmp_path / "a.xlsx"
+    outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "h")
+    counts = outcome.items[0].output["counts"]
+    matched = counts["bank_lines"] - counts["unmatched_bank"]
+    open_lines = counts["unmatched_bank"] + counts["unmatched_ledger"]
+    env = outcome.env
+    today = local(env.clock.now()).date()
+    result = compute_gains(env.store, load_catalogue(ROOT / "config" / "catalogue"), GainsSettings(),
+                           start=today - timedelta(days=1), end=today, now=env.clock.now(), include_test_runs=True,
+                           credits=credits_of(Registry([recipe_of(handle)])))
+    (p,) = result.figures.processes
+    assert p.process_key == "bankafstemning" and p.unit.da == "kontoudtogslinje"
+    assert (p.units_done, p.units_handed_over) == (matched, open_lines)
+    assert p.saved_hours == (Decimal(matched) * Decimal("0.11") / 60).quantize(Decimal("0.01"))
+    assert p.realised_automation_share == (Decimal(matched) / (matched + open_lines)).quantize(Decimal("0.0001"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -129,6 +130,37 @@ def test_operator_retry_and_handle_are_audited(dashboard: Dashboard) -> None:
     assert retried.next_attempt_at == dashboard.clock.now()
     assert (handled.state, handled.handled_by) == ("business_exception", "operator")
     assert handled.handled_note.startswith("Rettet i KMD, cpr [CPR:") and "0102031234" not in handled.handled_note
+
+
+def test_handling_time_is_measured_from_opening_or_entered(dashboard: Dashboard) -> None:
+    """An operator opening a waiting item starts its handling time; marking it handled 4 minutes later
+    records 4.00 min (opened); entered minutes win; a viewer opening an item starts nothing; all audited."""
+    run_id, ids = seed_run(dashboard.store, dashboard.settings.runs_dir, dashboard.clock.now())
+    with dashboard.login("viewer") as client:
+        client.get(f"/items/{ids['sag-3']}")
+    with dashboard.store.engine.connect() as conn:
+        assert conn.execute(select(work_items.c.handling_opened_at).where(work_items.c.id == ids["sag-3"])).scalar() is None
+    with dashboard.login("operator") as client:
+        page = client.get(f"/items/{ids['sag-3']}")
+        assert 'name="minutes"' in page.text
+        dashboard.clock.advance(minutes=4)
+        client.get(f"/items/{ids['sag-3']}")  # opening again does not restart the clock
+        r = client.post(f"/items/{ids['sag-3']}/handle", data={"csrf": csrf_of(page.text), "note": "rettet"})
+        assert r.status_code == 303
+        page = client.get(f"/items/{ids['sag-4']}")
+        bad = client.post(f"/items/{ids['sag-4']}/handle",
+                          data={"csrf": csrf_of(page.text), "note": "rettet", "minutes": "ti"})
+        assert bad.status_code == 409 and "ti" in bad.text
+        r = client.post(f"/items/{ids['sag-4']}/handle",
+                        data={"csrf": csrf_of(page.text), "note": "rettet", "minutes": "2,5"})
+        assert r.status_code == 303
+    with dashboard.store.engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(work_items).where(work_items.c.id.in_([ids["sag-3"], ids["sag-4"]])))}
+        details = [r.details for r in conn.execute(select(audit_log.c.details).where(audit_log.c.event == "item_handled")
+                                                   .order_by(audit_log.c.seq))]
+    assert (rows[ids["sag-3"]].handling_minutes, rows[ids["sag-3"]].handling_source) == (Decimal("4.00"), "opened")
+    assert (rows[ids["sag-4"]].handling_minutes, rows[ids["sag-4"]].handling_source) == (Decimal("2.50"), "entered")
+    assert [(d["minutes"], d["measured"]) for d in details] == [("4.00", "opened"), ("2.50", "entered")]
 
 
 def test_artifacts_are_served_only_from_runs_dir(dashboard: Dashboard) -> None:
