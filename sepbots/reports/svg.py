@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from sepbots.reports.i18n import fmt_number
 
-COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7f6000")
+COLOURS = ("#1f4e79", "#c55a11", "#a4262c", "#7f6000")  # the third series is failures: red, never green
 
 
 def _nice_max(value: float) -> float:
