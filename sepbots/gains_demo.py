@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from sepbots.budget import compute_budget
 from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import local
-from sepbots.budget import compute_budget
 from sepbots.gains import compute_gains, credits_of
 from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
 from sepbots.retention import apply_retention

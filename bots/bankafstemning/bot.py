@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any

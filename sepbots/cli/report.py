@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sepbots.budget import compute_budget
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
 from sepbots.exceptions import SepbotsError
-from sepbots.budget import compute_budget
 from sepbots.gains import compute_gains, credits_of
 from sepbots.reports import (
     write_budget_html,
@@ -25,8 +25,8 @@ from sepbots.reports import (
     write_gains_xlsx,
 )
 from sepbots.reports.columns import GAINS_COLUMNS
-from sepbots.reports.figures import BudgetFigures, GainsFigures
 from sepbots.reports.explain import explain
+from sepbots.reports.figures import BudgetFigures, GainsFigures
 from sepbots.reports.html import fmt_value
 from sepbots.reports.i18n import fmt_date, fmt_number, t
 

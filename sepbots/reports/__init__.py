@@ -14,8 +14,8 @@ from sepbots.reports.figures import (
     GainsNote,
     ProcessGains,
 )
-from sepbots.reports.jsonout import budget_document, gains_document, write_budget_json, write_gains_json
 from sepbots.reports.html import render_budget_html, render_gains_html, write_budget_html, write_gains_html
+from sepbots.reports.jsonout import budget_document, gains_document, write_budget_json, write_gains_json
 from sepbots.reports.xlsx import write_budget_xlsx, write_gains_xlsx
 
 __all__ = [

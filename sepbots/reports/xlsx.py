@@ -113,11 +113,11 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
     start = _meta(ws, t("gains_title", lang), meta)
     columns = [*GAINS_COLUMNS, None]
     headers = [t(c.label, lang) if c else t("notes", lang) for c in columns]
-    rows = [
+    rows: list[list[Any]] = [
         [c.get(p, lang) if c else " ".join(n.text(lang) for n in p.notes) for c in columns]
         for p in figures.processes
     ]
-    total = [t("total", lang)] + [None] * (len(columns) - 1)
+    total: list[Any] = [t("total", lang)] + [None] * (len(columns) - 1)
     total[[c.field for c in GAINS_COLUMNS].index("saved_hours")] = figures.total_saved_hours
     total[[c.field for c in GAINS_COLUMNS].index("saved_dkk")] = figures.total_saved_dkk
     rows.append(total)

@@ -58,7 +58,9 @@ def test_screen_prints_ranked_table_and_writes_xlsx(run, tmp_path: Path) -> None
 
 
 def test_business_case_danish_and_english(run) -> None:
-    """business-case prints Danish-formatted figures (NPV with year 1 at the 50 % ramp-up: 17,702,183 − 2,000,000/1.035), or English ones."""
+    """business-case prints Danish-formatted figures, or English ones with --lang en.
+
+    NPV with year 1 at the 50 % ramp-up: 17,702,183 − 2,000,000 / 1.035 = 15,769,816."""
     da = run("business-case", "fakturabehandling-smaafakturaer")
     assert da.exit_code == 0
     assert "16.667" in da.output and "15.769.816 kr." in da.output and "3,5 %" in da.output
