@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -13,6 +13,7 @@ from sepbots.clock import local
 from sepbots.exceptions import QueueError, SepbotsError
 from sepbots.i18n import Catalog
 from sepbots.unitcounts import ReviewKind, record_review_minutes
+from sepbots.workitems.handling import parse_minutes
 
 T = Catalog({
     "handled": ("Element {id} er markeret som behandlet ({minutes} min.)",
@@ -25,15 +26,10 @@ T = Catalog({
 
 
 def _minutes(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
     try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        fail(f"--minutes: {text!r} is not a number")
-    if not value.is_finite():
-        fail(f"--minutes: {text!r} is not a number")
-    return value
+        return parse_minutes(text)
+    except QueueError as exc:
+        fail(f"--{exc}")
 
 
 def add_handling_commands(items_app: typer.Typer) -> None:

@@ -20,7 +20,7 @@ at once cannot both succeed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, SepbotsError
 from sepbots.store.schema import work_items
 from sepbots.workitems import ItemState
+from sepbots.workitems.handling import parse_minutes
 
 WAITING_STATES = (ItemState.BUSINESS_EXCEPTION, ItemState.FAILED, ItemState.ABANDONED)
 MAX_NOTE = 2000
@@ -59,16 +60,10 @@ def _waiting_reference(env: Environment, item_id: int) -> str:
 
 
 def _minutes(text: str) -> Decimal | None:
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ActionError(f"minutes: {text!r} is not a number") from None
-    if not value.is_finite():
-        raise ActionError(f"minutes: {text!r} is not a number")
-    return value
+        return parse_minutes(text)
+    except QueueError as exc:
+        raise ActionError(str(exc)) from None
 
 
 def mark_handled(env: Environment, item_id: int, user: str, note: str, minutes: str = "") -> ActionResult:

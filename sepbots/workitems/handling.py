@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sepbots.exceptions import QueueError
 from sepbots.workitems.models import HandlingSource
@@ -36,6 +36,23 @@ class HandlingTime:
 
     def audit_details(self) -> dict[str, str | None]:
         return {"minutes": None if self.minutes is None else str(self.minutes), "measured": self.source_value}
+
+
+def parse_minutes(text: str | None) -> Decimal | None:
+    """Minutes a person typed (``4``, ``4,5`` or ``4.5``); ``None`` for nothing typed.
+
+    Raises:
+        QueueError: the text is not a number.
+    """
+    if text is None or not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise QueueError(f"minutes: {text!r} is not a number")
+    return value
 
 
 def handling_minutes(*, entered: Decimal | None, opened_at: datetime | None, now: datetime) -> HandlingTime:

@@ -268,3 +268,15 @@ def test_fte_cost_gives_the_kroner_per_hour(env, catalogue) -> None:
     bundle = measured_summaries(compute_gains(env.store, catalogue, settings, start=DAY, end=DAY,
                                               now=env.clock.now(), credits=CREDITS).figures)
     assert bundle["testproces"][0].items_automated == 7
+
+
+def test_entered_minutes_outside_0_to_480_are_refused_and_nothing_changes(env, catalogue) -> None:
+    """501 minutes for one item is a typing error: refused, the item still waits, no audit row."""
+    from sepbots.exceptions import QueueError
+
+    run_bot_once(casebot, env=env, test_mode=False)
+    first, _ = _manual_ids(env)
+    with pytest.raises(QueueError, match="between 0 and 480"):
+        env.queues.mark_handled(first, actor="anne", note="x", minutes=D(501))
+    assert _manual_ids(env)[0] == first and _audit(env, "item_handled") == []
+    assert _gains(env, catalogue)[0]["testproces"].handled_measured == 0
