@@ -154,18 +154,24 @@ class GainsSettings(BaseModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        hours = Decimal(str(data.get("net_hours_per_fte", "1628")))
-        fte, hourly = data.get("fte_cost_dkk"), data.get("hourly_cost_dkk")
+        try:
+            hours = Decimal(str(data.get("net_hours_per_fte", "1628")))
+            fte = None if data.get("fte_cost_dkk") is None else Decimal(str(data["fte_cost_dkk"]))
+            hourly = None if data.get("hourly_cost_dkk") is None else Decimal(str(data["hourly_cost_dkk"]))
+        except ArithmeticError:
+            return data  # not numbers: the fields' own validation names the key
+        if not hours.is_finite() or hours <= 0:
+            return data
         if fte is not None and hourly is not None:
-            if abs(Decimal(str(fte)) / hours - Decimal(str(hourly))) > Decimal("0.01"):
+            if abs(fte / hours - hourly) > Decimal("0.01"):
                 raise ValueError(
                     "gains.fte_cost_dkk and gains.hourly_cost_dkk disagree: give one of them "
                     "(kroner per hour = fte_cost_dkk / net_hours_per_fte)"
                 )
         elif fte is not None:
-            data["hourly_cost_dkk"] = Decimal(str(fte)) / hours
+            data["hourly_cost_dkk"] = fte / hours
         elif hourly is not None:
-            data["fte_cost_dkk"] = Decimal(str(hourly)) * hours
+            data["fte_cost_dkk"] = hourly * hours
         else:
             data["fte_cost_dkk"] = Decimal("400") * hours
         return data

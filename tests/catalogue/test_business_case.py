@@ -183,3 +183,14 @@ def test_one_off_process_counts_its_benefit_once() -> None:
     case = estimate(process, GainsSettings())  # no ramp-up for a one-off
     assert case.horizon_years == 1
     assert case.npv_dkk == D("-103381.64")
+
+
+def test_kroner_per_hour_follow_from_the_fte_cost() -> None:
+    """kr/h = FTE cost / net hours (600,000 / 1,500 = 400); one given fills the other; two that disagree are refused."""
+    import pydantic
+
+    assert GainsSettings(fte_cost_dkk=D(600_000), net_hours_per_fte=D(1500)).hourly_cost_dkk == D(400)
+    assert GainsSettings(hourly_cost_dkk=D(350)).fte_cost_dkk == D(569_800)
+    assert GainsSettings().hourly_cost_dkk == D(400) and GainsSettings().fte_cost_dkk == D(651_200)
+    with pytest.raises(pydantic.ValidationError, match="disagree"):
+        GainsSettings(fte_cost_dkk=D(600_000), hourly_cost_dkk=D(400))
