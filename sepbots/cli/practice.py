@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.desktop.command import desktop
+from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
     PRACTICE_USERNAME,
@@ -122,3 +123,4 @@ def portal(
 
 
 app.command("desktop")(desktop)
+app.command("graph")(graph)

@@ -70,6 +70,6 @@ class Mailbox(Protocol):
 class MailSender(Protocol):
     """Something that sends mail."""
 
-    def send(self, mail: OutgoingMail) -> str:
-        """Send ``mail``; returns its Message-ID."""
+    def send(self, mail: OutgoingMail) -> str | None:
+        """Send ``mail``; returns its Message-ID when the channel tells it."""
         ...
