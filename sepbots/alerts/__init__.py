@@ -7,6 +7,6 @@ service checks every ``check_every``; ``sepbots alerts check`` and ``sepbots ale
 """
 
 from sepbots.alerts.config import AlertKind, AlertsConfig, ChannelName, Rule, load_alerts
-from sepbots.alerts.service import AlertService, SentAlert
+from sepbots.alerts.service import AlertService, SentAlert, service_for
 
-__all__ = ["AlertKind", "AlertService", "AlertsConfig", "ChannelName", "Rule", "SentAlert", "load_alerts"]
+__all__ = ["AlertKind", "AlertService", "AlertsConfig", "ChannelName", "Rule", "SentAlert", "load_alerts", "service_for"]

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sepbots.alerts.config import AlertKind, AlertsConfig, ChannelName, Rule
+from sepbots.alerts.config import AlertKind, AlertsConfig, ChannelName, Rule, load_alerts
 from sepbots.alerts.rules import Finding, RuleEvaluator
 from sepbots.alerts.tables import alerts_sent
 from sepbots.audit import AuditEvent, AuditEventType
@@ -224,3 +224,13 @@ class AlertService:
                  "Alarmer / alerts: " + (", ".join(f"{k}: {n}" for k, n in by_kind) or "ingen / none"),
                  "Manuel behandling / manual handling: " + (", ".join(f"{q}: {n}" for q, n in manual) or "tom / empty")]
         return "\n".join(lines)
+
+
+def service_for(env: Environment) -> AlertService | None:
+    """The alerts of ``<home>/config/alerts.toml``, or None when the file does not exist.
+
+    Raises:
+        ConfigError: the file is invalid (names the key).
+    """
+    config = load_alerts(env.settings.home / "config" / "alerts.toml")
+    return AlertService(env, config) if config is not None else None

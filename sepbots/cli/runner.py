@@ -18,6 +18,7 @@ from sepbots.logging import configure_logging
 from sepbots.scheduling.heartbeat import read_status_files
 from sepbots.scheduling.outage import is_outage, reason
 from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.alerts import service_for as alert_service_for
 from sepbots.scheduling.service import RunnerService, load_service_config
 from sepbots.scheduling.state import BotStates, RunnerStatuses
 
@@ -98,7 +99,8 @@ def start(
             json_file=settings.logging.json_file,
         )
         config = load_service_config(env)
-        service = RunnerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language))
+        service = RunnerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language),
+                                alerts=alert_service_for(env))
         service.install_signal_handlers()
         code = service.run()
     raise typer.Exit(code)

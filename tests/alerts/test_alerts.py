@@ -217,3 +217,10 @@ def test_a_bad_alerts_file_names_the_file_and_the_key(tmp_path: Path, text: str,
     with pytest.raises(ConfigError) as bad:
         load_alerts(path)
     assert bad.value.file == path and bad.value.key == key and message in str(bad.value)
+
+
+def test_the_shipped_example_configuration_is_valid() -> None:
+    """config/alerts.example.toml loads: five rules, both channels, a digest at 07:30."""
+    config = load_alerts(Path(__file__).resolve().parents[2] / "config" / "alerts.example.toml")
+    assert config is not None and len(config.rules) == 5 and config.digest is not None
+    assert config.channels.configured() == [ChannelName.EMAIL, ChannelName.WEBHOOK] and str(config.digest.at) == "07:30:00"
