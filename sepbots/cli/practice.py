@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.desktop.command import desktop
+from sepbots.practice.cvrapi_command import cvr_api
 from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
@@ -124,3 +125,4 @@ def portal(
 
 app.command("desktop")(desktop)
 app.command("graph")(graph)
+app.command("cvr-api")(cvr_api)

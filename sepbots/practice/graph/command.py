@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
 
 from sepbots.practice.graph.web import GraphConfig, GraphPractice, create_app
+from sepbots.practice.running import run_until_signal
 from sepbots.practice.server import serve_in_thread
 
 _TEXTS = {
@@ -54,13 +53,5 @@ def graph(
     typer.echo(texts["app"].format(tenant=config.tenant, client=config.client_id, secret=config.client_secret))
     typer.echo(texts["box"].format(box=config.mailboxes[0], count=mails))
     typer.echo(texts["stop"])
-    stopping = threading.Event()
-    for name in ("SIGINT", "SIGTERM"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda *_: stopping.set())
-    try:
-        while not stopping.wait(0.5):
-            pass
-    finally:
-        stop()
-        typer.echo(texts["stopped"])
+    run_until_signal(stop)
+    typer.echo(texts["stopped"])
