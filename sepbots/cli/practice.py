@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from sepbots.practice.desktop.command import desktop
 from sepbots.practice.cvrapi_command import cvr_api
+from sepbots.practice.desktop.command import desktop
 from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,

@@ -12,13 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sepbots.alerts import service_for as alert_service_for
 from sepbots.cli.state import CliState, errors_to_exit, fail
 from sepbots.i18n import Catalog, moment
 from sepbots.logging import configure_logging
 from sepbots.scheduling.heartbeat import read_status_files
 from sepbots.scheduling.outage import is_outage, reason
 from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests
-from sepbots.alerts import service_for as alert_service_for
 from sepbots.scheduling.service import RunnerService, load_service_config
 from sepbots.scheduling.state import BotStates, RunnerStatuses
 

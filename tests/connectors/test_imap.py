@@ -17,8 +17,7 @@ from sepbots.exceptions import ApplicationException, BusinessException
 from sepbots.practice.mail import free_port
 from sepbots.testing import ManualClock
 from sepbots.vault import Credential
-
-from .conftest import MailAccount
+from tests.mailservers import MailAccount
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -100,7 +99,8 @@ def test_a_wrong_password_is_refused_at_once_and_never_shown(imap_account: MailA
     """A refused login is an application error without retries, and its message holds no password."""
     wrong = Credential(name="postkasse", username=imap_account.credential.username, password=SecretStr("forkert-kodeord"))
     clock = ManualClock()
-    with capture_logs() as logs, ImapMailbox(imap_account.server, wrong, clock=clock) as box, pytest.raises(ApplicationException) as refused:
+    with capture_logs() as logs, ImapMailbox(imap_account.server, wrong, clock=clock) as box, \
+            pytest.raises(ApplicationException) as refused:
         box.messages("INBOX")
     assert refused.value.code == "IMAP_LOGIN_REFUSED" and "forkert-kodeord" not in str(refused.value)
     assert not [e for e in logs if e["event"] == "connector_retry"] and clock.monotonic() == 0

@@ -11,8 +11,7 @@ from sepbots.connectors.mail.mime import attachments_of, parse, text_of
 from sepbots.exceptions import ApplicationException, BusinessException
 from sepbots.practice.mail import SmtpInbox, free_port
 from sepbots.testing import ManualClock
-
-from .conftest import smtp_server
+from tests.mailservers import smtp_server
 
 
 def test_a_reply_with_an_attachment_arrives_whole_and_in_the_thread(smtp_inbox: SmtpInbox) -> None:

@@ -24,7 +24,7 @@ from sepbots.practice.desktop import JournalStore
 from sepbots.practice.mail import SmtpInbox
 from sepbots.store.schema import work_items
 from sepbots.testing import open_test_environment, run_bot_once
-from tests.connectors.conftest import MailAccount, dovecot, imap_account, smtp_inbox  # noqa: F401 - fixtures
+from tests.mailservers import MailAccount
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +45,8 @@ def deliver(account: MailAccount, subjects: list[str], *, attachment: bool = Fal
     ids = []
     with ImapMailbox(account.server, account.credential) as box:
         for n, subject in enumerate(subjects):
-            files = [AttachmentData(filename="bilag.pdf", content_type="application/pdf", size=8, content=b"%PDF-1.7")] if attachment else []
+            pdf = AttachmentData(filename="bilag.pdf", content_type="application/pdf", size=8, content=b"%PDF-1.7")
+            files = [pdf] if attachment else []
             message = build(OutgoingMail(sender=f"borger{n}@example.dk", to=["post@kommune.dk"], subject=subject,
                                          text="Se vedhæftede.", attachments=files), now=RECEIVED)
             box.append("INBOX", message.as_bytes())

@@ -7,7 +7,7 @@ Broken connections and timeouts are retried after reconnecting; a refused login 
 
 from __future__ import annotations
 
-import socket
+import contextlib
 import ssl
 from collections.abc import Callable
 from types import TracebackType
@@ -74,10 +74,8 @@ class ImapMailbox:
         """Log out (quietly if the connection is already gone)."""
         client, self._client = self._client, None
         if client is not None:
-            try:
+            with contextlib.suppress(IMAPClientError, OSError):
                 client.logout()
-            except (IMAPClientError, OSError):
-                pass
 
     def _connect(self) -> IMAPClient:
         server = self.server
@@ -103,10 +101,8 @@ class ImapMailbox:
     def _drop(self, _exc: TransientError) -> None:
         client, self._client = self._client, None
         if client is not None:
-            try:
+            with contextlib.suppress(IMAPClientError, OSError):
                 client.shutdown()
-            except (IMAPClientError, OSError):
-                pass
 
     def _call(self, operation: str, fn: Callable[[IMAPClient], T]) -> T:
         def attempt() -> T:
@@ -114,7 +110,7 @@ class ImapMailbox:
                 if self._client is None:
                     self._client = self._connect()
                 return fn(self._client)
-            except (IMAPClientAbortError, socket.timeout, TimeoutError, ConnectionError, ssl.SSLEOFError) as exc:
+            except (IMAPClientAbortError, TimeoutError, ConnectionError, ssl.SSLEOFError) as exc:
                 raise TransientError(f"IMAP {self.server.host}: {type(exc).__name__}: {exc}", "IMAP_UNAVAILABLE") from exc
             except OSError as exc:  # refused, unreachable, DNS
                 raise TransientError(f"IMAP {self.server.host}: {exc.strerror or exc}", "IMAP_UNAVAILABLE") from exc

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses, make_msgid, parsedate_to_datetime
-from datetime import datetime
 
 from sepbots.connectors.mail.models import AttachmentData, OutgoingMail
 

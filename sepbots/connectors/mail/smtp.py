@@ -7,7 +7,6 @@ recipient (5xx) is a business error (``MAIL_RECIPIENT_REFUSED``): the address is
 from __future__ import annotations
 
 import smtplib
-import socket
 from typing import Any
 
 import structlog
@@ -75,7 +74,7 @@ class SmtpSender:
             if 400 <= exc.smtp_code < 500:
                 raise TransientError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", "SMTP_TEMPORARY") from exc
             raise ApplicationException(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", code="SMTP_REFUSED") from exc
-        except (smtplib.SMTPServerDisconnected, socket.timeout, TimeoutError, ConnectionError) as exc:
+        except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as exc:
             raise TransientError(f"SMTP {self.server.host}: {type(exc).__name__}: {exc}", "SMTP_UNAVAILABLE") from exc
         except OSError as exc:
             raise TransientError(f"SMTP {self.server.host}: {exc.strerror or exc}", "SMTP_UNAVAILABLE") from exc

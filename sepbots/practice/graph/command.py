@@ -15,7 +15,8 @@ _TEXTS = {
     "da": {"started": "Øvelses-Graph kører på {url}", "app": "Tenant {tenant}, klient-id {client}, klienthemmelighed {secret}",
            "box": "Postkasse {box} med {count} mails i indbakken", "stop": "Stop med Ctrl+C.", "stopped": "Øvelses-Graph er stoppet."},
     "en": {"started": "The practice Graph runs at {url}", "app": "Tenant {tenant}, client id {client}, client secret {secret}",
-           "box": "Mailbox {box} with {count} mails in the inbox", "stop": "Stop with Ctrl+C.", "stopped": "The practice Graph has stopped."},
+           "box": "Mailbox {box} with {count} mails in the inbox", "stop": "Stop with Ctrl+C.",
+           "stopped": "The practice Graph has stopped."},
 }
 SAMPLE_SUBJECTS = ("Sag 2026-000101: Ansøgning om hjælpemidler", "Sag 2026-000102: Klage over afgørelse",
                    "Spørgsmål om åbningstider")

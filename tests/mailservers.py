@@ -1,11 +1,10 @@
-"""Real mail servers for the connector tests: one private Dovecot per session, an SMTP server per test."""
+"""Real mail servers (a pytest plugin, see tests/conftest.py): one private Dovecot per session, an SMTP server per test."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -49,7 +48,3 @@ def smtp_server(inbox: SmtpInbox) -> MailServer:
     return MailServer(host="127.0.0.1", port=inbox.port, security=MailSecurity.NONE, timeout_s=5)
 
 
-def tmp_file(tmp_path: Path, name: str, content: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(content)
-    return path
