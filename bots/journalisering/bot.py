@@ -106,9 +106,9 @@ def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
 )
 def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
-    case_system = ctx.use("case-system", lambda: _open_case_system(ctx))
     if item.payload.mail is not None:
-        return _journalise_mail(item.payload, ctx, case_system)
+        return _journalise_mail(item.payload, ctx)
+    case_system = ctx.use("case-system", lambda: _open_case_system(ctx))
     result = case_system.journalise(item.payload.fields())
     ctx.log.info(
         "document_filed",
@@ -119,7 +119,7 @@ def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, o
     return result
 
 
-def _journalise_mail(document: Document, ctx: BotContext[Params], case_system: CaseSystem) -> dict[str, object]:
+def _journalise_mail(document: Document, ctx: BotContext[Params]) -> dict[str, object]:
     """File one mail: locate it, keep its attachments, file it, reply, move it (see ``mailbox.py``)."""
     assert document.mail is not None
     task = MailTask(ctx, ctx.params, document.mail)
@@ -129,6 +129,7 @@ def _journalise_mail(document: Document, ctx: BotContext[Params], case_system: C
         if not document.case_number:
             raise BusinessException("Mailens emne indeholder intet sagsnummer (ÅÅÅÅ-NNNNNN) / "
                                     "the subject holds no case number", code="NO_CASE_NUMBER")
+        case_system = ctx.use("case-system", lambda: _open_case_system(ctx))  # not started for mails it cannot place
         result = case_system.journalise(document.fields())
     except BusinessException:
         task.to_manual(message)

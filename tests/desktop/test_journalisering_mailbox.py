@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import stat
@@ -20,8 +21,10 @@ from sepbots import ItemState
 from sepbots.connectors.mail import AttachmentData, ImapMailbox, OutgoingMail
 from sepbots.connectors.mail.mime import build, parse, text_of
 from sepbots.desktop import VirtualDisplay
+from sepbots.logging import configure_logging
 from sepbots.practice.desktop import JournalStore
 from sepbots.practice.mail import SmtpInbox
+from sepbots.redaction import Redactor
 from sepbots.store.schema import work_items
 from sepbots.testing import open_test_environment, run_bot_once
 from tests.mailservers import MailAccount
@@ -134,3 +137,29 @@ def test_a_runner_killed_mid_mail_files_every_mail_exactly_once_after_a_rerun(
     assert [r.state for r in rows] == [ItemState.DONE.value] * 5
     interrupted = [r for r in rows if r.attempts == 2]  # the mail the kill cut short was taken up again…
     assert len(interrupted) == 1 and interrupted[0].output["already_filed"] is True  # …and found filed, not filed twice
+
+
+def test_cpr_numbers_in_mails_and_the_mailbox_password_never_reach_logs_or_the_database(
+    xdisplay: VirtualDisplay, home: Path, tmp_path: Path, imap_account: MailAccount, smtp_inbox: SmtpInbox
+) -> None:
+    """Subjects with CPR numbers, filed or sent to manual handling, leave no CPR number and no password in any file of the home."""
+    deliver(imap_account, ["Sag 2026-000301: Ansøgning fra 010165-1234", "Henvendelse om 2902004013"])
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    password = imap_account.credential.password.get_secret_value()
+    env.vault.set("journalisering-postkasse", password, username=imap_account.credential.username, actor="test")
+    configure_logging(logs_dir=env.settings.logs_dir, redactor=env.redactor, console="never")
+    try:
+        outcome = run_bot_once(journalise, mail_params(imap_account, smtp_inbox, tmp_path), env=env)
+    finally:
+        for handler in list(logging.getLogger().handlers):
+            handler.flush()
+        configure_logging(logs_dir=None, redactor=Redactor(b"test-session-key"), console="never")
+        env.close()
+    assert [i.state for i in outcome.items] == [ItemState.DONE, ItemState.BUSINESS_EXCEPTION]
+    files = [p for p in home.rglob("*") if p.is_file()]
+    logs = (env.settings.logs_dir / "sepbots.jsonl").read_text(encoding="utf-8")
+    assert "mail_sent" in logs and "[CPR:" in logs  # the reply's subject was logged, redacted
+    for path in files:
+        data = path.read_bytes()
+        for needle in (b"010165-1234", b"0101651234", b"2902004013", password.encode()):
+            assert needle not in data, f"{needle!r} leaked into {path}"
