@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,3 +106,22 @@ def test_cvr_opslag_in_api_mode_needs_no_browser_and_reads_as_the_portal_mode(cv
         assert item.output["industry"] == f"{company.industry_code} {company.industry_text}"
         assert item.output["start_date"] == company.start_date.strftime("%d-%m-%Y")
     assert (tmp_path / "ud.xlsx").stat().st_size > 0
+
+
+def test_the_practice_cvr_api_command_answers_until_sigterm(tmp_path: Path) -> None:
+    """`sepbots practice cvr-api --port 0` prints its search URL and login, and answers the client until SIGTERM."""
+    process = subprocess.Popen([sys.executable, "-m", "sepbots", "--lang", "en", "practice", "cvr-api", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("The practice CVR API runs at http://127.0.0.1:") and first.rstrip().endswith("/_search")
+        url = first.split(" at ", 1)[1].strip().removesuffix("/cvr-permanent/virksomhed/_search")
+        assert process.stdout.readline().strip() == f"Basic login: {PRACTICE_API_USER} / {PRACTICE_API_PASSWORD}"
+        with CvrClient(LOGIN, base_url=url) as client:
+            total, page = client.search({"match_all": {}}, size=5)
+        assert total == 500 and len(page) == 5
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=15)
+    assert process.returncode == 0 and "The practice CVR API has stopped." in out
