@@ -1,11 +1,11 @@
 """Journalisering from a shared mailbox: each new mail becomes one document to file.
 
-A mail's work-item reference is its IMAP ``folder/UIDVALIDITY/UID``, so listing the folder again
-after a crash adds nothing twice. Each step leaves a mark on the mail itself, so a retry after a
+A mail's work-item reference is its IMAP ``folder/UIDVALIDITY/UID`` (Microsoft Graph:
+``folder/immutable/<immutable id>``), so listing the folder again after a crash adds nothing twice. Each step leaves a mark on the mail itself, so a retry after a
 crash at any point finishes the mail without doing a step twice:
 
 1. the case system is asked to file the document (it recognises a document it already holds,
-   ``already_filed``), and the mail gets the keyword ``SepbotsFiled``;
+   ``already_filed``), and the mail gets the keyword ``SepbotsFiled`` (an Outlook category on Graph);
 2. the sender gets a reply with the journal number, then the mail gets ``SepbotsReplied``
    (a retry sees the keyword and does not reply again);
 3. the mail is moved to the filed folder (``Journaliseret``); a retry finds it there by its
@@ -28,10 +28,13 @@ from pydantic import BaseModel, Field
 from sepbots import BotContext, BusinessException, NewItem
 from sepbots.clock import local
 from sepbots.connectors.mail import (
+    GraphApp,
+    GraphMailbox,
     ImapMailbox,
     MailFlag,
     MailMessage,
     MailSecurity,
+    MailSender,
     MailServer,
     OutgoingMail,
     SmtpSender,
@@ -52,12 +55,20 @@ class Source(StrEnum):
     """Where the documents come from."""
 
     WORKBOOK = "workbook"  # an .xlsx workbook or a folder with manifest.csv (``input``)
-    MAILBOX = "mailbox"    # new mails in an IMAP folder
+    MAILBOX = "mailbox"    # new mails in a mail folder (IMAP or Microsoft Graph)
+
+
+class MailboxKind(StrEnum):
+    """Which server holds the mailbox."""
+
+    IMAP = "imap"    # any IMAP server; replies over SMTP
+    GRAPH = "graph"  # Microsoft 365 through Microsoft Graph; replies sent from the mailbox itself
 
 
 class MailParams(BaseModel):
     """The mailbox settings among the bot's parameters (all prefixed, so ``--param imap_host=…`` works)."""
 
+    mailbox: MailboxKind = MailboxKind.IMAP
     imap_host: str = "localhost"
     imap_port: int = Field(993, gt=0, le=65535)
     imap_security: MailSecurity = MailSecurity.SSL
@@ -71,17 +82,26 @@ class MailParams(BaseModel):
     smtp_credential: str | None = Field(None, description="vault credential for SMTP; none: a relay without login")
     reply_from: str = Field("journalisering@kommune.dk", description="the replies' From address")
     mail_timeout_s: float = Field(30.0, gt=0)
+    graph_tenant: str = Field("", description="Graph: the directory (tenant) id")
+    graph_client_id: str = Field("", description="Graph: the app registration's application (client) id")
+    graph_mailbox: str = Field("", description="Graph: the shared mailbox's address")
+    graph_credential: str = Field("journalisering-graph", description="vault credential holding the client secret")
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    graph_login_url: str = "https://login.microsoftonline.com"
 
 
-def document_of(message: MailMessage) -> Document:
-    """The document a mail stands for: case number and title from the subject, date from the mail."""
+def document_of(message: MailMessage, position: int = 0) -> Document:
+    """The document a mail stands for: case number and title from the subject, date from the mail.
+
+    ``row`` (the outcome workbook's order) is the IMAP UID, or the position in the listing for Graph.
+    """
     found = CASE_NUMBER.search(message.subject)
     title = _PREFIX.sub("", message.subject).strip() or message.subject.strip()
     lowered = title.lower()
     category = next((name for word, name in CATEGORY_WORDS if word in lowered), DEFAULT_CATEGORY)
     received = local(message.received) if message.received else None
     return Document(
-        row=int(message.ref.id) if message.ref.id.isdigit() else 0,
+        row=int(message.ref.id) if message.ref.id.isdigit() else position,
         case_number=found.group(1) if found else "",
         title=title[:200],
         document_date=received.strftime("%d-%m-%Y") if received else "",
@@ -91,21 +111,28 @@ def document_of(message: MailMessage) -> Document:
     )
 
 
-def open_mailbox(ctx: BotContext[BaseModel], params: MailParams) -> ImapMailbox:
+def open_mailbox(ctx: BotContext[BaseModel], params: MailParams) -> ImapMailbox | GraphMailbox:
+    if params.mailbox is MailboxKind.GRAPH:
+        app = GraphApp(tenant=params.graph_tenant, client_id=params.graph_client_id, mailbox=params.graph_mailbox,
+                       graph_url=params.graph_url, login_url=params.graph_login_url, timeout_s=params.mail_timeout_s)
+        return GraphMailbox(app, ctx.credential(params.graph_credential), clock=ctx.clock, log=ctx.log)
     server = MailServer(host=params.imap_host, port=params.imap_port, security=params.imap_security, timeout_s=params.mail_timeout_s)
     return ImapMailbox(server, ctx.credential(params.mail_credential), clock=ctx.clock, log=ctx.log)
 
 
-def open_sender(ctx: BotContext[BaseModel], params: MailParams) -> SmtpSender:
+def open_sender(ctx: BotContext[BaseModel], params: MailParams) -> MailSender:
+    if params.mailbox is MailboxKind.GRAPH:
+        return ctx.use("mailbox", lambda: open_mailbox(ctx, params))
     server = MailServer(host=params.smtp_host, port=params.smtp_port, security=params.smtp_security, timeout_s=params.mail_timeout_s)
     credential = ctx.credential(params.smtp_credential) if params.smtp_credential else None
     return SmtpSender(server, credential, clock=ctx.clock, log=ctx.log)
 
 
 def produce_mails(ctx: BotContext[BaseModel], params: MailParams) -> list[NewItem[Document]]:
-    """One work item per mail in the folder; the reference is folder/UIDVALIDITY/UID."""
+    """One work item per mail in the folder; the reference is folder/UIDVALIDITY/UID (Graph: folder/immutable/id)."""
     box = ctx.use("mailbox", lambda: open_mailbox(ctx, params))
-    return [NewItem(reference=m.ref.reference, payload=document_of(m)) for m in box.messages(params.mail_folder)]
+    return [NewItem(reference=m.ref.reference, payload=document_of(m, n))
+            for n, m in enumerate(box.messages(params.mail_folder), start=1)]
 
 
 def attachment_folder(var_dir: Path, queue: str, reference: str) -> Path:

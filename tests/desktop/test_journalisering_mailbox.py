@@ -23,7 +23,10 @@ from sepbots.connectors.mail.mime import build, parse, text_of
 from sepbots.desktop import VirtualDisplay
 from sepbots.logging import configure_logging
 from sepbots.practice.desktop import JournalStore
+from sepbots.practice.graph import GraphConfig, GraphPractice, StoredAttachment
+from sepbots.practice.graph import create_app as create_graph_app
 from sepbots.practice.mail import SmtpInbox
+from sepbots.practice.server import serve_in_thread
 from sepbots.redaction import Redactor
 from sepbots.store.schema import work_items
 from sepbots.testing import open_test_environment, run_bot_once
@@ -163,3 +166,40 @@ def test_cpr_numbers_in_mails_and_the_mailbox_password_never_reach_logs_or_the_d
         data = path.read_bytes()
         for needle in (b"010165-1234", b"0101651234", b"2902004013", password.encode()):
             assert needle not in data, f"{needle!r} leaked into {path}"
+
+
+def test_a_microsoft_365_mailbox_through_graph_is_filed_replied_to_from_the_mailbox_and_moved(
+    xdisplay: VirtualDisplay, home: Path, tmp_path: Path
+) -> None:
+    """mailbox = graph against the practice Graph (every 4th call throttled): filed, answered by sendMail, moved, categorised."""
+    app = create_graph_app(GraphConfig(throttle_every=4, retry_after_s=0))
+    graph: GraphPractice = app.state.graph
+    box = graph.config.mailboxes[0]
+    filed = graph.store.add_message(box, "inbox", subject="Sag 2026-000401: Partshøring svar", sender=("Borger", "b1@example.dk"),
+                                    received=RECEIVED, body="x", attachments=[StoredAttachment("svar.pdf", "application/pdf", b"%PDF")])
+    graph.store.add_message(box, "inbox", subject="Hvornår har I åbent?", sender=("B", "b2@example.dk"), received=RECEIVED, body="y")
+    url, stop = serve_in_thread(app)
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env.vault.set("journalisering-graph", graph.config.client_secret, actor="test")
+    try:
+        outcome = run_bot_once(journalise, {
+            "source": "mailbox", "mailbox": "graph", "output": str(tmp_path / "ud.xlsx"), "launch_app": True,
+            "app_db": str(tmp_path / "journal.db"), "graph_tenant": graph.config.tenant, "graph_client_id": graph.config.client_id,
+            "graph_mailbox": box, "graph_url": f"{url}/v1.0", "graph_login_url": url,
+        }, env=env)
+    finally:
+        stop()
+        env.close()
+    done, manual = outcome.items
+    assert done.state is ItemState.DONE and done.reference == f"INBOX/immutable/{filed.id}"
+    assert manual.state is ItemState.BUSINESS_EXCEPTION and manual.error_code == "NO_CASE_NUMBER"
+    assert [(r.case_number, r.category) for r in JournalStore(tmp_path / "journal.db").records()] == [("2026-000401", "Partshøring")]
+    (reply,) = graph.store.sent
+    assert reply["message"]["toRecipients"] == [{"emailAddress": {"address": "b1@example.dk"}}]
+    assert "J-2026-000001" in reply["message"]["body"]["content"]
+    assert graph.store.in_folder(box, "inbox") == [] and graph.throttled >= 1
+    folders = {f["displayName"]: f["id"] for f in graph.store.folders(box)}
+    (moved,) = graph.store.in_folder(box, folders["Journaliseret"])
+    assert moved.id == filed.id and {FILED, REPLIED} <= set(moved.categories) and moved.is_read
+    assert [m.subject for m in graph.store.in_folder(box, folders["Manuel behandling"])] == ["Hvornår har I åbent?"]
+    assert (outcome.env.settings.var_dir / done.output["attachments"][0]).read_bytes() == b"%PDF"
