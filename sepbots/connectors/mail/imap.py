@@ -27,6 +27,7 @@ from sepbots.vault import Credential
 
 T = TypeVar("T")
 _BODY = b"BODY[]"
+_FETCH_BATCH = 50
 
 
 def _flag_text(flag: bytes | str) -> str:
@@ -160,9 +161,12 @@ class ImapMailbox:
         def run(client: IMAPClient) -> list[MailMessage]:
             validity = self._select(client, folder, readonly=True)
             uids = sorted(client.search(["ALL"]))[: limit if limit is not None else None]
-            fetched = client.fetch(uids, ["BODY.PEEK[]", "FLAGS"]) if uids else {}
-            return [self._message(MailRef(folder=folder, validity=validity, id=str(uid)), fetched[uid])
-                    for uid in uids if uid in fetched]
+            found = []
+            for start in range(0, len(uids), _FETCH_BATCH):  # bounded FETCH commands for a full folder
+                fetched = client.fetch(uids[start:start + _FETCH_BATCH], ["BODY.PEEK[]", "FLAGS"])
+                found += [self._message(MailRef(folder=folder, validity=validity, id=str(uid)), fetched[uid])
+                          for uid in uids[start:start + _FETCH_BATCH] if uid in fetched]
+            return found
 
         found = self._call("imap_messages", run)
         self.log.info("imap_listed", folder=folder, count=len(found))
