@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 
 from sepbots.alerts.config import AlertKind, Rule
 from sepbots.audit import AuditTrail
@@ -67,9 +68,9 @@ class RuleEvaluator:
         found = handlers[rule.kind](rule, now)
         return [f for f in found if not rule.bots or f.bot in rule.bots]
 
-    def _rows(self, query: object) -> list[object]:
+    def _rows(self, query: Select[Any]) -> list[Row[Any]]:
         with self.store.engine.connect() as conn:
-            rows = list(conn.execute(query).all())  # type: ignore[call-overload]
+            rows = list(conn.execute(query).all())
             conn.rollback()
         return rows
 
@@ -79,7 +80,7 @@ class RuleEvaluator:
                  .order_by(runs.c.ended_at))
         return [Finding(rule, f"run_failed:{r.id}", r.bot,
                         f"{r.bot}: kørslen {r.id[:8]} fejlede {_when(r.ended_at)} / the run failed: {r.error or '-'}",
-                        facts={"run": r.id}) for r in self._rows(query)]  # type: ignore[attr-defined]
+                        facts={"run": r.id}) for r in self._rows(query)]
 
     def _items_failed(self, rule: Rule, now: datetime) -> list[Finding]:
         query = (select(work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.attempts,
@@ -89,14 +90,14 @@ class RuleEvaluator:
                  .order_by(work_items.c.id))
         return [Finding(rule, f"item_failed:{r.id}", self._bot_of(r.queue),
                         f"{r.reference}: {r.error_code or '-'} efter {r.attempts} forsøg / after {r.attempts} attempts: "
-                        f"{(r.error_message or '')[:200]}") for r in self._rows(query)]  # type: ignore[attr-defined]
+                        f"{(r.error_message or '')[:200]}") for r in self._rows(query)]
 
     def _manual_queue(self, rule: Rule, now: datetime) -> list[Finding]:
         query = (select(work_items.c.queue, func.count(), func.min(work_items.c.finished_at))
                  .where(work_items.c.state == ItemState.BUSINESS_EXCEPTION.value, work_items.c.handled_at.is_(None))
                  .group_by(work_items.c.queue))
         found = []
-        for queue, count, oldest in self._rows(query):  # type: ignore[misc]
+        for queue, count, oldest in self._rows(query):
             oldest = local(oldest) if oldest is not None else None
             too_many = rule.above is not None and count > rule.above
             too_old = rule.older_than is not None and oldest is not None and oldest < now - rule.older_than
@@ -114,7 +115,7 @@ class RuleEvaluator:
                  .where(runner_status.c.state != RunnerState.STOPPED.value, runner_status.c.heartbeat_at < now - rule.after))
         return [Finding(rule, f"runner_silent:{r.runner_id}", None,
                         f"runneren {r.runner_id} på {r.host} har været tavs siden {_when(r.heartbeat_at)} / "
-                        f"runner silent since then", repeat=True) for r in self._rows(query)]  # type: ignore[attr-defined]
+                        f"runner silent since then", repeat=True) for r in self._rows(query)]
 
     def _audit_broken(self, rule: Rule, now: datetime) -> list[Finding]:
         result = self.audit.verify()
