@@ -22,6 +22,7 @@ have_cmd "$PY" || need_pkgs+=(python3)
 "$PY" -c "import tkinter" >/dev/null 2>&1 || need_pkgs+=(python3-tk)
 if [ "$mode" = "test" ]; then
   have_cmd pg_ctlcluster || need_pkgs+=(postgresql)
+  [ -x /usr/sbin/dovecot ] || need_pkgs+=(dovecot-imapd)  # the IMAP server the mail tests start privately
 fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${need_pkgs[*]}"

@@ -59,6 +59,7 @@ class AuditEventType(enum.StrEnum):
     CREDENTIAL_USED = "credential_used"
     OPERATOR_ACTION = "operator_action"
     RETENTION_APPLIED = "retention_applied"
+    ALERT_SENT = "alert_sent"  # details: kind, rule, title, findings, delivered and failed channels
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ SepbotsError(Exception)
 └── BotError(message, code)
     ├── BusinessException      bad/missing data, broken rule → manual handling, never retried
     └── ApplicationException   system trouble → retried with backoff up to max_attempts
+        └── TransientError     (sepbots.connectors.retry) a connector's busy/unreachable server, retried in place
 StopRequested(BaseException)   stop/pause signal that bot code cannot swallow by accident
 ```
 

@@ -11,6 +11,8 @@ import structlog
 from sepbots.environment import Environment
 from sepbots.testing import open_test_environment
 
+pytest_plugins = ["tests.mailservers"]  # Dovecot and SMTP fixtures for the connector, alert and mailbox-bot tests
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _quiet_logging() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
 from sepbots.clock import local
+from sepbots.connectors.cvr import CvrClient, CvrCompany
 from sepbots.dk import DanishFormatError, parse_cvr
 
 from ..practice_portal import RetryLog, open_portal, portal_errors
@@ -42,11 +44,21 @@ READ_DETAILS = """
 """
 
 
+class Mode(StrEnum):
+    """How the robot asks the register."""
+
+    PORTAL = "portal"  # the portal's "Virksomhedsopslag" page in a browser
+    API = "api"        # the CVR system-to-system interface (no browser)
+
+
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     input: Path
     output: Path
+    mode: Mode = Mode.PORTAL
+    api_url: str = Field("http://127.0.0.1:8767", description="the CVR distribution (http://distribution.virk.dk)")
+    api_credential: str = Field("cvr-distribution", description="vault credential: Erhvervsstyrelsen's user and password")
     portal_url: str = "http://127.0.0.1:8765"
     credential: str = "praksisportal"
     column: str = Field("CVR", description="header of the column with the CVR numbers")
@@ -166,6 +178,8 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
         raise BusinessException(
             (lookup.problem_da if ctx.lang == "da" else lookup.problem_en) or "", code="BAD_CVR"
         )
+    if ctx.params.mode is Mode.API:
+        return _look_up_by_api(lookup, ctx)
     url = ctx.params.portal_url.rstrip("/")
     retries = RetryLog(ctx)
     with portal_errors(url):
@@ -175,12 +189,7 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
             retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
         )
         if response.status == 404:
-            raise BusinessException(
-                f"række {lookup.row}: CVR-nummeret {lookup.cvr} findes ikke i virksomhedsregisteret"
-                if ctx.lang == "da"
-                else f"row {lookup.row}: CVR number {lookup.cvr} is not in the register",
-                code="NOT_FOUND",
-            )
+            raise _not_found(lookup, ctx.lang)
         details = session.page().evaluate(READ_DETAILS, list(FIELDS))
     missing = [key for key, value in details.items() if value is None]
     if missing:
@@ -189,3 +198,30 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
         )
     ctx.log.info("company_found", cvr=lookup.cvr, status=details["status"], portal_retries=retries.count)
     return {FIELDS[key]: value for key, value in details.items()} | {"portal_retries": retries.count}
+
+
+def _not_found(lookup: Lookup, lang: str) -> BusinessException:
+    return BusinessException(
+        f"række {lookup.row}: CVR-nummeret {lookup.cvr} findes ikke i virksomhedsregisteret"
+        if lang == "da"
+        else f"row {lookup.row}: CVR number {lookup.cvr} is not in the register",
+        code="NOT_FOUND",
+    )
+
+
+def _look_up_by_api(lookup: Lookup, ctx: BotContext[Params]) -> dict[str, Any]:
+    """The same lookup through the system-to-system interface; the output reads as the portal's page."""
+    client = ctx.use("cvr-api", lambda: CvrClient(ctx.credential(ctx.params.api_credential), base_url=ctx.params.api_url,
+                                                  clock=ctx.clock, log=ctx.log))
+    company: CvrCompany | None = client.company(lookup.cvr)
+    if company is None:
+        raise _not_found(lookup, ctx.lang)
+    ctx.log.info("company_found", cvr=lookup.cvr, status=company.status, source="api")
+    return {
+        "name": company.name,
+        "address": company.address,
+        "status": company.status,
+        "industry": f"{company.industry_code} {company.industry_text}".strip(),
+        "start_date": company.start_date.strftime("%d-%m-%Y") if company.start_date else "",
+        "source": "api",
+    }

@@ -14,27 +14,29 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from sepbots import BotContext, Gains, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
 
 from .casesystem import CaseSystem, practice_app_command
 from .inputs import Document, read_documents
+from .mailbox import MailParams, MailTask, Source, produce_mails
 
 
-class Params(BaseModel):
-    """Run parameters (defaults in ``config.toml``)."""
+class Params(MailParams):
+    """Run parameters (defaults in ``config.toml``; the mailbox ones are in ``MailParams``)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    input: Path = Field(description="an .xlsx workbook or a folder with manifest.csv")
+    source: Source = Field(Source.WORKBOOK, description="workbook (input) or mailbox (imap_* and smtp_*)")
+    input: Path | None = Field(None, description="an .xlsx workbook or a folder with manifest.csv")
     output: Path = Field(description="the outcome workbook to write")
     launch_app: bool = Field(False, description="start sepbots' practice case system instead of attaching")
     app_db: Path | None = Field(None, description="the practice case system's journal file when launched")
@@ -44,10 +46,26 @@ class Params(BaseModel):
     error_title: str = "Fejl"
     save_timeout_s: float | None = Field(None, gt=0, description="default: desktop.timeout_s")
 
+    @model_validator(mode="after")
+    def _input_for_workbooks(self) -> Params:
+        if self.source is Source.WORKBOOK and self.input is None:
+            raise ValueError("source = workbook needs input (an .xlsx workbook or a folder with manifest.csv)")
+        return self
 
-def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Document]]:
-    """One work item per document; the reference is the input's name and row, so re-runs add nothing twice."""
-    source = ctx.params.input
+
+def produce(ctx: BotContext[Params]) -> Iterable[NewItem[Document]]:
+    """One work item per document or mail; references (input:row, folder/UIDVALIDITY/UID) make re-runs add nothing twice.
+
+    Mails are listed here, before the queue's transaction starts (a list, not a generator): reading
+    the mailbox password from the vault writes an audit row of its own.
+    """
+    if ctx.params.source is Source.MAILBOX:
+        return produce_mails(ctx, ctx.params)
+    assert ctx.params.input is not None
+    return _documents(ctx.params.input)
+
+
+def _documents(source: Path) -> Iterator[NewItem[Document]]:
     for document in read_documents(source):
         yield NewItem(reference=f"{source.name}:{document.row}", payload=document)
 
@@ -90,6 +108,8 @@ def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
 )
 def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
+    if item.payload.mail is not None:
+        return _journalise_mail(item.payload, ctx)
     case_system = ctx.use("case-system", lambda: _open_case_system(ctx))
     result = case_system.journalise(item.payload.fields())
     ctx.log.info(
@@ -99,6 +119,27 @@ def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, o
         already_filed=result["already_filed"],
     )
     return result
+
+
+def _journalise_mail(document: Document, ctx: BotContext[Params]) -> dict[str, object]:
+    """File one mail: locate it, keep its attachments, file it, reply, move it (see ``mailbox.py``)."""
+    assert document.mail is not None
+    task = MailTask(ctx, ctx.params, document.mail)
+    message = task.locate()
+    attachments = task.save_attachments(message)
+    try:
+        if not document.case_number:
+            raise BusinessException("Mailens emne indeholder intet sagsnummer (ÅÅÅÅ-NNNNNN) / "
+                                    "the subject holds no case number", code="NO_CASE_NUMBER")
+        case_system = ctx.use("case-system", lambda: _open_case_system(ctx))  # not started for mails it cannot place
+        result = case_system.journalise(document.fields())
+    except BusinessException:
+        task.to_manual(message)
+        raise
+    replied = task.finish(message, str(result["journal_number"]))
+    ctx.log.info("mail_filed", mail=document.mail.ref.reference, journal_number=result["journal_number"],
+                 already_filed=result["already_filed"], replied=replied, attachments=len(attachments))
+    return {**result, "mail": document.mail.ref.reference, "replied": replied, "attachments": attachments}
 
 
 HEADERS = {

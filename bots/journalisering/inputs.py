@@ -16,8 +16,18 @@ from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from sepbots import InputError
+from sepbots.connectors.mail import MailRef
 
 MANIFEST = "manifest.csv"
+
+
+class MailOrigin(BaseModel):
+    """The mail a document came from (kept in the encrypted payload)."""
+
+    ref: MailRef
+    message_id: str | None
+    sender: str
+    subject: str
 
 
 class Document(BaseModel):
@@ -29,6 +39,7 @@ class Document(BaseModel):
     document_date: str
     category: str
     file: str | None = None
+    mail: MailOrigin | None = None
 
     def fields(self) -> list[str]:
         """The form's fields in tab order."""

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from sepbots.cli import (
+    alerts,
     audit,
     botstate,
     catalogue,
@@ -59,6 +60,7 @@ def _main(
 run.register(app)
 ledger.register(app)
 audit.register(app)
+alerts.register(app)
 credentials.register(app)
 new.register(app)
 demo.register(app)

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
+from sepbots.practice.cvrapi_command import cvr_api
 from sepbots.practice.desktop.command import desktop
+from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
     PRACTICE_USERNAME,
@@ -122,3 +124,5 @@ def portal(
 
 
 app.command("desktop")(desktop)
+app.command("graph")(graph)
+app.command("cvr-api")(cvr_api)

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sepbots.alerts import service_for as alert_service_for
 from sepbots.cli.state import CliState, errors_to_exit, fail
 from sepbots.i18n import Catalog, moment
 from sepbots.logging import configure_logging
@@ -98,7 +99,8 @@ def start(
             json_file=settings.logging.json_file,
         )
         config = load_service_config(env)
-        service = RunnerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language))
+        service = RunnerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language),
+                                alerts=alert_service_for(env))
         service.install_signal_handlers()
         code = service.run()
     raise typer.Exit(code)

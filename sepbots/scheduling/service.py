@@ -31,6 +31,7 @@ from typing import Any
 
 import structlog
 
+from sepbots.alerts import AlertService
 from sepbots.environment import Environment
 from sepbots.exceptions import StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
@@ -92,6 +93,7 @@ class RunnerService:
         gate: passed to the runtime's ``Runner`` (e.g. the catalogue's legal gate).
         persistent_jobs: keep APScheduler's jobs in the database (``False``: in memory, for demos).
         bots: run only requests of these bots (``None``: every bot).
+        alerts: checked every ``check_every`` in a thread of its own (``sepbots.alerts.service_for``).
     """
 
     def __init__(
@@ -106,8 +108,10 @@ class RunnerService:
         persistent_jobs: bool = True,
         bots: set[str] | None = None,
         log: Any | None = None,
+        alerts: AlertService | None = None,
     ) -> None:
         self.env = env
+        self.alerts = alerts
         self.only_bots = bots
         self.config = config
         self.poll_s = poll_s
@@ -204,6 +208,23 @@ class RunnerService:
         self._election = threading.Thread(target=campaign, name="sepbots-leader", daemon=True)
         self._election.start()
 
+    # -- alerts: checked beside the work, so a long run does not delay them ----------------------
+
+    def _start_alerts(self) -> None:
+        alerts = self.alerts
+        if alerts is None:
+            return
+        interval = alerts.config.check_every.total_seconds()
+
+        def loop() -> None:
+            while not self.stop_event.wait(interval):
+                try:
+                    alerts.check()
+                except Exception as exc:  # an SMTP server or database hiccup must not end the service
+                    self.log.error("alerts_check_failed", exc_info=exc)
+
+        threading.Thread(target=loop, name="sepbots-alerts", daemon=True).start()
+
     # -- main loop -------------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -219,6 +240,7 @@ class RunnerService:
             self.heartbeat.beat()
             self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
             self._start_scheduling()
+            self._start_alerts()
             self.heartbeat.start()
             self.heartbeat.set(state=RunnerState.IDLE)
             failures = 0
