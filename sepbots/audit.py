@@ -59,6 +59,7 @@ class AuditEventType(enum.StrEnum):
     CREDENTIAL_USED = "credential_used"
     OPERATOR_ACTION = "operator_action"
     RETENTION_APPLIED = "retention_applied"
+    EVIDENCE_VIEWED = "evidence_viewed"  # a dashboard user opened an item's failure evidence
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Recipe:
     source: Path | None = None
     item_type: Any = field(default=None, compare=False)
     requires: tuple[str, ...] = ()
+    mask: tuple[str, ...] = ()
 
     def retry_delay_for(self, attempt: int) -> timedelta:
         """The wait before attempt ``attempt + 1`` after ``attempt`` failed."""
@@ -97,6 +98,7 @@ def bot(
     timeout: timedelta | None = None,
     description: str | None = None,
     requires: Iterable[str] = (),
+    mask: Iterable[str] = (),
 ) -> Callable[[F], F]:
     """Declare a bot: the decorated function processes one work item.
 
@@ -116,6 +118,8 @@ def bot(
         description: one line for ``sepbots bots`` (default: the docstring's first line).
         requires: runner capabilities the bot needs (``"browser"``, ``"desktop"``); in a fleet its
             work goes only to runners offering them (``sepbots.fleet.capabilities``).
+        mask: Playwright selectors of personal fields (CPR, CVR, names) to paint over in failure
+            screenshots and blank in the saved HTML (``"#employee_cpr"``, ``"dt:text-is('CPR') + dd"``).
 
     Raises:
         RecipeError: an invalid declaration, or a function decorated twice.
@@ -131,6 +135,9 @@ def bot(
             raise RecipeError(f"bot {bot_name}: max_attempts must be at least 1")
         if backoff < 1:
             raise RecipeError(f"bot {bot_name}: backoff must be at least 1")
+        masks = (mask,) if isinstance(mask, str) else tuple(mask)
+        if not all(isinstance(m, str) and m.strip() for m in masks):
+            raise RecipeError(f"bot {bot_name}: mask takes non-empty selector strings")
         if timeout is not None and timeout <= timedelta(0):
             raise RecipeError(f"bot {bot_name}: timeout must be positive")
         payload_type = payload or _payload_from_annotation(func)
@@ -160,6 +167,7 @@ def bot(
             source=Path(source) if source else None,
             item_type=WorkItem[payload_type],  # type: ignore[valid-type]
             requires=tuple(requires),
+            mask=masks,
         )
         setattr(func, RECIPE_ATTR, recipe)
         return func
