@@ -40,6 +40,10 @@ READ_DETAILS = """
 }))
 """
 
+# Painted over in failure screenshots and blanked in the saved HTML: the CVR number on a company's
+# page and in the search results (a sole proprietorship's CVR number points at a person).
+EVIDENCE_MASK = ("#cvr", "#q", "table td:first-child")
+
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -156,6 +160,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
     retry_delay=timedelta(seconds=1),
     backoff=2.0,
     timeout=timedelta(minutes=2),
+    mask=EVIDENCE_MASK,
 )
 def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str, Any]:
     """Virksomhedsopslag: slå CVR-nummeret op og hent navn, adresse, status, branchekode og startdato."""
