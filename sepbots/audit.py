@@ -60,6 +60,7 @@ class AuditEventType(enum.StrEnum):
     OPERATOR_ACTION = "operator_action"
     RETENTION_APPLIED = "retention_applied"
     EVIDENCE_VIEWED = "evidence_viewed"  # a dashboard user opened an item's failure evidence
+    SUBJECT_LOOKUP = "subject_lookup"  # an access request was answered (details: the person's token only)
 
 
 @dataclass(frozen=True)

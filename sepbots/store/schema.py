@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -234,3 +235,17 @@ Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.seq)
 Index("ix_audit_log_event", audit_log.c.event, audit_log.c.seq)
 Index("ix_audit_log_item", audit_log.c.item_id)
 Index("ix_item_attempts_ended", item_attempts.c.ended_at)  # gains: robot time per period
+
+# --- privacy (migration 0005_privacy) -----------------------------------------------------------
+
+# Which items concern which person: the keyed digest (``Redactor.digest``) of every CPR number in an
+# item's payload, written when the item is added. Answers access requests (``sepbots audit lookups``)
+# without the number ever being stored; the payload itself stays encrypted.
+item_subjects = Table(
+    "item_subjects",
+    metadata,
+    Column("subject", String(64), nullable=False),
+    Column("item_id", Id, ForeignKey("work_items.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("subject", "item_id", name="pk_item_subjects"),
+    Index("ix_item_subjects_item", "item_id"),
+)
