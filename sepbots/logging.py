@@ -32,32 +32,21 @@ _RENDERED = "_sepbots_json"  # a record's JSON line, rendered once for every JSO
 class RedactProcessor:
     """structlog processor: redact every key and value in the event dict.
 
-    Keys are usually ours (``item_id``), but ``log.info("x", **row)`` makes caller data a key; a key
-    once found clean is remembered (a bounded set per processor), so the usual vocabulary costs a
-    set lookup per key.
+    Keys are usually ours (``item_id``), but ``log.info("x", **row)`` makes caller data a key; the
+    redactor remembers keys found clean, so the usual vocabulary costs a set lookup per key.
     """
-
-    _MAX_CLEAN_KEYS = 4096
 
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
-        self._clean_keys: set[str] = set(_CHAIN_KEYS)
-
-    def _key(self, key: str) -> str:
-        redacted = self.redactor.redact(key)
-        if redacted == key and len(self._clean_keys) < self._MAX_CLEAN_KEYS:
-            self._clean_keys.add(key)
-        return redacted
 
     def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
         redactor = self.redactor
-        clean = self._clean_keys
         renamed: list[tuple[str, str]] = []
         for key, value in event_dict.items():
-            if key not in clean and (new_key := self._key(key)) != key:
-                renamed.append((key, new_key))
             if key in _CHAIN_KEYS:
                 continue
+            if (new_key := redactor.redact_key(key)) != key:
+                renamed.append((key, new_key))
             if isinstance(value, _REDACTABLE):
                 event_dict[key] = redactor.redact_obj(value)
             elif isinstance(value, int) and not isinstance(value, bool):

@@ -10,12 +10,11 @@ answer an access request, ``sepbots audit lookups``) without the number ever bei
 Integers of ten digits that are CPR numbers (``1301901313``) are replaced too, and so are dict keys.
 
 Registered secret values (passwords from the vault) are replaced by ``[SECRET]`` — also in the
-forms they take in URLs, JSON, HTML and base64.
+forms they take in URLs, JSON and HTML.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import html
@@ -31,11 +30,15 @@ SECRET_TOKEN = "[SECRET]"
 _MIN_SECRET = 4
 _SEQUENCES = (list, tuple)
 _TEN_DIGITS = range(1_000_000_000, 10_000_000_000)
+_MAX_CLEAN_KEYS = 4096
 
 
 def secret_forms(value: str) -> set[str]:
-    """The ways ``value`` shows up in text: as is, URL-encoded (path and form), JSON- and HTML-escaped, base64."""
-    raw = value.encode("utf-8")
+    """The ways ``value`` shows up in text: as is, URL-encoded (path and form), JSON- and HTML-escaped.
+
+    Base64 is not among them: it encodes whole strings in 3-byte groups, so a secret inside an encoded
+    ``user:password`` pair has no fixed form to look for (and an extra form per secret costs every log line).
+    """
     forms = {
         value,
         quote(value, safe=""),
@@ -46,8 +49,6 @@ def secret_forms(value: str) -> set[str]:
         html.escape(value),
         html.escape(value, quote=False),
     }
-    for b64 in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
-        forms |= {b64, b64.rstrip("=")}  # padded (longer, so replaced first) and unpadded
     forms |= {f.lower() for f in forms if "%" in f}  # some clients write %2f rather than %2F
     return {f for f in forms if len(f) >= _MIN_SECRET}
 
@@ -63,6 +64,9 @@ class Redactor:
         self._key = key
         self._secrets: tuple[str, ...] = ()
         self._lock = threading.Lock()
+        # Dict keys are mostly a small vocabulary (``item_id``, ``state``): one found clean is remembered,
+        # so redacting keys costs a set lookup. Bounded; emptied when a secret is registered.
+        self._clean_keys: set[str] = set()
 
     def add_secret(self, value: str) -> None:
         """Register a secret value; it (and its encoded forms) is replaced wherever it appears from now on."""
@@ -72,6 +76,7 @@ class Redactor:
         with self._lock:
             # Longest first, so a secret containing another is replaced whole.
             self._secrets = tuple(sorted({*self._secrets, *secret_forms(value)}, key=len, reverse=True))
+            self._clean_keys = set()
 
     def digest(self, digits: str) -> str:
         """The full keyed hash (hex) of a CPR number's 10 digits; the token is its first 8 characters."""
@@ -104,6 +109,15 @@ class Redactor:
                 text = text.replace(secret, SECRET_TOKEN)
         return CPR_IN_TEXT.sub(self._cpr_sub, text)
 
+    def redact_key(self, key: str) -> str:
+        """``redact`` for a dict key, remembering keys that need nothing."""
+        if key in self._clean_keys:
+            return key
+        redacted = self.redact(key)
+        if redacted == key and len(self._clean_keys) < _MAX_CLEAN_KEYS:
+            self._clean_keys.add(key)
+        return redacted
+
     def redact_int(self, value: int) -> int | str:
         """A ten-digit integer that is a CPR number becomes its token; any other integer stays."""
         if value in _TEN_DIGITS:
@@ -128,7 +142,7 @@ class Redactor:
 
     def _key_of(self, key: Any) -> Any:
         if isinstance(key, str):
-            return self.redact(key)
+            return self.redact_key(key)
         return key if isinstance(key, bool) or not isinstance(key, int) else self.redact_int(key)
 
     def contains_cpr(self, text: str) -> bool:
