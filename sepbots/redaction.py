@@ -135,7 +135,8 @@ class Redactor:
         if isinstance(value, int):
             return value if isinstance(value, bool) else self.redact_int(value)
         if isinstance(value, (dict, Mapping)):
-            return {self._key_of(k): self.redact_obj(v) for k, v in value.items()}
+            clean = self._clean_keys
+            return {(k if k in clean else self._key_of(k)): self.redact_obj(v) for k, v in value.items()}
         if isinstance(value, _SEQUENCES):
             return [self.redact_obj(v) for v in value]
         return value
