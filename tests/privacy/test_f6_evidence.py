@@ -13,13 +13,13 @@ from PIL import Image
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bots.sygedagpenge_refusion.bot import EVIDENCE_MASK, submit_claim
+from bots.sygedagpenge_refusion.bot import submit_claim
 from bots.sygedagpenge_refusion.sample import write_sample
 from sepbots import ItemState
 from sepbots.browser import BrowserSession, FormLogin
-from sepbots.dk.cpr import find_cprs
 from sepbots.environment import Environment
 from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME
+from sepbots.recipes import recipe_of
 from sepbots.store.schema import audit_log
 from sepbots.testing import run_bot_once
 from tests.dashboard.conftest import Dashboard
@@ -57,7 +57,7 @@ def test_f6_evidence_only_for_the_attempt_that_used_the_browser_redacted_masked_
     assert sorted(f.suffix for f in files) == [".html", ".png"]
     html = next(f for f in files if f.suffix == ".html").read_text("utf-8")
     assert "Arbejdsgiveren findes ikke" in html  # the evidence shows what went wrong ...
-    assert find_cprs(html) == []  # ... and no CPR number, the CPR and CVR fields blanked
+    assert not env.redactor.contains_cpr(html)  # ... and no CPR number, the CPR and CVR fields blanked
     for field in ("employee_cpr", "employer_cvr"):
         assert re.search(rf'id="{field}"[^>]*value="\[MASKED\]"', html), field
     for f in files:
@@ -75,9 +75,10 @@ def test_f6_masked_selectors_are_painted_over_in_the_screenshot(served: Served, 
         box = session.page().locator("#employee_cpr").bounding_box()
         assert box is not None
         plain = session.capture_failure(tmp_path / "plain", "x")
-        masked = session.capture_failure(tmp_path / "masked", "x", mask=EVIDENCE_MASK)
+        mask = recipe_of(submit_claim).mask
+        masked = session.capture_failure(tmp_path / "masked", "x", mask=mask)
         session.begin_attempt()  # a new item starts: the page is an earlier item's
-        assert session.capture_failure(tmp_path / "later", "x", mask=EVIDENCE_MASK) == []
+        assert session.capture_failure(tmp_path / "later", "x", mask=mask) == []
     inner = (int(box["x"]) + 3, int(box["y"]) + 3, int(box["x"] + box["width"]) - 3, int(box["y"] + box["height"]) - 3)
 
     def colours(files: list[Path]) -> set[tuple[int, ...]]:
