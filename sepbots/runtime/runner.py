@@ -206,6 +206,7 @@ class Runner:
         output: dict[str, Any] | None = None
         artifacts: tuple[str, ...] = ()
         with structlog.contextvars.bound_contextvars(item_id=claimed.id, attempt=claimed.attempts):
+            ctx.begin_attempt()  # before the payload is validated: a refused payload used nothing either
             t0 = time.monotonic()
             try:
                 try:
@@ -217,7 +218,6 @@ class Runner:
                         created_at=claimed.created_at, started_at=claimed.started_at, run_id=run_id,
                         duration_ms=claimed.duration_ms,
                     )
-                    ctx.begin_attempt()
                     watchdog.start_item(claimed.id, timeout_s)
                     try:
                         result = recipe.func(item, ctx)

@@ -21,8 +21,14 @@ class Step(BaseModel):
     n: int
 
 
+class Garbled(BaseModel):
+    n: str
+
+
 def produce(ctx: BotContext[Any]) -> Any:
-    for n in (1, 2, 3):
+    yield NewItem(reference="sag-1", payload=Step(n=1))
+    yield NewItem(reference="sag-1b", payload=Garbled(n="ikke et tal"))  # refused when claimed: not a Step
+    for n in (2, 3):
         yield NewItem(reference=f"sag-{n}", payload=Step(n=n))
 
 
@@ -37,10 +43,12 @@ def on_desktop(item: WorkItem[Step], ctx: BotContext[Any]) -> None:
 
 
 def test_f6_desktop_evidence_only_for_the_attempt_that_used_it(env: Environment) -> None:
-    """Under a real Xvfb, the item refused before using the desktop gets no screenshot; the one that used it
-    gets a screenshot and window list, owner-only."""
+    """Under a real Xvfb, items refused before using the desktop (by the bot, or a payload that does not
+    validate) get no screenshot; the one that used it gets a screenshot and window list, owner-only."""
     outcome = run_bot_once(on_desktop, env=env)
     items = outcome.by_reference()
+    assert items["sag-1"].state.value == "done"
+    assert items["sag-1b"].state.value == "business_exception" and items["sag-1b"].artifacts == []
     assert items["sag-2"].error_code == "MISSING_DOC" and items["sag-2"].artifacts == []
     files = [env.settings.runs_dir / a for a in items["sag-3"].artifacts]
     assert sorted(f.suffix for f in files) == [".json", ".png"]
