@@ -122,7 +122,10 @@ class _Found:
 def _scan_database(conn: Connection, digest: str, token: str, found: _Found) -> int:
     """Fill ``found`` from the database; returns the failed dashboard logins under the token."""
     like = f"%{token}%"
-    ids = lambda query: [row[0] for row in conn.execute(query)]  # noqa: E731
+
+    def ids(query: Any) -> list[Any]:
+        return [row[0] for row in conn.execute(query)]
+
     found.add_items(ids(select(item_subjects.c.item_id).where(item_subjects.c.subject == digest)), FoundIn.PAYLOAD)
     wi = work_items.c
     found.add_items(ids(select(wi.id).where(wi.reference.like(like))), FoundIn.REFERENCE)
