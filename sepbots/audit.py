@@ -61,6 +61,9 @@ class AuditEventType(enum.StrEnum):
     RETENTION_APPLIED = "retention_applied"
     ALERT_SENT = "alert_sent"  # details: kind, rule, title, findings, delivered and failed channels
 
+    EVIDENCE_VIEWED = "evidence_viewed"  # a dashboard user opened an item's failure evidence
+    SUBJECT_LOOKUP = "subject_lookup"  # an access request was answered (details: the person's token only)
+
 
 @dataclass(frozen=True)
 class AuditEvent:

@@ -30,20 +30,31 @@ _RENDERED = "_sepbots_json"  # a record's JSON line, rendered once for every JSO
 
 
 class RedactProcessor:
-    """structlog processor: redact every string in the event dict (keys are ours, values may not be)."""
+    """structlog processor: redact every key and value in the event dict.
+
+    Keys are usually ours (``item_id``), but ``log.info("x", **row)`` makes caller data a key; the
+    redactor remembers keys found clean, so the usual vocabulary costs a set lookup per key.
+    """
 
     def __init__(self, redactor: Redactor) -> None:
         self.redactor = redactor
 
     def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-        redact = self.redactor.redact_obj
+        redactor = self.redactor
+        renamed: list[tuple[str, str]] = []
         for key, value in event_dict.items():
             if key in _CHAIN_KEYS:
                 continue
+            if (new_key := redactor.redact_key(key)) != key:
+                renamed.append((key, new_key))
             if isinstance(value, _REDACTABLE):
-                event_dict[key] = redact(value)
+                event_dict[key] = redactor.redact_obj(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                event_dict[key] = redactor.redact_int(value)
             elif isinstance(value, BaseException):
-                event_dict[key] = redact(repr(value))
+                event_dict[key] = redactor.redact(repr(value))
+        for old, new in renamed:
+            event_dict[new] = event_dict.pop(old)
         return event_dict
 
 

@@ -92,6 +92,8 @@ class Recipe:
     requires: tuple[str, ...] = ()
     gains: Gains | None = None
 
+    mask: tuple[str, ...] = ()
+
     def retry_delay_for(self, attempt: int) -> timedelta:
         """The wait before attempt ``attempt + 1`` after ``attempt`` failed."""
         seconds = self.retry_delay.total_seconds() * self.backoff ** max(attempt - 1, 0)
@@ -132,6 +134,8 @@ def bot(
     description: str | None = None,
     requires: Iterable[str] = (),
     gains: Gains | None = None,
+
+    mask: Iterable[str] = (),
 ) -> Callable[[F], F]:
     """Declare a bot: the decorated function processes one work item.
 
@@ -154,6 +158,9 @@ def bot(
         gains: the process step, counting unit and credited minutes per unit (``Gains``); without
             it the bot is credited the process's baseline minutes per done item.
 
+        mask: Playwright selectors of personal fields (CPR, CVR, names) to paint over in failure
+            screenshots and blank in the saved HTML (``"#employee_cpr"``, ``"dt:text-is('CPR') + dd"``).
+
     Raises:
         RecipeError: an invalid declaration, or a function decorated twice.
     """
@@ -168,6 +175,9 @@ def bot(
             raise RecipeError(f"bot {bot_name}: max_attempts must be at least 1")
         if backoff < 1:
             raise RecipeError(f"bot {bot_name}: backoff must be at least 1")
+        masks = (mask,) if isinstance(mask, str) else tuple(mask)
+        if not all(isinstance(m, str) and m.strip() for m in masks):
+            raise RecipeError(f"bot {bot_name}: mask takes non-empty selector strings")
         if timeout is not None and timeout <= timedelta(0):
             raise RecipeError(f"bot {bot_name}: timeout must be positive")
         payload_type = payload or _payload_from_annotation(func)
@@ -198,6 +208,8 @@ def bot(
             item_type=WorkItem[payload_type],  # type: ignore[valid-type]
             requires=tuple(requires),
             gains=gains,
+
+            mask=masks,
         )
         setattr(func, RECIPE_ATTR, recipe)
         return func

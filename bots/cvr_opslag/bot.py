@@ -43,6 +43,10 @@ READ_DETAILS = """
 }))
 """
 
+# Painted over in failure screenshots and blanked in the saved HTML: the CVR number on a company's
+# page and in the search results (a sole proprietorship's CVR number points at a person).
+EVIDENCE_MASK = ("#cvr", "#q", "table td:first-child")
+
 
 class Mode(StrEnum):
     """How the robot asks the register."""
@@ -170,6 +174,8 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
     backoff=2.0,
     timeout=timedelta(minutes=2),
     gains=Gains(unit="opslag", credited_minutes=Decimal(2), step="opslag i CVR og udfyldning af stamdata"),
+
+    mask=EVIDENCE_MASK,
 )
 def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str, Any]:
     """Virksomhedsopslag: slå CVR-nummeret op og hent navn, adresse, status, branchekode og startdato."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
@@ -81,9 +82,17 @@ class CaseSystem:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.desktop.close()
 
-    def capture_failure(self, directory: Path, stem: str) -> list[Path]:
-        """Screenshot and window list for a failed item (asked for by the runtime)."""
-        return self.desktop.capture_failure(directory, stem)
+    def begin_attempt(self) -> None:
+        """A new item attempt starts (evidence is taken only when it uses the desktop)."""
+        self.desktop.begin_attempt()
+
+    @property
+    def used_in_attempt(self) -> bool:
+        return self.desktop.used_in_attempt
+
+    def capture_failure(self, directory: Path, stem: str, mask: Sequence[str] = ()) -> list[Path]:
+        """Screenshot and window list when an item fails (asked by the runtime)."""
+        return self.desktop.capture_failure(directory, stem, mask)
 
     # -- screen reading ----------------------------------------------------------------------
 

@@ -46,6 +46,15 @@ REASONS = {
 
 
 RECEIPT_PATH = "/refusion/kvittering/"
+# Painted over in failure screenshots and blanked in the saved HTML: the form's CPR and CVR fields,
+# the summary and receipt lines showing them, and the CVR column of "Mine anmodninger".
+EVIDENCE_MASK = (
+    "#employee_cpr",
+    "#employer_cvr",
+    "dt:text-is('Medarbejderens CPR-nummer') + dd",
+    "dt:text-is('Arbejdsgivers CVR-nummer') + dd",
+    "#anmodninger td:nth-child(3)",
+)
 
 
 class Columns(BaseModel):
@@ -303,6 +312,8 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
     backoff=2.0,
     timeout=timedelta(minutes=3),
     gains=Gains(unit="refusionsanmodning", credited_minutes=Decimal(6), step="anmodning om refusion i portalen"),
+
+    mask=EVIDENCE_MASK,
 )
 def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, Any]:
     """Anmodning om refusion af sygedagpenge: udfyld og send formularen, gem kvitteringsnummeret."""

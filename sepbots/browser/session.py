@@ -3,7 +3,8 @@
 ``BrowserSession`` launches Playwright lazily (the first ``page()`` call), keeps one page, and on
 ``close()`` saves the optional trace and shuts everything down. Navigation and form helpers retry
 what is safe to retry (HTTP 429 after Retry-After; HTTP 5xx with backoff), log in again when the
-site shows its login page, and ``capture_failure`` stores a screenshot and the HTML as evidence.
+site shows its login page, and ``capture_failure`` stores a screenshot and the HTML as evidence — only
+for an attempt that used the page (``begin_attempt`` starts a new one), never of an earlier item's page.
 
 The Playwright sync API is bound to the thread that started it: use a session from one thread.
 """
@@ -11,7 +12,7 @@ The Playwright sync API is bound to the thread that started it: use a session fr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +21,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from sepbots.browser.evidence import masked_html, save_screenshot
 from sepbots.browser.errors import (
     BrowserStartError,
     ElementNotFound,
@@ -131,6 +133,7 @@ class BrowserSession:
         self._page: Page | None = None
         self._tracing = False
         self._logging_in = False
+        self._used = False
 
     # -- lifecycle -------------------------------------------------------------------------------
     def _start(self) -> BrowserContext:
@@ -157,6 +160,7 @@ class BrowserSession:
 
     def page(self) -> Page:
         """The run's page, launching the browser on first use (and reopening a closed page)."""
+        self._used = True
         context = self._context or self._start()
         if self._page is None or self._page.is_closed():
             self._page = context.new_page()
@@ -190,17 +194,28 @@ class BrowserSession:
         self.close()
 
     # -- evidence ----------------------------------------------------------------------------------
-    def capture_failure(self, directory: Path, stem: str) -> list[Path]:
-        """Save a full-page PNG screenshot and the page's HTML; never raises.
+    def begin_attempt(self) -> None:
+        """A new item attempt starts: what the page shows now belongs to an earlier one."""
+        self._used = False
+
+    @property
+    def used_in_attempt(self) -> bool:
+        """Whether the current attempt has asked for the page (``page()`` and every helper do)."""
+        return self._used
+
+    def capture_failure(self, directory: Path, stem: str, mask: Sequence[str] = ()) -> list[Path]:
+        """Save a full-page PNG screenshot and the page's HTML, ``mask`` selectors blanked; never raises.
 
         Args:
             directory: the folder for the files (created when missing).
             stem: the file name without extension, e.g. ``item-17-attempt-2``.
+            mask: Playwright selectors of elements to paint over (screenshot) and blank (HTML).
 
         Returns:
-            The files written (empty when no page is open or nothing could be saved).
+            The files written (empty when this attempt did not use the page, no page is open or
+            nothing could be saved).
         """
-        if self._page is None or self._page.is_closed():
+        if not self._used or self._page is None or self._page.is_closed():
             return []
         written: list[Path] = []
         try:
@@ -209,12 +224,12 @@ class BrowserSession:
             return []
         png, html = directory / f"{stem}.png", directory / f"{stem}.html"
         try:
-            self._page.screenshot(path=str(png), full_page=True, timeout=5000)
+            save_screenshot(self._page, png, mask)
             written.append(png)
         except Exception:  # noqa: BLE001 - evidence is best effort; the item's own error matters
             pass
         try:
-            html.write_text(self._page.content(), encoding="utf-8")
+            html.write_text(masked_html(self._page, mask), encoding="utf-8")
             written.append(html)
         except Exception:  # noqa: BLE001
             pass

@@ -1,11 +1,18 @@
-"""``sepbots audit verify``: check the audit chain (exit 0 intact, 1 broken)."""
+"""``sepbots audit verify``: check the audit chain (exit 0 intact, 1 broken); ``sepbots audit lookups --cpr``:
+answer an access request (GDPR art. 15) through the keyed tokens."""
 
 from __future__ import annotations
+
+import json
+import sys
+from typing import Any
 
 import typer
 
 from sepbots.cli.state import errors_to_exit, state
-from sepbots.i18n import Catalog, number
+from sepbots.dk.cpr import CPR_IN_TEXT, cpr_digits_of
+from sepbots.i18n import Catalog, moment, number
+from sepbots.lookups import SubjectReport, look_up
 
 T = Catalog({
     "ok": ("Revisionssporet er intakt: {rows} rækker kontrolleret.", "The audit trail is intact: {rows} rows checked."),
@@ -30,3 +37,84 @@ def verify(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
+
+
+# -- sepbots audit lookups --cpr: access requests (GDPR art. 15) ------------------------------------
+
+L = Catalog({
+    "prompt": ("CPR-nummer (vises ikke)", "CPR number (not shown)"),
+    "not_cpr": ("Det indtastede er ikke et CPR-nummer: skriv DDMMÅÅ-SSSS med en gyldig fødselsdato.",
+                "That is not a CPR number: write DDMMYY-SSSS with a valid birth date."),
+    "no_cpr_flag": ("Angiv --cpr; nummeret læses fra en prompt eller standard input, aldrig fra kommandolinjen.",
+                    "Give --cpr; the number is read from a prompt or standard input, never from the command line."),
+    "head": ("Opslag for {token} (nummeret gemmes ikke; opslaget er skrevet i revisionssporet)",
+             "Lookup for {token} (the number is not stored; the lookup is written to the audit trail)"),
+    "nothing": ("Intet fundet om personen.", "Nothing found about the person."),
+    "runs": ("Kørsler ({n}):", "Runs ({n}):"),
+    "items": ("Emner ({n}):", "Items ({n}):"),
+    "robots": ("Robotter: {names}", "Robots: {names}"),
+    "operators": ("Operatører ({n}):", "Operators ({n}):"),
+    "found_in": ("fundet i", "found in"),
+    "logins": ("Mislykkede dashboard-logins med nummeret som brugernavn: {n}",
+               "Failed dashboard logins with the number as user name: {n}"),
+})
+
+
+def _read_cpr(lang: str) -> str | None:
+    """The number from a hidden prompt (terminal) or the first line of standard input; its 10 digits."""
+    stdin = sys.stdin
+    text = typer.prompt(L(lang, "prompt"), hide_input=True, err=True) if stdin.isatty() else stdin.readline()
+    match = CPR_IN_TEXT.fullmatch(text.strip())
+    return cpr_digits_of(match) if match else None
+
+
+def _print_report(report: SubjectReport, lang: str) -> None:
+    typer.echo(L(lang, "head", token=report.token))
+    if not (report.items or report.runs or report.failed_logins):
+        typer.echo(L(lang, "nothing"))
+        return
+    where = L(lang, "found_in")
+    typer.echo(L(lang, "runs", n=len(report.runs)))
+    for r in report.runs:
+        found = f"  ({where}: {', '.join(_text(f) for f in r.found_in)})" if r.found_in else ""
+        typer.echo(f"  {r.id}  {r.bot}  {r.trigger}  {moment(r.started_at, lang)}{found}")
+    typer.echo(L(lang, "items", n=len(report.items)))
+    for i in report.items:
+        typer.echo(f"  #{i.id}  {i.queue}  {i.reference}  {i.state}  ({where}: "
+                   f"{', '.join(_text(f) for f in i.found_in)})")
+    typer.echo(L(lang, "robots", names=", ".join(report.robots) or "–"))
+    typer.echo(L(lang, "operators", n=len(report.operators)))
+    for o in report.operators:
+        typer.echo(f"  {o.actor}  {o.event}  #{o.item_id}  {moment(o.ts, lang)}")
+    if report.failed_logins:
+        typer.echo(L(lang, "logins", n=report.failed_logins))
+
+
+def _text(value: Any) -> str:
+    """An enum's value, or the text itself."""
+    return str(getattr(value, "value", value))
+
+
+@audit_app.command("lookups")
+def lookups(
+    ctx: typer.Context,
+    cpr: bool = typer.Option(False, "--cpr", help="Læs et CPR-nummer fra prompt/stdin / read a CPR number "
+                                                 "from a prompt or stdin."),
+    fmt: str = typer.Option("text", "--format", help="text | json"),
+) -> None:
+    """Hvem har behandlet en person (indsigtsret, GDPR art. 15) / who handled a person (access requests)."""
+    st = state(ctx)
+    lang = st.language
+    if not cpr or fmt not in ("text", "json"):
+        typer.echo(L(lang, "no_cpr_flag") if not cpr else "--format: text | json", err=True)
+        raise typer.Exit(2)
+    digits = _read_cpr(lang)
+    if digits is None:
+        typer.echo(L(lang, "not_cpr"), err=True)
+        raise typer.Exit(2)
+    with errors_to_exit():
+        report = look_up(st.env(), digits, actor=st.actor)
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, lang)

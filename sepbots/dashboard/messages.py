@@ -140,6 +140,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "item.done_retry": ("Emnet er sendt tilbage til nyt forsøg.", "The item was sent back for retry."),
     "item.evidence": ("Skærmbilleder og filer", "Screenshots and files"),
     "item.screenshot": ("Skærmbillede", "Screenshot"),
+    "item.evidence_file": ("Fil", "File"),
+    "item.evidence_logged": ("Bevismateriale kan indeholde personoplysninger: hver åbning skrives i revisionssporet "
+                             "med dit brugernavn.",
+                             "Evidence may hold personal data: every opening is written to the audit trail "
+                             "with your user name."),
+    "item.evidence_operators_only": ("{n} fil(er) som bevismateriale; kun operatører og administratorer kan åbne dem.",
+                                     "{n} evidence file(s); only operators and administrators can open them."),
     "item.attempts": ("Forsøg", "Attempts"),
     "item.no_attempts": ("Ingen forsøg endnu.", "No attempts yet."),
     "item.log": ("Log", "Log"),

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.store.schema import audit_head, audit_log, item_attempts, work_items
+from sepbots.store.schema import audit_head, audit_log, item_attempts, users, work_items
 
 PAGE = 50
 
@@ -26,6 +26,15 @@ def record(
 ) -> None:
     """Append one dashboard event to the audit chain in the caller's transaction."""
     env.audit.append(conn, [AuditEvent(event, actor, details=details or {})], env.clock.now())
+
+
+def login_name(conn: Connection, env: Environment, typed: str) -> str:
+    """How a login attempt's user name is written down: an existing user's name as it is; anything
+    else (a typo, a guess, a CPR number typed in the wrong field) as a keyed token, never as typed."""
+    name = typed.strip()[:100]
+    if name and conn.execute(select(users.c.id).where(users.c.username == name)).first() is not None:
+        return name
+    return env.redactor.name_token(name) if name else "-"
 
 
 @dataclass(frozen=True)

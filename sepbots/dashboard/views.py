@@ -12,9 +12,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from sepbots.dashboard import actions, artifacts, queries, trail
+from sepbots.dashboard import actions, artifacts, evidence, queries, trail
 from sepbots.dashboard.users import Role
-from sepbots.dashboard.web import deps, guard, int_param, read, render
+from sepbots.dashboard.web import deps, guard, int_param, read, render, write
 from sepbots.environment import Environment
 from sepbots.workitems import ItemState
 
@@ -165,14 +165,17 @@ async def audit(request: Request) -> Response:
     return render(request, "audit.html", a=data, f=flt, chain=d.chain.status())
 
 
-@guard(Role.VIEWER)
+@guard(Role.OPERATOR)
 async def artifact(request: Request) -> Response:
-    """A run artifact from ``runs_dir``: pictures inline, anything else as a sandboxed download."""
-    relative = request.path_params["path"]
-    path = artifacts.resolve_artifact(deps(request).runs_dir, relative)
-    if path is None:
+    """An item's failure evidence (operators and admins; each opening is an audit row): pictures inline,
+    anything else as a sandboxed download."""
+    d = deps(request)
+    found = await write(request, evidence.open_evidence, d.env, request.path_params["path"],
+                        request.state.session.username)
+    if found is None:
         raise HTTPException(404)
-    headers = {"Cache-Control": "private, max-age=3600", "Content-Security-Policy": "sandbox"}
+    path, relative = found.path, found.relative
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": "sandbox"}
     if artifacts.is_image(relative):
         return FileResponse(path, media_type=artifacts.IMAGE_TYPES[path.suffix.lower()], headers=headers)
     return FileResponse(path, media_type="application/octet-stream", filename=path.name, headers=headers)

@@ -43,12 +43,13 @@ async def login_form(request: Request) -> Response:
 def _attempt(conn: Connection, env: Environment, username: str, password: str, ip: str) -> tuple[str, str | None]:
     """``("ok", token)``, ``("blocked", None)`` or ``("bad", None)``; records and audits the attempt."""
     clock = env.clock
-    if sessions.login_blocked(conn, username, ip, clock):
+    name = trail.login_name(conn, env, username)  # an unknown name is written down as a keyed token only
+    if sessions.login_blocked(conn, name, ip, clock):
         return "blocked", None
     user = users.authenticate(conn, username, password, clock)
-    sessions.record_login(conn, username, ip, user is not None, clock)
+    sessions.record_login(conn, name, ip, user is not None, clock)
     if user is None:
-        trail.record(conn, env, event="dashboard_login_failed", actor=username[:100] or "-", details={"ip": ip})
+        trail.record(conn, env, event="dashboard_login_failed", actor=name, details={"ip": ip})
         return "bad", None
     trail.record(conn, env, event="dashboard_login", actor=user.username, details={"ip": ip})
     return "ok", sessions.open_session(conn, user.id, clock, env.settings.dashboard.session_minutes)

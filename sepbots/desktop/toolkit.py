@@ -76,11 +76,13 @@ class Desktop:
         self._gui: ModuleType | None = None
         self._processes: list[subprocess.Popen[bytes]] = []
         self._x_display: str | None = None
+        self._used = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def open(self) -> Desktop:
         """Start the virtual display if needed, import pyautogui and connect; idempotent."""
+        self._used = True  # every toolkit call comes through here
         if self._gui is not None:
             return self
         try:
@@ -407,17 +409,28 @@ class Desktop:
 
     # -- evidence ----------------------------------------------------------------------------
 
-    def capture_failure(self, directory: Path, stem: str) -> list[Path]:
+    def begin_attempt(self) -> None:
+        """A new item attempt starts: what the screen shows now belongs to an earlier one."""
+        self._used = False
+
+    @property
+    def used_in_attempt(self) -> bool:
+        """Whether the current attempt has used the desktop."""
+        return self._used
+
+    def capture_failure(self, directory: Path, stem: str, mask: Sequence[str] = ()) -> list[Path]:
         """Save a PNG screenshot and the window list as evidence; never raises.
 
         Args:
             directory: where to write (created if missing).
             stem: file name without extension, e.g. ``item-42-attempt-1``.
+            mask: the bot's browser selectors; a desktop has none to honour.
 
         Returns:
-            The files written (empty when the desktop was never opened or capture failed).
+            The files written (empty when this attempt did not use the desktop, it was never
+            opened or capture failed).
         """
-        if self._gui is None:
+        if self._gui is None or not self._used:
             return []
         written: list[Path] = []
         try:

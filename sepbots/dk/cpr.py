@@ -22,6 +22,7 @@ A :class:`CPR` never shows its serial: ``str()`` and ``repr()`` give ``DDMMYY-XX
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
@@ -31,7 +32,7 @@ from pydantic_core import core_schema
 
 from sepbots.dk.errors import DanishFormatError, text_shape
 
-__all__ = ["CPR", "CPRNumber", "Sex", "cpr_birth_date", "cpr_century_year", "parse_cpr"]
+__all__ = ["CPR", "CPRNumber", "Sex", "cpr_birth_date", "cpr_century_year", "find_cprs", "parse_cpr"]
 
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
@@ -97,6 +98,40 @@ def cpr_birth_date(digits: str) -> date | None:
     if ddmm == "2902" and (year % 4 or (year % 100 == 0 and year % 400)):
         return None
     return date(year, day_month[1], day_month[0])
+
+
+# How CPR numbers are written in free text (letters, exports, scanned forms, web pages): the 10 digits
+# in the groups DD MM YY SSSS, each group boundary with up to two separators (hyphen, the dashes Word
+# substitutes, minus sign, any space incl. non-breaking, slash, dot; their full-width forms) and one
+# to three before the serial ("010190 - 1234"). Digits may be ASCII or full-width (normalised before
+# the date check). Not preceded or followed by another digit. The pattern opens with the day's first
+# digit (0–3), so the regex engine skips text without such digits at C speed; the "no digit before"
+# check comes right after it as a look-behind, and the exact date check follows in Python.
+_D = "[0-9\uff10-\uff19]"
+_SEP = r"[\s\-\u2010-\u2015\u2212\ufe63\uff0d/\uff0f.\uff0e]"
+CPR_IN_TEXT = re.compile(
+    rf"([0-3\uff10-\uff13]{_D})(?<!{_D}{_D}{_D}){_SEP}{{0,2}}([01\uff10\uff11]{_D}){_SEP}{{0,2}}"
+    rf"({_D}{{2}}){_SEP}{{0,3}}({_D}{{4}})(?!{_D})"
+)
+_ASCII_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
+def _ascii_digits(text: str) -> str:
+    return text if text.isascii() else text.translate(_ASCII_DIGITS)
+
+
+def cpr_digits_of(match: re.Match[str]) -> str | None:
+    """The 10 ASCII digits of a :data:`CPR_IN_TEXT` match when they form a CPR number, else ``None``."""
+    digits = _ascii_digits(match.group(1) + match.group(2) + match.group(3) + match.group(4))
+    return digits if cpr_birth_date(digits) is not None else None
+
+
+def find_cprs(text: str) -> list[str]:
+    """The CPR numbers written anywhere in ``text`` (in any of the shapes above), as 10 ASCII digits each.
+
+    The first six digits must form a real date (century from digit 7); modulus 11 is not required.
+    """
+    return [d for m in CPR_IN_TEXT.finditer(text) if (d := cpr_digits_of(m)) is not None]
 
 
 def _date_error(digits: str) -> DanishFormatError:

@@ -87,6 +87,13 @@ class BotContext(Generic[P]):
         """The resources opened so far, by key."""
         return dict(self._resources)
 
+    def begin_attempt(self) -> None:
+        """Tell the run's resources that a new item attempt starts (evidence is taken only of those it uses)."""
+        for resource in self._resources.values():
+            begin = getattr(resource, "begin_attempt", None)
+            if begin is not None:
+                begin()
+
     def credential(self, name: str) -> Credential:
         """A credential from the vault; its value is redacted from all logs from now on."""
         return self._env.vault.get(name, actor=self._env.runner_id, bot=self.recipe.name, run_id=self.run_id)

@@ -24,6 +24,7 @@ from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, InputError, StopRequested
 from sepbots.logging import run_log_file
 from sepbots.recipes import Recipe, recipe_of
+from sepbots.runtime import evidence
 from sepbots.runtime.classify import ItemTimeout, classify
 from sepbots.runtime.context import BotContext
 from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
@@ -205,6 +206,7 @@ class Runner:
         output: dict[str, Any] | None = None
         artifacts: tuple[str, ...] = ()
         with structlog.contextvars.bound_contextvars(item_id=claimed.id, attempt=claimed.attempts):
+            ctx.begin_attempt()  # before the payload is validated: a refused payload used nothing either
             t0 = time.monotonic()
             try:
                 try:
@@ -254,21 +256,10 @@ class Runner:
                     note="another runner took the item over; this attempt's outcome is dropped")
 
     def _capture(self, ctx: BotContext[Any], claimed: Claimed) -> tuple[str, ...]:
-        """Ask every open resource for failure evidence; never let that fail the run."""
-        runs_dir = self.env.settings.runs_dir
-        folder = ctx.run_dir / "items"
-        found: list[str] = []
-        for key, resource in ctx.resources.items():
-            capture = getattr(resource, "capture_failure", None)
-            if capture is None:
-                continue
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                for path in capture(folder, f"{claimed.id}-{claimed.attempts}-{key}") or ():
-                    found.append(Path(path).resolve().relative_to(runs_dir.resolve()).as_posix())
-            except Exception:
-                log.warning("failure_capture_failed", resource=key, exc_info=True)
-        return tuple(found)
+        """Evidence from the resources this attempt used (redacted, owner-only); never fails the run."""
+        return evidence.capture(ctx.resources, ctx.run_dir / "items", f"{claimed.id}-{claimed.attempts}",
+                                runs_dir=self.env.settings.runs_dir, mask=ctx.recipe.mask,
+                                redact=self.env.redactor.redact)
 
     # -- records --------------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
+
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -271,4 +273,19 @@ review_minutes = Table(
     Column("note", Text),
     _ts("recorded_at", nullable=False),
     Index("ix_review_minutes_day", "day"),
+)
+
+
+# --- privacy (migration 0005_privacy) -----------------------------------------------------------
+
+# Which items concern which person: the keyed digest (``Redactor.digest``) of every CPR number in an
+# item's payload, written when the item is added. Answers access requests (``sepbots audit lookups``)
+# without the number ever being stored; the payload itself stays encrypted.
+item_subjects = Table(
+    "item_subjects",
+    metadata,
+    Column("subject", String(64), nullable=False),
+    Column("item_id", Id, ForeignKey("work_items.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("subject", "item_id", name="pk_item_subjects"),
+    Index("ix_item_subjects_item", "item_id"),
 )

@@ -23,7 +23,10 @@ class PayloadCodec:
         return self._fernet is not None
 
     def encode(self, payload: BaseModel) -> bytes:
-        raw = payload.model_dump_json().encode()
+        return self.encode_json(payload.model_dump_json().encode())
+
+    def encode_json(self, raw: bytes) -> bytes:
+        """A payload's JSON bytes as stored (encrypted when a key is loaded)."""
         return self._fernet.encrypt(raw) if self._fernet else raw
 
     def decode_raw(self, data: bytes, encrypted: bool) -> bytes:

@@ -29,6 +29,7 @@ from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.handling import handling_minutes
 from sepbots.workitems.models import ErrorKind, ItemState, NewItem
+from sepbots.workitems.subjects import record_subjects, subjects_of
 
 _MAX_MESSAGE = 4000
 _BATCH = 500
@@ -126,6 +127,7 @@ class WorkQueues:
         refs: list[str] = []
         added = 0
         batch: list[dict[str, Any]] = []
+        subjects: dict[str, tuple[str, ...]] = {}  # reference -> keyed digests of its CPR numbers
 
         def flush() -> int:
             if not batch:
@@ -133,19 +135,25 @@ class WorkQueues:
             # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here);
             # one prepared statement with many parameter sets ("insertmanyvalues"), not a new
             # 500-row statement to compile per batch.
-            n = len(conn.execute(self._insert_ignore(), batch).all())
+            inserted = conn.execute(self._insert_ignore(), batch).all()
+            if subjects:
+                record_subjects(conn, inserted, subjects)
+                subjects.clear()
             batch.clear()
-            return n
+            return len(inserted)
 
         for item in items:
             if not isinstance(item, NewItem):
                 raise QueueError(f"a producer must yield NewItem objects, got {type(item).__name__}")
             ref = self.safe_reference(item.reference)
             refs.append(ref)
+            raw = item.payload.model_dump_json()
+            if found := subjects_of(self.redactor, raw):
+                subjects[ref] = found
             batch.append(
                 {
                     "queue": queue, "reference": ref, "state": ItemState.NEW.value, "priority": item.priority,
-                    "payload": self.codec.encode(item.payload), "encrypted": self.codec.encrypts,
+                    "payload": self.codec.encode_json(raw.encode()), "encrypted": self.codec.encrypts,
                     "attempts": 0, "max_attempts": max_attempts, "next_attempt_at": now, "duration_ms": 0,
                     "created_at": now, "updated_at": now, "created_run_id": run_id,
                 }
@@ -167,7 +175,7 @@ class WorkQueues:
         return (
             dialect.insert(work_items)
             .on_conflict_do_nothing(index_elements=["queue", "reference"])
-            .returning(work_items.c.id)
+            .returning(work_items.c.id, work_items.c.reference)
         )
 
     # -- claiming -------------------------------------------------------------------------------

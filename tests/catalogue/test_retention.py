@@ -31,7 +31,9 @@ class Case(BaseModel):
 class Evidence:
     """A run resource that leaves real evidence files when an item fails (the runtime asks it)."""
 
-    def capture_failure(self, directory: Path, stem: str) -> list[Path]:
+    used_in_attempt = True  # used by every attempt, so the runtime asks it for evidence
+
+    def capture_failure(self, directory: Path, stem: str, mask: tuple[str, ...] = ()) -> list[Path]:
         path = directory / f"{stem}.txt"
         path.write_text("screenshot stand-in", encoding="utf-8")
         return [path]

@@ -44,7 +44,9 @@ class Sag(BaseModel):
 class PortalSession:
     """A bot resource that, like the browser toolkit, leaves a screenshot when an item fails."""
 
-    def capture_failure(self, directory: Path, stem: str) -> list[Path]:
+    used_in_attempt = True  # used by every attempt, so the runtime asks it for evidence
+
+    def capture_failure(self, directory: Path, stem: str, mask: tuple[str, ...] = ()) -> list[Path]:
         path = directory / f"{stem}.png"
         path.write_bytes(png_bytes(64, 32, (30, 90, 200)))
         return [path]
@@ -90,9 +92,10 @@ def test_operator_retries_a_real_failed_item(dashboard: Dashboard, browser: Brow
     expect(page.locator("#error-message")).to_contain_text("portalen svarede 503 for borger [CPR:")
     expect(page.get_by_text("010203-1234")).to_have_count(0)
     expect(page.locator("table.log")).to_contain_text("item_error")
-    shot = page.get_by_role("img", name="Skærmbillede 1")
+    shot = page.get_by_role("link", name="Skærmbillede 1")
     expect(shot).to_be_visible()
-    assert shot.evaluate("img => img.complete && img.naturalWidth") == 64  # the run's real PNG was served
+    served = page.request.get(f"{dashboard.url}{shot.get_attribute('href')}")
+    assert served.status == 200 and served.body() == png_bytes(64, 32, (30, 90, 200))  # the run's real PNG
 
     page.get_by_role("button", name="Send tilbage til nyt forsøg").click()
     expect(page.get_by_role("status")).to_have_text("Emnet er sendt tilbage til nyt forsøg.")

@@ -68,7 +68,7 @@ def test_pages_render_in_danish_with_danish_formats(dashboard: Dashboard) -> Non
         assert "12,3 s" in run.text and "forretningsfejl" in run.text
         assert "010203-1234" not in run.text and "[CPR:" in run.text
         item = client.get(f"/items/{ids['sag-4']}")
-        assert f"/artifacts/{run_id}/items/sag-4.png" in item.text
+        assert "/artifacts/" not in item.text and "kun operatører og administratorer" in item.text
         assert "item_released" in item.text and "0102031234" not in item.text
         assert client.get("/queue").text.count("/items/") == 2
         assert client.get("/audit").status_code == 200
@@ -164,15 +164,17 @@ def test_handling_time_is_measured_from_opening_or_entered(dashboard: Dashboard)
 
 
 def test_artifacts_are_served_only_from_runs_dir(dashboard: Dashboard) -> None:
-    """A screenshot is served as a PNG; traversal outside runs_dir and missing files give 404."""
+    """A screenshot is served as a PNG to an operator; traversal outside runs_dir, files no item lists
+    (the run's log) and missing files give 404."""
     run_id, _ = seed_run(dashboard.store, dashboard.settings.runs_dir, dashboard.clock.now())
     secret = dashboard.settings.var_dir / "secret.png"
     secret.write_bytes(b"\x89PNG top secret")
-    with dashboard.login("viewer") as client:
+    with dashboard.login("operator") as client:
         r = client.get(f"/artifacts/{run_id}/items/sag-4.png")
         assert r.status_code == 200 and r.headers["content-type"] == "image/png"
         assert r.content.startswith(b"\x89PNG")
-        for bad in ["../secret.png", "..%2Fsecret.png", f"{run_id}/../../secret.png", "%2Fetc%2Fpasswd", "nope.png"]:
+        for bad in ["../secret.png", "..%2Fsecret.png", f"{run_id}/../../secret.png", "%2Fetc%2Fpasswd", "nope.png",
+                    f"{run_id}/log.jsonl"]:
             assert client.get(f"/artifacts/{bad}").status_code == 404, bad
 
 
