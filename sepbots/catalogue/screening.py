@@ -9,6 +9,9 @@ Formulas (docs/catalogue.md, "Screening"; answers on a 0–1 scale, I høj grad 
 * score = 0.5 × min(1, H_saved / score_hours_cap) + 0.5 × mean(all nine answers, two reversed)
 * gate: judgement answered *I høj grad*, *I nogen grad* or *Ved ikke* → **assist only** (skøn stays
   with people; the robot may prepare a proposal, dataproces.dk).
+* afgørelse: a process that ends in a decision with legal effect (``legal.legal_effect_decision``) is
+  never recommended for full automation → **the robot prepares, a person decides** (GDPR art. 22;
+  forvaltningsloven §§ 19, 22–25), whatever the answers and whatever basis is documented.
 * KL stars: six criteria — high potential (H_saved ≥ high_potential_hours), prior experience,
   no skøn, structured input, uniform task, digital input (each answer ≥ I nogen grad in its good
   direction). All met → 3; potential not high and ≥ 3 unmet → 1; otherwise 2.
@@ -45,12 +48,22 @@ class Recommendation(enum.StrEnum):
 
     AUTOMATE = "automate"
     ASSIST_ONLY = "assist_only"
+    PREPARE_DECISION = "prepare_decision"
 
     def label(self, lang: str = "da") -> str:
         """As a person reads it."""
-        if self is Recommendation.AUTOMATE:
-            return "Fuld automatisering" if lang == "da" else "Full automation"
-        return "Kun assistance (skøn)" if lang == "da" else "Assist only (judgement)"
+        da, en = _RECOMMENDATION_LABELS[self]
+        return da if lang == "da" else en
+
+
+_RECOMMENDATION_LABELS = {
+    Recommendation.AUTOMATE: ("Fuld automatisering", "Full automation"),
+    Recommendation.ASSIST_ONLY: ("Kun assistance (skøn)", "Assist only (judgement)"),
+    Recommendation.PREPARE_DECISION: (
+        "Robotten forbereder, en person træffer afgørelsen",
+        "The robot prepares, a person makes the decision",
+    ),
+}
 
 
 class Screening(BaseModel):
@@ -126,6 +139,15 @@ def kl_stars(process: Process, saved_hours: Decimal, settings: GainsSettings) ->
     return 2, unmet
 
 
+def recommend(process: Process) -> Recommendation:
+    """Full automation only without skøn and without an afgørelse at the end of the process."""
+    if process.legal.legal_effect_decision:
+        return Recommendation.PREPARE_DECISION
+    if needs_judgement(process.assessment):
+        return Recommendation.ASSIST_ONLY
+    return Recommendation.AUTOMATE
+
+
 def screen(process: Process, settings: GainsSettings) -> Screening:
     """Screen one process."""
     saved = estimate(process, settings).saved_hours_per_year
@@ -133,7 +155,7 @@ def screen(process: Process, settings: GainsSettings) -> Screening:
     likert = _mean(answer(process.assessment, q) for q in QUESTIONS)
     potential_part = min(Decimal(1), saved / settings.score_hours_cap)
     score = (Decimal("0.5") * potential_part + Decimal("0.5") * Decimal(str(likert))) * 100
-    rec = Recommendation.ASSIST_ONLY if needs_judgement(process.assessment) else Recommendation.AUTOMATE
+    rec = recommend(process)
     return Screening(
         process_key=process.key,
         stars=stars,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
 from sepbots.catalogue.business_case import BusinessCase, estimate
-from sepbots.catalogue.legal import checklist_label, production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
 from sepbots.catalogue.os2autoproces import export_os2autoproces
@@ -253,25 +253,12 @@ def legal(
     except SepbotsError as exc:
         raise _fail(exc) from None
     missing = set(process.legal.missing())
-    for key in (
-        "art6",
-        "art9",
-        "national_basis",
-        "automated_decision",
-        "dpia",
-        "records_of_processing_updated",
-        "data_processing_agreement",
-        "robot_identity",
-        "lookup_logging",
-        "test_plan",
-        "fallback_plan",
-    ):
-        mark = (
-            "[red]✗[/red]"
-            if key in missing or (key == "automated_decision" and "automated_decision_why_allowed" in missing)
-            else "[green]✓[/green]"
-        )
+    for key in CHECKLIST_POINTS:
+        sub_missing = [sub for sub in SUB_POINTS.get(key, ()) if sub in missing]
+        mark = "[red]✗[/red]" if key in missing or sub_missing else "[green]✓[/green]"
         out.print(f"{mark} {checklist_label(key, c.lang)}")
+        for sub in sub_missing:
+            out.print(f"   [red]✗[/red] {checklist_label(sub, c.lang)}")
     out.print(production_clearance(process).message(process.key, c.lang))
 
 

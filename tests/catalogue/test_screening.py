@@ -130,3 +130,32 @@ def test_shipped_catalogue_marks_judgement_processes_assist_only(catalogue_dir) 
     assert results["bopaelskontrol"].recommendation is Recommendation.ASSIST_ONLY
     assert results["fakturabehandling-smaafakturaer"].recommendation is Recommendation.AUTOMATE
     assert len(results) >= 20
+
+
+@pytest.mark.parametrize(
+    "legal",
+    [
+        {"legal_effect_decision": True},
+        {"legal_effect_decision": True, "automated_decision": True, "legal_effect_decision_basis": "lov § 1",
+         "human_review": True},
+    ],
+)
+def test_a_decision_with_legal_effect_is_never_recommended_for_full_automation(legal: dict) -> None:
+    """An ideal process that ends in an afgørelse is screened 'robot prepares, a person decides', even with a basis."""
+    s = screen(make_process(assessment=IDEAL, prior_experience=True, legal=legal, **BIG), GainsSettings())
+    assert s.recommendation is Recommendation.PREPARE_DECISION
+    assert "afgørelsen" in s.recommendation.label("da")
+
+
+def test_afgoerelse_without_basis_and_human_review_blocks_clearance() -> None:
+    """An automated afgørelse needs a documented basis and human review before the checklist is complete."""
+    from .conftest import COMPLETE_LEGAL
+
+    legal = {**COMPLETE_LEGAL, "legal_effect_decision": True, "automated_decision": True,
+             "automated_decision_why_allowed": "lov § 1"}
+    missing = make_process(legal=legal).legal.missing()
+    assert missing == ["legal_effect_decision_basis", "human_review"]
+    done = {**legal, "legal_effect_decision_basis": "lov § 1, jf. art. 22, stk. 2, litra b", "human_review": True}
+    assert make_process(legal=done).legal.missing() == []
+    prepared = {**COMPLETE_LEGAL, "legal_effect_decision": True}
+    assert make_process(legal=prepared).legal.missing() == []
