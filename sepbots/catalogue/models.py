@@ -174,19 +174,48 @@ REVERSED_QUESTIONS = frozenset({"professional_assessment", "change"})
 NonNegDecimal = Annotated[Decimal, Field(ge=0)]
 
 
+class FigureBasis(enum.StrEnum):
+    """How a figure is known: measured here, taken from a published source, or estimated."""
+
+    MEASURED = "measured"
+    SOURCED = "sourced"
+    ESTIMATE = "estimate"
+
+    def label(self, lang: str = "da") -> str:
+        """As a person reads it."""
+        da, en = {"measured": ("målt", "measured"), "sourced": ("kilde", "sourced"), "estimate": ("skøn", "estimate")}[
+            self.value
+        ]
+        return da if lang == "da" else en
+
+
 class Figure(_Model):
-    """A number with its provenance: a ``source`` id from the process's ``sources``, or ``estimate: true``."""
+    """A number with its provenance: a ``source`` id from the process's ``sources``, or ``estimate: true``.
+
+    ``measured: true`` (with the ``source`` naming the measurement) marks a figure timed or counted in
+    a municipality rather than read in a publication.
+    """
 
     value: NonNegDecimal
     source: str | None = None
     estimate: bool = False
+    measured: bool = False
     note: str | None = None
 
     @model_validator(mode="after")
     def _provenance(self) -> Figure:
         if self.source is None and not self.estimate:
             raise ValueError("a figure needs a 'source' (an id from sources) or 'estimate: true'")
+        if self.measured and (self.estimate or self.source is None):
+            raise ValueError("a measured figure names its measurement in 'source' and is not an estimate")
         return self
+
+    @property
+    def basis(self) -> FigureBasis:
+        """Measured, sourced or estimate."""
+        if self.measured:
+            return FigureBasis.MEASURED
+        return FigureBasis.ESTIMATE if self.estimate else FigureBasis.SOURCED
 
 
 class Share(Figure):
@@ -231,6 +260,68 @@ class Provenance(_Model):
     original_legal_complete: bool | None = None
 
 
+class RunPeriod(enum.StrEnum):
+    """How often the volume occurs: every year, or once (a migration, a clean-up)."""
+
+    YEARLY = "yearly"
+    ONE_OFF = "one_off"
+
+
+class Driver(enum.StrEnum):
+    """What a process's volume grows with; the catalogue scales the volume by it."""
+
+    INHABITANTS = "inhabitants"
+    EMPLOYEES = "employees"
+    INVOICES = "invoices"
+    CASES = "cases"
+    FIXED = "fixed"
+
+    def label(self, lang: str = "da") -> str:
+        """As a person reads it."""
+        return _DRIVER_LABELS[self][0 if lang == "da" else 1]
+
+
+_DRIVER_LABELS = {
+    Driver.INHABITANTS: ("indbyggere", "inhabitants"),
+    Driver.EMPLOYEES: ("ansatte", "employees"),
+    Driver.INVOICES: ("fakturaer", "invoices"),
+    Driver.CASES: ("sager af denne art (følger indbyggertallet)", "cases of this kind (follow the population)"),
+    Driver.FIXED: ("fast antal (uafhængigt af størrelse)", "fixed (independent of size)"),
+}
+
+
+class Reference(_Model):
+    """The organisation a volume was counted or estimated for, with its size."""
+
+    municipality: str = Field(min_length=1, description="e.g. 'Horsens Kommune' or 'skøn for en kommune'")
+    inhabitants: int | None = Field(None, ge=1)
+    employees: int | None = Field(None, ge=1)
+    invoices_per_year: int | None = Field(None, ge=1)
+    year: int | None = Field(None, ge=2000, le=2100)
+    estimate: bool = Field(False, description="the reference's size is rounded or estimated")
+    source: str | None = None
+
+
+class Volume(_Model):
+    """What the yearly volume depends on, and where it was counted (for scaling to another municipality)."""
+
+    driver: Driver
+    reference: Reference
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _reference_has_driver(self) -> Volume:
+        needed = {
+            Driver.INHABITANTS: "inhabitants",
+            Driver.CASES: "inhabitants",
+            Driver.EMPLOYEES: "employees",
+            Driver.INVOICES: "inhabitants",
+        }.get(self.driver)
+        if needed and getattr(self.reference, needed) is None:
+            raise ValueError(f"driver {self.driver.value} needs reference.{needed}")
+        return self
+
+
 class Process(_Model):
     """One manual process in the catalogue."""
 
@@ -238,11 +329,31 @@ class Process(_Model):
     name: str = Field(min_length=1, max_length=200, description="Danish title (OS2autoproces 'title')")
     name_en: str | None = None
     description: str = ""
-    kle: str | None = Field(None, pattern=r"^\d\d(\.\d\d){0,2}$", description="KLE number, e.g. 32.18.02")
+    kle: str | None = Field(None, pattern=r"^\d\d(\.\d\d){0,2}$", description="KLE emne, e.g. 32.18.02")
     area: Area
     phase: Phase = Phase.IDEA
     it_systems: list[str] = Field(default_factory=list)
     legal_clause: str | None = Field(None, max_length=140)
+    kle_source: str | None = Field(
+        None, description="source id confirming the KLE number (none: to be verified at kle-online.dk)"
+    )
+    kle_facet: str | None = Field(
+        None, pattern=r"^[A-Z]\d\d$", description="KLE handlingsfacet, e.g. G01 (OS2autoproces 'form')"
+    )
+    manual_steps: list[str] = Field(default_factory=list, description="today's manual steps, in order")
+    decision_points: list[str] = Field(default_factory=list, description="where a person decides today")
+    exceptions: list[str] = Field(default_factory=list, description="the cases that leave the normal path")
+    owner: str | None = Field(None, description="the unit (and role) that owns the process")
+    contact: str | None = Field(None, description="who to ask (role or e-mail)")
+    targets_citizens: bool = False
+    targets_companies: bool = False
+    run_period: RunPeriod = RunPeriod.YEARLY
+    volume: Volume | None = None
+    code_repository_url: str | None = Field(None, max_length=300)
+    technologies: list[str] = Field(default_factory=list, description="e.g. Python, Playwright (OS2autoproces)")
+    put_into_operation: date | None = None
+    legal_clause_last_verified: date | None = None
+    os2autoproces_id: int | None = Field(None, description="the process's id in OS2autoproces once pushed")
     occurrences_per_year: Figure
     minutes_per_occurrence: Figure
     employees: Figure | None = None
@@ -263,6 +374,13 @@ class Process(_Model):
     provenance: list[Provenance] = Field(default_factory=list)
 
     @model_validator(mode="after")
+    def _run_period(self) -> Process:
+        if self.one_off and self.run_period is RunPeriod.YEARLY:
+            self.run_period = RunPeriod.ONE_OFF
+        self.one_off = self.run_period is RunPeriod.ONE_OFF
+        return self
+
+    @model_validator(mode="after")
     def _sources_exist(self) -> Process:
         known = {s.id for s in self.sources}
         if len(known) != len(self.sources):
@@ -281,6 +399,10 @@ class Process(_Model):
             fig = getattr(self.costs, name)
             if fig is not None and fig.source is not None and fig.source not in known:
                 raise ValueError(f"costs.{name}.source {fig.source!r} is not an id in sources")
+        if self.kle_source is not None and self.kle_source not in known:
+            raise ValueError(f"kle_source {self.kle_source!r} is not an id in sources")
+        if self.volume is not None and self.volume.reference.source not in (None, *known):
+            raise ValueError(f"volume.reference.source {self.volume.reference.source!r} is not an id in sources")
         if self.assessment.source is not None and self.assessment.source not in known:
             raise ValueError(f"assessment.source {self.assessment.source!r} is not an id in sources")
         return self

@@ -80,6 +80,7 @@ class Screening(BaseModel):
     score: Decimal
     saved_hours_per_year: Decimal
     recommendation: Recommendation
+    one_off: bool = False
 
 
 def answer(assessment: Assessment, question: str) -> float | None:
@@ -165,11 +166,22 @@ def screen(process: Process, settings: GainsSettings) -> Screening:
         score=score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
         saved_hours_per_year=saved,
         recommendation=rec,
+        one_off=process.one_off,
     )
 
 
 def screen_all(processes: Iterable[Process], settings: GainsSettings) -> list[Screening]:
-    """Screen and rank: by score (desc), then stars, then key; rank 1 is best."""
+    """Screen and rank the yearly processes: by score (desc), then stars, then key; rank 1 is best.
+
+    One-off processes (a migration, a clean-up) are not ranked against yearly work: they follow the
+    ranked list with rank 0, largest total first (``saved_hours_per_year`` holds their one-time total).
+    """
     results = [screen(p, settings) for p in processes]
-    results.sort(key=lambda s: (-s.score, -s.stars, s.process_key))
-    return [s.model_copy(update={"rank": i}) for i, s in enumerate(results, start=1)]
+    yearly = sorted((s for s in results if not s.one_off), key=lambda s: (-s.score, -s.stars, s.process_key))
+    once = sorted((s for s in results if s.one_off), key=lambda s: (-s.saved_hours_per_year, s.process_key))
+    return [s.model_copy(update={"rank": i}) for i, s in enumerate(yearly, start=1)] + once
+
+
+def one_off_total_hours(results: Iterable[Screening]) -> Decimal:
+    """The hours the one-off processes save in total (once, not a year)."""
+    return sum((s.saved_hours_per_year for s in results if s.one_off), Decimal(0))

@@ -17,7 +17,8 @@ from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_labe
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
 from sepbots.catalogue.os2autoproces import export_os2autoproces
-from sepbots.catalogue.screening import screen_all
+from sepbots.catalogue.scaling import scale_catalogue
+from sepbots.catalogue.screening import one_off_total_hours, screen_all
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.cli.state import CliState
 from sepbots.clock import SystemClock
@@ -64,6 +65,11 @@ class CatalogueContext:
         return da if self.lang == "da" else en
 
     def load(self) -> Catalogue:
+        """The catalogue, its volumes scaled to ``[municipality]`` when that is set."""
+        return scale_catalogue(load_catalogue(self.folder), self.settings.municipality)
+
+    def load_unscaled(self) -> Catalogue:
+        """The catalogue as written (for edits and sharing)."""
         return load_catalogue(self.folder)
 
 
@@ -110,9 +116,29 @@ def screen(
         table.add_column(
             h, justify="right" if i in (0, 4, 5, 6, 7) else "left", no_wrap=i in (1, 3), overflow="ellipsis"
         )
-    for row in text_rows(cat, results, c.lang):
+    rows = text_rows(cat, results, c.lang)
+    yearly = [row for row, r in zip(rows, results, strict=True) if not r.one_off]
+    once = [row for row, r in zip(rows, results, strict=True) if r.one_off]
+    for row in yearly:
         table.add_row(*row)
     out.print(table)
+    if once:
+        extra = Table(title=c.da("Engangsopgaver (rangeres ikke mod årlige)", "One-off tasks (not ranked against yearly)"))
+        for i, h in enumerate(heads):
+            extra.add_column(h.replace("/år", " i alt").replace("/yr", " total"), justify="right" if i in (4, 5, 6, 7) else "left")
+        for row in once:
+            extra.add_row(*row)
+        out.print(extra)
+        total = fmt_number(one_off_total_hours(results), 0, c.lang)
+        out.print(c.da(f"Engangsopgaver i alt: {total} timer (én gang)", f"One-off tasks in total: {total} hours (once)"))
+    if c.settings.municipality is not None:
+        m = c.settings.municipality
+        out.print(
+            c.da(
+                f"Mængder skaleret til {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} indbyggere).",
+                f"Volumes scaled to {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} inhabitants).",
+            )
+        )
     if xlsx is not None:
         out.print(c.da(f"Skrev {xlsx}", f"Wrote {xlsx}"))
 
@@ -228,7 +254,7 @@ def set_phase_cmd(
     """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        process = set_phase(c.load(), process_key, phase, lang=c.lang)
+        process = set_phase(c.load_unscaled(), process_key, phase, lang=c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(
@@ -273,7 +299,7 @@ def export_cmd(
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        n = export_bundle(c.load(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
+        n = export_bundle(c.load_unscaled(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
@@ -291,7 +317,7 @@ def import_cmd(
     """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        report = import_bundle(c.load(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
+        report = import_bundle(c.load_unscaled(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(report.summary(c.lang), highlight=False)
@@ -316,3 +342,26 @@ def export_os2_cmd(
             f"Wrote {n} processes in OS2autoproces format to {path}",
         )
     )
+
+
+@app.command("listing")
+def listing_cmd(
+    ctx: typer.Context,
+    write: Annotated[Path | None, typer.Option(help="update this Markdown file between the process markers")] = None,
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Skriv proceslisten med kilder som Markdown. (Print the process listing with sources as Markdown.)"""
+    from sepbots.catalogue.listing import markdown_listing, replace_listing
+    from sepbots.catalogue.loader import write_atomic
+
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        text = markdown_listing(c.load_unscaled())
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    if write is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomic(write, replace_listing(write.read_text(encoding="utf-8") if write.exists() else "", text))
+    out.print(c.da(f"Opdaterede {write}", f"Updated {write}"))

@@ -121,15 +121,32 @@ def test_ranking_orders_by_score_then_stars_then_key() -> None:
     assert [s.rank for s in ranked] == [1, 2, 3]
 
 
-def test_shipped_catalogue_marks_judgement_processes_assist_only(catalogue_dir) -> None:
-    """In the shipped catalogue, the residence control (hearing letters, skøn) is assist only."""
+def test_shipped_catalogue_never_recommends_full_automation_of_a_decision(catalogue_dir) -> None:
+    """In the shipped catalogue, fines and benefit reductions are 'robot prepares', skøn is assist only."""
     from sepbots.catalogue.loader import load_catalogue
 
     cat = load_catalogue(catalogue_dir)
     results = {s.process_key: s for s in screen_all(cat, GainsSettings())}
-    assert results["bopaelskontrol"].recommendation is Recommendation.ASSIST_ONLY
+    assert results["folkeregisterboeder"].recommendation is Recommendation.PREPARE_DECISION
+    assert results["225-timers-reglen"].recommendation is Recommendation.PREPARE_DECISION
     assert results["fakturabehandling-smaafakturaer"].recommendation is Recommendation.AUTOMATE
-    assert len(results) >= 20
+    for p in cat:
+        if p.legal.legal_effect_decision:
+            assert results[p.key].recommendation is Recommendation.PREPARE_DECISION, p.key
+    assert len(results) >= 35
+
+
+def test_one_off_processes_are_listed_after_the_ranking_with_their_total(catalogue_dir) -> None:
+    """The one-off ESDH clean-up is not ranked among yearly processes; its total is reported once."""
+    from sepbots.catalogue.loader import load_catalogue
+    from sepbots.catalogue.screening import one_off_total_hours
+
+    results = screen_all(load_catalogue(catalogue_dir), GainsSettings())
+    esdh = next(s for s in results if s.process_key == "esdh-oprydning")
+    assert esdh.one_off and esdh.rank == 0
+    assert results[0].process_key != "esdh-oprydning" and not any(s.one_off for s in results[: results.index(esdh)])
+    assert [s.rank for s in results if not s.one_off] == list(range(1, len(results)))
+    assert one_off_total_hours(results) == esdh.saved_hours_per_year > 0
 
 
 @pytest.mark.parametrize(
