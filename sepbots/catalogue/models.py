@@ -101,6 +101,7 @@ class Level(enum.StrEnum):
     LOW = "i_mindre_grad"
     VERY_LOW = "slet_ikke"
     UNKNOWN = "ved_ikke"
+    NOT_SET = "ikke_besvaret"
 
     @property
     def os2(self) -> str:
@@ -123,6 +124,7 @@ _LEVEL_VALUE: dict[Level, float | None] = {
     Level.LOW: 1 / 3,
     Level.VERY_LOW: 0.0,
     Level.UNKNOWN: None,
+    Level.NOT_SET: None,
 }
 _LEVEL_LABELS = {
     Level.VERY_HIGH: ("I høj grad", "To a high degree"),
@@ -130,6 +132,7 @@ _LEVEL_LABELS = {
     Level.LOW: ("I mindre grad", "To a small degree"),
     Level.VERY_LOW: ("Slet ikke", "Not at all"),
     Level.UNKNOWN: ("Ved ikke", "Don't know"),
+    Level.NOT_SET: ("Ikke besvaret", "Not answered"),
 }
 
 
@@ -140,18 +143,21 @@ class _Model(BaseModel):
 class Assessment(_Model):
     """The nine OS2autoproces assessment questions (``levelOf…`` fields), answered on the Likert scale.
 
+    An unanswered question is ``ikke_besvaret`` (OS2autoproces ``NOT_SET``), distinct from the answer
+    *Ved ikke* (``UNKNOWN``).
+
     ``professional_assessment`` (skøn) and ``change`` count against automation; all others count for it.
     """
 
-    professional_assessment: Level = Level.UNKNOWN
-    change: Level = Level.UNKNOWN
-    structured_information: Level = Level.UNKNOWN
-    uniformity: Level = Level.UNKNOWN
-    digital_information: Level = Level.UNKNOWN
-    quality: Level = Level.UNKNOWN
-    speed: Level = Level.UNKNOWN
-    routine_work_reduction: Level = Level.UNKNOWN
-    evaluated_roi: Level = Level.UNKNOWN
+    professional_assessment: Level = Level.NOT_SET
+    change: Level = Level.NOT_SET
+    structured_information: Level = Level.NOT_SET
+    uniformity: Level = Level.NOT_SET
+    digital_information: Level = Level.NOT_SET
+    quality: Level = Level.NOT_SET
+    speed: Level = Level.NOT_SET
+    routine_work_reduction: Level = Level.NOT_SET
+    evaluated_roi: Level = Level.NOT_SET
     estimate: bool = Field(True, description="the answers are our judgement, not a workshop result")
     source: str | None = None
 

@@ -117,8 +117,8 @@ def ease_of_implementation(process: Process) -> Decimal:
 
 
 def needs_judgement(a: Assessment) -> bool:
-    """True when professional judgement (skøn) is, or may be, part of the task."""
-    return a.professional_assessment in (Level.VERY_HIGH, Level.HIGH, Level.UNKNOWN)
+    """True when professional judgement (skøn) is, or may be, part of the task (unanswered counts as may be)."""
+    return a.professional_assessment in (Level.VERY_HIGH, Level.HIGH, Level.UNKNOWN, Level.NOT_SET)
 
 
 def kl_stars(process: Process, saved_hours: Decimal, settings: GainsSettings) -> tuple[int, list[str]]:

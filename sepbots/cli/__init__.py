@@ -67,6 +67,8 @@ schedule_cli.register(app)
 users_cli.register(app)
 dashboard_cli.register(app)
 botstate.register(run.bots_app)
+import sepbots.cli.catalogue_os2  # noqa: E402,F401 - registers push and pull on the catalogue app
+
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
