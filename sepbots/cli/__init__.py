@@ -68,6 +68,7 @@ users_cli.register(app)
 dashboard_cli.register(app)
 botstate.register(run.bots_app)
 import sepbots.cli.catalogue_os2  # noqa: E402,F401 - registers push and pull on the catalogue app
+import sepbots.cli.report_benchmark  # noqa: E402,F401 - registers `report benchmark`
 
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")

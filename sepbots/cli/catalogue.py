@@ -293,16 +293,37 @@ def export_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
     organisation: Annotated[str, typer.Option(help="your municipality's name")],
+    start: Annotated[str | None, typer.Option("--from", help="include measured results from this date")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        n = export_bundle(c.load_unscaled(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
+        cat = c.load_unscaled()
+        measured = _measured_summaries(c, cat, start, end) if start or end else None
+        n = export_bundle(cat, path, organisation=organisation, settings=c.gains, clock=SystemClock(),
+                          measured=measured, municipality=c.settings.municipality)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date]:
+    try:
+        return date.fromisoformat(start or ""), date.fromisoformat(end or "")
+    except ValueError:
+        raise typer.BadParameter("give both --from and --to as YYYY-MM-DD", param_hint="--from/--to") from None
+
+
+def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict:
+    from sepbots.gains import compute_gains, measured_summaries
+
+    first, last = _period(start, end)
+    env = c.state.env()
+    figures = compute_gains(env.store, cat, c.gains, start=first, end=last, now=env.clock.now()).figures
+    return measured_summaries(figures)
 
 
 @app.command("import")
