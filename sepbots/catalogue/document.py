@@ -73,6 +73,7 @@ def _doc(obj: object) -> str:
 
 def _purpose(p: Process, lang: str) -> list[Block]:
     kle = f"{p.kle}{' ' + p.kle_facet if p.kle_facet else ''}" if p.kle else "–"
+    period = _da_en(lang, "engangsopgave", "one-off") if p.one_off else _da_en(lang, "årligt", "yearly")
     return [
         Heading(_da_en(lang, "1. Formål", "1. Purpose")),
         Paragraph(p.description or p.title(lang)),
@@ -84,7 +85,7 @@ def _purpose(p: Process, lang: str) -> list[Block]:
                 [_da_en(lang, "Fase", "Phase"), p.phase.label(lang)],
                 [_da_en(lang, "Procesejer", "Owner"), p.owner or "–"],
                 [_da_en(lang, "Kontakt", "Contact"), p.contact or "–"],
-                [_da_en(lang, "Periode", "Run period"), _da_en(lang, "engangsopgave", "one-off") if p.one_off else _da_en(lang, "årligt", "yearly")],
+                [_da_en(lang, "Periode", "Run period"), period],
             ],
         ),
     ]
@@ -125,8 +126,10 @@ def _business_case(p: Process, settings: GainsSettings, lang: str) -> list[Block
     kr = " kr." if lang == "da" else " DKK"
     rows = [
         [_da_en(lang, "Sager pr. år", "Cases per year"), n(case.occurrences_per_year), p.occurrences_per_year.basis.label(lang)],
-        [_da_en(lang, "Minutter pr. sag", "Minutes per case"), n(case.minutes_per_occurrence, 1), p.minutes_per_occurrence.basis.label(lang)],
-        [_da_en(lang, "Automatiseringsgrad", "Automation share"), fmt_pct(case.automation_share, 0, lang), p.automation_share.basis.label(lang)],
+        [_da_en(lang, "Minutter pr. sag", "Minutes per case"), n(case.minutes_per_occurrence, 1),
+         p.minutes_per_occurrence.basis.label(lang)],
+        [_da_en(lang, "Automatiseringsgrad", "Automation share"), fmt_pct(case.automation_share, 0, lang),
+         p.automation_share.basis.label(lang)],
         [_da_en(lang, "Sparede timer pr. år", "Hours saved per year"), n(case.saved_hours_per_year), ""],
         [_da_en(lang, "Årsværk", "FTE"), n(case.fte, 2), ""],
         [_da_en(lang, "Gevinst pr. år", "Benefit per year"), n(case.benefit_dkk_per_year) + kr, ""],
@@ -152,7 +155,8 @@ def _bot(p: Process, recipes: list[Recipe], lang: str) -> list[Block]:
         handling = [
             _da_en(lang, f"Systemfejl prøves igen op til {r.max_attempts} gange (første ventetid {r.retry_delay}, faktor {r.backoff}).",
                    f"System errors are retried up to {r.max_attempts} attempts (first wait {r.retry_delay}, factor {r.backoff})."),
-            _da_en(lang, "Forretningsfejl går til manuel behandling og prøves ikke igen.", "Business exceptions go to manual handling and are never retried."),
+            _da_en(lang, "Forretningsfejl går til manuel behandling og prøves ikke igen.",
+                   "Business exceptions go to manual handling and are never retried."),
         ]
         if r.timeout:
             handling.append(_da_en(lang, f"Et element afbrydes efter {r.timeout}.", f"An item is stopped after {r.timeout}."))
@@ -171,18 +175,23 @@ def _bot(p: Process, recipes: list[Recipe], lang: str) -> list[Block]:
 
 def _tests(p: Process, recipes: list[Recipe], lang: str) -> list[Block]:
     rows = [[_da_en(lang, "Normal sag", "Normal case"), _da_en(lang, "Robotten gennemfører alle trin", "The bot completes every step")]]
-    rows += [[_da_en(lang, "Undtagelse: ", "Exception: ") + e, _da_en(lang, "Manuel behandling med begrundelse", "Manual handling with the reason")] for e in p.exceptions]
-    rows += [[_da_en(lang, "Beslutning: ", "Decision: ") + d, _da_en(lang, "En medarbejder beslutter", "A person decides")] for d in p.decision_points]
+    manual = _da_en(lang, "Manuel behandling med begrundelse", "Manual handling with the reason")
+    rows += [[_da_en(lang, "Undtagelse: ", "Exception: ") + e, manual] for e in p.exceptions]
+    person = _da_en(lang, "En medarbejder beslutter", "A person decides")
+    rows += [[_da_en(lang, "Beslutning: ", "Decision: ") + d, person] for d in p.decision_points]
     rows.append([_da_en(lang, "Fagsystemet svarer ikke", "The system does not answer"),
                  _da_en(lang, "Nyt forsøg; derefter fejlet og alarm", "Retried; then failed and alerted")])
     for r in recipes:
-        rows += [[_da_en(lang, f"{r.name}: kode {c}", f"{r.name}: code {c}"), _da_en(lang, "Manuel behandling", "Manual handling")] for c in _codes(r)]
+        rows += [[_da_en(lang, f"{r.name}: kode {c}", f"{r.name}: code {c}"), manual] for c in _codes(r)]
     heads = [_da_en(lang, "Testtilfælde", "Test case"), _da_en(lang, "Forventet", "Expected")]
     return [Heading(_da_en(lang, "7. Testcases", "7. Test cases")), TableBlock(heads, rows)]
 
 
 def _sources(p: Process, lang: str) -> list[Block]:
-    items = [f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({s.accessed.isoformat()})" if s.accessed else "") for s in p.sources]
+    items = [
+        f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({s.accessed.isoformat()})" if s.accessed else "")
+        for s in p.sources
+    ]
     return [Heading(_da_en(lang, "8. Kilder", "8. Sources")), Items(items or ["–"])]
 
 

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tests.catalogue.conftest import SHIPPED
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.models import Phase
 from sepbots.cli.catalogue import app
+from tests.catalogue.conftest import SHIPPED
 
 
 @pytest.fixture

@@ -95,7 +95,11 @@ def _check_types(body: dict[str, Any]) -> None:
         if value is None:
             continue
         if name in ENUMS and value not in ENUMS[name]:
-            raise UnreadableJson(f"Cannot deserialize value of type `{name}` from String \"{value}\": not one of the values accepted for Enum class: [{', '.join(ENUMS[name])}]")
+            accepted = ", ".join(ENUMS[name])
+            raise UnreadableJson(
+                f'Cannot deserialize value of type `{name}` from String "{value}": '
+                f"not one of the values accepted for Enum class: [{accepted}]"
+            )
         if name == "domains" and (not isinstance(value, list) or any(d not in DOMAINS for d in value)):
             raise UnreadableJson(f"Cannot deserialize value of type `Domain` from {value!r}")
         if name in INTS and (not isinstance(value, int) or isinstance(value, bool)):
