@@ -249,6 +249,11 @@ def import_bundle(
                     "phase": Phase.IDEA,
                     "legal": LegalChecklist(),
                     "bots": [],
+                    "owner": None,
+                    "contact": None,
+                    "os2autoproces_id": None,
+                    "put_into_operation": None,
+                    "legal_clause_last_verified": None,
                     "provenance": [*incoming.provenance, prov],
                 }
             )
