@@ -37,28 +37,34 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def one_round(results: dict[str, list[float]], settings: GainsSettings, town: MunicipalitySettings) -> None:
+    """Time each step once and append the seconds to ``results``."""
+    results["load+scale+screen"].append(timed(lambda: screen_all(scale_catalogue(load_catalogue(CATALOGUE), town), settings)))
+    url, stop = serve_in_thread(create_app())
+    try:
+        with httpx.Client(timeout=30) as http, tempfile.TemporaryDirectory() as tmp:
+            client = Os2AutoprocesClient(url, PRACTICE_API_KEY, http)
+            cat = load_catalogue(CATALOGUE)
+            results["push (create)"].append(timed(lambda: push(cat, client, visibility=Visibility.MUNICIPALITY)))
+            results["push (update)"].append(timed(lambda: push(cat, client, visibility=Visibility.MUNICIPALITY)))
+            empty = Path(tmp) / "cat"
+            empty.mkdir()
+            results["pull"].append(timed(lambda: pull(load_catalogue(empty), client, today=date.today())))
+            doc = build_document(cat.get("bankafstemning"), [], settings)
+            results["docx"].append(timed(lambda: write_document(doc, Path(tmp) / "b.docx", DocumentFormat.DOCX)))
+    finally:
+        stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     settings, town = GainsSettings(), MunicipalitySettings(name="Bench", inhabitants=45_000)
-    results: dict[str, list[float]] = {"load+scale+screen": [], "push (create)": [], "push (update)": [], "pull": [], "docx": []}
+    names = ("load+scale+screen", "push (create)", "push (update)", "pull", "docx")
+    results: dict[str, list[float]] = {name: [] for name in names}
     for _ in range(args.repeat):
-        results["load+scale+screen"].append(timed(lambda: screen_all(scale_catalogue(load_catalogue(CATALOGUE), town), settings)))
-        url, stop = serve_in_thread(create_app())
-        try:
-            with httpx.Client(timeout=30) as http, tempfile.TemporaryDirectory() as tmp:
-                client = Os2AutoprocesClient(url, PRACTICE_API_KEY, http)
-                cat = load_catalogue(CATALOGUE)
-                results["push (create)"].append(timed(lambda: push(cat, client, visibility=Visibility.MUNICIPALITY)))
-                results["push (update)"].append(timed(lambda: push(cat, client, visibility=Visibility.MUNICIPALITY)))
-                empty = Path(tmp) / "cat"
-                empty.mkdir()
-                results["pull"].append(timed(lambda: pull(load_catalogue(empty), client, today=date.today())))
-                doc = build_document(cat.get("bankafstemning"), [], settings)
-                results["docx"].append(timed(lambda: write_document(doc, Path(tmp) / "b.docx", DocumentFormat.DOCX)))
-        finally:
-            stop()
+        one_round(results, settings, town)
     n = len(load_catalogue(CATALOGUE))
     print(f"{n} processes, {args.repeat} rounds, median seconds:")
     for name, values in results.items():

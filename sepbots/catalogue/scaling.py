@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sepbots.catalogue.loader import Catalogue
-from sepbots.catalogue.models import Driver, Process, Reference
+from sepbots.catalogue.models import Process
+from sepbots.catalogue.volume import Driver, Reference
 from sepbots.config import MunicipalitySettings
 
 

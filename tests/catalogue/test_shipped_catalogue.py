@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from sepbots.catalogue.loader import load_catalogue
-from sepbots.catalogue.models import Area, Driver, RunPeriod
+from sepbots.catalogue.models import Area
 from sepbots.catalogue.scaling import scale_catalogue, scale_factor, scale_process
+from sepbots.catalogue.volume import Driver, RunPeriod
 from sepbots.config import MunicipalitySettings
 
 from .conftest import SHIPPED, make_process
