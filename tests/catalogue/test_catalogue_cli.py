@@ -105,3 +105,13 @@ def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
     bundle.write_text(json.dumps(data))
     result = run("import", str(bundle))
     assert result.exit_code == 2 and "newer" in result.output
+
+
+def test_legal_lists_the_administrative_law_points(run) -> None:
+    """legal shows the afgørelse, art. 10, CPR § 11, art. 13/14 and offentlighedsloven points with their state."""
+    result = run("legal", "folkeregisterboeder")
+    assert result.exit_code == 0, result.output
+    for label in ("afgørelse", "Strafbare forhold (GDPR art. 10)", "CPR-numre", "Oplysningspligt (GDPR art. 13/14)",
+                  "offentlighedsloven §§ 13, 15"):
+        assert label in result.output, label
+    assert "ikke godkendt til produktionskørsler" in result.output
