@@ -18,16 +18,19 @@ def _figure(fig: Figure) -> str:
 
 
 def _process(p: Process) -> list[str]:
-    kle = p.kle or "–"
+    kle = f"{p.kle} {p.kle_facet}" if p.kle and p.kle_facet else p.kle or "–"
     if p.kle and not p.kle_source:
         kle += " (ikke verificeret)"
+    checked = p.legal_clause_last_verified
+    status = f"§ kontrolleret {checked.isoformat()}" if checked else "§ ikke kontrolleret"
+    legal = f"{p.legal_clause or '–'} ({status})"
     vol = p.volume
     driver = f"{vol.driver.label('da')}; reference: {vol.reference.municipality}" if vol else "–"
     period = "engang" if p.one_off else "årligt"
     lines = [
         f"#### {p.name} (`{p.key}`)",
         "",
-        f"KLE {kle} · {p.legal_clause or '–'} · {period}",
+        f"KLE {kle} · {legal} · {period}",
         "",
         f"- Sager: {_figure(p.occurrences_per_year)}; minutter: {_figure(p.minutes_per_occurrence)}; "
         f"automatisering: {_figure(p.automation_share)}; driver: {driver}",

@@ -35,9 +35,10 @@ def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path,
     imported = load_catalogue(target_dir)
     for key, original in source.processes.items():
         copy = imported.get(key)
-        local = {"phase", "legal", "bots", "provenance", "owner", "contact"}
+        local = {"phase", "legal", "bots", "provenance", "owner", "contact", "legal_clause_last_verified"}
         assert copy.model_dump(exclude=local) == original.model_dump(exclude=local)
         assert copy.owner is None and copy.contact is None  # theirs, not ours to name
+        assert copy.legal_clause_last_verified is None  # their lawyer's check is not ours
         assert copy.phase is Phase.IDEA
         assert copy.legal.missing()
         assert copy.provenance[-1].organisation == "Aarhus Kommune"
