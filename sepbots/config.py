@@ -184,6 +184,19 @@ class FleetSettings(_Section):
         None, description="what this runner offers bots: browser, desktop (default: everything)")
 
 
+class MunicipalitySettings(_Section):
+    """The installation's municipality: the catalogue's volumes are scaled to its size.
+
+    A volume counted in a reference municipality is multiplied by the ratio of this municipality's
+    driver (inhabitants, employees, invoices) to the reference's (docs/catalogue.md, "Scaling").
+    """
+
+    name: str = Field("Kommunen", min_length=1, description="shown in reports and bundles")
+    inhabitants: int = Field(ge=1, description="inhabitants (Danmarks Statistik, FOLK1A)")
+    employees: int | None = Field(None, ge=1, description="employees (headcount); default: not scaled by staff")
+    invoices_per_year: int | None = Field(None, ge=1, description="incoming invoices a year, if counted")
+
+
 class Settings(_Section):
     """All sepbots settings."""
 
@@ -200,6 +213,9 @@ class Settings(_Section):
     vault: VaultSettings = VaultSettings()
     gains: GainsSettings = GainsSettings()
     catalogue_dir: Path | None = Field(None, description="default: <home>/config/catalogue")
+    municipality: MunicipalitySettings | None = Field(
+        None, description="scale the catalogue's volumes to this municipality (none: reference volumes)"
+    )
 
 
     fleet: FleetSettings = FleetSettings()

@@ -49,7 +49,7 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
     src = workbook(tmp_path / "in.xlsx", [HEADER, ["F1", "24256790", "5790000000005", "1.234,50", "01-12-2026"],
                                            ["F2", "24256791", "5790000000005", "100,00", "01-12-2026"]])
     out = tmp_path / "out.xlsx"
-    result = invoke(project, "run", "fakturakontrol", "--param", f"input={src}", "--param", f"output={out}",
+    result = invoke(project, "run", "fakturakontrol", "--test-mode", "--param", f"input={src}", "--param", f"output={out}",
                     "--param", "today=2026-11-28")
     assert result.exit_code == 0, result.output
     assert "gennemført" in result.output and "Til manuel behandling" in result.output
@@ -57,10 +57,21 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
     assert rows[1][2] == "Godkendt" and rows[2][2] == "Manuel behandling" and rows[2][3] == "BAD_CVR"
 
 
+def test_a_manual_production_run_of_an_uncatalogued_bot_is_refused(project: Path, tmp_path: Path) -> None:
+    """Without --test-mode, `sepbots run` of a bot with no cleared catalogue process exits 2 with the reason; no run is recorded."""
+    src = workbook(tmp_path / "in.xlsx", [HEADER, ["F1", "24256790", "5790000000005", "10,00", "01-12-2026"]])
+    out = tmp_path / "o.xlsx"
+    result = invoke(project, "--lang", "en", "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={out}")
+    assert result.exit_code == 2
+    assert "production runs need a cleared process" in result.output and "test mode" in result.output
+    assert not out.exists()
+    assert "fakturakontrol" not in invoke(project, "runs", "list").output
+
+
 def test_english_output_on_request(project: Path, tmp_path: Path) -> None:
     """--lang en switches every label of the summary to English."""
     src = workbook(tmp_path / "in.xlsx", [HEADER, ["F1", "24256790", "5790000000005", "10,00", "01-12-2026"]])
-    result = invoke(project, "--lang", "en", "run", "fakturakontrol", "-p", f"input={src}",
+    result = invoke(project, "--lang", "en", "run", "fakturakontrol", "--test-mode", "-p", f"input={src}",
                     "-p", f"output={tmp_path / 'o.xlsx'}", "-p", "today=2026-11-28")
     assert result.exit_code == 0 and "completed" in result.output and "Manual handling" in result.output
 
@@ -75,7 +86,7 @@ def test_unknown_bot_is_a_usage_error_listing_the_known_bots(project: Path) -> N
 def test_a_missing_input_file_exits_2_and_writes_nothing(project: Path, tmp_path: Path) -> None:
     """A producer input that does not exist is exit code 2 with the file named; no output appears."""
     out = tmp_path / "out.xlsx"
-    result = invoke(project, "run", "fakturakontrol", "-p", f"input={tmp_path / 'missing.xlsx'}", "-p", f"output={out}")
+    result = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", f"input={tmp_path / 'missing.xlsx'}", "-p", f"output={out}")
     assert result.exit_code == 2
     assert "missing.xlsx" in result.output and not out.exists()
 
@@ -83,18 +94,18 @@ def test_a_missing_input_file_exits_2_and_writes_nothing(project: Path, tmp_path
 def test_a_missing_column_names_the_column_and_the_columns_found(project: Path, tmp_path: Path) -> None:
     """Wrong headers are exit code 2 with the missing column and the columns that are there."""
     src = workbook(tmp_path / "in.xlsx", [["Fakturanr", "CVR", "Beløb"], ["F1", "1", "2"]])
-    result = invoke(project, "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}")
+    result = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}")
     assert result.exit_code == 2
     assert "EAN" in result.output and "found: Fakturanr, CVR, Beløb" in result.output
 
 
 def test_bad_parameters_name_the_parameter(project: Path, tmp_path: Path) -> None:
     """An unknown parameter, a malformed --param and an invalid value are each exit code 2 with the key named."""
-    unknown = invoke(project, "run", "fakturakontrol", "-p", "colour=red", "-p", "input=x", "-p", "output=y")
+    unknown = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", "colour=red", "-p", "input=x", "-p", "output=y")
     assert unknown.exit_code == 2 and "no parameter 'colour'" in unknown.output
-    malformed = invoke(project, "run", "fakturakontrol", "-p", "input")
+    malformed = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", "input")
     assert malformed.exit_code == 2 and "nøgle=værdi" in malformed.output
-    invalid = invoke(project, "run", "fakturakontrol", "-p", "input=a", "-p", "output=b", "-p", "today=someday")
+    invalid = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", "input=a", "-p", "output=b", "-p", "today=someday")
     assert invalid.exit_code == 2 and "'today'" in invalid.output
 
 
@@ -119,7 +130,7 @@ def test_an_unreadable_database_is_a_clear_error(project: Path) -> None:
 def test_items_retry_sends_a_manual_handling_item_back(project: Path, tmp_path: Path) -> None:
     """`items list --state` shows the item and `items retry` puts it back in the queue, audited."""
     src = workbook(tmp_path / "in.xlsx", [HEADER, ["F9", "24256791", "5790000000005", "10,00", "01-12-2026"]])
-    invoke(project, "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}")
+    invoke(project, "run", "fakturakontrol", "--test-mode", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}")
     listed = invoke(project, "items", "list", "--state", "business_exception")
     assert "24256791/F9" in listed.output
     retried = invoke(project, "items", "retry", "1", "--note", "CVR rettet")
@@ -132,10 +143,10 @@ def test_items_retry_sends_a_manual_handling_item_back(project: Path, tmp_path: 
 def test_runs_list_and_show(project: Path, tmp_path: Path) -> None:
     """`runs list` shows the run and `runs show` its attempts."""
     src = workbook(tmp_path / "in.xlsx", [HEADER, ["F1", "24256790", "5790000000005", "10,00", "01-12-2026"]])
-    invoke(project, "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}",
+    invoke(project, "run", "fakturakontrol", "--test-mode", "-p", f"input={src}", "-p", f"output={tmp_path / 'o.xlsx'}",
            "-p", "today=2026-11-28")
     listed = invoke(project, "--lang", "en", "runs", "list")
-    assert "fakturakontrol" in listed.output and "completed" in listed.output
+    assert "fakturakontrol" in listed.output and "completed" in listed.output and "manual · test" in listed.output
     import sqlite3
 
     with sqlite3.connect(project / "var" / "sepbots.db") as db:

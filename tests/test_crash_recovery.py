@@ -50,7 +50,7 @@ def test_sigkill_mid_item_then_restart_completes_every_item_exactly_once(tmp_pat
     (home / "config").mkdir()
     (home / "config" / "sepbots.toml").write_text("[queue]\nlease_s = 2.0\nheartbeat_s = 0.5\npoll_s = 0.1\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")} | {"SEPBOTS_HOME": str(home)}
-    cmd = [sys.executable, "-m", "sepbots", "run", "crashy", "--quiet"]
+    cmd = [sys.executable, "-m", "sepbots", "run", "crashy", "--quiet", "--test-mode"]
     first = subprocess.Popen(cmd, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not (home / "started-2").exists():

@@ -11,9 +11,11 @@ from sepbots.catalogue.errors import BundleError, CatalogueError, PhaseGateError
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
 from sepbots.catalogue.legal import Clearance, LegalChecklist, production_clearance
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
-from sepbots.catalogue.models import Area, Assessment, Figure, Level, Phase, Process
+from sepbots.catalogue.models import Area, Assessment, Figure, FigureBasis, Level, Phase, Process
+from sepbots.catalogue.scaling import scale_catalogue, scale_process
 from sepbots.catalogue.screening import Recommendation, Screening, screen, screen_all
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.catalogue.volume import Driver, RunPeriod, Volume
 
 __all__ = [
     "Area",
@@ -25,7 +27,9 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "Clearance",
+    "Driver",
     "Figure",
+    "FigureBasis",
     "GainsSettings",
     "LegalChecklist",
     "Level",
@@ -34,12 +38,16 @@ __all__ = [
     "ProductionRefused",
     "Process",
     "Recommendation",
+    "RunPeriod",
     "Screening",
+    "Volume",
     "catalogue_gate",
     "compute",
     "estimate",
     "load_catalogue",
     "production_clearance",
+    "scale_catalogue",
+    "scale_process",
     "screen",
     "screen_all",
     "set_phase",

@@ -5,9 +5,12 @@ its legal *status* and aggregated measured results. It never holds item data or 
 ``legal.reviewed_by`` and ``legal.robot_identity`` are left out, and measured results are period
 totals only.
 
-Import merges by process key. A key that exists locally with different *shared* fields is a
-conflict; without ``prefer`` the import stops with the conflict report and writes nothing. Local
-fields (phase, legal checklist, retention, linked bots) are never taken from another municipality:
+Import merges by process key. Another municipality's *figures* (volume, minutes, automation share,
+costs, assessment, volume driver, sources) are comparison data, not a conflict: they are kept in
+``<catalogue>/benchmarks/`` (``sepbots.catalogue.benchmark``) and ours stay as they are. A key that
+exists locally with different *descriptive* fields (name, description, KLE, legal basis, steps …) is
+a conflict; without ``prefer`` the import stops with the conflict report and writes nothing. Local
+fields (phase, legal checklist, retention, linked bots, owner and contact) are never taken from another municipality:
 the importing municipality is the controller and must clear its own checklist, so a new process
 arrives in phase *Idé* with a blank checklist, and the origin is kept in ``provenance``.
 """
@@ -22,6 +25,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from sepbots.catalogue.benchmark import from_bundle as benchmark_from_bundle
+from sepbots.catalogue.benchmark import save as save_benchmark
 from sepbots.catalogue.business_case import estimate
 from sepbots.catalogue.errors import BundleError, CatalogueError
 from sepbots.catalogue.legal import LegalChecklist
@@ -31,10 +36,22 @@ from sepbots.catalogue.screening import screen_all
 from sepbots.catalogue.serialize import plain, processes_yaml
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import Clock
+from sepbots.config import MunicipalitySettings
 
 FORMAT = "sepbots-catalogue-bundle"
 FORMAT_VERSION = 1
-LOCAL_FIELDS = frozenset({"phase", "legal", "retention", "bots", "provenance"})
+LOCAL_FIELDS = frozenset(
+    {
+        "phase", "legal", "retention", "bots", "provenance", "owner", "contact", "os2autoproces_id",
+        "put_into_operation", "technologies", "code_repository_url", "legal_clause_last_verified",
+    }
+)
+FIGURE_FIELDS = frozenset(
+    {
+        "occurrences_per_year", "minutes_per_occurrence", "employees", "automation_share", "development_hours",
+        "costs", "manual_handling_minutes", "assessment", "volume", "sources", "rating", "prior_experience",
+    }
+)
 PRIVATE_LEGAL_FIELDS = frozenset({"reviewed_by", "robot_identity"})
 
 
@@ -76,26 +93,29 @@ class ImportReport(BaseModel):
     unchanged: list[str] = []
     kept_ours: list[str] = []
     conflicts: list[Conflict] = []
+    benchmarked: list[str] = []
 
     def summary(self, lang: str = "da") -> str:
         """One paragraph for the operator."""
         if lang == "da":
             lines = [
                 f"Import fra {self.organisation}: {len(self.added)} nye, {len(self.updated)} opdateret, "
-                f"{len(self.unchanged)} uændrede, {len(self.kept_ours)} beholdt vores."
+                f"{len(self.unchanged)} uændrede, {len(self.kept_ours)} beholdt vores; "
+                f"tal for {len(self.benchmarked)} processer gemt til sammenligning."
             ]
             lines += [f"Konflikt: {c.key} ({', '.join(c.fields)})" for c in self.conflicts]
         else:
             lines = [
                 f"Import from {self.organisation}: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.kept_ours)} kept ours."
+                f"{len(self.unchanged)} unchanged, {len(self.kept_ours)} kept ours; "
+                f"figures of {len(self.benchmarked)} processes kept for comparison."
             ]
             lines += [f"Conflict: {c.key} ({', '.join(c.fields)})" for c in self.conflicts]
         return "\n".join(lines)
 
 
 def _shared(process: Process) -> dict[str, Any]:
-    return plain(process.model_dump(mode="python", exclude=set(LOCAL_FIELDS)))
+    return plain(process.model_dump(mode="python", exclude=set(LOCAL_FIELDS | FIGURE_FIELDS)))
 
 
 def export_bundle(
@@ -106,8 +126,12 @@ def export_bundle(
     settings: GainsSettings,
     clock: Clock,
     measured: dict[str, list[MeasuredSummary]] | None = None,
+    municipality: MunicipalitySettings | None = None,
 ) -> int:
-    """Write the whole catalogue to a bundle file atomically; returns the number of processes."""
+    """Write the whole catalogue to a bundle file atomically; returns the number of processes.
+
+    ``municipality`` (name, inhabitants) lets the receiver normalise the figures per 1,000 inhabitants.
+    """
     screenings = {s.process_key: s for s in screen_all(catalogue, settings)}
     entries = []
     for process in catalogue:
@@ -133,6 +157,8 @@ def export_bundle(
         "exported_at": clock.now().isoformat(),
         "processes": entries,
     }
+    if municipality is not None:
+        bundle["municipality"] = municipality.model_dump(mode="json")
     write_atomic(path, json.dumps(bundle, ensure_ascii=False, indent=2) + "\n")
     return len(entries)
 
@@ -223,6 +249,11 @@ def import_bundle(
                     "phase": Phase.IDEA,
                     "legal": LegalChecklist(),
                     "bots": [],
+                    "owner": None,
+                    "contact": None,
+                    "os2autoproces_id": None,
+                    "put_into_operation": None,
+                    "legal_clause_last_verified": None,
                     "provenance": [*incoming.provenance, prov],
                 }
             )
@@ -244,7 +275,7 @@ def import_bundle(
             report.kept_ours.append(incoming.key)
         elif prefer is Prefer.THEIRS:
             updated = incoming.model_copy(
-                update={f: getattr(local, f) for f in LOCAL_FIELDS if f != "provenance"}
+                update={f: getattr(local, f) for f in LOCAL_FIELDS | FIGURE_FIELDS if f != "provenance"}
                 | {"provenance": [*local.provenance, prov]}
             )
             changes.setdefault(catalogue.files[local.key], {})[local.key] = updated
@@ -256,8 +287,10 @@ def import_bundle(
             file=path,
             entry=report.conflicts[0].key,
         )
+    report.benchmarked = sorted(k for k in entries if k in catalogue.processes or k in report.added)
     if not dry_run:
         _write_changes(catalogue, changes)
+        save_benchmark(catalogue.directory, benchmark_from_bundle(data))
     return report
 
 

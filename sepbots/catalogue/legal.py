@@ -1,10 +1,21 @@
 """The legal checklist per process and the production gate built on it.
 
-A process may only enter phase *Drift* (operation), and a bot may only make scheduled production
+A process may only enter phase *Drift* (operation), and a bot may only make production
 runs, when every point is settled: legal basis (GDPR art. 6, art. 9 where special categories are
 processed, and the national basis), art. 22 automated decisions (and why allowed), DPIA, records of
 processing (art. 30), data processing agreement, the robot's own identity, logging of personal-data
 look-ups, and a test and fall-back plan (Datatilsynet 2023; Ombudsman 2024; see docs/catalogue.md).
+
+Five further points settle the administrative-law side:
+
+* **afgørelse** — does the process end in a decision with legal effect (forvaltningsloven; a fine, a
+  benefit reduction)? Then the robot may prepare it, but full automation needs a documented legal basis
+  (GDPR art. 22(2)(b)) *and* human review of each decision (forvaltningsloven §§ 19 partshøring,
+  22–25 begrundelse og klagevejledning);
+* **criminal matters** — GDPR art. 10 and databeskyttelsesloven § 8;
+* **CPR numbers** — databeskyttelsesloven § 11;
+* **duty to inform** — GDPR art. 13/14;
+* **notes and journalising** — offentlighedsloven § 13 (notatpligt) and § 15 (journaliseringspligt).
 """
 
 from __future__ import annotations
@@ -63,6 +74,23 @@ class LegalChecklist(BaseModel):
     lookup_logging: bool = False
     test_plan: bool = False
     fallback_plan: bool = False
+    legal_effect_decision: bool | None = Field(
+        None, description="does the process end in an afgørelse (a decision with legal effect)?"
+    )
+    legal_effect_decision_basis: str | None = Field(
+        None, description="the documented basis for automating the afgørelse (art. 22(2)(b); law and §)"
+    )
+    human_review: bool = Field(False, description="a person reviews each afgørelse before it is sent")
+    criminal_data: bool | None = Field(None, description="are data on criminal matters processed (art. 10)?")
+    criminal_data_basis: str | None = Field(None, description="the basis under databeskyttelsesloven § 8")
+    cpr_numbers: bool | None = Field(None, description="are CPR numbers processed?")
+    cpr_basis: str | None = Field(None, description="the basis under databeskyttelsesloven § 11, e.g. 'stk. 1'")
+    duty_to_inform: Requirement = Field(
+        Requirement.UNKNOWN, description="GDPR art. 13/14 information given (or not needed)"
+    )
+    notes_and_journalising: bool = Field(
+        False, description="the robot's steps are noted and journalised (offentlighedsloven §§ 13, 15)"
+    )
     reviewed_by: str | None = Field(None, description="kept locally, never exported")
     reviewed_on: str | None = None
 
@@ -93,12 +121,71 @@ class LegalChecklist(BaseModel):
             out.append("test_plan")
         if not self.fallback_plan:
             out.append("fallback_plan")
+        out.extend(self._administrative_law_missing())
         return out
+
+    def _administrative_law_missing(self) -> list[str]:
+        out: list[str] = []
+        if self.legal_effect_decision is None:
+            out.append("legal_effect_decision")
+        elif self.legal_effect_decision and self.automated_decision:
+            if not self.legal_effect_decision_basis:
+                out.append("legal_effect_decision_basis")
+            if not self.human_review:
+                out.append("human_review")
+        if self.criminal_data is None:
+            out.append("criminal_data")
+        elif self.criminal_data and not self.criminal_data_basis:
+            out.append("criminal_data_basis")
+        if self.cpr_numbers is None:
+            out.append("cpr_numbers")
+        elif self.cpr_numbers and not self.cpr_basis:
+            out.append("cpr_basis")
+        if self.duty_to_inform not in (Requirement.NOT_NEEDED, Requirement.DONE):
+            out.append("duty_to_inform")
+        if not self.notes_and_journalising:
+            out.append("notes_and_journalising")
+        return out
+
+    @property
+    def fully_automated_decision_allowed(self) -> bool:
+        """True unless the process ends in an afgørelse without a documented basis and human review."""
+        if not self.legal_effect_decision:
+            return True
+        return bool(self.legal_effect_decision_basis) and self.human_review
 
     @property
     def complete(self) -> bool:
         return not self.missing()
 
+
+CHECKLIST_POINTS: tuple[str, ...] = (
+    "art6",
+    "art9",
+    "national_basis",
+    "automated_decision",
+    "legal_effect_decision",
+    "criminal_data",
+    "cpr_numbers",
+    "duty_to_inform",
+    "notes_and_journalising",
+    "dpia",
+    "records_of_processing_updated",
+    "data_processing_agreement",
+    "robot_identity",
+    "lookup_logging",
+    "test_plan",
+    "fallback_plan",
+)
+"""The checklist's main points in the order a person reads them."""
+
+SUB_POINTS: dict[str, tuple[str, ...]] = {
+    "automated_decision": ("automated_decision_why_allowed",),
+    "legal_effect_decision": ("legal_effect_decision_basis", "human_review"),
+    "criminal_data": ("criminal_data_basis",),
+    "cpr_numbers": ("cpr_basis",),
+}
+"""Points that only apply when their main point is answered yes."""
 
 CHECKLIST_LABELS: dict[str, tuple[str, str]] = {
     "art6": ("Behandlingsgrundlag efter GDPR art. 6", "Legal basis under GDPR art. 6"),
@@ -125,6 +212,36 @@ CHECKLIST_LABELS: dict[str, tuple[str, str]] = {
     "lookup_logging": ("Logning af opslag i personoplysninger", "Logging of personal-data look-ups"),
     "test_plan": ("Testplan", "Test plan"),
     "fallback_plan": ("Nødplan (fall-back)", "Fall-back plan"),
+    "legal_effect_decision": (
+        "Ender processen i en afgørelse (forvaltningsloven)? vurderet",
+        "Whether the process ends in a decision with legal effect assessed",
+    ),
+    "legal_effect_decision_basis": (
+        "Dokumenteret hjemmel til automatisk afgørelse (GDPR art. 22, stk. 2, litra b)",
+        "Documented basis for the automated decision (GDPR art. 22(2)(b))",
+    ),
+    "human_review": (
+        "Menneskelig kontrol af hver afgørelse (forvaltningsloven §§ 19, 22–25)",
+        "Human review of each decision (Public Administration Act ss. 19, 22–25)",
+    ),
+    "criminal_data": (
+        "Strafbare forhold (GDPR art. 10) vurderet",
+        "Criminal-offence data (GDPR art. 10) assessed",
+    ),
+    "criminal_data_basis": (
+        "Hjemmel efter databeskyttelsesloven § 8",
+        "Basis under the Data Protection Act s. 8",
+    ),
+    "cpr_numbers": ("Behandling af CPR-numre vurderet", "Processing of CPR numbers assessed"),
+    "cpr_basis": ("Hjemmel efter databeskyttelsesloven § 11", "Basis under the Data Protection Act s. 11"),
+    "duty_to_inform": (
+        "Oplysningspligt (GDPR art. 13/14) opfyldt eller ikke relevant",
+        "Duty to inform (GDPR art. 13/14) met or not applicable",
+    ),
+    "notes_and_journalising": (
+        "Notat- og journaliseringspligt (offentlighedsloven §§ 13, 15)",
+        "Duty to take notes and journalise (Access to Public Administration Files Act ss. 13, 15)",
+    ),
     "phase": ("Processen skal være i fasen Drift", "The process must be in phase Operation"),
 }
 
@@ -136,7 +253,7 @@ def checklist_label(key: str, lang: str = "da") -> str:
 
 
 class Clearance(BaseModel):
-    """Whether a process is cleared for scheduled production runs, and what is missing if not."""
+    """Whether a process is cleared for production runs, and what is missing if not."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -164,7 +281,7 @@ class Clearance(BaseModel):
 
 
 def production_clearance(process: Process) -> Clearance:
-    """Decide whether scheduled production runs of ``process``'s bots are allowed.
+    """Decide whether production runs (any trigger) of ``process``'s bots are allowed.
 
     Cleared means: the legal checklist is complete **and** the process is in phase *Drift*.
 

@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sepbots.catalogue.legal import LegalChecklist
+from sepbots.catalogue.volume import RunPeriod, Volume
 
 
 class Phase(enum.StrEnum):
@@ -101,6 +102,7 @@ class Level(enum.StrEnum):
     LOW = "i_mindre_grad"
     VERY_LOW = "slet_ikke"
     UNKNOWN = "ved_ikke"
+    NOT_SET = "ikke_besvaret"
 
     @property
     def os2(self) -> str:
@@ -123,6 +125,7 @@ _LEVEL_VALUE: dict[Level, float | None] = {
     Level.LOW: 1 / 3,
     Level.VERY_LOW: 0.0,
     Level.UNKNOWN: None,
+    Level.NOT_SET: None,
 }
 _LEVEL_LABELS = {
     Level.VERY_HIGH: ("I høj grad", "To a high degree"),
@@ -130,6 +133,7 @@ _LEVEL_LABELS = {
     Level.LOW: ("I mindre grad", "To a small degree"),
     Level.VERY_LOW: ("Slet ikke", "Not at all"),
     Level.UNKNOWN: ("Ved ikke", "Don't know"),
+    Level.NOT_SET: ("Ikke besvaret", "Not answered"),
 }
 
 
@@ -140,18 +144,21 @@ class _Model(BaseModel):
 class Assessment(_Model):
     """The nine OS2autoproces assessment questions (``levelOf…`` fields), answered on the Likert scale.
 
+    An unanswered question is ``ikke_besvaret`` (OS2autoproces ``NOT_SET``), distinct from the answer
+    *Ved ikke* (``UNKNOWN``).
+
     ``professional_assessment`` (skøn) and ``change`` count against automation; all others count for it.
     """
 
-    professional_assessment: Level = Level.UNKNOWN
-    change: Level = Level.UNKNOWN
-    structured_information: Level = Level.UNKNOWN
-    uniformity: Level = Level.UNKNOWN
-    digital_information: Level = Level.UNKNOWN
-    quality: Level = Level.UNKNOWN
-    speed: Level = Level.UNKNOWN
-    routine_work_reduction: Level = Level.UNKNOWN
-    evaluated_roi: Level = Level.UNKNOWN
+    professional_assessment: Level = Level.NOT_SET
+    change: Level = Level.NOT_SET
+    structured_information: Level = Level.NOT_SET
+    uniformity: Level = Level.NOT_SET
+    digital_information: Level = Level.NOT_SET
+    quality: Level = Level.NOT_SET
+    speed: Level = Level.NOT_SET
+    routine_work_reduction: Level = Level.NOT_SET
+    evaluated_roi: Level = Level.NOT_SET
     estimate: bool = Field(True, description="the answers are our judgement, not a workshop result")
     source: str | None = None
 
@@ -174,19 +181,48 @@ REVERSED_QUESTIONS = frozenset({"professional_assessment", "change"})
 NonNegDecimal = Annotated[Decimal, Field(ge=0)]
 
 
+class FigureBasis(enum.StrEnum):
+    """How a figure is known: measured here, taken from a published source, or estimated."""
+
+    MEASURED = "measured"
+    SOURCED = "sourced"
+    ESTIMATE = "estimate"
+
+    def label(self, lang: str = "da") -> str:
+        """As a person reads it."""
+        da, en = {"measured": ("målt", "measured"), "sourced": ("kilde", "sourced"), "estimate": ("skøn", "estimate")}[
+            self.value
+        ]
+        return da if lang == "da" else en
+
+
 class Figure(_Model):
-    """A number with its provenance: a ``source`` id from the process's ``sources``, or ``estimate: true``."""
+    """A number with its provenance: a ``source`` id from the process's ``sources``, or ``estimate: true``.
+
+    ``measured: true`` (with the ``source`` naming the measurement) marks a figure timed or counted in
+    a municipality rather than read in a publication.
+    """
 
     value: NonNegDecimal
     source: str | None = None
     estimate: bool = False
+    measured: bool = False
     note: str | None = None
 
     @model_validator(mode="after")
     def _provenance(self) -> Figure:
         if self.source is None and not self.estimate:
             raise ValueError("a figure needs a 'source' (an id from sources) or 'estimate: true'")
+        if self.measured and (self.estimate or self.source is None):
+            raise ValueError("a measured figure names its measurement in 'source' and is not an estimate")
         return self
+
+    @property
+    def basis(self) -> FigureBasis:
+        """Measured, sourced or estimate."""
+        if self.measured:
+            return FigureBasis.MEASURED
+        return FigureBasis.ESTIMATE if self.estimate else FigureBasis.SOURCED
 
 
 class Share(Figure):
@@ -264,11 +300,31 @@ class Process(_Model):
     name: str = Field(min_length=1, max_length=200, description="Danish title (OS2autoproces 'title')")
     name_en: str | None = None
     description: str = ""
-    kle: str | None = Field(None, pattern=r"^\d\d(\.\d\d){0,2}$", description="KLE number, e.g. 32.18.02")
+    kle: str | None = Field(None, pattern=r"^\d\d(\.\d\d){0,2}$", description="KLE emne, e.g. 32.18.02")
     area: Area
     phase: Phase = Phase.IDEA
     it_systems: list[str] = Field(default_factory=list)
     legal_clause: str | None = Field(None, max_length=140)
+    kle_source: str | None = Field(
+        None, description="source id confirming the KLE number (none: to be verified at kle-online.dk)"
+    )
+    kle_facet: str | None = Field(
+        None, pattern=r"^[A-Z]\d\d$", description="KLE handlingsfacet, e.g. G01 (OS2autoproces 'form')"
+    )
+    manual_steps: list[str] = Field(default_factory=list, description="today's manual steps, in order")
+    decision_points: list[str] = Field(default_factory=list, description="where a person decides today")
+    exceptions: list[str] = Field(default_factory=list, description="the cases that leave the normal path")
+    owner: str | None = Field(None, description="the unit (and role) that owns the process")
+    contact: str | None = Field(None, description="who to ask (role or e-mail)")
+    targets_citizens: bool = False
+    targets_companies: bool = False
+    run_period: RunPeriod = RunPeriod.YEARLY
+    volume: Volume | None = None
+    code_repository_url: str | None = Field(None, max_length=300)
+    technologies: list[str] = Field(default_factory=list, description="e.g. Python, Playwright (OS2autoproces)")
+    put_into_operation: date | None = None
+    legal_clause_last_verified: date | None = None
+    os2autoproces_id: int | None = Field(None, description="the process's id in OS2autoproces once pushed")
     occurrences_per_year: Figure
     minutes_per_occurrence: Figure
     unit: Unit = Field(default_factory=lambda: DEFAULT_UNIT, description="the counting unit of the volume and minutes")
@@ -301,6 +357,13 @@ class Process(_Model):
     provenance: list[Provenance] = Field(default_factory=list)
 
     @model_validator(mode="after")
+    def _run_period(self) -> Process:
+        if self.one_off and self.run_period is RunPeriod.YEARLY:
+            self.run_period = RunPeriod.ONE_OFF
+        self.one_off = self.run_period is RunPeriod.ONE_OFF
+        return self
+
+    @model_validator(mode="after")
     def _sources_exist(self) -> Process:
         known = {s.id for s in self.sources}
         if len(known) != len(self.sources):
@@ -320,6 +383,10 @@ class Process(_Model):
             fig = getattr(self.costs, name)
             if fig is not None and fig.source is not None and fig.source not in known:
                 raise ValueError(f"costs.{name}.source {fig.source!r} is not an id in sources")
+        if self.kle_source is not None and self.kle_source not in known:
+            raise ValueError(f"kle_source {self.kle_source!r} is not an id in sources")
+        if self.volume is not None and self.volume.reference.source not in (None, *known):
+            raise ValueError(f"volume.reference.source {self.volume.reference.source!r} is not an id in sources")
         if self.assessment.source is not None and self.assessment.source not in known:
             raise ValueError(f"assessment.source {self.assessment.source!r} is not an id in sources")
         return self

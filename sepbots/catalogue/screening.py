@@ -9,6 +9,9 @@ Formulas (docs/catalogue.md, "Screening"; answers on a 0–1 scale, I høj grad 
 * score = 0.5 × min(1, H_saved / score_hours_cap) + 0.5 × mean(all nine answers, two reversed)
 * gate: judgement answered *I høj grad*, *I nogen grad* or *Ved ikke* → **assist only** (skøn stays
   with people; the robot may prepare a proposal, dataproces.dk).
+* afgørelse: a process that ends in a decision with legal effect (``legal.legal_effect_decision``) is
+  never recommended for full automation → **the robot prepares, a person decides** (GDPR art. 22;
+  forvaltningsloven §§ 19, 22–25), whatever the answers and whatever basis is documented.
 * KL stars: six criteria — high potential (H_saved ≥ high_potential_hours), prior experience,
   no skøn, structured input, uniform task, digital input (each answer ≥ I nogen grad in its good
   direction). All met → 3; potential not high and ≥ 3 unmet → 1; otherwise 2.
@@ -45,12 +48,22 @@ class Recommendation(enum.StrEnum):
 
     AUTOMATE = "automate"
     ASSIST_ONLY = "assist_only"
+    PREPARE_DECISION = "prepare_decision"
 
     def label(self, lang: str = "da") -> str:
         """As a person reads it."""
-        if self is Recommendation.AUTOMATE:
-            return "Fuld automatisering" if lang == "da" else "Full automation"
-        return "Kun assistance (skøn)" if lang == "da" else "Assist only (judgement)"
+        da, en = _RECOMMENDATION_LABELS[self]
+        return da if lang == "da" else en
+
+
+_RECOMMENDATION_LABELS = {
+    Recommendation.AUTOMATE: ("Fuld automatisering", "Full automation"),
+    Recommendation.ASSIST_ONLY: ("Kun assistance (skøn)", "Assist only (judgement)"),
+    Recommendation.PREPARE_DECISION: (
+        "Robotten forbereder, en person træffer afgørelsen",
+        "The robot prepares, a person makes the decision",
+    ),
+}
 
 
 class Screening(BaseModel):
@@ -67,6 +80,7 @@ class Screening(BaseModel):
     score: Decimal
     saved_hours_per_year: Decimal
     recommendation: Recommendation
+    one_off: bool = False
 
 
 def answer(assessment: Assessment, question: str) -> float | None:
@@ -103,8 +117,8 @@ def ease_of_implementation(process: Process) -> Decimal:
 
 
 def needs_judgement(a: Assessment) -> bool:
-    """True when professional judgement (skøn) is, or may be, part of the task."""
-    return a.professional_assessment in (Level.VERY_HIGH, Level.HIGH, Level.UNKNOWN)
+    """True when professional judgement (skøn) is, or may be, part of the task (unanswered counts as may be)."""
+    return a.professional_assessment in (Level.VERY_HIGH, Level.HIGH, Level.UNKNOWN, Level.NOT_SET)
 
 
 def kl_stars(process: Process, saved_hours: Decimal, settings: GainsSettings) -> tuple[int, list[str]]:
@@ -126,6 +140,15 @@ def kl_stars(process: Process, saved_hours: Decimal, settings: GainsSettings) ->
     return 2, unmet
 
 
+def recommend(process: Process) -> Recommendation:
+    """Full automation only without skøn and without an afgørelse at the end of the process."""
+    if process.legal.legal_effect_decision:
+        return Recommendation.PREPARE_DECISION
+    if needs_judgement(process.assessment):
+        return Recommendation.ASSIST_ONLY
+    return Recommendation.AUTOMATE
+
+
 def screen(process: Process, settings: GainsSettings) -> Screening:
     """Screen one process."""
     saved = estimate(process, settings).saved_hours_per_year
@@ -133,7 +156,7 @@ def screen(process: Process, settings: GainsSettings) -> Screening:
     likert = _mean(answer(process.assessment, q) for q in QUESTIONS)
     potential_part = min(Decimal(1), saved / settings.score_hours_cap)
     score = (Decimal("0.5") * potential_part + Decimal("0.5") * Decimal(str(likert))) * 100
-    rec = Recommendation.ASSIST_ONLY if needs_judgement(process.assessment) else Recommendation.AUTOMATE
+    rec = recommend(process)
     return Screening(
         process_key=process.key,
         stars=stars,
@@ -143,11 +166,22 @@ def screen(process: Process, settings: GainsSettings) -> Screening:
         score=score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
         saved_hours_per_year=saved,
         recommendation=rec,
+        one_off=process.one_off,
     )
 
 
 def screen_all(processes: Iterable[Process], settings: GainsSettings) -> list[Screening]:
-    """Screen and rank: by score (desc), then stars, then key; rank 1 is best."""
+    """Screen and rank the yearly processes: by score (desc), then stars, then key; rank 1 is best.
+
+    One-off processes (a migration, a clean-up) are not ranked against yearly work: they follow the
+    ranked list with rank 0, largest total first (``saved_hours_per_year`` holds their one-time total).
+    """
     results = [screen(p, settings) for p in processes]
-    results.sort(key=lambda s: (-s.score, -s.stars, s.process_key))
-    return [s.model_copy(update={"rank": i}) for i, s in enumerate(results, start=1)]
+    yearly = sorted((s for s in results if not s.one_off), key=lambda s: (-s.score, -s.stars, s.process_key))
+    once = sorted((s for s in results if s.one_off), key=lambda s: (-s.saved_hours_per_year, s.process_key))
+    return [s.model_copy(update={"rank": i}) for i, s in enumerate(yearly, start=1)] + once
+
+
+def one_off_total_hours(results: Iterable[Screening]) -> Decimal:
+    """The hours the one-off processes save in total (once, not a year)."""
+    return sum((s.saved_hours_per_year for s in results if s.one_off), Decimal(0))

@@ -69,6 +69,10 @@ schedule_cli.register(app)
 users_cli.register(app)
 dashboard_cli.register(app)
 botstate.register(run.bots_app)
+import sepbots.cli.catalogue_document  # noqa: E402,F401 - registers `catalogue document`
+import sepbots.cli.catalogue_os2  # noqa: E402,F401 - registers push and pull on the catalogue app
+import sepbots.cli.report_benchmark  # noqa: E402,F401 - registers `report benchmark`
+
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")

@@ -13,11 +13,12 @@ from rich.table import Table
 
 from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
 from sepbots.catalogue.business_case import BusinessCase, estimate
-from sepbots.catalogue.legal import checklist_label, production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Phase, Unit
 from sepbots.catalogue.os2autoproces import export_os2autoproces
-from sepbots.catalogue.screening import screen_all
+from sepbots.catalogue.scaling import scale_catalogue
+from sepbots.catalogue.screening import one_off_total_hours, screen_all
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.cli.state import CliState
 from sepbots.clock import SystemClock
@@ -64,6 +65,11 @@ class CatalogueContext:
         return da if self.lang == "da" else en
 
     def load(self) -> Catalogue:
+        """The catalogue, its volumes scaled to ``[municipality]`` when that is set."""
+        return scale_catalogue(load_catalogue(self.folder), self.settings.municipality)
+
+    def load_unscaled(self) -> Catalogue:
+        """The catalogue as written (for edits and sharing)."""
         return load_catalogue(self.folder)
 
 
@@ -110,9 +116,29 @@ def screen(
         table.add_column(
             h, justify="right" if i in (0, 4, 5, 6, 7) else "left", no_wrap=i in (1, 3), overflow="ellipsis"
         )
-    for row in text_rows(cat, results, c.lang):
+    rows = text_rows(cat, results, c.lang)
+    yearly = [row for row, r in zip(rows, results, strict=True) if not r.one_off]
+    once = [row for row, r in zip(rows, results, strict=True) if r.one_off]
+    for row in yearly:
         table.add_row(*row)
     out.print(table)
+    if once:
+        extra = Table(title=c.da("Engangsopgaver (rangeres ikke mod årlige)", "One-off tasks (not ranked against yearly)"))
+        for i, h in enumerate(heads):
+            extra.add_column(h.replace("/år", " i alt").replace("/yr", " total"), justify="right" if i in (4, 5, 6, 7) else "left")
+        for row in once:
+            extra.add_row(*row)
+        out.print(extra)
+        total = fmt_number(one_off_total_hours(results), 0, c.lang)
+        out.print(c.da(f"Engangsopgaver i alt: {total} timer (én gang)", f"One-off tasks in total: {total} hours (once)"))
+    if c.settings.municipality is not None:
+        m = c.settings.municipality
+        out.print(
+            c.da(
+                f"Mængder skaleret til {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} indbyggere).",
+                f"Volumes scaled to {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} inhabitants).",
+            )
+        )
     if xlsx is not None:
         out.print(c.da(f"Skrev {xlsx}", f"Wrote {xlsx}"))
 
@@ -233,7 +259,7 @@ def set_phase_cmd(
     """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        process = set_phase(c.load(), process_key, phase, lang=c.lang)
+        process = set_phase(c.load_unscaled(), process_key, phase, lang=c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(
@@ -258,25 +284,12 @@ def legal(
     except SepbotsError as exc:
         raise _fail(exc) from None
     missing = set(process.legal.missing())
-    for key in (
-        "art6",
-        "art9",
-        "national_basis",
-        "automated_decision",
-        "dpia",
-        "records_of_processing_updated",
-        "data_processing_agreement",
-        "robot_identity",
-        "lookup_logging",
-        "test_plan",
-        "fallback_plan",
-    ):
-        mark = (
-            "[red]✗[/red]"
-            if key in missing or (key == "automated_decision" and "automated_decision_why_allowed" in missing)
-            else "[green]✓[/green]"
-        )
+    for key in CHECKLIST_POINTS:
+        sub_missing = [sub for sub in SUB_POINTS.get(key, ()) if sub in missing]
+        mark = "[red]✗[/red]" if key in missing or sub_missing else "[green]✓[/green]"
         out.print(f"{mark} {checklist_label(key, c.lang)}")
+        for sub in sub_missing:
+            out.print(f"   [red]✗[/red] {checklist_label(sub, c.lang)}")
     out.print(production_clearance(process).message(process.key, c.lang))
 
 
@@ -285,16 +298,37 @@ def export_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
     organisation: Annotated[str, typer.Option(help="your municipality's name")],
+    start: Annotated[str | None, typer.Option("--from", help="include measured results from this date")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        n = export_bundle(c.load(), path, organisation=organisation, settings=c.gains, clock=SystemClock())
+        cat = c.load_unscaled()
+        measured = _measured_summaries(c, cat, start, end) if start or end else None
+        n = export_bundle(cat, path, organisation=organisation, settings=c.gains, clock=SystemClock(),
+                          measured=measured, municipality=c.settings.municipality)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date]:
+    try:
+        return date.fromisoformat(start or ""), date.fromisoformat(end or "")
+    except ValueError:
+        raise typer.BadParameter("give both --from and --to as YYYY-MM-DD", param_hint="--from/--to") from None
+
+
+def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict:
+    from sepbots.gains import compute_gains, measured_summaries
+
+    first, last = _period(start, end)
+    env = c.state.env()
+    figures = compute_gains(env.store, cat, c.gains, start=first, end=last, now=env.clock.now()).figures
+    return measured_summaries(figures)
 
 
 @app.command("import")
@@ -309,7 +343,7 @@ def import_cmd(
     """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     try:
-        report = import_bundle(c.load(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
+        report = import_bundle(c.load_unscaled(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
     except SepbotsError as exc:
         raise _fail(exc) from None
     out.print(report.summary(c.lang), highlight=False)
@@ -334,3 +368,26 @@ def export_os2_cmd(
             f"Wrote {n} processes in OS2autoproces format to {path}",
         )
     )
+
+
+@app.command("listing")
+def listing_cmd(
+    ctx: typer.Context,
+    write: Annotated[Path | None, typer.Option(help="update this Markdown file between the process markers")] = None,
+    catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Skriv proceslisten med kilder som Markdown. (Print the process listing with sources as Markdown.)"""
+    from sepbots.catalogue.listing import markdown_listing, replace_listing
+    from sepbots.catalogue.loader import write_atomic
+
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        text = markdown_listing(c.load_unscaled())
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    if write is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomic(write, replace_listing(write.read_text(encoding="utf-8") if write.exists() else "", text))
+    out.print(c.da(f"Opdaterede {write}", f"Updated {write}"))

@@ -25,7 +25,7 @@ T = Catalog({
     "no_run": ("Ingen kørsel med id {id}", "No run with id {id}"),
     "retried_ok": ("Element {id} er sendt tilbage i køen", "Item {id} was sent back to the queue"),
     "handled_ok": ("Element {id} er markeret som behandlet", "Item {id} was marked as handled"),
-    "outcome": ("Udfald", "Outcome"), "attempt": ("Forsøg", "Attempt"),
+    "outcome": ("Udfald", "Outcome"), "attempt": ("Forsøg", "Attempt"), "test_run": ("test", "test"),
 })
 runs_app = typer.Typer(help="Kørsler / runs.", no_args_is_help=True)
 items_app = typer.Typer(help="Arbejdselementer / work items.", no_args_is_help=True)
@@ -52,7 +52,8 @@ def runs_list(
             rows = conn.execute(q).all()
     table = Table(*(T(lang, k) for k in ("run", "bot", "trigger", "status", "started", "done", "business", "failed")))
     for r in rows:
-        table.add_row(r.id[:8], r.bot, r.trigger, r.status, moment(r.started_at, lang), number(r.done, lang),
+        trigger = f"{r.trigger} · {T(lang, 'test_run')}" if r.test_mode else r.trigger
+        table.add_row(r.id[:8], r.bot, trigger, r.status, moment(r.started_at, lang), number(r.done, lang),
                       number(r.business, lang), number(r.failed + r.abandoned, lang))
     Console(width=160).print(table)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,21 @@ _TEXTS = {
         "stopped": "The practice portal has stopped.",
     },
 }
+
+
+def _serve_until_signal(stop: Callable[[], None]) -> None:
+    """Block until SIGINT/SIGTERM (or Ctrl+C), then stop the server."""
+    stopping = threading.Event()
+    for name in ("SIGINT", "SIGTERM"):  # explicit handlers: a SIGINT ignored by the parent still stops us
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stopping.set())
+    try:
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
 
 
 def _language(ctx: typer.Context, lang: str | None) -> str:
@@ -109,20 +125,26 @@ def portal(
     if chaos != ChaosConfig():
         typer.echo(texts["chaos"].format(chaos=chaos.model_dump(exclude_defaults=True)))
     typer.echo(texts["stop"], err=False)
-    stopping = threading.Event()
-    for name in ("SIGINT", "SIGTERM"):  # explicit handlers: a SIGINT ignored by the parent still stops us
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda *_: stopping.set())
-    try:
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
-        typer.echo(texts["stopped"])
+    _serve_until_signal(stop)
+    typer.echo(texts["stopped"])
 
 
 app.command("desktop")(desktop)
 app.command("graph")(graph)
 app.command("cvr-api")(cvr_api)
+
+
+
+@app.command("os2autoproces")
+def os2autoproces(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8766,
+    api_key: Annotated[str, typer.Option(help="the API key the practice server accepts")] = "practice-api-key",
+) -> None:
+    """Start en øvelses-OS2autoproces (proces-API'et) / start a practice OS2autoproces API until Ctrl+C."""
+    from sepbots.practice.os2autoproces import create_app as create_os2_app
+
+    url, stop = serve_in_thread(create_os2_app(api_keys={api_key: "Øvelseskommune"}), host=host, port=port)
+    typer.echo(f"Øvelses-OS2autoproces kører på / practice OS2autoproces runs at {url}")
+    typer.echo(f"sepbots catalogue push --url {url} --api-key {api_key}")
+    _serve_until_signal(stop)

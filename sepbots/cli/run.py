@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,10 @@ from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.i18n import Catalog, number
 from sepbots.runtime import Runner, RunStatus, RunSummary, Trigger
 from sepbots.runtime.models import Progress as RunProgress
+from sepbots.runtime.runner import Gate
+
+if TYPE_CHECKING:
+    from sepbots.environment import Environment
 
 T = Catalog({
     "bot": ("Robot", "Bot"),
@@ -85,6 +89,13 @@ def print_summary(summary: RunSummary, lang: str, console: Console | None = None
     (console or Console()).print(table)
 
 
+def _legal_gate(env: Environment, lang: str) -> Gate:
+    """The catalogue's legal gate: a manual production run needs a cleared process, like any other."""
+    from sepbots.catalogue.gate import gate_for_folder
+
+    return gate_for_folder(env.settings.catalogue_path, lang)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(bots_app, name="bots")
 
@@ -112,7 +123,8 @@ def register(app: typer.Typer) -> None:
                 def on_progress(p: RunProgress) -> None:
                     bar.update(task, completed=p.counts.processed, total=p.total or None)
 
-                summary = Runner(env).run(recipe, params, trigger=Trigger.MANUAL, test_mode=test_mode,
+                gate = _legal_gate(env, lang)
+                summary = Runner(env, gate=gate).run(recipe, params, trigger=Trigger.MANUAL, test_mode=test_mode,
                                           wait_for_retries=not no_wait, progress=on_progress)
         print_summary(summary, lang)
         raise typer.Exit(1 if summary.status is RunStatus.FAILED else 0)

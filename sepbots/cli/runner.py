@@ -107,12 +107,10 @@ def start(
 
 
 def production_gate(settings: Any, lang: str) -> Any:
-    """The legal gate: scheduled production runs need a cleared catalogue process (test mode still runs)."""
-    from sepbots.catalogue import Catalogue, catalogue_gate, load_catalogue
+    """The legal gate: every production run needs a cleared catalogue process (test mode still runs)."""
+    from sepbots.catalogue.gate import gate_for_folder
 
-    folder = settings.catalogue_path
-    catalogue = load_catalogue(folder) if folder.is_dir() else Catalogue(directory=folder)
-    return catalogue_gate(catalogue, lang)
+    return gate_for_folder(settings.catalogue_path, lang)
 
 
 def _state_text(lang: str, value: str) -> str:
@@ -177,6 +175,9 @@ def request(
     bot: Annotated[str, typer.Argument(help="the bot's name")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable")] = None,
     priority: Annotated[int, typer.Option("--priority", help="higher runs first")] = 0,
+    test_mode: Annotated[
+        bool, typer.Option("--test-mode", help="a test run: allowed before the legal checklist is cleared")
+    ] = False,
 ) -> None:
     """Bed kørertjenesten om at køre en robot / ask the runner service to run a bot (a manual run request)."""
     st = cli_state(ctx)
@@ -200,6 +201,7 @@ def request(
                 scheduled_for=now,
                 priority=priority,
                 requested_by=getpass.getuser(),
+                test_mode=test_mode,
             )
         )
     assert req is not None  # the key is new by construction

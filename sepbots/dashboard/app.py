@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sepbots.dashboard import views, views_admin, views_auth, views_more
+from sepbots.dashboard import views, views_admin, views_auth, views_benchmark, views_more
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.web import Deps, render
@@ -103,6 +103,7 @@ def create_app(env: Environment) -> Starlette:
         Route("/schedules/{name}/resume", views_more.resume_schedule, methods=["POST"]),
         Route("/catalogue", views_more.catalogue),
         Route("/gains", views_more.gains),
+        Route("/benchmark", views_benchmark.benchmark),
         Route("/artifacts/{path:path}", views.artifact),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

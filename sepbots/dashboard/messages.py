@@ -10,6 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.queue": ("Manuel behandling", "Manual handling"),
     "nav.schedules": ("Planer", "Schedules"),
     "nav.catalogue": ("Katalog", "Catalogue"),
+    "nav.benchmark": ("Sammenligning", "Benchmark"),
     "nav.gains": ("Gevinster", "Gains"),
     "nav.audit": ("Revisionsspor", "Audit trail"),
     "nav.logout": ("Log ud", "Log out"),
@@ -191,6 +192,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schedules.done_resumed": ("Planen er genoptaget.", "The schedule is resumed."),
     "schedules.queue_triggers": ("Køudløsere", "Queue triggers"),
     "schedules.queue_trigger": ("{bot} starter, når mindst {n} emner venter.", "{bot} starts when at least {n} items wait."),
+    # benchmark between municipalities
+    "benchmark.title": ("Sammenligning med andre kommuner", "Benchmark with other municipalities"),
+    "benchmark.intro": (
+        "Processer, vi deler med kommuner, hvis delingspakke er importeret; sager og besparelser pr. 1.000 "
+        "indbyggere. Vores målte tal er de seneste {days} dage omregnet til et år.",
+        "Processes we share with municipalities whose bundle was imported; cases and savings per 1,000 "
+        "inhabitants. Our measured figures are the last {days} days, annualised.",
+    ),
+    "benchmark.no_municipality": (
+        "Sæt [municipality] i config/sepbots.toml, så vores egne tal kan normaliseres.",
+        "Set [municipality] in config/sepbots.toml so our own figures can be normalised.",
+    ),
+    "benchmark.municipality": ("Kommune", "Municipality"),
+    "benchmark.cases_per_1000": ("Sager pr. 1.000 indb.", "Cases per 1,000 inh."),
+    "benchmark.share": ("Automatisering", "Automation"),
+    "benchmark.est_per_1000": ("Skønnet besparelse t/1.000", "Estimated savings h/1,000"),
+    "benchmark.meas_per_1000": ("Målt besparelse t/1.000", "Measured savings h/1,000"),
+    "benchmark.none": (
+        "Ingen fælles processer endnu: importér en anden kommunes delingspakke med sepbots catalogue import.",
+        "No shared processes yet: import another municipality's bundle with sepbots catalogue import.",
+    ),
     # catalogue and gains
     "catalogue.title": ("Proceskatalog og business cases", "Process catalogue and business cases"),
     "catalogue.intro": (

@@ -50,7 +50,7 @@ def screening_rows(catalogue: Catalogue, results: list[Screening], lang: str = "
         p = catalogue.get(s.process_key)
         rows.append(
             [
-                s.rank,
+                s.rank if not s.one_off else ("engang" if lang == "da" else "one-off"),
                 p.key,
                 p.title(lang),
                 p.area.label(lang),

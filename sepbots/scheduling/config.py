@@ -164,6 +164,7 @@ class QueueTrigger(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     cooldown_after_failure_s: float = Field(60.0, ge=0)
     enabled: bool = True
+    test_mode: bool = Field(False, description="run as test runs: allowed before the process's legal checklist is cleared")
 
 
 class ScheduleConfig(BaseModel):

@@ -126,6 +126,7 @@ class QueueTriggers:
                     attempts=0,
                     created_at=now,
                     requested_by=f"queue_trigger:{waiting}",
+                    test_mode=trig.test_mode,
                 )
             )
             return row_to_request(conn.execute(select(run_requests).where(run_requests.c.key == key)).one())

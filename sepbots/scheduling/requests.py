@@ -70,6 +70,7 @@ class NewRequest(BaseModel):
     priority: int = 0
     max_concurrent: int = Field(1, ge=1)
     requested_by: str | None = None
+    test_mode: bool = Field(False, description="a test run: exempt from the legal gate, marked on the run")
 
 
 class RunRequest(BaseModel):
@@ -96,6 +97,7 @@ class RunRequest(BaseModel):
     lease_expires_at: datetime | None = None
     requested_by: str | None = None
     error: str | None = None
+    test_mode: bool = False
 
 
 def row_to_request(row: Any) -> RunRequest:

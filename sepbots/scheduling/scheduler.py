@@ -187,6 +187,7 @@ class Firing:
                 priority=sched.priority,
                 max_concurrent=sched.max_concurrent,
                 requested_by="scheduler",
+                test_mode=sched.test_mode,
             )
         )
         if req is None:

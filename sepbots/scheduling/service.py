@@ -296,7 +296,8 @@ class RunnerService:
                 stop=self._token,
                 run_id=run_id,
                 produce=request.trigger.value != Trigger.QUEUE.value,
-                test_mode=any(s.test_mode for s in self.config.schedules if s.name == request.schedule),
+                test_mode=request.test_mode
+                or any(s.test_mode for s in self.config.schedules if s.name == request.schedule),
             )
         except StopRequested:
             state = RequestState.PENDING

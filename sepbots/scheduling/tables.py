@@ -37,6 +37,7 @@ run_requests = Table(
     Column("lease_expires_at", UTCDateTime()),
     Column("requested_by", String(100)),
     Column("error", Text),
+    Column("test_mode", Boolean, nullable=False, default=False),
     Index("ix_run_requests_pick", "state", "priority", "id"),
     Index("ix_run_requests_bot_state", "bot", "state"),
 )

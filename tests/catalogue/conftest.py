@@ -64,4 +64,9 @@ COMPLETE_LEGAL = {
     "lookup_logging": True,
     "test_plan": True,
     "fallback_plan": True,
+    "legal_effect_decision": False,
+    "criminal_data": False,
+    "cpr_numbers": False,
+    "duty_to_inform": "ikke_noedvendig",
+    "notes_and_journalising": True,
 }

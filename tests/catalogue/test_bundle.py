@@ -18,7 +18,7 @@ from .conftest import process_data
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
@@ -35,9 +35,10 @@ def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path,
     imported = load_catalogue(target_dir)
     for key, original in source.processes.items():
         copy = imported.get(key)
-        assert copy.model_dump(exclude={"phase", "legal", "bots", "provenance"}) == original.model_dump(
-            exclude={"phase", "legal", "bots", "provenance"}
-        )
+        local = {"phase", "legal", "bots", "provenance", "owner", "contact", "legal_clause_last_verified"}
+        assert copy.model_dump(exclude=local) == original.model_dump(exclude=local)
+        assert copy.owner is None and copy.contact is None  # theirs, not ours to name
+        assert copy.legal_clause_last_verified is None  # their lawyer's check is not ours
         assert copy.phase is Phase.IDEA
         assert copy.legal.missing()
         assert copy.provenance[-1].organisation == "Aarhus Kommune"
@@ -84,7 +85,7 @@ def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: P
 def test_conflicts_stop_the_import_and_write_nothing(
     catalogue_dir: Path, tmp_path: Path, settings, clock
 ) -> None:
-    """A key with different shared fields stops the import with a conflict report; no file changes."""
+    """A key with different descriptive fields stops the import with a conflict report; no file changes."""
     theirs_dir = tmp_path / "theirs"
     theirs_dir.mkdir()
     (theirs_dir / "bank.yaml").write_text(
@@ -104,32 +105,59 @@ def test_conflicts_stop_the_import_and_write_nothing(
     before = snapshot(catalogue_dir)
     with pytest.raises(BundleError) as info:
         import_bundle(load_catalogue(catalogue_dir), bundle, clock=clock)
-    assert "bankafstemning" in str(info.value) and "minutes_per_occurrence" in str(info.value)
+    assert "bankafstemning" in str(info.value) and "description" in str(info.value)
+    assert "minutes_per_occurrence" not in str(info.value)  # figures are comparison data, not a conflict
     assert "nothing written" in str(info.value)
     assert snapshot(catalogue_dir) == before
 
 
-def test_prefer_theirs_updates_shared_fields_but_keeps_local_ones(
+def test_their_figures_are_kept_as_comparison_not_a_conflict(
     catalogue_dir: Path, tmp_path: Path, settings, clock
 ) -> None:
-    """With --prefer theirs, their figures win while our phase, checklist and retention stay, with provenance."""
+    """Another municipality's different volume is stored as benchmark data; our process and figures stay as they are."""
     ours = load_catalogue(catalogue_dir)
     theirs_dir = tmp_path / "theirs"
     theirs_dir.mkdir()
     changed = ours.get("fakturafordeling").model_copy(update={"phase": Phase.IDEA})
+    from sepbots.catalogue.benchmark import load_all
     from sepbots.catalogue.serialize import processes_yaml
+    from sepbots.config import MunicipalitySettings
 
     text = processes_yaml([changed]).replace("value: 5000", "value: 7000")
     (theirs_dir / "f.yaml").write_text(text, encoding="utf-8")
     bundle = tmp_path / "b.json"
     export_bundle(
-        load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock
+        load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock,
+        municipality=MunicipalitySettings(name="Vejle Kommune", inhabitants=120_000),
     )
+    before = snapshot(catalogue_dir)
+    report = import_bundle(ours, bundle, clock=clock)
+    assert report.conflicts == [] and report.unchanged == ["fakturafordeling"]
+    assert report.benchmarked == ["fakturafordeling"]
+    assert snapshot(catalogue_dir) == before  # the YAML files; the figures went to benchmarks/
+    [vejle] = load_all(catalogue_dir)
+    assert vejle.organisation == "Vejle Kommune" and vejle.inhabitants == 120_000
+    assert vejle.processes["fakturafordeling"].occurrences_per_year == 7000
+
+
+def test_prefer_theirs_updates_descriptions_but_keeps_our_figures_and_local_fields(
+    catalogue_dir: Path, tmp_path: Path, settings, clock
+) -> None:
+    """With --prefer theirs, their description wins while our figures, phase and checklist stay, with provenance."""
+    ours = load_catalogue(catalogue_dir)
+    theirs_dir = tmp_path / "theirs"
+    theirs_dir.mkdir()
+    changed = ours.get("fakturafordeling").model_copy(update={"phase": Phase.IDEA, "description": "Deres tekst"})
+    from sepbots.catalogue.serialize import processes_yaml
+
+    text = processes_yaml([changed]).replace("value: 5000", "value: 7000")
+    (theirs_dir / "f.yaml").write_text(text, encoding="utf-8")
+    bundle = tmp_path / "b.json"
+    export_bundle(load_catalogue(theirs_dir), bundle, organisation="Vejle Kommune", settings=settings, clock=clock)
     report = import_bundle(ours, bundle, clock=clock, prefer=Prefer.THEIRS)
-    assert report.updated == ["fakturafordeling"]
-    assert report.conflicts[0].fields == ["occurrences_per_year"]
+    assert report.updated == ["fakturafordeling"] and report.conflicts[0].fields == ["description"]
     now = load_catalogue(catalogue_dir).get("fakturafordeling")
-    assert now.occurrences_per_year.value == 7000
+    assert now.description == "Deres tekst" and now.occurrences_per_year.value == 5000
     assert now.phase is Phase.OPERATION and now.legal.complete
     assert now.provenance[-1].organisation == "Vejle Kommune"
 
@@ -204,7 +232,7 @@ def test_duplicate_keys_in_bundle_are_refused(catalogue_dir: Path, tmp_path: Pat
 
 
 def test_os2autoproces_export_fields(catalogue_dir: Path, tmp_path: Path) -> None:
-    """The OS2autoproces export uses its field names, enums and per-employee occurrence counts."""
+    """The OS2autoproces export uses its field names and enums, and the yearly total of occurrences."""
     cat = load_catalogue(catalogue_dir)
     path = tmp_path / "os2.json"
     assert export_os2autoproces(cat, path) == len(cat)
@@ -212,9 +240,9 @@ def test_os2autoproces_export_fields(catalogue_dir: Path, tmp_path: Path) -> Non
     row = rows["Kontering og betaling af lægeerklæringer (LÆ125)"]
     assert row["phase"] == "IMPLEMENTATION"
     assert row["domains"] == ["WORK"]
-    assert row["timeSpendOccurancesPerEmployee"] == 750  # 1,500 a year / 2 employees
+    assert row["timeSpendOccurancesPerEmployee"] == 1500  # the yearly total, not divided by employees
     assert row["timeSpendEmployeesDoingProcess"] == 2
     assert row["timeSpendPercentageDigital"] == 80
-    assert row["timeSpendComputedTotal"] == 100  # 1,500 × 5 / 60 × 0.8
+    assert "timeSpendComputedTotal" not in row  # read-only: OS2autoproces computes it
     assert row["levelOfProfessionalAssessment"] == "VERY_LOW"
     assert all(len(r["title"]) <= 65 and len(r["shortDescription"]) <= 140 for r in rows.values())

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.models import Phase
 from sepbots.cli.catalogue import app
+from tests.catalogue.conftest import SHIPPED
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_validate(run) -> None:
     """validate reports how many processes are valid."""
     result = run("validate")
     assert result.exit_code == 0
-    assert "25 processer er gyldige" in result.output
+    assert f"{len(list(SHIPPED.glob('*.yaml')))} processer er gyldige" in result.output
 
 
 def test_validate_reports_bad_file(run, catalogue_dir: Path) -> None:
@@ -54,7 +55,8 @@ def test_screen_prints_ranked_table_and_writes_xlsx(run, tmp_path: Path) -> None
     assert "Screening af processer" in result.output and "Kun assistance" in result.output
     ws = load_workbook(xlsx).active
     assert ws["A1"].value == "Rang" and ws["A2"].value == 1
-    assert ws.max_row == 26
+    assert ws.max_row == len(list(SHIPPED.glob('*.yaml'))) + 1
+    assert "Engangsopgaver i alt" in result.output and "esdh-oprydning" in result.output
 
 
 def test_business_case_danish_and_english(run) -> None:
@@ -90,10 +92,10 @@ def test_export_import_and_os2(run, tmp_path: Path) -> None:
     bundle = tmp_path / "b.json"
     assert run("export", str(bundle), "--organisation", "Testby Kommune").exit_code == 0
     result = run("import", str(bundle))
-    assert result.exit_code == 0 and "25 uændrede" in result.output
+    assert result.exit_code == 0 and f"{len(list(SHIPPED.glob('*.yaml')))} uændrede" in result.output
     os2 = tmp_path / "os2.json"
     assert run("export-os2autoproces", str(os2)).exit_code == 0
-    assert len(json.loads(os2.read_text(encoding="utf-8"))) == 25
+    assert len(json.loads(os2.read_text(encoding="utf-8"))) == len(list(SHIPPED.glob('*.yaml')))
 
 
 def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
@@ -105,3 +107,13 @@ def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
     bundle.write_text(json.dumps(data))
     result = run("import", str(bundle))
     assert result.exit_code == 2 and "newer" in result.output
+
+
+def test_legal_lists_the_administrative_law_points(run) -> None:
+    """legal shows the afgørelse, art. 10, CPR § 11, art. 13/14 and offentlighedsloven points with their state."""
+    result = run("legal", "folkeregisterboeder")
+    assert result.exit_code == 0, result.output
+    for label in ("afgørelse", "Strafbare forhold (GDPR art. 10)", "CPR-numre", "Oplysningspligt (GDPR art. 13/14)",
+                  "offentlighedsloven §§ 13, 15"):
+        assert label in result.output, label
+    assert "ikke godkendt til produktionskørsler" in result.output

@@ -1,4 +1,4 @@
-"""The runner's legal gate: scheduled production runs of uncleared processes are refused; test mode runs."""
+"""The runner's legal gate: production runs of uncleared processes are refused on every trigger; test mode runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, b
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
-from sepbots.store.schema import runs
+from sepbots.recipes import recipe_of
+from sepbots.scheduling.config import ScheduleConfig
+from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger
+from sepbots.scheduling.service import RunnerService
+from sepbots.store.schema import audit_log, runs
 from sepbots.testing import ManualClock, open_test_environment
 
 from .conftest import COMPLETE_LEGAL, process_data
@@ -71,12 +75,30 @@ def test_scheduled_production_run_is_refused_with_a_clear_message(env, tmp_path:
     assert _run_count(env) == 0
 
 
-def test_test_mode_and_manual_runs_still_run(env, tmp_path: Path) -> None:
-    """Explicit test mode (even scheduled) and manual runs pass the gate."""
+@pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
+def test_production_run_is_refused_on_every_trigger(env, tmp_path: Path, trigger: Trigger) -> None:
+    """A manual, queue-triggered or scheduled production run of an uncleared process is refused; nothing is recorded."""
     cat = load_catalogue(_catalogue(tmp_path, {}))
-    runner = Runner(env, gate=catalogue_gate(cat))
-    assert runner.run(gated, trigger=Trigger.SCHEDULE, test_mode=True).status is RunStatus.COMPLETED
-    assert runner.run(gated, trigger=Trigger.MANUAL).status is RunStatus.COMPLETED
+    with pytest.raises(ProductionRefused) as info:
+        Runner(env, gate=catalogue_gate(cat, "en")).run(gated, trigger=trigger)
+    assert info.value.trigger == trigger.value and "phase" in info.value.missing
+    assert _run_count(env) == 0
+
+
+@pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
+def test_test_mode_runs_on_every_trigger_and_is_marked_in_the_ledger(env, tmp_path: Path, trigger: Trigger) -> None:
+    """Test mode passes the gate on every trigger, and the run record and the audit chain mark the run as a test."""
+    cat = load_catalogue(_catalogue(tmp_path, {}))
+    summary = Runner(env, gate=catalogue_gate(cat)).run(gated, trigger=trigger, test_mode=True)
+    assert summary.status is RunStatus.COMPLETED
+    with env.store.engine.connect() as conn:
+        row = conn.execute(select(runs.c.test_mode, runs.c.trigger).where(runs.c.id == summary.run_id)).one()
+        details = conn.execute(
+            select(audit_log.c.details).where(audit_log.c.run_id == summary.run_id, audit_log.c.event == "run_started")
+        ).scalar_one()
+        conn.rollback()
+    assert row.test_mode is True and row.trigger == trigger.value
+    assert details["test_mode"] is True
 
 
 def test_cleared_process_runs_on_schedule(env, tmp_path: Path) -> None:
@@ -92,3 +114,25 @@ def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
     cat = load_catalogue(_catalogue(tmp_path, COMPLETE_LEGAL))
     with pytest.raises(ProductionRefused, match="ikke knyttet til en proces"):
         Runner(env, gate=catalogue_gate(cat)).run(stray, trigger=Trigger.SCHEDULE)
+
+
+@pytest.mark.parametrize("trigger", [RequestTrigger.MANUAL, RequestTrigger.QUEUE, RequestTrigger.SCHEDULE])
+def test_runner_service_refuses_production_requests_and_runs_test_requests(
+    env, tmp_path: Path, trigger: RequestTrigger
+) -> None:
+    """The runner service fails a production request of an uncleared process with the reason and runs a test request."""
+    env.registry.add(recipe_of(gated))
+    cat = load_catalogue(_catalogue(tmp_path, {}))
+    service = RunnerService(env, ScheduleConfig(), gate=catalogue_gate(cat, "en"), persistent_jobs=False)
+    for test_mode in (False, True):
+        service.requests.enqueue(
+            NewRequest(key=f"{trigger.value}:{test_mode}", bot="gated", trigger=trigger, test_mode=test_mode)
+        )
+        assert service.tick()
+    prod, test = sorted(service.requests.list(limit=10), key=lambda r: r.test_mode)
+    assert prod.state is RequestState.FAILED and "not cleared for production runs" in (prod.error or "")
+    assert test.state is RequestState.DONE and test.test_mode
+    with env.store.engine.connect() as conn:
+        recorded = conn.execute(select(runs.c.test_mode)).scalars().all()
+        conn.rollback()
+    assert recorded == [True]

@@ -121,12 +121,58 @@ def test_ranking_orders_by_score_then_stars_then_key() -> None:
     assert [s.rank for s in ranked] == [1, 2, 3]
 
 
-def test_shipped_catalogue_marks_judgement_processes_assist_only(catalogue_dir) -> None:
-    """In the shipped catalogue, the residence control (hearing letters, skøn) is assist only."""
+def test_shipped_catalogue_never_recommends_full_automation_of_a_decision(catalogue_dir) -> None:
+    """In the shipped catalogue, fines and benefit reductions are 'robot prepares', skøn is assist only."""
     from sepbots.catalogue.loader import load_catalogue
 
     cat = load_catalogue(catalogue_dir)
     results = {s.process_key: s for s in screen_all(cat, GainsSettings())}
-    assert results["bopaelskontrol"].recommendation is Recommendation.ASSIST_ONLY
+    assert results["folkeregisterboeder"].recommendation is Recommendation.PREPARE_DECISION
+    assert results["225-timers-reglen"].recommendation is Recommendation.PREPARE_DECISION
     assert results["fakturabehandling-smaafakturaer"].recommendation is Recommendation.AUTOMATE
-    assert len(results) >= 20
+    for p in cat:
+        if p.legal.legal_effect_decision:
+            assert results[p.key].recommendation is Recommendation.PREPARE_DECISION, p.key
+    assert len(results) >= 35
+
+
+def test_one_off_processes_are_listed_after_the_ranking_with_their_total(catalogue_dir) -> None:
+    """The one-off ESDH clean-up is not ranked among yearly processes; its total is reported once."""
+    from sepbots.catalogue.loader import load_catalogue
+    from sepbots.catalogue.screening import one_off_total_hours
+
+    results = screen_all(load_catalogue(catalogue_dir), GainsSettings())
+    esdh = next(s for s in results if s.process_key == "esdh-oprydning")
+    assert esdh.one_off and esdh.rank == 0
+    assert results[0].process_key != "esdh-oprydning" and not any(s.one_off for s in results[: results.index(esdh)])
+    assert [s.rank for s in results if not s.one_off] == list(range(1, len(results)))
+    assert one_off_total_hours(results) == esdh.saved_hours_per_year > 0
+
+
+@pytest.mark.parametrize(
+    "legal",
+    [
+        {"legal_effect_decision": True},
+        {"legal_effect_decision": True, "automated_decision": True, "legal_effect_decision_basis": "lov § 1",
+         "human_review": True},
+    ],
+)
+def test_a_decision_with_legal_effect_is_never_recommended_for_full_automation(legal: dict) -> None:
+    """An ideal process that ends in an afgørelse is screened 'robot prepares, a person decides', even with a basis."""
+    s = screen(make_process(assessment=IDEAL, prior_experience=True, legal=legal, **BIG), GainsSettings())
+    assert s.recommendation is Recommendation.PREPARE_DECISION
+    assert "afgørelsen" in s.recommendation.label("da")
+
+
+def test_afgoerelse_without_basis_and_human_review_blocks_clearance() -> None:
+    """An automated afgørelse needs a documented basis and human review before the checklist is complete."""
+    from .conftest import COMPLETE_LEGAL
+
+    legal = {**COMPLETE_LEGAL, "legal_effect_decision": True, "automated_decision": True,
+             "automated_decision_why_allowed": "lov § 1"}
+    missing = make_process(legal=legal).legal.missing()
+    assert missing == ["legal_effect_decision_basis", "human_review"]
+    done = {**legal, "legal_effect_decision_basis": "lov § 1, jf. art. 22, stk. 2, litra b", "human_review": True}
+    assert make_process(legal=done).legal.missing() == []
+    prepared = {**COMPLETE_LEGAL, "legal_effect_decision": True}
+    assert make_process(legal=prepared).legal.missing() == []

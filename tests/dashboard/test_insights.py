@@ -49,3 +49,24 @@ def test_catalogue_estimate_beside_measured_and_gains_charts(dashboard: Dashboar
         assert "timer sparet denne måned" in overview.text and "beregnes nu" not in overview.text
         client.get("/lang/en")
         assert "Bank-account reconciliation" in client.get("/gains").text
+
+
+def test_benchmark_page_lists_shared_processes_per_municipality(dashboard: Dashboard, tmp_path: Path) -> None:
+    """After importing another municipality's bundle, /benchmark shows each shared process with both municipalities."""
+    from sepbots.catalogue.bundle import export_bundle, import_bundle
+    from sepbots.catalogue.loader import load_catalogue
+    from sepbots.catalogue.settings import GainsSettings
+    from sepbots.config import MunicipalitySettings
+
+    folder = dashboard.settings.home / "config" / "catalogue"
+    folder.mkdir(parents=True)
+    shutil.copy(CATALOGUE, folder / CATALOGUE.name)
+    with dashboard.login("viewer") as client:
+        assert "Ingen fælles processer endnu" in client.get("/benchmark").text
+        bundle = tmp_path / "vejle.json"
+        export_bundle(load_catalogue(folder), bundle, organisation="Vejle Kommune", settings=GainsSettings(),
+                      clock=dashboard.clock, municipality=MunicipalitySettings(name="Vejle Kommune", inhabitants=120_000))
+        import_bundle(load_catalogue(folder), bundle, clock=dashboard.clock)
+        page = client.get("/benchmark")
+        assert page.status_code == 200 and 'id="benchmark"' in page.text
+        assert "Bankafstemning" in page.text and "Vejle Kommune" in page.text and "2,1" in page.text

@@ -30,7 +30,7 @@ def make_home(
 ) -> Path:
     """An installation folder with the given bot sources, schedules.toml and sepbots.toml.
 
-    The test bots belong to no catalogue process, so their schedules are test runs (``test_mode``)
+    The test bots belong to no catalogue process, so their schedules and queue triggers are test runs (``test_mode``)
     unless a test asks for production runs to see the legal gate refuse them.
     """
     home = tmp_path / "home"
@@ -41,6 +41,7 @@ def make_home(
     text = textwrap.dedent(schedules)
     if test_mode:
         text = text.replace("[[schedule]]\n", "[[schedule]]\ntest_mode = true\n")
+        text = text.replace("[[queue_trigger]]\n", "[[queue_trigger]]\ntest_mode = true\n")
     (home / "config" / "schedules.toml").write_text(text, encoding="utf-8")
     (home / "config" / "sepbots.toml").write_text(settings, encoding="utf-8")
     return home

@@ -148,3 +148,15 @@ def test_runner_request_adds_manual_request(home: Path) -> None:
         env.close()
     assert invoke(runner_cli.app, ["request", "qbot", "-p", "oops"], home).exit_code == 2
     assert "unknown bot 'x'" in invoke(runner_cli.app, ["request", "x"], home).output
+
+
+def test_runner_request_test_mode_is_stored_on_the_request(home: Path) -> None:
+    """runner request --test-mode marks the request, so the service runs it as a test run past the legal gate."""
+    assert invoke(runner_cli.app, ["request", "qbot"], home, "en").exit_code == 0
+    assert invoke(runner_cli.app, ["request", "qbot", "--test-mode"], home, "en").exit_code == 0
+    env = open_test_environment(home)
+    try:
+        newest, oldest = RunRequests(env.store, env.clock).list()
+        assert newest.test_mode is True and oldest.test_mode is False
+    finally:
+        env.close()
