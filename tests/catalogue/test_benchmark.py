@@ -45,8 +45,10 @@ def test_imported_figures_are_compared_per_1000_inhabitants(catalogue_dir: Path,
     eflyt = rows["eflyt-godkendelse"].cells  # driven by inhabitants: 3,000 per 60,000 = 50 per 1,000 everywhere
     assert [c.organisation for c in eflyt] == ["Lilleby", "Vejle Kommune"]
     assert eflyt[0].occurrences_per_1000 == eflyt[1].occurrences_per_1000 == Decimal("50.00")
-    bank = rows["bankafstemning"].cells  # fixed volume: 250 days in both, so per 1,000 it differs by size
-    assert bank[0].occurrences_per_1000 == Decimal("8.33") and bank[1].occurrences_per_1000 == Decimal("2.08")
+    dst = rows["dst-indberetning"].cells  # fixed volume: the same count in both, so per 1,000 it differs by size
+    assert dst[0].occurrences_per_1000 == Decimal("1.67") and dst[1].occurrences_per_1000 == Decimal("0.42")  # 50 / 30 and 50 / 120
+    bank = rows["bankafstemning"].cells  # statement lines grow with inhabitants: 100,000 per 60,000 everywhere
+    assert bank[0].occurrences_per_1000 == bank[1].occurrences_per_1000 == Decimal("1666.67")
     assert bank[0].measured_saved_hours_per_1000 == Decimal("2.00") and bank[1].measured_saved_hours_per_1000 == Decimal("1.00")
     assert bank[1].automation_share == Decimal("0.9")  # measured share shown when there is one
 

@@ -1,7 +1,7 @@
 """catalogue: run requests carry test mode (the legal gate exempts test runs on every trigger)
 
 Revision ID: 0005_catalogue
-Revises: 0004_fleet
+Revises: 0005_connectors
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_catalogue"
-down_revision = "0004_fleet"
+down_revision = "0005_connectors"
 branch_labels = None
 depends_on = None
 
