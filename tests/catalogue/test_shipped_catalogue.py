@@ -85,7 +85,7 @@ def test_invoices_scale_by_invoices_when_counted_else_by_inhabitants() -> None:
     uncounted = MunicipalitySettings(inhabitants=49_000)
     assert scale_process(horsens, uncounted).occurrences_per_year.value == Decimal(100_000)
     scaled = scale_catalogue(CATALOGUE, uncounted)
-    assert scaled.get("bankafstemning").occurrences_per_year.value == CATALOGUE.get("bankafstemning").occurrences_per_year.value
+    assert scaled.get("dst-indberetning").occurrences_per_year.value == CATALOGUE.get("dst-indberetning").occurrences_per_year.value
     assert scale_catalogue(CATALOGUE, None) is CATALOGUE
 
 
