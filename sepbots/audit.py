@@ -32,7 +32,16 @@ import structlog
 from sqlalchemy import Connection, bindparam, insert, null, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from sepbots.audit_seal import GENESIS, Checkpoint, Sealer, canonical, install, make_checkpoint, read_installation
+from sepbots.audit_seal import (
+    GENESIS,
+    Checkpoint,
+    Sealer,
+    canonical,
+    install,
+    make_checkpoint,
+    read_installation,
+    row_fields,
+)
 from sepbots.audit_verify import NEUTRALISED_EVENT, ChainProblem, Verification, stamp_verified, verify_chain
 from sepbots.clock import Clock, SystemClock
 from sepbots.exceptions import AuditError
@@ -96,8 +105,9 @@ def details_digest(details: Any) -> str:
 
 def _row_hash(key: bytes, prev: str, seq: int, ts: datetime, ev: AuditEvent | dict[str, Any], digest: str) -> str:
     get = ev.get if isinstance(ev, dict) else lambda k: getattr(ev, k)
-    fields = [prev, seq, ts.isoformat(), get("event"), get("actor"), get("bot"), get("run_id"), get("item_id"), digest]
-    return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()
+    fields = row_fields(prev, seq, ts.isoformat(), get("event"), get("actor"), get("bot"), get("run_id"),
+                        get("item_id"), digest)
+    return hmac.new(key, fields, hashlib.sha256).hexdigest()
 
 
 def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:

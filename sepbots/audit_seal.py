@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +41,21 @@ GENESIS = "0" * 64
 def canonical(value: Any) -> bytes:
     """The canonical JSON bytes every digest and MAC of the trail is computed over."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+_ESC: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _scalar(value: str | int | None) -> str:
+    return "null" if value is None else _ESC(value) if isinstance(value, str) else str(int(value))
+
+
+def row_fields(prev: str, seq: int, ts_iso: str, event: str, actor: str, bot: str | None, run_id: str | None,
+               item_id: int | None, digest: str) -> bytes:
+    """``canonical([prev, seq, ts_iso, event, actor, bot, run_id, item_id, digest])`` — the bytes a row's
+    HMAC covers — built without the general JSON encoder (verify computes it for every row)."""
+    return (f"[{_ESC(prev)},{seq},{_ESC(ts_iso)},{_ESC(event)},{_ESC(actor)},{_scalar(bot)},{_scalar(run_id)},"
+            f"{_scalar(item_id)},{_ESC(digest)}]").encode()
 
 
 class Sealer:

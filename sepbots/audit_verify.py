@@ -12,15 +12,16 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import itertools
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, select
+from sqlalchemy import Connection, String, Text, cast, select, type_coerce
 from sqlalchemy.exc import SQLAlchemyError
 
-from sepbots.audit_seal import GENESIS, Sealer, canonical, read_installation, record_verified
+from sepbots.audit_seal import GENESIS, Sealer, canonical, read_installation, record_verified, row_fields
 from sepbots.i18n import Catalog
 from sepbots.store.schema import audit_head, audit_log, audit_verified
 
@@ -123,18 +124,33 @@ class _Broken(Exception):  # noqa: N818 - internal control flow: the first broke
         self.problem, self.seq, self.detail = problem, seq, detail
 
 
-_ROW_COLUMNS = (
-    audit_log.c.seq, audit_log.c.ts, audit_log.c.event, audit_log.c.actor, audit_log.c.bot, audit_log.c.run_id,
+_REST = (
+    audit_log.c.event, audit_log.c.actor, audit_log.c.bot, audit_log.c.run_id,
     audit_log.c.item_id, cast(audit_log.c.details, Text).label("details"), audit_log.c.details_digest,
     audit_log.c.neutralised, audit_log.c.neutralised_by, audit_log.c.hash, audit_log.c.prev_hash,
 )
 _BLANK = (None, "null")
 
 
+def _columns(dialect: str) -> tuple[Any, ...]:
+    """The row columns; on SQLite the time as stored text (turned into ISO form by ``_sqlite_iso``)."""
+    ts = type_coerce(audit_log.c.ts, String).label("ts") if dialect == "sqlite" else audit_log.c.ts
+    return (audit_log.c.seq, ts, *_REST)
+
+
+def _sqlite_iso(raw: str) -> str:
+    """``2026-01-05 08:00:00.123456`` (SQLAlchemy's SQLite storage, UTC) → ``datetime.isoformat()`` of it, aware."""
+    if len(raw) == 26 and raw[10] == " ":
+        return f"{raw[:10]}T{raw[11:19]}{'' if raw[20:] == '000000' else raw[19:]}+00:00"
+    return datetime.fromisoformat(raw).replace(tzinfo=UTC).isoformat()
+
+
+def _aware_iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
 def _digest_ok(raw: str, digest: str) -> bool:
-    """Whether stored details text matches its digest (hashed as stored; parsed only if not canonical)."""
-    if hashlib.sha256(raw.encode()).hexdigest() == digest:
-        return True
+    """Whether stored details text that is not canonical JSON still matches its digest once parsed."""
     try:
         return hashlib.sha256(canonical(json.loads(raw))).hexdigest() == digest
     except ValueError:
@@ -144,8 +160,9 @@ def _digest_ok(raw: str, digest: str) -> bool:
 class _Walk:
     """The state of one walk along the chain."""
 
-    def __init__(self, sealer: Sealer, key: bytes, prev: str, next_seq: int) -> None:
+    def __init__(self, sealer: Sealer, key: bytes, prev: str, next_seq: int, iso: Any = _aware_iso) -> None:
         self.base = hmac.new(key, digestmod=hashlib.sha256)
+        self.iso = iso
         self.sealer = sealer
         self.prev, self.next_seq, self.rows = prev, next_seq, 0
         self.pending: dict[int, tuple[int, Any, int]] = {}  # event seq -> (rows, sha256 of their seqs, first seq)
@@ -159,26 +176,32 @@ class _Walk:
         h.update(f"{seq},".encode())
         self.pending[by] = (n + 1, h, first)
 
-    def row(self, r: Any) -> None:
-        seq = r[0]
-        self.rows += 1
-        if seq != self.next_seq:
-            raise _Broken(ChainProblem.ROW_MISSING if seq > self.next_seq else ChainProblem.ROW_DUPLICATED,
-                          self.next_seq)
-        if r[12] != self.prev:
-            raise _Broken(ChainProblem.LINK_BROKEN, seq)
-        raw, digest = r[7], r[8]
-        if r[9]:
-            self.neutralised(seq, raw, r[10])
-        elif r[10] is not None or not _digest_ok("{}" if raw in _BLANK else raw, digest):
-            raise _Broken(ChainProblem.DETAILS_EDITED, seq)
-        h = self.base.copy()
-        h.update(canonical([self.prev, seq, r[1].isoformat(), r[2], r[3], r[4], r[5], r[6], digest]))
-        if h.hexdigest() != r[11]:
-            raise _Broken(ChainProblem.ROW_EDITED, seq)
-        if r[2] == NEUTRALISED_EVENT:
-            self._close_event(seq, raw)
-        self.prev, self.next_seq = r[11], seq + 1
+    def walk(self, rows: Any) -> None:
+        """Check ``rows`` (in seq order) — the hot loop: locals only, one HMAC and one SHA-256 per row."""
+        base, iso, prev, expected, sha256 = self.base, self.iso, self.prev, self.next_seq, hashlib.sha256
+        try:
+            for seq, ts, event, actor, bot, run_id, item_id, raw, digest, neutralised, by, hash_, prev_hash in rows:
+                self.rows += 1
+                if seq != expected:
+                    raise _Broken(ChainProblem.ROW_MISSING if seq > expected else ChainProblem.ROW_DUPLICATED,
+                                  expected)
+                if prev_hash != prev:
+                    raise _Broken(ChainProblem.LINK_BROKEN, seq)
+                if neutralised:
+                    self.neutralised(seq, raw, by)
+                else:
+                    text = "{}" if raw in _BLANK else raw
+                    if by is not None or (sha256(text.encode()).hexdigest() != digest and not _digest_ok(text, digest)):
+                        raise _Broken(ChainProblem.DETAILS_EDITED, seq)
+                h = base.copy()
+                h.update(row_fields(prev, seq, iso(ts), event, actor, bot, run_id, item_id, digest))
+                if h.hexdigest() != hash_:
+                    raise _Broken(ChainProblem.ROW_EDITED, seq)
+                if event == NEUTRALISED_EVENT:
+                    self._close_event(seq, raw)
+                prev, expected = hash_, seq + 1
+        finally:
+            self.prev, self.next_seq = prev, expected
 
     def _close_event(self, seq: int, raw: str | None) -> None:
         n, h, _ = self.pending.pop(seq, None) or (0, hashlib.sha256(), seq)
@@ -209,15 +232,15 @@ def verify_chain(conn: Connection, key: bytes, *, incremental: bool = False, bat
             raise _Broken(ChainProblem.HEAD_MISSING, None)
         if not hmac.compare_digest(head.mac or "", sealer.head(head.seq, head.hash)):
             raise _Broken(ChainProblem.HEAD_FORGED, head.seq)
-        walk = _Walk(sealer, key, GENESIS, 1)
+        dialect = conn.dialect.name
+        walk = _Walk(sealer, key, GENESIS, 1, _sqlite_iso if dialect == "sqlite" else _aware_iso)
         if incremental:
             _resume(conn, sealer, walk)
         start = walk.next_seq
         rows = conn.execution_options(yield_per=batch).execute(
-            select(*_ROW_COLUMNS).where(audit_log.c.seq >= start, audit_log.c.seq <= head.seq)
+            select(*_columns(dialect)).where(audit_log.c.seq >= start, audit_log.c.seq <= head.seq)
             .order_by(audit_log.c.seq))
-        for r in rows:
-            walk.row(r)
+        walk.walk(itertools.chain.from_iterable(rows.partitions()))
         walk.finish()
         if walk.next_seq - 1 != head.seq or walk.prev != head.hash:
             raise _Broken(ChainProblem.TAIL_DELETED, walk.next_seq)
