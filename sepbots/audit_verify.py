@@ -240,7 +240,10 @@ def verify_chain(conn: Connection, key: bytes, *, incremental: bool = False, bat
         rows = conn.execution_options(yield_per=batch).execute(
             select(*_columns(dialect)).where(audit_log.c.seq >= start, audit_log.c.seq <= head.seq)
             .order_by(audit_log.c.seq))
-        walk.walk(itertools.chain.from_iterable(rows.partitions()))
+        try:
+            walk.walk(itertools.chain.from_iterable(rows.partitions()))
+        finally:
+            rows.close()  # a walk that stops early leaves a server-side cursor open otherwise
         walk.finish()
         if walk.next_seq - 1 != head.seq or walk.prev != head.hash:
             raise _Broken(ChainProblem.TAIL_DELETED, walk.next_seq)

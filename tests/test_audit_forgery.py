@@ -341,3 +341,14 @@ def test_finding5_a_garbage_database_file_fails_verify_with_a_sentence(env: Envi
     result = verify_cli(env)
     assert result.exit_code == 1
     assert "cannot be verified" in result.output and path.name in result.output
+
+
+def test_finding4_the_fast_row_encoding_is_the_canonical_json_the_chain_always_hashed() -> None:
+    """The verify loop's hand-built row bytes equal the canonical JSON of the fields for awkward values."""
+    from sepbots.audit_seal import canonical, row_fields
+
+    awkward = ['"quoted"', "back\\slash", "ny\nlinje", "æøå ÆØÅ", "tab\tand\x01control", "emoji 🤖", "", "\u2028"]
+    for i, value in enumerate(awkward):
+        fields = ["a" * 64, i + 1, "2026-01-05T08:00:00+00:00", value, value, value if i % 2 else None,
+                  None if i % 3 else value, None if i % 2 else 10**12 + i, "d" * 64]
+        assert row_fields(*fields) == canonical(fields)
