@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, cast, select, type_coerce
+from sqlalchemy import Connection, Text, cast, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sepbots.audit_seal import GENESIS, Sealer, canonical, read_installation, record_verified, row_fields
@@ -124,18 +124,13 @@ class _Broken(Exception):  # noqa: N818 - internal control flow: the first broke
         self.problem, self.seq, self.detail = problem, seq, detail
 
 
-_REST = (
-    audit_log.c.event, audit_log.c.actor, audit_log.c.bot, audit_log.c.run_id,
-    audit_log.c.item_id, cast(audit_log.c.details, Text).label("details"), audit_log.c.details_digest,
-    audit_log.c.neutralised, audit_log.c.neutralised_by, audit_log.c.hash, audit_log.c.prev_hash,
-)
 _BLANK = (None, "null")
-
-
-def _columns(dialect: str) -> tuple[Any, ...]:
-    """The row columns; on SQLite the time as stored text (turned into ISO form by ``_sqlite_iso``)."""
-    ts = type_coerce(audit_log.c.ts, String).label("ts") if dialect == "sqlite" else audit_log.c.ts
-    return (audit_log.c.seq, ts, *_REST)
+# Plain SQL: no per-value result processing (SQLite hands back the time as stored text, PostgreSQL an
+# aware datetime; the details as stored JSON text on both).
+_ROWS = text(
+    "SELECT seq, ts, event, actor, bot, run_id, item_id, CAST(details AS TEXT), details_digest, neutralised,"
+    " neutralised_by, hash, prev_hash FROM audit_log WHERE seq >= :start AND seq <= :end ORDER BY seq"
+)
 
 
 def _sqlite_iso(raw: str) -> str:
@@ -238,10 +233,9 @@ def verify_chain(conn: Connection, key: bytes, *, incremental: bool = False, bat
             _resume(conn, sealer, walk)
         start = walk.next_seq
         rows = conn.execution_options(yield_per=batch).execute(
-            select(*_columns(dialect)).where(audit_log.c.seq >= start, audit_log.c.seq <= head.seq)
-            .order_by(audit_log.c.seq))
+            _ROWS, {"start": start, "end": head.seq})
         try:
-            walk.walk(itertools.chain.from_iterable(rows.partitions()))
+            walk.walk(itertools.chain.from_iterable(rows.partitions(batch)))
         finally:
             rows.close()  # a walk that stops early leaves a server-side cursor open otherwise
         walk.finish()
@@ -267,11 +261,15 @@ def _resume(conn: Connection, sealer: Sealer, walk: _Walk) -> None:
         stored = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == point.seq)).scalar()
         if stored != point.hash:
             raise _Broken(ChainProblem.REWRITTEN, point.seq)
-    for seq, raw, by in conn.execute(
+    # Only the neutralised_by condition in SQL: with a second range on seq, SQLite's planner may walk the
+    # primary key over every older row instead of this index.
+    later = conn.execute(
         select(audit_log.c.seq, cast(audit_log.c.details, Text), audit_log.c.neutralised_by)
-        .where(audit_log.c.neutralised_by > point.seq, audit_log.c.seq <= point.seq).order_by(audit_log.c.seq)
-    ):
-        walk.neutralised(seq, raw, by)
+        .where(audit_log.c.neutralised_by > point.seq)
+    ).all()
+    for seq, raw, by in sorted(later):
+        if seq <= point.seq:
+            walk.neutralised(seq, raw, by)
     walk.prev, walk.next_seq = point.hash, point.seq + 1
 
 
