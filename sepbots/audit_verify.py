@@ -155,10 +155,9 @@ def _digest_ok(raw: str, digest: str) -> bool:
 class _Walk:
     """The state of one walk along the chain."""
 
-    def __init__(self, sealer: Sealer, key: bytes, prev: str, next_seq: int, iso: Any = _aware_iso) -> None:
+    def __init__(self, key: bytes, prev: str, next_seq: int, iso: Any = _aware_iso) -> None:
         self.base = hmac.new(key, digestmod=hashlib.sha256)
         self.iso = iso
-        self.sealer = sealer
         self.prev, self.next_seq, self.rows = prev, next_seq, 0
         self.pending: dict[int, tuple[int, Any, int]] = {}  # event seq -> (rows, sha256 of their seqs, first seq)
 
@@ -228,7 +227,7 @@ def verify_chain(conn: Connection, key: bytes, *, incremental: bool = False, bat
         if not hmac.compare_digest(head.mac or "", sealer.head(head.seq, head.hash)):
             raise _Broken(ChainProblem.HEAD_FORGED, head.seq)
         dialect = conn.dialect.name
-        walk = _Walk(sealer, key, GENESIS, 1, _sqlite_iso if dialect == "sqlite" else _aware_iso)
+        walk = _Walk(key, GENESIS, 1, _sqlite_iso if dialect == "sqlite" else _aware_iso)
         if incremental:
             _resume(conn, sealer, walk)
         start = walk.next_seq

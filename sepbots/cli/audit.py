@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -38,10 +39,10 @@ def _report(result: Verification, lang: str) -> None:
 @audit_app.command("verify")
 def verify(
     ctx: typer.Context,
-    incremental: bool = typer.Option(False, "--incremental", help="Kun nye rækker siden sidste kontrol / only rows "
-                                     "added since the last verify"),
-    checkpoint: Path | None = typer.Option(None, "--checkpoint", help="Kontrolpunktfil, kæden skal indeholde / a "
-                                           "checkpoint file the chain must still contain"),
+    incremental: Annotated[bool, typer.Option(
+        "--incremental", help="Kun rækker tilføjet siden sidste kontrol / only rows added since the last verify")] = False,
+    checkpoint: Annotated[Path | None, typer.Option(
+        "--checkpoint", help="Kontrolpunktfil, kæden skal indeholde / a checkpoint file the chain must still contain")] = None,
 ) -> None:
     """Kontrollér hash-kæden / verify the hash chain."""
     st = state(ctx)
@@ -72,7 +73,8 @@ def verify(
 @audit_app.command("checkpoint")
 def checkpoint(
     ctx: typer.Context,
-    output: Path | None = typer.Option(None, "--output", "-o", help="Fil at skrive / file to write (default: print)"),
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Fil at skrive / file to write (default: print)")] = None,
 ) -> None:
     """Skriv et kontrolpunkt (seq, hash, MAC, tid) at gemme uden for databasen / write a checkpoint to keep elsewhere."""
     st = state(ctx)
