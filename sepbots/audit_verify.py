@@ -194,6 +194,8 @@ class _Walk:
                 if event == NEUTRALISED_EVENT:
                     self._close_event(seq, raw)
                 prev, expected = hash_, seq + 1
+        except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong shape: an edited row
+            raise _Broken(ChainProblem.ROW_EDITED, expected) from exc
         finally:
             self.prev, self.next_seq = prev, expected
 
@@ -242,8 +244,8 @@ def verify_chain(conn: Connection, key: bytes, *, incremental: bool = False, bat
             raise _Broken(ChainProblem.TAIL_DELETED, walk.next_seq)
     except _Broken as b:
         return Verification(False, walk.rows if walk else 0, b.seq, b.problem, b.detail, from_seq=start), None
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    except (SQLAlchemyError, ValueError, TypeError) as exc:  # e.g. a dropped table, a value that cannot be read
+        detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
         return Verification(False, walk.rows if walk else 0, None, ChainProblem.UNREADABLE, detail,
                             from_seq=start), None
     return Verification(True, walk.rows, from_seq=start, head_seq=head.seq), (head.seq, head.hash)

@@ -330,6 +330,19 @@ def test_finding5_a_dropped_table_fails_verify_with_a_sentence(env: Environment)
     assert "cannot be read" in result.output and "audit_log" in result.output
 
 
+def test_finding5_garbage_values_in_the_audit_tables_fail_verify_with_a_sentence(env: Environment) -> None:
+    """A row time or an installation time that cannot be read fails verify with a sentence, not a traceback."""
+    fill(env)
+    with env.store.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET ts = 'not a time' WHERE seq = 4"))
+    result = verify_cli(env)
+    assert result.exit_code == 1 and "broken at row 4" in result.output
+    with env.store.begin() as conn:
+        conn.execute(text("UPDATE audit_installation SET created_at = 'garbage'"))
+    result = verify_cli(env)
+    assert result.exit_code == 1 and "cannot be read" in result.output
+
+
 def test_finding5_a_garbage_database_file_fails_verify_with_a_sentence(env: Environment) -> None:
     """A database file overwritten with garbage makes verify exit 1 with a sentence naming the database."""
     fill(env)
