@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
 from sepbots.audit import AuditEvent
-from sepbots.audit_seal import Sealer
+from sepbots.audit_seal import Sealer, read_checkpoint
 from sepbots.audit_verify import ChainProblem
 from sepbots.cli import app
 from sepbots.environment import Environment
@@ -259,8 +259,7 @@ def test_finding3_the_runner_service_writes_one_checkpoint_a_day(env: Environmen
     service.tick()
     files = sorted(env.settings.logs_dir.glob("audit-checkpoint-*.json"))
     assert len(files) == 1
-    assert env.audit.verify_checkpoint(
-        __import__("sepbots.audit_seal", fromlist=["read_checkpoint"]).read_checkpoint(files[0])) is None
+    assert env.audit.verify_checkpoint(read_checkpoint(files[0])) is None
     clock.advance(days=1)
     service.tick()
     assert len(list(env.settings.logs_dir.glob("audit-checkpoint-*.json"))) == 2
