@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sepbots.audit import GENESIS, _row_hash, details_digest  # noqa: E402
+from sepbots.audit_seal import Sealer  # noqa: E402
 from sepbots.config import load_settings  # noqa: E402
 from sepbots.environment import Environment  # noqa: E402
 
@@ -180,7 +181,8 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
         audit_rows.append(chain.row(end - timedelta(seconds=n_audit - chain.seq), "dashboard_login", "operator1",
                                     None, None, None, {"ip": "10.0.0.5"}))
     flush(db, run_rows, item_rows, attempt_rows, audit_rows)
-    db.execute("INSERT OR REPLACE INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", (chain.seq, chain.prev))
+    db.execute("UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1",
+               (chain.seq, chain.prev, Sealer(key).head(chain.seq, chain.prev)))
     db.commit()
     db.close()
     shutil.copytree(CATALOGUE, home / "config" / "catalogue")

@@ -17,7 +17,7 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO sepbots_runner, sepbots_dashboa
 
 -- Runners: claim, heartbeat and release items; record runs; append to the audit trail (never
 -- change or delete it); read credentials; coordinate (leader lease, fleet slots).
-GRANT SELECT ON alembic_version, credentials TO sepbots_runner;
+GRANT SELECT ON alembic_version, credentials, audit_installation TO sepbots_runner;
 GRANT SELECT, INSERT ON meta TO sepbots_runner;
 GRANT SELECT, INSERT, UPDATE ON work_items, item_attempts, runs, audit_head TO sepbots_runner;
 GRANT INSERT ON audit_log TO sepbots_runner;
@@ -25,7 +25,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON fleet_leader, fleet_slots TO sepbots_run
 
 -- Dashboard: read everything, retry or mark items handled (with their audit rows); no credentials' secrets.
 GRANT SELECT ON alembic_version, meta, runs, work_items, item_attempts, audit_log, audit_head,
-                fleet_leader, fleet_slots TO sepbots_dashboard;
+                audit_installation, fleet_leader, fleet_slots TO sepbots_dashboard;
+-- The dashboard's chain status verifies incrementally and remembers (keyed) how far it got.
+GRANT SELECT, INSERT, UPDATE ON audit_verified TO sepbots_dashboard;
 GRANT SELECT (name, username, created_at, updated_at) ON credentials TO sepbots_dashboard;
 GRANT UPDATE ON work_items, audit_head TO sepbots_dashboard;
 GRANT INSERT ON audit_log TO sepbots_dashboard;

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from sepbots.audit import AuditTrail
 from sepbots.clock import Clock, SystemClock
@@ -54,6 +55,7 @@ class Environment:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         runner_id: str | None = None,
+        create: bool = True,
     ) -> Environment:
         """Open the installation described by ``settings``.
 
@@ -62,20 +64,34 @@ class Environment:
             environ: where ``SEPBOTS_KEY`` is looked up (the entry point passes ``os.environ``).
             clock: time source (tests pass a manual clock).
             runner_id: this process's lease owner id.
+            create: set up a new installation (database, key, keyed audit records) when there is
+                none; ``False`` refuses a missing database or key and writes no new keyed records
+                (``sepbots audit verify`` must not mistake a replaced database for a new one).
 
         Raises:
             StoreError: the database cannot be opened or migrated.
             VaultError: the key is missing, unreadable or not the one this database was set up with.
         """
         env_key = (environ or {}).get("SEPBOTS_KEY")
-        keys = load_keyring(settings.key_file, env_key)
+        keys = load_keyring(settings.key_file, env_key, create=create)
+        clock = clock or SystemClock()
         store = Store(settings.database_url, busy_timeout_s=settings.database.busy_timeout_s,
-                      pool_size=settings.database.pool_size)
-        _check_key(store, keys)
+                      pool_size=settings.database.pool_size, migrate=False)
         redactor = Redactor(keys.pseudonym_key)
-        audit = AuditTrail(store, keys.audit_key, redactor)
+        audit = AuditTrail(store, keys.audit_key, redactor, clock)
+
+        def set_up(conn: Connection, attributes: Mapping[str, Any]) -> None:
+            _set_up(conn, store, keys, audit, clock, create=create, upgrade=bool(attributes.get("audit_seal_needed")))
+
+        try:
+            store.migrate(create=create, after=set_up)
+            with store.begin() as conn:
+                _set_up(conn, store, keys, audit, clock, create=create, upgrade=False)
+        except BaseException:
+            store.dispose()
+            raise
         return cls(settings=settings, store=store, keys=keys, redactor=redactor, audit=audit,
-                   clock=clock or SystemClock(), runner_id=runner_id or new_runner_id())
+                   clock=clock, runner_id=runner_id or new_runner_id())
 
     @cached_property
     def vault(self) -> Vault:
@@ -95,14 +111,26 @@ class Environment:
         self.store.dispose()
 
 
-def _check_key(store: Store, keys: KeyRing) -> None:
-    with store.begin() as conn:
-        token = conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).scalar()
-        if token is None:
+def _set_up(conn: Connection, store: Store, keys: KeyRing, audit: AuditTrail, clock: Clock, *,
+            create: bool, upgrade: bool) -> None:
+    """Check the key against the database; set up a new installation's keyed records, or seal an upgraded chain.
+
+    A database never opened with a key gets its key check and the audit chain's installation
+    record (unless ``create`` is false: then it stays without, and ``audit verify`` says so). An
+    upgrade that added the keyed audit records (``upgrade``) seals the chain as it stands. A
+    database that has a key check but lost its installation record is *not* re-sealed: that is
+    what emptying or replacing the trail looks like.
+    """
+    token = conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).scalar()
+    if token is None:
+        if create:
             conn.execute(insert(meta).values(key="key_check", value=keys.check_token().decode()))
-            return
+            audit.seal(conn, clock.now())
+        return
     if not keys.matches(token.encode()):
         raise VaultError(
             f"the key does not match the one the database {store.describe()} was set up with; "
             "check SEPBOTS_KEY or the key file"
         )
+    if upgrade and not audit.installed(conn):
+        audit.seal(conn, clock.now())

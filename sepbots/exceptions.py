@@ -8,6 +8,7 @@ SepbotsError(Exception)
 ├── StoreError             the database cannot be opened, read or written
 │   └── QueueError         a work item cannot be claimed, released or found
 ├── VaultError             missing credential, missing or wrong key
+├── AuditError             the audit chain's head is missing or forged: nothing is appended
 └── BotError(message, code)
     ├── BusinessException      bad/missing data, broken rule → manual handling, never retried
     └── ApplicationException   system trouble → retried with backoff up to max_attempts
@@ -96,6 +97,10 @@ class QueueError(StoreError):
 
 class VaultError(SepbotsError):
     """A credential is missing, or the vault key is missing or wrong."""
+
+
+class AuditError(SepbotsError):
+    """The audit chain cannot be extended or sealed: its head is missing or its seal does not match."""
 
 
 class BotError(SepbotsError):

@@ -6,7 +6,8 @@ ended):
 * ``item_payload_days`` — the item's payload is emptied (``payload = b""``);
 * ``item_messages_days`` — error messages, outputs and handling notes on items and attempts are
   cleared, and the details of audit rows about those items are *neutralised* through
-  ``AuditTrail.neutralise`` (each row hashes a digest of its details, so the chain stays valid);
+  ``AuditTrail.neutralise``: blanked, their digest kept (so the chain stays valid), and accounted
+  for by a ``details_neutralised`` audit event that ``audit verify`` checks them against;
 * ``run_artifacts_days`` — failure evidence and other files in the run folder are deleted and the
   links to them cleared;
 * ``detailed_logs_days`` — the run's own ``log.jsonl`` is deleted; rotated global log files older
@@ -181,7 +182,7 @@ def _process_db(
                 update(work_items).where(*cond).values(error_message=None, output=null(), handled_note=None)
             )
         conn.execute(update(item_attempts).where(*att).values(error_message=None))
-        env.audit.neutralise(conn, list(seqs))
+        env.audit.neutralise(conn, list(seqs), now)
     actions.append(RetentionAction(process=p.key, kind=RetentionKind.MESSAGES, count=n, older_than=cut))
     actions.append(
         RetentionAction(process=p.key, kind=RetentionKind.AUDIT_DETAILS, count=len(seqs), older_than=cut)

@@ -91,12 +91,15 @@ def test_each_kind_of_tampering_is_caught_at_the_first_broken_link(env: Environm
 
 
 def test_neutralising_details_keeps_the_chain_valid(env: Environment) -> None:
-    """Retention may replace a row's details; the stored digest keeps the chain verifiable."""
+    """Retention may blank a row's details; the stored digest and a neutralisation event keep the chain verifiable."""
     fill(env)
     with env.store.begin() as conn:
-        assert env.audit.neutralise(conn, [2, 3]) == 2
+        assert env.audit.neutralise(conn, [2, 3], env.clock.now()) == 2
     assert env.audit.verify().ok
-    assert rows(env)[1].details == {"neutralised": True}
+    trail = rows(env)
+    assert trail[1].details is None and trail[1].neutralised
+    assert trail[-1].event == "details_neutralised" and trail[-1].details["rows"] == 2
+    assert trail[1].neutralised_by == trail[-1].seq
 
 
 def test_audit_verify_cli_exits_0_when_intact_and_1_with_the_broken_row(env: Environment) -> None:

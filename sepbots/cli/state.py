@@ -52,10 +52,11 @@ class CliState:
             self._env.close()
             self._env = None
 
-    def env(self, *, log: bool = True) -> Environment:
+    def env(self, *, log: bool = True, create: bool = True) -> Environment:
+        """The opened installation (``create=False``: refuse a missing one instead of setting one up)."""
         if self._env is None:
             settings = self.settings
-            env = Environment.open(settings, environ=self.environ)
+            env = Environment.open(settings, environ=self.environ, create=create)
             if log:
                 configure_logging(logs_dir=settings.logs_dir, redactor=env.redactor, level=settings.logging.level,
                                   console="never", json_file=settings.logging.json_file)

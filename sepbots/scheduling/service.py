@@ -35,6 +35,7 @@ from sepbots.alerts import AlertService
 from sepbots.environment import Environment
 from sepbots.exceptions import StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
+from sepbots.scheduling.checkpoints import DailyCheckpoint
 from sepbots.scheduling.config import ScheduleConfig, load_schedules
 from sepbots.scheduling.heartbeat import Heartbeat
 from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
@@ -150,6 +151,7 @@ class RunnerService:
             interval_s=heartbeat_s or env.settings.queue.heartbeat_s,
             lease=self.lease,
         )
+        self.checkpoints = DailyCheckpoint(env.audit, env.settings.logs_dir, clock, self.log)
         self._token: StopToken | None = None
         self._signals = 0
 
@@ -267,7 +269,9 @@ class RunnerService:
         return 0
 
     def tick(self) -> bool:
-        """Evaluate queue triggers, then claim and execute one request; ``True`` if one ran."""
+        """Write the day's audit checkpoint when due, evaluate queue triggers, then claim and execute one request;
+        ``True`` if one ran."""
+        self.checkpoints.write_if_due()
         self.queue_triggers.evaluate()
         request = self.requests.claim(self.runner_id, self.lease, bots=self.only_bots)
         if request is None:

@@ -8,7 +8,8 @@ add ``FOR UPDATE SKIP LOCKED``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sepbots.exceptions import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+AfterMigration = Callable[[Connection, Mapping[str, Any]], None]
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns are stored as canonical JSON (sorted keys, no spaces), so the audit trail can
+    hash the stored details as they are."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -53,7 +61,7 @@ class Store:
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {"pool_pre_ping": self.dialect != "sqlite"}
+        kwargs: dict[str, Any] = {"pool_pre_ping": self.dialect != "sqlite", "json_serializer": _json_text}
         if self.dialect == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
@@ -89,21 +97,38 @@ class Store:
         def _on_begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    def migrate(self) -> None:
-        """Apply every migration this database lacks (idempotent)."""
+    def migrate(self, *, create: bool = True, after: AfterMigration | None = None) -> None:
+        """Apply every migration this database lacks (idempotent).
+
+        Args:
+            create: set up the schema in a database that has none; ``False`` refuses such a
+                database (a command that must find an existing installation).
+            after: called in the migration's transaction, with the Alembic attributes the
+                migrations set (``audit_seal_needed``), when a migration ran.
+        """
         head = head_revision()
+        db = make_url(self.url).database
+        if not create and self.dialect == "sqlite" and db and db != ":memory:" and not Path(db).exists():
+            raise StoreError(f"the database file {db} does not exist")
         try:
             with self.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
                 if current == head:
                     conn.rollback()
                     return
+                if current is None and not create:
+                    conn.rollback()
+                    raise StoreError(f"the database {self.describe()} holds no sepbots installation "
+                                     "(it is empty, replaced or not a sepbots database)")
                 if current is not None and current not in _known_revisions():
                     raise StoreError(
                         f"the database {self.describe()} was written by a newer sepbots (schema {current}); upgrade sepbots"
                     )
             with self.engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+                cfg = _alembic_config(conn)
+                command.upgrade(cfg, "head")
+                if after is not None:
+                    after(conn, cfg.attributes)
         except (OperationalError, DBAPIError) as exc:
             raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from exc
 

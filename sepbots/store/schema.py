@@ -170,8 +170,10 @@ audit_log = Table(
     Column("neutralised", Boolean, nullable=False, default=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("neutralised_by", BigInteger),  # seq of the ``details_neutralised`` event that blanked the details
     Index("ix_audit_log_ts", "ts"),
     Index("ix_audit_log_run", "run_id"),
+    Index("ix_audit_log_neutralised_by", "neutralised_by"),
 )
 
 audit_head = Table(
@@ -180,6 +182,28 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("mac", String(64)),  # HMAC(audit key, seq, hash): a rewound or forged head fails verify
+)
+
+# --- keyed audit records (migration 0005_audit) ---------------------------------------------------
+
+audit_installation = Table(  # one row, written when the installation is set up
+    "audit_installation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("installation_id", String(32), nullable=False),
+    _ts("created_at", nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+audit_verified = Table(  # one row: the last point a verify reached, so the next one reads only new rows
+    "audit_verified",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    _ts("verified_at", nullable=False),
+    Column("mac", String(64), nullable=False),
 )
 
 credentials = Table(

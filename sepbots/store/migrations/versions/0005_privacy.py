@@ -1,7 +1,7 @@
 """privacy: item_subjects, the keyed digests of the CPR numbers in each item's payload (access requests)
 
 Revision ID: 0005_privacy
-Revises: 0004_fleet
+Revises: 0005_audit
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_privacy"
-down_revision = "0004_fleet"
+down_revision = "0005_audit"
 branch_labels = None
 depends_on = None
 
