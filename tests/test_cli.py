@@ -53,7 +53,9 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
                     "--param", "today=2026-11-28")
     assert result.exit_code == 0, result.output
     assert "gennemført" in result.output and "Til manuel behandling" in result.output
-    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    (written,) = tmp_path.glob("out-*.xlsx")
+    assert "Resultatfil" in result.output
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
     assert rows[1][2] == "Godkendt" and rows[2][2] == "Manuel behandling" and rows[2][3] == "BAD_CVR"
 
 
@@ -77,7 +79,7 @@ def test_a_missing_input_file_exits_2_and_writes_nothing(project: Path, tmp_path
     out = tmp_path / "out.xlsx"
     result = invoke(project, "run", "fakturakontrol", "-p", f"input={tmp_path / 'missing.xlsx'}", "-p", f"output={out}")
     assert result.exit_code == 2
-    assert "missing.xlsx" in result.output and not out.exists()
+    assert "missing.xlsx" in result.output and not list(tmp_path.glob("out*.xlsx"))
 
 
 def test_a_missing_column_names_the_column_and_the_columns_found(project: Path, tmp_path: Path) -> None:

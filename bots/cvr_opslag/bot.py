@@ -142,7 +142,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.params.output, "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
 
 
 @bot(

@@ -85,7 +85,7 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
         amount = (item.output or {}).get("amount_ore")
         rows.append([item.payload.row, item.payload.invoice_no, labels.get(item.state, item.state.value),
                      item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
-    write_workbook(ctx.params.output, "Resultat",
+    write_workbook(ctx.output_path(ctx.params.output), "Resultat",
                    ["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"], rows)
 
 

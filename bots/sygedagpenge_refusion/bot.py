@@ -284,7 +284,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.params.output, "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
 
 
 @bot(

@@ -30,6 +30,7 @@ T = Catalog({
     "failed": ("Fejlet", "Failed"),
     "duration": ("Varighed", "Duration"),
     "error": ("Fejl", "Error"),
+    "outputs": ("Resultatfil", "Output file"),
     "processing": ("Behandler", "Processing"),
     "bad_param": ("--param skal have formen nøgle=værdi: {value!r}", "--param must look like key=value: {value!r}"),
     "status_completed": ("gennemført", "completed"),
@@ -80,6 +81,8 @@ def print_summary(summary: RunSummary, lang: str, console: Console | None = None
                        ("retried", c.retried), ("failed", c.failed + c.abandoned)):
         table.add_row(T(lang, key), number(value, lang))
     table.add_row(T(lang, "duration"), f"{number(summary.duration_s, lang, 1)} s")
+    for path in summary.outputs:
+        table.add_row(T(lang, "outputs"), str(path))
     if summary.error:
         table.add_row(T(lang, "error"), summary.error)
     (console or Console()).print(table)

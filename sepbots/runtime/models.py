@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 
 class Trigger(enum.StrEnum):
@@ -57,6 +58,7 @@ class RunSummary:
     counts: RunCounts
     error: str | None = None
     references: tuple[str, ...] = ()
+    outputs: tuple[Path, ...] = ()  # files written with ``ctx.output_path`` (one set per run)
 
     @property
     def duration_s(self) -> float:
