@@ -59,6 +59,9 @@ class AuditEventType(enum.StrEnum):
     CREDENTIAL_USED = "credential_used"
     OPERATOR_ACTION = "operator_action"
     RETENTION_APPLIED = "retention_applied"
+    RUN_REFUSED = "run_refused"            # a run refused before it started; details["reason"]
+    REQUEST_FAILED = "request_failed"      # a run request that failed without a recorded run; details["reason"]
+    ITEM_RESUBMITTED = "item_resubmitted"  # an operator corrected payload fields and sent the item back
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import typer
 
 from sepbots.config import Settings, load_settings
 from sepbots.environment import Environment
+from sepbots.store import Store
 from sepbots.exceptions import SepbotsError
 from sepbots.logging import configure_logging
 
@@ -51,6 +52,10 @@ class CliState:
         if self._env is not None:
             self._env.close()
             self._env = None
+
+    def store(self) -> Store:
+        """The database, for read-only listings."""
+        return self.env(log=False).store
 
     def env(self, *, log: bool = True) -> Environment:
         if self._env is None:

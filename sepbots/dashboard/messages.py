@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.failed": ("fejlet", "failed"),
     "state.abandoned": ("opgivet", "abandoned"),
     "state.retry": ("forsøges igen", "retried"),
+    "state.queued": ("ikke behandlet i kørslen", "not processed in this run"),
     "state.lease_expired": ("robotten stoppede", "runner lost"),
     "status.running": ("kører", "running"),
     "status.completed": ("gennemført", "completed"),
@@ -123,6 +124,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "runs.title": ("Kørsler", "Runs"),
     "runs.count": ("{n} kørsler", "{n} runs"),
     "run.title": ("Kørsel", "Run"),
+    "run.outcome": ("Udfald i kørslen", "Outcome in this run"),
+    "run.attempts": ("Kørslens forsøg", "This run's attempts"),
+    "run.state_now": ("Tilstand nu", "State now"),
     # item
     "item.title": ("Emne", "Item"),
     "item.actions": ("Handlinger", "Actions"),

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
 from sepbots.store.schema import item_attempts, runs, work_items
+from sepbots.workitems.ledger import RunItem, RunOutcome, run_items, run_outcome_counts
 
 RUNS_PAGE = 50
 ITEMS_PAGE = 100
@@ -126,34 +127,24 @@ def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
 @dataclass(frozen=True)
 class RunDetail:
     run: Any
-    states: dict[str, int]
-    items: list[Any]
+    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.ledger``)
+    items: list[RunItem]
     page: int
     pages: int
 
 
 def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None = None) -> RunDetail | None:
-    """A run with its item-state counts and one page of its items (the items it last processed)."""
+    """A run with its items per outcome and one page of every item it produced or attempted, with its attempts."""
     run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
     if run is None:
         return None
-    states = {
-        r.state: int(r.n)
-        for r in conn.execute(
-            select(work_items.c.state, func.count().label("n"))
-            .where(work_items.c.run_id == run_id)
-            .group_by(work_items.c.state)
-        )
-    }
-    total = sum(states.values()) if not state else states.get(state, 0)
+    counts = run_outcome_counts(conn, run_id)
+    outcome = RunOutcome(state) if state in {o.value for o in RunOutcome} else None
+    total = sum(counts.values()) if outcome is None else counts.get(outcome, 0)
     pages = max(1, -(-total // ITEMS_PAGE))
     page = min(max(1, page), pages)
-    cols = [c for c in work_items.c if c.name not in ("payload", "output")]
-    query = select(*cols).where(work_items.c.run_id == run_id)
-    if state:
-        query = query.where(work_items.c.state == state)
-    items = list(conn.execute(query.order_by(work_items.c.id).limit(ITEMS_PAGE).offset((page - 1) * ITEMS_PAGE)))
-    return RunDetail(run=run, states=states, items=items, page=page, pages=pages)
+    items = run_items(conn, run_id, outcome=outcome, limit=ITEMS_PAGE, offset=(page - 1) * ITEMS_PAGE)
+    return RunDetail(run=run, states={o.value: n for o, n in counts.items()}, items=items, page=page, pages=pages)
 
 
 @dataclass(frozen=True)

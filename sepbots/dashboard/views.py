@@ -16,7 +16,7 @@ from sepbots.dashboard import actions, artifacts, queries, trail
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import deps, guard, int_param, read, render
 from sepbots.environment import Environment
-from sepbots.workitems import ItemState
+from sepbots.workitems.ledger import RunOutcome
 
 RUN_STATUSES = ("running", "completed", "failed", "stopped")
 
@@ -57,12 +57,12 @@ async def runs(request: Request) -> Response:
 async def run(request: Request) -> Response:
     """One run: counters, item states and a page of its items."""
     state = request.query_params.get("state")
-    state = state if state in {s.value for s in ItemState} else None
+    state = state if state in {o.value for o in RunOutcome} else None
     page = int_param(request.query_params.get("page"), 1) or 1
     data = await read(request, queries.run_detail, request.path_params["run_id"], page, state)
     if data is None:
         raise HTTPException(404)
-    return render(request, "run.html", r=data, state=state, states=[s.value for s in ItemState])
+    return render(request, "run.html", r=data, state=state, states=[o.value for o in RunOutcome])
 
 
 def _item_page(

@@ -25,6 +25,7 @@ class RunStatus(enum.StrEnum):
     COMPLETED = "completed"   # every item reached an end state other than failed/abandoned
     FAILED = "failed"         # the producer or finish step failed, or items failed after all retries
     STOPPED = "stopped"       # a stop or pause was requested; unfinished items stay queued
+    REFUSED = "refused"       # refused before it started (the legal gate); ``error`` holds the reason
 
 
 @dataclass

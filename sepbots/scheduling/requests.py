@@ -45,10 +45,11 @@ class RequestState(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    REFUSED = "refused"  # the run was refused before it started (the legal gate, or any other reason)
 
     @property
     def final(self) -> bool:
-        return self in (RequestState.DONE, RequestState.FAILED, RequestState.CANCELLED)
+        return self in (RequestState.DONE, RequestState.FAILED, RequestState.CANCELLED, RequestState.REFUSED)
 
 
 def schedule_key(schedule: str, fire_time: datetime) -> str:
