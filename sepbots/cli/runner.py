@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sepbots.cli.state import CliState, errors_to_exit, fail
-from sepbots.i18n import Catalog, moment
+from sepbots.cli.tables import print_table
+from sepbots.i18n import Catalog, label, moment
 from sepbots.logging import configure_logging
 from sepbots.scheduling.heartbeat import read_status_files
 from sepbots.scheduling.outage import is_outage, reason
@@ -43,6 +44,10 @@ T = Catalog(
             "Run requests: {pending} waiting, {running} running",
         ),
         "paused": ("Pausede robotter: {bots}", "Paused bots: {bots}"),
+        "problems": ("Afviste og fejlede kørselsanmodninger (seneste døgn)",
+                     "Refused and failed run requests (last 24 hours)"),
+        "request": ("Anmodning", "Request"), "trigger": ("Udløser", "Trigger"), "when": ("Tidspunkt", "When"),
+        "reason": ("Årsag", "Reason"),
         "db_down": (
             "Databasen svarer ikke ({error}); viser kørernes statusfiler.",
             "The database does not answer ({error}); showing the runners' status files.",
@@ -63,6 +68,7 @@ T = Catalog(
     }
 )
 
+_PROBLEMS = 10
 app = typer.Typer(help="Kørertjenesten / the runner service (scheduler + worker).", no_args_is_help=True)
 
 
@@ -134,6 +140,9 @@ def status(ctx: typer.Context) -> None:
             pending = RunRequests(env.store, env.clock).list(states={RequestState.PENDING}, limit=10_000)
             running = RunRequests(env.store, env.clock).list(states={RequestState.RUNNING}, limit=10_000)
             paused = sorted(BotStates(env.store, env.clock).paused())
+            since = env.clock.now() - timedelta(hours=24)
+            problems = [r for r in RunRequests(env.store, env.clock).list(
+                states={RequestState.REFUSED, RequestState.FAILED}, limit=_PROBLEMS) if (r.ended_at or r.created_at) >= since]
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -166,6 +175,13 @@ def status(ctx: typer.Context) -> None:
     console.print(T(lang, "queue", pending=len(pending), running=len(running)))
     if paused:
         console.print(T(lang, "paused", bots=", ".join(paused)))
+    if problems:
+        print_table(
+            [T(lang, k) for k in ("request", "bot", "trigger", "state", "when", "reason")],
+            ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
+              moment(r.ended_at or r.created_at, lang), r.error or ""] for r in problems),
+            title=T(lang, "problems"),
+        )
     raise typer.Exit(0 if any(r.alive(now, stale) for r in runners) else 1)
 
 

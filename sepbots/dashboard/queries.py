@@ -98,6 +98,21 @@ class RunsPage:
     page: int
     pages: int
     bots: list[str] = field(default_factory=list)
+    failed_requests: list[Any] = field(default_factory=list)
+
+
+def failed_requests(conn: Connection, limit: int = 20) -> list[Any]:
+    """Refused or failed run requests for which no run was recorded, newest first."""
+    from sepbots.scheduling.requests import RequestState
+    from sepbots.scheduling.tables import run_requests
+
+    return list(conn.execute(
+        select(run_requests)
+        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
+        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
+        .order_by(run_requests.c.id.desc())
+        .limit(limit)
+    ))
 
 
 def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
@@ -121,7 +136,8 @@ def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
         )
     )
     bots = [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
-    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots)
+    problems = failed_requests(conn) if page == 1 and not flt.status else []
+    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots, failed_requests=problems)
 
 
 @dataclass(frozen=True)

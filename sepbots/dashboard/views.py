@@ -18,7 +18,7 @@ from sepbots.dashboard.web import deps, guard, int_param, read, render
 from sepbots.environment import Environment
 from sepbots.workitems.ledger import RunOutcome
 
-RUN_STATUSES = ("running", "completed", "failed", "stopped")
+RUN_STATUSES = ("running", "completed", "failed", "stopped", "refused")
 
 
 def _day(value: str | None) -> date | None:

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, update
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.exceptions import ConfigError, InputError, StopRequested
+from sepbots.exceptions import ConfigError, InputError, RunRefused, StopRequested
 from sepbots.logging import run_log_file
 from sepbots.recipes import Recipe, recipe_of
 from sepbots.runtime.classify import ItemTimeout, classify
@@ -72,15 +72,21 @@ class Runner:
 
         Raises:
             ConfigError: invalid parameters (before anything is recorded).
+            RunRefused: the gate refused the run; it is recorded as a refused run with the reason.
             InputError: the producer or finish step rejected its input (the run is recorded as failed,
                 and no item of this run's producer was added).
         """
         recipe = self.env.registry.get(bot) if isinstance(bot, str) else recipe_of(bot)
         params_model = resolve_params(recipe, params)
-        if self.gate is not None:
-            self.gate(recipe, trigger, test_mode)
-        stop = stop or StopToken()
         run_id = run_id or str(uuid.uuid4())
+        if self.gate is not None:
+            try:
+                self.gate(recipe, trigger, test_mode)
+            except Exception as exc:
+                reason = self.env.redactor.redact(str(exc) or type(exc).__name__)
+                self._refuse(recipe, run_id, trigger, test_mode, params_model, reason)
+                raise RunRefused(reason, run_id=run_id) from exc
+        stop = stop or StopToken()
         run_dir = self.env.settings.runs_dir / run_id
         clock = self.env.clock
         started = clock.now()
@@ -330,6 +336,24 @@ class Runner:
             self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_STARTED, self.env.runner_id, bot=recipe.name,
                                                     run_id=run_id, details={"trigger": trigger.value,
                                                                             "test_mode": test_mode})], started)
+
+    def _refuse(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
+                reason: str) -> None:
+        """Record a refused run (no items, no artifacts) and its ``run_refused`` audit row."""
+        now = self.env.clock.now()
+        with self.env.store.begin() as conn:
+            conn.execute(insert(runs).values(
+                id=run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue, trigger=trigger.value,
+                status=RunStatus.REFUSED.value, test_mode=test_mode, started_at=now, ended_at=now,
+                host=socket.gethostname(), runner_id=self.env.runner_id, error=reason,
+                params=self.env.redactor.redact_obj(params.model_dump(mode="json")),
+                produced=0, done=0, business=0, retried=0, failed=0, abandoned=0, work_ms=0,
+            ))
+            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_REFUSED, self.env.runner_id, bot=recipe.name,
+                                                    run_id=run_id, details={"trigger": trigger.value,
+                                                                            "test_mode": test_mode,
+                                                                            "reason": reason})], now)
+        log.warning("run_refused", run_id=run_id, bot=recipe.name, trigger=trigger.value, reason=reason)
 
     def _flush_counts(self, run_id: str, counts: RunCounts) -> None:
         with self.env.store.begin() as conn:
