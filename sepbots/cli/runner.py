@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
@@ -12,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sepbots.cli.state import CliState, errors_to_exit, fail
+from sepbots.cli.state import CliState, errors_to_exit, fail, state
 from sepbots.cli.tables import print_table
 from sepbots.i18n import Catalog, label, moment
 from sepbots.logging import configure_logging
@@ -73,11 +71,8 @@ app = typer.Typer(help="Kørertjenesten / the runner service (scheduler + worker
 
 
 def cli_state(ctx: typer.Context) -> CliState:
-    """The shared CLI state; created here when this sub-app runs on its own (``python -m runner``)."""
-    root = ctx.find_root()
-    if not isinstance(root.obj, CliState):
-        root.obj = CliState(home=None, lang=None, environ=dict(os.environ))
-    return root.obj
+    """The shared CLI state (kept for callers of this name)."""
+    return state(ctx)
 
 
 @app.command("start")
@@ -213,7 +208,7 @@ def request(
                 params=params,
                 scheduled_for=now,
                 priority=priority,
-                requested_by=getpass.getuser(),
+                requested_by=st.actor,
             )
         )
     assert req is not None  # the key is new by construction

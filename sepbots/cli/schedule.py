@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated, Any
 
 import typer
@@ -136,7 +135,7 @@ def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
         config: ScheduleConfig = load_service_config(env)
         if name not in {s.name for s in config.schedules}:
             fail(T(lang, "unknown", name=name, file=env.settings.schedules_file))
-        ScheduleStates(env.store, env.clock).set_paused(name, paused, by=getpass.getuser())
+        ScheduleStates(env.store, env.clock).set_paused(name, paused, by=st.actor, audit=env.audit)
     typer.echo(T(lang, "did_pause" if paused else "did_resume", name=name))
 
 

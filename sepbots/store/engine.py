@@ -8,36 +8,50 @@ add ``FOR UPDATE SKIP LOCKED``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sepbots.exceptions import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']*)["']|None)""", re.MULTILINE)
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+def _revision_graph() -> dict[str, str | None]:
+    """Each shipped migration's revision and its ``down_revision``, read from the files (no Alembic import,
+    so opening a database that is up to date stays fast for the CLI)."""
+    graph: dict[str, str | None] = {}
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((key, value or None) for key, value in _REVISION.findall(file.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            graph[str(found["revision"])] = found.get("down_revision")
+    return graph
+
+
 def head_revision() -> str | None:
     """The newest migration shipped with this version of sepbots."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    graph = _revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down}
+    return heads.pop() if len(heads) == 1 else None
 
 
 class Store:
@@ -91,17 +105,20 @@ class Store:
 
     def migrate(self) -> None:
         """Apply every migration this database lacks (idempotent)."""
+        graph = _revision_graph()
         head = head_revision()
         try:
             with self.engine.connect() as conn:
-                current = MigrationContext.configure(conn).get_current_revision()
-                if current == head:
-                    conn.rollback()
+                current = _current_revision(conn)
+                conn.rollback()
+                if current == head and head is not None:
                     return
-                if current is not None and current not in _known_revisions():
+                if current is not None and current not in graph:
                     raise StoreError(
                         f"the database {self.describe()} was written by a newer sepbots (schema {current}); upgrade sepbots"
                     )
+            from alembic import command
+
             with self.engine.begin() as conn:
                 command.upgrade(_alembic_config(conn), "head")
         except (OperationalError, DBAPIError) as exc:
@@ -126,10 +143,11 @@ class Store:
         self.engine.dispose()
 
 
-def _known_revisions() -> set[str]:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+def _current_revision(conn: Connection) -> str | None:
+    """The database's schema revision (``alembic_version``), or ``None`` for a new database."""
+    if not conn.dialect.has_table(conn, "alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _reason(exc: DBAPIError) -> str:
