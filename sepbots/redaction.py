@@ -53,6 +53,12 @@ class Redactor:
         mac = hmac.new(self._key, digits.encode("ascii"), hashlib.sha256).hexdigest()
         return f"[CPR:{mac[:8]}]"
 
+    def value_token(self, value: object) -> str:
+        """A keyed token for any value (``[VAL:1a2b3c4d]``): the same value gives the same token, the value
+        itself cannot be read back — for audit rows that say *which* field changed without saying to what."""
+        mac = hmac.new(self._key, b"value:" + str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"[VAL:{mac[:8]}]"
+
     def _cpr_sub(self, match: re.Match[str]) -> str:
         digits = match.group(1) + match.group(2)
         if cpr_birth_date(digits) is None:

@@ -145,6 +145,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "item.handled_short": ("behandlet", "handled"),
     "item.done_handle": ("Emnet er markeret som behandlet.", "The item is marked as handled."),
     "item.done_retry": ("Emnet er sendt tilbage til nyt forsøg.", "The item was sent back for retry."),
+    "item.done_resubmit": ("De rettede data er gemt, og emnet er sendt tilbage i køen.",
+                           "The corrected data is saved and the item was sent back to the queue."),
     "item.evidence": ("Skærmbilleder og filer", "Screenshots and files"),
     "item.screenshot": ("Skærmbillede", "Screenshot"),
     "item.attempts": ("Forsøg", "Attempts"),
@@ -153,6 +155,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "item.no_log": ("Ingen loglinjer for emnet.", "No log lines for this item."),
     # queue
     "queue.title": ("Emner til manuel behandling", "Items for manual handling"),
+    "queue.age": ("Ældre end (dage)", "Older than (days)"),
+    "queue.select_all": ("Vælg alle", "Select all"),
+    "queue.bulk_retry": ("Send valgte tilbage i køen", "Send selected back to the queue"),
+    "queue.bulk_handle": ("Marker valgte som behandlet", "Mark selected as handled"),
+    "queue.bulk_done": ("Udført: {what}", "Done: {what}"),
+    "correct.title": ("Ret data og send igen", "Correct data and resubmit"),
+    "correct.link": ("Ret data og send igen", "Correct data and resubmit"),
+    "correct.help": ("Ret de felter, der er forkerte; robotten prøver igen med de nye data. Ændringen logges "
+                     "(hvem, hvornår, hvilke felter).",
+                     "Correct the wrong fields; the robot tries again with the new data. The change is logged "
+                     "(who, when, which fields)."),
+    "correct.required": ("skal udfyldes", "required"),
+    "correct.masked": ("nu: {token}", "now: {token}"),
+    "correct.keep": ("tom = uændret", "empty = unchanged"),
+    "correct.submit": ("Send igen med rettede data", "Resubmit with corrected data"),
     "queue.count": ("{n} emner venter", "{n} items waiting"),
     "queue.empty": ("Ingen emner venter. 🎉", "No items waiting. 🎉"),
     # audit

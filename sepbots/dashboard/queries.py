@@ -184,33 +184,62 @@ def item_detail(conn: Connection, item_id: int) -> ItemDetail | None:
 
 
 @dataclass(frozen=True)
+class QueueFilter:
+    """The manual-handling queue's filters: robot, process, reason code, state, and minimum age in days."""
+
+    bot: str | None = None
+    process: str | None = None
+    code: str | None = None
+    state: str | None = None
+    min_age_days: int | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
 class QueuePage:
     rows: list[Any]
     total: int
     page: int
     pages: int
+    bots: list[str] = field(default_factory=list)
+    processes: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
 
-def manual_queue(conn: Connection, page: int = 1, state: str | None = None) -> QueuePage:
-    """Items waiting for a person (final error state, not yet handled), most recent first."""
+def manual_queue(conn: Connection, flt: QueueFilter, now: datetime) -> QueuePage:
+    """Items waiting for a person (final error state, not yet handled), most recent first, filtered."""
+    joined = work_items.outerjoin(runs, runs.c.id == work_items.c.run_id)
     where = _waiting_clause()
-    if state:
-        where = and_(where, work_items.c.state == state)
-    total = int(conn.execute(select(func.count()).select_from(work_items).where(where)).scalar_one())
+    if flt.state:
+        where = and_(where, work_items.c.state == flt.state)
+    if flt.bot:
+        where = and_(where, runs.c.bot == flt.bot)
+    if flt.process:
+        where = and_(where, runs.c.process == flt.process)
+    if flt.code:
+        where = and_(where, work_items.c.error_code == flt.code)
+    if flt.min_age_days:
+        where = and_(where, work_items.c.finished_at <= now - timedelta(days=flt.min_age_days))
+    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
     pages = max(1, -(-total // QUEUE_PAGE))
-    page = min(max(1, page), pages)
+    page = min(max(1, flt.page), pages)
     rows = list(
         conn.execute(
             select(
                 work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
                 work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
-                work_items.c.finished_at, work_items.c.run_id, runs.c.bot,
+                work_items.c.finished_at, work_items.c.run_id, runs.c.bot, runs.c.process,
             )
-            .select_from(work_items.outerjoin(runs, runs.c.id == work_items.c.run_id))
+            .select_from(joined)
             .where(where)
             .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
             .limit(QUEUE_PAGE)
             .offset((page - 1) * QUEUE_PAGE)
         )
     )
-    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+    waiting = select(runs.c.bot, runs.c.process, work_items.c.error_code).select_from(joined).where(
+        _waiting_clause()).distinct().limit(500)
+    choices = conn.execute(waiting).all()
+    return QueuePage(rows=rows, total=total, page=page, pages=pages,
+                     bots=sorted({c.bot for c in choices if c.bot}), processes=sorted({c.process for c in choices if c.process}),
+                     codes=sorted({c.error_code for c in choices if c.error_code}))
