@@ -163,18 +163,20 @@ def test_a_wrong_key_is_a_clear_error(project: Path) -> None:
     assert result.exit_code == 2 and "key does not match" in result.output
 
 
-def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path) -> None:
-    """`sepbots new` writes a recipe, config, README and a test that passes as generated."""
-    result = invoke(project, "new", "borgerbrev")
+@pytest.mark.parametrize("kind", ["sheet", "web"])
+def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path, kind: str) -> None:
+    """`sepbots new NAME --kind K` writes a recipe, config, README and a test that passes as generated."""
+    name = f"borgerbrev_{kind}"
+    result = invoke(project, "new", name, "--kind", kind)
     assert result.exit_code == 0, result.output
-    folder = project / "bots" / "borgerbrev"
+    folder = project / "bots" / name
     assert {p.name for p in folder.iterdir()} >= {"bot.py", "config.toml", "README.md", "tests"}
-    assert "borgerbrev" in invoke(project, "bots").output
+    assert name in invoke(project, "bots").output
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
-                          cwd=project, capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert invoke(project, "new", "borgerbrev").exit_code == 2
+                          cwd=project, capture_output=True, text=True, env=env, timeout=180)
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert invoke(project, "new", name).exit_code == 2
 
 
 def test_the_console_script_starts_and_shows_help() -> None:
