@@ -92,3 +92,19 @@ def test_pausing_from_the_cli_is_audited_with_the_os_account_when_user_is_unset(
         env.close()
     account = pwd.getpwuid(os.getuid()).pw_name
     assert [(a, d["action"]) for a, d in rows] == [(f"cli:{account}", "bot_paused"), (f"cli:{account}", "bot_resumed")]
+
+
+def test_fakturakontrol_speaks_english_when_asked(tmp_path: Path) -> None:
+    """With --lang en every manual-handling reason and the result workbook of fakturakontrol are in English."""
+    from openpyxl import load_workbook
+
+    home = project(tmp_path)
+    src = ROOT / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx"
+    result = invoke(home, "--lang", "en", "run", "fakturakontrol", "-p", f"input={src}",
+                    "-p", f"output={tmp_path / 'r.xlsx'}", "-p", "today=2026-11-28", "-q")
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.glob("r-*.xlsx")
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Row" and {r[2] for r in rows[1:]} <= {"Approved", "Manual handling"}
+    reasons = [r[4] for r in rows[1:] if r[4]]
+    assert reasons and all(r.startswith("row ") for r in reasons) and not any("række" in r for r in reasons)

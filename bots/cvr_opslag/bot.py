@@ -183,7 +183,9 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
     missing = [key for key, value in details.items() if value is None]
     if missing:
         raise BusinessException(
-            f"række {lookup.row}: siden mangler {', '.join(missing)}", code="PAGE_CHANGED"
+            f"række {lookup.row}: siden mangler {', '.join(missing)}" if ctx.lang == "da"
+            else f"row {lookup.row}: the page lacks {', '.join(missing)}",
+            code="PAGE_CHANGED",
         )
     ctx.log.info("company_found", cvr=lookup.cvr, status=details["status"], portal_retries=retries.count)
     return {FIELDS[key]: value for key, value in details.items()} | {"portal_retries": retries.count}
