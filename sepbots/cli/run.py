@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
 from sepbots.cli import botstate
 from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table

@@ -39,12 +39,14 @@ class _PauseSwitches:
         With ``audit`` the change and its ``operator_action`` audit row (``{"action": "bot_paused", ...}``,
         actor ``by``) commit together.
         """
+        if audit is not None and not by:
+            raise ValueError("an audited pause or resume needs the actor (by=...)")
         now = self.clock.now()
         with self.store.begin() as conn:
             _upsert(conn, self.table, self.key, {self.key: name, "paused": paused, "updated_at": now, "updated_by": by})
             if audit is not None:
                 action = f"{self.key}_{'paused' if paused else 'resumed'}"
-                audit.append(conn, [AuditEvent(AuditEventType.OPERATOR_ACTION, by or "unknown",
+                audit.append(conn, [AuditEvent(AuditEventType.OPERATOR_ACTION, str(by),
                                                bot=name if self.key == "bot" else None,
                                                details={"action": action, self.key: name})], now)
 
