@@ -163,7 +163,7 @@ def test_a_wrong_key_is_a_clear_error(project: Path) -> None:
     assert result.exit_code == 2 and "key does not match" in result.output
 
 
-@pytest.mark.parametrize("kind", ["sheet", "web"])
+@pytest.mark.parametrize("kind", ["sheet", "web", "desktop"])
 def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path, kind: str) -> None:
     """`sepbots new NAME --kind K` writes a recipe, config, README and a test that passes as generated."""
     name = f"borgerbrev_{kind}"

@@ -4,6 +4,8 @@
 each row a work item, and this run's own result workbook written in ``finish``.
 ``web``: each address a work item, opened in the run's one browser (``sepbots.browser``), the page
 title as the output; the test serves two pages from a local HTTP server to the real Chromium.
+``desktop``: a desktop program started once per run (``sepbots.desktop``), each window title a work
+item; the test runs a small Tk program on a private Xvfb display.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ class Kind(enum.StrEnum):
 
     SHEET = "sheet"
     WEB = "web"
+    DESKTOP = "desktop"
 
 
 SHEET_BOT = '''"""{title}: what this robot does, in one paragraph (process, systems, inputs, outputs)."""
@@ -182,6 +185,85 @@ def test_titled_pages_are_done_and_untitled_ones_need_a_person(tmp_path: Path) -
     assert outcome.items[0].output == {{"title": "Hej"}} and outcome.items[1].error_code == "NO_TITLE"
 '''
 
+DESKTOP_BOT = '''"""{title}: what this robot does in which desktop program, in one paragraph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sepbots import BotContext, BusinessException, NewItem, WorkItem, bot
+from sepbots.desktop import Desktop, DesktopTimeout
+
+
+class Wanted(BaseModel):
+    """The payload of one work item: a window to find."""
+
+    title: str
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    program: list[str] = Field(default_factory=list, description="the program and its arguments (no shell)")
+    titles: list[str] = Field(default_factory=list)
+    wait_s: float = Field(20.0, gt=0, description="how long to wait for a window")
+
+
+def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Wanted]]:
+    for title in ctx.params.titles:
+        yield NewItem(reference=title, payload=Wanted(title=title))
+
+
+def _desktop(ctx: BotContext[Params]) -> Desktop:
+    """The run's desktop (a private Xvfb display on Linux when desktop.virtual_display is on), program started."""
+
+    def start() -> Desktop:
+        desktop = Desktop(ctx.settings.desktop, clock=ctx.clock, log=ctx.log)
+        if ctx.params.program:
+            desktop.launch(ctx.params.program, output=ctx.run_dir / "program.log")
+        return desktop
+
+    return ctx.use("desktop", start)
+
+
+@bot(name="{name}", process=None, params=Params, producer=produce, max_attempts=2, requires=["desktop"])
+def handle(item: WorkItem[Wanted], ctx: BotContext[Params]) -> dict[str, object]:
+    """{title}."""
+    desktop = _desktop(ctx)
+    try:
+        window = desktop.wait_for_window(item.payload.title, timeout_s=ctx.params.wait_s)
+    except DesktopTimeout:
+        raise BusinessException(f"vinduet {{item.payload.title!r}} kom ikke frem", code="NO_WINDOW") from None
+    return {{"title": window.title, "width": window.width}}
+'''
+
+DESKTOP_TEST = '''"""Tests for the {name} bot: a real Tk program on a private Xvfb display, driven by sepbots.desktop."""
+
+import sys
+from pathlib import Path
+
+from sepbots import ItemState
+from sepbots.testing import run_bot_once
+
+from ..bot import handle
+
+PROGRAM = "import tkinter as tk; root = tk.Tk(); root.title('Sagssystem'); root.geometry('400x200'); root.mainloop()"
+
+
+def test_a_window_that_shows_is_found_and_a_missing_one_needs_a_person(tmp_path: Path) -> None:
+    """The program's window is found (done, with its title); a window that never shows is a business exception."""
+    outcome = run_bot_once(
+        handle,
+        {{"program": [sys.executable, "-c", PROGRAM], "titles": ["Sagssystem", "Findes ikke"], "wait_s": 8}},
+        home=tmp_path / "home",
+        overrides={{"desktop": {{"virtual_display": True}}}},
+    )
+    assert [i.state for i in outcome.items] == [ItemState.DONE, ItemState.BUSINESS_EXCEPTION]
+    assert outcome.items[0].output["title"] == "Sagssystem" and outcome.items[1].error_code == "NO_WINDOW"
+'''
+
 README = """# {name}
 
 **Catalogue process:** (set `process=` in `bot.py` to the catalogue id; scheduled production runs
@@ -198,8 +280,10 @@ pytest bots/{name}
 USAGE = {
     Kind.SHEET: "sepbots run {name} --param input=input.xlsx --param output=var/out/{name}.xlsx",
     Kind.WEB: "sepbots run {name} --param urls='[\"https://example.org\"]'",
+    Kind.DESKTOP: "sepbots run {name} --param program='[\"sagssystem.exe\"]' --param titles='[\"Sagssystem\"]'",
 }
-TEMPLATES = {Kind.SHEET: (SHEET_BOT, SHEET_TEST), Kind.WEB: (WEB_BOT, WEB_TEST)}
+TEMPLATES = {Kind.SHEET: (SHEET_BOT, SHEET_TEST), Kind.WEB: (WEB_BOT, WEB_TEST),
+             Kind.DESKTOP: (DESKTOP_BOT, DESKTOP_TEST)}
 
 
 def files(name: str, kind: Kind) -> dict[str, str]:
