@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from sepbots.cli.state import CliState, errors_to_exit, fail, state
 from sepbots.cli.tables import print_table
@@ -152,21 +151,13 @@ def status(ctx: typer.Context) -> None:
     if not runners:
         console.print(T(lang, "none"))
     else:
-        table = Table(title=T(lang, "runners"))
-        for key in ("runner_id", "host", "pid", "state", "heartbeat", "alive", "bot", "run"):
-            table.add_column(T(lang, key))
-        for r in runners:
-            table.add_row(
-                r.runner_id,
-                r.host,
-                str(r.pid),
-                _state_text(lang, r.state.value),
-                moment(r.heartbeat_at, lang),
-                T(lang, "yes" if r.alive(now, stale) else "no"),
-                r.current_bot or "–",
-                (r.current_run_id or "–")[:8],
-            )
-        console.print(table)
+        print_table(
+            [T(lang, k) for k in ("runner_id", "host", "pid", "state", "heartbeat", "alive", "bot", "run")],
+            ([r.runner_id, r.host, str(r.pid), _state_text(lang, r.state.value), moment(r.heartbeat_at, lang),
+              T(lang, "yes" if r.alive(now, stale) else "no"), r.current_bot or "–", (r.current_run_id or "–")[:8]]
+             for r in runners),
+            title=T(lang, "runners"),
+        )
     console.print(T(lang, "queue", pending=len(pending), running=len(running)))
     if paused:
         console.print(T(lang, "paused", bots=", ".join(paused)))
