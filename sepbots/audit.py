@@ -90,6 +90,10 @@ class AuditEventType(enum.StrEnum):
     DETAILS_NEUTRALISED = NEUTRALISED_EVENT  # details: rows, first, last, seqs_sha256 (of "seq," for each, in order)
     CHAIN_SEALED = "chain_sealed"  # the keyed records were written (new database, or an upgrade sealing the chain)
 
+    RUN_REFUSED = "run_refused"            # a run refused before it started; details["reason"]
+    REQUEST_FAILED = "request_failed"      # a run request that failed without a recorded run; details["reason"]
+    ITEM_RESUBMITTED = "item_resubmitted"  # an operator corrected payload fields and sent the item back
+
 
 @dataclass(frozen=True)
 class AuditEvent:

@@ -9,6 +9,7 @@ artifacts live, so a second installation or a test never touches the first.
 from __future__ import annotations
 
 import os
+import string
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sepbots.exceptions import ConfigError
 
@@ -177,6 +178,33 @@ class GainsSettings(BaseModel):
         return data
 
 
+_OUTPUT_FIELDS = frozenset({"stem", "suffix", "date", "run", "bot"})
+
+
+class OutputSettings(_Section):
+    """How output files are named: each run writes its own file, so no run replaces another's result.
+
+    ``name`` is a template with ``{stem}`` and ``{suffix}`` (of the path the bot asks for), ``{date}``
+    (the run's start, Danish calendar day, YYYY-MM-DD), ``{run}`` (the run id's first 8 characters)
+    and ``{bot}``. It must contain ``{run}``.
+    """
+
+    name: str = Field("{stem}-{date}-{run}{suffix}", description="output file name template; must contain {run}")
+
+    @field_validator("name")
+    @classmethod
+    def _has_run(cls, value: str) -> str:
+        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        unknown = fields - _OUTPUT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown field(s) {sorted(unknown)}; use {sorted(_OUTPUT_FIELDS)}")
+        if "run" not in fields:
+            raise ValueError("must contain {run}, so that a run never replaces another run's output")
+        if "/" in value or "\\" in value:
+            raise ValueError("a file name, not a path")
+        return value
+
+
 class FleetSettings(_Section):
     """This runner's part in a fleet (several runners sharing one PostgreSQL database)."""
 
@@ -219,6 +247,7 @@ class Settings(_Section):
 
 
     fleet: FleetSettings = FleetSettings()
+    outputs: OutputSettings = OutputSettings()
     config_file: Path | None = None
 
     @property

@@ -9,6 +9,8 @@ SepbotsError(Exception)
 │   └── QueueError         a work item cannot be claimed, released or found
 ├── VaultError             missing credential, missing or wrong key
 ├── AuditError             the audit chain's head is missing or forged: nothing is appended
+
+├── RunRefused             a run refused before it started (the legal gate); recorded as a refused run
 └── BotError(message, code)
     ├── BusinessException      bad/missing data, broken rule → manual handling, never retried
     └── ApplicationException   system trouble → retried with backoff up to max_attempts
@@ -127,3 +129,20 @@ class ApplicationException(BotError):
 
 class StopRequested(BaseException):  # noqa: N818 - a signal, not an error
     """Raised inside a run when a stop or pause was requested; never caught by ``except Exception``."""
+
+
+class RunRefused(SepbotsError):
+    """A run was refused before it started (e.g. by the catalogue's legal gate).
+
+    The run is recorded all the same — status ``refused``, the reason in ``runs.error``, and a
+    ``run_refused`` audit row — so the refusal shows in ``runs list``, the dashboard and the trail.
+
+    Args:
+        reason: why (redacted).
+        run_id: the id of the recorded refused run.
+    """
+
+    def __init__(self, reason: str, *, run_id: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.run_id = run_id

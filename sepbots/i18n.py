@@ -40,3 +40,45 @@ def moment(value: datetime | None, lang: str = "da") -> str:
         return "–"
     t = local(value)
     return t.strftime("%d-%m-%Y %H:%M:%S") if lang == "da" else t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+LABELS = Catalog({
+    # work-item states, and an item's outcome in one run (sepbots.workitems.ledger.RunOutcome)
+    "state.new": ("ny", "new"),
+    "state.in_progress": ("i gang", "in progress"),
+    "state.done": ("udført", "done"),
+    "state.business_exception": ("manuel behandling", "manual handling"),
+    "state.failed": ("fejlet", "failed"),
+    "state.abandoned": ("opgivet", "abandoned"),
+    "state.retry": ("forsøges igen", "retried"),
+    "state.queued": ("ikke behandlet i kørslen", "not processed in this run"),
+    # run statuses
+    "status.running": ("kører", "running"),
+    "status.completed": ("gennemført", "completed"),
+    "status.failed": ("fejlet", "failed"),
+    "status.stopped": ("stoppet", "stopped"),
+    "status.refused": ("afvist", "refused"),
+    # what started a run
+    "trigger.manual": ("manuel", "manual"),
+    "trigger.schedule": ("plan", "schedule"),
+    "trigger.queue": ("kø", "queue"),
+    # run requests
+    "request.pending": ("venter", "pending"),
+    "request.running": ("kører", "running"),
+    "request.done": ("udført", "done"),
+    "request.failed": ("fejlet", "failed"),
+    "request.cancelled": ("annulleret", "cancelled"),
+    "request.refused": ("afvist", "refused"),
+})
+
+
+def label(lang: str, kind: str, value: object) -> str:
+    """The Danish (or English) word for a state, status, trigger or request state; the raw value if unknown.
+
+    ``kind`` is ``state``, ``status``, ``trigger`` or ``request``; enums and plain strings both work.
+    """
+    raw = str(getattr(value, "value", value))
+    try:
+        return LABELS(lang, f"{kind}.{raw}")
+    except KeyError:
+        return raw

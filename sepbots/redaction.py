@@ -98,6 +98,12 @@ class Redactor:
         mac = hmac.new(self._key, b"name:" + text.encode("utf-8"), hashlib.sha256).hexdigest()
         return f"[NAME:{mac[:8]}]"
 
+    def value_token(self, value: object) -> str:
+        """A keyed token for any value (``[VAL:1a2b3c4d]``): the same value gives the same token, the value
+        itself cannot be read back — for audit rows that say *which* field changed without saying to what."""
+        mac = hmac.new(self._key, b"value:" + str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"[VAL:{mac[:8]}]"
+
     def _cpr_sub(self, match: Any) -> str:
         digits = cpr_digits_of(match)
         return match.group(0) if digits is None else self.token(digits)

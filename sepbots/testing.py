@@ -78,6 +78,14 @@ class RunOutcome:
     items: list[ItemRecord]
     env: Environment
 
+    @property
+    def output(self) -> Path:
+        """The one output file the run wrote (``ctx.output_path``); fails when there is not exactly one."""
+        outputs = self.summary.outputs
+        if len(outputs) != 1:
+            raise AssertionError(f"expected one output file, the run wrote {len(outputs)}: {outputs}")
+        return outputs[0]
+
     def by_reference(self) -> dict[str, ItemRecord]:
         return {i.reference: i for i in self.items}
 

@@ -53,7 +53,9 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
                     "--param", "today=2026-11-28")
     assert result.exit_code == 0, result.output
     assert "gennemført" in result.output and "Til manuel behandling" in result.output
-    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    (written,) = tmp_path.glob("out-*.xlsx")
+    assert "Resultatfil" in result.output
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
     assert rows[1][2] == "Godkendt" and rows[2][2] == "Manuel behandling" and rows[2][3] == "BAD_CVR"
 
 
@@ -88,7 +90,7 @@ def test_a_missing_input_file_exits_2_and_writes_nothing(project: Path, tmp_path
     out = tmp_path / "out.xlsx"
     result = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", f"input={tmp_path / 'missing.xlsx'}", "-p", f"output={out}")
     assert result.exit_code == 2
-    assert "missing.xlsx" in result.output and not out.exists()
+    assert "missing.xlsx" in result.output and not list(tmp_path.glob("out*.xlsx"))
 
 
 def test_a_missing_column_names_the_column_and_the_columns_found(project: Path, tmp_path: Path) -> None:
@@ -172,18 +174,20 @@ def test_a_wrong_key_is_a_clear_error(project: Path) -> None:
     assert result.exit_code == 2 and "key does not match" in result.output
 
 
-def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path) -> None:
-    """`sepbots new` writes a recipe, config, README and a test that passes as generated."""
-    result = invoke(project, "new", "borgerbrev")
+@pytest.mark.parametrize("kind", ["sheet", "web", "desktop"])
+def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path, kind: str) -> None:
+    """`sepbots new NAME --kind K` writes a recipe, config, README and a test that passes as generated."""
+    name = f"borgerbrev_{kind}"
+    result = invoke(project, "new", name, "--kind", kind)
     assert result.exit_code == 0, result.output
-    folder = project / "bots" / "borgerbrev"
+    folder = project / "bots" / name
     assert {p.name for p in folder.iterdir()} >= {"bot.py", "config.toml", "README.md", "tests"}
-    assert "borgerbrev" in invoke(project, "bots").output
+    assert name in invoke(project, "bots").output
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
-                          cwd=project, capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert invoke(project, "new", "borgerbrev").exit_code == 2
+                          cwd=project, capture_output=True, text=True, env=env, timeout=180)
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert invoke(project, "new", name).exit_code == 2
 
 
 def test_the_console_script_starts_and_shows_help() -> None:

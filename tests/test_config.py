@@ -60,3 +60,14 @@ def test_environment_values_are_validated_too(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path, environ={"SEPBOTS_DASHBOARD__PORT": "seventy"})
     assert info.value.key == "dashboard.port"
+
+
+def test_an_output_name_without_the_run_id_is_refused(tmp_path: Path) -> None:
+    """outputs.name must hold {run}, so one run can never replace another run's output file."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "sepbots.toml").write_text('[outputs]\nname = "{stem}{suffix}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path, environ={})
+    assert "outputs.name" in str(err.value) and "{run}" in str(err.value) and "sepbots.toml" in str(err.value)
+    ok = load_settings(tmp_path, environ={"SEPBOTS_OUTPUTS__NAME": "{bot}-{run}{suffix}"})
+    assert ok.outputs.name == "{bot}-{run}{suffix}"

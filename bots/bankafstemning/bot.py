@@ -226,10 +226,10 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Entry]]) -> None:
             handed_over=len(holder.value.unmatched_bank) + len(holder.value.unmatched_ledger),
         )
     result = holder.value if holder.value is not None else _run_reconciliation(params)
-    params.output.parent.mkdir(parents=True, exist_ok=True)
+    output = ctx.output_path(params.output)
     created = ctx.clock.now().strftime("%Y-%m-%d %H:%M UTC")
     info = [("bank_file", params.bank.name), ("ledger_file", params.ledger.name), ("created", created)]
-    write_reconciliation(params.output, result, lang=ctx.lang, info=info)
+    write_reconciliation(output, result, lang=ctx.lang, info=info)
     ctx.log.info("workbook_written", sheets=4, matched=len(result.matches))
 
 

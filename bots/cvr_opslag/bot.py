@@ -159,7 +159,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.params.output, "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
 
 
 @bot(
@@ -200,7 +200,9 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
     missing = [key for key, value in details.items() if value is None]
     if missing:
         raise BusinessException(
-            f"række {lookup.row}: siden mangler {', '.join(missing)}", code="PAGE_CHANGED"
+            f"række {lookup.row}: siden mangler {', '.join(missing)}" if ctx.lang == "da"
+            else f"row {lookup.row}: the page lacks {', '.join(missing)}",
+            code="PAGE_CHANGED",
         )
     ctx.log.info("company_found", cvr=lookup.cvr, status=details["status"], portal_retries=retries.count)
     return {FIELDS[key]: value for key, value in details.items()} | {"portal_retries": retries.count}

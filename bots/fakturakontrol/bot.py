@@ -26,6 +26,16 @@ from ..workbooks import write_workbook
 
 HEADERS = ("Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato")
 LIMIT_ORE = 5_000_00  # small invoices: below 5,000 kr. (Vejle's threshold, domain research §2)
+MESSAGES = {  # every manual-handling reason, in Danish and English (language = "da" | "en")
+    "cvr": {"da": "række {row}, CVR: {reason}", "en": "row {row}, CVR: {reason}"},
+    "ean": {"da": "række {row}, EAN: {reason}", "en": "row {row}, EAN: {reason}"},
+    "amount": {"da": "række {row}, Beløb: {reason}", "en": "row {row}, amount: {reason}"},
+    "not_positive": {"da": "række {row}, Beløb: skal være positivt", "en": "row {row}, amount: must be positive"},
+    "over_limit": {"da": "række {row}: beløbet er over grænsen for småfakturaer",
+                   "en": "row {row}: the amount is over the small-invoice limit"},
+    "due": {"da": "række {row}, Forfaldsdato: {reason}", "en": "row {row}, due date: {reason}"},
+    "overdue": {"da": "række {row}: fakturaen er forfalden", "en": "row {row}: the invoice is overdue"},
+}
 
 
 class Invoice(BaseModel):
@@ -82,15 +92,18 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
-    labels = {ItemState.DONE: "Godkendt", ItemState.BUSINESS_EXCEPTION: "Manuel behandling",
-              ItemState.FAILED: "Fejlet"}
+    en = ctx.lang == "en"
+    labels = {ItemState.DONE: "Approved" if en else "Godkendt",
+              ItemState.BUSINESS_EXCEPTION: "Manual handling" if en else "Manuel behandling",
+              ItemState.FAILED: "Failed" if en else "Fejlet"}
     rows = []
     for item in sorted(items, key=lambda i: i.payload.row):
         amount = (item.output or {}).get("amount_ore")
         rows.append([item.payload.row, item.payload.invoice_no, labels.get(item.state, item.state.value),
                      item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
-    write_workbook(ctx.params.output, "Resultat",
-                   ["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"], rows)
+    header = (["Row", "Invoice no.", "Status", "Code", "Reason", "Amount (DKK)"] if en
+              else ["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"])
+    write_workbook(ctx.output_path(ctx.params.output), "Result" if en else "Resultat", header, rows)
 
 
 @bot(name="fakturakontrol", process="fakturabehandling-smaafakturaer", params=Params, producer=produce,
@@ -99,28 +112,34 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
 def check_invoice(item: WorkItem[Invoice], ctx: BotContext[Params]) -> dict[str, object]:
     """Kontrol af småfakturaer: CVR, EAN, beløb og forfaldsdato."""
     inv = item.payload
+    lang = "en" if ctx.lang == "en" else "da"
+
+    def refuse(code: str, key: str, reason: DanishFormatError | None = None) -> BusinessException:
+        text = MESSAGES[key][lang].format(row=inv.row, reason=reason.message(lang) if reason else "")
+        return BusinessException(text, code=code)
+
     try:
         cvr = parse_cvr(inv.cvr)
     except DanishFormatError as exc:
-        raise BusinessException(f"række {inv.row}, CVR: {exc.reason_da}", code="BAD_CVR") from None
+        raise refuse("BAD_CVR", "cvr", exc) from None
     try:
         ean = parse_ean(inv.ean)
     except DanishFormatError as exc:
-        raise BusinessException(f"række {inv.row}, EAN: {exc.reason_da}", code="BAD_EAN") from None
+        raise refuse("BAD_EAN", "ean", exc) from None
     try:
         amount = parse_amount_ore(inv.amount)
     except DanishFormatError as exc:
-        raise BusinessException(f"række {inv.row}, Beløb: {exc.reason_da}", code="BAD_AMOUNT") from None
+        raise refuse("BAD_AMOUNT", "amount", exc) from None
     if amount <= 0:
-        raise BusinessException(f"række {inv.row}, Beløb: skal være positivt", code="BAD_AMOUNT")
+        raise refuse("BAD_AMOUNT", "not_positive")
     if amount >= LIMIT_ORE:
-        raise BusinessException(f"række {inv.row}: beløbet er over grænsen for småfakturaer", code="OVER_LIMIT")
+        raise refuse("OVER_LIMIT", "over_limit")
     try:
         due = parse_danish_date(inv.due)
     except DanishFormatError as exc:
-        raise BusinessException(f"række {inv.row}, Forfaldsdato: {exc.reason_da}", code="BAD_DATE") from None
+        raise refuse("BAD_DATE", "due", exc) from None
     today = ctx.params.today or ctx.clock.now().date()
     if due < today:
-        raise BusinessException(f"række {inv.row}: fakturaen er forfalden", code="OVERDUE")
+        raise refuse("OVERDUE", "overdue")
     ctx.log.info("invoice_checked", cvr=cvr, ean=ean, amount_ore=amount)
     return {"amount_ore": amount, "cvr": cvr, "ean": ean}

@@ -71,8 +71,8 @@ def _documents(source: Path) -> Iterator[NewItem[Document]]:
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Document]]) -> None:
-    """Write the outcome workbook for every document this run's producer yielded."""
-    write_outcome(ctx.params.output, items, ctx.lang)
+    """Write this run's own outcome workbook for every document the run read or processed."""
+    write_outcome(ctx.output_path(ctx.params.output), items, ctx.lang)
 
 
 def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:

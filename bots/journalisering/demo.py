@@ -33,7 +33,7 @@ def demo(ctx: DemoContext) -> None:
     source = write_sample(ctx.work_dir / "dokumenter.xlsx", 10, invalid_every=5)
     output = ctx.work_dir / "journalisering-resultat.xlsx"
     app_db = ctx.work_dir / "sagssystem-journal.db"
-    ctx.run(
+    summary = ctx.run(
         "journalisering",
         {
             "input": str(source),
@@ -44,4 +44,4 @@ def demo(ctx: DemoContext) -> None:
             "app_slow_every_n": 4,
         },
     )
-    ctx.console.print(texts["filed"].format(out=output, db=app_db))
+    ctx.console.print(texts["filed"].format(out=summary.outputs[0] if summary.outputs else output, db=app_db))

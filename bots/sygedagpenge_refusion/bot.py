@@ -195,8 +195,10 @@ def _find_existing(session: BrowserSession, url: str, reference: str, retry: Ret
     return receipts[0] if receipts else None
 
 
-def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], retry: RetryPolicy) -> str:
+def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], retry: RetryPolicy,
+                   lang: str = "da") -> str:
     claim = item.payload
+    da = lang != "en"
     session.goto(f"{url}/refusion/trin-1?ny=1", retry=retry)  # ny=1: start from an empty draft
     pages = [
         (
@@ -224,16 +226,19 @@ def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], ret
     for values, button, resubmit in pages:
         response = session.submit_form(values, button=button, retry=retry, resubmit_on_server_error=resubmit)
         if response.status == 400:
-            problems = "; ".join(session.texts(".felt-fejl")) or "formularen blev afvist"
+            problems = "; ".join(session.texts(".felt-fejl")) or ("formularen blev afvist" if da else "the form was refused")
             raise BusinessException(
-                f"række {claim.row}: portalen afviste anmodningen: {problems}", code="PORTAL_REJECTED"
+                f"række {claim.row}: portalen afviste anmodningen: {problems}" if da
+                else f"row {claim.row}: the portal refused the request: {problems}",
+                code="PORTAL_REJECTED",
             )
     landed = urlparse(session.page().url).path
     if landed.startswith(RECEIPT_PATH):  # the portal redirects to /refusion/kvittering/<receipt>
         return unquote(landed[len(RECEIPT_PATH) :])
     receipts = session.texts("#kvitteringsnummer")
     if not receipts:
-        raise BusinessException(f"række {claim.row}: ingen kvittering efter afsendelse", code="NO_RECEIPT")
+        raise BusinessException(f"række {claim.row}: ingen kvittering efter afsendelse" if da
+                                else f"row {claim.row}: no receipt after sending", code="NO_RECEIPT")
     return receipts[0]
 
 
@@ -297,7 +302,7 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.params.output, "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
 
 
 @bot(
@@ -332,7 +337,7 @@ def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, An
             return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
         for restart in range(3):
             try:
-                receipt = _fill_and_send(session, url, item, retry)
+                receipt = _fill_and_send(session, url, item, retry, ctx.lang)
                 break
             except SessionExpired:
                 ctx.log.info("portal_session_expired", restart=restart + 1)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 
-from sepbots.cli.runner import cli_state
-from sepbots.cli.state import errors_to_exit
+from sepbots.cli.state import errors_to_exit, state
 from sepbots.i18n import Catalog
-from sepbots.scheduling.state import BotStates
 
 T = Catalog(
     {
@@ -30,11 +27,13 @@ app = typer.Typer(help="Pause og genoptag robotter / pause and resume bots.", no
 
 
 def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
-    st = cli_state(ctx)
+    from sepbots.scheduling.state import BotStates
+
+    st = state(ctx)
     with errors_to_exit():
         env = st.env(log=False)
         recipe = env.registry.get(name)  # RecipeError names the known bots
-        BotStates(env.store, env.clock).set_paused(recipe.name, paused, by=getpass.getuser())
+        BotStates(env.store, env.clock).set_paused(recipe.name, paused, by=st.actor, audit=env.audit)
     typer.echo(T(st.language, "did_pause" if paused else "did_resume", name=recipe.name))
 
 

@@ -1,93 +1,163 @@
-"""``sepbots runs list|show`` and ``sepbots items list|retry|handled``: the run and item ledger."""
+"""``sepbots runs list|show`` and ``sepbots items list|retry|handled``: the run and item ledger.
+
+Heavy modules (SQLAlchemy, the schema) are imported inside the commands, so ``sepbots --help``
+stays fast. States, statuses and triggers are shown with their Danish (or English) words; JSON
+(``--format json``) keeps the raw values and full names for scripts.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import select
 
 from sepbots.cli.state import errors_to_exit, fail, state
-from sepbots.exceptions import QueueError
-from sepbots.i18n import Catalog, moment, number
-from sepbots.store.schema import item_attempts, runs, work_items
-from sepbots.workitems.models import ItemState
+from sepbots.cli.tables import Format, FormatOption, print_json, print_table
+from sepbots.i18n import Catalog, label, moment, number
 
 T = Catalog({
     "run": ("Kørsel", "Run"), "bot": ("Robot", "Bot"), "trigger": ("Udløser", "Trigger"),
     "status": ("Status", "Status"), "started": ("Startet", "Started"), "ended": ("Sluttet", "Ended"),
     "done": ("Udført", "Done"), "business": ("Manuel", "Manual"), "failed": ("Fejlet", "Failed"),
     "retried": ("Gentaget", "Retried"), "id": ("Id", "Id"), "ref": ("Reference", "Reference"),
-    "state": ("Tilstand", "State"), "attempts": ("Forsøg", "Attempts"), "code": ("Kode", "Code"),
+    "state": ("Tilstand nu", "State now"), "attempts": ("Forsøg", "Attempts"), "code": ("Kode", "Code"),
     "message": ("Besked", "Message"), "duration": ("Tid (ms)", "Time (ms)"), "queue": ("Kø", "Queue"),
+    "items": ("Elementer", "Items"), "reason": ("Årsag", "Reason"),
     "no_run": ("Ingen kørsel med id {id}", "No run with id {id}"),
     "retried_ok": ("Element {id} er sendt tilbage i køen", "Item {id} was sent back to the queue"),
     "handled_ok": ("Element {id} er markeret som behandlet", "Item {id} was marked as handled"),
-    "outcome": ("Udfald", "Outcome"), "attempt": ("Forsøg", "Attempt"), "test_run": ("test", "test"),
+    "outcome": ("Udfald i kørslen", "Outcome in this run"), "run_attempts": ("Kørslens forsøg", "This run's attempts"),
+    "item_state": ("Tilstand", "State"),
+    "requests": ("Anmodninger uden kørsel (afvist eller fejlet)", "Requests without a run (refused or failed)"),
+    "request": ("Anmodning", "Request"), "when": ("Tidspunkt", "When"),
+    "test_run": ("test", "test"),
 })
 runs_app = typer.Typer(help="Kørsler / runs.", no_args_is_help=True)
 items_app = typer.Typer(help="Arbejdselementer / work items.", no_args_is_help=True)
+_RUN_FIELDS = ("id", "bot", "process", "queue", "trigger", "status", "test_mode", "started_at", "ended_at",
+               "produced", "done", "business", "retried", "failed", "abandoned", "work_ms", "error")
+
+
+def _trigger_label(lang: str, r: Any) -> str:
+    """The trigger as a person reads it, marked when the run was a test run (past the legal gate)."""
+    trigger = label(lang, "trigger", r.trigger)
+    return f"{trigger} · {T(lang, 'test_run')}" if r.test_mode else trigger
+
+
+def _run_record(r: Any) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in _RUN_FIELDS}
+
+
+def _failed_requests(conn: Any, limit: int) -> list[Any]:
+    """Refused or failed run requests for which no run was recorded (newest first)."""
+    from sqlalchemy import select
+
+    from sepbots.scheduling.tables import RequestState, run_requests
+    from sepbots.store.schema import runs
+
+    query = (
+        select(run_requests)
+        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
+        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
+        .order_by(run_requests.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(query))
 
 
 @runs_app.command("list")
 def runs_list(
     ctx: typer.Context,
     bot: Annotated[str | None, typer.Option(help="only this bot")] = None,
-    status: Annotated[str | None, typer.Option(help="running, completed, failed or stopped")] = None,
+    status: Annotated[str | None, typer.Option(help="running, completed, failed, stopped or refused")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """De seneste kørsler / the latest runs."""
+    """De seneste kørsler, også afviste / the latest runs, refused ones too."""
+    from sqlalchemy import select
+
+    from sepbots.store.schema import runs
+
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
-        env = st.env()
+        store = st.store()
         q = select(runs).order_by(runs.c.started_at.desc()).limit(limit)
         if bot:
             q = q.where(runs.c.bot == bot)
         if status:
             q = q.where(runs.c.status == status)
-        with env.store.engine.connect() as conn:
+        with store.engine.connect() as conn:
             rows = conn.execute(q).all()
-    table = Table(*(T(lang, k) for k in ("run", "bot", "trigger", "status", "started", "done", "business", "failed")))
-    for r in rows:
-        trigger = f"{r.trigger} · {T(lang, 'test_run')}" if r.test_mode else r.trigger
-        table.add_row(r.id[:8], r.bot, trigger, r.status, moment(r.started_at, lang), number(r.done, lang),
-                      number(r.business, lang), number(r.failed + r.abandoned, lang))
-    Console(width=160).print(table)
+            requests = [r for r in _failed_requests(conn, limit) if not bot or r.bot == bot] if not status else []
+    if fmt is Format.JSON:
+        print_json({"runs": [_run_record(r) for r in rows],
+                    "failed_requests": [{"id": r.id, "bot": r.bot, "trigger": r.trigger, "state": r.state,
+                                         "schedule": r.schedule, "created_at": r.created_at,
+                                         "ended_at": r.ended_at, "error": r.error} for r in requests]})
+        return
+    print_table(
+        [T(lang, k) for k in ("run", "bot", "trigger", "status", "started", "done", "business", "failed", "reason")],
+        ([r.id[:8], r.bot, _trigger_label(lang, r), label(lang, "status", r.status),
+          moment(r.started_at, lang), number(r.done, lang), number(r.business, lang),
+          number(r.failed + r.abandoned, lang), r.error or ""] for r in rows),
+        numeric=(5, 6, 7),
+    )
+    if requests:
+        print_table(
+            [T(lang, k) for k in ("request", "bot", "trigger", "status", "when", "reason")],
+            ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
+              moment(r.ended_at or r.created_at, lang), r.error or ""] for r in requests),
+            title=T(lang, "requests"),
+        )
 
 
 @runs_app.command("show")
-def runs_show(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="run id (or its first characters)")]) -> None:
-    """Én kørsel med dens elementer / one run and its items."""
+def runs_show(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="run id (or its first characters)")],
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Én kørsel med hvert element den rørte og hvert forsøg / one run, every item it touched, every attempt."""
+    from sqlalchemy import select
+
+    from sepbots.store.schema import runs
+    from sepbots.workitems.ledger import run_items, run_outcome_counts
+
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
-        env = st.env()
-        with env.store.engine.connect() as conn:
-            run = conn.execute(select(runs).where(runs.c.id.startswith(run_id)).limit(2)).all()
-            if len(run) != 1:
+        store = st.store()
+        with store.engine.connect() as conn:
+            found = conn.execute(select(runs).where(runs.c.id.startswith(run_id)).limit(2)).all()
+            if len(found) != 1:
                 fail(T(lang, "no_run", id=run_id))
-            r = run[0]
-            attempts = conn.execute(
-                select(item_attempts, work_items.c.reference)
-                .join(work_items, work_items.c.id == item_attempts.c.item_id)
-                .where(item_attempts.c.run_id == r.id).order_by(item_attempts.c.id)
-            ).all()
-    head = Table(show_header=False)
-    for key, value in (("run", r.id), ("bot", r.bot), ("trigger", r.trigger), ("status", r.status),
-                       ("started", moment(r.started_at, lang)), ("ended", moment(r.ended_at, lang)),
-                       ("done", number(r.done, lang)), ("business", number(r.business, lang)),
-                       ("retried", number(r.retried, lang)), ("failed", number(r.failed + r.abandoned, lang))):
-        head.add_row(T(lang, key), value)
-    console = Console(width=160)
-    console.print(head)
-    table = Table(*(T(lang, k) for k in ("id", "ref", "attempt", "outcome", "code", "duration", "message")))
-    for a in attempts:
-        table.add_row(str(a.item_id), a.reference, str(a.attempt), a.outcome, a.error_code or "",
-                      number(a.duration_ms, lang), (a.error_message or "")[:120])
-    console.print(table)
+            r = found[0]
+            counts = run_outcome_counts(conn, r.id)
+            items = run_items(conn, r.id, limit=100_000)
+    if fmt is Format.JSON:
+        print_json({**_run_record(r), "items_by_outcome": {k.value: v for k, v in counts.items()},
+                    "items": [{"id": i.id, "reference": i.reference, "outcome": i.outcome, "state": i.state,
+                               "attempts": [{"attempt": a.attempt, "outcome": a.outcome, "error_code": a.error_code,
+                                             "duration_ms": a.duration_ms, "ended_at": a.ended_at}
+                                            for a in i.run_attempts],
+                               "error_code": i.error_code, "error_message": i.error_message} for i in items]})
+        return
+    facts = [("run", r.id), ("bot", r.bot), ("trigger", label(lang, "trigger", r.trigger)),
+             ("status", label(lang, "status", r.status)), ("started", moment(r.started_at, lang)),
+             ("ended", moment(r.ended_at, lang)), ("items", number(sum(counts.values()), lang)),
+             ("done", number(r.done, lang)), ("business", number(r.business, lang)),
+             ("retried", number(r.retried, lang)), ("failed", number(r.failed + r.abandoned, lang))]
+    if r.error:
+        facts.append(("reason", r.error))
+    print_table(["", ""], ([T(lang, k), v] for k, v in facts), header=False)
+    print_table(
+        [T(lang, k) for k in ("id", "ref", "outcome", "run_attempts", "state", "code", "message")],
+        ([str(i.id), i.reference, label(lang, "state", i.outcome),
+          ", ".join(f"{a.attempt}: {label(lang, 'state', a.outcome)}" + (f" ({a.error_code})" if a.error_code else "")
+                    for a in i.run_attempts) or "–",
+          label(lang, "state", i.state), i.error_code or "", i.error_message or ""] for i in items),
+    )
 
 
 @items_app.command("list")
@@ -96,31 +166,45 @@ def items_list(
     queue: Annotated[str | None, typer.Option(help="only this queue")] = None,
     state_: Annotated[str | None, typer.Option("--state", help="new, in_progress, done, business_exception, failed, abandoned")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Arbejdselementer / work items (newest first)."""
+    from sqlalchemy import select
+
+    from sepbots.store.schema import work_items
+    from sepbots.workitems.models import ItemState
+
     st = state(ctx)
     lang = st.language
     if state_ is not None and state_ not in {s.value for s in ItemState}:
-        fail(f"--state: {state_!r}")
+        fail(f"--state: {state_!r} ({', '.join(s.value for s in ItemState)})")
+    fields = ("id", "queue", "reference", "state", "attempts", "max_attempts", "error_code", "error_message",
+              "created_at", "finished_at", "run_id", "handled_by", "handled_at")
     with errors_to_exit():
-        env = st.env()
-        q = select(work_items).order_by(work_items.c.id.desc()).limit(limit)
+        store = st.store()
+        q = select(*(work_items.c[f] for f in fields)).order_by(work_items.c.id.desc()).limit(limit)
         if queue:
             q = q.where(work_items.c.queue == queue)
         if state_:
             q = q.where(work_items.c.state == state_)
-        with env.store.engine.connect() as conn:
+        with store.engine.connect() as conn:
             rows = conn.execute(q).all()
-    table = Table(*(T(lang, k) for k in ("id", "queue", "ref", "state", "attempts", "code", "message")))
-    for r in rows:
-        table.add_row(str(r.id), r.queue, r.reference, r.state, str(r.attempts), r.error_code or "",
-                      (r.error_message or "")[:100])
-    Console(width=160).print(table)
+    if fmt is Format.JSON:
+        print_json([{f: getattr(r, f) for f in fields} for r in rows])
+        return
+    print_table(
+        [T(lang, k) for k in ("id", "queue", "ref", "item_state", "attempts", "code", "message")],
+        ([str(r.id), r.queue, r.reference, label(lang, "state", r.state), str(r.attempts), r.error_code or "",
+          r.error_message or ""] for r in rows),
+        numeric=(0, 4),
+    )
 
 
 @items_app.command("retry")
 def items_retry(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Option(help="why")] = "") -> None:
     """Send et fejlet element tilbage i køen / send a failed item back to the queue."""
+    from sepbots.exceptions import QueueError
+
     st = state(ctx)
     with errors_to_exit():
         env = st.env()
@@ -134,6 +218,8 @@ def items_retry(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Opt
 @items_app.command("handled")
 def items_handled(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Option(help="what was done")]) -> None:
     """Marker et element som manuelt behandlet / mark an item as handled by a person."""
+    from sepbots.exceptions import QueueError
+
     st = state(ctx)
     with errors_to_exit():
         env = st.env()

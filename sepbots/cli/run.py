@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from sepbots.cli import botstate
 from sepbots.cli.state import errors_to_exit, fail, state
-from sepbots.i18n import Catalog, number
-from sepbots.runtime import Runner, RunStatus, RunSummary, Trigger
-from sepbots.runtime.models import Progress as RunProgress
-from sepbots.runtime.runner import Gate
+from sepbots.cli.tables import Format, FormatOption, print_json, print_table
+from sepbots.i18n import Catalog, label, number
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from sepbots.environment import Environment
+    from sepbots.runtime import RunSummary
+    from sepbots.runtime.runner import Gate
 
 T = Catalog({
     "bot": ("Robot", "Bot"),
@@ -34,19 +34,16 @@ T = Catalog({
     "failed": ("Fejlet", "Failed"),
     "duration": ("Varighed", "Duration"),
     "error": ("Fejl", "Error"),
+    "outputs": ("Resultatfil", "Output file"),
     "processing": ("Behandler", "Processing"),
     "bad_param": ("--param skal have formen nøgle=værdi: {value!r}", "--param must look like key=value: {value!r}"),
-    "status_completed": ("gennemført", "completed"),
-    "status_failed": ("fejlet", "failed"),
-    "status_stopped": ("stoppet", "stopped"),
-    "status_running": ("kører", "running"),
 })
 
 bots_app = typer.Typer(help="Robotter / bots.", invoke_without_command=True, no_args_is_help=False)
 
 
 @bots_app.callback()
-def bots(ctx: typer.Context) -> None:
+def bots(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
     """Vis robotterne / list the bots."""
     if ctx.invoked_subcommand is not None:
         return
@@ -54,13 +51,16 @@ def bots(ctx: typer.Context) -> None:
     lang = st.language
     with errors_to_exit():
         registry = st.env().registry
+    if fmt is Format.JSON:
+        print_json([{"name": r.name, "process": r.process, "queue": r.queue, "description": r.description,
+                     "max_attempts": r.max_attempts, "requires": list(r.requires),
+                     "source": str(r.source) if r.source else None} for r in registry])
+        return
     if not len(registry):
         typer.echo(T(lang, "no_bots", paths=", ".join(str(p) for p in st.settings.bot_paths)))
         return
-    table = Table(T(lang, "bot"), T(lang, "process"), T(lang, "queue"), T(lang, "description"))
-    for recipe in registry:
-        table.add_row(recipe.name, recipe.process or "–", recipe.queue, recipe.description)
-    Console().print(table)
+    print_table([T(lang, k) for k in ("bot", "process", "queue", "description")],
+                ([r.name, r.process or "–", r.queue, r.description] for r in registry))
 
 
 def parse_params(values: list[str], lang: str) -> dict[str, str]:
@@ -76,14 +76,19 @@ def parse_params(values: list[str], lang: str) -> dict[str, str]:
 def print_summary(summary: RunSummary, lang: str, console: Console | None = None) -> None:
     """The run summary table people read after ``sepbots run``."""
     c = summary.counts
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=T(lang, "summary", run_id=summary.run_id[:8], bot=summary.bot), show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")
-    table.add_row(T(lang, "status"), T(lang, f"status_{summary.status.value}"))
+    table.add_row(T(lang, "status"), label(lang, "status", summary.status))
     for key, value in (("produced", c.produced), ("added", c.added), ("done", c.done), ("business", c.business),
                        ("retried", c.retried), ("failed", c.failed + c.abandoned)):
         table.add_row(T(lang, key), number(value, lang))
     table.add_row(T(lang, "duration"), f"{number(summary.duration_s, lang, 1)} s")
+    for path in summary.outputs:
+        table.add_row(T(lang, "outputs"), str(path))
     if summary.error:
         table.add_row(T(lang, "error"), summary.error)
     (console or Console()).print(table)
@@ -94,6 +99,10 @@ def _legal_gate(env: Environment, lang: str) -> Gate:
     from sepbots.catalogue.gate import gate_for_folder
 
     return gate_for_folder(env.settings.catalogue_path, lang)
+
+
+bots_app.command("pause")(botstate.pause)
+bots_app.command("resume")(botstate.resume)
 
 
 def register(app: typer.Typer) -> None:
@@ -109,6 +118,12 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
     ) -> None:
         """Kør en robot én gang / run a bot once. Exit 0 completed, 1 failed, 2 bad input or config."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from sepbots.runtime import Runner, RunStatus, Trigger
+        from sepbots.runtime.models import Progress as RunProgress
+
         st = state(ctx)
         lang = st.language
         params = parse_params(param or [], lang)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from sepbots.alerts import service_for as alert_service_for
-from sepbots.cli.state import CliState, errors_to_exit, fail
-from sepbots.i18n import Catalog, moment
+from sepbots.cli.state import CliState, errors_to_exit, fail, state
+from sepbots.cli.tables import print_table
+from sepbots.i18n import Catalog, label, moment
 from sepbots.logging import configure_logging
 from sepbots.scheduling.heartbeat import read_status_files
 from sepbots.scheduling.outage import is_outage, reason
@@ -44,6 +42,10 @@ T = Catalog(
             "Run requests: {pending} waiting, {running} running",
         ),
         "paused": ("Pausede robotter: {bots}", "Paused bots: {bots}"),
+        "problems": ("Afviste og fejlede kørselsanmodninger (seneste døgn)",
+                     "Refused and failed run requests (last 24 hours)"),
+        "request": ("Anmodning", "Request"), "trigger": ("Udløser", "Trigger"), "when": ("Tidspunkt", "When"),
+        "reason": ("Årsag", "Reason"),
         "db_down": (
             "Databasen svarer ikke ({error}); viser kørernes statusfiler.",
             "The database does not answer ({error}); showing the runners' status files.",
@@ -64,15 +66,13 @@ T = Catalog(
     }
 )
 
+_PROBLEMS = 10
 app = typer.Typer(help="Kørertjenesten / the runner service (scheduler + worker).", no_args_is_help=True)
 
 
 def cli_state(ctx: typer.Context) -> CliState:
-    """The shared CLI state; created here when this sub-app runs on its own (``python -m runner``)."""
-    root = ctx.find_root()
-    if not isinstance(root.obj, CliState):
-        root.obj = CliState(home=None, lang=None, environ=dict(os.environ))
-    return root.obj
+    """The shared CLI state (kept for callers of this name)."""
+    return state(ctx)
 
 
 @app.command("start")
@@ -134,6 +134,9 @@ def status(ctx: typer.Context) -> None:
             pending = RunRequests(env.store, env.clock).list(states={RequestState.PENDING}, limit=10_000)
             running = RunRequests(env.store, env.clock).list(states={RequestState.RUNNING}, limit=10_000)
             paused = sorted(BotStates(env.store, env.clock).paused())
+            since = env.clock.now() - timedelta(hours=24)
+            problems = [r for r in RunRequests(env.store, env.clock).list(
+                states={RequestState.REFUSED, RequestState.FAILED}, limit=_PROBLEMS) if (r.ended_at or r.created_at) >= since]
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -148,24 +151,23 @@ def status(ctx: typer.Context) -> None:
     if not runners:
         console.print(T(lang, "none"))
     else:
-        table = Table(title=T(lang, "runners"))
-        for key in ("runner_id", "host", "pid", "state", "heartbeat", "alive", "bot", "run"):
-            table.add_column(T(lang, key))
-        for r in runners:
-            table.add_row(
-                r.runner_id,
-                r.host,
-                str(r.pid),
-                _state_text(lang, r.state.value),
-                moment(r.heartbeat_at, lang),
-                T(lang, "yes" if r.alive(now, stale) else "no"),
-                r.current_bot or "–",
-                (r.current_run_id or "–")[:8],
-            )
-        console.print(table)
+        print_table(
+            [T(lang, k) for k in ("runner_id", "host", "pid", "state", "heartbeat", "alive", "bot", "run")],
+            ([r.runner_id, r.host, str(r.pid), _state_text(lang, r.state.value), moment(r.heartbeat_at, lang),
+              T(lang, "yes" if r.alive(now, stale) else "no"), r.current_bot or "–", (r.current_run_id or "–")[:8]]
+             for r in runners),
+            title=T(lang, "runners"),
+        )
     console.print(T(lang, "queue", pending=len(pending), running=len(running)))
     if paused:
         console.print(T(lang, "paused", bots=", ".join(paused)))
+    if problems:
+        print_table(
+            [T(lang, k) for k in ("request", "bot", "trigger", "state", "when", "reason")],
+            ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
+              moment(r.ended_at or r.created_at, lang), r.error or ""] for r in problems),
+            title=T(lang, "problems"),
+        )
     raise typer.Exit(0 if any(r.alive(now, stale) for r in runners) else 1)
 
 
@@ -200,7 +202,7 @@ def request(
                 params=params,
                 scheduled_for=now,
                 priority=priority,
-                requested_by=getpass.getuser(),
+                requested_by=st.actor,
                 test_mode=test_mode,
             )
         )

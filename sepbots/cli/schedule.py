@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from sepbots.cli.runner import cli_state
 from sepbots.cli.state import errors_to_exit, fail
+from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import ScheduleConfig, TriggerKind
 from sepbots.scheduling.service import load_service_config
@@ -45,6 +43,10 @@ T = Catalog(
         ),
         "did_resume": ("Tidsplanen {name} er genoptaget.", "Schedule {name} is resumed."),
         "every": ("hver {d}", "every {d}"),
+        "warn": ("⚠ Advarsel: tidsplanen {name} vil blive afvist: {reason}",
+                 "⚠ Warning: schedule {name} will be refused: {reason}"),
+        "warn_queue": ("⚠ Advarsel: køudløseren for {name} vil blive afvist: {reason}",
+                       "⚠ Warning: the queue trigger of {name} will be refused: {reason}"),
         "at": ("én gang {t}", "once at {t}"),
     }
 )
@@ -60,35 +62,69 @@ def _when(lang: str, kind: TriggerKind, text: str, sched: object) -> str:
     return T(lang, "at", t=sched.at)
 
 
+def _refusals(env: Any, config: ScheduleConfig, lang: str) -> dict[str, str]:
+    """Why the legal gate would refuse each schedule (by name) and queue trigger (by ``queue:<bot>``)."""
+    from sepbots.cli.runner import production_gate
+    from sepbots.runtime import Trigger
+
+    gate = production_gate(env.settings, lang)
+    found: dict[str, str] = {}
+    checks = [(s.name, s.bot, Trigger.SCHEDULE, s.test_mode) for s in config.schedules if s.enabled]
+    checks += [(f"queue:{q.bot}", q.bot, Trigger.QUEUE, False) for q in config.queue_triggers if q.enabled]
+    for key, bot, trigger, test_mode in checks:
+        try:
+            gate(env.registry.get(bot), trigger, test_mode)
+        except Exception as exc:  # any refusal, whatever the gate raises, is what the runner would record
+            found[key] = str(exc)
+    return found
+
+
 @app.command("list")
-def list_schedules(ctx: typer.Context) -> None:
-    """Vis tidsplanerne med de næste 5 kørsler / list schedules with their next 5 fire times."""
+def list_schedules(ctx: typer.Context, fmt: FormatOption = Format.TABLE) -> None:
+    """Vis tidsplanerne med de næste 5 kørsler / list schedules with their next 5 fire times.
+
+    Warns for every schedule the legal gate would refuse (e.g. the bot is not linked to a cleared process).
+    """
     st = cli_state(ctx)
     lang = st.language
     with errors_to_exit():
         env = st.env(log=False)
         config = load_service_config(env)
         paused = ScheduleStates(env.store, env.clock).paused()
+        refused = _refusals(env, config, lang)
     file = env.settings.schedules_file
-    console = Console()
-    if not config.schedules and not config.queue_triggers:
-        console.print(T(lang, "no_schedules", file=file))
-        return
     now = env.clock.now()
-    table = Table(title=T(lang, "title", file=file))
-    for key in ("name", "bot", "when", "days", "next", "state"):
-        table.add_column(T(lang, key))
+    rows = []
     for s in config.schedules:
         days = "business" if s.business_days_only else "no_holidays" if s.skip_holidays else "all_days"
         times = next_fire_times(build_trigger(s, config.calendar), now, 5)
-        when = "\n".join(moment(t, lang) for t in times) or T(lang, "none_left")
         state = "disabled" if not s.enabled else "paused" if s.name in paused else "active"
-        table.add_row(
-            s.name, s.bot, _when(lang, s.kind, s.cron or "", s), T(lang, days), when, T(lang, state)
-        )
-    console.print(table)
+        rows.append((s, days, times, state))
+    if fmt is Format.JSON:
+        print_json({
+            "file": str(file),
+            "schedules": [{"name": s.name, "bot": s.bot, "kind": s.kind.value, "cron": s.cron, "days": days,
+                           "test_mode": s.test_mode, "state": state, "next": times, "refused": refused.get(s.name)}
+                          for s, days, times, state in rows],
+            "queue_triggers": [{"bot": q.bot, "min_items": q.min_items, "enabled": q.enabled,
+                                "refused": refused.get(f"queue:{q.bot}")} for q in config.queue_triggers],
+        })
+        return
+    if not config.schedules and not config.queue_triggers:
+        typer.echo(T(lang, "no_schedules", file=file))
+        return
+    print_table(
+        [T(lang, k) for k in ("name", "bot", "when", "days", "next", "state")],
+        ([s.name, s.bot, _when(lang, s.kind, s.cron or "", s), T(lang, days),
+          " ".join(moment(t, lang) for t in times) or T(lang, "none_left"),
+          T(lang, state) + (" ⚠" if s.name in refused else "")] for s, days, times, state in rows),
+        title=T(lang, "title", file=file),
+    )
     for trig in config.queue_triggers:
-        console.print(T(lang, "queue_trigger", bot=trig.bot, n=trig.min_items))
+        typer.echo(T(lang, "queue_trigger", bot=trig.bot, n=trig.min_items))
+    for key, why in refused.items():
+        name = key.removeprefix("queue:")
+        typer.echo(T(lang, "warn_queue" if key.startswith("queue:") else "warn", name=name, reason=why), err=False)
 
 
 def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
@@ -99,7 +135,7 @@ def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
         config: ScheduleConfig = load_service_config(env)
         if name not in {s.name for s in config.schedules}:
             fail(T(lang, "unknown", name=name, file=env.settings.schedules_file))
-        ScheduleStates(env.store, env.clock).set_paused(name, paused, by=getpass.getuser())
+        ScheduleStates(env.store, env.clock).set_paused(name, paused, by=st.actor, audit=env.audit)
     typer.echo(T(lang, "did_pause" if paused else "did_resume", name=name))
 
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from sepbots.config import Settings, load_settings
-from sepbots.environment import Environment
 from sepbots.exceptions import SepbotsError
-from sepbots.logging import configure_logging
+
+if TYPE_CHECKING:
+    from sepbots.config import Settings
+    from sepbots.environment import Environment
+    from sepbots.store import Store
 
 
 @dataclass
@@ -24,10 +27,13 @@ class CliState:
     environ: dict[str, str]
     _settings: Settings | None = field(default=None, repr=False)
     _env: Environment | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from sepbots.config import load_settings
+
             overrides = {"language": self.lang} if self.lang else None
             self._settings = load_settings(self.home, environ=self.environ, overrides=overrides)
         return self._settings
@@ -43,18 +49,35 @@ class CliState:
 
     @property
     def actor(self) -> str:
-        """Who the audit trail records for this command: ``cli:<login name>``."""
-        return "cli:" + (self.environ.get("USER") or self.environ.get("USERNAME") or "unknown")
+        """Who the audit trail records for this command: ``cli:<login name>`` (never "unknown")."""
+        return "cli:" + os_account(self.environ)
 
     def close(self) -> None:
         """Release the database connections (called when the command ends)."""
         if self._env is not None:
             self._env.close()
             self._env = None
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
+    def store(self) -> Store:
+        """The database alone, for read-only listings: no key ring, vault or logging is opened (fast start)."""
+        if self._env is not None:
+            return self._env.store
+        if self._store is None:
+            from sepbots.store import Store
+
+            db = self.settings.database
+            self._store = Store(self.settings.database_url, busy_timeout_s=db.busy_timeout_s, pool_size=db.pool_size)
+        return self._store
 
     def env(self, *, log: bool = True, create: bool = True) -> Environment:
         """The opened installation (``create=False``: refuse a missing one instead of setting one up)."""
         if self._env is None:
+            from sepbots.environment import Environment
+            from sepbots.logging import configure_logging
+
             settings = self.settings
             env = Environment.open(settings, environ=self.environ, create=create)
             if log:
@@ -64,10 +87,27 @@ class CliState:
         return self._env
 
 
+def os_account(environ: dict[str, str]) -> str:
+    """The person's login name: ``$USER``/``$LOGNAME``/``$USERNAME``, else the OS account of this process."""
+    for key in ("USER", "LOGNAME", "USERNAME"):
+        if environ.get(key):
+            return environ[key]
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # Windows has no pwd; getpass asks the OS there
+        import getpass
+
+        return getpass.getuser()
+
+
 def state(ctx: typer.Context) -> CliState:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, CliState)
-    return obj
+    """The shared CLI state; created here when a sub-app runs on its own (``python -m runner``)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState(home=None, lang=None, environ=dict(os.environ))
+    return root.obj
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

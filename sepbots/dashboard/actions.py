@@ -100,3 +100,21 @@ def send_back_for_retry(env: Environment, item_id: int, user: str) -> ActionResu
     except QueueError as exc:
         raise ActionError(str(exc)) from exc
     return ActionResult(item_id=item_id, reference=reference)
+
+
+def bulk(env: Environment, item_ids: list[int], user: str, action: str, note: str) -> int:
+    """Retry (``action="retry"``) or mark handled every item of ``item_ids`` that still waits; returns how many.
+
+    Each item is its own change with its own audit row; an item another operator took meanwhile is skipped.
+    """
+    done = 0
+    for item_id in item_ids:
+        try:
+            if action == "retry":
+                send_back_for_retry(env, item_id, user)
+            else:
+                mark_handled(env, item_id, user, note)
+        except ActionError:
+            continue
+        done += 1
+    return done

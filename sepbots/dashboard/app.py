@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sepbots.dashboard import views, views_admin, views_auth, views_benchmark, views_more
+from sepbots.dashboard import views, views_admin, views_auth, views_benchmark, views_items, views_more
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.web import Deps, render
@@ -94,6 +94,9 @@ def create_app(env: Environment) -> Starlette:
         Route("/items/{item_id}/handle", views.handle_item, methods=["POST"]),
         Route("/items/{item_id}/retry", views.retry_item, methods=["POST"]),
         Route("/queue", views.queue),
+        Route("/queue/bulk", views.queue_bulk, methods=["POST"]),
+        Route("/items/{item_id}/correct", views_items.correct_form, methods=["GET"]),
+        Route("/items/{item_id}/correct", views_items.correct, methods=["POST"]),
         Route("/audit", views.audit),
         Route("/users", views_admin.user_list),
         Route("/users/{username}/disable", views_admin.disable_user, methods=["POST"]),

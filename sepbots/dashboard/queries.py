@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
 from sepbots.store.schema import item_attempts, runs, work_items
+from sepbots.workitems.ledger import RunItem, RunOutcome, run_items, run_outcome_counts
 
 RUNS_PAGE = 50
 ITEMS_PAGE = 100
@@ -97,6 +98,21 @@ class RunsPage:
     page: int
     pages: int
     bots: list[str] = field(default_factory=list)
+    failed_requests: list[Any] = field(default_factory=list)
+
+
+def failed_requests(conn: Connection, limit: int = 20) -> list[Any]:
+    """Refused or failed run requests for which no run was recorded, newest first."""
+    from sepbots.scheduling.requests import RequestState
+    from sepbots.scheduling.tables import run_requests
+
+    return list(conn.execute(
+        select(run_requests)
+        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
+        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
+        .order_by(run_requests.c.id.desc())
+        .limit(limit)
+    ))
 
 
 def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
@@ -120,40 +136,31 @@ def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
         )
     )
     bots = [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
-    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots)
+    problems = failed_requests(conn) if page == 1 and not flt.status else []
+    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots, failed_requests=problems)
 
 
 @dataclass(frozen=True)
 class RunDetail:
     run: Any
-    states: dict[str, int]
-    items: list[Any]
+    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.ledger``)
+    items: list[RunItem]
     page: int
     pages: int
 
 
 def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None = None) -> RunDetail | None:
-    """A run with its item-state counts and one page of its items (the items it last processed)."""
+    """A run with its items per outcome and one page of every item it produced or attempted, with its attempts."""
     run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
     if run is None:
         return None
-    states = {
-        r.state: int(r.n)
-        for r in conn.execute(
-            select(work_items.c.state, func.count().label("n"))
-            .where(work_items.c.run_id == run_id)
-            .group_by(work_items.c.state)
-        )
-    }
-    total = sum(states.values()) if not state else states.get(state, 0)
+    counts = run_outcome_counts(conn, run_id)
+    outcome = RunOutcome(state) if state in {o.value for o in RunOutcome} else None
+    total = sum(counts.values()) if outcome is None else counts.get(outcome, 0)
     pages = max(1, -(-total // ITEMS_PAGE))
     page = min(max(1, page), pages)
-    cols = [c for c in work_items.c if c.name not in ("payload", "output")]
-    query = select(*cols).where(work_items.c.run_id == run_id)
-    if state:
-        query = query.where(work_items.c.state == state)
-    items = list(conn.execute(query.order_by(work_items.c.id).limit(ITEMS_PAGE).offset((page - 1) * ITEMS_PAGE)))
-    return RunDetail(run=run, states=states, items=items, page=page, pages=pages)
+    items = run_items(conn, run_id, outcome=outcome, limit=ITEMS_PAGE, offset=(page - 1) * ITEMS_PAGE)
+    return RunDetail(run=run, states={o.value: n for o, n in counts.items()}, items=items, page=page, pages=pages)
 
 
 @dataclass(frozen=True)
@@ -177,33 +184,62 @@ def item_detail(conn: Connection, item_id: int) -> ItemDetail | None:
 
 
 @dataclass(frozen=True)
+class QueueFilter:
+    """The manual-handling queue's filters: robot, process, reason code, state, and minimum age in days."""
+
+    bot: str | None = None
+    process: str | None = None
+    code: str | None = None
+    state: str | None = None
+    min_age_days: int | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
 class QueuePage:
     rows: list[Any]
     total: int
     page: int
     pages: int
+    bots: list[str] = field(default_factory=list)
+    processes: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
 
-def manual_queue(conn: Connection, page: int = 1, state: str | None = None) -> QueuePage:
-    """Items waiting for a person (final error state, not yet handled), most recent first."""
+def manual_queue(conn: Connection, flt: QueueFilter, now: datetime) -> QueuePage:
+    """Items waiting for a person (final error state, not yet handled), most recent first, filtered."""
+    joined = work_items.outerjoin(runs, runs.c.id == work_items.c.run_id)
     where = _waiting_clause()
-    if state:
-        where = and_(where, work_items.c.state == state)
-    total = int(conn.execute(select(func.count()).select_from(work_items).where(where)).scalar_one())
+    if flt.state:
+        where = and_(where, work_items.c.state == flt.state)
+    if flt.bot:
+        where = and_(where, runs.c.bot == flt.bot)
+    if flt.process:
+        where = and_(where, runs.c.process == flt.process)
+    if flt.code:
+        where = and_(where, work_items.c.error_code == flt.code)
+    if flt.min_age_days:
+        where = and_(where, work_items.c.finished_at <= now - timedelta(days=flt.min_age_days))
+    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
     pages = max(1, -(-total // QUEUE_PAGE))
-    page = min(max(1, page), pages)
+    page = min(max(1, flt.page), pages)
     rows = list(
         conn.execute(
             select(
                 work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
                 work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
-                work_items.c.finished_at, work_items.c.run_id, runs.c.bot,
+                work_items.c.finished_at, work_items.c.run_id, runs.c.bot, runs.c.process,
             )
-            .select_from(work_items.outerjoin(runs, runs.c.id == work_items.c.run_id))
+            .select_from(joined)
             .where(where)
             .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
             .limit(QUEUE_PAGE)
             .offset((page - 1) * QUEUE_PAGE)
         )
     )
-    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+    waiting = select(runs.c.bot, runs.c.process, work_items.c.error_code).select_from(joined).where(
+        _waiting_clause()).distinct().limit(500)
+    choices = conn.execute(waiting).all()
+    return QueuePage(rows=rows, total=total, page=page, pages=pages,
+                     bots=sorted({c.bot for c in choices if c.bot}), processes=sorted({c.process for c in choices if c.process}),
+                     codes=sorted({c.error_code for c in choices if c.error_code}))

@@ -16,9 +16,9 @@ from sepbots.dashboard import actions, artifacts, evidence, queries, trail
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import deps, guard, int_param, read, render, write
 from sepbots.environment import Environment
-from sepbots.workitems import ItemState
+from sepbots.workitems.ledger import RunOutcome
 
-RUN_STATUSES = ("running", "completed", "failed", "stopped")
+RUN_STATUSES = ("running", "completed", "failed", "stopped", "refused")
 
 
 def _day(value: str | None) -> date | None:
@@ -57,12 +57,12 @@ async def runs(request: Request) -> Response:
 async def run(request: Request) -> Response:
     """One run: counters, item states and a page of its items."""
     state = request.query_params.get("state")
-    state = state if state in {s.value for s in ItemState} else None
+    state = state if state in {o.value for o in RunOutcome} else None
     page = int_param(request.query_params.get("page"), 1) or 1
     data = await read(request, queries.run_detail, request.path_params["run_id"], page, state)
     if data is None:
         raise HTTPException(404)
-    return render(request, "run.html", r=data, state=state, states=[s.value for s in ItemState])
+    return render(request, "run.html", r=data, state=state, states=[o.value for o in RunOutcome])
 
 
 def _item_page(
@@ -142,11 +142,30 @@ async def retry_item(request: Request) -> Response:
 @guard(Role.VIEWER)
 async def queue(request: Request) -> Response:
     """Items waiting for manual handling."""
-    state = request.query_params.get("state")
-    state = state if state in {s.value for s in actions.WAITING_STATES} else None
-    page = int_param(request.query_params.get("page"), 1) or 1
-    data = await read(request, queries.manual_queue, page, state)
-    return render(request, "queue.html", qp=data, state=state, states=[s.value for s in actions.WAITING_STATES])
+    q = request.query_params
+    state = q.get("state")
+    flt = queries.QueueFilter(
+        bot=q.get("bot") or None, process=q.get("process") or None, code=q.get("code") or None,
+        state=state if state in {s.value for s in actions.WAITING_STATES} else None,
+        min_age_days=int_param(q.get("age")) or None, page=int_param(q.get("page"), 1) or 1,
+    )
+    data = await read(request, queries.manual_queue, flt, deps(request).env.clock.now())
+    return render(request, "queue.html", qp=data, f=flt, states=[s.value for s in actions.WAITING_STATES],
+                  done=q.get("done"))
+
+
+@guard(Role.OPERATOR)
+async def queue_bulk(request: Request) -> Response:
+    """Retry or mark handled every selected item of the queue page at once (each one audited)."""
+    d = deps(request)
+    form = request.state.form
+    user = request.state.session.username
+    ids = [i for i in (int_param(v) for v in form.getlist("item")) if i is not None]
+    action = str(form.get("action") or "")
+    if not ids or action not in ("retry", "handle"):
+        return RedirectResponse("/queue?done=none", status_code=303)
+    done = await run_in_threadpool(actions.bulk, d.env, ids, user, action, str(form.get("note") or ""))
+    return RedirectResponse(f"/queue?done={action}-{done}", status_code=303)
 
 
 @guard(Role.VIEWER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import structlog
 from pydantic import BaseModel
 
-from sepbots.clock import Clock
+from sepbots.clock import Clock, local
 from sepbots.config import Settings
 from sepbots.exceptions import StopRequested
 
@@ -42,6 +43,7 @@ class BotContext(Generic[P]):
         stack: ExitStack,
         stop: StopToken,
         test_mode: bool = False,
+        started_at: datetime | None = None,
     ) -> None:
         self._env = env
         self.recipe = recipe
@@ -52,6 +54,8 @@ class BotContext(Generic[P]):
         self._stack = stack
         self._stop = stop
         self._resources: dict[str, Any] = {}
+        self._started_at = started_at
+        self._outputs: list[Path] = []
         self.log: structlog.stdlib.BoundLogger = structlog.get_logger(f"sepbots.bots.{recipe.name}")
 
     @property
@@ -93,6 +97,28 @@ class BotContext(Generic[P]):
             begin = getattr(resource, "begin_attempt", None)
             if begin is not None:
                 begin()
+
+    def output_path(self, path: Path | str) -> Path:
+        """This run's own output file for ``path``: ``resultat.xlsx`` becomes ``resultat-2026-12-01-1a2b3c4d.xlsx``.
+
+        Every run writes its own file, named by the ``outputs.name`` setting (it always holds the
+        run id), so a later, smaller run — a queue-triggered retry of one item — never replaces an
+        earlier run's result. The folder is created; the path is listed in ``RunSummary.outputs``.
+        """
+        base = Path(path)
+        moment = self._started_at or self.clock.now()
+        name = self.settings.outputs.name.format(stem=base.stem, suffix=base.suffix, date=local(moment).date().isoformat(),
+                                                 run=self.run_id[:8], bot=self.recipe.name)
+        target = base.with_name(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target not in self._outputs:
+            self._outputs.append(target)
+        return target
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """The output files this run asked for with :meth:`output_path`, in order."""
+        return tuple(self._outputs)
 
     def credential(self, name: str) -> Credential:
         """A credential from the vault; its value is redacted from all logs from now on."""

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 
 class Trigger(enum.StrEnum):
@@ -24,6 +25,7 @@ class RunStatus(enum.StrEnum):
     COMPLETED = "completed"   # every item reached an end state other than failed/abandoned
     FAILED = "failed"         # the producer or finish step failed, or items failed after all retries
     STOPPED = "stopped"       # a stop or pause was requested; unfinished items stay queued
+    REFUSED = "refused"       # refused before it started (the legal gate); ``error`` holds the reason
 
 
 @dataclass
@@ -57,6 +59,7 @@ class RunSummary:
     counts: RunCounts
     error: str | None = None
     references: tuple[str, ...] = ()
+    outputs: tuple[Path, ...] = ()  # files written with ``ctx.output_path`` (one set per run)
 
     @property
     def duration_s(self) -> float:

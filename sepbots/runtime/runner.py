@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import structlog
@@ -21,7 +20,7 @@ from sqlalchemy import func, insert, select, update
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.exceptions import ConfigError, InputError, StopRequested
+from sepbots.exceptions import ConfigError, InputError, RunRefused, StopRequested
 from sepbots.logging import run_log_file
 from sepbots.recipes import Recipe, recipe_of
 from sepbots.runtime import evidence
@@ -73,15 +72,21 @@ class Runner:
 
         Raises:
             ConfigError: invalid parameters (before anything is recorded).
+            RunRefused: the gate refused the run; it is recorded as a refused run with the reason.
             InputError: the producer or finish step rejected its input (the run is recorded as failed,
                 and no item of this run's producer was added).
         """
         recipe = self.env.registry.get(bot) if isinstance(bot, str) else recipe_of(bot)
         params_model = resolve_params(recipe, params)
-        if self.gate is not None:
-            self.gate(recipe, trigger, test_mode)
-        stop = stop or StopToken()
         run_id = run_id or str(uuid.uuid4())
+        if self.gate is not None:
+            try:
+                self.gate(recipe, trigger, test_mode)
+            except Exception as exc:
+                reason = self.env.redactor.redact(str(exc) or type(exc).__name__)
+                self._refuse(recipe, run_id, trigger, test_mode, params_model, reason)
+                raise RunRefused(reason, run_id=run_id) from exc
+        stop = stop or StopToken()
         run_dir = self.env.settings.runs_dir / run_id
         clock = self.env.clock
         started = clock.now()
@@ -95,14 +100,17 @@ class Runner:
             ExitStack() as stack,
         ):
             ctx: BotContext[Any] = BotContext(env=self.env, recipe=recipe, params=params_model, run_id=run_id,
-                                             run_dir=run_dir, stack=stack, stop=stop, test_mode=test_mode)
+                                             run_dir=run_dir, stack=stack, stop=stop, test_mode=test_mode,
+                                             started_at=started)
+            touched: dict[int, None] = {}  # ids of the items this run released, in order (an ordered set)
             log.info("run_started", trigger=trigger.value, queue=recipe.queue, test_mode=test_mode)
             try:
                 if produce and recipe.producer is not None:
                     refs = self._produce(recipe, ctx, run_id, counts)
-                stopped = self._consume(recipe, ctx, run_id, counts, stop, wait_for_retries, progress)
-                if recipe.finish is not None and not stopped:
-                    recipe.finish(ctx, self._items(recipe, refs))
+                stopped = self._consume(recipe, ctx, run_id, counts, stop, wait_for_retries, progress, touched)
+                ran_producer = produce and recipe.producer is not None
+                if recipe.finish is not None and not stopped and (ran_producer or touched):
+                    recipe.finish(ctx, self._items(recipe, refs, touched))
                 if stopped:
                     status = RunStatus.STOPPED
                 elif counts.failed or counts.abandoned:
@@ -120,7 +128,7 @@ class Runner:
         if isinstance(failure, InputError | ConfigError):
             raise failure  # the CLI reports it with exit code 2; the run is already recorded as failed
         return RunSummary(run_id=run_id, bot=recipe.name, status=status, trigger=trigger, started_at=started,
-                          ended_at=ended, counts=counts, error=error, references=tuple(refs))
+                          ended_at=ended, counts=counts, error=error, references=tuple(refs), outputs=ctx.outputs)
 
     # -- steps ----------------------------------------------------------------------------------
 
@@ -143,13 +151,20 @@ class Runner:
         stop: StopToken,
         wait_for_retries: bool,
         progress: Callable[[Progress], None] | None,
+        touched: dict[int, None],
     ) -> bool:
         queues, clock = self.env.queues, self.env.clock
         total = self._pending(recipe.queue) if progress else 0
         timeout_s = recipe.timeout.total_seconds() if recipe.timeout else None
         health = DatabaseHealth(stop)  # a lost database pauses claiming; results wait until it is back
-        feed = ClaimFeed(queues, recipe.queue, run_id=run_id, bot=recipe.name, health=health,
-                         on_result=lambda f, ok: ok or self._lease_lost(f, counts))
+
+        def on_result(f: Finished, landed: bool) -> None:
+            if landed:
+                touched[f.item.id] = None
+            else:
+                self._lease_lost(f, counts)
+
+        feed = ClaimFeed(queues, recipe.queue, run_id=run_id, bot=recipe.name, health=health, on_result=on_result)
         watchdog = Watchdog(lambda _item_id: queues.heartbeat(feed.held_ids()), self.env.settings.queue.heartbeat_s)
         last_flush = last_reclaim = time.monotonic()
         health.call(lambda: queues.reclaim_expired(recipe.queue))
@@ -263,24 +278,27 @@ class Runner:
 
     # -- records --------------------------------------------------------------------------------
 
-    def _items(self, recipe: Recipe, refs: Iterable[str]) -> list[WorkItem[Any]]:
+    def _items(self, recipe: Recipe, refs: Iterable[str], touched: Iterable[int]) -> list[WorkItem[Any]]:
+        """What ``finish`` receives: every item this run's producer yielded (in producer order), then
+        every other item this run processed (a retried item, a queue-triggered run's items), once each."""
         refs = list(refs)
-        rows = self.env.queues.rows_by_reference(recipe.queue, refs)
-        items = []
-        for ref in refs:
-            row = rows.get(ref)
-            if row is None:
-                continue
-            items.append(recipe.item_type(
-                id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
-                payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
-                max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
-                error_kind=row.error_kind, error_code=row.error_code, error_message=row.error_message,
-                output=row.output, artifacts=row.artifacts or [], duration_ms=row.duration_ms,
-                created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
-                run_id=row.run_id,
-            ))
-        return items
+        by_ref = self.env.queues.rows_by_reference(recipe.queue, refs)
+        rows = [by_ref[ref] for ref in refs if ref in by_ref]
+        seen = {row.id for row in rows}
+        by_id = self.env.queues.rows_by_id([i for i in touched if i not in seen])
+        rows += [by_id[i] for i in touched if i in by_id]
+        return [self._work_item(recipe, row) for row in rows]
+
+    def _work_item(self, recipe: Recipe, row: Any) -> WorkItem[Any]:
+        return recipe.item_type(  # type: ignore[no-any-return]
+            id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
+            payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
+            max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
+            error_kind=row.error_kind, error_code=row.error_code, error_message=row.error_message,
+            output=row.output, artifacts=row.artifacts or [], duration_ms=row.duration_ms,
+            created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+            run_id=row.run_id,
+        )
 
     def _pending(self, queue: str) -> int:
         with self.env.store.engine.connect() as conn:
@@ -308,6 +326,24 @@ class Runner:
             self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_STARTED, self.env.runner_id, bot=recipe.name,
                                                     run_id=run_id, details={"trigger": trigger.value,
                                                                             "test_mode": test_mode})], started)
+
+    def _refuse(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
+                reason: str) -> None:
+        """Record a refused run (no items, no artifacts) and its ``run_refused`` audit row."""
+        now = self.env.clock.now()
+        with self.env.store.begin() as conn:
+            conn.execute(insert(runs).values(
+                id=run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue, trigger=trigger.value,
+                status=RunStatus.REFUSED.value, test_mode=test_mode, started_at=now, ended_at=now,
+                host=socket.gethostname(), runner_id=self.env.runner_id, error=reason,
+                params=self.env.redactor.redact_obj(params.model_dump(mode="json")),
+                produced=0, done=0, business=0, retried=0, failed=0, abandoned=0, work_ms=0,
+            ))
+            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_REFUSED, self.env.runner_id, bot=recipe.name,
+                                                    run_id=run_id, details={"trigger": trigger.value,
+                                                                            "test_mode": test_mode,
+                                                                            "reason": reason})], now)
+        log.warning("run_refused", run_id=run_id, bot=recipe.name, trigger=trigger.value, reason=reason)
 
     def _flush_counts(self, run_id: str, counts: RunCounts) -> None:
         with self.env.store.begin() as conn:

@@ -3,7 +3,7 @@
 Evaluated on every worker tick (a quarter second by default) with one cheap ``COUNT`` per trigger
 over the claim index of ``work_items`` (``state = 'new' AND next_attempt_at <= now``). A request
 is added only when the bot has no pending or running request, is not paused, and its last
-queue-triggered run did not fail within ``cooldown_after_failure_s`` (so a broken bot is not
+queue-triggered run was not refused and did not fail within ``cooldown_after_failure_s`` (so a broken bot is not
 restarted four times a second). Check and insert share one write transaction, so two runners
 evaluating the same trigger at once add one request.
 """
@@ -102,7 +102,7 @@ class QueueTriggers:
                     and_(
                         run_requests.c.bot == trig.bot,
                         run_requests.c.trigger == RequestTrigger.QUEUE.value,
-                        run_requests.c.state == RequestState.FAILED.value,
+                        run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]),
                     )
                 )
                 .order_by(run_requests.c.ended_at.desc())

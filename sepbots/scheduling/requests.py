@@ -13,7 +13,6 @@ a request whose worker died returns to ``pending`` when its lease expires, and i
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,33 +21,11 @@ from sqlalchemy import Connection, and_, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
-from sepbots.scheduling.tables import bot_state, run_requests
+from sepbots.scheduling.tables import RequestState, RequestTrigger, bot_state, run_requests
 from sepbots.store import Store
 
 PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL runners
 _PICK_WINDOW = 100
-
-
-class RequestTrigger(enum.StrEnum):
-    """What asked for the run."""
-
-    SCHEDULE = "schedule"
-    MANUAL = "manual"
-    QUEUE = "queue"
-
-
-class RequestState(enum.StrEnum):
-    """Where a run request is in its life."""
-
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def final(self) -> bool:
-        return self in (RequestState.DONE, RequestState.FAILED, RequestState.CANCELLED)
 
 
 def schedule_key(schedule: str, fire_time: datetime) -> str:

@@ -33,7 +33,8 @@ import structlog
 
 from sepbots.alerts import AlertService
 from sepbots.environment import Environment
-from sepbots.exceptions import StopRequested, StoreError
+from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.scheduling.checkpoints import DailyCheckpoint
 from sepbots.scheduling.config import ScheduleConfig, load_schedules
@@ -305,6 +306,9 @@ class RunnerService:
             )
         except StopRequested:
             state = RequestState.PENDING
+        except RunRefused as exc:  # recorded as a refused run (runs list, dashboard, audit) by the runtime
+            state, error = RequestState.REFUSED, exc.reason
+            log.warning("request_refused", reason=exc.reason)
         except Exception as exc:
             if is_outage(exc):
                 self.health.failed(exc, "run")
@@ -312,6 +316,7 @@ class RunnerService:
             else:
                 log.error("request_failed", exc_info=exc)
                 error = self.env.redactor.redact(f"{type(exc).__name__}: {exc}")
+                self._retry("audit_request_failed", lambda: self._audit_failure(request, run_id, error or ""))
         else:
             if summary.status is RunStatus.STOPPED:
                 state = RequestState.PENDING
@@ -325,6 +330,14 @@ class RunnerService:
         finally:
             self._token = None
         self._close(request, state, run_id, error, log)
+
+    def _audit_failure(self, request: RunRequest, run_id: str, error: str) -> None:
+        """A request that failed (maybe before its run was recorded) leaves a ``request_failed`` audit row."""
+        with self.env.store.begin() as conn:
+            self.env.audit.append(conn, [AuditEvent(
+                AuditEventType.REQUEST_FAILED, self.runner_id, bot=request.bot, run_id=run_id,
+                details={"request_id": request.id, "trigger": request.trigger.value, "reason": error})],
+                self.env.clock.now())
 
     def _close(
         self, request: RunRequest, state: RequestState, run_id: str, error: str | None, log: Any

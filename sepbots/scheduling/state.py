@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.clock import Clock
 from sepbots.scheduling.tables import bot_state, runner_status, schedule_state
 from sepbots.store import Store
@@ -32,15 +33,22 @@ class _PauseSwitches:
         self.table = table
         self.key = key
 
-    def set_paused(self, name: str, paused: bool, *, by: str | None = None) -> None:
-        """Pause or resume ``name``; ``by`` says who did it (for the status listing)."""
+    def set_paused(self, name: str, paused: bool, *, by: str | None = None, audit: AuditTrail | None = None) -> None:
+        """Pause or resume ``name``; ``by`` says who did it (for the status listing).
+
+        With ``audit`` the change and its ``operator_action`` audit row (``{"action": "bot_paused", ...}``,
+        actor ``by``) commit together.
+        """
+        if audit is not None and not by:
+            raise ValueError("an audited pause or resume needs the actor (by=...)")
+        now = self.clock.now()
         with self.store.begin() as conn:
-            _upsert(
-                conn,
-                self.table,
-                self.key,
-                {self.key: name, "paused": paused, "updated_at": self.clock.now(), "updated_by": by},
-            )
+            _upsert(conn, self.table, self.key, {self.key: name, "paused": paused, "updated_at": now, "updated_by": by})
+            if audit is not None:
+                action = f"{self.key}_{'paused' if paused else 'resumed'}"
+                audit.append(conn, [AuditEvent(AuditEventType.OPERATOR_ACTION, str(by),
+                                               bot=name if self.key == "bot" else None,
+                                               details={"action": action, self.key: name})], now)
 
     def pause(self, name: str, *, by: str | None = None) -> None:
         self.set_paused(name, True, by=by)

@@ -9,11 +9,37 @@
 
 from __future__ import annotations
 
+import enum
+
 from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, LargeBinary, String, Table, Text, Unicode
 
 from sepbots.store.schema import Id, UTCDateTime, metadata
 
 APSCHEDULER_TABLE = "apscheduler_jobs"
+
+
+class RequestTrigger(enum.StrEnum):
+    """What asked for the run."""
+
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    QUEUE = "queue"
+
+
+class RequestState(enum.StrEnum):
+    """Where a run request is in its life."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REFUSED = "refused"  # the run was refused before it started (the legal gate, or any other reason)
+
+    @property
+    def final(self) -> bool:
+        return self in (RequestState.DONE, RequestState.FAILED, RequestState.CANCELLED, RequestState.REFUSED)
+
 
 run_requests = Table(
     "run_requests",

@@ -9,20 +9,20 @@ add ``FOR UPDATE SKIP LOCKED``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from sepbots.exceptions import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 AfterMigration = Callable[[Connection, Mapping[str, Any]], None]
@@ -32,20 +32,34 @@ def _json_text(value: Any) -> str:
     """JSON columns are stored as canonical JSON (sorted keys, no spaces), so the audit trail can
     hash the stored details as they are."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']*)["']|None)""", re.MULTILINE)
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+def _revision_graph() -> dict[str, str | None]:
+    """Each shipped migration's revision and its ``down_revision``, read from the files (no Alembic import,
+    so opening a database that is up to date stays fast for the CLI)."""
+    graph: dict[str, str | None] = {}
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((key, value or None) for key, value in _REVISION.findall(file.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            graph[str(found["revision"])] = found.get("down_revision")
+    return graph
+
+
 def head_revision() -> str | None:
     """The newest migration shipped with this version of sepbots."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    graph = _revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down}
+    return heads.pop() if len(heads) == 1 else None
 
 
 class Store:
@@ -106,24 +120,27 @@ class Store:
             after: called in the migration's transaction, with the Alembic attributes the
                 migrations set (``audit_seal_needed``), when a migration ran.
         """
+        graph = _revision_graph()
         head = head_revision()
         db = make_url(self.url).database
         if not create and self.dialect == "sqlite" and db and db != ":memory:" and not Path(db).exists():
             raise StoreError(f"the database file {db} does not exist")
         try:
             with self.engine.connect() as conn:
-                current = MigrationContext.configure(conn).get_current_revision()
-                if current == head:
-                    conn.rollback()
+                current = _current_revision(conn)
+                conn.rollback()
+                if current == head and head is not None:
                     return
                 if current is None and not create:
                     conn.rollback()
                     raise StoreError(f"the database {self.describe()} holds no sepbots installation "
                                      "(it is empty, replaced or not a sepbots database)")
-                if current is not None and current not in _known_revisions():
+                if current is not None and current not in graph:
                     raise StoreError(
                         f"the database {self.describe()} was written by a newer sepbots (schema {current}); upgrade sepbots"
                     )
+            from alembic import command
+
             with self.engine.begin() as conn:
                 cfg = _alembic_config(conn)
                 command.upgrade(cfg, "head")
@@ -151,10 +168,11 @@ class Store:
         self.engine.dispose()
 
 
-def _known_revisions() -> set[str]:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+def _current_revision(conn: Connection) -> str | None:
+    """The database's schema revision (``alembic_version``), or ``None`` for a new database."""
+    if not conn.dialect.has_table(conn, "alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _reason(exc: DBAPIError) -> str:

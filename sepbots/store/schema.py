@@ -130,6 +130,7 @@ work_items = Table(
     UniqueConstraint("queue", "reference", name="uq_work_items_queue_reference"),
     Index("ix_work_items_lease", "state", "lease_expires_at"),
     Index("ix_work_items_run", "run_id"),
+    Index("ix_work_items_created_run", "created_run_id"),  # migration 0005_ops
     Index("ix_work_items_finished", "finished_at"),
 )
 

@@ -476,5 +476,15 @@ class WorkQueues:
             conn.rollback()
         return out
 
+    def rows_by_id(self, ids: Sequence[int]) -> dict[int, Any]:
+        """Stored rows keyed by id."""
+        out: dict[int, Any] = {}
+        with self.store.engine.connect() as conn:
+            for i in range(0, len(ids), _BATCH):
+                for row in conn.execute(select(work_items).where(work_items.c.id.in_(list(ids[i : i + _BATCH])))):
+                    out[row.id] = row
+            conn.rollback()
+        return out
+
     def decode_payload(self, row: Any, model: type[BaseModel]) -> BaseModel:
         return model.model_validate_json(self.codec.decode_raw(row.payload, row.encrypted))

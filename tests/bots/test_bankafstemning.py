@@ -30,7 +30,8 @@ def test_a_run_sends_every_unmatched_line_to_manual_handling_and_writes_the_work
     out = tmp_path / "ud" / "afstemning.xlsx"
     outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "home")
     states = Counter((item.state, item.error_code) for item in outcome.items)
-    workbook = load_workbook(out)
+    workbook = load_workbook(outcome.output)
+    assert outcome.output.parent == out.parent and outcome.output.name.startswith("afstemning-")
     open_bank = workbook["Uafstemt bank"].max_row - 1
     open_ledger = workbook["Uafstemt bogføring"].max_row - 1
     assert states == {
@@ -67,7 +68,7 @@ def test_matched_items_option_counts_each_match_group_as_done(inputs: dict[str, 
         {"bank": inputs["camt"], "ledger": inputs["ledger"], "output": out, "matched_items": True},
         home=tmp_path / "home",
     )
-    matched_rows = {row[0] for row in load_workbook(out)["Afstemt"].iter_rows(min_row=2, values_only=True)}
+    matched_rows = {row[0] for row in load_workbook(outcome.output)["Afstemt"].iter_rows(min_row=2, values_only=True)}
     done = [i for i in outcome.items if i.state is ItemState.DONE]
     assert len(done) == 1 + len(matched_rows)
     assert {i.output["rule"] for i in done if i.reference.startswith("match-")} == {"a", "b", "c", "d"}
@@ -82,7 +83,7 @@ def test_english_run_writes_english_sheets_and_messages(inputs: dict[str, Path],
         home=tmp_path / "home",
         overrides={"language": "en"},
     )
-    assert load_workbook(out).sheetnames[0] == "Summary"
+    assert load_workbook(outcome.output).sheetnames[0] == "Summary"
     assert any("is unmatched" in (i.error_message or "") for i in outcome.items)
 
 
@@ -124,7 +125,7 @@ def test_bad_input_stops_the_run_before_anything_is_written(inputs: dict[str, Pa
                 home=tmp_path / f"home-{name.replace(' ', '-')}",
             )
         assert phrase in str(err.value), name
-        assert not out.exists(), name
+        assert not list(out.parent.glob("*.xlsx")), name
 
 
 def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp_path: Path) -> None:
@@ -164,7 +165,7 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
         )
         assert result.exit_code == 2, result.output
         assert phrase in result.output
-        assert not out.exists()
+        assert not list(tmp_path.glob("ud*.xlsx"))
     shutil.copy(inputs["csv"], tmp_path / "ok.csv")
     good = runner.invoke(
         app,
@@ -183,7 +184,7 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
         ],
     )
     assert good.exit_code == 0, good.output
-    assert out.exists()
+    assert len(list(tmp_path.glob("ud-*.xlsx"))) == 1
 
 
 def test_gains_count_statement_lines_recorded_once_per_reconciling_run(inputs: dict[str, Path], tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, bot
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
+from sepbots.exceptions import RunRefused
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
 from sepbots.recipes import recipe_of
@@ -65,14 +66,17 @@ def _run_count(env) -> int:
 
 
 def test_scheduled_production_run_is_refused_with_a_clear_message(env, tmp_path: Path) -> None:
-    """A scheduled, non-test run of an uncleared process is refused before anything is recorded."""
+    """A scheduled, non-test run of an uncleared process is refused before any item: recorded as a refused run with the reason."""
     cat = load_catalogue(_catalogue(tmp_path, {"art6": "6.1.e"}))
     runner = Runner(env, gate=catalogue_gate(cat, "en"))
-    with pytest.raises(ProductionRefused) as info:
+    with pytest.raises(RunRefused) as info:
         runner.run(gated, trigger=Trigger.SCHEDULE)
+    assert isinstance(info.value.__cause__, ProductionRefused)
     assert "not cleared for production runs" in str(info.value)
     assert "Test plan" in str(info.value) and "phase Operation" in str(info.value)
-    assert _run_count(env) == 0
+    with env.store.engine.connect() as conn:
+        refused = conn.execute(select(runs.c.status, runs.c.error, runs.c.produced)).all()
+    assert refused == [("refused", info.value.reason, 0)]
 
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
@@ -112,7 +116,7 @@ def test_cleared_process_runs_on_schedule(env, tmp_path: Path) -> None:
 def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
     """A bot whose process is not in the catalogue cannot make scheduled production runs."""
     cat = load_catalogue(_catalogue(tmp_path, COMPLETE_LEGAL))
-    with pytest.raises(ProductionRefused, match="ikke knyttet til en proces"):
+    with pytest.raises(RunRefused, match="ikke knyttet til en proces"):
         Runner(env, gate=catalogue_gate(cat)).run(stray, trigger=Trigger.SCHEDULE)
 
 

@@ -53,7 +53,7 @@ def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: Virt
     assert [(r.case_number, r.title, r.document_date, r.category) for r in records] == [
         (case, title, when.date(), category) for case, title, when, category in expected
     ]
-    rows = outcome_rows(output)
+    rows = outcome_rows(outcome.output)
     assert rows[0][:8] == (
         "Række",
         "Sagsnummer",
@@ -85,7 +85,7 @@ def test_an_invalid_row_is_a_business_exception_with_the_dialog_text(xdisplay: V
     screenshots = [a for a in refused.artifacts if a.endswith(".png")]
     assert screenshots and (outcome.env.settings.runs_dir / screenshots[0]).stat().st_size > 0
     assert len(JournalStore(app_db).records()) == 2
-    assert outcome_rows(output)[2][6:] == ("Manuel behandling", None, refused.error_message)
+    assert outcome_rows(outcome.output)[2][6:] == ("Manuel behandling", None, refused.error_message)
 
 
 def test_a_slow_app_within_the_timeout_is_attached_to_and_fed_from_a_folder(
@@ -107,7 +107,7 @@ def test_a_slow_app_within_the_timeout_is_attached_to_and_fed_from_a_folder(
     assert [r.title for r in JournalStore(app.db).records()] == [
         line.split(";")[2] for line in (folder / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
     ]
-    rows = outcome_rows(tmp_path / "outcome.xlsx")
+    rows = outcome_rows(outcome.output)
     assert rows[0][6] == "Status" and {r[5] for r in rows[1:]} == {
         "dokument-001.txt",
         "dokument-002.txt",
@@ -155,7 +155,7 @@ def test_an_input_without_the_required_columns_is_refused_before_any_item(home: 
     workbook.save(source)
     with pytest.raises(InputError, match=r"missing column\(s\) Dato.*mangler.xlsx.*row 1"):
         run_bot_once(journalise, {"input": source, "output": tmp_path / "out.xlsx"}, home=home)
-    assert not (tmp_path / "out.xlsx").exists()
+    assert not list(tmp_path.glob("out*.xlsx"))
 
 
 def test_a_manifest_naming_a_missing_file_is_refused(home: Path, tmp_path: Path) -> None:
@@ -197,6 +197,6 @@ def test_the_demo_step_files_the_sample_under_a_virtual_display(xdisplay: Virtua
         counts = ctx.results["journalisering"].counts
         assert (counts.done, counts.business, counts.failed) == (8, 2, 0)
         assert len(JournalStore(ctx.work_dir / "sagssystem-journal.db").records()) == 8
-        assert "journalisering-resultat.xlsx" in console.file.getvalue()
+        assert "journalisering-resultat-" in console.file.getvalue()
     finally:
         env.close()

@@ -22,6 +22,7 @@ from sepbots.fleet import Capability, FleetSlots, LeaderElection, MissingCapabil
 from sepbots.fleet.capabilities import capability_gate, parse_capabilities, runnable
 from sepbots.recipes import recipe_of
 from sepbots.runtime import StopToken
+from sepbots.exceptions import RunRefused
 from sepbots.store import Store, head_revision
 from sepbots.store.health import DatabaseHealth
 from sepbots.store.schema import audit_log, item_attempts, work_items
@@ -185,8 +186,9 @@ def test_work_goes_only_to_runners_offering_what_the_bot_requires(env: Environme
     assert parse_capabilities(None) == frozenset(Capability)
     with pytest.raises(ConfigError, match="fleet.capabilities"):
         parse_capabilities(["gpu"])
-    with pytest.raises(MissingCapability, match="needs browser"):
+    with pytest.raises(RunRefused, match="needs browser") as refused:  # recorded as a refused run
         Runner(env, gate=capability_gate(offered)).run(web_bot)
+    assert isinstance(refused.value.__cause__, MissingCapability)
     assert Runner(env, gate=capability_gate(offered)).run(plain_bot).status.value == "completed"
 
 

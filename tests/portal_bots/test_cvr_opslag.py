@@ -46,7 +46,7 @@ def test_full_run_writes_company_data_and_flags_unknown_and_invalid(
         assert item.output["status"] == company.status.value
         assert item.output["industry"].startswith(company.industry_code)
         assert item.output["start_date"] == company.start_date.strftime("%d-%m-%Y")
-    workbook = load_workbook(out, read_only=True)
+    workbook = load_workbook(outcome.output, read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()
     assert rows[0][:8] == (

@@ -67,7 +67,7 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     assert next(f for f in files if f.suffix == ".png").read_bytes()[:4] == b"\x89PNG"
     assert "Arbejdsgiveren findes ikke" in next(f for f in files if f.suffix == ".html").read_text("utf-8")
 
-    rows = _result_rows(tmp_path / "out" / "resultat.xlsx")
+    rows = _result_rows(outcome.output)
     assert rows[0][:8] == (
         "Række",
         "Arbejdsgiver CVR",
@@ -87,7 +87,7 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     again = run_bot_once(submit_claim, _params(served, tmp_path, source), env=env)
     assert again.summary.counts.added == 0
     assert served.portal.db.submission_counts() == counts
-    assert _result_rows(tmp_path / "out" / "resultat.xlsx")[1][7] == rows[1][7]
+    assert _result_rows(again.output)[1][7] == rows[1][7] and again.output != outcome.output
 
 
 @pytest.mark.slow

@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
 from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
 from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
+from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
 
 from .runner_proc import make_home
@@ -160,3 +162,20 @@ def test_runner_request_test_mode_is_stored_on_the_request(home: Path) -> None:
         assert newest.test_mode is True and oldest.test_mode is False
     finally:
         env.close()
+
+def test_schedule_pause_is_an_audit_row_with_the_real_actor(home: Path) -> None:
+    """`schedule pause|resume` write operator_action audit rows whose actor is cli:<login name>."""
+    result = CliRunner().invoke(schedule.app, ["pause", "morgen"],
+                                env={"SEPBOTS_HOME": str(home), "USER": "anna", "LOGNAME": "anna"})
+    assert result.exit_code == 0, result.output
+    assert invoke(schedule.app, ["resume", "morgen"], home).exit_code == 0
+    env = open_test_environment(home)
+    try:
+        with env.store.engine.connect() as conn:
+            rows = conn.execute(select(audit_log.c.actor, audit_log.c.details)
+                                .where(audit_log.c.event == "operator_action").order_by(audit_log.c.seq)).all()
+    finally:
+        env.close()
+    assert [(a, d["action"], d["schedule"]) for a, d in rows][0] == ("cli:anna", "schedule_paused", "morgen")
+    assert rows[1].details["action"] == "schedule_resumed" and rows[1].actor.startswith("cli:")
+    assert "unknown" not in rows[1].actor

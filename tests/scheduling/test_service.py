@@ -376,7 +376,7 @@ def test_two_runners_fire_once_and_run_once(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_legal_gate_refuses_scheduled_production_runs_of_an_uncleared_process(tmp_path: Path) -> None:
-    """A production schedule of a bot whose process is not cleared fails its request with the reason; nothing runs."""
+    """A production schedule of a bot whose process is not cleared is refused with the reason, recorded as a refused run; nothing runs."""
     home = make_home(
         tmp_path,
         {"steps": STEPS_BOT},
@@ -385,9 +385,10 @@ def test_legal_gate_refuses_scheduled_production_runs_of_an_uncleared_process(tm
     )
     proc = RunnerProcess(home).start()
     try:
-        wait_for(lambda: query(home, "SELECT 1 FROM run_requests WHERE state='failed'"), 60, "the refusal", proc.proc)
+        wait_for(lambda: query(home, "SELECT 1 FROM run_requests WHERE state='refused'"), 60, "the refusal", proc.proc)
     finally:
         assert proc.stop() == 0, proc.stderr
     error = query(home, "SELECT error FROM run_requests")[0][0]
     assert "steps" in error
+    assert query(home, "SELECT status, error FROM runs") == [("refused", error)]
     assert effects(home) == [] and query(home, "SELECT COUNT(*) FROM work_items") == [(0,)]

@@ -1,7 +1,7 @@
 """connectors: the alert ledger (de-duplication keys of sent alerts and digests)
 
 Revision ID: 0005_connectors
-Revises: 0005_gains
+Revises: 0005_ops
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_connectors"
-down_revision = "0005_gains"
+down_revision = "0005_ops"
 branch_labels = None
 depends_on = None
 
