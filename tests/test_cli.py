@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 import subprocess
@@ -60,14 +62,16 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
 
 
 def test_a_manual_production_run_of_an_uncatalogued_bot_is_refused(project: Path, tmp_path: Path) -> None:
-    """Without --test-mode, `sepbots run` of a bot with no cleared catalogue process exits 2 with the reason; no run is recorded."""
+    """Without --test-mode, `sepbots run` of a bot with no cleared catalogue process exits 2 with the reason; only a
+    refused run (with that reason, no output) is recorded."""
     src = workbook(tmp_path / "in.xlsx", [HEADER, ["F1", "24256790", "5790000000005", "10,00", "01-12-2026"]])
     out = tmp_path / "o.xlsx"
     result = invoke(project, "--lang", "en", "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={out}")
     assert result.exit_code == 2
     assert "production runs need a cleared process" in result.output and "test mode" in result.output
     assert not out.exists()
-    assert "fakturakontrol" not in invoke(project, "runs", "list").output
+    listed = invoke(project, "--lang", "en", "runs", "list", "--format", "json").output
+    assert [(r["bot"], r["status"]) for r in json.loads(listed)["runs"]] == [("fakturakontrol", "refused")]
 
 
 def test_english_output_on_request(project: Path, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypa
     home = project(tmp_path)
     monkeypatch.chdir(home)  # type: ignore[attr-defined]
     assert (home / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx").is_file()
-    result = invoke(home, "run", "fakturakontrol", "-q")
+    result = invoke(home, "run", "fakturakontrol", "--test-mode", "-q")
     assert result.exit_code == 0, result.output
     assert len(list((home / "var" / "out").glob("fakturakontrol-resultat-*.xlsx"))) == 1
 
@@ -59,7 +59,7 @@ def test_tables_use_danish_words_and_json_keeps_raw_values_and_full_names(tmp_pa
     """Tables say 'gennemført', 'manuel'; JSON has raw states; a 30-column terminal still shows whole names."""
     home = project(tmp_path)
     src = ROOT / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx"
-    invoke(home, "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={tmp_path / 'r.xlsx'}", "-q")
+    invoke(home, "run", "fakturakontrol", "--test-mode", "-p", f"input={src}", "-p", f"output={tmp_path / 'r.xlsx'}", "-q")
     listed = invoke(home, "runs", "list").output
     assert "gennemført" in listed and "manuel" in listed and "completed" not in listed
     items = invoke(home, "items", "list", "--state", "business_exception").output
@@ -100,7 +100,7 @@ def test_fakturakontrol_speaks_english_when_asked(tmp_path: Path) -> None:
 
     home = project(tmp_path)
     src = ROOT / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx"
-    result = invoke(home, "--lang", "en", "run", "fakturakontrol", "-p", f"input={src}",
+    result = invoke(home, "--lang", "en", "run", "fakturakontrol", "--test-mode", "-p", f"input={src}",
                     "-p", f"output={tmp_path / 'r.xlsx'}", "-p", "today=2026-11-28", "-q")
     assert result.exit_code == 0, result.output
     (written,) = tmp_path.glob("r-*.xlsx")

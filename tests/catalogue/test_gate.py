@@ -81,12 +81,18 @@ def test_scheduled_production_run_is_refused_with_a_clear_message(env, tmp_path:
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
 def test_production_run_is_refused_on_every_trigger(env, tmp_path: Path, trigger: Trigger) -> None:
-    """A manual, queue-triggered or scheduled production run of an uncleared process is refused; nothing is recorded."""
+    """A manual, queue-triggered or scheduled production run of an uncleared process is refused before any item:
+    only a refused run (no items) is recorded."""
     cat = load_catalogue(_catalogue(tmp_path, {}))
-    with pytest.raises(ProductionRefused) as info:
+    with pytest.raises(RunRefused) as info:
         Runner(env, gate=catalogue_gate(cat, "en")).run(gated, trigger=trigger)
-    assert info.value.trigger == trigger.value and "phase" in info.value.missing
-    assert _run_count(env) == 0
+    cause = info.value.__cause__
+    assert isinstance(cause, ProductionRefused)
+    assert cause.trigger == trigger.value and "phase" in cause.missing
+    with env.store.engine.connect() as conn:
+        recorded = conn.execute(select(runs.c.status, runs.c.trigger, runs.c.produced)).all()
+        conn.rollback()
+    assert [(r.status, r.trigger, r.produced) for r in recorded] == [("refused", trigger.value, 0)]
 
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
@@ -124,7 +130,8 @@ def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
 def test_runner_service_refuses_production_requests_and_runs_test_requests(
     env, tmp_path: Path, trigger: RequestTrigger
 ) -> None:
-    """The runner service fails a production request of an uncleared process with the reason and runs a test request."""
+    """The runner service refuses a production request of an uncleared process with the reason (a refused run with
+    no items) and runs a test request."""
     env.registry.add(recipe_of(gated))
     cat = load_catalogue(_catalogue(tmp_path, {}))
     service = RunnerService(env, ScheduleConfig(), gate=catalogue_gate(cat, "en"), persistent_jobs=False)
@@ -134,9 +141,10 @@ def test_runner_service_refuses_production_requests_and_runs_test_requests(
         )
         assert service.tick()
     prod, test = sorted(service.requests.list(limit=10), key=lambda r: r.test_mode)
-    assert prod.state is RequestState.FAILED and "not cleared for production runs" in (prod.error or "")
+    assert prod.state is RequestState.REFUSED and "not cleared for production runs" in (prod.error or "")
     assert test.state is RequestState.DONE and test.test_mode
     with env.store.engine.connect() as conn:
-        recorded = conn.execute(select(runs.c.test_mode)).scalars().all()
+        recorded = conn.execute(select(runs.c.test_mode, runs.c.status, runs.c.produced).order_by(runs.c.test_mode)).all()
         conn.rollback()
-    assert recorded == [True]
+    assert [(r.test_mode, r.status) for r in recorded] == [(False, "refused"), (True, "completed")]
+    assert recorded[0].produced == 0  # refused before its producer ran

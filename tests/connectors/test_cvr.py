@@ -105,7 +105,7 @@ def test_cvr_opslag_in_api_mode_needs_no_browser_and_reads_as_the_portal_mode(cv
         assert item.output["name"] == company.name and item.output["address"] == company.address
         assert item.output["industry"] == f"{company.industry_code} {company.industry_text}"
         assert item.output["start_date"] == company.start_date.strftime("%d-%m-%Y")
-    assert (tmp_path / "ud.xlsx").stat().st_size > 0
+    assert outcome.output.stat().st_size > 0  # this run's own file (ud-<date>-<run>.xlsx)
 
 
 def test_the_practice_cvr_api_command_answers_until_sigterm(tmp_path: Path) -> None:
