@@ -54,6 +54,7 @@ class Environment:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         runner_id: str | None = None,
+        create: bool = False,
     ) -> Environment:
         """Open the installation described by ``settings``.
 
@@ -62,15 +63,18 @@ class Environment:
             environ: where ``SEPBOTS_KEY`` is looked up (the entry point passes ``os.environ``).
             clock: time source (tests pass a manual clock).
             runner_id: this process's lease owner id.
+            create: create a missing key file and database (``sepbots init`` and the test helper
+                only); otherwise a missing or empty one is refused.
 
         Raises:
-            StoreError: the database cannot be opened or migrated.
+            StoreError: the database is missing, empty, damaged, or cannot be opened or migrated.
             VaultError: the key is missing, unreadable or not the one this database was set up with.
+            ConfigError: the database URL cannot be used.
         """
         env_key = (environ or {}).get("SEPBOTS_KEY")
-        keys = load_keyring(settings.key_file, env_key)
+        keys = load_keyring(settings.key_file, env_key, create=create)
         store = Store(settings.database_url, busy_timeout_s=settings.database.busy_timeout_s,
-                      pool_size=settings.database.pool_size)
+                      pool_size=settings.database.pool_size, create=create)
         _check_key(store, keys)
         redactor = Redactor(keys.pseudonym_key)
         audit = AuditTrail(store, keys.audit_key, redactor)

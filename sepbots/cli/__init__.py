@@ -20,6 +20,7 @@ from sepbots.cli import (
     credentials,
     demo,
     fleet,
+    init,
     ledger,
     new,
     practice,
@@ -56,6 +57,7 @@ def _main(
     ctx.call_on_close(ctx.obj.close)
 
 
+init.register(app)
 run.register(app)
 ledger.register(app)
 audit.register(app)
@@ -75,7 +77,12 @@ app.add_typer(fleet.app, name="fleet")
 
 
 def main() -> None:
-    """Console entry point: turns sepbots errors into a clear message and exit code 2."""
+    """Console entry point: turns sepbots errors into a clear message and exit code 2.
+
+    Files this process creates (logs, run artifacts, screenshots written by the browser) are
+    owner-only: the umask is set here, at the entry point, and nowhere in library code.
+    """
+    os.umask(0o077)
     try:
         app(standalone_mode=True)
     except SepbotsError as exc:  # pragma: no cover - commands call fail() themselves

@@ -29,6 +29,7 @@ from sepbots.runtime.context import BotContext
 from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
 from sepbots.runtime.watchdog import Watchdog
+from sepbots.store.files import private_dir, tighten
 from sepbots.store.health import DatabaseHealth
 from sepbots.store.schema import runs, work_items
 from sepbots.workitems.exchange import Finished
@@ -263,8 +264,9 @@ class Runner:
             if capture is None:
                 continue
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_dir(folder)
                 for path in capture(folder, f"{claimed.id}-{claimed.attempts}-{key}") or ():
+                    tighten(Path(path))
                     found.append(Path(path).resolve().relative_to(runs_dir.resolve()).as_posix())
             except Exception:
                 log.warning("failure_capture_failed", resource=key, exc_info=True)
