@@ -63,7 +63,7 @@ class SecurityHeaders:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     code = exc.status_code if isinstance(exc, HTTPException) else 500
-    key = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 409: "error.conflict"}.get(
+    key = {400: "error.bad_request", 403: "error.forbidden", 404: "error.not_found", 405: "error.method", 409: "error.conflict"}.get(
         code, "error.other"
     )
     return render(request, "error.html", status_code=code, code=code, message=key)

@@ -47,6 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Logging in is blocked for a while after many failed attempts. Wait five minutes and try again.",
     ),
     # errors
+    "error.bad_request": (
+        "Adressen indeholder et tal eller en dato, der ikke kan bruges.",
+        "The address holds a number or date that cannot be used.",
+    ),
     "error.forbidden": ("Du har ikke adgang til at gøre dette.", "You are not allowed to do this."),
     "error.not_found": ("Siden findes ikke.", "The page does not exist."),
     "error.method": ("Handlingen er ikke tilladt her.", "This action is not allowed here."),

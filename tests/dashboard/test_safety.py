@@ -246,3 +246,53 @@ def test_finding12_half_a_tls_setup_is_refused_naming_the_setting(tmp_path: Path
         Serving(tls_cert=cert).check()
     with pytest.raises(ConfigError, match="dashboard.tls_cert"):
         Serving(tls_cert=tmp_path / "missing.pem", tls_key=key).check()
+
+
+# --- finding 13: query strings that do not fit ---------------------------------------------------------
+
+HUGE = "99999999999999999999"
+BAD_VALUES = [
+    ("/runs?page={v}", [HUGE, "-1", "0", "abc"]),
+    ("/runs?from={v}", ["0001-01-01", "9999-12-31", "2026-13-01"]),
+    ("/runs?to={v}", ["9999-12-31", "0001-01-01"]),
+    ("/runs/{run}?page={v}", [HUGE, "-3"]),
+    ("/items/{v}", [HUGE, "-1", "0"]),
+    ("/queue?page={v}", [HUGE, "-1"]),
+    ("/audit?item={v}", [HUGE, "-1", "1e9"]),
+    ("/audit?before={v}", [HUGE, "-5"]),
+    ("/gains?from={v}", ["0001-01-01", "9999-12-31"]),
+    ("/gains?to={v}", ["9999-12-31", "0001-01-01", "banana"]),
+]
+CASES = [(template, value) for template, values in BAD_VALUES for value in values]
+
+
+@pytest.mark.parametrize(("template", "value"), CASES, ids=[f"{t.split('?')[0]}:{v}" for t, v in CASES])
+def test_finding13_oversized_numbers_and_extreme_dates_answer_400(dashboard: Dashboard, template: str, value: str) -> None:
+    """Every page that reads a number or a date from its address answers 400 (Danish page), never 500, to one that does not fit."""
+    from tests.dashboard.seed import seed_run
+
+    run_id, _ = seed_run(dashboard.store, dashboard.settings.runs_dir, dashboard.clock.now())
+    with dashboard.login("viewer") as client:
+        response = client.get(template.format(v=value, run=run_id))
+        assert response.status_code == 400, response.text[:300]
+        assert "ikke kan bruges" in response.text
+
+
+@pytest.mark.parametrize("action", ["handle", "retry"])
+@pytest.mark.parametrize("item_id", [HUGE, "-1"])
+def test_finding13_item_actions_with_impossible_ids_answer_400(dashboard: Dashboard, action: str, item_id: str) -> None:
+    """The operator's item actions answer 400 for an id no database can hold, never 500."""
+    from tests.dashboard.conftest import csrf_of
+
+    with dashboard.login("operator") as client:
+        token = csrf_of(client.get("/queue").text)
+        response = client.post(f"/items/{item_id}/{action}", data={"csrf": token, "note": "x"})
+        assert response.status_code == 400
+
+
+def test_finding13_sensible_values_still_work(dashboard: Dashboard) -> None:
+    """In-range pages, dates and ids keep answering 200 (or 404 for an id that simply does not exist)."""
+    with dashboard.login("viewer") as client:
+        assert client.get("/runs?page=2&from=2026-01-01&to=2026-12-31").status_code == 200
+        assert client.get("/audit?item=5&before=100").status_code == 200
+        assert client.get("/items/123456").status_code == 404
