@@ -1,8 +1,9 @@
 """The login rate limit: failed logins counted per user name and address, per address, and in total.
 
-Checked on a read connection before any password is hashed, so a refused attempt costs one
-indexed count and writes nothing: a flood of guesses can neither hold the database's write lock
-nor keep the CPU busy with argon2. Limits (failures within ``WINDOW``) come from
+Checked on a read connection before any password is hashed, so a refused attempt costs three
+indexed counts and writes nothing: a flood of guesses can neither hold the database's write lock
+nor keep the CPU busy with argon2. An attempt that passes is counted as failed (``reserve``, in a
+short write transaction that checks again) before its password is checked. Limits (failures within ``WINDOW``) come from
 ``[dashboard]`` settings; the defaults are 5 per user name and address, 20 per address and 100
 for the whole dashboard.
 """
@@ -57,10 +58,21 @@ def blocked(conn: Connection, username: str, ip: str, now: datetime, limits: Lim
     return None
 
 
-def record(conn: Connection, username: str, ip: str, success: bool, now: datetime) -> None:
-    """Remember one checked attempt; a success clears the failures of that name and address."""
+def reserve(conn: Connection, username: str, ip: str, now: datetime, limits: Limits) -> Block | None:
+    """In the caller's write transaction: the limit this attempt exceeds, or count it as failed now.
+
+    The attempt counts as a failure before its password is checked, so attempts checked at the
+    same time cannot together slip past a limit; ``succeeded`` clears it when the password was right.
+    """
+    block = blocked(conn, username, ip, now, limits)
+    if block is None:
+        conn.execute(delete(login_attempts).where(login_attempts.c.ts < now - timedelta(days=1)))
+        conn.execute(insert(login_attempts).values(username=username[:100], ip=ip[:64], success=False, ts=now))
+    return block
+
+
+def succeeded(conn: Connection, username: str, ip: str, now: datetime) -> None:
+    """A login succeeded: clear the failures of that name and address (its own reservation too)."""
     name, address = username[:100], ip[:64]
-    conn.execute(delete(login_attempts).where(login_attempts.c.ts < now - timedelta(days=1)))
-    if success:
-        conn.execute(delete(login_attempts).where(login_attempts.c.username == name, login_attempts.c.ip == address))
-    conn.execute(insert(login_attempts).values(username=name, ip=address, success=success, ts=now))
+    conn.execute(delete(login_attempts).where(login_attempts.c.username == name, login_attempts.c.ip == address))
+    conn.execute(insert(login_attempts).values(username=name, ip=address, success=True, ts=now))

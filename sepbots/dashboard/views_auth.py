@@ -47,10 +47,10 @@ def _finish(
     """Record a checked attempt and audit it; a session token when the login is accepted."""
     now = env.clock.now()
     user = users.accept_login(conn, candidate, verdict, now)
-    ratelimit.record(conn, username, ip, user is not None, now)
     if user is None:
         trail.record(conn, env, event="dashboard_login_failed", actor=username[:100] or "-", details={"ip": ip})
         return None
+    ratelimit.succeeded(conn, username, ip, now)
     trail.record(conn, env, event="dashboard_login", actor=user.username, details={"ip": ip})
     return sessions.open_session(conn, user.id, env.clock, env.settings.dashboard.session_minutes)
 
@@ -58,8 +58,9 @@ def _finish(
 async def login(request: Request) -> Response:
     """Check the form's CSRF token and the rate limits, then the password, then start a session.
 
-    The limits are read first (a refused attempt writes nothing); argon2 runs in a worker thread,
-    one verification at a time, outside any transaction; only recording the outcome writes.
+    The limits are read first (a refused attempt writes nothing), then the attempt is counted as
+    failed in a short write transaction; argon2 runs on the dashboard's own low-priority thread,
+    one check at a time, outside any transaction; a short write records a success and the audit row.
     """
     form = await request.form()
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
@@ -72,12 +73,14 @@ async def login(request: Request) -> Response:
     d = deps(request)
     ip = request.client.host if request.client else "-"
     block = await read(request, ratelimit.blocked, username, ip, d.clock.now(), d.login_limits)
+    if block is None:
+        block = await write(request, ratelimit.reserve, username, ip, d.clock.now(), d.login_limits)
     if block is not None:
         response = render(request, "login.html", status_code=429, login_csrf=cookie, next=nxt, error=block.value)
         response.headers["Retry-After"] = str(int(ratelimit.WINDOW.total_seconds()))
         return response
     candidate = await read(request, users.find_candidate, username)
-    verdict = await d.verify_password(candidate, password)
+    verdict = await d.passwords.check(candidate, password)
     token = await write(request, _finish, d.env, candidate, verdict, username, ip)
     if token is None:
         return render(request, "login.html", status_code=401, login_csrf=cookie, next=nxt, error="login.failed")

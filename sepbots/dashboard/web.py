@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-import anyio
-import anyio.to_thread
 import jinja2
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -29,7 +27,8 @@ from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.insights import Insights
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.ratelimit import Limits
-from sepbots.dashboard.users import Candidate, Role, Verdict, verify_password
+from sepbots.dashboard.hashing import PasswordChecker
+from sepbots.dashboard.users import Role
 from sepbots.environment import Environment
 from sepbots.store import Store
 
@@ -50,7 +49,7 @@ class Deps:
     templates: jinja2.Environment
     chain: ChainMonitor
     insights: Insights
-    _hash_limiter: anyio.CapacityLimiter | None = field(default=None, repr=False)
+    passwords: PasswordChecker = field(default_factory=PasswordChecker, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -60,12 +59,6 @@ class Deps:
     def login_limits(self) -> Limits:
         s = self.settings.dashboard
         return Limits(s.login_failures_per_user, s.login_failures_per_address, s.login_failures_total)
-
-    async def verify_password(self, candidate: Candidate, password: str) -> Verdict:
-        """argon2 in a worker thread, one at a time: a login flood cannot take every CPU from the robots."""
-        if self._hash_limiter is None:
-            self._hash_limiter = anyio.CapacityLimiter(1)  # made on the event loop, at first use
-        return await anyio.to_thread.run_sync(verify_password, candidate, password, limiter=self._hash_limiter)
 
     @property
     def store(self) -> Store:

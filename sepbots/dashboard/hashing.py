@@ -1,0 +1,43 @@
+"""Password checks off the event loop, one at a time, at the lowest CPU priority.
+
+argon2id is deliberately expensive (about 64 MiB and tens of milliseconds of every core per
+check). The dashboard runs the checks on one worker thread of its own, so a login flood queues
+behind it instead of taking every core, and on Linux that thread (and the threads argon2 starts
+for its lanes, which inherit it) runs at nice 19: the robots on the same machine always come first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sepbots.dashboard.users import Candidate, Verdict, verify_password
+
+LOWEST_PRIORITY = 19
+
+
+def _lower_priority() -> None:
+    # On Linux a thread is a task of its own: PRIO_PROCESS with the thread id changes only it.
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
+        except OSError:  # not allowed here: the check still runs, at normal priority
+            pass
+
+
+class PasswordChecker:
+    """Runs ``verify_password`` on one low-priority worker thread."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sepbots-argon2",
+                                        initializer=_lower_priority)
+
+    async def check(self, candidate: Candidate, password: str) -> Verdict:
+        """The verdict for ``password``; waits behind checks already queued."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, verify_password, candidate, password)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
