@@ -9,7 +9,8 @@ wrong logins with random user names, ``--parallel`` at a time, each round from i
 address (127.0.0.N), so the per-address limit starts afresh. It prints the medians, their ratio
 (goal ≤ 1.5), what the flood got back (401/429/other) and whether the dashboard kept answering.
 ``--no-limits`` raises the login limits out of reach to show the effect of checking passwords
-outside the write transaction on its own.
+outside the write transaction on its own. The flood's client runs on this machine at normal
+priority; ``--client-nice 19`` lowers it, as if the attacker's CPU were elsewhere on the network.
 """
 
 from __future__ import annotations
@@ -58,18 +59,21 @@ BOT = textwrap.dedent('''
 ''')
 
 FLOOD = textwrap.dedent('''
-    import json, sys, time, uuid
+    import json, sys, threading, time, uuid
     from concurrent.futures import ThreadPoolExecutor
     import httpx
     url, address, logins, parallel = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    local = threading.local()  # one connection per flood thread, as a scripted attacker keeps it
 
     def one(n):
-        with httpx.Client(base_url=url, timeout=120, transport=httpx.HTTPTransport(local_address=address)) as c:
-            c.get("/login")
-            token = c.cookies["sepbots_login_csrf"]
-            r = c.post("/login", data={"username": uuid.uuid4().hex[:12], "password": "gæt-" + str(n),
-                                       "csrf": token})
-            return r.status_code, "database is locked" in r.text
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=url, timeout=120,
+                                        transport=httpx.HTTPTransport(local_address=address))
+        c = local.client
+        c.get("/login")
+        token = c.cookies["sepbots_login_csrf"]
+        r = c.post("/login", data={"username": uuid.uuid4().hex[:12], "password": "gæt-" + str(n), "csrf": token})
+        return r.status_code, "database is locked" in r.text
 
     print("started", flush=True)
     began = time.perf_counter()
@@ -99,6 +103,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-limits", action="store_true")
+    parser.add_argument("--client-nice", type=int, default=0,
+                        help="niceness of the flood's client process, which stands in for a remote attacker "
+                             "(its CPU would be elsewhere); 0 to let it compete with the robot at full weight")
     args = parser.parse_args()
     os.environ["BENCH_ITEMS"], os.environ["BENCH_ITEM_MS"] = str(args.items), str(args.item_ms)
     with tempfile.TemporaryDirectory(prefix="sepbots-flood-") as tmp:
@@ -146,7 +153,8 @@ def main() -> None:
             for n in range(args.rounds):
                 flood = subprocess.Popen(
                     [sys.executable, "-c", FLOOD, url, f"127.0.0.{n + 2}", str(args.logins), str(args.parallel)],
-                    env=child, stdout=subprocess.PIPE, text=True)
+                    env=child, stdout=subprocess.PIPE, text=True,
+                    preexec_fn=(lambda: os.nice(args.client_nice)) if args.client_nice else None)
                 assert flood.stdout is not None
                 flood.stdout.readline()  # "started"
                 time.sleep(0.3)  # the first logins are in flight
@@ -161,7 +169,8 @@ def main() -> None:
             env.close()
     a, b = statistics.median(alone), statistics.median(beside)
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
-    print(f"bot run of {args.items} items ({args.item_ms} ms wait each), median of {args.rounds}:")
+    print(f"bot run of {args.items} items ({args.item_ms} ms wait each), median of {args.rounds}; "
+          f"flood client at nice {args.client_nice}; limits {'off' if args.no_limits else 'on'}:")
     print(f"  alone:        {a:.3f} s  {[round(x, 3) for x in alone]}")
     print(f"  beside flood: {b:.3f} s  {[round(x, 3) for x in beside]}")
     print(f"  ratio:        {b / a:.2f}  (goal ≤ 1.5)")

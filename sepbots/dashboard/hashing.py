@@ -9,6 +9,7 @@ for its lanes, which inherit it) runs at nice 19: the robots on the same machine
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import threading
@@ -22,10 +23,8 @@ LOWEST_PRIORITY = 19
 def _lower_priority() -> None:
     # On Linux a thread is a task of its own: PRIO_PROCESS with the thread id changes only it.
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError):  # not allowed here: the check still runs, at normal priority
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
-        except OSError:  # not allowed here: the check still runs, at normal priority
-            pass
 
 
 class PasswordChecker:

@@ -19,6 +19,7 @@ from sepbots.clock import Clock
 from sepbots.dashboard.users import Role
 from sepbots.store.schema import dashboard_sessions, users
 
+
 @dataclass(frozen=True)
 class Session:
     """A logged-in user as seen by one request."""

@@ -23,11 +23,11 @@ from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.dashboard import i18n
 from sepbots.dashboard.chain import ChainMonitor
+from sepbots.dashboard.hashing import PasswordChecker
 from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.insights import Insights
-from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.ratelimit import Limits
-from sepbots.dashboard.hashing import PasswordChecker
+from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
 from sepbots.environment import Environment
 from sepbots.store import Store
