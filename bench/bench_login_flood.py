@@ -63,12 +63,16 @@ FLOOD = textwrap.dedent('''
     from concurrent.futures import ThreadPoolExecutor
     import httpx
     url, address, logins, parallel = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    local = threading.local()  # one connection per flood thread, as a scripted attacker keeps it
+    # One client per flood thread, made before the flood starts (an attacker's set-up is not the flood).
+    clients = [httpx.Client(base_url=url, timeout=120, transport=httpx.HTTPTransport(local_address=address))
+               for _ in range(parallel)]
+    local, handed = threading.local(), iter(clients)
+    lock = threading.Lock()
 
     def one(n):
         if not hasattr(local, "client"):
-            local.client = httpx.Client(base_url=url, timeout=120,
-                                        transport=httpx.HTTPTransport(local_address=address))
+            with lock:
+                local.client = next(handed)
         c = local.client
         c.get("/login")
         token = c.cookies["sepbots_login_csrf"]
