@@ -59,7 +59,7 @@ async def login(request: Request) -> Response:
     """Check the form's CSRF token and the rate limits, then the password, then start a session.
 
     The limits are read first (a refused attempt writes nothing), then the attempt is counted as
-    failed in a short write transaction; argon2 runs on the dashboard's own low-priority thread,
+    failed in a short write transaction; argon2 runs on the dashboard's own worker thread,
     one check at a time, outside any transaction; a short write records a success and the audit row.
     """
     form = await request.form()
