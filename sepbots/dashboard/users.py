@@ -15,7 +15,11 @@ from sepbots.clock import Clock
 from sepbots.exceptions import SepbotsError
 from sepbots.store.schema import dashboard_sessions, users
 
-_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id, 64 MiB and 3 passes as the library recommends (RFC 9106's second option), but one lane:
+# a check then uses one core instead of four, so on a small robot workstation a login (or a flood
+# of them, one check at a time) leaves the other cores to the robots. Stronger than OWASP's minimum
+# (19 MiB, 2 passes, 1 lane). Older four-lane hashes still verify and are rehashed at the next login.
+_HASHER = PasswordHasher(parallelism=1)
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("sepbots-no-such-user")
 MIN_PASSWORD_LENGTH = 10
