@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sepbots bootstrap: sets everything up (idempotent) and then runs the demo or the tests.
-#   ./bootstrap.sh demo   — Debian packages when missing, .venv, Python packages, then `sepbots demo`
+#   ./bootstrap.sh demo   — Debian packages when missing, .venv, Python packages, `sepbots init`, then `sepbots demo`
 #   ./bootstrap.sh test   — the same, plus PostgreSQL for the fleet tests, then the whole test suite
 # Extra arguments after `test` go to pytest.
 set -euo pipefail
@@ -44,6 +44,7 @@ fi
 
 case "$mode" in
   demo)
+    .venv/bin/sepbots init
     exec .venv/bin/sepbots demo
     ;;
   test)

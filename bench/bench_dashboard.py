@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     settings = load_settings(home=args.home, environ={})
-    env = Environment.open(settings, environ={})
+    env = Environment.open(settings, environ={}, create=True)
     store = env.store
     with store.begin() as conn:
         try:

@@ -48,7 +48,7 @@ def bench(item: WorkItem[Job], ctx: BotContext) -> None:
         time.sleep(DELAY)
 
 settings = load_settings(sys.argv[2], environ={}, overrides={"database": {"url": sys.argv[3]}})
-env = Environment.open(settings, environ={})
+env = Environment.open(settings, environ={}, create=True)
 configure_logging(logs_dir=settings.logs_dir, redactor=env.redactor, console="never")
 print("ready", flush=True)
 sys.stdin.readline()
@@ -82,7 +82,7 @@ def _prepare(url: str, home: Path, items: int, code: Path) -> None:
 
     from sepbots.audit import AuditEvent
 
-    env = Environment.open(load_settings(home, environ={}, overrides={"database": {"url": url}}), environ={})
+    env = Environment.open(load_settings(home, environ={}, overrides={"database": {"url": url}}), environ={}, create=True)
     # Start the audit chain before the runners do (older checkouts raced on creating its head row).
     env.audit.record([AuditEvent("operator_action", "bench", details={"bench": "start"})], env.clock.now())
     with env.store.begin() as conn:

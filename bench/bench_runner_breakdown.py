@@ -88,7 +88,7 @@ def main() -> None:
         WorkQueues.to_claimed = _timed("  decode claimed rows", WorkQueues.to_claimed)  # type: ignore[method-assign]
         runner_module.log = _TimedLog(runner_module.log)
         settings = load_settings(home, environ={}, overrides={"database": {"url": url}})
-        env = Environment.open(settings, environ={})
+        env = Environment.open(settings, environ={}, create=True)
         configure_logging(logs_dir=settings.logs_dir, redactor=env.redactor, console="never")
         t0, w0 = time.process_time(), time.perf_counter()
         summary = Runner(env).run(bench, produce=False, trigger=Trigger.QUEUE)

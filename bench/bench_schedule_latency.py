@@ -61,6 +61,9 @@ def _home(tmp: Path, schedules: str) -> Path:
     (home / "config").mkdir()
     (home / "config" / "sepbots.toml").write_text(SETTINGS, encoding="utf-8")
     (home / "config" / "schedules.toml").write_text(textwrap.dedent(schedules), encoding="utf-8")
+    from sepbots.testing import open_test_environment
+
+    open_test_environment(home).close()  # the installation, as `sepbots init` makes it
     return home
 
 

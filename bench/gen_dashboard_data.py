@@ -98,7 +98,7 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     if home.exists():
         shutil.rmtree(home)
     settings = load_settings(home=home, environ={})
-    env = Environment.open(settings, environ={})  # schema via migrations, key file created
+    env = Environment.open(settings, environ={}, create=True)  # schema via migrations, key file created
     key = env.keys.audit_key
     env.close()
     db = sqlite3.connect(settings.var_dir / "sepbots.db")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from sepbots.cli.runner import app
 
+os.umask(0o077)  # logs, run artifacts and screenshots are owner-only
 app(args=["start", *sys.argv[1:]], prog_name="python -m runner")

@@ -101,6 +101,13 @@ class DashboardSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8600, ge=0, le=65535)
     session_minutes: int = Field(480, gt=0)
+    login_failures_per_user: int = Field(5, ge=1, description="failed logins per user name and address in 5 minutes")
+    login_failures_per_address: int = Field(20, ge=1, description="failed logins per client address in 5 minutes")
+    login_failures_total: int = Field(100, ge=1, description="failed logins on the whole dashboard in 5 minutes")
+    tls_cert: Path | None = Field(None, description="PEM certificate: serve HTTPS (Secure cookies, HSTS)")
+    tls_key: Path | None = Field(None, description="PEM private key for tls_cert")
+    forwarded_allow_ips: str | None = Field(
+        None, description="proxies trusted for X-Forwarded-For/-Proto, e.g. '127.0.0.1' (comma-separated, or '*')")
 
 
 class VaultSettings(_Section):

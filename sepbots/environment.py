@@ -24,6 +24,7 @@ from sepbots.keys import KeyRing, load_keyring
 from sepbots.recipes import Registry, discover
 from sepbots.redaction import Redactor
 from sepbots.store import Store
+from sepbots.store.files import tighten_sqlite_files
 from sepbots.store.schema import meta
 from sepbots.vault import Vault
 from sepbots.workitems.codec import PayloadCodec
@@ -55,7 +56,7 @@ class Environment:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         runner_id: str | None = None,
-        create: bool = True,
+        create: bool = False,
     ) -> Environment:
         """Open the installation described by ``settings``.
 
@@ -65,18 +66,20 @@ class Environment:
             clock: time source (tests pass a manual clock).
             runner_id: this process's lease owner id.
             create: set up a new installation (database, key, keyed audit records) when there is
-                none; ``False`` refuses a missing database or key and writes no new keyed records
-                (``sepbots audit verify`` must not mistake a replaced database for a new one).
+                none (``sepbots init`` and the test helper only); otherwise a missing or empty
+                database or key is refused, and no new keyed records are written (``sepbots audit
+                verify`` must not mistake a replaced database for a new one).
 
         Raises:
-            StoreError: the database cannot be opened or migrated.
+            StoreError: the database is missing, empty, damaged, or cannot be opened or migrated.
             VaultError: the key is missing, unreadable or not the one this database was set up with.
+            ConfigError: the database URL cannot be used.
         """
         env_key = (environ or {}).get("SEPBOTS_KEY")
         keys = load_keyring(settings.key_file, env_key, create=create)
         clock = clock or SystemClock()
         store = Store(settings.database_url, busy_timeout_s=settings.database.busy_timeout_s,
-                      pool_size=settings.database.pool_size, migrate=False)
+                      pool_size=settings.database.pool_size, migrate=False, create=create)
         redactor = Redactor(keys.pseudonym_key)
         audit = AuditTrail(store, keys.audit_key, redactor, clock)
 
@@ -87,6 +90,8 @@ class Environment:
             store.migrate(create=create, after=set_up)
             with store.begin() as conn:
                 _set_up(conn, store, keys, audit, clock, create=create, upgrade=False)
+            if create and store.path is not None:
+                tighten_sqlite_files(store.path)
         except BaseException:
             store.dispose()
             raise

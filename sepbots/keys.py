@@ -1,7 +1,7 @@
 """The installation key: encrypts credentials and item payloads, and keys the audit chain and CPR tokens.
 
 The key comes from the ``SEPBOTS_KEY`` environment variable (read by the entry point and passed
-in) or from a key file with owner-only permissions, created on first use. It never appears on a
+in) or from a key file with owner-only permissions, created only by ``sepbots init``. It never appears on a
 command line. Each purpose gets its own derived key, so the audit key cannot decrypt payloads.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from sepbots.exceptions import VaultError
+from sepbots.store.files import private_dir
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class KeyRing:
             return False
 
 
-def load_keyring(key_file: Path, env_key: str | None = None, *, create: bool = True) -> KeyRing:
+def load_keyring(key_file: Path, env_key: str | None = None, *, create: bool = False) -> KeyRing:
     """Load the installation key.
 
     Args:
@@ -78,14 +79,26 @@ def load_keyring(key_file: Path, env_key: str | None = None, *, create: bool = T
         except OSError as exc:
             raise VaultError(f"cannot read the key file {key_file}: {exc.strerror}") from exc
     if not create:
-        raise VaultError(f"no key: set SEPBOTS_KEY or create the key file {key_file}")
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    if sys.platform != "win32":
-        os.chmod(key_file.parent, 0o700)
+        raise VaultError(
+            f"nøglefilen {key_file} findes ikke (indstillingen vault.key_file); kør: sepbots init eller sæt SEPBOTS_KEY "
+            f"/ the key file {key_file} does not exist (setting vault.key_file); run: sepbots init or set SEPBOTS_KEY"
+        )
+    private_dir(key_file.parent)
     raw = os.urandom(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(raw.hex() + "\n")
+    partial = key_file.with_name(f".{key_file.name}.{os.getpid()}.new")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(raw.hex() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(partial, key_file)  # never replaces a key another process wrote meanwhile
+    except FileExistsError:
+        return load_keyring(key_file)
+    except OSError as exc:
+        raise VaultError(f"cannot write the key file {key_file}: {exc.strerror}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
     return KeyRing(raw)
 
 

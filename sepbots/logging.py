@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 
 from sepbots.redaction import Redactor
+from sepbots.store.files import private_dir, private_file
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _ROOT = "sepbots"
@@ -127,9 +128,9 @@ def configure_logging(
             h.close()
     root.setLevel(_LEVELS[level])
     if json_file and logs_dir is not None:
-        logs_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(logs_dir)
         fh = logging.handlers.TimedRotatingFileHandler(
-            logs_dir / "sepbots.jsonl", when="midnight", backupCount=90, encoding="utf-8", utc=True
+            private_file(logs_dir / "sepbots.jsonl"), when="midnight", backupCount=90, encoding="utf-8", utc=True
         )
         fh.setFormatter(json_formatter(redactor))
         fh._sepbots = True  # type: ignore[attr-defined]
@@ -178,8 +179,8 @@ def json_formatter(redactor: Redactor) -> logging.Formatter:
 @contextmanager
 def run_log_file(path: Path, redactor: Redactor) -> Iterator[None]:
     """Also write every log line to ``path`` (the run's own ``log.jsonl``) while the block runs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    private_dir(path.parent)
+    handler = logging.FileHandler(private_file(path), encoding="utf-8")
     handler.setFormatter(json_formatter(redactor))
     handler._sepbots = True  # type: ignore[attr-defined]
     root = logging.getLogger()

@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 
 from sepbots.config import Settings, load_settings
 from sepbots.environment import Environment
+from sepbots.installation import initialise
 from sepbots.recipes import recipe_of
 from sepbots.runtime import Runner, RunSummary, Trigger
 from sepbots.store.schema import work_items
@@ -97,9 +98,10 @@ def open_test_environment(
     clock: Any = None,
     environ: Mapping[str, str] | None = None,
 ) -> Environment:
-    """A real installation under ``home`` that ignores the caller's environment variables."""
+    """A real installation under ``home`` (created when missing, as ``sepbots init`` does) that ignores
+    the caller's environment variables."""
     settings: Settings = load_settings(home, environ=dict(environ or {}), overrides=overrides)
-    return Environment.open(settings, environ=environ or {}, clock=clock)
+    return initialise(settings, environ=environ or {}, clock=clock).env
 
 
 def run_bot_once(

@@ -21,13 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A sepbots home with the reference bot fakturakontrol copied in."""
+    """A sepbots home with the reference bot fakturakontrol copied in, set up with ``sepbots init``."""
     home = tmp_path / "proj"
     (home / "bots").mkdir(parents=True)
     for shared in ("__init__.py", "workbooks.py"):  # the bots package and its shared workbook helpers
         shutil.copy(ROOT / "bots" / shared, home / "bots" / shared)
     shutil.copytree(ROOT / "bots" / "fakturakontrol", home / "bots" / "fakturakontrol",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    init = invoke(home, "init")
+    assert init.exit_code == 0, init.output
     return home
 
 
@@ -126,7 +128,8 @@ def test_invalid_config_names_the_key_and_the_file(project: Path) -> None:
 
 def test_an_unreadable_database_is_a_clear_error(project: Path) -> None:
     """A database file that is not a database gives exit code 2 and names the database."""
-    (project / "var").mkdir()
+    for companion in ("sepbots.db-wal", "sepbots.db-shm"):
+        (project / "var" / companion).unlink(missing_ok=True)
     (project / "var" / "sepbots.db").write_bytes(b"this is not sqlite" * 100)
     result = invoke(project, "bots")
     assert result.exit_code == 2

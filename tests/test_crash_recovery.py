@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sepbots.testing import open_test_environment
+
 BOT = textwrap.dedent('''
     from __future__ import annotations
     import os, time
@@ -49,6 +51,7 @@ def test_sigkill_mid_item_then_restart_completes_every_item_exactly_once(tmp_pat
     (home / "bots" / "crashy" / "bot.py").write_text(BOT, encoding="utf-8")
     (home / "config").mkdir()
     (home / "config" / "sepbots.toml").write_text("[queue]\nlease_s = 2.0\nheartbeat_s = 0.5\npoll_s = 0.1\n")
+    open_test_environment(home).close()  # the installation, as `sepbots init` makes it
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")} | {"SEPBOTS_HOME": str(home)}
     cmd = [sys.executable, "-m", "sepbots", "run", "crashy", "--quiet", "--test-mode"]
     first = subprocess.Popen(cmd, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -26,6 +26,7 @@ from sepbots.exceptions import SepbotsError
 # name: (module, how it registers, one line of help for `sepbots --help`)
 # "register": the module's register(app); anything else: the module attribute holding a typer app.
 _COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("sepbots.cli.init", "register", "Opret installationen / create the installation (database, key)."),
     "run": ("sepbots.cli.run", "register", "Kør en robot én gang / run a bot once."),
     "bots": ("sepbots.cli.run", "register", "Robotter / bots (list, pause, resume)."),
     "runs": ("sepbots.cli.ledger", "register", "Kørsler / runs."),
@@ -115,7 +116,12 @@ def _main(
 
 
 def main() -> Any:
-    """Console entry point: turns sepbots errors into a clear message and exit code 2."""
+    """Console entry point: turns sepbots errors into a clear message and exit code 2.
+
+    Files this process creates (logs, run artifacts, screenshots written by the browser) are
+    owner-only: the umask is set here, at the entry point, and nowhere in library code.
+    """
+    os.umask(0o077)
     try:
         app(standalone_mode=True)
     except SepbotsError as exc:  # pragma: no cover - commands call fail() themselves

@@ -1,4 +1,4 @@
-"""``sepbots users add|list|disable|enable``: dashboard accounts. Passwords come from a prompt or
+"""``sepbots users add|passwd|list|disable|enable``: dashboard accounts. Passwords come from a prompt or
 stdin (``--password-stdin``), never from the command line. Every change is written to the audit trail."""
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ T = Catalog({
     "added": ("Brugeren {name} er oprettet med rollen {role}.", "User {name} created with role {role}."),
     "disabled": ("Brugeren {name} er deaktiveret.", "User {name} disabled."),
     "enabled": ("Brugeren {name} er aktiveret.", "User {name} enabled."),
+    "changed": (
+        "Adgangskoden for {name} er skiftet; alle brugerens sessioner er afsluttet.",
+        "The password of {name} is changed; all their sessions have ended.",
+    ),
     "prompt": ("Adgangskode for {name}", "Password for {name}"),
     "empty": ("Ingen adgangskode modtaget på stdin.", "No password received on stdin."),
     "none": ("Der er ingen brugere endnu.", "There are no users yet."),
@@ -28,6 +32,14 @@ T = Catalog({
 
 users_app = typer.Typer(help="Brugere af driftsoverblikket / dashboard users.", no_args_is_help=True)
 
+
+def _read_password(lang: str, username: str, from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail(T(lang, "empty"))
+        return password
+    return str(typer.prompt(T(lang, "prompt", name=username), hide_input=True, confirmation_prompt=True))
 
 
 @users_app.command("add")
@@ -40,12 +52,7 @@ def add(
     """Opret en bruger / create a user (the password is prompted for, or read with --password-stdin)."""
     st = state(ctx)
     lang = st.language
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            fail(T(lang, "empty"))
-    else:
-        password = typer.prompt(T(lang, "prompt", name=username), hide_input=True, confirmation_prompt=True)
+    password = _read_password(lang, username, password_stdin)
     with errors_to_exit():
         env = st.env()
         with env.store.begin() as conn:
@@ -53,6 +60,25 @@ def add(
             env.audit.append(conn, [AuditEvent("user_added", st.actor,
                                                details={"user": user.username, "role": user.role.value})], env.clock.now())
     typer.echo(T(lang, "added", name=user.username, role=user.role.value))
+
+
+@users_app.command("passwd")
+def passwd(
+    ctx: typer.Context,
+    username: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+) -> None:
+    """Skift en brugers adgangskode (logger brugeren ud overalt) / change a password (ends every session)."""
+    st = state(ctx)
+    lang = st.language
+    password = _read_password(lang, username, password_stdin)
+    with errors_to_exit():
+        env = st.env()
+        with env.store.begin() as conn:
+            user = accounts.set_password(conn, username, password)
+            env.audit.append(conn, [AuditEvent("user_password_changed", st.actor, details={"user": user.username})],
+                             env.clock.now())
+    typer.echo(T(lang, "changed", name=user.username))
 
 
 @users_app.command("list")

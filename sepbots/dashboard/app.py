@@ -31,8 +31,12 @@ SECURITY_HEADERS = [
 ]
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeaders:
-    """Adds a strict content security policy and friends to every response (unless already set)."""
+    """Adds a strict content security policy and friends to every response (unless already set),
+    and HSTS when the request came over HTTPS."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -47,6 +51,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers.extend((k, v) for k, v in SECURITY_HEADERS if k not in present)
+                if scope.get("scheme") == "https" and HSTS[0] not in present:
+                    headers.append(HSTS)  # only over HTTPS (directly or from a trusted proxy), per RFC 6797
                 if b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -57,7 +63,7 @@ class SecurityHeaders:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     code = exc.status_code if isinstance(exc, HTTPException) else 500
-    key = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 409: "error.conflict"}.get(
+    key = {400: "error.bad_request", 403: "error.forbidden", 404: "error.not_found", 405: "error.method", 409: "error.conflict"}.get(
         code, "error.other"
     )
     return render(request, "error.html", status_code=code, code=code, message=key)

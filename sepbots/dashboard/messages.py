@@ -39,7 +39,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "For mange forkerte forsøg. Vent fem minutter, og prøv igen.",
         "Too many failed attempts. Wait five minutes and try again.",
     ),
+    "login.blocked_address": (
+        "For mange forkerte forsøg fra din adresse. Vent fem minutter, og prøv igen.",
+        "Too many failed attempts from your address. Wait five minutes and try again.",
+    ),
+    "login.blocked_all": (
+        "Log-ind er midlertidigt spærret efter mange forkerte forsøg. Vent fem minutter, og prøv igen.",
+        "Logging in is blocked for a while after many failed attempts. Wait five minutes and try again.",
+    ),
     # errors
+    "error.bad_request": (
+        "Adressen indeholder et tal eller en dato, der ikke kan bruges.",
+        "The address holds a number or date that cannot be used.",
+    ),
     "error.forbidden": ("Du har ikke adgang til at gøre dette.", "You are not allowed to do this."),
     "error.not_found": ("Siden findes ikke.", "The page does not exist."),
     "error.method": ("Handlingen er ikke tilladt her.", "This action is not allowed here."),

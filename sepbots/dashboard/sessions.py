@@ -1,8 +1,9 @@
-"""Server-side login sessions and the login rate limit.
+"""Server-side login sessions.
 
 The browser holds a random token in an HttpOnly cookie; the database keeps only its SHA-256, the
-user, the session's CSRF token and an absolute expiry. Logins fail fast after
-``MAX_FAILURES`` wrong passwords for the same user name from the same address within ``WINDOW``.
+user, the session's CSRF token and an absolute expiry. A user's sessions are deleted when their
+password changes or they are disabled (``sepbots.dashboard.users``), so neither a stolen cookie
+nor re-enabling the account brings one back. The login rate limit is in ``ratelimit``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from sepbots.clock import Clock
 from sepbots.dashboard.users import Role
-from sepbots.store.schema import dashboard_sessions, login_attempts, users
-
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=5)
+from sepbots.store.schema import dashboard_sessions, users
 
 
 @dataclass(frozen=True)
@@ -72,34 +70,3 @@ def close_session(conn: Connection, token: str | None) -> None:
     """End the session for ``token`` (no-op when there is none)."""
     if token:
         conn.execute(delete(dashboard_sessions).where(dashboard_sessions.c.token_hash == _digest(token)))
-
-
-def login_blocked(conn: Connection, username: str, ip: str, clock: Clock) -> bool:
-    """Whether ``username`` from ``ip`` has used up its failed attempts in the current window."""
-    since = clock.now() - WINDOW
-    failures = conn.execute(
-        select(func.count())
-        .select_from(login_attempts)
-        .where(
-            and_(
-                login_attempts.c.username == username[:100],
-                login_attempts.c.ip == ip[:64],
-                login_attempts.c.ts > since,
-                login_attempts.c.success.is_(False),
-            )
-        )
-    ).scalar_one()
-    return int(failures) >= MAX_FAILURES
-
-
-def record_login(conn: Connection, username: str, ip: str, success: bool, clock: Clock) -> None:
-    """Remember one login attempt; a success clears the failures of that name and address."""
-    now = clock.now()
-    conn.execute(delete(login_attempts).where(login_attempts.c.ts < now - timedelta(days=1)))
-    if success:
-        conn.execute(
-            delete(login_attempts).where(
-                login_attempts.c.username == username[:100], login_attempts.c.ip == ip[:64]
-            )
-        )
-    conn.execute(insert(login_attempts).values(username=username[:100], ip=ip[:64], success=success, ts=now))

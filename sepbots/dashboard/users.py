@@ -9,13 +9,17 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from sepbots.clock import Clock
 from sepbots.exceptions import SepbotsError
-from sepbots.store.schema import users
+from sepbots.store.schema import dashboard_sessions, users
 
-_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id, 64 MiB and 3 passes as the library recommends (RFC 9106's second option), but one lane:
+# a check then uses one core instead of four, so on a small robot workstation a login (or a flood
+# of them, one check at a time) leaves the other cores to the robots. Stronger than OWASP's minimum
+# (19 MiB, 2 passes, 1 lane). Older four-lane hashes still verify and are rehashed at the next login.
+_HASHER = PasswordHasher(parallelism=1)
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("sepbots-no-such-user")
 MIN_PASSWORD_LENGTH = 10
@@ -113,19 +117,26 @@ def count_users(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 
+def _end_sessions(conn: Connection, user_id: int) -> None:
+    conn.execute(delete(dashboard_sessions).where(dashboard_sessions.c.user_id == user_id))
+
+
 def set_active(conn: Connection, username: str, active: bool) -> User:
-    """Enable or disable a user; a disabled user's sessions stop working at once.
+    """Enable or disable a user; disabling ends every session of theirs for good (enabling again
+    does not bring one back: they log in anew).
 
     Raises:
         UserError: there is no such user.
     """
     user = get_user(conn, username)
     conn.execute(update(users).where(users.c.id == user.id).values(active=active))
+    if not active:
+        _end_sessions(conn, user.id)
     return get_user(conn, username)
 
 
 def set_password(conn: Connection, username: str, password: str) -> User:
-    """Give ``username`` a new password (argon2id); their live sessions stay valid.
+    """Give ``username`` a new password (argon2id) and end every session opened with the old one.
 
     Raises:
         UserError: there is no such user, or the password is shorter than 10 characters.
@@ -134,21 +145,69 @@ def set_password(conn: Connection, username: str, password: str) -> User:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     user = get_user(conn, username)
     conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_HASHER.hash(password)))
+    _end_sessions(conn, user.id)
     return user
 
 
-def authenticate(conn: Connection, username: str, password: str, clock: Clock) -> User | None:
-    """The active user whose password matches, else ``None`` (same cost either way)."""
+@dataclass(frozen=True)
+class Candidate:
+    """Who a login names, read before the password is checked (no lock held while hashing)."""
+
+    user: User | None  # None: no such user
+    password_hash: str  # the stored hash, or a dummy one so a wrong name costs as long as a wrong password
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking a password against a ``Candidate``."""
+
+    ok: bool
+    new_hash: str | None = None  # a fresh hash when the stored one uses outdated parameters
+
+
+def find_candidate(conn: Connection, username: str) -> Candidate:
+    """The account a login names (read-only)."""
     row = conn.execute(select(users).where(users.c.username == username.strip())).first()
-    stored = row.password_hash if row is not None else _DUMMY_HASH
+    if row is None:
+        return Candidate(None, _DUMMY_HASH)
+    return Candidate(_row_to_user(row), row.password_hash)
+
+
+def verify_password(candidate: Candidate, password: str) -> Verdict:
+    """Check ``password`` with argon2id: CPU only, no database; call it outside any transaction."""
     try:
-        _HASHER.verify(stored, password)
+        _HASHER.verify(candidate.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return Verdict(False)
+    if candidate.user is None or not candidate.user.active:
+        return Verdict(False)
+    new_hash = _HASHER.hash(password) if _HASHER.check_needs_rehash(candidate.password_hash) else None
+    return Verdict(True, new_hash)
+
+
+def accept_login(conn: Connection, candidate: Candidate, verdict: Verdict, now: datetime) -> User | None:
+    """Record a verified login in the caller's (short) write transaction.
+
+    Returns ``None`` when the account changed since it was read (password changed, disabled or
+    removed while the password was being checked): the login then counts as failed.
+    """
+    if not verdict.ok or candidate.user is None:
         return None
-    if row is None or not row.active:
+    row = conn.execute(select(users.c.password_hash, users.c.active).where(users.c.id == candidate.user.id)).first()
+    if row is None or not row.active or row.password_hash != candidate.password_hash:
         return None
-    values: dict[str, object] = {"last_login_at": clock.now()}
-    if _HASHER.check_needs_rehash(stored):
-        values["password_hash"] = _HASHER.hash(password)
-    conn.execute(update(users).where(users.c.id == row.id).values(**values))
-    return _row_to_user(row)
+    values: dict[str, object] = {"last_login_at": now}
+    if verdict.new_hash is not None:
+        values["password_hash"] = verdict.new_hash
+    conn.execute(update(users).where(users.c.id == candidate.user.id).values(**values))
+    return candidate.user
+
+
+def authenticate(conn: Connection, username: str, password: str, clock: Clock) -> User | None:
+    """The active user whose password matches, else ``None`` (same cost either way).
+
+    One call for scripts and tests; the dashboard splits it (read, verify outside the
+    transaction, then ``accept_login``) so no lock is held while argon2 runs.
+    """
+    candidate = find_candidate(conn, username)
+    return accept_login(conn, candidate, verify_password(candidate, password), clock.now())

@@ -3,7 +3,6 @@ and the operator actions on items."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -14,18 +13,11 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from sepbots.dashboard import actions, artifacts, evidence, queries, trail
 from sepbots.dashboard.users import Role
-from sepbots.dashboard.web import deps, guard, int_param, read, render, write
+from sepbots.dashboard.web import day_param, deps, guard, int_param, page_param, read, render, write
 from sepbots.environment import Environment
 from sepbots.workitems.ledger import RunOutcome
 
 RUN_STATUSES = ("running", "completed", "failed", "stopped", "refused")
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @guard(Role.VIEWER)
@@ -45,9 +37,9 @@ async def runs(request: Request) -> Response:
     flt = queries.RunFilter(
         bot=q.get("bot") or None,
         status=q.get("status") if q.get("status") in RUN_STATUSES else None,
-        day_from=_day(q.get("from")),
-        day_to=_day(q.get("to")),
-        page=int_param(q.get("page"), 1) or 1,
+        day_from=day_param(q.get("from"), "from"),
+        day_to=day_param(q.get("to"), "to"),
+        page=page_param(request),
     )
     data = await read(request, queries.runs_page, flt)
     return render(request, "runs.html", r=data, f=flt, statuses=RUN_STATUSES)
@@ -58,7 +50,7 @@ async def run(request: Request) -> Response:
     """One run: counters, item states and a page of its items."""
     state = request.query_params.get("state")
     state = state if state in {o.value for o in RunOutcome} else None
-    page = int_param(request.query_params.get("page"), 1) or 1
+    page = page_param(request)
     data = await read(request, queries.run_detail, request.path_params["run_id"], page, state)
     if data is None:
         raise HTTPException(404)
@@ -79,7 +71,7 @@ def _item_page(
 @guard(Role.VIEWER)
 async def item(request: Request) -> Response:
     """One work item: state, attempts, error, log lines, screenshots and the operator actions."""
-    item_id = int_param(request.path_params["item_id"])
+    item_id = int_param(request.path_params["item_id"], "item_id")
     if item_id is None:
         raise HTTPException(404)
     data = await read(request, _item_page, deps(request).env, item_id)
@@ -100,7 +92,7 @@ async def item(request: Request) -> Response:
 
 
 async def _act(request: Request, action: str) -> Response:
-    item_id = int_param(request.path_params["item_id"])
+    item_id = int_param(request.path_params["item_id"], "item_id")
     if item_id is None:
         raise HTTPException(404)
     d = deps(request)
@@ -147,7 +139,7 @@ async def queue(request: Request) -> Response:
     flt = queries.QueueFilter(
         bot=q.get("bot") or None, process=q.get("process") or None, code=q.get("code") or None,
         state=state if state in {s.value for s in actions.WAITING_STATES} else None,
-        min_age_days=int_param(q.get("age")) or None, page=int_param(q.get("page"), 1) or 1,
+        min_age_days=int_param(q.get("age"), "age", maximum=36_500), page=page_param(request),
     )
     data = await read(request, queries.manual_queue, flt, deps(request).env.clock.now())
     return render(request, "queue.html", qp=data, f=flt, states=[s.value for s in actions.WAITING_STATES],
@@ -160,7 +152,7 @@ async def queue_bulk(request: Request) -> Response:
     d = deps(request)
     form = request.state.form
     user = request.state.session.username
-    ids = [i for i in (int_param(v) for v in form.getlist("item")) if i is not None]
+    ids = [i for i in (int_param(str(v), "item") for v in form.getlist("item")) if i is not None]
     action = str(form.get("action") or "")
     if not ids or action not in ("retry", "handle"):
         return RedirectResponse("/queue?done=none", status_code=303)
@@ -175,9 +167,9 @@ async def audit(request: Request) -> Response:
     flt = trail.AuditFilter(
         actor=q.get("actor") or None,
         event=q.get("event") or None,
-        item_id=int_param(q.get("item")),
+        item_id=int_param(q.get("item"), "item"),
         run_id=q.get("run") or None,
-        before=int_param(q.get("before")),
+        before=int_param(q.get("before"), "before"),
     )
     d = deps(request)
     data = await read(request, trail.read_page, flt)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sepbots.dashboard import sessions, trail, users
+from sepbots.dashboard import ratelimit, sessions, trail, users
 from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.web import (
     LANG_COOKIE,
@@ -18,6 +18,7 @@ from sepbots.dashboard.web import (
     SESSION_COOKIE,
     deps,
     guard,
+    read,
     render,
     safe_next,
     write,
@@ -40,23 +41,31 @@ async def login_form(request: Request) -> Response:
     return response
 
 
-def _attempt(conn: Connection, env: Environment, username: str, password: str, ip: str) -> tuple[str, str | None]:
-    """``("ok", token)``, ``("blocked", None)`` or ``("bad", None)``; records and audits the attempt."""
-    clock = env.clock
-    name = trail.login_name(conn, env, username)  # an unknown name is written down as a keyed token only
-    if sessions.login_blocked(conn, name, ip, clock):
-        return "blocked", None
-    user = users.authenticate(conn, username, password, clock)
-    sessions.record_login(conn, name, ip, user is not None, clock)
+def _finish(
+    conn: Connection, env: Environment, candidate: users.Candidate, verdict: users.Verdict, name: str, ip: str
+) -> str | None:
+    """Record a checked attempt and audit it; a session token when the login is accepted.
+
+    ``name`` is the login name as it may be written down (``trail.login_name``): an unknown name
+    only as a keyed token.
+    """
+    now = env.clock.now()
+    user = users.accept_login(conn, candidate, verdict, now)
     if user is None:
         trail.record(conn, env, event="dashboard_login_failed", actor=name, details={"ip": ip})
-        return "bad", None
+        return None
+    ratelimit.succeeded(conn, name, ip, now)
     trail.record(conn, env, event="dashboard_login", actor=user.username, details={"ip": ip})
-    return "ok", sessions.open_session(conn, user.id, clock, env.settings.dashboard.session_minutes)
+    return sessions.open_session(conn, user.id, env.clock, env.settings.dashboard.session_minutes)
 
 
 async def login(request: Request) -> Response:
-    """Check the form's CSRF token and the password (rate-limited), then start a session."""
+    """Check the form's CSRF token and the rate limits, then the password, then start a session.
+
+    The limits are read first (a refused attempt writes nothing), then the attempt is counted as
+    failed in a short write transaction; argon2 runs on the dashboard's own worker thread,
+    one check at a time, outside any transaction; a short write records a success and the audit row.
+    """
     form = await request.form()
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     sent = form.get("csrf")
@@ -67,11 +76,19 @@ async def login(request: Request) -> Response:
     nxt = safe_next(str(form.get("next") or "/"))
     d = deps(request)
     ip = request.client.host if request.client else "-"
-    outcome, token = await write(request, _attempt, d.env, username, password, ip)
-    if outcome != "ok" or token is None:
-        status = 429 if outcome == "blocked" else 401
-        error = "login.blocked" if outcome == "blocked" else "login.failed"
-        return render(request, "login.html", status_code=status, login_csrf=cookie, next=nxt, error=error)
+    name = await read(request, trail.login_name, d.env, username)  # an unknown name is written only as a keyed token
+    block = await read(request, ratelimit.blocked, name, ip, d.clock.now(), d.login_limits)
+    if block is None:
+        block = await write(request, ratelimit.reserve, name, ip, d.clock.now(), d.login_limits)
+    if block is not None:
+        response = render(request, "login.html", status_code=429, login_csrf=cookie, next=nxt, error=block.value)
+        response.headers["Retry-After"] = str(int(ratelimit.WINDOW.total_seconds()))
+        return response
+    candidate = await read(request, users.find_candidate, username)
+    verdict = await d.passwords.check(candidate, password)
+    token = await write(request, _finish, d.env, candidate, verdict, name, ip)
+    if token is None:
+        return render(request, "login.html", status_code=401, login_csrf=cookie, next=nxt, error="login.failed")
     response = RedirectResponse(nxt, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request),
@@ -87,7 +104,7 @@ async def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     await write(request, sessions.close_session, token)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=_secure(request), httponly=True, samesite="lax")
     return response
 
 
@@ -95,5 +112,5 @@ async def switch_language(request: Request) -> Response:
     """Remember the chosen language in a cookie and go back."""
     lang = Lang.parse(request.path_params["code"], Lang.DA)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
-    response.set_cookie(LANG_COOKIE, lang.value, samesite="lax", max_age=365 * 24 * 3600)
+    response.set_cookie(LANG_COOKIE, lang.value, samesite="lax", max_age=365 * 24 * 3600, secure=_secure(request))
     return response

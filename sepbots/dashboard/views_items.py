@@ -15,7 +15,7 @@ from sepbots.exceptions import RecipeError
 
 
 def _item_id(request: Request) -> int:
-    item_id = int_param(request.path_params["item_id"])
+    item_id = int_param(request.path_params["item_id"], "item_id")
     if item_id is None:
         raise HTTPException(404)
     return item_id

@@ -17,22 +17,16 @@ from sepbots.catalogue.business_case import estimate
 from sepbots.dashboard import schedules as schedule_pages
 from sepbots.dashboard.i18n import translate
 from sepbots.dashboard.users import Role
-from sepbots.dashboard.web import deps, guard, lang_of, render
+from sepbots.dashboard.web import bad_parameter, day_param, deps, guard, lang_of, render
 from sepbots.exceptions import SepbotsError
 from sepbots.reports.svg import line_chart, paired_bars
 
 MEASURE_DAYS = 90
+MAX_GAINS_DAYS = 3660  # ten years: longer periods would draw a chart nobody can read
 
 
 def _not_configured(request: Request, title: str, module: str, hint: str, error: str | None = None) -> Response:
     return render(request, "notconfigured.html", title=title, module=module, hint=hint, error=error)
-
-
-def _day(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 @guard(Role.VIEWER)
@@ -89,14 +83,17 @@ async def catalogue(request: Request) -> Response:
 async def gains(request: Request) -> Response:
     """Measured gains for a period: totals, saved hours per process and items per day as charts."""
     insights = deps(request).insights
+    day_from = day_param(request.query_params.get("from"), "from")
+    day_to = day_param(request.query_params.get("to"), "to")
     view = await run_in_threadpool(insights.catalogue)
     if view.catalogue is None:
         return _not_configured(request, "nav.gains", str(view.folder), "notconfigured.gains_page", view.error)
     first, last = insights.month_to_date()
-    start = _day(request.query_params.get("from"), first)
-    end = _day(request.query_params.get("to"), last)
+    start, end = day_from or first, day_to or last
     if end < start:
         start, end = end, start
+    if (end - start).days > MAX_GAINS_DAYS:
+        raise bad_parameter("from")
     tests = request.query_params.get("tests") == "1"
     if request.query_params.get("refresh") == "1":
         insights.forget()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,8 +23,10 @@ from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.dashboard import i18n
 from sepbots.dashboard.chain import ChainMonitor
+from sepbots.dashboard.hashing import PasswordChecker
 from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.insights import Insights
+from sepbots.dashboard.ratelimit import Limits
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
 from sepbots.environment import Environment
@@ -46,10 +49,16 @@ class Deps:
     templates: jinja2.Environment
     chain: ChainMonitor
     insights: Insights
+    passwords: PasswordChecker = field(default_factory=PasswordChecker, repr=False)
 
     @property
     def settings(self) -> Settings:
         return self.env.settings
+
+    @property
+    def login_limits(self) -> Limits:
+        s = self.settings.dashboard
+        return Limits(s.login_failures_per_user, s.login_failures_per_address, s.login_failures_total)
 
     @property
     def store(self) -> Store:
@@ -164,9 +173,52 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return Response(page, status_code=status_code, media_type="text/html; charset=utf-8")
 
 
-def int_param(value: str | None, default: int | None = None) -> int | None:
-    """A query/form value as an int, or ``default`` when missing or not a number."""
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can hold
+MAX_PAGE = 1_000_000
+FIRST_DAY = date(1900, 1, 1)  # dates outside these bounds cannot be turned into local times safely
+LAST_DAY = date(2999, 12, 31)
+
+
+def bad_parameter(name: str) -> HTTPException:
+    """400 for a query or path value that is not a number or date in range (never a 500)."""
+    return HTTPException(400, name)
+
+
+def int_param(value: str | None, name: str, *, default: int | None = None, minimum: int = 1,
+              maximum: int = MAX_ID) -> int | None:
+    """A query or path value as an int in ``[minimum, maximum]``; ``default`` when missing.
+
+    Raises:
+        HTTPException: 400 naming the parameter when the value is not such a number.
+    """
+    if value in (None, ""):
         return default
+    text = value.strip()
+    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 20:
+        raise bad_parameter(name)
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise bad_parameter(name)
+    return number
+
+
+def page_param(request: Request) -> int:
+    """The ``page`` query value (1 when missing)."""
+    return int_param(request.query_params.get("page"), "page", default=1, maximum=MAX_PAGE) or 1
+
+
+def day_param(value: str | None, name: str) -> date | None:
+    """A ``YYYY-MM-DD`` query value between 1900 and 2999; ``None`` when missing.
+
+    Raises:
+        HTTPException: 400 naming the parameter for any other value.
+    """
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise bad_parameter(name) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise bad_parameter(name)
+    return day

@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -332,3 +332,27 @@ def load_schedules(
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScheduleConfigError(path, [f"not valid TOML: {exc}"]) from exc
     return parse_schedules(data, known_bots=known_bots, file=path, timezone=timezone)
+
+
+def check_params(config: ScheduleConfig, validate: Callable[[str, dict[str, Any]], None]) -> None:
+    """Check every schedule's and queue trigger's ``params`` against its bot, before anything fires.
+
+    Args:
+        config: loaded schedules.
+        validate: ``validate(bot, params)`` raises ``ConfigError`` naming the parameter (the
+            runtime's own parameter check, with the bot's ``config.toml`` defaults).
+
+    Raises:
+        ScheduleConfigError: naming the file, each schedule or trigger and the parameter key.
+    """
+    problems: list[str] = []
+    entries = [("schedule", s.name, s.bot, s.params) for s in config.schedules]
+    entries += [("queue_trigger", t.bot, t.bot, t.params) for t in config.queue_triggers]
+    for section, name, bot, params in entries:
+        try:
+            validate(bot, dict(params))
+        except ConfigError as exc:
+            key = f" [{exc.key}]" if exc.key else ""
+            problems.append(f"{section} {name!r}{key}: {exc.message}")
+    if problems:
+        raise ScheduleConfigError(config.file, problems)

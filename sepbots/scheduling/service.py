@@ -36,8 +36,9 @@ from sepbots.environment import Environment
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
+from sepbots.runtime.params import resolve_params
 from sepbots.scheduling.checkpoints import DailyCheckpoint
-from sepbots.scheduling.config import ScheduleConfig, load_schedules
+from sepbots.scheduling.config import ScheduleConfig, check_params, load_schedules
 from sepbots.scheduling.heartbeat import Heartbeat
 from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
 from sepbots.scheduling.queuetriggers import QueueTriggers
@@ -54,14 +55,22 @@ def load_service_config(env: Environment) -> ScheduleConfig:
     """``schedules.toml`` checked against this installation's bots and default timezone.
 
     Raises:
-        ScheduleConfigError: naming the file and every bad entry; the service must not start.
+        ScheduleConfigError: naming the file and every bad entry (also params that do not fit
+            the bot's params model, named by schedule and key); the service must not start.
     """
     settings = env.settings
-    return load_schedules(
+    config = load_schedules(
         settings.schedules_file,
         known_bots=[r.name for r in env.registry],
         timezone=settings.scheduler.timezone,
     )
+    check_params(config, lambda bot, params: _fits(env, bot, params))
+    return config
+
+
+def _fits(env: Environment, bot: str, params: dict[str, Any]) -> None:
+    """Raises ``ConfigError`` (naming the key) when ``params`` do not fit ``bot``'s params model."""
+    resolve_params(env.registry.get(bot), params)
 
 
 class _PauseCheck:

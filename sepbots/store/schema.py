@@ -258,6 +258,8 @@ login_attempts = Table(
     Column("success", Boolean, nullable=False),
     _ts("ts", nullable=False),
     Index("ix_login_attempts_who", "username", "ip", "ts"),
+    Index("ix_login_attempts_ip", "ip", "ts"),  # migration 0005_safety: the per-address limit
+    Index("ix_login_attempts_ts", "ts"),  # ... and the dashboard-wide one
 )
 
 # Read paths of the dashboard: the manual-handling queue and audit filters stay index-only at 1M rows.

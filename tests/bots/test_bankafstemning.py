@@ -133,6 +133,7 @@ def test_cli_run_exits_2_on_bad_input_and_0_on_good(inputs: dict[str, Path], tmp
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
     (home / "config" / "sepbots.toml").write_text(f'bots_dirs = ["{(ROOT / "bots").as_posix()}"]\n', encoding="utf-8")
+    assert CliRunner().invoke(app, ["--home", str(home), "init"]).exit_code == 0
     legacy = tmp_path / "kontoudtog.xls"
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()

@@ -37,6 +37,7 @@ def root(home: Path, lang: str | None = None) -> typer.Typer:
 
 def test_users_add_list_disable(tmp_path: Path) -> None:
     """Users are created with a password from stdin (never argv), listed in Danish, disabled, and audited."""
+    open_test_environment(tmp_path).close()  # the installation, as `sepbots init` makes it
     runner = CliRunner()
     app = root(tmp_path)
     r = runner.invoke(app, ["users", "add", "mette", "--role", "operator", "--password-stdin"], input="hemmelig-kode-42\n")
@@ -64,6 +65,7 @@ def test_users_add_list_disable(tmp_path: Path) -> None:
 
 def test_users_add_prompts_for_password_in_english(tmp_path: Path) -> None:
     """Without --password-stdin the password is prompted for twice (hidden); English texts with --lang en."""
+    open_test_environment(tmp_path).close()  # the installation, as `sepbots init` makes it
     r = CliRunner().invoke(root(tmp_path, "en"), ["users", "add", "anna"], input="langt-kodeord-1\nlangt-kodeord-1\n")
     assert r.exit_code == 0, r.output
     assert "Password for anna" in r.output and "User anna created with role viewer." in r.output
@@ -72,6 +74,7 @@ def test_users_add_prompts_for_password_in_english(tmp_path: Path) -> None:
 
 def test_dashboard_command_serves_login_page(tmp_path: Path) -> None:
     """``sepbots dashboard --port N`` starts a server whose login page answers in Danish."""
+    open_test_environment(tmp_path).close()  # the installation, as `sepbots init` makes it
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -65,7 +65,7 @@ def test_every_item_completes_exactly_once_through_kills_and_a_database_crash(
     key = new_key_text()
     home = tmp_path / "home"
     settings = load_settings(home, environ={}, overrides={"database": {"url": url}})
-    env = Environment.open(settings, environ={"SEPBOTS_KEY": key})
+    env = Environment.open(settings, environ={"SEPBOTS_KEY": key}, create=True)  # as `sepbots init` does
     with env.store.begin() as conn:
         conn.execute(text("CREATE TABLE chaos_effect_log (id bigserial PRIMARY KEY, reference text NOT NULL, "
                           "attempt int NOT NULL, runner int NOT NULL)"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sepbots.store import Store
 from tests.pg import scratch_database
 from tests.scheduling.runner_proc import RunnerProcess, log_events, make_home, wait_for
 
@@ -38,6 +39,7 @@ def test_only_the_leader_schedules_and_a_standby_takes_over_within_15_s(tmp_path
     with scratch_database() as url:
         home = make_home(tmp_path, {"tick": BOT}, '[[schedule]]\nname = "hver"\nbot = "tick"\nevery = "2s"\n')
         extra = {"SEPBOTS_DATABASE__URL": url}
+        Store(url).dispose()  # the fleet database's schema, as `sepbots init` makes it
         first = RunnerProcess(home, **extra).start()
         second = None
         try:

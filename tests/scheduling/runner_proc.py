@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sepbots.testing import open_test_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = textwrap.dedent("""
     [queue]
@@ -28,7 +30,8 @@ SETTINGS = textwrap.dedent("""
 def make_home(
     tmp_path: Path, bots: dict[str, str], schedules: str, settings: str = SETTINGS, *, test_mode: bool = True
 ) -> Path:
-    """An installation folder with the given bot sources, schedules.toml and sepbots.toml.
+    """An installation folder (set up as ``sepbots init`` does) with the given bot sources,
+    schedules.toml and sepbots.toml.
 
     The test bots belong to no catalogue process, so their schedules and queue triggers are test runs (``test_mode``)
     unless a test asks for production runs to see the legal gate refuse them.
@@ -44,6 +47,7 @@ def make_home(
         text = text.replace("[[queue_trigger]]\n", "[[queue_trigger]]\ntest_mode = true\n")
     (home / "config" / "schedules.toml").write_text(text, encoding="utf-8")
     (home / "config" / "sepbots.toml").write_text(settings, encoding="utf-8")
+    open_test_environment(home).close()
     return home
 
 

@@ -1,7 +1,7 @@
 """gains: measured handling time on work items, per-run unit counts, review/operations minutes
 
 Revision ID: 0005_gains
-Revises: 0005_privacy
+Revises: 0005_safety
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_gains"
-down_revision = "0005_privacy"
+down_revision = "0005_safety"
 branch_labels = None
 depends_on = None
 
