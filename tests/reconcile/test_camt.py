@@ -1,4 +1,4 @@
-"""camt.053 statements: entries, references and structural validation with element paths."""
+"""camt.053/054 files: entries, references and structural validation with element paths."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from sepbots.exceptions import InputError
 from sepbots.reconcile import StatementKind, read_bank
-from sepbots.reconcile.camt053 import iter_camt053
+from sepbots.reconcile.camt import iter_camt
 
 NS02 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 NS08 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
@@ -73,10 +73,11 @@ def test_entries_with_structured_and_unstructured_references(tmp_path: Path, ns:
         ),
         (_statement(ENTRY_STRD.replace("2025-01-06", "2025-02-30")), "Stmt[1]/Ntry[1]/BookgDt/Dt"),
         (_statement(ENTRY_STRD, stmt_head="<Id>S1</Id>"), "Stmt[1]/Acct"),
-        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"), "Document"),
+        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"), "Document"),
+        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.14"), "Document"),
         (
             '<?xml version="1.0"?><Document xmlns="' + NS02 + '"><BkToCstmrStmt></BkToCstmrStmt></Document>',
-            "Document/BkToCstmrStmt/Stmt",
+            "Document/…/Stmt",
         ),
         (_statement(ENTRY_STRD + ENTRY_STRD.replace('Ccy="DKK"', 'Ccy="EUR"')), "Stmt[1]/Ntry[2]/Amt"),
     ],
@@ -85,7 +86,7 @@ def test_invalid_statements_name_the_element_path(tmp_path: Path, text: str, whe
     """Each structural fault is an InputError whose message and column carry the element path."""
     path = _write(tmp_path, text)
     with pytest.raises(InputError) as err:
-        list(iter_camt053(path))
+        list(iter_camt(path))
     assert where in str(err.value)
     assert err.value.file == path
 
