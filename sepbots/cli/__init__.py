@@ -15,6 +15,7 @@ import typer
 
 from sepbots.cli import (
     audit,
+    bank,
     botstate,
     catalogue,
     credentials,
@@ -72,6 +73,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(retention.app, name="retention")
 app.add_typer(practice.app, name="practice")
 app.add_typer(fleet.app, name="fleet")
+app.add_typer(bank.app, name="bankafstemning")
 
 
 def main() -> None:

@@ -126,11 +126,11 @@ def _details(data: dict[str, Any]) -> tuple[list[str], str, dict[str, str]]:
         return [], purpose, {}
     keyed: dict[str, str] = {}
     marks = list(_KEYWORDS.finditer(raw))
+    if not marks:
+        return [], " ".join(raw.split()), {}
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         end = following.start() if following else len(raw)
         keyed.setdefault(mark.group(1), raw[mark.end() : end].strip("/ "))
-    if not marks:
-        return [], " ".join(raw.split()), {}
     structured = [keyed["CDTRREF"]] if keyed.get("CDTRREF") else []
     remi = keyed.get("REMI", "")
     text = remi
