@@ -35,6 +35,7 @@ from sepbots.sheets.values import ValueFormatError
 __all__ = ["open_profiled", "read_sheet_bank", "read_sheet_ledger"]
 
 T = TypeVar("T")
+_PENDING_WORDS = frozenset({"reserveret", "reserved", "venter", "afventer", "pending"})
 _MISSING = "mangler en værdi / value is missing"
 
 
@@ -165,6 +166,9 @@ def _bank_lines(table: Table[Any], profile: SheetProfile, decimal: DecimalSepara
                 day = _cell(rec, "dato", parse_date)
                 amount = _cell(rec, "belob", lambda value: parse_ore(value, decimal))
             except _CellError as exc:
+                if exc.field == "dato" and str(rec.get("dato", "")).casefold() in _PENDING_WORDS:
+                    out.pending.append(_pending(number, rec, decimal))  # 'Reserveret' where the date goes
+                    continue
                 raise table.cell_error(number, exc.field, exc.reason) from None
             _note_currency(table, out, number, rec)
             text = rec.get("tekst", "")
