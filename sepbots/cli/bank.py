@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sepbots.cli.state import errors_to_exit, fail
-from sepbots.reconcile.inspect import describe_file
+from sepbots.reconcile.describe import describe_file
 from sepbots.reconcile.statements import BankOptions, LedgerOptions
 
 app = typer.Typer(help="Bankafstemning: filformater / bank reconciliation: file formats.", no_args_is_help=True)

@@ -78,14 +78,21 @@ def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
     try:
         transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, options=_OPTIONS)  # type: ignore[arg-type]
     except (RuntimeError, ValueError, KeyError) as exc:
-        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputError(f"MT940 kan ikke læses / MT940 cannot be parsed: {detail}", file=path) from None
+        raise InputError(f"MT940 kan ikke læses / MT940 cannot be parsed: {_problem(exc)}", file=path) from None
     if not transactions.data.get("account_identification") and not len(transactions):
         raise InputError("ikke en MT940/MT942-fil (ingen :25:) / not an MT940/MT942 file (no :25:)", file=path)
     entries = []
     for number, transaction in enumerate(transactions, 1):
         entries.append(_entry(path, number, transaction.data))
     return entries
+
+
+def _problem(exc: Exception) -> str:
+    """The tag and value ``mt-940`` could not parse (its RuntimeError carries both), else the message."""
+    if len(exc.args) >= 3 and hasattr(exc.args[1], "id"):
+        return f"ugyldigt felt / invalid field :{exc.args[1].id}: {str(exc.args[2])[:80]!r}"
+    text = str(exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _entry(path: Path, number: int, data: dict[str, Any]) -> SwiftEntry:

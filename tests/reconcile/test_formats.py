@@ -143,3 +143,11 @@ def test_profile_command_shows_the_layout_and_first_rows_and_exits_2_on_an_unkno
     unknown.write_text("Posted;Memo;Sum\n2025-01-01;x;1\n", encoding="utf-8")
     bad = runner.invoke(app, ["bankafstemning", "profile", str(unknown)])
     assert bad.exit_code == 2 and "'Posted', 'Memo', 'Sum'" in bad.output and "[params.bank_headers]" in bad.output
+
+
+def test_an_mt940_the_library_cannot_parse_names_the_field(tmp_path: Path) -> None:
+    """A malformed :61: line is an InputError naming the tag and its value."""
+    path = tmp_path / "bad.sta"
+    path.write_bytes(b":20:X\r\n:25:DK50\r\n:60F:C250101DKK1,00\r\n:61:25AB01C1,00NTRF\r\n:86:x\r\n-\r\n")
+    with pytest.raises(InputError, match=":61: '25AB01C1,00NTRF'"):
+        read_bank(path)
