@@ -85,13 +85,47 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
         head = fh.read(2048)
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise _invalid(path, "Document", "DOCTYPE/ENTITY er ikke tilladt / DOCTYPE/ENTITY is not allowed")
-    reader = _Reader(path)
+    # A hot loop over ~16 events per entry: depth counting and precomputed tags, no element path
+    # stack; Document (1) / BkToCstmrStmt (2) / Stmt (3) / Ntry (4) is the only structure tracked.
+    names = _Names("", "Stmt")
+    depth = containers = in_container = number = 0
+    inside = False
+    children: set[str] = set()
+    currency: str | None = None
     try:
         for event, element in ET.iterparse(path, events=("start", "end")):
             if event == "start":
-                reader.start(element)
-            else:
-                yield from reader.end(element)
+                depth += 1
+                if depth == 4:
+                    if inside:
+                        children.add(element.tag)
+                elif depth == 3:
+                    inside = element.tag == names.container
+                    if inside:
+                        containers += 1
+                        in_container = 0
+                        children = set()
+                elif depth == 1:
+                    names = _names(path, element.tag)
+                continue
+            depth -= 1
+            if depth == 3 and inside and element.tag == names.ntry:
+                number += 1
+                in_container += 1
+                where = f"{names.prefix}[{containers}]/Ntry[{in_container}]"
+                for entry in _entries(path, element, names, where, number):
+                    if not entry.pending:
+                        if currency is None:
+                            currency = entry.currency
+                        elif entry.currency != currency:
+                            raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
+                    yield entry
+                element.clear()
+            elif depth == 2 and inside and element.tag == names.container:
+                for required, tag in (("Id", names.id), ("Acct", names.acct)):
+                    if tag not in children:
+                        raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
+                element.clear()
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(
@@ -99,129 +133,92 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
             file=path,
             row=line,
         ) from None
-    if reader.containers == 0:
-        raise _invalid(path, f"Document/…/{reader.container or 'Stmt'}", "mangler / missing")
+    if containers == 0:
+        raise _invalid(path, names.prefix, "mangler / missing")
 
 
-class _Reader:
-    """The streaming state: element path, counters, the container's children, the currency."""
+class _Names:
+    """Qualified tag names and find paths of one namespace, computed once per file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.ns = ""
-        self.container = ""
-        self.stack: list[str] = []
-        self.counters: list[dict[str, int]] = [{}]
-        self.containers = 0
-        self.entries = 0
-        self.currency: str | None = None
-        self.children: set[str] = set()
+    def __init__(self, ns: str, container: str) -> None:
+        def q(*parts: str) -> str:
+            return "/".join(f"{{{ns}}}{part}" for part in parts)
 
-    def start(self, element: ET.Element) -> None:
-        tag = element.tag
-        local = tag.rsplit("}", 1)[-1]
-        if not self.stack:
-            self._root(tag, local)
-        seen = self.counters[-1]
-        seen[local] = seen.get(local, 0) + 1
-        self.stack.append(f"{local}[{seen[local]}]" if local in (self.container, "Ntry") else local)
-        self.counters.append({})
-        if local == self.container:
-            self.containers += 1
-            self.children = set()
-        elif len(self.stack) >= 2 and self.stack[-2].startswith(self.container + "["):
-            self.children.add(local)
+        root = "BkToCstmrStmt" if container == "Stmt" else "BkToCstmrDbtCdtNtfctn"
+        self.prefix = f"Document/{root}/{container}"
+        self.container, self.ntry, self.id, self.acct = q(container), q("Ntry"), q("Id"), q("Acct")
+        self.amt, self.ind, self.rvsl, self.sts = q("Amt"), q("CdtDbtInd"), q("RvslInd"), q("Sts")
+        self.cd, self.prtry = q("Cd"), q("Prtry")
+        self.dates = [(f"{parent}/{child}", q(parent, child)) for parent in ("BookgDt", "ValDt") for child in ("Dt", "DtTm")]
+        self.addtl, self.svc, self.txdtls = q("AddtlNtryInf"), q("AcctSvcrRef"), q("NtryDtls", "TxDtls")
+        self.tx_amounts = [("AmtDtls/TxAmt/Amt", q("AmtDtls", "TxAmt", "Amt")), ("Amt", q("Amt"))]
+        self.strd = q("RmtInf", "Strd", "CdtrRefInf", "Ref")
+        self.refs = [q("Refs", "EndToEndId"), q("Refs", "InstrId")]
+        self.tx_svc, self.ustrd, self.addtl_tx = q("Refs", "AcctSvcrRef"), q("RmtInf", "Ustrd"), q("AddtlTxInf")
 
-    def _root(self, tag: str, local: str) -> None:
-        ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
-        match = _NAMESPACE.fullmatch(ns)
-        if local != "Document" or match is None or match.group(2) not in CAMT_VERSIONS:
-            raise _invalid(
-                self.path,
-                local,
-                f"ikke et camt.053/054-dokument i version 001.02–001.13 (navnerum {ns or 'mangler'}) / "
-                f"not a camt.053/054 document of version 001.02–001.13 (namespace {ns or 'missing'})",
-            )
-        self.ns = ns
-        self.container = _CONTAINER[match.group(1)]
 
-    def end(self, element: ET.Element) -> Iterator[CamtEntry]:
-        local = element.tag.rsplit("}", 1)[-1]
-        where = "/".join(self.stack)
-        if local == "Ntry":
-            self.entries += 1
-            for entry in _entries(self.path, element, self.ns, where, self.entries):
-                if entry.pending:
-                    yield entry
-                    continue
-                if self.currency is None:
-                    self.currency = entry.currency
-                elif entry.currency != self.currency:
-                    raise _invalid(self.path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
-                yield entry
-            element.clear()
-        elif local == self.container:
-            for required in ("Id", "Acct"):
-                if required not in self.children:
-                    raise _invalid(self.path, f"{where}/{required}", "mangler / missing")
-            element.clear()
-        self.stack.pop()
-        self.counters.pop()
+def _names(path: Path, tag: str) -> _Names:
+    ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    match = _NAMESPACE.fullmatch(ns)
+    if local != "Document" or match is None or match.group(2) not in CAMT_VERSIONS:
+        raise _invalid(
+            path,
+            local,
+            f"ikke et camt.053/054-dokument i version 001.02–001.13 (navnerum {ns or 'mangler'}) / "
+            f"not a camt.053/054 document of version 001.02–001.13 (namespace {ns or 'missing'})",
+        )
+    return _Names(ns, _CONTAINER[match.group(1)])
 
 
 def _invalid(path: Path, where: str, message: str) -> InputError:
     return InputError(f"camt er ugyldig ved / camt is invalid at {where}: {message}", file=path, column=where)
 
 
-def _q(ns: str, *names: str) -> str:
-    return "/".join(f"{{{ns}}}{name}" for name in names)
+def _text(node: ET.Element, path: str) -> str:
+    return (node.findtext(path) or "").strip()
 
 
-def _text(node: ET.Element, ns: str, *names: str) -> str:
-    return (node.findtext(_q(ns, *names)) or "").strip()
-
-
-def _status(ntry: ET.Element, ns: str) -> str:
-    node = ntry.find(_q(ns, "Sts"))
+def _status(ntry: ET.Element, names: _Names) -> str:
+    node = ntry.find(names.sts)
     if node is None:
         return ""
-    return ((node.text or "").strip() or _text(node, ns, "Cd") or _text(node, ns, "Prtry")).upper()
+    return ((node.text or "").strip() or _text(node, names.cd) or _text(node, names.prtry)).upper()
 
 
-def _tx_references(tx: ET.Element, ns: str) -> list[str]:
-    refs = [(r.text or "").strip() for r in tx.findall(_q(ns, "RmtInf", "Strd", "CdtrRefInf", "Ref"))]
-    for name in ("EndToEndId", "InstrId"):
-        value = _text(tx, ns, "Refs", name)
+def _tx_references(tx: ET.Element, names: _Names) -> list[str]:
+    refs = [(r.text or "").strip() for r in tx.findall(names.strd)]
+    for ref_path in names.refs:
+        value = _text(tx, ref_path)
         if value.upper() != _NOT_PROVIDED:
             refs.append(value)
-    refs.append(_text(tx, ns, "Refs", "AcctSvcrRef"))
+    refs.append(_text(tx, names.tx_svc))
     return [r for r in refs if r]
 
 
-def _entries(path: Path, ntry: ET.Element, ns: str, where: str, number: int) -> list[CamtEntry]:
-    amount, currency = _amount(path, ntry, ns, where)
-    indicator = ntry.findtext(_q(ns, "CdtDbtInd"))
+def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
+    amount, currency = _amount(path, ntry, names, where)
+    indicator = ntry.findtext(names.ind)
     if indicator not in ("CRDT", "DBIT"):
         raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
-    booked = _date(path, ntry, ns, where)
-    reversal = _text(ntry, ns, "RvslInd").lower() in ("true", "1")
-    pending = _status(ntry, ns) not in _BOOKED
-    extra = _text(ntry, ns, "AddtlNtryInf")
-    entry_ref = _text(ntry, ns, "AcctSvcrRef")
+    booked = _date(path, ntry, names, where)
+    reversal = _text(ntry, names.rvsl).lower() in ("true", "1")
+    pending = _status(ntry, names) not in _BOOKED
+    extra = _text(ntry, names.addtl)
+    entry_ref = _text(ntry, names.svc)
     parts = []
-    for index, tx in enumerate(ntry.findall(_q(ns, "NtryDtls", "TxDtls")), 1):
+    for index, tx in enumerate(ntry.findall(names.txdtls), 1):
         tx_amount = None
-        for amount_path in (("AmtDtls", "TxAmt", "Amt"), ("Amt",)):
-            node = tx.find(_q(ns, *amount_path))
+        for shown, amount_path in names.tx_amounts:
+            node = tx.find(amount_path)
             if node is not None:
-                tx_amount = _parse_amount(path, node, f"{where}/NtryDtls/TxDtls[{index}]/{'/'.join(amount_path)}")[0]
+                tx_amount = _parse_amount(path, node, f"{where}/NtryDtls/TxDtls[{index}]/{shown}")[0]
                 break
-        tx_indicator = tx.findtext(_q(ns, "CdtDbtInd"))
+        tx_indicator = tx.findtext(names.ind)
         tx_sign = sign if tx_indicator is None else (1 if tx_indicator == "CRDT" else -1)
-        texts = [(u.text or "").strip() for u in tx.findall(_q(ns, "RmtInf", "Ustrd"))]
-        text = " ".join(t for t in (*texts, _text(tx, ns, "AddtlTxInf")) if t)
-        parts.append((tx_amount, tx_sign, _tx_references(tx, ns), text))
+        texts = [(u.text or "").strip() for u in tx.findall(names.ustrd)]
+        text = " ".join(t for t in (*texts, _text(tx, names.addtl_tx)) if t)
+        parts.append((tx_amount, tx_sign, _tx_references(tx, names), text))
 
     def refs(found: list[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*found, entry_ref] if entry_ref else found))
@@ -248,8 +245,8 @@ def _entries(path: Path, ntry: ET.Element, ns: str, where: str, number: int) -> 
     return [CamtEntry(number, where, booked, amount * sign, currency, text, refs(found), reversal, pending)]
 
 
-def _amount(path: Path, ntry: ET.Element, ns: str, where: str) -> tuple[int, str]:
-    node = ntry.find(_q(ns, "Amt"))
+def _amount(path: Path, ntry: ET.Element, names: _Names, where: str) -> tuple[int, str]:
+    node = ntry.find(names.amt)
     if node is None:
         raise _invalid(path, f"{where}/Amt", "mangler / missing")
     return _parse_amount(path, node, f"{where}/Amt")
@@ -269,13 +266,12 @@ def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
         raise _invalid(path, where, f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
-def _date(path: Path, ntry: ET.Element, ns: str, where: str) -> date:
-    for parent in ("BookgDt", "ValDt"):
-        for child in ("Dt", "DtTm"):
-            text = ntry.findtext(_q(ns, parent, child))
-            if text:
-                try:
-                    return parse_date(text.strip()[:10])
-                except ValueFormatError:
-                    raise _invalid(path, f"{where}/{parent}/{child}", f"ugyldig dato / invalid date {text!r}") from None
+def _date(path: Path, ntry: ET.Element, names: _Names, where: str) -> date:
+    for shown, date_path in names.dates:
+        text = ntry.findtext(date_path)
+        if text:
+            try:
+                return parse_date(text.strip()[:10])
+            except ValueFormatError:
+                raise _invalid(path, f"{where}/{shown}", f"ugyldig dato / invalid date {text!r}") from None
     raise _invalid(path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing")
