@@ -251,7 +251,7 @@ def _camt_chunks(sample: Sample, message: str = "camt.053") -> Iterator[str]:
         yield (
             f'<Ntry><Amt Ccy="DKK">{kroner}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>{status}'
             f"<BookgDt><Dt>{r.dato.isoformat()}</Dt></BookgDt><ValDt><Dt>{r.dato.isoformat()}</Dt></ValDt>"
-            f"<AcctSvcrRef>{i}</AcctSvcrRef><NtryDtls><TxDtls>{refs}<RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
+            f"<AcctSvcrRef>SVC{i:09d}</AcctSvcrRef><NtryDtls><TxDtls>{refs}<RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
             f"</TxDtls></NtryDtls></Ntry>"
         )
     yield f"</{box}></{root}></Document>\n"
@@ -282,7 +282,7 @@ def write_bank_mt940(sample: Sample, path: Path) -> Path:
         fh.write(f":20:SEPBOTS-SAMPLE\r\n:25:DK5000400440116243\r\n:28C:1/1\r\n:60F:C250101DKK{_swift_amount(opening)}\r\n")
         for i, r in enumerate(sample.bank, 1):
             mark = "C" if r.belob >= 0 else "D"
-            fh.write(f":61:{r.dato:%y%m%d%m%d}{mark}{_swift_amount(r.belob)}NTRFNONREF//{i}\r\n:86:/REMI/USTD//{r.tekst}/\r\n")
+            fh.write(f":61:{r.dato:%y%m%d%m%d}{mark}{_swift_amount(r.belob)}NTRFNONREF//BR{i:09d}\r\n:86:/REMI/USTD//{r.tekst}/\r\n")
         closing = sample.bank[-1].saldo if sample.bank else 0
         fh.write(f":62F:{'C' if closing >= 0 else 'D'}251231DKK{_swift_amount(closing)}\r\n-\r\n")
     return path
