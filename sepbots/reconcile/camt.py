@@ -47,6 +47,8 @@ __all__ = ["CAMT_VERSIONS", "CamtEntry", "camt_message", "iter_camt"]
 CAMT_VERSIONS = tuple(f"001.{v:02d}" for v in range(2, 14))
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(camt\.05[34])\.(001\.\d\d)")
 _CONTAINER = {"camt.053": "Stmt", "camt.054": "Ntfctn"}
+_ROOT_TAG = re.compile(r"<(?:\w+:)?Document\b[^>]*>")
+_DECLARED = re.compile(r"\sxmlns(?::\w+)?=[\"']([^\"']*)[\"']")
 _BOOKED = ("BOOK", "")
 _NOT_PROVIDED = "NOTPROVIDED"
 
@@ -82,37 +84,21 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
             missing/invalid element; the message names the element path.
     """
     with path.open("rb") as fh:
-        head = fh.read(2048)
+        head = fh.read(4096)
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise _invalid(path, "Document", "DOCTYPE/ENTITY er ikke tilladt / DOCTYPE/ENTITY is not allowed")
-    # A hot loop over ~16 events per entry: depth counting and precomputed tags, no element path
-    # stack; Document (1) / BkToCstmrStmt (2) / Stmt (3) / Ntry (4) is the only structure tracked.
-    names = _Names("", "Stmt")
-    depth = containers = in_container = number = 0
-    inside = False
-    children: set[str] = set()
+    names = _names(path, head)
+    # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
+    containers = in_container = number = 0
     currency: str | None = None
+    last: ET.Element | None = None
     try:
-        for event, element in ET.iterparse(path, events=("start", "end")):
-            if event == "start":
-                depth += 1
-                if depth == 4:
-                    if inside:
-                        children.add(element.tag)
-                elif depth == 3:
-                    inside = element.tag == names.container
-                    if inside:
-                        containers += 1
-                        in_container = 0
-                        children = set()
-                elif depth == 1:
-                    names = _names(path, element.tag)
-                continue
-            depth -= 1
-            if depth == 3 and inside and element.tag == names.ntry:
+        for _, element in ET.iterparse(path):
+            tag = element.tag
+            if tag == names.ntry:
                 number += 1
                 in_container += 1
-                where = f"{names.prefix}[{containers}]/Ntry[{in_container}]"
+                where = f"{names.prefix}[{containers + 1}]/Ntry[{in_container}]"
                 for entry in _entries(path, element, names, where, number):
                     if not entry.pending:
                         if currency is None:
@@ -121,11 +107,14 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
                             raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
                     yield entry
                 element.clear()
-            elif depth == 2 and inside and element.tag == names.container:
-                for required, tag in (("Id", names.id), ("Acct", names.acct)):
-                    if tag not in children:
+            elif tag == names.container:
+                containers += 1
+                in_container = 0
+                for required, child in (("Id", names.id), ("Acct", names.acct)):
+                    if element.find(child) is None:
                         raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
                 element.clear()
+            last = element
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(
@@ -133,37 +122,43 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
             file=path,
             row=line,
         ) from None
+    if last is None or last.tag != names.document:
+        raise _invalid(path, "Document", "rodelementet er ikke Document / the root element is not Document")
     if containers == 0:
         raise _invalid(path, names.prefix, "mangler / missing")
 
 
 class _Names:
-    """Qualified tag names and find paths of one namespace, computed once per file."""
+    """Qualified tag names of one namespace, computed once per file."""
 
     def __init__(self, ns: str, container: str) -> None:
-        def q(*parts: str) -> str:
-            return "/".join(f"{{{ns}}}{part}" for part in parts)
+        def q(name: str) -> str:
+            return f"{{{ns}}}{name}"
 
         root = "BkToCstmrStmt" if container == "Stmt" else "BkToCstmrDbtCdtNtfctn"
         self.prefix = f"Document/{root}/{container}"
-        self.container, self.ntry, self.id, self.acct = q(container), q("Ntry"), q("Id"), q("Acct")
+        self.document, self.container, self.ntry = q("Document"), q(container), q("Ntry")
+        self.id, self.acct = q("Id"), q("Acct")
         self.amt, self.ind, self.rvsl, self.sts = q("Amt"), q("CdtDbtInd"), q("RvslInd"), q("Sts")
-        self.cd, self.prtry = q("Cd"), q("Prtry")
-        self.dates = [(f"{parent}/{child}", q(parent, child)) for parent in ("BookgDt", "ValDt") for child in ("Dt", "DtTm")]
-        self.addtl, self.svc, self.txdtls = q("AddtlNtryInf"), q("AcctSvcrRef"), q("NtryDtls", "TxDtls")
-        self.tx_amounts = [("AmtDtls/TxAmt/Amt", q("AmtDtls", "TxAmt", "Amt")), ("Amt", q("Amt"))]
-        self.strd = q("RmtInf", "Strd", "CdtrRefInf", "Ref")
-        self.refs = [q("Refs", "EndToEndId"), q("Refs", "InstrId")]
-        self.tx_svc, self.ustrd, self.addtl_tx = q("Refs", "AcctSvcrRef"), q("RmtInf", "Ustrd"), q("AddtlTxInf")
+        self.cd, self.prtry, self.dt, self.dttm = q("Cd"), q("Prtry"), q("Dt"), q("DtTm")
+        self.bookg, self.val = q("BookgDt"), q("ValDt")
+        self.addtl, self.svc, self.dtls, self.tx = q("AddtlNtryInf"), q("AcctSvcrRef"), q("NtryDtls"), q("TxDtls")
+        self.amt_dtls, self.tx_amt_path = q("AmtDtls"), f"{q('TxAmt')}/{q('Amt')}"
+        self.refs, self.e2e, self.instr = q("Refs"), q("EndToEndId"), q("InstrId")
+        self.rmt, self.ustrd, self.strd = q("RmtInf"), q("Ustrd"), q("Strd")
+        self.cdtr_ref_path, self.addtl_tx = f"{q('CdtrRefInf')}/{q('Ref')}", q("AddtlTxInf")
 
 
-def _names(path: Path, tag: str) -> _Names:
-    ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+def _names(path: Path, head: bytes) -> _Names:
+    """The tag names for the camt namespace declared at the top of the file (checked here)."""
+    root = _ROOT_TAG.search(head.decode("utf-8", "replace"))
+    declared = _DECLARED.findall(root.group(0)) if root else []
+    ns = next((d for d in declared if _NAMESPACE.fullmatch(d)), declared[0] if declared else "")
     match = _NAMESPACE.fullmatch(ns)
-    if local != "Document" or match is None or match.group(2) not in CAMT_VERSIONS:
+    if match is None or match.group(2) not in CAMT_VERSIONS:
         raise _invalid(
             path,
-            local,
+            "Document",
             f"ikke et camt.053/054-dokument i version 001.02–001.13 (navnerum {ns or 'mangler'}) / "
             f"not a camt.053/054 document of version 001.02–001.13 (namespace {ns or 'missing'})",
         )
@@ -174,52 +169,83 @@ def _invalid(path: Path, where: str, message: str) -> InputError:
     return InputError(f"camt er ugyldig ved / camt is invalid at {where}: {message}", file=path, column=where)
 
 
-def _text(node: ET.Element, path: str) -> str:
-    return (node.findtext(path) or "").strip()
+def _text(node: ET.Element | None) -> str:
+    return (node.text or "").strip() if node is not None else ""
 
 
-def _status(ntry: ET.Element, names: _Names) -> str:
-    node = ntry.find(names.sts)
-    if node is None:
-        return ""
-    return ((node.text or "").strip() or _text(node, names.cd) or _text(node, names.prtry)).upper()
+class _Tx:
+    """One ``TxDtls``, read in a single pass over its children (no path lookups)."""
 
+    __slots__ = ("amount", "amount_path", "indicator", "references", "text")
 
-def _tx_references(tx: ET.Element, names: _Names) -> list[str]:
-    refs = [(r.text or "").strip() for r in tx.findall(names.strd)]
-    for ref_path in names.refs:
-        value = _text(tx, ref_path)
-        if value.upper() != _NOT_PROVIDED:
-            refs.append(value)
-    refs.append(_text(tx, names.tx_svc))
-    return [r for r in refs if r]
+    def __init__(self, tx: ET.Element, names: _Names) -> None:
+        strd: list[str] = []
+        ids = {names.e2e: "", names.instr: "", names.svc: ""}
+        texts: list[str] = []
+        extra = ""
+        self.amount: ET.Element | None = None
+        self.amount_path = "Amt"
+        self.indicator: str | None = None
+        for child in tx:
+            tag = child.tag
+            if tag == names.refs:
+                for ref in child:
+                    if ref.tag in ids:
+                        ids[ref.tag] = _text(ref)
+            elif tag == names.rmt:
+                for part in child:
+                    if part.tag == names.ustrd:
+                        texts.append(_text(part))
+                    elif part.tag == names.strd:
+                        strd += [_text(r) for r in part.iterfind(names.cdtr_ref_path)]
+            elif tag == names.amt_dtls:  # 001.02: the transaction's own amount lives here
+                node = child.find(names.tx_amt_path)
+                if node is not None:
+                    self.amount, self.amount_path = node, "AmtDtls/TxAmt/Amt"
+            elif tag == names.amt and self.amount is None:
+                self.amount = child
+            elif tag == names.ind:
+                self.indicator = child.text
+            elif tag == names.addtl_tx:
+                extra = _text(child)
+        refs = [*strd, *(ids[t] for t in (names.e2e, names.instr) if ids[t].upper() != _NOT_PROVIDED), ids[names.svc]]
+        self.references = [r for r in refs if r]
+        self.text = " ".join(t for t in (*texts, extra) if t)
 
 
 def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
-    amount, currency = _amount(path, ntry, names, where)
-    indicator = ntry.findtext(names.ind)
+    kids = {child.tag: child for child in ntry}
+    node = kids.get(names.amt)
+    if node is None:
+        raise _invalid(path, f"{where}/Amt", "mangler / missing")
+    amount, currency = _parse_amount(path, node, f"{where}/Amt")
+    indicator = kids[names.ind].text if names.ind in kids else None
     if indicator not in ("CRDT", "DBIT"):
         raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
-    booked = _date(path, ntry, names, where)
-    reversal = _text(ntry, names.rvsl).lower() in ("true", "1")
-    pending = _status(ntry, names) not in _BOOKED
-    extra = _text(ntry, names.addtl)
-    entry_ref = _text(ntry, names.svc)
+    booked = _date(path, kids, names, where)
+    reversal = _text(kids.get(names.rvsl)).lower() in ("true", "1")
+    status = kids.get(names.sts)
+    code = _text(status) or _text(status.find(names.cd) if status is not None else None)
+    if not code and status is not None:
+        code = _text(status.find(names.prtry))
+    pending = code.upper() not in _BOOKED
+    extra, entry_ref = _text(kids.get(names.addtl)), _text(kids.get(names.svc))
     parts = []
-    for index, tx in enumerate(ntry.findall(names.txdtls), 1):
-        tx_amount = None
-        for shown, amount_path in names.tx_amounts:
-            node = tx.find(amount_path)
-            if node is not None:
-                tx_amount = _parse_amount(path, node, f"{where}/NtryDtls/TxDtls[{index}]/{shown}")[0]
-                break
-        tx_indicator = tx.findtext(names.ind)
-        tx_sign = sign if tx_indicator is None else (1 if tx_indicator == "CRDT" else -1)
-        texts = [(u.text or "").strip() for u in tx.findall(names.ustrd)]
-        text = " ".join(t for t in (*texts, _text(tx, names.addtl_tx)) if t)
-        parts.append((tx_amount, tx_sign, _tx_references(tx, names), text))
-
+    index = 0
+    for dtls in ntry:
+        if dtls.tag != names.dtls:
+            continue
+        for tx in dtls:
+            if tx.tag != names.tx:
+                continue
+            index += 1
+            details = _Tx(tx, names)
+            tx_amount = None
+            if details.amount is not None:
+                tx_amount = _parse_amount(path, details.amount, f"{where}/NtryDtls/TxDtls[{index}]/{details.amount_path}")[0]
+            tx_sign = sign if details.indicator is None else (1 if details.indicator == "CRDT" else -1)
+            parts.append((tx_amount, tx_sign, details.references, details.text))
     def refs(found: list[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*found, entry_ref] if entry_ref else found))
 
@@ -245,13 +271,6 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     return [CamtEntry(number, where, booked, amount * sign, currency, text, refs(found), reversal, pending)]
 
 
-def _amount(path: Path, ntry: ET.Element, names: _Names, where: str) -> tuple[int, str]:
-    node = ntry.find(names.amt)
-    if node is None:
-        raise _invalid(path, f"{where}/Amt", "mangler / missing")
-    return _parse_amount(path, node, f"{where}/Amt")
-
-
 def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
     currency = node.get("Ccy")
     if not currency or len(currency) != 3:
@@ -266,12 +285,16 @@ def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
         raise _invalid(path, where, f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
-def _date(path: Path, ntry: ET.Element, names: _Names, where: str) -> date:
-    for shown, date_path in names.dates:
-        text = ntry.findtext(date_path)
-        if text:
-            try:
-                return parse_date(text.strip()[:10])
-            except ValueFormatError:
-                raise _invalid(path, f"{where}/{shown}", f"ugyldig dato / invalid date {text!r}") from None
+def _date(path: Path, kids: dict[str, ET.Element], names: _Names, where: str) -> date:
+    for parent, shown in ((names.bookg, "BookgDt"), (names.val, "ValDt")):
+        node = kids.get(parent)
+        if node is None:
+            continue
+        for child, child_name in ((names.dt, "Dt"), (names.dttm, "DtTm")):
+            text = node.findtext(child)
+            if text:
+                try:
+                    return parse_date(text.strip()[:10])
+                except ValueFormatError:
+                    raise _invalid(path, f"{where}/{shown}/{child_name}", f"ugyldig dato / invalid date {text!r}") from None
     raise _invalid(path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing")

@@ -103,3 +103,15 @@ def test_malformed_xml_names_line_and_a_doctype_is_refused(tmp_path: Path) -> No
     )
     with pytest.raises(InputError, match="DOCTYPE"):
         read_bank(bomb)
+
+
+def test_a_prefixed_namespace_after_other_declarations_is_read(tmp_path: Path) -> None:
+    """<camt:Document xmlns:xsi=… xmlns:camt=…> with prefixed elements reads like the default-namespace form."""
+    text = _statement(ENTRY_STRD, ns=NS08)
+    prefixed = text.replace("<", "<camt:").replace("<camt:/", "</camt:").replace("<camt:?xml", "<?xml")
+    prefixed = prefixed.replace(
+        f'xmlns="{NS08}"', f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camt="{NS08}"'
+    )
+    path = _write(tmp_path, prefixed)
+    _, lines = read_bank(path)
+    assert [(x.amount_ore, x.reference) for x in lines] == [(123456, "000123456789012")]
