@@ -12,8 +12,9 @@ reads the entries namespace-agnostically. Where the versions differ, both forms 
   ``FUTR``) are pending: skipped and listed, never matched;
 - booking and value dates are ``Dt`` or ``DtTm`` in every version.
 
-Parsed streaming with :func:`xml.etree.ElementTree.iterparse`; each ``Ntry`` is cleared once read,
-so a file of 100,000 entries stays small in memory. No XSD can be fetched here, so the structure
+Parsed streaming with lxml's ``iterparse`` filtered on ``Ntry`` and the container (lxml builds the
+other elements in C and hands only those to Python); each ``Ntry`` is cleared and unlinked once
+read, so a file of 100,000 entries stays small in memory. No XSD can be fetched here, so the structure
 is checked by hand: the namespace, the container with ``Id`` and ``Acct``, and per entry an
 ``Amt`` with ``Ccy`` and at most two decimals, ``CdtDbtInd`` of ``CRDT``/``DBIT``, and a booking
 or value date. Every error names the element path (``Ntfctn[1]/Ntry[17]/Amt``).
@@ -31,12 +32,14 @@ batch) becomes one line per transaction; ``RvslInd`` marks a reversal, whose sig
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
 
 from sepbots.exceptions import InputError
 from sepbots.sheets import parse_date, parse_ore
@@ -51,6 +54,7 @@ _ROOT_TAG = re.compile(r"<(?:\w+:)?Document\b[^>]*>")
 _DECLARED = re.compile(r"\sxmlns(?::\w+)?=[\"']([^\"']*)[\"']")
 _BOOKED = ("BOOK", "")
 _NOT_PROVIDED = "NOTPROVIDED"
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +92,26 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise _invalid(path, "Document", "DOCTYPE/ENTITY er ikke tilladt / DOCTYPE/ENTITY is not allowed")
     names = _names(path, head)
-    # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
+    # The hot loop: lxml hands over only the elements asked for (end events), so the entry's
+    # children are never seen one by one; each entry is cleared and unlinked once read.
+    with path.open("rb") as source:  # closed even when an error stops the reading midway
+        yield from _read(path, source, names)
+
+
+def _read(path: Path, source: BinaryIO, names: _Names) -> Iterator[CamtEntry]:
     containers = in_container = number = 0
     currency: str | None = None
-    last: ET.Element | None = None
+    last: etree._Element | None = None
+    events = etree.iterparse(
+        source,
+        events=("end",),
+        tag=(names.ntry, names.container, names.document),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+    )
     try:
-        for _, element in ET.iterparse(path):
+        for _, element in events:
             tag = element.tag
             if tag == names.ntry:
                 number += 1
@@ -106,16 +124,16 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
                         elif entry.currency != currency:
                             raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
                     yield entry
-                element.clear()
+                _forget(element, names.ntry)
             elif tag == names.container:
                 containers += 1
                 in_container = 0
                 for required, child in (("Id", names.id), ("Acct", names.acct)):
                     if element.find(child) is None:
                         raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
-                element.clear()
+                _forget(element, names.container)
             last = element
-    except ET.ParseError as exc:
+    except etree.XMLSyntaxError as exc:
         line, column = exc.position
         raise InputError(
             f"ugyldig XML ved linje {line}, tegn {column} / not well-formed XML at line {line}, char {column}",
@@ -142,6 +160,7 @@ class _Names:
         self.amt, self.ind, self.rvsl, self.sts = q("Amt"), q("CdtDbtInd"), q("RvslInd"), q("Sts")
         self.cd, self.prtry, self.dt, self.dttm = q("Cd"), q("Prtry"), q("Dt"), q("DtTm")
         self.bookg, self.val = q("BookgDt"), q("ValDt")
+        self.dates = {self.dt: "Dt", self.dttm: "DtTm"}
         self.addtl, self.svc, self.dtls, self.tx = q("AddtlNtryInf"), q("AcctSvcrRef"), q("NtryDtls"), q("TxDtls")
         self.amt_dtls, self.tx_amt_path = q("AmtDtls"), f"{q('TxAmt')}/{q('Amt')}"
         self.refs, self.e2e, self.instr = q("Refs"), q("EndToEndId"), q("InstrId")
@@ -165,11 +184,21 @@ def _names(path: Path, head: bytes) -> _Names:
     return _Names(ns, _CONTAINER[match.group(1)])
 
 
+def _forget(element: etree._Element, tag: str) -> None:
+    """Empty an element once read and unlink its already-read predecessor, so memory stays flat."""
+    element.clear(keep_tail=True)
+    previous = element.getprevious()
+    if previous is not None and previous.tag == tag:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(previous)
+
+
 def _invalid(path: Path, where: str, message: str) -> InputError:
     return InputError(f"camt er ugyldig ved / camt is invalid at {where}: {message}", file=path, column=where)
 
 
-def _text(node: ET.Element | None) -> str:
+def _text(node: etree._Element | None) -> str:
     return (node.text or "").strip() if node is not None else ""
 
 
@@ -178,12 +207,12 @@ class _Tx:
 
     __slots__ = ("amount", "amount_path", "indicator", "references", "text")
 
-    def __init__(self, tx: ET.Element, names: _Names) -> None:
+    def __init__(self, tx: etree._Element, names: _Names) -> None:
         strd: list[str] = []
         ids = {names.e2e: "", names.instr: "", names.svc: ""}
         texts: list[str] = []
         extra = ""
-        self.amount: ET.Element | None = None
+        self.amount: etree._Element | None = None
         self.amount_path = "Amt"
         self.indicator: str | None = None
         for child in tx:
@@ -213,7 +242,7 @@ class _Tx:
         self.text = " ".join(t for t in (*texts, extra) if t)
 
 
-def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
+def _entries(path: Path, ntry: etree._Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
     kids = {child.tag: child for child in ntry}
     node = kids.get(names.amt)
     if node is None:
@@ -271,11 +300,15 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     return [CamtEntry(number, where, booked, amount * sign, currency, text, refs(found), reversal, pending)]
 
 
-def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
+def _parse_amount(path: Path, node: etree._Element, where: str) -> tuple[int, str]:
     currency = node.get("Ccy")
     if not currency or len(currency) != 3:
         raise _invalid(path, where, "mangler Ccy / missing Ccy")
     text = (node.text or "").strip()
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is not None:  # the common form, read without Decimal: "1234.5", "1234.56"
+        whole, fraction = plain.groups()
+        return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0), currency
     try:
         value = Decimal(text)
         if not value.is_finite() or value < 0 or text.startswith(("+", "-")):
@@ -285,14 +318,15 @@ def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
         raise _invalid(path, where, f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
-def _date(path: Path, kids: dict[str, ET.Element], names: _Names, where: str) -> date:
+def _date(path: Path, kids: dict[str, etree._Element], names: _Names, where: str) -> date:
     for parent, shown in ((names.bookg, "BookgDt"), (names.val, "ValDt")):
         node = kids.get(parent)
         if node is None:
             continue
-        for child, child_name in ((names.dt, "Dt"), (names.dttm, "DtTm")):
-            text = node.findtext(child)
-            if text:
+        for child in node:
+            text = child.text
+            if text and child.tag in names.dates:
+                child_name = names.dates[child.tag]
                 try:
                     return parse_date(text.strip()[:10])
                 except ValueFormatError:
