@@ -41,7 +41,42 @@ __all__ = ["SwiftEntry", "is_mt940", "read_mt940"]
 _KEYWORDS = re.compile(r"/(EREF|REMI|KREF|IREF|MARF|CSID|NAME|ORDP|BENM|ULTD|ULTC|PURP|RTRN|CDTRREFTP|CDTRREF|TRCD)/")
 _NO_REFERENCE = {"NONREF", "NOTPROVIDED", ""}
 _OPTIONS = Options(reversal_sign=True, merge_keeps_values=True, unbounded_details=True, strip_bom=True)
-_PROCESSORS = {"post_transaction_details": [mt940.processors.transaction_details_post_processor_with_space]}
+_STRUCTURED = re.compile(r"[0-9]{3}\?[0-9]{2}")  # the library's own test for ``?NN`` details
+
+
+def _structured_details(transactions: Any, tag: Any, tag_dict: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """mt-940's ``?NN`` details processor, called only for details that start like ``166?00``.
+
+    The library's processor first joins the field's lines and tests that very pattern; for the
+    other 99 % of files (SWIFT keywords, free text) it returns ``result`` unchanged, so the join
+    is skipped here.
+    """
+    head = tag_dict["transaction_details"][:16].replace("\r", "").replace("\n", "")
+    if _STRUCTURED.match(head) is None:
+        return result
+    return mt940.processors.transaction_details_post_processor_with_space(transactions, tag, tag_dict, result)  # type: ignore[no-any-return]
+
+
+class Statement(mt940.tags.Statement):
+    """mt-940's ``:61:`` tag without its per-tag debug log, whose arguments (the match's groups,
+    computed a second time) are built even when debug logging is off. The class keeps the
+    library's name, from which the library derives the slug its processors are keyed by."""
+
+    def parse(self, transactions: Any, value: str) -> dict[str, str | None]:
+        match = self.re.match(value)
+        return match.groupdict() if match else super().parse(transactions, value)
+
+
+class TransactionDetails(mt940.tags.TransactionDetails):
+    """mt-940's ``:86:`` tag without the debug log (see :class:`Statement`); details are unbounded."""
+
+    def parse(self, transactions: Any, value: str) -> dict[str, str | None]:
+        match = self.re.match(value)
+        return match.groupdict() if match else super().parse(transactions, value)
+
+
+_PROCESSORS = {"post_transaction_details": [_structured_details]}
+_TAGS = {61: Statement(), 86: TransactionDetails()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +111,7 @@ def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError(f"filen kan ikke læses som {encoding} / cannot decode the file as {encoding}: {exc}", file=path) from None
     try:
-        transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, options=_OPTIONS)  # type: ignore[arg-type]
+        transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, tags=_TAGS, options=_OPTIONS)  # type: ignore[arg-type]
     except (RuntimeError, ValueError, KeyError) as exc:
         raise InputError(f"MT940 kan ikke læses / MT940 cannot be parsed: {_problem(exc)}", file=path) from None
     if not transactions.data.get("account_identification") and not len(transactions):
