@@ -3,8 +3,8 @@
 Every measured phase runs in a fresh subprocess, so its peak memory (``ru_maxrss``) is its own:
 
 - ``floor``: read both files with the fastest reader (python-calamine for .xlsx, ``csv.reader`` for
-  CSV, a bare ``iterparse`` keeping every element's text for camt XML, a line split into tags for
-  MT940 — every value materialised)
+  CSV, lxml's ``iterparse`` handing over each ``Ntry`` and keeping every element's text for camt
+  XML (~2× faster than the stdlib's), a line split into tags for MT940 — every value materialised)
   and write exactly the cells of the e2e output (loaded from it before the clock starts) with the
   fastest writer (XlsxWriter, constant memory, plain values, no formats) — no parsing, matching
   or styling; once with XlsxWriter's generic ``write_row`` and once (``floor-typed``) with one
@@ -51,13 +51,14 @@ def _floor_read(path: Path) -> None:
         workbook = CalamineWorkbook.from_path(str(path))
         workbook.get_sheet_by_index(0).to_python()
     elif head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
-        import xml.etree.ElementTree as ET
+        from lxml import etree  # the fastest XML reader at hand; the stdlib's iterparse took ~2× as long
 
         texts = []
-        for _, element in ET.iterparse(path):
-            texts.append(element.text)
-            if element.tag.endswith("}Ntry"):
-                element.clear()
+        for _, element in etree.iterparse(str(path), tag="{*}Ntry"):  # every element is still built
+            texts += [node.text for node in element.iter()]
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     elif head.startswith(b":20:"):
         import re
 
