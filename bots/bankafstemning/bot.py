@@ -87,6 +87,9 @@ class Params(BaseModel):
     output: Path
     date_window_days: int = Field(3, ge=0, le=60)
     rounding_tolerance_ore: int = Field(50, ge=0, le=10_000)
+    bank_profile: str | None = None
+    ledger_profile: str | None = None
+    account_currency: str | None = None
     bank_headers: dict[str, str | list[str]] = Field(default_factory=dict)
     ledger_headers: dict[str, str | list[str]] = Field(default_factory=dict)
     bank_sheet: str | None = None
@@ -94,7 +97,7 @@ class Params(BaseModel):
     reference_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_REFERENCE_PATTERNS))
     csv_encoding: str | None = None
     csv_delimiter: str | None = None
-    decimal: DecimalSeparator = DecimalSeparator.COMMA
+    decimal: DecimalSeparator | None = None
     ledger_account: str | None = None
     ledger_negate: bool = False
     matched_items: bool = False
@@ -117,6 +120,7 @@ def _run_reconciliation(params: Params) -> Reconciliation:
             raise InputError("filen findes ikke / the file does not exist", file=path)
     try:
         bank_options = BankOptions(
+            profile=params.bank_profile,
             headers=params.bank_headers,
             sheet=params.bank_sheet,
             reference_patterns=tuple(params.reference_patterns),
@@ -125,6 +129,7 @@ def _run_reconciliation(params: Params) -> Reconciliation:
             decimal=params.decimal,
         )
         ledger_options = LedgerOptions(
+            profile=params.ledger_profile,
             headers=params.ledger_headers,
             sheet=params.ledger_sheet,
             account=params.ledger_account,
@@ -132,11 +137,15 @@ def _run_reconciliation(params: Params) -> Reconciliation:
         )
         _, bank = read_bank(params.bank, bank_options)
         ledger = read_ledger(params.ledger, ledger_options)
-    except ValueError as exc:  # a header mapping naming an unknown field, a bad pattern
+        options = MatchOptions(
+            date_window_days=params.date_window_days,
+            rounding_tolerance_ore=params.rounding_tolerance_ore,
+            account_currency=params.account_currency,
+        )
+    except ValueError as exc:  # a header mapping naming an unknown field, a bad pattern or profile
         if isinstance(exc, InputError):
             raise
         raise InputError(f"ugyldig opsætning / invalid settings: {exc}") from None
-    options = MatchOptions(date_window_days=params.date_window_days, rounding_tolerance_ore=params.rounding_tolerance_ore)
     return reconcile(bank, ledger, options)
 
 

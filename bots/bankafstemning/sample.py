@@ -6,7 +6,7 @@ income account: mostly FIK inpayments (``+71<…>``), invoice payments, transfer
 reference, split and partial payments, rounding differences, ambiguous duplicates, fees and
 postings still missing on either side.
 
-    python -m bots.bankafstemning.sample --lines 1000 --out sample/ [--formats xlsx,csv,camt] [--seed 7]
+    python -m bots.bankafstemning.sample --lines 1000 --out sample/ [--formats xlsx,csv,camt,camt054,mt940,nordea] [--seed 7]
 """
 
 from __future__ import annotations
@@ -226,12 +226,18 @@ def write_bank_csv(sample: Sample, path: Path, encoding: str = "iso-8859-1") -> 
     return path
 
 
-def _camt_chunks(sample: Sample) -> Iterator[str]:
-    ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+def _camt_chunks(sample: Sample, message: str = "camt.053") -> Iterator[str]:
+    ns, root, box = (
+        ("urn:iso:std:iso:20022:tech:xsd:camt.053.001.02", "BkToCstmrStmt", "Stmt")
+        if message == "camt.053"
+        else ("urn:iso:std:iso:20022:tech:xsd:camt.054.001.08", "BkToCstmrDbtCdtNtfctn", "Ntfctn")
+    )
+    status = "<Sts>BOOK</Sts>" if message == "camt.053" else "<Sts><Cd>BOOK</Cd></Sts>"
+    refs = "" if message == "camt.053" else "<Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
     yield (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><BkToCstmrStmt>'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><{root}>'
         "<GrpHdr><MsgId>SEPBOTS-SAMPLE</MsgId><CreDtTm>2026-01-05T08:00:00</CreDtTm></GrpHdr>"
-        "<Stmt><Id>STMT-1</Id><CreDtTm>2026-01-05T08:00:00</CreDtTm>"
+        f"<{box}><Id>STMT-1</Id><CreDtTm>2026-01-05T08:00:00</CreDtTm>"
         "<Acct><Id><IBAN>DK5000400440116243</IBAN></Id><Ccy>DKK</Ccy></Acct>"
     )
     for i, r in enumerate(sample.bank, 1):
@@ -243,18 +249,51 @@ def _camt_chunks(sample: Sample) -> Iterator[str]:
             ocr = r.tekst.split("+71<", 1)[1].split()[0]
             ref = f"<Strd><CdtrRefInf><Ref>{ocr}</Ref></CdtrRefInf></Strd>"
         yield (
-            f'<Ntry><Amt Ccy="DKK">{kroner}</Amt><CdtDbtInd>{indicator}</CdtDbtInd><Sts>BOOK</Sts>'
+            f'<Ntry><Amt Ccy="DKK">{kroner}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>{status}'
             f"<BookgDt><Dt>{r.dato.isoformat()}</Dt></BookgDt><ValDt><Dt>{r.dato.isoformat()}</Dt></ValDt>"
-            f"<AcctSvcrRef>{i}</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
+            f"<AcctSvcrRef>SVC{i:09d}</AcctSvcrRef><NtryDtls><TxDtls>{refs}<RmtInf><Ustrd>{text}</Ustrd>{ref}</RmtInf>"
             f"</TxDtls></NtryDtls></Ntry>"
         )
-    yield "</Stmt></BkToCstmrStmt></Document>\n"
+    yield f"</{box}></{root}></Document>\n"
 
 
 def write_bank_camt(sample: Sample, path: Path) -> Path:
     """Write the statement as ISO 20022 camt.053.001.02 XML."""
     with atomic_output(path) as temp, temp.open("w", encoding="utf-8") as fh:
         fh.writelines(_camt_chunks(sample))
+    return path
+
+
+def write_bank_camt054(sample: Sample, path: Path) -> Path:
+    """Write the statement as an ISO 20022 camt.054.001.08 debit/credit notification."""
+    with atomic_output(path) as temp, temp.open("w", encoding="utf-8") as fh:
+        fh.writelines(_camt_chunks(sample, "camt.054"))
+    return path
+
+
+def _swift_amount(ore: int) -> str:
+    return f"{abs(ore) // 100},{abs(ore) % 100:02d}"
+
+
+def write_bank_mt940(sample: Sample, path: Path) -> Path:
+    """Write the statement as a SWIFT MT940 (``:86:`` as ``/REMI/USTD//text/``, ISO-8859-1)."""
+    opening = sample.bank[0].saldo - sample.bank[0].belob if sample.bank else 0
+    with atomic_output(path) as temp, temp.open("w", encoding="iso-8859-1", newline="") as fh:
+        fh.write(f":20:SEPBOTS-SAMPLE\r\n:25:DK5000400440116243\r\n:28C:1/1\r\n:60F:C250101DKK{_swift_amount(opening)}\r\n")
+        for i, r in enumerate(sample.bank, 1):
+            mark = "C" if r.belob >= 0 else "D"
+            fh.write(f":61:{r.dato:%y%m%d%m%d}{mark}{_swift_amount(r.belob)}NTRFNONREF//BR{i:09d}\r\n:86:/REMI/USTD//{r.tekst}/\r\n")
+        closing = sample.bank[-1].saldo if sample.bank else 0
+        fh.write(f":62F:{'C' if closing >= 0 else 'D'}251231DKK{_swift_amount(closing)}\r\n-\r\n")
+    return path
+
+
+def write_bank_nordea(sample: Sample, path: Path) -> Path:
+    """Write the statement as a Nordea netbank CSV (YYYY/MM/DD, trailing separator, Windows-1252)."""
+    with atomic_output(path) as temp, temp.open("w", encoding="cp1252", newline="") as fh:
+        fh.write("Bogføringsdato;Beløb;Afsender;Modtager;Navn;Beskrivelse;Saldo;Valuta;Afstemt;\r\n")
+        for r in sample.bank:
+            fh.write(f"{r.dato:%Y/%m/%d};{format_ore(r.belob)};;;;{r.tekst};{format_ore(r.saldo)};DKK;;\r\n")
     return path
 
 
@@ -280,6 +319,9 @@ def write_sample(sample: Sample, out: Path, formats: tuple[str, ...] = ("xlsx", 
         "xlsx": (write_bank_xlsx, "kontoudtog.xlsx"),
         "csv": (write_bank_csv, "kontoudtog.csv"),
         "camt": (write_bank_camt, "kontoudtog.camt053.xml"),
+        "camt054": (write_bank_camt054, "kontoudtog.camt054.xml"),
+        "mt940": (write_bank_mt940, "kontoudtog.sta"),
+        "nordea": (write_bank_nordea, "kontoudtog-nordea.csv"),
     }
     for fmt in formats:
         writer, name = writers[fmt]
@@ -292,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Eksempeldata til bankafstemning / sample data for bankafstemning")
     parser.add_argument("--lines", type=int, default=1000, help="antal banklinjer / number of bank lines")
     parser.add_argument("--out", type=Path, required=True, help="mappe / folder")
-    parser.add_argument("--formats", default="xlsx,csv,camt", help="xlsx,csv,camt")
+    parser.add_argument("--formats", default="xlsx,csv,camt", help="xlsx,csv,camt,camt054,mt940,nordea")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     sample = generate(args.lines, seed=args.seed)

@@ -45,6 +45,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "retention": ("sepbots.cli.retention", "app", "Sletning efter frister / retention."),
     "practice": ("sepbots.cli.practice", "app", "Øvelsesmål / practice portal and desktop app."),
     "fleet": ("sepbots.cli.fleet", "app", "Flåde / fleet of runners."),
+    "bankafstemning": ("sepbots.cli.bank", "app", "Bankafstemning: kontoudtogsformater / bank statement profiles."),
 }
 
 # Modules that add subcommands to a group above (imported with it).

@@ -1,8 +1,8 @@
 """Reconciliation: read bank statements and ledger exports, match them by rules a–d, report.
 
 ```python
-kind, bank = read_bank(Path("kontoudtog.csv"))
-ledger = read_ledger(Path("bogforing.xlsx"))
+kind, bank = read_bank(Path("kontoudtog.csv"))   # camt.053/054, MT940/942, netbank CSV/.xlsx
+ledger = read_ledger(Path("bogforing.xlsx"))     # standard, KMD Opus/SAP or Prisme layout
 result = reconcile(bank, ledger, MatchOptions(date_window_days=3))
 write_reconciliation(Path("afstemning.xlsx"), result, lang="da")
 ```
@@ -14,14 +14,17 @@ from sepbots.reconcile.matching import reconcile
 from sepbots.reconcile.models import (
     KeyMaker,
     Line,
+    Lines,
     MatchGroup,
     MatchOptions,
     Reconciliation,
     Rule,
+    PendingRow,
     Side,
     Unmatched,
     UnmatchedReason,
 )
+from sepbots.reconcile.profiles import BANK_PROFILES, LEDGER_PROFILES, SheetProfile
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 from sepbots.reconcile.report import write_reconciliation
 from sepbots.reconcile.statements import (
@@ -34,16 +37,21 @@ from sepbots.reconcile.statements import (
 )
 
 __all__ = [
+    "BANK_PROFILES",
     "DEFAULT_REFERENCE_PATTERNS",
+    "LEDGER_PROFILES",
     "BankOptions",
     "KeyMaker",
     "LedgerOptions",
     "Line",
+    "Lines",
     "MatchGroup",
     "MatchOptions",
     "Reconciliation",
     "ReferenceExtractor",
+    "PendingRow",
     "Rule",
+    "SheetProfile",
     "Side",
     "StatementKind",
     "Unmatched",

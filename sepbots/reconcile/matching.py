@@ -17,6 +17,15 @@ d. one line against one with the same reference whose amounts differ by at most
 
 Whenever more than one candidate exists the line is left unmatched as ``AMBIGUOUS``: a wrong
 automatic match costs more than a manual one.
+
+Before the rules run, two things are settled. The currency: the statement's must be the ledger's
+(or the configured account currency), see :mod:`sepbots.reconcile.currency`. And each bank line's
+reference: a camt entry or MT940 transaction carries several (structured creditor reference,
+``EndToEndId``, ``InstrId``, ``AcctSvcrRef``, remittance text — see ``Line.references``); the
+first of them, in that order, that occurs as a reference on the ledger side is the line's
+reference, else the first of them. So the order decides which ledger line a bank line matches
+when several of its references are known, and a bank's own ``AcctSvcrRef`` never hides an invoice
+number further down the list.
 """
 
 from __future__ import annotations
@@ -26,8 +35,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sepbots.reconcile.batch import gc_paused
+from sepbots.reconcile.currency import check_currency
 from sepbots.reconcile.models import (
     Line,
+    Lines,
     MatchGroup,
     MatchOptions,
     Reconciliation,
@@ -36,8 +47,9 @@ from sepbots.reconcile.models import (
     Unmatched,
     UnmatchedReason,
 )
+from sepbots.reconcile.references import normalise_reference
 
-__all__ = ["reconcile"]
+__all__ = ["prefer_known_references", "reconcile"]
 
 
 class _State:
@@ -85,14 +97,41 @@ def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOption
     Args:
         bank: bank statement lines (keys unique).
         ledger: ledger lines in the bank's sign (keys unique).
-        options: date window and rounding tolerance.
+        options: date window, rounding tolerance and the account currency.
 
     Returns:
         Match groups sorted by rule, date and key; unmatched lines with reasons sorted by date and key.
+
+    Raises:
+        InputError: the statement's currency is not the ledger's (or the account's).
     """
     options = options or MatchOptions()
+    currency = check_currency(bank, ledger, options.account_currency)
     with gc_paused():
-        return _reconcile(bank, ledger, options)
+        result = _reconcile(prefer_known_references(bank, ledger), ledger, options)
+    result.currency = currency
+    if isinstance(bank, Lines):
+        result.bank_profile, result.pending = bank.profile, list(bank.pending)
+    if isinstance(ledger, Lines):
+        result.ledger_profile = ledger.profile
+    return result
+
+
+def prefer_known_references(bank: Sequence[Line], ledger: Sequence[Line]) -> Sequence[Line]:
+    """Give each bank line with several references the first one the ledger knows (else its first)."""
+    if not any(line.references for line in bank):
+        return bank
+    known = {line.ref_key for line in ledger if line.ref_key}
+    chosen = []
+    for line in bank:
+        if line.references and line.ref_key not in known:
+            for candidate in line.references:
+                ref_key = normalise_reference(candidate)
+                if ref_key in known:
+                    line = line._replace(reference=candidate, ref_key=ref_key)
+                    break
+        chosen.append(line)
+    return chosen
 
 
 def _reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions) -> Reconciliation:

@@ -11,12 +11,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Line",
+    "Lines",
+    "PendingRow",
     "MatchGroup",
     "MatchOptions",
     "Reconciliation",
@@ -95,6 +98,9 @@ class Line(NamedTuple):
         ref_key: the normalised reference (``""`` when there is none).
         voucher: ledger voucher number (Bilagsnr), ``""`` for bank lines.
         account: ledger account (Konto), ``""`` for bank lines.
+        reversal: a bank entry marked as a reversal (camt ``RvslInd``, MT940 ``RC``/``RD``).
+        references: every reference the source carries, in the order they are tried (see
+            :func:`sepbots.reconcile.matching.reconcile`); empty when ``reference`` is the only one.
     """
 
     side: Side
@@ -107,6 +113,43 @@ class Line(NamedTuple):
     ref_key: str
     voucher: str = ""
     account: str = ""
+    reversal: bool = False
+    references: tuple[str, ...] = ()
+
+
+class PendingRow(NamedTuple):
+    """A reserved/pending statement row (not yet booked): skipped, and listed on the overview."""
+
+    row: int
+    date: str
+    text: str
+    amount_ore: int | None
+
+
+class Lines(list[Line]):
+    """The lines read from one file, with what the file says about itself.
+
+    Attributes:
+        path: the file.
+        profile: the layout it was read as (``nordea``, ``camt.054.001.08``, ``sap`` …).
+        currency: the currency the file states (``None`` when it states none).
+        pending: reserved/pending rows that were skipped.
+    """
+
+    def __init__(
+        self,
+        lines: list[Line] | None = None,
+        *,
+        path: Path | None = None,
+        profile: str = "",
+        currency: str | None = None,
+        pending: list[PendingRow] | None = None,
+    ) -> None:
+        super().__init__(lines or ())
+        self.path = path
+        self.profile = profile
+        self.currency = currency
+        self.pending = pending or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +190,17 @@ class Reconciliation:
     ledger_total_ore: int = 0
     bank_count: int = 0
     ledger_count: int = 0
+    currency: str = ""
+    bank_profile: str = ""
+    ledger_profile: str = ""
+    pending: list[PendingRow] = field(default_factory=list)
+
+    @property
+    def reversals(self) -> list[Line]:
+        """The bank lines that are reversals, matched or not, in date order."""
+        lines = [line for g in self.matches for line in g.bank if line.reversal]
+        lines += [u.line for u in self.unmatched_bank if u.line.reversal]
+        return sorted(lines, key=lambda line: (line.date, line.key))
 
     def count_by_rule(self) -> dict[Rule, int]:
         """Number of match groups per rule."""
@@ -163,6 +217,9 @@ class MatchOptions(BaseModel):
 
     date_window_days: int = Field(3, ge=0, le=60, description="rule b: max days between bank and ledger date")
     rounding_tolerance_ore: int = Field(50, ge=0, le=10_000, description="rule d: largest difference accepted as øre rounding")
+    account_currency: str | None = Field(
+        None, pattern=r"^[A-Z]{3}$", description="the account's currency; default: the ledger's, else DKK"
+    )
 
 
 class KeyMaker:

@@ -57,6 +57,13 @@ _T = {
         "reference": "Reference",
         "account": "Konto",
         "reason": "Årsag",
+        "bank_profile": "Kontoudtogets format",
+        "ledger_profile": "Bogføringens format",
+        "currency": "Valuta",
+        "reversals": "Tilbageførsler (RvslInd, MT940 RC/RD)",
+        "reversal_row": "Tilbageførsel",
+        "pending": "Reserverede/afventende rækker (sprunget over)",
+        "pending_row": "Reserveret",
     },
     "en": {
         "measure": "Measure",
@@ -93,6 +100,13 @@ _T = {
         "reference": "Reference",
         "account": "Account",
         "reason": "Reason",
+        "bank_profile": "Statement format",
+        "ledger_profile": "Ledger format",
+        "currency": "Currency",
+        "reversals": "Reversals (RvslInd, MT940 RC/RD)",
+        "reversal_row": "Reversal",
+        "pending": "Reserved/pending rows (skipped)",
+        "pending_row": "Reserved",
     },
 }
 
@@ -106,6 +120,8 @@ def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[
     open_ledger = [u.line.amount_ore for u in result.unmatched_ledger]
     rounding = [g.difference_ore for g in result.matches if g.rule is Rule.ROUNDING]
     rows: list[list[Any]] = [[f"{t[key]}: {value}", None, None] for key, value in info]
+    described = [("bank_profile", result.bank_profile), ("ledger_profile", result.ledger_profile), ("currency", result.currency)]
+    rows += [[f"{t[key]}: {value}", None, None] for key, value in described if value]
     rows += [
         [t["bank_total"], result.bank_count, result.bank_total_ore],
         [t["ledger_total"], result.ledger_count, result.ledger_total_ore],
@@ -122,6 +138,12 @@ def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[
         [t["rounding"], len(rounding), sum(rounding)],
         [t["diff"], None, result.bank_total_ore - result.ledger_total_ore],
     ]
+    reversals = result.reversals
+    rows.append([t["reversals"], len(reversals), sum(line.amount_ore for line in reversals)])
+    rows += [[f"  {t['reversal_row']} {line.date:%d.%m.%Y}: {line.text or line.reference}", None, line.amount_ore] for line in reversals]
+    pending = result.pending
+    rows.append([t["pending"], len(pending), sum(p.amount_ore or 0 for p in pending)])
+    rows += [[f"  {t['pending_row']} ({t['row'].lower()} {p.row}): {p.date} {p.text}".rstrip(), None, p.amount_ore] for p in pending]
     return rows
 
 

@@ -1,37 +1,32 @@
-"""Reading bank statements (.xlsx, Danish netbank CSV, camt.053) and ledger exports into lines.
+"""Reading bank statements and ledger exports into lines: every kind, told from the content.
 
-The statement's kind is told from its content, not its name. Spreadsheet statements use the
-netbank headers ``Dato, Tekst, Beløb, Saldo`` by default (``Saldo`` and any further columns are
-optional); the reference comes from a ``Reference`` column when there is one, otherwise it is
-extracted from ``Tekst``. The ledger is an .xlsx export with ``Bilagsnr, Bogføringsdato, Beløb``
-(required) and ``Reference, Tekst, Konto`` (optional). Every header name can be changed.
+Bank statements: ISO 20022 camt.053/camt.054 XML (:mod:`sepbots.reconcile.camt`), SWIFT
+MT940/MT942 (:mod:`sepbots.reconcile.swift`), and netbank exports as CSV or .xlsx in the layout
+of the bank that wrote them (:mod:`sepbots.reconcile.profiles`). For CSV and .xlsx the reference
+comes from a ``Reference`` column when there is one, otherwise it is extracted from the text;
+camt and MT940 lines carry every reference the file has, in order (see ``Line.references``).
+
+The ledger is an .xlsx or CSV export in the standard layout (``Bilagsnr, Bogføringsdato,
+Beløb``; ``Reference, Tekst, Konto, Valuta`` optional), with ``Debet``/``Kredit`` instead of
+``Beløb``, or a finance system's line-item layout (KMD Opus/SAP, Fujitsu Prisme), told from its
+headers. Every header name can be changed, every profile can be named in configuration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.reconcile.batch import gc_paused
-from sepbots.reconcile.camt053 import iter_camt053
-from sepbots.reconcile.models import KeyMaker, Line, Side
+from sepbots.reconcile.camt import camt_message, iter_camt
+from sepbots.reconcile.models import KeyMaker, Line, Lines, PendingRow, Side
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
-from sepbots.sheets import (
-    CsvOptions,
-    DanishDate,
-    DecimalSeparator,
-    FileKind,
-    XlsxEngine,
-    open_table,
-    parse_date,
-    parse_ore,
-    sniff_kind,
-)
-from sepbots.sheets.values import ValueFormatError
+from sepbots.reconcile.sheet_lines import read_sheet_bank, read_sheet_ledger
+from sepbots.reconcile.swift import is_mt940, read_mt940
+from sepbots.sheets import CsvOptions, DecimalSeparator, FileKind, XlsxEngine, sniff_kind
 
 __all__ = [
     "BankOptions",
@@ -49,38 +44,8 @@ class StatementKind(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     CAMT053 = "camt.053"
-
-
-def _amount(value: Any, info: ValidationInfo) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value * 100
-    decimal = (info.context or {}).get("decimal", DecimalSeparator.COMMA)
-    return parse_ore(value, decimal)
-
-
-class _BankRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    dato: DanishDate = Field(alias="Dato")
-    tekst: str = Field("", alias="Tekst")
-    belob: int = Field(alias="Beløb")
-    saldo: str = Field("", alias="Saldo")
-    reference: str = Field("", alias="Reference")
-
-    _amount = field_validator("belob", mode="before")(_amount)
-
-
-class _LedgerRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    bilagsnr: str = Field(alias="Bilagsnr")
-    dato: DanishDate = Field(alias="Bogføringsdato")
-    belob: int = Field(alias="Beløb")
-    reference: str = Field("", alias="Reference")
-    tekst: str = Field("", alias="Tekst")
-    konto: str = Field("", alias="Konto")
-
-    _amount = field_validator("belob", mode="before")(_amount)
+    CAMT054 = "camt.054"
+    MT940 = "mt940"
 
 
 class BankOptions(BaseModel):
@@ -88,12 +53,13 @@ class BankOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    headers: dict[str, str | list[str]] = Field(default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference")
+    profile: str | None = Field(None, description="CSV/.xlsx layout by name (nordea, danske-bank …); default: detected")
+    headers: dict[str, str | list[str]] = Field(default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference, status, valuta")
     sheet: str | int | None = None
     reference_patterns: tuple[str, ...] = DEFAULT_REFERENCE_PATTERNS
     csv_encoding: str | None = None
     csv_delimiter: str | None = None
-    decimal: DecimalSeparator = DecimalSeparator.COMMA
+    decimal: DecimalSeparator | None = Field(None, description="default: the layout's (comma for Danish banks)")
     engine: XlsxEngine = XlsxEngine.AUTO
 
 
@@ -102,13 +68,19 @@ class LedgerOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    profile: str | None = Field(None, description="layout by name (standard, sap, prisme …); default: detected")
     headers: dict[str, str | list[str]] = Field(
-        default_factory=dict, description="field → header: bilagsnr, dato, belob, reference, tekst, konto"
+        default_factory=dict, description="field → header: bilagsnr, dato, belob (or debet, kredit), reference, tekst, konto, valuta"
     )
     sheet: str | int | None = None
     account: str | None = Field(None, description="only lines with this Konto")
     negate: bool = Field(False, description="the ledger books money in as negative amounts")
     engine: XlsxEngine = XlsxEngine.AUTO
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(4096)
 
 
 def detect_statement_kind(path: Path) -> StatementKind:
@@ -119,9 +91,10 @@ def detect_statement_kind(path: Path) -> StatementKind:
     """
     kind = sniff_kind(path)
     if kind is FileKind.XML:
-        return StatementKind.CAMT053
+        message = camt_message(_head(path)) or ""
+        return StatementKind.CAMT054 if message.startswith("camt.054") else StatementKind.CAMT053
     if kind is FileKind.TEXT:
-        return StatementKind.CSV
+        return StatementKind.MT940 if is_mt940(_head(path)) else StatementKind.CSV
     if kind is FileKind.XLSX:
         return StatementKind.XLSX
     from sepbots.sheets.reader import refuse_unreadable_workbook
@@ -130,121 +103,110 @@ def detect_statement_kind(path: Path) -> StatementKind:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def read_bank(path: Path, options: BankOptions | None = None) -> tuple[StatementKind, list[Line]]:
-    """Read every line of a bank statement.
+def read_bank(path: Path, options: BankOptions | None = None) -> tuple[StatementKind, Lines]:
+    """Read every booked line of a bank statement (pending rows kept aside on the result).
 
     Returns:
-        The detected kind and the lines with stable keys.
+        The detected kind and the lines with stable keys; ``Lines.profile``, ``.currency`` and
+        ``.pending`` say what the file said about itself.
 
     Raises:
-        InputError: the file is unusable; the message names file, sheet, row and column.
+        InputError: the file is unusable; the message names file, sheet, row and column (or
+            the element path, or the tag).
+        ValueError: an unknown profile name, header field or a bad reference pattern.
     """
     path = Path(path)
     options = options or BankOptions()
     extractor = ReferenceExtractor(options.reference_patterns)
     kind = detect_statement_kind(path)
     with gc_paused():
-        if kind is StatementKind.CAMT053:
-            return kind, list(_camt_lines(path, extractor))
-        return kind, list(_sheet_bank_lines(path, options, extractor))
-
-
-def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Iterator[Line]:
-    key = KeyMaker("bank")
-    for entry in iter_camt053(path):
-        reference = entry.reference or extractor.extract(entry.text)
-        content = (entry.date.isoformat(), str(entry.amount_ore), entry.text, reference, entry.path)
-        yield Line(
-            Side.BANK,
-            key(entry.date, content),
-            entry.number,
-            entry.date,
-            entry.amount_ore,
-            entry.text,
-            reference,
-            normalise_reference(reference),
+        if kind in (StatementKind.CAMT053, StatementKind.CAMT054):
+            return kind, _camt_lines(path, extractor)
+        if kind is StatementKind.MT940:
+            return kind, _mt940_lines(path, extractor, options.csv_encoding)
+        csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
+        lines = read_sheet_bank(
+            path,
+            extractor,
+            profile=options.profile,
+            headers=options.headers,
+            sheet=options.sheet,
+            engine=options.engine,
+            csv=csv,
+            decimal=options.decimal,
         )
+        return kind, lines
 
 
-def _sheet_bank_lines(path: Path, options: BankOptions, extractor: ReferenceExtractor) -> Iterator[Line]:
-    csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
-    table = open_table(path, _BankRow, headers=options.headers, sheet=options.sheet, engine=options.engine, csv=csv)
+def _line(
+    key: KeyMaker,
+    entry_path: str,
+    number: int,
+    day: date,
+    amount: int,
+    text: str,
+    refs: tuple[str, ...],
+    reversal: bool,
+    extractor: ReferenceExtractor,
+) -> Line:
+    found = extractor.extract(text)
+    candidates = (*refs, found) if found and found not in refs else refs
+    reference = candidates[0] if candidates else ""
+    content = (day.isoformat(), str(amount), text, reference, entry_path)
+    return Line(
+        Side.BANK,
+        key(day, content),
+        number,
+        day,
+        amount,
+        text,
+        reference,
+        normalise_reference(reference),
+        reversal=reversal,
+        references=candidates if len(candidates) > 1 else (),
+    )
+
+
+def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
     key = KeyMaker("bank")
-    decimal = options.decimal
-    extract = extractor.extract
-    with table:
-        for number, rec in table.records():  # the fast path: 100,000 rows, no model per row
-            field = "dato"
-            try:
-                day = parse_date(rec["dato"])
-                field = "belob"
-                amount = parse_ore(rec["belob"], decimal)
-            except KeyError:
-                raise table.cell_error(number, field, _MISSING) from None
-            except ValueFormatError as exc:
-                raise table.cell_error(number, field, str(exc)) from None
-            text = rec.get("tekst", "")
-            reference = rec.get("reference") or extract(text)
-            content = (day.isoformat(), str(amount), text, reference, rec.get("saldo", ""))
-            yield Line(
-                Side.BANK,
-                key(day, content),
-                number,
-                day,
-                amount,
-                text,
-                reference,
-                normalise_reference(reference),
-            )
+    lines = Lines(path=path, profile=camt_message(_head(path)) or "camt")
+    for entry in iter_camt(path):
+        if entry.pending:
+            lines.pending.append(PendingRow(entry.number, entry.date.isoformat(), entry.text, entry.amount_ore))
+            continue
+        lines.currency = entry.currency
+        lines.append(_line(key, entry.path, entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal, extractor))
+    return lines
 
 
-_MISSING = "mangler en værdi / value is missing"
+def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None) -> Lines:
+    key = KeyMaker("bank")
+    head = _head(path)
+    lines = Lines(path=path, profile="mt942" if b":13D:" in head or b":34F:" in head else "mt940")
+    for entry in read_mt940(path, encoding):
+        if lines.currency is None:
+            lines.currency = entry.currency or None
+        lines.append(_line(key, f":61:[{entry.number}]", entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal, extractor))
+    return lines
 
 
-def read_ledger(path: Path, options: LedgerOptions | None = None) -> list[Line]:
+def read_ledger(path: Path, options: LedgerOptions | None = None) -> Lines:
     """Read the ledger export (.xlsx or CSV) into lines in the bank's sign.
 
     Raises:
         InputError: the file is unusable; the message names file, sheet, row and column.
+        ValueError: an unknown profile name or header field.
     """
     path = Path(path)
     options = options or LedgerOptions()
-    sign = -1 if options.negate else 1
-    wanted = options.account.strip() if options.account else None
-    table = open_table(path, _LedgerRow, headers=options.headers, sheet=options.sheet, engine=options.engine)
+    with gc_paused():
+        return read_sheet_ledger(
+            path,
+            profile=options.profile,
+            headers=options.headers,
+            sheet=options.sheet,
+            engine=options.engine,
+            account=options.account.strip() if options.account else None,
+            sign=-1 if options.negate else 1,
+        )
 
-    key = KeyMaker("bilag")
-    lines = []
-    with gc_paused(), table:
-        for number, rec in table.records():
-            field = "bilagsnr"
-            try:
-                voucher = rec["bilagsnr"]
-                field = "dato"
-                day = parse_date(rec["dato"])
-                field = "belob"
-                amount = parse_ore(rec["belob"])
-            except KeyError:
-                raise table.cell_error(number, field, _MISSING) from None
-            except ValueFormatError as exc:
-                raise table.cell_error(number, field, str(exc)) from None
-            account = rec.get("konto", "")
-            if wanted is not None and account != wanted:
-                continue
-            reference, text = rec.get("reference", ""), rec.get("tekst", "")
-            content = (voucher, day.isoformat(), str(amount), reference, text, account)
-            lines.append(
-                Line(
-                    Side.LEDGER,
-                    key(day, content),
-                    number,
-                    day,
-                    amount * sign,
-                    text,
-                    reference,
-                    normalise_reference(reference),
-                    voucher,
-                    account,
-                )
-            )
-    return lines

@@ -27,6 +27,7 @@ from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
 from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
 from sepbots.sheets.table import (
     HeaderMap,
+    RawRows,
     Table,
     TableRow,
     column_letter,
@@ -54,6 +55,7 @@ __all__ = [
     "HeaderMap",
     "InputError",
     "Ore",
+    "RawRows",
     "SheetSpec",
     "Table",
     "TableRow",
@@ -64,6 +66,8 @@ __all__ = [
     "detect_encoding",
     "format_ore",
     "normalise_header",
+    "open_raw_rows",
+    "open_rows_as_table",
     "open_table",
     "parse_date",
     "parse_ore",
@@ -103,12 +107,28 @@ def open_table(
             sheet, missing or duplicated column, unexpected encoding.
     """
     path = Path(path)
+    return open_rows_as_table(path, open_raw_rows(path, sheet=sheet, engine=engine, csv=csv), model, headers, context)
+
+
+def open_raw_rows(
+    path: Path,
+    *,
+    sheet: str | int | None = None,
+    engine: XlsxEngine = XlsxEngine.AUTO,
+    csv: CsvOptions | None = None,
+) -> RawRows:
+    """Open a workbook sheet or CSV file (told apart by content) as raw rows of cells.
+
+    For callers that look at the rows before choosing a row model, e.g. to tell a bank's export
+    layout from its header; hand the rows on with :func:`open_rows_as_table`.
+
+    Raises:
+        InputError: as :func:`open_table`.
+    """
     kind = sniff_kind(path)
     if kind is FileKind.TEXT:
-        raw = open_csv_rows(path, csv)
-    elif kind is FileKind.XML:
+        return open_csv_rows(path, csv)
+    if kind is FileKind.XML:
         raise InputError("filen er XML, ikke et regneark / the file is XML, not a spreadsheet", file=path)
-    else:
-        refuse_unreadable_workbook(path, kind)
-        raw = open_xlsx_rows(path, sheet, engine)
-    return open_rows_as_table(path, raw, model, headers, context)
+    refuse_unreadable_workbook(path, kind)
+    return open_xlsx_rows(path, sheet, engine)

@@ -1,11 +1,13 @@
 """Reading CSV exports as raw rows: Danish netbank files and friends.
 
-Encodings: UTF-8 with or without a byte-order mark, or ISO-8859-1 (what most Danish netbanks
-still write). Detection: a UTF-8 BOM means UTF-8; text that decodes as UTF-8 is UTF-8; text that
-does not, and holds no bytes 0x80–0x9F (control characters in ISO-8859-1, but letters in
-Windows-1252 or Mac encodings), is ISO-8859-1. Anything else — UTF-16, binary, Windows-1252 with
-``€`` or curly quotes — is refused with the byte offset, and can be read by configuring the
-encoding. The delimiter (``;`` or ``,``) is taken from the header line unless configured.
+Encodings: UTF-8 with or without a byte-order mark, ISO-8859-1 or Windows-1252 (what Danish
+netbanks and Excel on Windows write). Detection: a UTF-8 BOM means UTF-8; text that decodes as
+UTF-8 is UTF-8; text that does not is Windows-1252 — a superset of ISO-8859-1's printable
+characters, so an ISO-8859-1 file reads the same, and ``€``, curly quotes and dashes (bytes
+0x80–0x9F) read as the letters they are. Anything else — UTF-16, binary, bytes Windows-1252 leaves
+undefined — is refused with the byte offset, and can be read by configuring the encoding. The
+delimiter (``;``, ``,`` or tab) is taken from the header line unless configured; a trailing
+delimiter (an empty last column, as Nordea writes) is harmless.
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ class CsvOptions(BaseModel):
 
 
 def detect_encoding(path: Path, data: bytes) -> str:
-    """Return ``"utf-8-sig"``, ``"utf-8"`` or ``"iso-8859-1"`` for ``data``.
+    """Return ``"utf-8-sig"``, ``"utf-8"`` or ``"cp1252"`` (Windows-1252) for ``data``.
 
     Raises:
-        InputError: the bytes are in another encoding (UTF-16, Windows-1252 …) or binary.
+        InputError: the bytes are in another encoding (UTF-16 …) or binary.
     """
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
@@ -55,16 +57,17 @@ def detect_encoding(path: Path, data: bytes) -> str:
         pass
     else:
         return "utf-8"
-    for offset, byte in enumerate(data):
-        if 0x80 <= byte <= 0x9F:
-            raise _bad_encoding(path, offset, "Windows-1252?")
-    return "iso-8859-1"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _bad_encoding(path, exc.start, "?") from None
+    return "cp1252"
 
 
 def _bad_encoding(path: Path, offset: int, guess: str) -> InputError:
     return InputError(
-        f"uventet tegnsæt ({guess}) ved byte {offset}: filen er hverken UTF-8 eller ISO-8859-1; angiv "
-        f"encoding / unexpected encoding ({guess}) at byte {offset}: neither UTF-8 nor ISO-8859-1; "
+        f"uventet tegnsæt ({guess}) ved byte {offset}: filen er hverken UTF-8 eller Windows-1252/ISO-8859-1; "
+        f"angiv encoding / unexpected encoding ({guess}) at byte {offset}: neither UTF-8 nor Windows-1252/ISO-8859-1; "
         "configure the encoding",
         file=path,
     )

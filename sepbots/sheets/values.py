@@ -1,7 +1,8 @@
 """Fast parsers for the cell values Danish spreadsheets and bank exports carry.
 
 Amounts become integer øre (``"1.234,56"`` → ``123456``) and dates become :class:`datetime.date`
-(``"05.01.2024"``, ``"05-01-2024"``, ``"05/01/2024"`` or ISO ``"2024-01-05"``). The parsers are
+(``"05.01.2024"``, ``"05-01-2024"``, ``"05/01/2024"``, ISO ``"2024-01-05"`` or year first with
+slashes, ``"2024/01/05"``, as Nordea writes). The parsers are
 tight and specialised on purpose: a bank reconciliation parses hundreds of thousands of cells,
 so a regular-expression full match plus integer arithmetic beats a general decimal parser.
 Money never passes through a binary float except when a workbook stores it as one, and then it
@@ -114,7 +115,8 @@ def parse_date(value: Any) -> date:
 
     Args:
         value: a ``date``/``datetime`` (the time is dropped) or text ``dd.mm.yyyy``,
-            ``dd-mm-yyyy``, ``dd/mm/yyyy`` (day and month may have one digit) or ``yyyy-mm-dd``.
+            ``dd-mm-yyyy``, ``dd/mm/yyyy`` (day and month may have one digit), ``yyyy-mm-dd``
+            or ``yyyy/mm/dd``.
 
     Returns:
         The date.
@@ -151,6 +153,8 @@ def _parse_date_text(text: str) -> date:
                 break
         else:
             raise bad
+        if len(parts_list) == 3 and len(parts_list[0]) == 4 and 1 <= len(parts_list[2]) <= 2 and sep == "/":
+            parts_list.reverse()  # yyyy/mm/dd (Nordea)
         if len(parts_list) != 3 or len(parts_list[2]) != 4 or not 1 <= len(parts_list[0]) <= 2:
             raise bad
         parts = (parts_list[0], parts_list[1], parts_list[2])

@@ -102,9 +102,15 @@ def _bad_inputs(tmp_path: Path, inputs: dict[str, Path]) -> dict[str, tuple[Path
     text_amount = tmp_path / "text.csv"
     text_amount.write_bytes("Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1"))
     bad["text in amount"] = (text_amount, "row 3, column 'Beløb'")
-    encoding = tmp_path / "cp1252.csv"
-    encoding.write_bytes("Dato;Tekst;Beløb\n05.01.2025;“citat”;10,00\n".encode("cp1252"))
+    encoding = tmp_path / "binary.csv"
+    encoding.write_bytes(b"Dato;Tekst;Bel\xf8b\n05.01.2025;x\x81\x8d;10,00\n")
     bad["encoding"] = (encoding, "uventet tegnsæt")
+    euro = tmp_path / "eur.xml"
+    euro.write_text(inputs["camt"].read_text(encoding="utf-8").replace('Ccy="DKK"', 'Ccy="EUR"'), encoding="utf-8")
+    bad["currency"] = (euro, "kontoudtoget er i EUR, bogføringen er i DKK")
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("Posted;Memo;Sum\n2025-01-05;x;10\n", encoding="utf-8")
+    bad["unknown layout"] = (unknown, "fundne kolonner / columns found: 'Posted', 'Memo', 'Sum'; ukendt layout: vælg bank_profile")
     camt = tmp_path / "bad.xml"
     camt.write_text(
         inputs["camt"].read_text(encoding="utf-8").replace("<CdtDbtInd>CRDT</CdtDbtInd>", "", 1),

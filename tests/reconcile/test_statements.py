@@ -24,11 +24,12 @@ from sepbots.reconcile import (
 @pytest.fixture(scope="module")
 def sample_files(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     sample = generate(600, seed=5)
-    return sample, write_sample(sample, tmp_path_factory.mktemp("sample"))
+    formats = ("xlsx", "csv", "camt", "camt054", "mt940", "nordea")
+    return sample, write_sample(sample, tmp_path_factory.mktemp("sample"), formats)
 
 
 def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> None:  # type: ignore[no-untyped-def]
-    """The .xlsx, the ISO-8859-1 netbank CSV and the camt.053 of one statement reconcile identically."""
+    """The .xlsx, the netbank CSVs (Danske Bank, Nordea), camt.053, camt.054 and MT940 of one statement reconcile identically."""
     _, paths = sample_files
     ledger = read_ledger(paths["ledger"])
     outcomes = {}
@@ -36,6 +37,9 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
         ("xlsx", StatementKind.XLSX),
         ("csv", StatementKind.CSV),
         ("camt", StatementKind.CAMT053),
+        ("camt054", StatementKind.CAMT054),
+        ("mt940", StatementKind.MT940),
+        ("nordea", StatementKind.CSV),
     ):
         found, bank = read_bank(paths[fmt])
         assert found is kind
@@ -44,7 +48,7 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
             sorted((g.rule, sorted((x.date, x.amount_ore) for x in g.bank), [x.key for x in g.ledger]) for g in result.matches),
             sorted(u.line.amount_ore for u in result.unmatched_bank),
         )
-    assert outcomes["xlsx"] == outcomes["csv"] == outcomes["camt"]
+    assert outcomes["xlsx"] == outcomes["csv"] == outcomes["camt"] == outcomes["camt054"] == outcomes["mt940"] == outcomes["nordea"]
     assert {g[0] for g in outcomes["csv"][0]} == set(Rule)
 
 

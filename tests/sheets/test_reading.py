@@ -116,14 +116,17 @@ def test_danish_csv_in_every_accepted_encoding_and_delimiter(tmp_path: Path, enc
     assert rows[1][1].belob == -1250
 
 
-def test_csv_in_an_unexpected_encoding_is_refused_with_the_offset(tmp_path: Path) -> None:
-    """Windows-1252 (€) and UTF-16 are neither UTF-8 nor ISO-8859-1: a clear error; readable if configured."""
+def test_windows_1252_is_read_and_an_unexpected_encoding_is_refused_with_the_offset(tmp_path: Path) -> None:
+    """Windows-1252 (€, curly quotes) reads as such; undefined bytes and UTF-16 are a clear error."""
     path = tmp_path / "cp1252.csv"
-    path.write_bytes("Dato;Tekst;Beløb\n05.01.2024;Pris 10 €;10,00\n".encode("cp1252"))
-    with pytest.raises(InputError, match="uventet tegnsæt.*byte 36") as err:
-        open_table(path, Payment)
-    assert err.value.file == path
-    assert _read(path, csv=CsvOptions(encoding="cp1252"))[0][1].tekst == "Pris 10 €"
+    path.write_bytes("Dato;Tekst;Beløb\n05.01.2024;Pris 10 € “Ærø”;10,00\n".encode("cp1252"))
+    assert _read(path)[0][1].tekst == "Pris 10 € “Ærø”"
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"Dato;Tekst;Bel\xf8b\n05.01.2024;x\x81y;10,00\n")
+    with pytest.raises(InputError, match="uventet tegnsæt.*byte 29") as err:
+        open_table(binary, Payment)
+    assert err.value.file == binary
+    assert _read(binary, csv=CsvOptions(encoding="iso-8859-1"))[0][1].tekst == "x\x81y"
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes("Dato;Beløb\n05.01.2024;1\n".encode("utf-16"))
     with pytest.raises(InputError, match="UTF-16"):

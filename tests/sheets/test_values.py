@@ -70,14 +70,16 @@ def test_format_and_parse_round_trip(ore: int) -> None:
         ("2024-01-05", date(2024, 1, 5)),
         ("2024-01-05T10:00:00", date(2024, 1, 5)),
         ("29.02.2024", date(2024, 2, 29)),
+        ("2024/01/05", date(2024, 1, 5)),
+        ("2024/1/5", date(2024, 1, 5)),
     ],
 )
 def test_danish_and_iso_dates_parse(text: str, day: date) -> None:
-    """dd.mm.yyyy, dd-mm-yyyy, dd/mm/yyyy and ISO dates all parse."""
+    """dd.mm.yyyy, dd-mm-yyyy, dd/mm/yyyy, ISO and Nordea's yyyy/mm/dd dates all parse."""
     assert parse_date(text) == day
 
 
-@pytest.mark.parametrize("text", ["31.02.2024", "2024.01.05", "05.01.24", "i går", "", "05.01.2024x"])
+@pytest.mark.parametrize("text", ["31.02.2024", "2024.01.05", "2024/02/30", "05.01.24", "i går", "", "05.01.2024x"])
 def test_impossible_or_malformed_dates_are_refused(text: str) -> None:
     """Impossible days and two-digit years raise rather than guess."""
     with pytest.raises(ValueFormatError):

@@ -1,4 +1,4 @@
-"""camt.053 statements: entries, references and structural validation with element paths."""
+"""camt.053/054 files: entries, references and structural validation with element paths."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from sepbots.exceptions import InputError
 from sepbots.reconcile import StatementKind, read_bank
-from sepbots.reconcile.camt053 import iter_camt053
+from sepbots.reconcile.camt import iter_camt
 
 NS02 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 NS08 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
@@ -73,7 +73,8 @@ def test_entries_with_structured_and_unstructured_references(tmp_path: Path, ns:
         ),
         (_statement(ENTRY_STRD.replace("2025-01-06", "2025-02-30")), "Stmt[1]/Ntry[1]/BookgDt/Dt"),
         (_statement(ENTRY_STRD, stmt_head="<Id>S1</Id>"), "Stmt[1]/Acct"),
-        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"), "Document"),
+        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"), "Document"),
+        (_statement(ENTRY_STRD, ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.14"), "Document"),
         (
             '<?xml version="1.0"?><Document xmlns="' + NS02 + '"><BkToCstmrStmt></BkToCstmrStmt></Document>',
             "Document/BkToCstmrStmt/Stmt",
@@ -85,7 +86,7 @@ def test_invalid_statements_name_the_element_path(tmp_path: Path, text: str, whe
     """Each structural fault is an InputError whose message and column carry the element path."""
     path = _write(tmp_path, text)
     with pytest.raises(InputError) as err:
-        list(iter_camt053(path))
+        list(iter_camt(path))
     assert where in str(err.value)
     assert err.value.file == path
 
@@ -102,3 +103,15 @@ def test_malformed_xml_names_line_and_a_doctype_is_refused(tmp_path: Path) -> No
     )
     with pytest.raises(InputError, match="DOCTYPE"):
         read_bank(bomb)
+
+
+def test_a_prefixed_namespace_after_other_declarations_is_read(tmp_path: Path) -> None:
+    """<camt:Document xmlns:xsi=… xmlns:camt=…> with prefixed elements reads like the default-namespace form."""
+    text = _statement(ENTRY_STRD, ns=NS08)
+    prefixed = text.replace("<", "<camt:").replace("<camt:/", "</camt:").replace("<camt:?xml", "<?xml")
+    prefixed = prefixed.replace(
+        f'xmlns="{NS08}"', f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camt="{NS08}"'
+    )
+    path = _write(tmp_path, prefixed)
+    _, lines = read_bank(path)
+    assert [(x.amount_ore, x.reference) for x in lines] == [(123456, "000123456789012")]
