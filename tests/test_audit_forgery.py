@@ -84,7 +84,7 @@ def test_finding1_a_zero_length_database_fails_verify(env: Environment) -> None:
     path.write_bytes(b"")
     result = verify_cli(env)
     assert result.exit_code == 1
-    assert "no sepbots installation" in result.output
+    assert "empty (0 bytes)" in result.output
     import sqlite3
 
     with sqlite3.connect(path) as db:  # nothing was set up in it

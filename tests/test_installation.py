@@ -152,7 +152,7 @@ def _run_fakturakontrol(home: Path, tmp_path: Path, env: dict[str, str] | None =
     sheet.append(["F1", "24256790", "5790000000005", "1.234,50", "01-12-2026"])
     src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
     book.save(src)
-    result = invoke(home, "run", "fakturakontrol", "-p", f"input={src}", "-p", f"output={out}",
+    result = invoke(home, "run", "fakturakontrol", "--test-mode", "-p", f"input={src}", "-p", f"output={out}",
                     "-p", "today=2026-11-28", env=env)
     return result, out
 

@@ -14,5 +14,6 @@ def demo(ctx: DemoContext) -> None:
     """Generate 1,000 bank lines, reconcile them and print where the workbook is."""
     paths = write_sample(generate(1000, seed=11), ctx.work_dir / "bankafstemning", formats=("csv",))
     out = ctx.work_dir / "bankafstemning-resultat.xlsx"
-    ctx.run("bankafstemning", {"bank": str(paths["csv"]), "ledger": str(paths["ledger"]), "output": str(out)})
-    ctx.console.print(f"→ {out}")
+    summary = ctx.run("bankafstemning", {"bank": str(paths["csv"]), "ledger": str(paths["ledger"]), "output": str(out)})
+    for path in summary.outputs:  # this run's own file (name with date and run id)
+        ctx.console.print(f"→ {path}", highlight=False)

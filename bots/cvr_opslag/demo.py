@@ -28,5 +28,5 @@ def demo(ctx: DemoContext) -> None:
     chaos = ChaosConfig(rate_limit_per_s=4, retry_after_s=1)
     with practice_portal_for_demo(ctx.env, ctx.work_dir / "praksisportal", chaos) as (url, _portal):
         ctx.console.print(T(ctx.lang, "portal", url=url))
-        ctx.run("cvr_opslag", {"input": str(source), "output": str(out), "portal_url": url})
-    ctx.console.print(T(ctx.lang, "out", out=out))
+        summary = ctx.run("cvr_opslag", {"input": str(source), "output": str(out), "portal_url": url})
+    ctx.console.print(T(ctx.lang, "out", out=summary.outputs[0] if summary.outputs else out), highlight=False)

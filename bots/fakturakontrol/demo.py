@@ -13,5 +13,6 @@ TITLE = "Fakturakontrol (regneark) / invoice pre-check (spreadsheet)"
 def demo(ctx: DemoContext) -> None:
     src = write_sample(ctx.work_dir / "fakturaer.xlsx", 40)
     out = ctx.work_dir / "fakturakontrol-resultat.xlsx"
-    ctx.run("fakturakontrol", {"input": str(src), "output": str(out), "today": "2026-11-28"})
-    ctx.console.print(f"→ {out}")
+    summary = ctx.run("fakturakontrol", {"input": str(src), "output": str(out), "today": "2026-11-28"})
+    for path in summary.outputs:  # this run's own file (name with date and run id)
+        ctx.console.print(f"→ {path}", highlight=False)

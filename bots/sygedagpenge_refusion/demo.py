@@ -36,9 +36,9 @@ def demo(ctx: DemoContext) -> None:
     with practice_portal_for_demo(ctx.env, ctx.work_dir / "praksisportal", chaos) as (url, portal):
         ctx.console.print(T(ctx.lang, "portal", url=url))
         params = {"input": str(source), "output": str(out), "portal_url": url}
-        ctx.run("sygedagpenge_refusion", params)
+        first = ctx.run("sygedagpenge_refusion", params)
         submitted = len(portal.db.submissions())
-        ctx.console.print(T(ctx.lang, "check", n=submitted, out=out))
+        ctx.console.print(T(ctx.lang, "check", n=submitted, out=first.outputs[0] if first.outputs else out), highlight=False)
         again = ctx.run("sygedagpenge_refusion", params)
         ctx.console.print(T(ctx.lang, "again", added=again.counts.added, n=len(portal.db.submissions())))
         if len(portal.db.submissions()) != submitted:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import make_url
 
 from sepbots.audit import Verification
 from sepbots.audit_seal import read_checkpoint, write_checkpoint
@@ -31,6 +32,15 @@ T = Catalog({
                 "Checkpoint written: row {seq} → {path}. Keep it somewhere other than the database."),
 })
 audit_app = typer.Typer(help="Revisionsspor / audit trail.", no_args_is_help=True)
+
+
+def _no_installation(st: Any) -> bool:
+    """No key anywhere, or a SQLite database file that does not exist: this home was never set up."""
+    settings = st.settings
+    if not st.environ.get("SEPBOTS_KEY") and not settings.key_file.exists():
+        return True
+    url = make_url(settings.database_url)
+    return url.get_backend_name() == "sqlite" and bool(url.database) and not Path(str(url.database)).exists()
 
 
 def _report(result: Verification, lang: str) -> None:
@@ -56,9 +66,12 @@ def verify(
     if checkpoint is not None:
         with errors_to_exit():
             point = read_checkpoint(checkpoint)
+    if _no_installation(st):  # nothing to verify here: a setup error (exit 2), as for every other command
+        with errors_to_exit():
+            st.env(create=False)
     try:
         env = st.env(create=False)
-    except SepbotsError as exc:  # a missing, empty, replaced or unreadable database is not an intact trail
+    except SepbotsError as exc:  # an empty, replaced or unreadable database is not an intact trail
         typer.echo(T(lang, "open", reason=str(exc)), err=True)
         raise typer.Exit(1) from None
     result = env.audit.verify(incremental=incremental)

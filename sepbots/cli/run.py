@@ -81,7 +81,7 @@ def print_summary(summary: RunSummary, lang: str, console: Console | None = None
 
     table = Table(title=T(lang, "summary", run_id=summary.run_id[:8], bot=summary.bot), show_header=False)
     table.add_column(justify="left")
-    table.add_column(justify="right")
+    table.add_column(justify="right", overflow="fold")  # an output path is never cut off
     table.add_row(T(lang, "status"), label(lang, "status", summary.status))
     for key, value in (("produced", c.produced), ("added", c.added), ("done", c.done), ("business", c.business),
                        ("retried", c.retried), ("failed", c.failed + c.abandoned)):

@@ -69,11 +69,12 @@ class CliState:
             from sepbots.store import Store
 
             db = self.settings.database
-            self._store = Store(self.settings.database_url, busy_timeout_s=db.busy_timeout_s, pool_size=db.pool_size)
+            self._store = Store(self.settings.database_url, busy_timeout_s=db.busy_timeout_s, pool_size=db.pool_size,
+                                create=False)
         return self._store
 
-    def env(self, *, log: bool = True, create: bool = True) -> Environment:
-        """The opened installation (``create=False``: refuse a missing one instead of setting one up)."""
+    def env(self, *, log: bool = True, create: bool = False) -> Environment:
+        """The opened installation; a missing or empty one is refused (only ``sepbots init`` creates one)."""
         if self._env is None:
             from sepbots.environment import Environment
             from sepbots.logging import configure_logging
