@@ -11,6 +11,7 @@ import typer
 
 from sepbots.practice.cvrapi_command import cvr_api
 from sepbots.practice.desktop.command import desktop
+from sepbots.practice.digitalpost_command import digitalpost
 from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
@@ -126,3 +127,4 @@ def portal(
 app.command("desktop")(desktop)
 app.command("graph")(graph)
 app.command("cvr-api")(cvr_api)
+app.command("digitalpost")(digitalpost)
