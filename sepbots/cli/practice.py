@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.cvrapi_command import cvr_api
+from sepbots.practice.dar_command import dar
 from sepbots.practice.desktop.command import desktop
 from sepbots.practice.digitalpost_command import digitalpost
 from sepbots.practice.graph.command import graph
@@ -128,3 +129,4 @@ app.command("desktop")(desktop)
 app.command("graph")(graph)
 app.command("cvr-api")(cvr_api)
 app.command("digitalpost")(digitalpost)
+app.command("dar")(dar)
