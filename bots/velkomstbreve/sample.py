@@ -22,7 +22,7 @@ UNKNOWN_ADDRESS_MOVE = ("3004715678", "Erik Andersen", "Ukendt Vej 99, 4000 Rosk
 TEMPLATE_TEXT = [
     "Velkommen til kommunen, {{ navn }}",
     "{{ adresse }}",
-    "Vi kan se, at du er flyttet til kommunen den {{ tilflytningsdato }}. Velkommen!",
+    "Vi kan se, at du er flyttet til kommunen {{ tilflytningsdato }}. Velkommen!",
     "Her finder du alt om affald, skole, tandpleje og borgerservice: www.kommune.dk/ny-borger.",
     "Venlig hilsen\n{{ afsender }}",
 ]

@@ -12,7 +12,7 @@ from bots.velkomstbreve.sample import write_template
 from sepbots.exceptions import ConfigError
 from sepbots.letters import LetterError, fill_template, placeholders, render_pdf
 
-VALUES = {"navn": "Anna Jensen", "adresse": "Algade 12, 4000 Roskilde", "tilflytningsdato": "2. november 2026",
+VALUES = {"navn": "Anna Jensen", "adresse": "Algade 12, 4000 Roskilde", "tilflytningsdato": "mandag den 2. november 2026",
           "afsender": "Roskilde Kommune, Borgerservice"}
 
 
