@@ -69,6 +69,14 @@ class Move(BaseModel):
     problem: str | None = None
 
 
+def _date(text: str) -> date:
+    """A move date as the extract writes it: an Excel date (read as ISO) or Danish ``02-11-2026`` / ``2.11.2026``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return parse_danish_date(text)
+
+
 def _move(row: int, cells: dict[str, Any], columns: dict[str, str]) -> Move:
     texts = {key: cell_text(cells[header]).strip() for key, header in columns.items()}
     if isinstance(cells[columns["cpr"]], int):  # a CPR typed as a number loses its leading zero
@@ -78,7 +86,7 @@ def _move(row: int, cells: dict[str, Any], columns: dict[str, str]) -> Move:
     except DanishFormatError as error:
         return Move(row=row, problem=f"række/row {row}, kolonne/column '{columns['cpr']}': {error.reason_da} / {error}")
     try:
-        moved = date.fromisoformat(texts["moved"]) if "-" in texts["moved"][:5] else parse_danish_date(texts["moved"])
+        moved = _date(texts["moved"])
     except (ValueError, DanishFormatError):
         return Move(row=row, cpr=cpr.digits,
                     problem=f"række/row {row}, kolonne/column '{columns['moved']}': ikke en dato / not a date")

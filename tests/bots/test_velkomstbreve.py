@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from openpyxl import Workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 from structlog.testing import capture_logs
@@ -152,3 +153,26 @@ def test_no_cpr_number_reaches_logs_files_or_the_practice_server_s_log(tmp_path:
         for path in files:
             data = path.read_bytes()
             assert cpr.encode() not in data and f"{cpr[:6]}-{cpr[6:]}".encode() not in data, f"a CPR number leaked into {path}"
+
+
+def test_rows_with_a_bad_cpr_no_date_or_no_name_go_to_manual_handling_and_numeric_cprs_keep_their_zero(tmp_path: Path) -> None:
+    """A CPR typed as a number and a Danish date are read; a malformed CPR, a non-date and an empty name are BAD_ROW."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["CPR", "Navn", "Adresse", "Tilflytningsdato"])
+    sheet.append([101901234, "Anna Jensen", "Algade 12, 4000 Roskilde", "02-11-2026"])  # leading zero lost in Excel
+    sheet.append(["0101901", "Bo Nielsen", "Algade 12, 4000 Roskilde", "02-11-2026"])
+    sheet.append(["1503852345", "Bo Nielsen", "Algade 12, 4000 Roskilde", "snart"])
+    sheet.append(["2207763456", "", "Skolegade 3, 4000 Roskilde", "03-11-2026"])
+    book.save(tmp_path / "flyt.xlsx")
+    with practice_targets(tmp_path) as targets:
+        outcome = run_bot_once(send_welcome_letter, targets.params | {"input": str(tmp_path / "flyt.xlsx")},
+                               home=tmp_path / "home")
+        recipients = [_recipient(a.xml) for a in targets.post.accepted.values()]
+    assert [i.state for i in outcome.items] == [ItemState.DONE] + [ItemState.BUSINESS_EXCEPTION] * 3
+    assert recipients == ["0101901234"]
+    assert [i.error_code for i in outcome.items[1:]] == ["BAD_ROW"] * 3
+    messages = [i.error_message or "" for i in outcome.items[1:]]
+    assert "række/row 3" in messages[0] and "'CPR'" in messages[0] and "0101901" not in messages[0]
+    assert "'Tilflytningsdato'" in messages[1] and "Navn" in messages[2]
