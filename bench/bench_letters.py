@@ -5,7 +5,8 @@ addresses from the practice address register), with ``sepbots practice dar`` and
 ``sepbots practice digitalpost`` (mutual TLS with practice certificates) in threads and a real
 LibreOffice. Reported: letters per minute end to end (producer, queue, clients, every item) and per
 item alone, and the stages measured separately on one letter: template filling, PDF rendering
-(one ``soffice`` process per letter, private profile) and the Digital Post send.
+(one ``soffice`` process per letter, private profile) and the Digital Post send; and, for
+comparison, rendering alone with all N letters in one ``soffice`` call (``render_pdfs``).
 
     .venv/bin/python bench/bench_letters.py [--letters 20] [--repeat 2]
 """
@@ -39,7 +40,7 @@ from sepbots.connectors.digitalpost import (  # noqa: E402
     message_uuid,
 )
 from sepbots.dk.samples import random_cpr  # noqa: E402
-from sepbots.letters import fill_template, render_pdf  # noqa: E402
+from sepbots.letters import fill_template, render_pdf, render_pdfs  # noqa: E402
 from sepbots.logging import configure_logging  # noqa: E402
 from sepbots.practice.certs import PracticePki, practice_pki  # noqa: E402
 from sepbots.practice.dar import ADDRESSES, record  # noqa: E402
@@ -101,6 +102,19 @@ def stages(url: str, pki: PracticePki, rounds: int = 5) -> dict[str, float]:
     return {key: statistics.median(values) for key, values in timings.items()}
 
 
+def batch_per_min(count: int) -> float:
+    """Letters rendered per minute when ``count`` filled letters go to one soffice call (not used by the bot)."""
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        template = write_template(work / "skabelon.docx")
+        jobs = {fill_template(template, {"navn": f"Borger {n}", "adresse": "Algade 12, 4000 Roskilde",
+                                         "tilflytningsdato": "mandag den 2. november 2026", "afsender": "Kommunen"},
+                              work / f"brev-{n}.docx"): work / "pdf" / f"{n}.pdf" for n in range(count)}
+        started = time.perf_counter()
+        render_pdfs(jobs, timeout_s=600)
+        return 60 * count / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=20)
@@ -113,6 +127,7 @@ def main() -> None:
         try:
             runs = [one_run(args.letters, seed, (post_url, dar_url), pki) for seed in range(args.repeat)]
             parts = stages(post_url, pki)
+            batch = batch_per_min(args.letters)
         finally:
             stop_post()
             stop_dar()
@@ -123,6 +138,7 @@ def main() -> None:
     print(f"end to end: {statistics.median(r['wall_per_min'] for r in runs):.1f} letters/min; "
           f"item work alone: {statistics.median(r['work_per_min'] for r in runs):.1f} letters/min")
     print(f"one letter: fill {parts['fill']:.0f} ms, render (soffice) {parts['render']:.0f} ms, send (mTLS) {parts['send']:.0f} ms")
+    print(f"rendering only, {args.letters} letters in one soffice call: {batch:.0f} letters/min")
     print(f"load average after the runs: {os.getloadavg()[0]:.1f}")
 
 

@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sepbots.exceptions import ApplicationException, ConfigError
 from sepbots.sheets import atomic_output
 
-__all__ = ["LetterError", "fill_template", "find_soffice", "placeholders", "render_pdf"]
+__all__ = ["LetterError", "fill_template", "find_soffice", "placeholders", "render_pdf", "render_pdfs"]
 
 _USUAL_SOFFICE = (
     Path("C:/Program Files/LibreOffice/program/soffice.exe"),
@@ -105,25 +105,42 @@ def render_pdf(document: Path, output: Path, *, soffice: str | Path | None = Non
         LetterError: code ``PDF_TIMEOUT`` when LibreOffice did not finish in ``timeout_s`` (it is
             killed), ``PDF_FAILED`` when it produced no PDF.
     """
+    return render_pdfs({document: output}, soffice=soffice, timeout_s=timeout_s)[0]
+
+
+def render_pdfs(jobs: Mapping[Path, Path], *, soffice: str | Path | None = None, timeout_s: float = 120.0) -> list[Path]:
+    """Render several documents in one LibreOffice start (``{docx: pdf}``); the start-up is most of the cost.
+
+    The documents must have different file names (LibreOffice names each PDF after its document).
+
+    Raises:
+        LetterError: as :func:`render_pdf`; ``PDF_FAILED`` names the first document without a PDF
+            (the PDFs made before it are kept).
+    """
     executable = find_soffice(soffice)
-    document = Path(document).resolve()
+    documents = [Path(d).resolve() for d in jobs]
+    if len({d.stem for d in documents}) != len(documents):
+        raise LetterError("two documents in one batch have the same file name", code="PDF_FAILED")
     with tempfile.TemporaryDirectory(prefix="sepbots-soffice-") as work:
         work_dir = Path(work)
         profile = (work_dir / "profile").as_uri()
         out_dir = work_dir / "out"
         command = [str(executable), f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out_dir), str(document)]
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, documents)]
         try:
             finished = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False,
                                       env={**os.environ, "HOME": str(work_dir)}, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            raise LetterError(f"LibreOffice did not render {document.name} within {timeout_s:g} s",
-                              code="PDF_TIMEOUT") from exc
-        produced = out_dir / f"{document.stem}.pdf"
-        if not produced.is_file():
-            detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {finished.returncode}"]
-            raise LetterError(f"LibreOffice made no PDF of {document.name}: {detail[0][:200]}", code="PDF_FAILED")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_output(output) as temp:
-            shutil.move(str(produced), temp)
-    return output
+            raise LetterError(f"LibreOffice did not render {documents[0].name} (and {len(documents) - 1} more) "
+                              f"within {timeout_s:g} s", code="PDF_TIMEOUT") from exc
+        outputs = []
+        for document, output in zip(documents, jobs.values(), strict=True):
+            produced = out_dir / f"{document.stem}.pdf"
+            if not produced.is_file():
+                detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {finished.returncode}"]
+                raise LetterError(f"LibreOffice made no PDF of {document.name}: {detail[0][:200]}", code="PDF_FAILED")
+            output.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(output) as temp:
+                shutil.move(str(produced), temp)
+            outputs.append(output)
+    return outputs

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bots.velkomstbreve.sample import write_template
 from sepbots.exceptions import ConfigError
-from sepbots.letters import LetterError, fill_template, placeholders, render_pdf
+from sepbots.letters import LetterError, fill_template, placeholders, render_pdf, render_pdfs
 
 VALUES = {"navn": "Anna Jensen", "adresse": "Algade 12, 4000 Roskilde", "tilflytningsdato": "mandag den 2. november 2026",
           "afsender": "Roskilde Kommune, Borgerservice"}
@@ -97,3 +97,16 @@ def test_a_hanging_converter_is_killed_after_the_timeout(tmp_path: Path) -> None
     with pytest.raises(LetterError) as caught:
         render_pdf(letter, tmp_path / "brev.pdf", soffice=fake, timeout_s=0.5)
     assert caught.value.code == "PDF_TIMEOUT"
+
+
+@pytest.mark.slow
+def test_several_letters_render_in_one_libreoffice_start_each_with_its_own_text(tmp_path: Path) -> None:
+    """Three filled letters become three PDFs in one soffice call, each with its own citizen's name."""
+    template = write_template(tmp_path / "brev.docx")
+    names = ["Anna Jensen", "Bo Nielsen", "Cecilie Hansen"]
+    jobs = {fill_template(template, VALUES | {"navn": name}, tmp_path / f"brev-{n}.docx"): tmp_path / "pdf" / f"{n}.pdf"
+            for n, name in enumerate(names)}
+    pdfs = render_pdfs(jobs)
+    assert pdfs == list(jobs.values())
+    for pdf, name in zip(pdfs, names, strict=True):
+        assert name in "".join(page.extract_text() for page in PdfReader(pdf).pages)
