@@ -16,6 +16,7 @@ a duplicate while handing back the first receipt. The receipt is the item's outp
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -140,12 +141,14 @@ def send_welcome_letter(item: WorkItem[Move], ctx: BotContext[Params]) -> dict[s
     work = ctx.run_dir / "breve"
     letter = fill_template(p.template, {"navn": move.name, "adresse": address.text, "afsender": p.sender_signature,
                                         "tilflytningsdato": format_long_date_da(move.moved)}, work / f"{uuid}.docx")
-    pdf = render_pdf(letter, p.letters_dir / f"{uuid}.pdf", soffice=p.soffice, timeout_s=p.pdf_timeout_s)
+    pdf = render_pdf(letter, work / f"{uuid}.pdf", soffice=p.soffice, timeout_s=p.pdf_timeout_s)
     letter.unlink()
     message = MemoMessage(message_uuid=uuid, label=p.label, sender=Sender(cvr=p.sender_cvr, label=p.sender_label),
                           recipient=Recipient(id=SecretStr(move.cpr)), created=ctx.clock.now(), filename="velkomstbrev.pdf",
                           content=pdf.read_bytes())
     receipt = digital_post.send(message)
+    p.letters_dir.mkdir(parents=True, exist_ok=True)
+    pdf = Path(shutil.move(pdf, p.letters_dir / pdf.name))  # only letters Digital Post has receipted are kept
     ctx.log.info("welcome_letter_sent", message_uuid=receipt.message_uuid, already_sent=receipt.duplicate, row=move.row)
     return {"message_uuid": receipt.message_uuid, "receipt_id": receipt.receipt_id,
             "received_at": receipt.received_at.isoformat(), "already_sent": receipt.duplicate,
