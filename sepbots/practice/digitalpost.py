@@ -9,15 +9,19 @@ schema's complaints (never the values). Chaos for tests: the first ``fail_first`
 answer *after* the message is accepted (a sender that dies meanwhile has sent but has no receipt).
 
 ``GET /receipts/{uuid}`` shows a receipt; ``GET /messages`` lists the accepted UUIDs. The server
-keeps what it accepted in memory and logs only UUIDs, never recipients.
+keeps what it accepted in memory and, with ``receipts_file``, appends each receipt (UUID, receipt id,
+time, recipient type — never the recipient or the letter) to a JSON-lines file it reads again at
+start, so a restarted server still refuses duplicates. It logs only UUIDs, never recipients.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -43,13 +47,14 @@ class DigitalPostConfig(BaseModel):
     throttle_first: int = Field(0, ge=0, description="then answer this many 429")
     retry_after_s: int = Field(1, ge=0)
     hold_s: float = Field(0.0, ge=0, description="wait this long after accepting before answering")
+    receipts_file: Path | None = Field(None, description="JSON lines of receipts, kept across restarts")
 
 
 class Accepted(BaseModel):
     """One accepted message: its receipt and the MeMo XML (for tests and the practice UI)."""
 
     receipt: dict[str, Any]
-    xml: bytes
+    xml: bytes | None  # None for receipts read back from receipts_file
     recipient_type: str
 
 
@@ -63,6 +68,19 @@ class DigitalPost:
         self.requests = 0
         self.duplicates = 0
         self.lock = threading.Lock()
+        if config.receipts_file is not None and config.receipts_file.is_file():
+            for line in config.receipts_file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    kept = json.loads(line)
+                    self.accepted[kept["receipt"]["message_uuid"]] = Accepted(receipt=kept["receipt"], xml=None,
+                                                                               recipient_type=kept["recipient_type"])
+
+    def _keep(self, receipt: dict[str, Any], recipient_type: str) -> None:
+        if self.config.receipts_file is None:
+            return
+        self.config.receipts_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.config.receipts_file.open("a", encoding="utf-8") as file:
+            file.write(json.dumps({"receipt": receipt, "recipient_type": recipient_type}) + "\n")
 
     def chaos(self) -> Response | None:
         with self.lock:
@@ -91,6 +109,7 @@ class DigitalPost:
             receipt = {"message_uuid": message_uuid, "receipt_id": str(uuid.uuid4()),
                        "received_at": datetime.now(UTC).isoformat()}
             self.accepted[message_uuid] = Accepted(receipt=receipt, xml=document, recipient_type=recipient_type)
+            self._keep(receipt, recipient_type)
         log.info("memo_accepted", message_uuid=message_uuid, recipient_type=recipient_type)
         return 201, receipt
 

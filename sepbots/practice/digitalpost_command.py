@@ -26,7 +26,7 @@ def digitalpost(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8768,
-    certs: Annotated[Path, typer.Option(help="folder for the practice CA and certificates (made when missing)",
+    certs: Annotated[Path, typer.Option(help="folder for the practice CA, certificates and receipts.jsonl",
                                         file_okay=False)] = Path("var/practice/digitalpost"),
     fail_first: Annotated[int, typer.Option(min=0, help="chaos: answer the first N requests 503")] = 0,
     throttle_first: Annotated[int, typer.Option(min=0, help="chaos: then answer N requests 429")] = 0,
@@ -38,7 +38,8 @@ def digitalpost(
     if lang not in _TEXTS:
         raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
     pki = practice_pki(certs)
-    config = DigitalPostConfig(fail_first=fail_first, throttle_first=throttle_first, retry_after_s=retry_after)
+    config = DigitalPostConfig(fail_first=fail_first, throttle_first=throttle_first, retry_after_s=retry_after,
+                               receipts_file=certs / "receipts.jsonl")
     url, stop = serve_in_thread(create_app(config), host=host, port=port,
                                 tls=ServerTls(pki.server.cert, pki.server.key, client_ca=pki.ca.cert))
     texts = _TEXTS[lang]

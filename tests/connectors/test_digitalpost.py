@@ -94,6 +94,17 @@ def test_a_valid_letter_gets_a_receipt_and_a_second_send_returns_the_same_receip
     assert list(post.accepted) == [first.message_uuid] and post.duplicates == 1
 
 
+def test_a_restarted_server_still_refuses_a_letter_it_receipted_and_keeps_no_cpr(pki: PracticePki, tmp_path: Path) -> None:
+    """With a receipts file, a new server process reads the receipts back and refuses the same UUID; the file holds no CPR."""
+    config = DigitalPostConfig(receipts_file=tmp_path / "receipts.jsonl")
+    with sending(pki, config) as (client, _):
+        first = client.send(letter())
+    with sending(pki, config) as (client, post):
+        again = client.send(letter())
+    assert again.duplicate and again.receipt_id == first.receipt_id and post.duplicates == 1
+    assert CPR not in (tmp_path / "receipts.jsonl").read_text(encoding="utf-8")
+
+
 def test_a_schema_violation_is_a_business_exception_without_the_cpr_number(pki: PracticePki) -> None:
     """A recipient number of the wrong length is refused by the server (400) → MEMO_INVALID, and the text names no CPR."""
     with sending(pki) as (client, post), pytest.raises(BusinessException) as caught:
@@ -185,6 +196,7 @@ def test_the_practice_digitalpost_command_makes_certificates_and_receipts_a_lett
         made = practice_pki(tmp_path / "certs")  # reuses the files the command made
         with DigitalPostClient(url, tls(made)) as client:
             assert not client.send(letter()).duplicate
+        assert (tmp_path / "certs" / "receipts.jsonl").is_file()
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
