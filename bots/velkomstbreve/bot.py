@@ -52,8 +52,6 @@ class Params(BaseModel):
     key_credential: str | None = Field(None, description="vault credential holding the key's password, if it has one")
     ca_file: Path | None = Field(Path("var/practice/digitalpost/ca.crt"), description="CA of the server (None: the system's)")
     dar_url: str = Field("http://127.0.0.1:8769", description="the address register (https://api.dataforsyningen.dk)")
-    soffice: str | None = Field(None, description="LibreOffice's soffice (default: on PATH or the usual folder)")
-    pdf_timeout_s: float = Field(120.0, gt=0)
     columns: dict[str, str] = Field(default_factory=lambda: {"cpr": "CPR", "name": "Navn", "address": "Adresse",
                                                             "moved": "Tilflytningsdato"})
     sheet: str | None = None
@@ -141,7 +139,8 @@ def send_welcome_letter(item: WorkItem[Move], ctx: BotContext[Params]) -> dict[s
     work = ctx.run_dir / "breve"
     letter = fill_template(p.template, {"navn": move.name, "adresse": address.text, "afsender": p.sender_signature,
                                         "tilflytningsdato": format_long_date_da(move.moved)}, work / f"{uuid}.docx")
-    pdf = render_pdf(letter, work / f"{uuid}.pdf", soffice=p.soffice, timeout_s=p.pdf_timeout_s)
+    letters = ctx.settings.letters  # where LibreOffice is, per machine: [letters] in sepbots.toml
+    pdf = render_pdf(letter, work / f"{uuid}.pdf", soffice=letters.soffice, timeout_s=letters.timeout_s)
     letter.unlink()
     message = MemoMessage(message_uuid=uuid, label=p.label, sender=Sender(cvr=p.sender_cvr, label=p.sender_label),
                           recipient=Recipient(id=SecretStr(move.cpr)), created=ctx.clock.now(), filename="velkomstbrev.pdf",
