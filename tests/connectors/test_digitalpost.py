@@ -94,6 +94,13 @@ def test_a_valid_letter_gets_a_receipt_and_a_second_send_returns_the_same_receip
     assert list(post.accepted) == [first.message_uuid] and post.duplicates == 1
 
 
+def test_schema_complaints_never_quote_the_offending_value() -> None:
+    """A CPR number in the wrong element is named by element and line in the schema's complaint, never quoted."""
+    document = to_xml(letter()).replace(b"2026-12-01T09:00:00+00:00", CPR.encode())
+    errors = schema_errors(document)
+    assert len(errors) == 1 and "createdDateTime" in errors[0] and CPR not in errors[0]
+
+
 def test_a_restarted_server_still_refuses_a_letter_it_receipted_and_keeps_no_cpr(pki: PracticePki, tmp_path: Path) -> None:
     """With a receipts file, a new server process reads the receipts back and refuses the same UUID; the file holds no CPR."""
     config = DigitalPostConfig(receipts_file=tmp_path / "receipts.jsonl")

@@ -13,6 +13,7 @@ published order); the practice server uses the same schema.
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -28,6 +29,7 @@ NS = "https://DigitalPost.dk/MeMo-1"
 MEMO_VERSION = "1.1"
 MEMO_SCHEMA_VERSION = "1.1.0"
 # A fixed namespace for sepbots' message UUIDs (uuid5 of the sender's CVR and the item reference).
+_QUOTED_VALUE = re.compile(r"'(?![{\[])[^']*'(?= is not a valid value)")
 UUID_NAMESPACE = uuid.UUID("6f1c9a52-3b7e-5d0a-9c4e-2a8b7d1e0f35")
 
 
@@ -142,9 +144,9 @@ def validate(document: bytes) -> None:
 
 
 def _without_values(message: str) -> str:
-    """lxml quotes the offending value ("The value '0101…' is not …"); drop it, it may be a CPR number."""
+    """lxml quotes the offending value ("The value '0101…' is not …", "'0101…' is not a valid value"); drop it."""
     head, sep, tail = message.partition("The value '")
-    if not sep:
-        return message
-    _, _, rest = tail.partition("' ")
-    return f"{head}The value {rest}"
+    if sep:
+        _, _, rest = tail.partition("' ")
+        message = f"{head}The value {rest}"
+    return _QUOTED_VALUE.sub("'…'", message)
