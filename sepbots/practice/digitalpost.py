@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sepbots.connectors.digitalpost.memo import NS, schema_errors
+from sepbots.connectors.digitalpost.memo import NS, parse, schema_errors
 
 MAX_BYTES = 20 * 1024 * 1024
 log = structlog.get_logger("sepbots.practice.digitalpost")
@@ -98,7 +97,7 @@ class DigitalPost:
         if errors:
             log.info("memo_refused", errors=len(errors))
             return 400, {"error": "SCHEMA_VIOLATION", "details": errors}
-        root = etree.fromstring(document)
+        root = parse(document)
         message_uuid = root.findtext(f"{{{NS}}}MessageHeader/{{{NS}}}messageUUID") or ""
         recipient_type = root.findtext(f"{{{NS}}}MessageHeader/{{{NS}}}Recipient/{{{NS}}}idType") or ""
         with self.lock:

@@ -124,10 +124,15 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(source))
 
 
+def parse(document: bytes) -> etree._Element:
+    """Parse a received message safely: no entity expansion, no network, no DTD loading."""
+    return etree.fromstring(document, parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+
+
 def schema_errors(document: bytes) -> list[str]:
     """What is wrong with ``document`` as a MeMo message (empty when it is valid); no element text is quoted."""
     try:
-        parsed = etree.fromstring(document, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        parsed = parse(document)
     except etree.XMLSyntaxError as exc:
         return [f"line {exc.lineno}: not well-formed XML"]
     checker = schema()
