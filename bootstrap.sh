@@ -23,6 +23,7 @@ have_cmd "$PY" || need_pkgs+=(python3)
 if [ "$mode" = "test" ]; then
   have_cmd pg_ctlcluster || need_pkgs+=(postgresql)
   [ -x /usr/sbin/dovecot ] || need_pkgs+=(dovecot-imapd)  # the IMAP server the mail tests start privately
+  have_cmd soffice || need_pkgs+=(libreoffice-writer-nogui)  # PDF letters (sepbots.letters, velkomstbreve)
 fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${need_pkgs[*]}"

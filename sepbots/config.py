@@ -88,6 +88,13 @@ class DesktopSettings(_Section):
     typing_interval_s: float = Field(0.0, ge=0)
 
 
+class LettersSettings(_Section):
+    """LibreOffice for PDF letters (``sepbots.letters``)."""
+
+    soffice: str | None = Field(None, description="path to soffice; default: on PATH or the usual install folder")
+    timeout_s: float = Field(120.0, gt=0, description="longest a PDF rendering may take before it is killed")
+
+
 class SchedulerSettings(_Section):
     """The runner service's scheduler."""
 
@@ -243,6 +250,7 @@ class Settings(_Section):
     logging: LoggingSettings = LoggingSettings()
     browser: BrowserSettings = BrowserSettings()
     desktop: DesktopSettings = DesktopSettings()
+    letters: LettersSettings = LettersSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     dashboard: DashboardSettings = DashboardSettings()
     vault: VaultSettings = VaultSettings()

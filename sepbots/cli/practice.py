@@ -11,7 +11,9 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.cvrapi_command import cvr_api
+from sepbots.practice.dar_command import dar
 from sepbots.practice.desktop.command import desktop
+from sepbots.practice.digitalpost_command import digitalpost
 from sepbots.practice.graph.command import graph
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
@@ -148,3 +150,6 @@ def os2autoproces(
     typer.echo(f"Øvelses-OS2autoproces kører på / practice OS2autoproces runs at {url}")
     typer.echo(f"sepbots catalogue push --url {url} --api-key {api_key}")
     _serve_until_signal(stop)
+
+app.command("digitalpost")(digitalpost)
+app.command("dar")(dar)

@@ -1,4 +1,4 @@
-"""Connectors to what municipal robots touch besides screens: mailboxes, alert channels, registers.
+"""Connectors to what municipal robots touch besides screens: mailboxes, alert channels, registers, Digital Post.
 
 One module per connector; each returns pydantic models, retries transient failures only
 (``sepbots.connectors.retry``), raises ``BusinessException`` with a code for bad data, has

@@ -1,0 +1,1 @@
+"""Velkomstbreve: welcome letters to new citizens through Digital Post, each sent exactly once."""

@@ -1,0 +1,49 @@
+"""``sepbots practice digitalpost``: the practice Digital Post sending interface (mutual TLS), until Ctrl+C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sepbots.practice.certs import practice_pki
+from sepbots.practice.digitalpost import DigitalPostConfig, create_app
+from sepbots.practice.running import run_until_signal
+from sepbots.practice.server import ServerTls, serve_in_thread
+
+_TEXTS = {
+    "da": {"started": "Øvelses-Digital Post kører på {url}/memo (kræver klientcertifikat)",
+           "certs": "Certifikater i {folder}: CA {ca}, robottens systemcertifikat {cert} og nøgle {key}",
+           "stopped": "Øvelses-Digital Post er stoppet."},
+    "en": {"started": "The practice Digital Post runs at {url}/memo (client certificate required)",
+           "certs": "Certificates in {folder}: CA {ca}, the robot's system certificate {cert} and key {key}",
+           "stopped": "The practice Digital Post has stopped."},
+}
+
+
+def digitalpost(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8768,
+    certs: Annotated[Path, typer.Option(help="folder for the practice CA, certificates and receipts.jsonl",
+                                        file_okay=False)] = Path("var/practice/digitalpost"),
+    fail_first: Annotated[int, typer.Option(min=0, help="chaos: answer the first N requests 503")] = 0,
+    throttle_first: Annotated[int, typer.Option(min=0, help="chaos: then answer N requests 429")] = 0,
+    retry_after: Annotated[int, typer.Option(min=0, help="Retry-After seconds sent with 429")] = 1,
+    lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
+) -> None:
+    """Start øvelses-Digital Post (MeMo, mTLS) / start the practice Digital Post sending interface."""
+    lang = lang or getattr(ctx.obj, "lang", None) or "da"
+    if lang not in _TEXTS:
+        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    pki = practice_pki(certs)
+    config = DigitalPostConfig(fail_first=fail_first, throttle_first=throttle_first, retry_after_s=retry_after,
+                               receipts_file=certs / "receipts.jsonl")
+    url, stop = serve_in_thread(create_app(config), host=host, port=port,
+                                tls=ServerTls(pki.server.cert, pki.server.key, client_ca=pki.ca.cert))
+    texts = _TEXTS[lang]
+    typer.echo(texts["started"].format(url=url))
+    typer.echo(texts["certs"].format(folder=certs, ca=pki.ca.cert.name, cert=pki.client.cert.name, key=pki.client.key.name))
+    run_until_signal(stop)
+    typer.echo(texts["stopped"])
