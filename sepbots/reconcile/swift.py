@@ -54,7 +54,7 @@ def _structured_details(transactions: Any, tag: Any, tag_dict: dict[str, Any], r
     head = tag_dict["transaction_details"][:16].replace("\r", "").replace("\n", "")
     if _STRUCTURED.match(head) is None:
         return result
-    return mt940.processors.transaction_details_post_processor_with_space(transactions, tag, tag_dict, result)  # type: ignore[no-any-return]
+    return mt940.processors.transaction_details_post_processor_with_space(transactions, tag, tag_dict, result)
 
 
 class Statement(mt940.tags.Statement):
