@@ -27,6 +27,7 @@ def project(tmp_path: Path) -> Path:
         shutil.copy(ROOT / "bots" / shared, home / "bots" / shared)
     shutil.copytree(ROOT / "bots" / "fakturakontrol", home / "bots" / "fakturakontrol",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    open_test_environment(home).close()  # the installation (as `sepbots init` makes it)
     return home
 
 

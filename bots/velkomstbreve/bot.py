@@ -19,12 +19,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from sepbots import BotContext, BusinessException, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, NewItem, WorkItem, bot
 from sepbots.connectors.dar import AddressClient
 from sepbots.connectors.digitalpost import DigitalPostClient, MemoMessage, Recipient, Sender, client_tls_context, message_uuid
 from sepbots.dk import DanishFormatError, parse_cpr
@@ -127,6 +128,7 @@ def _clients(ctx: BotContext[Params]) -> tuple[AddressClient, DigitalPostClient]
     retry_delay=timedelta(seconds=30),
     backoff=2.0,
     timeout=timedelta(minutes=5),
+    gains=Gains(unit="brev", credited_minutes=Decimal(3), step="adressetjek, brevfletning og afsendelse med Digital Post"),
 )
 def send_welcome_letter(item: WorkItem[Move], ctx: BotContext[Params]) -> dict[str, Any]:
     """Velkomstbrev: tjek adressen, udfyld brevet, lav PDF og send det med Digital Post — én gang."""

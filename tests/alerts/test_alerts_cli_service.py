@@ -39,6 +39,7 @@ def test_alerts_test_and_check_on_the_command_line(home: Path, smtp: SmtpInbox, 
 
 def test_alerts_without_a_configuration_or_with_a_bad_one_exit_2(home: Path) -> None:
     """No alerts.toml, or one with an unknown kind, is a clear error with exit code 2."""
+    open_test_environment(home).close()  # an installation, so the missing alerts.toml is what is reported
     missing = invoke(home, "alerts", "check")
     assert missing.exit_code == 2 and "alerts.toml does not exist" in missing.output
     (home / "config").mkdir()

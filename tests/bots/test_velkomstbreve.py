@@ -101,8 +101,9 @@ def test_a_runner_killed_after_sending_and_before_recording_never_sends_the_lett
     (home / "config").mkdir(parents=True)
     (home / "config" / "sepbots.toml").write_text(
         f'bots_dirs = ["{REPO / "bots"}"]\n[queue]\nlease_s = 2.0\nheartbeat_s = 0.5\n', encoding="utf-8")
+    open_test_environment(home).close()  # the installation, as `sepbots init` makes it
     with practice_targets(tmp_path, DigitalPostConfig(hold_s=60)) as targets:
-        command = [sys.executable, "-m", "sepbots", "--home", str(home), "run", "velkomstbreve",
+        command = [sys.executable, "-m", "sepbots", "--home", str(home), "run", "velkomstbreve", "--test-mode",
                    *[arg for key, value in targets.params.items() for arg in ("--param", f"{key}={value}")]]
         first = subprocess.Popen(command, cwd=REPO, env=dict(os.environ), start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
