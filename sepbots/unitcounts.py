@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import InputError, RecipeError
 from sepbots.store import Store
 from sepbots.store.schema import review_minutes, unit_counts
+from sepbots.workitems.handling import ReviewKind
 
 if TYPE_CHECKING:
     from sepbots.environment import Environment
@@ -39,13 +39,6 @@ def record_unit_counts(
                 run_id=run_id, bot=bot, process=process, done=done, handed_over=handed_over, recorded_at=now
             )
         )
-
-
-class ReviewKind(enum.StrEnum):
-    """What the minutes a person spent on a process's robot were for."""
-
-    REVIEW = "review"  # checking the robot's output
-    OPERATIONS = "operations"  # watching, restarting, fixing the robot
 
 
 def record_review_minutes(

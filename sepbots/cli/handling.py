@@ -12,8 +12,7 @@ from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.clock import local
 from sepbots.exceptions import QueueError, SepbotsError
 from sepbots.i18n import Catalog
-from sepbots.unitcounts import ReviewKind, record_review_minutes
-from sepbots.workitems.handling import parse_minutes
+from sepbots.workitems.handling import ReviewKind, parse_minutes
 
 T = Catalog({
     "handled": ("Element {id} er markeret som behandlet ({minutes} min.)",
@@ -78,6 +77,8 @@ def add_handling_commands(items_app: typer.Typer) -> None:
             except ValueError:
                 fail(f"--day: {day!r} is not a date (YYYY-MM-DD)")
             try:
+                from sepbots.unitcounts import record_review_minutes  # the audit and store code: only when used
+
                 record_review_minutes(env, process=process, kind=kind, minutes=spent, day=when, actor=st.actor,
                                       note=note)
             except SepbotsError as exc:

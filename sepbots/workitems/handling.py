@@ -11,12 +11,20 @@ without a measured time is neutral. So a time is recorded only when it is believ
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sepbots.exceptions import QueueError
 from sepbots.workitems.models import HandlingSource
+
+
+class ReviewKind(enum.StrEnum):
+    """What the minutes a person spent on a process's robot were for."""
+
+    REVIEW = "review"  # checking the robot's output
+    OPERATIONS = "operations"  # watching, restarting, fixing the robot
 
 MAX_OPEN_MINUTES = Decimal(120)
 MAX_ENTERED_MINUTES = Decimal(480)
