@@ -70,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="sepbots-audit-bench-"))
     overrides = {"database": {"url": args.pg}} if args.pg else None
-    env = Environment.open(load_settings(home, environ={}, overrides=overrides), environ={})
+    env = Environment.open(load_settings(home, environ={}, overrides=overrides), environ={}, create=True)
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{env.store.dialect}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load {os.getloadavg()[0]:.2f}")
     began = time.perf_counter()
