@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +19,7 @@ from sepbots.practice.portal import (
     PortalConfig,
     create_app,
 )
+from sepbots.practice.running import practice_language, run_until_signal
 from sepbots.practice.server import serve_in_thread
 
 app = typer.Typer(
@@ -56,28 +54,6 @@ _TEXTS = {
 }
 
 
-def _serve_until_signal(stop: Callable[[], None]) -> None:
-    """Block until SIGINT/SIGTERM (or Ctrl+C), then stop the server."""
-    stopping = threading.Event()
-    for name in ("SIGINT", "SIGTERM"):  # explicit handlers: a SIGINT ignored by the parent still stops us
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda *_: stopping.set())
-    try:
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
-
-
-def _language(ctx: typer.Context, lang: str | None) -> str:
-    chosen = lang or getattr(ctx.obj, "lang", None) or "da"
-    if chosen not in _TEXTS:
-        raise typer.BadParameter("use da or en / brug da eller en", param_hint="--lang")
-    return chosen
-
-
 @app.command("portal")
 def portal(
     ctx: typer.Context,
@@ -105,7 +81,7 @@ def portal(
     lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
 ) -> None:
     """Start the practice portal and keep it running until Ctrl+C."""
-    texts = _TEXTS[_language(ctx, lang)]
+    texts = _TEXTS[practice_language(ctx, lang)]
     chaos = ChaosConfig(
         latency_ms=latency_ms,
         error_rate=error_rate,
@@ -127,7 +103,7 @@ def portal(
     if chaos != ChaosConfig():
         typer.echo(texts["chaos"].format(chaos=chaos.model_dump(exclude_defaults=True)))
     typer.echo(texts["stop"], err=False)
-    _serve_until_signal(stop)
+    run_until_signal(stop)
     typer.echo(texts["stopped"])
 
 
@@ -140,7 +116,7 @@ app.command("cvr-api")(cvr_api)
 @app.command("os2autoproces")
 def os2autoproces(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8766,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port)")] = 8770,
     api_key: Annotated[str, typer.Option(help="the API key the practice server accepts")] = "practice-api-key",
 ) -> None:
     """Start en øvelses-OS2autoproces (proces-API'et) / start a practice OS2autoproces API until Ctrl+C."""
@@ -149,7 +125,7 @@ def os2autoproces(
     url, stop = serve_in_thread(create_os2_app(api_keys={api_key: "Øvelseskommune"}), host=host, port=port)
     typer.echo(f"Øvelses-OS2autoproces kører på / practice OS2autoproces runs at {url}")
     typer.echo(f"sepbots catalogue push --url {url} --api-key {api_key}")
-    _serve_until_signal(stop)
+    run_until_signal(stop)
 
 app.command("digitalpost")(digitalpost)
 app.command("dar")(dar)

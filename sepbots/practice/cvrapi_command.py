@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.cvrapi import CvrApiConfig, create_app
-from sepbots.practice.running import run_until_signal
+from sepbots.practice.running import practice_language, run_until_signal
 from sepbots.practice.server import serve_in_thread
 
 _TEXTS = {
@@ -29,9 +29,7 @@ def cvr_api(
     lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
 ) -> None:
     """Start øvelses-CVR-API (system-til-system) / start the practice CVR system-to-system API."""
-    lang = lang or getattr(ctx.obj, "lang", None) or "da"
-    if lang not in _TEXTS:
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    lang = practice_language(ctx, lang)
     config = CvrApiConfig(seed=seed, company_count=companies, rate_limit_per_s=rate_limit, retry_after_s=retry_after)
     url, stop = serve_in_thread(create_app(config), host=host, port=port)
     texts = _TEXTS[lang]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.dar import DarConfig, create_app
-from sepbots.practice.running import run_until_signal
+from sepbots.practice.running import practice_language, run_until_signal
 from sepbots.practice.server import serve_in_thread
 
 _TEXTS = {
@@ -26,9 +26,7 @@ def dar(
     lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
 ) -> None:
     """Start øvelses-adresseregistret (DAWA) / start the practice address register (DAWA-style)."""
-    lang = lang or getattr(ctx.obj, "lang", None) or "da"
-    if lang not in _TEXTS:
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    lang = practice_language(ctx, lang)
     url, stop = serve_in_thread(create_app(DarConfig(fail_first=fail_first)), host=host, port=port)
     typer.echo(_TEXTS[lang]["started"].format(url=url))
     run_until_signal(stop)

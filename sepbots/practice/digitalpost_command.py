@@ -9,7 +9,7 @@ import typer
 
 from sepbots.practice.certs import practice_pki
 from sepbots.practice.digitalpost import DigitalPostConfig, create_app
-from sepbots.practice.running import run_until_signal
+from sepbots.practice.running import practice_language, run_until_signal
 from sepbots.practice.server import ServerTls, serve_in_thread
 
 _TEXTS = {
@@ -34,9 +34,7 @@ def digitalpost(
     lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
 ) -> None:
     """Start øvelses-Digital Post (MeMo, mTLS) / start the practice Digital Post sending interface."""
-    lang = lang or getattr(ctx.obj, "lang", None) or "da"
-    if lang not in _TEXTS:
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    lang = practice_language(ctx, lang)
     pki = practice_pki(certs)
     config = DigitalPostConfig(fail_first=fail_first, throttle_first=throttle_first, retry_after_s=retry_after,
                                receipts_file=certs / "receipts.jsonl")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from typing import Any
+
+import typer
 
 
 def run_until_signal(stop: Callable[[], None]) -> None:
@@ -20,3 +23,11 @@ def run_until_signal(stop: Callable[[], None]) -> None:
         pass
     finally:
         stop()
+
+
+def practice_language(ctx: Any, lang: str | None) -> str:
+    """The ``--lang`` of a practice command, else the CLI's, else Danish; anything but da/en is a usage error."""
+    chosen = lang or getattr(ctx.obj, "lang", None) or "da"
+    if chosen not in ("da", "en"):
+        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    return chosen

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from sepbots.practice.running import practice_language
+
 
 def desktop(
     ctx: typer.Context,
@@ -27,9 +29,7 @@ def desktop(
     lang: Annotated[str | None, typer.Option("--lang", help="da eller en (standard: sepbots --lang) / da or en")] = None,
 ) -> None:
     """Start øvelses-sagssystemet (journalisering) / start the practice case system (journalising)."""
-    lang = lang or getattr(ctx.obj, "lang", None) or "da"
-    if lang not in ("da", "en"):
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    lang = practice_language(ctx, lang)
     from sepbots.practice.desktop.app import Slowness, run_app
     from sepbots.practice.desktop.records import JournalStore
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sepbots.practice.graph.web import GraphConfig, GraphPractice, create_app
-from sepbots.practice.running import run_until_signal
+from sepbots.practice.running import practice_language, run_until_signal
 from sepbots.practice.server import serve_in_thread
 
 _TEXTS = {
@@ -42,9 +42,7 @@ def graph(
     lang: Annotated[str | None, typer.Option("--lang", help="da or en")] = None,
 ) -> None:
     """Start øvelses-Graph (Microsoft 365-post) / start the practice Microsoft Graph (mail)."""
-    lang = lang or getattr(ctx.obj, "lang", None) or "da"
-    if lang not in _TEXTS:
-        raise typer.BadParameter("brug da eller en / use da or en", param_hint="--lang")
+    lang = practice_language(ctx, lang)
     texts = _TEXTS[lang]
     config = GraphConfig(token_lifetime_s=token_lifetime, throttle_every=throttle_every, retry_after_s=retry_after)
     app = create_app(config)
