@@ -88,6 +88,9 @@ class Heartbeat:
         self.started_at: datetime = clock.now()
         self._doing = Doing()
         self._lock = threading.Lock()
+        # The timer thread and set() both beat: one at a time, or two writers
+        # race on the status file's temporary name.
+        self._beat_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="sepbots-heartbeat", daemon=True)
 
@@ -116,6 +119,10 @@ class Heartbeat:
 
     def beat(self) -> None:
         """Write the status file, renew the request lease and the ``runner_status`` row."""
+        with self._beat_lock:
+            self._beat()
+
+    def _beat(self) -> None:
         doing = self._doing
         self._write_file(doing)
         try:
