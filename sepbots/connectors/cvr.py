@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -19,7 +18,8 @@ import structlog
 from pydantic import BaseModel, ConfigDict
 
 from sepbots.clock import Clock
-from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
+from sepbots.connectors.http import HttpConnector, send
+from sepbots.connectors.retry import RetryPolicy, call_with_retry
 from sepbots.exceptions import ApplicationException
 from sepbots.vault import Credential
 
@@ -61,7 +61,7 @@ class CvrCompany(BaseModel):
         )
 
 
-class CvrClient:
+class CvrClient(HttpConnector):
     """A client of the CVR distribution (a context manager closing its HTTP connections).
 
     Args:
@@ -82,27 +82,8 @@ class CvrClient:
         self.log = log or structlog.get_logger("sepbots.connectors.cvr")
         self._http = httpx.Client(timeout=timeout_s, auth=(credential.username, credential.password.get_secret_value()))
 
-    def __enter__(self) -> CvrClient:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
-
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            response = self._http.post(self.url, json=body)
-        except httpx.TimeoutException as exc:
-            raise TransientError("the CVR interface timed out", "CVR_TIMEOUT") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"the CVR interface is unreachable: {type(exc).__name__}", "CVR_UNAVAILABLE") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            after = response.headers.get("Retry-After", "")
-            raise TransientError(f"the CVR interface answered {response.status_code}",
-                                 "CVR_THROTTLED" if response.status_code == 429 else "CVR_UNAVAILABLE",
-                                 retry_after_s=float(after) if after.isdigit() else None)
+        response = send(self._http, "POST", self.url, service="the CVR interface", prefix="CVR", json=body)
         if response.status_code in (401, 403):
             raise ApplicationException("the CVR interface refused the login", code="CVR_LOGIN_REFUSED")
         if response.status_code >= 400:

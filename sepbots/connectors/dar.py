@@ -15,7 +15,6 @@ are retried; the address text is not logged (it may identify a citizen), only th
 from __future__ import annotations
 
 from enum import StrEnum
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -23,7 +22,8 @@ import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.clock import Clock
-from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
+from sepbots.connectors.http import HttpConnector, send
+from sepbots.connectors.retry import RetryPolicy, call_with_retry
 from sepbots.exceptions import ApplicationException, BusinessException
 
 
@@ -66,7 +66,7 @@ class WashResult(BaseModel):
     distance: int | None = None
 
 
-class AddressClient:
+class AddressClient(HttpConnector):
     """A client of DAWA-style address endpoints (a context manager closing its connections).
 
     Args:
@@ -82,27 +82,8 @@ class AddressClient:
         self.log = log or structlog.get_logger("sepbots.connectors.dar")
         self._http = httpx.Client(timeout=timeout_s)
 
-    def __enter__(self) -> AddressClient:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
-
     def _get(self, path: str, params: dict[str, str]) -> Any:
-        try:
-            response = self._http.get(self.base + path, params=params)
-        except httpx.TimeoutException as exc:
-            raise TransientError("the address register timed out", "DAR_TIMEOUT") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"the address register is unreachable: {type(exc).__name__}", "DAR_UNAVAILABLE") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            after = response.headers.get("Retry-After", "")
-            raise TransientError(f"the address register answered {response.status_code}",
-                                 "DAR_THROTTLED" if response.status_code == 429 else "DAR_UNAVAILABLE",
-                                 retry_after_s=float(after) if after.isdigit() else None)
+        response = send(self._http, "GET", self.base + path, service="the address register", prefix="DAR", params=params)
         if response.status_code >= 400:
             raise ApplicationException(f"the address register refused {path}: HTTP {response.status_code}", code="DAR_REFUSED")
         return response.json()

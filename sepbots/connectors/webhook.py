@@ -16,7 +16,8 @@ import structlog
 from pydantic import SecretStr
 
 from sepbots.clock import Clock
-from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
+from sepbots.connectors.http import send
+from sepbots.connectors.retry import RetryPolicy, call_with_retry
 from sepbots.exceptions import ApplicationException
 
 
@@ -65,16 +66,8 @@ class WebhookSender:
         return {"title": title, "text": text, "facts": facts, **(extra or {})}
 
     def _post(self, body: dict[str, Any]) -> None:
-        try:
-            response = httpx.post(self._url.get_secret_value(), json=body, timeout=self.timeout_s)
-        except httpx.TimeoutException as exc:
-            raise TransientError("the webhook timed out", "WEBHOOK_TIMEOUT") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"the webhook is unreachable: {type(exc).__name__}", "WEBHOOK_UNAVAILABLE") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            after = response.headers.get("Retry-After", "")
-            raise TransientError(f"the webhook answered {response.status_code}", "WEBHOOK_UNAVAILABLE",
-                                 retry_after_s=float(after) if after.isdigit() else None)
+        with httpx.Client(timeout=self.timeout_s) as http:
+            response = send(http, "POST", self._url.get_secret_value(), service="the webhook", prefix="WEBHOOK", json=body)
         if response.status_code >= 400:
             raise ApplicationException(f"the webhook refused the post ({response.status_code})", code="WEBHOOK_REFUSED")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -21,6 +20,7 @@ import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.clock import Clock, SystemClock
+from sepbots.connectors.http import HttpConnector, send
 from sepbots.connectors.mail.models import (
     Attachment,
     AttachmentData,
@@ -29,7 +29,7 @@ from sepbots.connectors.mail.models import (
     MailRef,
     OutgoingMail,
 )
-from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
+from sepbots.connectors.retry import RetryPolicy, call_with_retry
 from sepbots.exceptions import ApplicationException, BusinessException
 from sepbots.vault import Credential
 
@@ -63,7 +63,7 @@ class GraphApp(BaseModel):
     page_size: int = Field(50, ge=1, le=1000)
 
 
-class GraphMailbox:
+class GraphMailbox(HttpConnector):
     """One mailbox through Graph; a context manager closing its HTTP client."""
 
     def __init__(self, app: GraphApp, secret: Credential, *, retry: RetryPolicy | None = None,
@@ -76,15 +76,6 @@ class GraphMailbox:
         self._http = httpx.Client(timeout=app.timeout_s, headers={"Prefer": 'IdType="ImmutableId"'})
         self._token: tuple[str, datetime] | None = None
         self._folders: dict[str, str] = {}
-
-    def __enter__(self) -> GraphMailbox:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -105,18 +96,7 @@ class GraphMailbox:
 
     def _send(self, method: str, url: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._access_token()}"} if auth else {}
-        try:
-            response = self._http.request(method, url, headers=headers, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"Graph timed out: {method} {url}", "GRAPH_TIMEOUT") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"Graph unreachable: {type(exc).__name__}", "GRAPH_UNAVAILABLE") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            after = response.headers.get("Retry-After")
-            raise TransientError(f"Graph answered {response.status_code} to {method} {url}",
-                                 "GRAPH_THROTTLED" if response.status_code == 429 else "GRAPH_UNAVAILABLE",
-                                 retry_after_s=float(after) if after and after.isdigit() else None)
-        return response
+        return send(self._http, method, url, service=f"Graph ({method} {url})", prefix="GRAPH", headers=headers, **kwargs)
 
     @staticmethod
     def _code(response: httpx.Response) -> str:
