@@ -1,8 +1,11 @@
 """The practice Digital Post sending interface: MeMo messages over mutual TLS, validated, receipted once.
 
 ``POST /memo`` with a MeMo message (``application/xml``), over HTTPS that requires a client
-certificate from the configured CA (the server is started with :class:`ServerTls`). The message is
-checked against the MeMo subset schema; a valid message gets ``201`` and a receipt, a second message
+certificate from the configured CA (the server is started with :class:`ServerTls`). The same
+messages also come through the practice Serviceplatformen (SF1601 with its token issuer, see
+:mod:`sepbots.practice.digitalpost_sf1601`). The message is checked against the MeMo schema (the
+published ``MeMo_core.xsd`` when ``memo_schema`` names it, else the built-in subset); a valid
+message gets ``201`` and a receipt, a second message
 with the same ``messageUUID`` gets ``409`` with the first receipt, an invalid one ``400`` with the
 schema's complaints (never the values). Chaos for tests: the first ``fail_first`` requests answer
 ``503``, ``throttle_first`` more answer ``429`` with ``Retry-After``, and ``hold_s`` delays the
@@ -32,6 +35,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sepbots.connectors.digitalpost.memo import NS, parse, schema_errors
+from sepbots.connectors.digitalpost.sf1601 import ACCESS_TOKEN_PATH, KOMBI_PATH
+from sepbots.practice.digitalpost_sf1601 import STS_PATH, TokenDesk, issue_access_token, issue_saml_token, post_kombi
 
 MAX_BYTES = 20 * 1024 * 1024
 log = structlog.get_logger("sepbots.practice.digitalpost")
@@ -47,6 +52,9 @@ class DigitalPostConfig(BaseModel):
     retry_after_s: int = Field(1, ge=0)
     hold_s: float = Field(0.0, ge=0, description="wait this long after accepting before answering")
     receipts_file: Path | None = Field(None, description="JSON lines of receipts, kept across restarts")
+    memo_schema: Path | None = Field(None, description="the published MeMo_core.xsd (None: the built-in subset)")
+    ca_cert: Path | None = Field(None, description="the practice CA: token requests must name a certificate it issued")
+    token_lifetime_s: int = Field(3600, ge=1, description="how long SF1601 security and access tokens live")
 
 
 class Accepted(BaseModel):
@@ -67,6 +75,7 @@ class DigitalPost:
         self.requests = 0
         self.duplicates = 0
         self.lock = threading.Lock()
+        self.tokens = TokenDesk(config.ca_cert, config.token_lifetime_s)
         if config.receipts_file is not None and config.receipts_file.is_file():
             for line in config.receipts_file.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -93,7 +102,7 @@ class DigitalPost:
         return None
 
     def accept(self, document: bytes) -> tuple[int, dict[str, Any]]:
-        errors = schema_errors(document)
+        errors = schema_errors(document, self.config.memo_schema)
         if errors:
             log.info("memo_refused", errors=len(errors))
             return 400, {"error": "SCHEMA_VIOLATION", "details": errors}
@@ -112,6 +121,12 @@ class DigitalPost:
         log.info("memo_accepted", message_uuid=message_uuid, recipient_type=recipient_type)
         return 201, receipt
 
+    async def answer(self, status: int, body: dict[str, Any]) -> Response:
+        """The JSON answer; an accepted message's only after ``hold_s`` (a sender may die meanwhile)."""
+        if status in (200, 201) and self.hold_s:
+            await asyncio.sleep(self.hold_s)
+        return JSONResponse(body, status_code=status)
+
 
 async def post_memo(request: Request) -> Response:
     post: DigitalPost = request.app.state.digitalpost
@@ -124,9 +139,7 @@ async def post_memo(request: Request) -> Response:
     if len(document) > MAX_BYTES:
         return JSONResponse({"error": "TOO_LARGE"}, status_code=413)
     status, body = post.accept(document)
-    if status == 201 and post.hold_s:
-        await asyncio.sleep(post.hold_s)
-    return JSONResponse(body, status_code=status)
+    return await post.answer(status, body)
 
 
 async def get_receipt(request: Request) -> Response:
@@ -141,8 +154,11 @@ async def list_messages(request: Request) -> Response:
 
 
 def create_app(config: DigitalPostConfig | None = None) -> Starlette:
-    """The practice interface; serve it with ``ServerTls(cert, key, client_ca)``."""
+    """The practice interface and Serviceplatformen; serve it with ``ServerTls(cert, key, client_ca)``."""
     app = Starlette(routes=[Route("/memo", post_memo, methods=["POST"]),
+                            Route(STS_PATH, issue_saml_token, methods=["POST"]),
+                            Route(ACCESS_TOKEN_PATH, issue_access_token, methods=["POST"]),
+                            Route(KOMBI_PATH, post_kombi, methods=["POST"]),
                             Route("/receipts/{message_uuid}", get_receipt), Route("/messages", list_messages)])
     app.state.digitalpost = DigitalPost(config or DigitalPostConfig())
     return app

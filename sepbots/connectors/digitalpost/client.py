@@ -1,13 +1,25 @@
 """The Digital Post sending client: MeMo messages over HTTPS with a client certificate (mutual TLS).
 
-The sender proves who it is with its system certificate (OCES3/FOCES, a PEM certificate and key);
-the server's certificate is checked against ``ca_file`` (or the system's trust store). The protocol,
-as ``sepbots practice digitalpost`` answers it:
+The sender proves who it is with its system certificate (OCES3/FOCES, a PEM certificate and key,
+:func:`~sepbots.connectors.digitalpost.tls.client_tls_context`); the server's certificate is checked
+against ``ca_file`` (or the system's trust store). Every message is checked against the MeMo schema
+before it leaves (``memo_schema``: the published ``MeMo_core.xsd``; without it the built-in subset),
+so an invalid letter is ``BusinessException`` ``MEMO_INVALID`` without a request.
 
-* ``POST {base}/memo`` with the MeMo XML → ``201`` and a receipt;
+Two ways to Digital Post (``sf1601``):
+
+* **direct** (None) — ``POST {base}/memo`` with the MeMo XML, as ``sepbots practice digitalpost`` answers it;
+* **SF1601 through Serviceplatformen** (:class:`~sepbots.connectors.digitalpost.sf1601.Sf1601`) —
+  a security token from the token issuer, an access token for it, then ``POST
+  {base}/service/KombiPostAfsend_1/kombi`` with the message in a ``kombi_request`` (see :mod:`.sf1601`).
+
+Answers, either way:
+
+* ``200``/``201`` — sent; the receipt is the answer's, or (SF1601) the transaction id and time;
 * ``409`` — the ``messageUUID`` was sent before; the answer carries the first receipt, which the
   client returns marked ``duplicate`` (so a retried item never sends a second letter);
-* ``400`` — the message breaks the schema → ``BusinessException`` ``MEMO_INVALID``;
+* ``400`` — the message is refused as invalid → ``BusinessException`` ``MEMO_INVALID``;
+* ``401`` (SF1601) — the access token expired: both tokens are dropped and the send retried;
 * ``429``/``5xx``/timeouts → retried (``Retry-After`` honoured), then ``ApplicationException``;
 * a refused or missing client certificate, or an untrusted server → ``ApplicationException``
   ``DP_TLS_REFUSED`` at once (retrying cannot help).
@@ -17,21 +29,20 @@ CPR numbers never appear in the client's log lines or exception texts: it logs t
 
 from __future__ import annotations
 
-import socket
 import ssl
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import structlog
-from cryptography import x509
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sepbots.clock import Clock
-from sepbots.connectors.digitalpost.memo import MemoMessage, to_xml
+from sepbots.clock import Clock, SystemClock
+from sepbots.connectors.digitalpost import sf1601 as sf1601_module
+from sepbots.connectors.digitalpost.memo import MemoMessage, to_xml, validate
+from sepbots.connectors.digitalpost.tls import tls_refusal
+from sepbots.connectors.http import HttpConnector, send
 from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
 from sepbots.exceptions import ApplicationException, BusinessException, ConfigError
 
@@ -49,136 +60,91 @@ class Receipt(BaseModel):
     duplicate: bool = False
 
 
-def client_tls_context(cert_file: Path, key_file: Path, *, key_password: SecretStr | None = None,
-                       ca_file: Path | None = None, now: datetime | None = None) -> ssl.SSLContext:
-    """A TLS context that presents the system certificate and trusts ``ca_file`` (or the system store).
-
-    Args:
-        now: when given, a certificate that is not valid at ``now`` is refused here, before any connection.
-
-    Raises:
-        ConfigError: naming the setting when the certificate or key is missing, unreadable or expired.
-    """
-    for key, path in (("client_cert", cert_file), ("client_key", key_file), ("ca_file", ca_file)):
-        if path is not None and not Path(path).is_file():
-            raise ConfigError(f"the certificate file {path} does not exist", key=f"digitalpost.{key}")
-    if now is not None:
-        certificate = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
-        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-            raise ConfigError(f"the client certificate {Path(cert_file).name} is valid only "
-                              f"{certificate.not_valid_before_utc:%Y-%m-%d} to {certificate.not_valid_after_utc:%Y-%m-%d}",
-                              key="digitalpost.client_cert")
-    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
-    try:
-        context.load_cert_chain(str(cert_file), str(key_file),
-                                password=key_password.get_secret_value() if key_password else None)
-    except ssl.SSLError as exc:
-        raise ConfigError(f"the client certificate {Path(cert_file).name} or its key cannot be used: {exc.reason}",
-                          key="digitalpost.client_cert") from exc
-    return context
-
-
-def _tls_failure(exc: BaseException) -> str | None:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLError):
-            return seen.reason or type(seen).__name__
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def probe_tls(url: str, context: ssl.SSLContext, timeout_s: float = 10.0) -> str | None:
-    """Why the server refuses our TLS session, or None when it answers HTTP over it.
-
-    With TLS 1.3 the server checks the client certificate after the client thinks the handshake is
-    done; a server that then drops the connection without an alert looks like any lost connection.
-    One fresh connection and a ``HEAD`` tell the two apart: a server that refuses the certificate
-    closes it again (or sends an alert) before any HTTP answer.
-    """
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or 443
-    try:
-        with socket.create_connection((host, port), timeout=timeout_s) as raw, \
-                context.wrap_socket(raw, server_hostname=host) as tls:
-            tls.sendall(f"HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("ascii"))
-            answer = tls.recv(16)
-    except ssl.SSLError as exc:
-        return exc.reason or type(exc).__name__
-    except OSError:
-        return None  # not a TLS matter: unreachable, reset — a transient failure
-    return None if answer.startswith(b"HTTP/") else "the server closed the connection: it did not accept the client certificate"
-
-
-class DigitalPostClient:
+class DigitalPostClient(HttpConnector):
     """Sends MeMo messages (a context manager closing its connections).
 
     Args:
-        base_url: the sending interface (``https://…``).
-        tls: from :func:`client_tls_context`.
+        base_url: the sending interface, or Serviceplatformen with ``sf1601`` (``https://…``).
+        tls: from :func:`~sepbots.connectors.digitalpost.tls.client_tls_context`.
+        sf1601: send through Serviceplatformen's SF1601 with its tokens (None: the direct MeMo interface).
+        memo_schema: the published ``MeMo_core.xsd`` every message is checked against (None: the built-in subset).
         timeout_s: per request.
     """
 
-    def __init__(self, base_url: str, tls: ssl.SSLContext, *, timeout_s: float = 60.0, retry: RetryPolicy | None = None,
+    def __init__(self, base_url: str, tls: ssl.SSLContext, *, sf1601: sf1601_module.Sf1601 | None = None,
+                 memo_schema: Path | None = None, timeout_s: float = 60.0, retry: RetryPolicy | None = None,
                  clock: Clock | None = None, log: Any = None) -> None:
         if not base_url.startswith("https://"):
             raise ConfigError("Digital Post must be reached over https://", key="digitalpost.url")
-        self.url = base_url.rstrip("/") + MEMO_PATH
+        base = base_url.rstrip("/")
+        self.url = base + (sf1601_module.KOMBI_PATH if sf1601 is not None else MEMO_PATH)
         self.tls = tls
+        self.memo_schema = memo_schema
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
         self.clock = clock
         self.log = log or structlog.get_logger("sepbots.connectors.digitalpost")
         self._http = httpx.Client(verify=tls, timeout=timeout_s)
+        self.tokens = (sf1601_module.Tokens(self._http, tls, base, sf1601, clock=clock, log=self.log)
+                       if sf1601 is not None else None)
 
-    def __enter__(self) -> DigitalPostClient:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
-
-    def _post(self, document: bytes) -> httpx.Response:
-        try:
-            response = self._http.post(self.url, content=document, headers={"Content-Type": "application/xml"})
-        except httpx.TimeoutException as exc:
-            raise TransientError("Digital Post timed out", "DP_TIMEOUT") from exc
-        except httpx.TransportError as exc:
-            failure = _tls_failure(exc) or probe_tls(self.url, self.tls, self.timeout_s)
-            if failure is not None:
-                raise ApplicationException(
-                    f"Digital Post refused the TLS connection ({failure}): check the system certificate, "
-                    "its key and the server's CA certificate", code="DP_TLS_REFUSED") from exc
-            raise TransientError(f"Digital Post is unreachable: {type(exc).__name__}", "DP_UNAVAILABLE") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            after = response.headers.get("Retry-After", "")
-            raise TransientError(f"Digital Post answered {response.status_code}",
-                                 "DP_THROTTLED" if response.status_code == 429 else "DP_UNAVAILABLE",
-                                 retry_after_s=float(after) if after.isdigit() else None)
-        return response
+    def _post(self, document: bytes) -> tuple[httpx.Response, str | None]:
+        headers = {"Content-Type": "application/xml"}
+        transaction_id = None
+        if self.tokens is not None:
+            headers = sf1601_module.headers(self.tokens.authorization(), self.clock or SystemClock())
+            transaction_id = headers["x-TransaktionsId"]
+        response = send(self._http, "POST", self.url, service="Digital Post", prefix="DP", content=document, headers=headers,
+                        refused=lambda exc: tls_refusal(exc, self.url, self.tls, self.timeout_s))
+        if response.status_code == 401 and self.tokens is not None:
+            self.tokens.forget()
+            raise TransientError("Serviceplatformen refused the access token (expired?)", "DP_TOKEN_EXPIRED")
+        return response, transaction_id
 
     def send(self, message: MemoMessage) -> Receipt:
         """Send ``message``; a message already sent (same UUID) returns its first receipt, marked ``duplicate``.
 
         Raises:
-            BusinessException: ``MEMO_INVALID`` when Digital Post refuses the message as invalid.
-            ApplicationException: ``DP_TLS_REFUSED``, ``DP_REFUSED`` or a transient code after all retries.
+            BusinessException: ``MEMO_INVALID`` when the message breaks the MeMo schema (checked before
+                sending) or Digital Post refuses it as invalid.
+            ApplicationException: ``DP_TLS_REFUSED``, ``DP_TOKEN_REFUSED``, ``DP_REFUSED`` or a transient
+                code after all retries.
         """
         document = to_xml(message)
-        response = call_with_retry("digitalpost_send", lambda: self._post(document),
-                                   policy=self.retry, clock=self.clock, log=self.log)
-        body = response.json() if response.content else {}
+        validate(document, self.memo_schema)
+        if self.tokens is not None:
+            document = sf1601_module.kombi_request(message)
+        response, transaction_id = call_with_retry("digitalpost_send", lambda: self._post(document),
+                                                   policy=self.retry, clock=self.clock, log=self.log)
+        body = _json(response)
         if response.status_code in (200, 201):
-            receipt = Receipt.model_validate(body)
+            receipt = self._receipt(message, body, transaction_id)
         elif response.status_code == 409 and "receipt" in body:
             receipt = Receipt.model_validate(body["receipt"]).model_copy(update={"duplicate": True})
         elif response.status_code == 400:
-            raise BusinessException(f"Digital Post refused message {message.message_uuid}: "
-                                    + "; ".join(body.get("details", [])[:5]), code="MEMO_INVALID")
+            raise BusinessException(f"Digital Post afviste besked / refused message {message.message_uuid}: "
+                                    + "; ".join(str(d) for d in body.get("details", [])[:5]), code="MEMO_INVALID")
         else:
             raise ApplicationException(f"Digital Post answered {response.status_code} for message {message.message_uuid}",
                                        code="DP_REFUSED")
         self.log.info("digitalpost_sent", message_uuid=receipt.message_uuid, receipt_id=receipt.receipt_id,
-                      duplicate=receipt.duplicate, bytes=len(document))
+                      duplicate=receipt.duplicate, bytes=len(document), transport="sf1601" if self.tokens else "memo")
         return receipt
+
+    def _receipt(self, message: MemoMessage, body: dict[str, Any], transaction_id: str | None) -> Receipt:
+        """The answer's receipt; SF1601 answers that carry none are receipted by the transaction id and time."""
+        try:
+            return Receipt.model_validate(body)
+        except ValidationError:
+            if transaction_id is None:
+                raise
+        return Receipt(message_uuid=str(message.message_uuid), receipt_id=transaction_id,
+                       received_at=(self.clock or SystemClock()).now())
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json() if response.content else {}
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -6,8 +6,10 @@ the sender by CVR number and the recipient by CPR or CVR number) and a ``Message
 what makes sending idempotent: Digital Post refuses a second message with the same UUID, so a
 sender that derives it from its own reference (:func:`message_uuid`) can never send a letter twice.
 
-:func:`validate` checks a message against ``memo_subset.xsd`` (the elements sepbots writes, in the
-published order); the practice server uses the same schema.
+:func:`validate` checks a message against a schema: by default ``memo_subset.xsd`` (the elements
+sepbots writes, with the published names and order); given ``schema_file``, Digitaliseringsstyrelsen's
+published MeMo schema (``MeMo_core.xsd`` and the files it imports, as the installation keeps them).
+The client checks every message before it sends it; the practice server checks what it receives.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from sepbots.exceptions import BusinessException
+from sepbots.exceptions import BusinessException, ConfigError
 
 NS = "https://DigitalPost.dk/MeMo-1"
 MEMO_VERSION = "1.1"
@@ -117,11 +120,26 @@ def to_xml(message: MemoMessage) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=1)
-def schema() -> etree.XMLSchema:
-    """The MeMo subset schema (parsed once per process)."""
-    source = files("sepbots.connectors.digitalpost").joinpath("memo_subset.xsd").read_bytes()
-    return etree.XMLSchema(etree.fromstring(source))
+@lru_cache(maxsize=4)
+def schema(schema_file: Path | None = None) -> etree.XMLSchema:
+    """The schema messages are checked against (parsed once per process and file).
+
+    Args:
+        schema_file: the published ``MeMo_core.xsd`` (its imports beside it); None: the built-in subset.
+
+    Raises:
+        ConfigError: ``digitalpost.memo_schema`` when the file is missing or is no usable XML schema.
+    """
+    if schema_file is None:
+        source = files("sepbots.connectors.digitalpost").joinpath("memo_subset.xsd").read_bytes()
+        return etree.XMLSchema(etree.fromstring(source))
+    path = Path(schema_file)
+    if not path.is_file():
+        raise ConfigError(f"the MeMo schema {path} does not exist", key="digitalpost.memo_schema")
+    try:  # parsed from the file so its imports (MeMo_dataTypes.xsd, ...) resolve beside it; never from the network
+        return etree.XMLSchema(etree.parse(str(path), parser=etree.XMLParser(no_network=True, resolve_entities=False)))
+    except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        raise ConfigError(f"the MeMo schema {path.name} cannot be used: {exc}", key="digitalpost.memo_schema") from exc
 
 
 def parse(document: bytes) -> etree._Element:
@@ -129,23 +147,28 @@ def parse(document: bytes) -> etree._Element:
     return etree.fromstring(document, parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
 
 
-def schema_errors(document: bytes) -> list[str]:
+def schema_errors(document: bytes | etree._Element, schema_file: Path | None = None) -> list[str]:
     """What is wrong with ``document`` as a MeMo message (empty when it is valid); no element text is quoted."""
-    try:
-        parsed = parse(document)
-    except etree.XMLSyntaxError as exc:
-        return [f"line {exc.lineno}: not well-formed XML"]
-    checker = schema()
-    if checker.validate(parsed):
+    if isinstance(document, bytes):
+        try:
+            document = parse(document)
+        except etree.XMLSyntaxError as exc:
+            return [f"line {exc.lineno}: not well-formed XML"]
+    checker = schema(schema_file)
+    if checker.validate(document):
         return []
-    return [f"line {e.line}: {_without_values(e.message)}" for e in checker.error_log]
+    return [f"line {e.line}: {_without_values(e.message)}" for e in checker.error_log]  # type: ignore[attr-defined]
 
 
-def validate(document: bytes) -> None:
-    """Raise ``BusinessException`` (``MEMO_INVALID``) when ``document`` breaks the MeMo schema."""
-    errors = schema_errors(document)
+def validate(document: bytes | etree._Element, schema_file: Path | None = None) -> None:
+    """Raise ``BusinessException`` (``MEMO_INVALID``) when ``document`` breaks the MeMo schema.
+
+    The message names what is wrong (element and line) in Danish and English, never a value.
+    """
+    errors = schema_errors(document, schema_file)
     if errors:
-        raise BusinessException("the MeMo message breaks the schema: " + "; ".join(errors[:5]), code="MEMO_INVALID")
+        raise BusinessException("MeMo-beskeden overholder ikke skemaet / the MeMo message breaks the schema: "
+                                + "; ".join(errors[:5]), code="MEMO_INVALID")
 
 
 def _without_values(message: str) -> str:
