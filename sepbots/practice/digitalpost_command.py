@@ -47,7 +47,7 @@ def digitalpost(
                                 tls=ServerTls(pki.server.cert, pki.server.key, client_ca=pki.ca.cert))
     texts = _TEXTS[lang]
     typer.echo(texts["started"].format(url=url))
-    typer.echo(texts["sf1601"].format(url=url, path=KOMBI_PATH))
     typer.echo(texts["certs"].format(folder=certs, ca=pki.ca.cert.name, cert=pki.client.cert.name, key=pki.client.key.name))
+    typer.echo(texts["sf1601"].format(url=url, path=KOMBI_PATH))
     run_until_signal(stop)
     typer.echo(texts["stopped"])
