@@ -128,16 +128,24 @@ class DigitalPost:
         return JSONResponse(body, status_code=status)
 
 
+    async def receive(self, request: Request) -> bytes | Response:
+        """The request's XML body, or the answer refusing it: chaos first, then the media type and size."""
+        refused = self.chaos()
+        if refused is not None:
+            return refused
+        if "xml" not in request.headers.get("content-type", ""):
+            return JSONResponse({"error": "UNSUPPORTED_MEDIA_TYPE"}, status_code=415)
+        document = await request.body()
+        if len(document) > MAX_BYTES:
+            return JSONResponse({"error": "TOO_LARGE"}, status_code=413)
+        return document
+
+
 async def post_memo(request: Request) -> Response:
     post: DigitalPost = request.app.state.digitalpost
-    refused = post.chaos()
-    if refused is not None:
-        return refused
-    if "xml" not in request.headers.get("content-type", ""):
-        return JSONResponse({"error": "UNSUPPORTED_MEDIA_TYPE"}, status_code=415)
-    document = await request.body()
-    if len(document) > MAX_BYTES:
-        return JSONResponse({"error": "TOO_LARGE"}, status_code=413)
+    document = await post.receive(request)
+    if isinstance(document, Response):
+        return document
     status, body = post.accept(document)
     return await post.answer(status, body)
 

@@ -144,16 +144,16 @@ async def issue_access_token(request: Request) -> Response:
 
 async def post_kombi(request: Request) -> Response:
     post: DigitalPost = request.app.state.digitalpost
-    refused = post.chaos()
-    if refused is not None:
-        return refused
+    document = await post.receive(request)
+    if isinstance(document, Response):
+        return document
     if not post.tokens.authorised(request.headers.get("authorization", "")):
         return JSONResponse({"error": "INVALID_TOKEN"}, status_code=401)
     transaction_id = request.headers.get("x-transaktionsid", "")
     if not transaction_id:
         return JSONResponse({"error": "MISSING_HEADER", "details": ["x-TransaktionsId"]}, status_code=400)
     try:
-        kombi = read_kombi_request(await request.body())
+        kombi = read_kombi_request(document)
     except etree.XMLSyntaxError as exc:
         return JSONResponse({"error": "SCHEMA_VIOLATION", "details": [f"line {exc.lineno}: not well-formed XML"]},
                             status_code=400)
