@@ -17,8 +17,8 @@ from sepbots.alerts.config import AlertKind, Rule
 from sepbots.audit import AuditTrail
 from sepbots.clock import local
 from sepbots.runtime.models import RunStatus
-from sepbots.scheduling.state import RunnerState
-from sepbots.scheduling.tables import runner_status
+from sepbots.worker.state import RunnerState
+from sepbots.worker.tables import runner_status
 from sepbots.store import Store
 from sepbots.store.schema import runs, work_items
 from sepbots.workitems.models import ItemState

@@ -27,7 +27,7 @@ app = typer.Typer(help="Pause og genoptag robotter / pause and resume bots.", no
 
 
 def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
-    from sepbots.scheduling.state import BotStates
+    from sepbots.worker.state import BotStates
 
     st = state(ctx)
     with errors_to_exit():

@@ -15,7 +15,7 @@ _HOMES = {
     "sepbots.scheduling.calendar": ("DanishCalendar",),
     "sepbots.scheduling.config": ("CalendarConfig", "QueueTrigger", "Schedule", "ScheduleConfig",
                                   "ScheduleConfigError", "TriggerKind", "load_schedules"),
-    "sepbots.scheduling.requests": ("NewRequest", "RequestState", "RequestTrigger", "RunRequest", "RunRequests",
+    "sepbots.worker.requests": ("NewRequest", "RequestState", "RequestTrigger", "RunRequest", "RunRequests",
                                     "schedule_key"),
     "sepbots.scheduling.triggers": ("ScheduleTrigger", "build_trigger", "next_fire_times"),
 }

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import Schedule, ScheduleConfig
-from sepbots.scheduling.requests import RequestState, RunRequests, schedule_key
-from sepbots.scheduling.service import RunnerService
+from sepbots.worker.requests import RequestState, RunRequests, schedule_key
+from sepbots.worker.service import RunnerService
 
 if TYPE_CHECKING:  # sepbots.demo imports this module late, for its framework steps
     from sepbots.demo import DemoContext

@@ -29,10 +29,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from sepbots.clock import Clock
 from sepbots.scheduling.config import Schedule, ScheduleConfig, TriggerKind
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, retry_on_outage
-from sepbots.scheduling.requests import NewRequest, RequestTrigger, RunRequests, schedule_key
-from sepbots.scheduling.state import ScheduleStates
-from sepbots.scheduling.tables import APSCHEDULER_TABLE
+from sepbots.store.outage import DatabaseHealth, Stopped, retry_on_outage
+from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests, schedule_key
+from sepbots.worker.state import ScheduleStates
+from sepbots.worker.tables import APSCHEDULER_TABLE
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
 

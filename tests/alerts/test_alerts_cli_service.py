@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from sepbots.alerts import service_for
 from sepbots.cli import app
 from sepbots.practice.mail import SmtpInbox
-from sepbots.scheduling.service import RunnerService, load_service_config
+from sepbots.worker.service import RunnerService, load_service_config
 from sepbots.testing import open_test_environment, run_bot_once
 
 from .conftest import WebhookReceiver

@@ -18,8 +18,8 @@ from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
 from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger
-from sepbots.scheduling.service import RunnerService
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger
+from sepbots.worker.service import RunnerService
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import ManualClock, open_test_environment
 

@@ -17,7 +17,7 @@ from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
 from sepbots.runtime import Runner, Trigger
 from sepbots.scheduling.config import QueueTrigger, ScheduleConfig
-from sepbots.scheduling.service import RunnerService
+from sepbots.worker.service import RunnerService
 from sepbots.store.schema import users, work_items
 from sepbots.testing import open_test_environment
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from sepbots.clock import SystemClock
-from sepbots.scheduling.heartbeat import Heartbeat
-from sepbots.scheduling.outage import DatabaseHealth
-from sepbots.scheduling.requests import RunRequests
-from sepbots.scheduling.state import RunnerState, RunnerStatuses
+from sepbots.worker.heartbeat import Heartbeat
+from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.requests import RunRequests
+from sepbots.worker.state import RunnerState, RunnerStatuses
 from sepbots.store import Store
 
 

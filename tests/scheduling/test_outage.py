@@ -11,8 +11,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from sepbots.clock import SystemClock
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, retry_on_outage
-from sepbots.scheduling.requests import NewRequest, RequestTrigger, RunRequests
+from sepbots.store.outage import DatabaseHealth, Stopped, is_outage, retry_on_outage
+from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests
 from sepbots.store import Store
 
 

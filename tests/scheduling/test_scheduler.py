@@ -13,10 +13,10 @@ from structlog.testing import capture_logs
 
 from sepbots.clock import SystemClock
 from sepbots.scheduling.config import ScheduleConfig, parse_schedules
-from sepbots.scheduling.outage import DatabaseHealth
-from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
 from sepbots.scheduling.scheduler import EnqueueExecutor, Firing, Scheduler, fire, fires_due, job_fingerprint
-from sepbots.scheduling.state import ScheduleStates
+from sepbots.worker.state import ScheduleStates
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.clock import Clock
-from sepbots.scheduling.tables import bot_state, runner_status, schedule_state
+from sepbots.worker.tables import bot_state, runner_status, schedule_state
 from sepbots.store import Store
 
 

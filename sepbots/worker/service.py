@@ -37,14 +37,14 @@ from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
-from sepbots.scheduling.checkpoints import DailyCheckpoint
+from sepbots.worker.checkpoints import DailyCheckpoint
 from sepbots.scheduling.config import ScheduleConfig, check_params, load_schedules
-from sepbots.scheduling.heartbeat import Heartbeat
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
+from sepbots.worker.heartbeat import Heartbeat
+from sepbots.store.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
 from sepbots.scheduling.queuetriggers import QueueTriggers
-from sepbots.scheduling.requests import RequestState, RunRequest, RunRequests
+from sepbots.worker.requests import RequestState, RunRequest, RunRequests
 from sepbots.scheduling.scheduler import Firing, Scheduler
-from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
+from sepbots.worker.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 
 _PAUSE_CACHE_S = 0.5
 _FORGET_RUNNERS_AFTER = timedelta(days=7)

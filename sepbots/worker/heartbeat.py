@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from sepbots.clock import Clock
-from sepbots.scheduling.outage import DatabaseHealth, is_outage
-from sepbots.scheduling.requests import RunRequests
-from sepbots.scheduling.state import RunnerState, RunnerStatuses
+from sepbots.store.outage import DatabaseHealth, is_outage
+from sepbots.worker.requests import RunRequests
+from sepbots.worker.state import RunnerState, RunnerStatuses
 
 
 @dataclass(frozen=True)
