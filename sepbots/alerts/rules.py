@@ -17,10 +17,10 @@ from sepbots.alerts.config import AlertKind, Rule
 from sepbots.audit import AuditTrail
 from sepbots.clock import local
 from sepbots.runtime.models import RunStatus
-from sepbots.worker.state import RunnerState
-from sepbots.worker.tables import runner_status
 from sepbots.store import Store
 from sepbots.store.schema import runs, work_items
+from sepbots.worker.state import RunnerState
+from sepbots.worker.tables import runner_status
 from sepbots.workitems.models import ItemState
 
 

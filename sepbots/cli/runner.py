@@ -14,8 +14,8 @@ from sepbots.cli.state import CliState, errors_to_exit, fail, state
 from sepbots.cli.tables import print_table
 from sepbots.i18n import Catalog, label, moment
 from sepbots.logging import configure_logging
-from sepbots.worker.heartbeat import read_status_files
 from sepbots.store.outage import is_outage, reason
+from sepbots.worker.heartbeat import read_status_files
 from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
 from sepbots.worker.service import RunnerService, load_service_config
 from sepbots.worker.state import BotStates, RunnerStatuses

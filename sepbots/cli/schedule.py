@@ -11,9 +11,9 @@ from sepbots.cli.state import errors_to_exit, fail
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import ScheduleConfig, TriggerKind
+from sepbots.scheduling.triggers import build_trigger, next_fire_times
 from sepbots.worker.service import load_service_config
 from sepbots.worker.state import ScheduleStates
-from sepbots.scheduling.triggers import build_trigger, next_fire_times
 
 T = Catalog(
     {

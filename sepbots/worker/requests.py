@@ -21,8 +21,8 @@ from sqlalchemy import Connection, and_, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
-from sepbots.worker.tables import RequestState, RequestTrigger, bot_state, run_requests
 from sepbots.store import Store
+from sepbots.worker.tables import RequestState, RequestTrigger, bot_state, run_requests
 
 PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL runners
 _PICK_WINDOW = 100

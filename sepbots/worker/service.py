@@ -32,18 +32,18 @@ from typing import Any
 import structlog
 
 from sepbots.alerts import AlertService
-from sepbots.environment import Environment
 from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.environment import Environment
 from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
-from sepbots.worker.checkpoints import DailyCheckpoint
 from sepbots.scheduling.config import ScheduleConfig, check_params, load_schedules
-from sepbots.worker.heartbeat import Heartbeat
-from sepbots.store.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
 from sepbots.scheduling.queuetriggers import QueueTriggers
-from sepbots.worker.requests import RequestState, RunRequest, RunRequests
 from sepbots.scheduling.scheduler import Firing, Scheduler
+from sepbots.store.outage import DatabaseHealth, is_outage, reason
+from sepbots.worker.checkpoints import DailyCheckpoint
+from sepbots.worker.heartbeat import Heartbeat
+from sepbots.worker.requests import RequestState, RunRequest, RunRequests
 from sepbots.worker.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 
 _PAUSE_CACHE_S = 0.5
@@ -132,7 +132,7 @@ class RunnerService:
         self.lease = timedelta(seconds=lease_s or env.settings.queue.lease_s)
         clock, store = env.clock, env.store
         self.stop_event, self.wake = threading.Event(), threading.Event()
-        self.health = DatabaseHealth(clock, self.log)
+        self.health = DatabaseHealth(self.stop_event, clock=clock, log=self.log, first_wait_s=0.25, max_wait_s=30.0)
         self.requests = RunRequests(store, clock)
         self.bots = BotStates(store, clock)
         self.statuses = RunnerStatuses(store, clock)
@@ -146,7 +146,6 @@ class RunnerService:
             sink,
             clock=clock,
             health=self.health,
-            stop=self.stop_event,
             timezone=env.settings.scheduler.timezone,
             persistent=persistent_jobs,
             log=self.log,
@@ -194,7 +193,7 @@ class RunnerService:
     def _start_scheduling(self) -> None:
         """SQLite (one workstation): schedule here. PostgreSQL (a fleet): only while this runner leads."""
         if self.env.store.dialect != "postgresql":
-            retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
+            self.health.call(self.scheduler.start, "start_scheduler")
             return
         from sepbots.fleet.leader import LeaderElection
 
@@ -250,7 +249,7 @@ class RunnerService:
         )
         try:
             self.heartbeat.beat()
-            self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
+            self.health.call(lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER), "forget_old_runners")
             self._start_scheduling()
             self._start_alerts()
             self.heartbeat.start()
@@ -258,11 +257,7 @@ class RunnerService:
             failures = 0
             while not self.stop_event.is_set():
                 try:
-                    worked = retry_on_outage(
-                        "runner_tick", self.tick, health=self.health, stop=self.stop_event
-                    )
-                except Stopped:
-                    raise
+                    worked = self.health.call(self.tick, "runner_tick")
                 except Exception as exc:  # a bug must not end an unattended service: log, back off, go on
                     failures += 1
                     self.log.error("runner_tick_failed", exc_info=exc, failures=failures)
@@ -272,7 +267,7 @@ class RunnerService:
                 if not worked:
                     self.wake.wait(self.poll_s)
                     self.wake.clear()
-        except Stopped:
+        except StopRequested:
             pass
         finally:
             self._shutdown()
@@ -301,7 +296,7 @@ class RunnerService:
         self.heartbeat.set(state=RunnerState.RUNNING, request_id=request.id, run_id=run_id, bot=request.bot)
         state, error = RequestState.FAILED, None
         try:
-            self._retry("attach_run", lambda: self.requests.attach_run(request.id, self.runner_id, run_id))
+            self.health.call(lambda: self.requests.attach_run(request.id, self.runner_id, run_id), "attach_run")
             log.info("request_started", schedule=request.schedule, key=request.key, attempt=request.attempts)
             summary = Runner(self.env, gate=self.gate).run(
                 request.bot,
@@ -325,7 +320,7 @@ class RunnerService:
             else:
                 log.error("request_failed", exc_info=exc)
                 error = self.env.redactor.redact(f"{type(exc).__name__}: {exc}")
-                self._retry("audit_request_failed", lambda: self._audit_failure(request, run_id, error or ""))
+                self.health.call(lambda: self._audit_failure(request, run_id, error or ""), "audit_request_failed")
         else:
             if summary.status is RunStatus.STOPPED:
                 state = RequestState.PENDING
@@ -353,24 +348,19 @@ class RunnerService:
     ) -> None:
         try:
             if state is RequestState.PENDING:
-                self._retry("release_request", lambda: self.requests.release(request.id, self.runner_id))
+                self.health.call(lambda: self.requests.release(request.id, self.runner_id), "release_request")
                 log.info("request_released", reason=error or "stopped or paused")
             else:
-                self._retry(
+                self.health.call(
+                    lambda: self.requests.finish(request.id, self.runner_id, state, run_id=run_id, error=error),
                     "finish_request",
-                    lambda: self.requests.finish(
-                        request.id, self.runner_id, state, run_id=run_id, error=error
-                    ),
                 )
                 log.info("request_ended", state=state.value, error=error)
-        except Stopped:
+        except StopRequested:
             log.warning(
                 "request_left_to_lease", note="stopped during a database outage; its lease will expire"
             )
         self.heartbeat.set(state=RunnerState.IDLE, request_id=None, run_id=None, bot=None)
-
-    def _retry(self, operation: str, fn: Callable[[], Any]) -> Any:
-        return retry_on_outage(operation, fn, health=self.health, stop=self.stop_event)
 
     def _shutdown(self) -> None:
         self.stop_event.set()

@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.clock import Clock
-from sepbots.worker.tables import bot_state, runner_status, schedule_state
 from sepbots.store import Store
+from sepbots.worker.tables import bot_state, runner_status, schedule_state
 
 
 def _upsert(conn: Any, table: Table, key: str, values: dict[str, Any]) -> None:

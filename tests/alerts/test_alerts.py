@@ -17,9 +17,9 @@ from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError
 from sepbots.practice.mail import SmtpInbox
 from sepbots.recipes import NoParams
-from sepbots.worker.state import RunnerState, RunnerStatuses
 from sepbots.store.schema import audit_log
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+from sepbots.worker.state import RunnerState, RunnerStatuses
 from sepbots.workitems import NewItem
 
 from .conftest import WebhookReceiver

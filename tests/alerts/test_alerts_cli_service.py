@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from sepbots.alerts import service_for
 from sepbots.cli import app
 from sepbots.practice.mail import SmtpInbox
-from sepbots.worker.service import RunnerService, load_service_config
 from sepbots.testing import open_test_environment, run_bot_once
+from sepbots.worker.service import RunnerService, load_service_config
 
 from .conftest import WebhookReceiver
 from .test_alerts import flaky, write_config

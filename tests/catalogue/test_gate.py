@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 
 from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, bot
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
-from sepbots.exceptions import RunRefused
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
+from sepbots.exceptions import RunRefused
 from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger
-from sepbots.worker.service import RunnerService
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import ManualClock, open_test_environment
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger
+from sepbots.worker.service import RunnerService
 
 from .conftest import COMPLETE_LEGAL, process_data
 

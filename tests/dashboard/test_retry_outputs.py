@@ -17,9 +17,9 @@ from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
 from sepbots.runtime import Runner, Trigger
 from sepbots.scheduling.config import QueueTrigger, ScheduleConfig
-from sepbots.worker.service import RunnerService
 from sepbots.store.schema import users, work_items
 from sepbots.testing import open_test_environment
+from sepbots.worker.service import RunnerService
 
 from .conftest import PASSWORD, Dashboard, csrf_of
 

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
-from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
-from sepbots.worker.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
+from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.worker.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 
 from .runner_proc import make_home
 from .test_service import QUEUE_BOT

@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from sepbots.clock import SystemClock
-from sepbots.worker.heartbeat import Heartbeat
+from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.heartbeat import Heartbeat
 from sepbots.worker.requests import RunRequests
 from sepbots.worker.state import RunnerState, RunnerStatuses
-from sepbots.store import Store
 
 
 def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
@@ -23,7 +23,7 @@ def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
         "host:1:abc",
         statuses=RunnerStatuses(store, clock),
         requests=RunRequests(store, clock),
-        health=DatabaseHealth(clock),
+        health=DatabaseHealth(threading.Event(), clock=clock),
         clock=clock,
         var_dir=tmp_path / "var",
         interval_s=0.001,

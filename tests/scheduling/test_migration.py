@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from sepbots.worker import tables
 from sepbots.store import Store, head_revision
+from sepbots.worker import tables
 
 OURS = {"run_requests", "bot_state", "schedule_state", "runner_status", "apscheduler_jobs"}
 

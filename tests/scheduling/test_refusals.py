@@ -16,10 +16,10 @@ from sepbots.dashboard import create_app
 from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
 from sepbots.scheduling.config import ScheduleConfig
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
-from sepbots.worker.service import RunnerService
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.worker.service import RunnerService
 
 from .runner_proc import make_home
 
