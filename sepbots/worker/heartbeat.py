@@ -1,7 +1,7 @@
-"""The runner's heartbeat: a ``runner_status`` row and a status file, refreshed on a timer.
+"""The worker's heartbeat: a ``runner_status`` row and a status file, refreshed on a timer.
 
-The row lets ``sepbots runner status`` (and the dashboard) see every runner of a fleet; the JSON
-file in ``<home>/var/runner/`` says what this runner is doing even while the database is away.
+The row lets ``sepbots runner status`` (and the dashboard) see every worker of a fleet; the JSON
+file in ``<home>/var/runner/`` says what this worker is doing even while the database is away.
 The same timer renews the lease of the run request being executed.
 """
 
@@ -20,26 +20,26 @@ from typing import Any
 from sepbots.clock import Clock
 from sepbots.store.outage import DatabaseHealth, is_outage
 from sepbots.worker.requests import RunRequests
-from sepbots.worker.state import RunnerState, RunnerStatuses
+from sepbots.worker.state import WorkerState, WorkerStatuses
 
 
 @dataclass(frozen=True)
 class Doing:
-    """What the runner is doing right now."""
+    """What the worker is doing right now."""
 
-    state: RunnerState = RunnerState.STARTING
+    state: WorkerState = WorkerState.STARTING
     request_id: int | None = None
     run_id: str | None = None
     bot: str | None = None
 
 
-def status_file(var_dir: Path, runner_id: str) -> Path:
-    """Where runner ``runner_id`` writes its status file."""
-    return var_dir / "runner" / (re.sub(r"[^\w.-]", "_", runner_id) + ".json")
+def status_file(var_dir: Path, worker_id: str) -> Path:
+    """Where worker ``worker_id`` writes its status file (in ``var/runner/``, named for ``sepbots runner``)."""
+    return var_dir / "runner" / (re.sub(r"[^\w.-]", "_", worker_id) + ".json")
 
 
 def read_status_files(var_dir: Path) -> list[dict[str, Any]]:
-    """Every runner status file in ``var_dir`` (unreadable files are skipped)."""
+    """Every worker status file in ``var_dir`` (unreadable files are skipped)."""
     out = []
     for path in sorted((var_dir / "runner").glob("*.json")):
         try:
@@ -50,10 +50,10 @@ def read_status_files(var_dir: Path) -> list[dict[str, Any]]:
 
 
 class Heartbeat:
-    """Reports this runner's state every ``interval_s`` on a background thread.
+    """Reports this worker's state every ``interval_s`` on a background thread.
 
     Args:
-        runner_id: this process's id (also the lease owner).
+        worker_id: this process's id (also the lease owner).
         statuses: the ``runner_status`` table.
         requests: the run-request table (for lease renewal).
         health: the shared database-health tracker.
@@ -65,9 +65,9 @@ class Heartbeat:
 
     def __init__(
         self,
-        runner_id: str,
+        worker_id: str,
         *,
-        statuses: RunnerStatuses,
+        statuses: WorkerStatuses,
         requests: RunRequests,
         health: DatabaseHealth,
         clock: Clock,
@@ -75,12 +75,12 @@ class Heartbeat:
         interval_s: float,
         lease: timedelta,
     ) -> None:
-        self.runner_id = runner_id
+        self.worker_id = worker_id
         self.statuses = statuses
         self.requests = requests
         self.health = health
         self.clock = clock
-        self.file = status_file(var_dir, runner_id)
+        self.file = status_file(var_dir, worker_id)
         self.interval_s = interval_s
         self.lease = lease
         self.host = socket.gethostname()
@@ -99,7 +99,7 @@ class Heartbeat:
         return self._doing
 
     def set(self, **changes: Any) -> None:
-        """Change what the runner is doing and beat at once."""
+        """Change what the worker is doing and beat at once."""
         with self._lock:
             self._doing = replace(self._doing, **changes)
         self.beat()
@@ -127,9 +127,9 @@ class Heartbeat:
         self._write_file(doing)
         try:
             if doing.request_id is not None:
-                self.requests.renew(doing.request_id, self.runner_id, self.lease)
+                self.requests.renew(doing.request_id, self.worker_id, self.lease)
             self.statuses.report(
-                self.runner_id,
+                self.worker_id,
                 host=self.host,
                 pid=self.pid,
                 started_at=self.started_at,
@@ -147,7 +147,7 @@ class Heartbeat:
 
     def _write_file(self, doing: Doing) -> None:
         data = {
-            "runner_id": self.runner_id,
+            "runner_id": self.worker_id,
             "host": self.host,
             "pid": self.pid,
             "started_at": self.started_at.isoformat(),

@@ -24,7 +24,7 @@ from sepbots.clock import Clock
 from sepbots.store import Store
 from sepbots.worker.tables import RequestState, RequestTrigger, bot_state, run_requests
 
-PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL runners
+PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL workers
 _PICK_WINDOW = 100
 
 
@@ -134,7 +134,7 @@ class RunRequests:
         """Take the most urgent pending request this worker may run now.
 
         Args:
-            worker: the claiming runner's id.
+            worker: the claiming worker's id.
             lease: how long the claim holds without renewal.
             bots: only requests for these bots (``None``: any bot).
 

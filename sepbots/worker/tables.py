@@ -1,9 +1,9 @@
-"""Tables of the runner service, on the project's shared ``metadata`` (migration ``0002_scheduling``).
+"""Tables of the worker service, on the project's shared ``metadata`` (migration ``0002_scheduling``).
 
 * ``run_requests``: every schedule fire, manual start and queue trigger, keyed so it runs once;
 * ``bot_state``: a bot paused by an operator (honoured between items);
 * ``schedule_state``: a schedule paused by an operator (its fires are skipped);
-* ``runner_status``: each runner process's heartbeat and what it is doing;
+* ``runner_status``: each worker process's heartbeat and what it is doing;
 * ``apscheduler_jobs``: APScheduler 3.x's job store (same layout as its ``SQLAlchemyJobStore``).
 """
 

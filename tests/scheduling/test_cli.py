@@ -15,7 +15,7 @@ from sepbots.cli import runner as runner_cli
 from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
 from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
-from sepbots.worker.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
+from sepbots.worker.state import BotStates, ScheduleStates, WorkerState, WorkerStatuses
 
 from .runner_proc import make_home
 from .test_service import QUEUE_BOT
@@ -111,14 +111,14 @@ def test_runner_status_alive_stale_and_none(home: Path) -> None:
     assert none.exit_code == 1 and "No runner has reported" in none.output
     env = open_test_environment(home)
     try:
-        statuses = RunnerStatuses(env.store, env.clock)
+        statuses = WorkerStatuses(env.store, env.clock)
         now = datetime.now(UTC)
         statuses.report(
             "vm:1:abc",
             host="vm",
             pid=1,
             started_at=now,
-            state=RunnerState.RUNNING,
+            state=WorkerState.RUNNING,
             request_id=1,
             run_id="12345678-aaaa",
             bot="qbot",

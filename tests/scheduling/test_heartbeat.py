@@ -12,7 +12,7 @@ from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth
 from sepbots.worker.heartbeat import Heartbeat
 from sepbots.worker.requests import RunRequests
-from sepbots.worker.state import RunnerState, RunnerStatuses
+from sepbots.worker.state import WorkerState, WorkerStatuses
 
 
 def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
     clock = SystemClock()
     heartbeat = Heartbeat(
         "host:1:abc",
-        statuses=RunnerStatuses(store, clock),
+        statuses=WorkerStatuses(store, clock),
         requests=RunRequests(store, clock),
         health=DatabaseHealth(threading.Event(), clock=clock),
         clock=clock,
@@ -34,7 +34,7 @@ def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
     def hammer() -> None:
         try:
             for _ in range(40):
-                heartbeat.set(state=RunnerState.IDLE)
+                heartbeat.set(state=WorkerState.IDLE)
         except BaseException as exc:  # noqa: BLE001 - the test collects what a thread raised
             errors.append(exc)
 
