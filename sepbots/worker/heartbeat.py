@@ -20,7 +20,7 @@ from typing import Any
 from sepbots.clock import Clock
 from sepbots.store.outage import DatabaseHealth, is_outage
 from sepbots.worker.requests import RunRequests
-from sepbots.worker.state import WorkerState, WorkerStatuses
+from sepbots.worker.state import WorkerInfo, WorkerState, WorkerStatuses
 
 
 @dataclass(frozen=True)
@@ -124,20 +124,14 @@ class Heartbeat:
 
     def _beat(self) -> None:
         doing = self._doing
-        self._write_file(doing)
+        info = WorkerInfo(runner_id=self.worker_id, host=self.host, pid=self.pid, started_at=self.started_at,
+                          heartbeat_at=self.clock.now(), state=doing.state, current_request_id=doing.request_id,
+                          current_run_id=doing.run_id, current_bot=doing.bot)
+        self._write_file(info)
         try:
             if doing.request_id is not None:
                 self.requests.renew(doing.request_id, self.worker_id, self.lease)
-            self.statuses.report(
-                self.worker_id,
-                host=self.host,
-                pid=self.pid,
-                started_at=self.started_at,
-                state=doing.state,
-                request_id=doing.request_id,
-                run_id=doing.run_id,
-                bot=doing.bot,
-            )
+            self.statuses.report(info)
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -145,20 +139,11 @@ class Heartbeat:
         else:
             self.health.succeeded()
 
-    def _write_file(self, doing: Doing) -> None:
-        data = {
-            "runner_id": self.worker_id,
-            "host": self.host,
-            "pid": self.pid,
-            "started_at": self.started_at.isoformat(),
-            "heartbeat_at": self.clock.now().isoformat(),
-            "state": doing.state.value,
-            "current_request_id": doing.request_id,
-            "current_run_id": doing.run_id,
-            "current_bot": doing.bot,
-            "database_available": self.health.available,
-            "database_error": None if self.health.available else self.health.last_error,
-        }
+    def _write_file(self, info: WorkerInfo) -> None:
+        """The status file: the ``runner_status`` row's fields, and whether the database answers."""
+        data = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in info.model_dump().items()}
+        data.update(state=info.state.value, database_available=self.health.available,
+                    database_error=None if self.health.available else self.health.last_error)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

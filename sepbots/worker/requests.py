@@ -50,20 +50,10 @@ class NewRequest(BaseModel):
     test_mode: bool = Field(False, description="a test run: exempt from the legal gate, marked on the run")
 
 
-class RunRequest(BaseModel):
-    """A stored run request."""
-
-    model_config = ConfigDict(frozen=True)
+class RunRequest(NewRequest):
+    """A stored run request: what was asked for, and where it is in its life."""
 
     id: int
-    key: str
-    bot: str
-    trigger: RequestTrigger
-    params: dict[str, Any] = Field(default_factory=dict)
-    schedule: str | None = None
-    scheduled_for: datetime | None = None
-    priority: int = 0
-    max_concurrent: int = 1
     state: RequestState
     attempts: int = 0
     created_at: datetime
@@ -72,9 +62,7 @@ class RunRequest(BaseModel):
     run_id: str | None = None
     claimed_by: str | None = None
     lease_expires_at: datetime | None = None
-    requested_by: str | None = None
     error: str | None = None
-    test_mode: bool = False
 
 
 def row_to_request(row: Any) -> RunRequest:

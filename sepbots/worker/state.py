@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
@@ -123,41 +123,12 @@ class WorkerStatuses:
         self.store = store
         self.clock = clock
 
-    def report(
-        self,
-        runner_id: str,
-        *,
-        host: str,
-        pid: int,
-        started_at: datetime,
-        state: WorkerState,
-        request_id: int | None = None,
-        run_id: str | None = None,
-        bot: str | None = None,
-    ) -> None:
-        """Write this worker's heartbeat and what it is doing."""
-        values = {
-            "runner_id": runner_id,
-            "host": host,
-            "pid": pid,
-            "started_at": started_at,
-            "heartbeat_at": self.clock.now(),
-            "state": state.value,
-            "current_request_id": request_id,
-            "current_run_id": run_id,
-            "current_bot": bot,
-        }
+    def report(self, info: WorkerInfo) -> None:
+        """Write a worker's row: its heartbeat (``info.heartbeat_at``) and what it is doing."""
+        values = info.model_dump()
+        values["state"] = info.state.value
         with self.store.begin() as conn:
             _upsert(conn, runner_status, "runner_id", values)
-
-    def set_state(self, runner_id: str, state: WorkerState) -> None:
-        """Change only the state (and heartbeat) of an existing row."""
-        with self.store.begin() as conn:
-            conn.execute(
-                update(runner_status)
-                .where(runner_status.c.runner_id == runner_id)
-                .values(state=state.value, heartbeat_at=self.clock.now())
-            )
 
     def all(self) -> list[WorkerInfo]:
         """Every worker row, most recent heartbeat first."""

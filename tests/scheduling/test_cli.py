@@ -15,7 +15,7 @@ from sepbots.cli import runner as runner_cli
 from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
 from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
-from sepbots.worker.state import BotStates, ScheduleStates, WorkerState, WorkerStatuses
+from sepbots.worker.state import BotStates, ScheduleStates, WorkerInfo, WorkerState, WorkerStatuses
 
 from .runner_proc import make_home
 from .test_service import QUEUE_BOT
@@ -113,16 +113,9 @@ def test_runner_status_alive_stale_and_none(home: Path) -> None:
     try:
         statuses = WorkerStatuses(env.store, env.clock)
         now = datetime.now(UTC)
-        statuses.report(
-            "vm:1:abc",
-            host="vm",
-            pid=1,
-            started_at=now,
-            state=WorkerState.RUNNING,
-            request_id=1,
-            run_id="12345678-aaaa",
-            bot="qbot",
-        )
+        statuses.report(WorkerInfo(runner_id="vm:1:abc", host="vm", pid=1, started_at=now, heartbeat_at=env.clock.now(),
+                                   state=WorkerState.RUNNING, current_request_id=1, current_run_id="12345678-aaaa",
+                                   current_bot="qbot"))
         BotStates(env.store, env.clock).pause("qbot")
         alive = invoke(runner_cli.app, ["status"], home)
         assert alive.exit_code == 0 and "vm:1:abc" in alive.output and "kører" in alive.output
