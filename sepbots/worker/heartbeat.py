@@ -75,16 +75,10 @@ class Heartbeat:
         interval_s: float,
         lease: timedelta,
     ) -> None:
-        self.worker_id = worker_id
-        self.statuses = statuses
-        self.requests = requests
-        self.health = health
-        self.clock = clock
+        self.worker_id, self.host, self.pid = worker_id, socket.gethostname(), os.getpid()
+        self.statuses, self.requests, self.health, self.clock = statuses, requests, health, clock
         self.file = status_file(var_dir, worker_id)
-        self.interval_s = interval_s
-        self.lease = lease
-        self.host = socket.gethostname()
-        self.pid = os.getpid()
+        self.interval_s, self.lease = interval_s, lease
         self.started_at: datetime = clock.now()
         self._doing = Doing()
         self._lock = threading.Lock()

@@ -121,12 +121,8 @@ class WorkerService:
         log: Any | None = None,
         alerts: AlertService | None = None,
     ) -> None:
-        self.env = env
-        self.alerts = alerts
-        self.only_bots = bots
-        self.config = config
-        self.poll_s = poll_s
-        self.gate = gate
+        self.env, self.config, self.only_bots, self.alerts = env, config, bots, alerts
+        self.poll_s, self.gate = poll_s, gate
         self.log = log or structlog.get_logger("sepbots.runner")
         self.worker_id = env.runner_id
         self.lease = timedelta(seconds=lease_s or env.settings.queue.lease_s)
