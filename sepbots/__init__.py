@@ -4,8 +4,9 @@ The public API for bot authors. Everything else is reachable through its module
 (``sepbots.store``, ``sepbots.audit``, ...), but bots and ``runner/`` use only these names.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sepbots._lazy import lazy_exports as _lazy_exports
 
 if TYPE_CHECKING:
     from sepbots.config import Settings, load_settings
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from sepbots.workitems import ErrorKind, ItemState, NewItem, WorkItem
 
 # Imported on first use (PEP 562), so that ``sepbots --help`` does not load the whole framework.
-_HOMES = {
+__getattr__ = _lazy_exports(__name__, {
     "sepbots.config": ("Settings", "load_settings"),
     "sepbots.environment": ("Environment",),
     "sepbots.exceptions": ("ApplicationException", "BotError", "BusinessException", "ConfigError", "InputError",
@@ -38,17 +39,7 @@ _HOMES = {
     "sepbots.runtime": ("BotContext", "Runner", "RunStatus", "RunSummary", "StopToken", "Trigger"),
     "sepbots.vault": ("Credential",),
     "sepbots.workitems": ("ErrorKind", "ItemState", "NewItem", "WorkItem"),
-}
-_WHERE = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sepbots' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+})
 
 
 def __dir__() -> list[str]:

@@ -248,13 +248,13 @@ def test_finding3_an_edited_checkpoint_file_is_refused(env: Environment, tmp_pat
 def test_finding3_the_runner_service_writes_one_checkpoint_a_day(env: Environment) -> None:
     """Each tick of the runner service writes today's checkpoint into logs/ once; the next day gets another."""
     from sepbots.scheduling.config import ScheduleConfig
-    from sepbots.scheduling.service import RunnerService
     from sepbots.testing import ManualClock
+    from sepbots.worker.service import WorkerService
 
     clock = ManualClock(env.clock.now())
     env.clock = clock
     fill(env)
-    service = RunnerService(env, ScheduleConfig(), persistent_jobs=False)
+    service = WorkerService(env, ScheduleConfig(), persistent_jobs=False)
     service.tick()
     service.tick()
     files = sorted(env.settings.logs_dir.glob("audit-checkpoint-*.json"))

@@ -17,10 +17,10 @@ from sepbots.alerts.config import AlertKind, Rule
 from sepbots.audit import AuditTrail
 from sepbots.clock import local
 from sepbots.runtime.models import RunStatus
-from sepbots.scheduling.state import RunnerState
-from sepbots.scheduling.tables import runner_status
 from sepbots.store import Store
 from sepbots.store.schema import runs, work_items
+from sepbots.worker.state import WorkerState
+from sepbots.worker.tables import runner_status
 from sepbots.workitems.models import ItemState
 
 
@@ -112,7 +112,7 @@ class RuleEvaluator:
     def _runners_silent(self, rule: Rule, now: datetime) -> list[Finding]:
         assert rule.after is not None
         query = (select(runner_status.c.runner_id, runner_status.c.host, runner_status.c.heartbeat_at)
-                 .where(runner_status.c.state != RunnerState.STOPPED.value, runner_status.c.heartbeat_at < now - rule.after))
+                 .where(runner_status.c.state != WorkerState.STOPPED.value, runner_status.c.heartbeat_at < now - rule.after))
         return [Finding(rule, f"runner_silent:{r.runner_id}", None,
                         f"runneren {r.runner_id} på {r.host} har været tavs siden {_when(r.heartbeat_at)} / "
                         f"runner silent since then", repeat=True) for r in self._rows(query)]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from sepbots.cli.state import errors_to_exit, state
+from sepbots.cli.switches import add_pause_commands
 from sepbots.i18n import Catalog
 
 T = Catalog(
@@ -27,7 +26,7 @@ app = typer.Typer(help="Pause og genoptag robotter / pause and resume bots.", no
 
 
 def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
-    from sepbots.scheduling.state import BotStates
+    from sepbots.worker.state import BotStates
 
     st = state(ctx)
     with errors_to_exit():
@@ -37,16 +36,11 @@ def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
     typer.echo(T(st.language, "did_pause" if paused else "did_resume", name=recipe.name))
 
 
-@app.command("pause")
-def pause(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the bot's name")]) -> None:
-    """Sæt en robot på pause (mellem to emner) / pause a bot (between two items)."""
-    _switch(ctx, name, True)
-
-
-@app.command("resume")
-def resume(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the bot's name")]) -> None:
-    """Genoptag en robot / resume a bot."""
-    _switch(ctx, name, False)
+pause, resume = add_pause_commands(
+    app, _switch, noun="bot",
+    pause_help="Sæt en robot på pause (mellem to emner) / pause a bot (between two items).",
+    resume_help="Genoptag en robot / resume a bot.",
+)
 
 
 def register(bots_app: typer.Typer) -> None:

@@ -52,8 +52,8 @@ def _failed_requests(conn: Any, limit: int) -> list[Any]:
     """Refused or failed run requests for which no run was recorded (newest first)."""
     from sqlalchemy import select
 
-    from sepbots.scheduling.tables import RequestState, run_requests
     from sepbots.store.schema import runs
+    from sepbots.worker.tables import RequestState, run_requests
 
     query = (
         select(run_requests)

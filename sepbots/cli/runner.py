@@ -14,11 +14,11 @@ from sepbots.cli.state import CliState, errors_to_exit, fail, state
 from sepbots.cli.tables import print_table
 from sepbots.i18n import Catalog, label, moment
 from sepbots.logging import configure_logging
-from sepbots.scheduling.heartbeat import read_status_files
-from sepbots.scheduling.outage import is_outage, reason
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests
-from sepbots.scheduling.service import RunnerService, load_service_config
-from sepbots.scheduling.state import BotStates, RunnerStatuses
+from sepbots.store.outage import is_outage, reason
+from sepbots.worker.heartbeat import read_status_files
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.worker.service import WorkerService, load_service_config
+from sepbots.worker.state import BotStates, WorkerStatuses
 
 T = Catalog(
     {
@@ -99,7 +99,7 @@ def start(
             json_file=settings.logging.json_file,
         )
         config = load_service_config(env)
-        service = RunnerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language),
+        service = WorkerService(env, config, poll_s=poll_s, gate=production_gate(env.settings, st.language),
                                 alerts=alert_service_for(env))
         service.install_signal_handlers()
         code = service.run()
@@ -130,7 +130,7 @@ def status(ctx: typer.Context) -> None:
         env = st.env(log=False)
         stale = timedelta(seconds=3 * env.settings.queue.heartbeat_s + 5)
         try:
-            runners = RunnerStatuses(env.store, env.clock).all()
+            runners = WorkerStatuses(env.store, env.clock).all()
             pending = RunRequests(env.store, env.clock).list(states={RequestState.PENDING}, limit=10_000)
             running = RunRequests(env.store, env.clock).list(states={RequestState.RUNNING}, limit=10_000)
             paused = sorted(BotStates(env.store, env.clock).paused())

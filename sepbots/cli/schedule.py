@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from sepbots.cli.runner import cli_state
 from sepbots.cli.state import errors_to_exit, fail
+from sepbots.cli.switches import add_pause_commands
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import ScheduleConfig, TriggerKind
-from sepbots.scheduling.service import load_service_config
-from sepbots.scheduling.state import ScheduleStates
 from sepbots.scheduling.triggers import build_trigger, next_fire_times
+from sepbots.worker.service import load_service_config
+from sepbots.worker.state import ScheduleStates
 
 T = Catalog(
     {
@@ -139,16 +140,11 @@ def _switch(ctx: typer.Context, name: str, paused: bool) -> None:
     typer.echo(T(lang, "did_pause" if paused else "did_resume", name=name))
 
 
-@app.command("pause")
-def pause(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the schedule's name")]) -> None:
-    """Sæt en tidsplan på pause / pause a schedule (its fires are skipped until resumed)."""
-    _switch(ctx, name, True)
-
-
-@app.command("resume")
-def resume(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the schedule's name")]) -> None:
-    """Genoptag en tidsplan / resume a schedule."""
-    _switch(ctx, name, False)
+add_pause_commands(
+    app, _switch, noun="schedule",
+    pause_help="Sæt en tidsplan på pause / pause a schedule (its fires are skipped until resumed).",
+    resume_help="Genoptag en tidsplan / resume a schedule.",
+)
 
 
 def register(root: typer.Typer) -> None:

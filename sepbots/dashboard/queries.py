@@ -103,8 +103,8 @@ class RunsPage:
 
 def failed_requests(conn: Connection, limit: int = 20) -> list[Any]:
     """Refused or failed run requests for which no run was recorded, newest first."""
-    from sepbots.scheduling.requests import RequestState
-    from sepbots.scheduling.tables import run_requests
+    from sepbots.worker.requests import RequestState
+    from sepbots.worker.tables import run_requests
 
     return list(conn.execute(
         select(run_requests)

@@ -52,8 +52,8 @@ class SchedulesView:
 def read_schedules(env: Environment) -> SchedulesView:
     """Every schedule in ``schedules.toml`` with its pause state, next fires and the bot's last run."""
     from sepbots.scheduling import build_trigger, next_fire_times
-    from sepbots.scheduling.service import load_service_config
-    from sepbots.scheduling.state import BotStates, ScheduleStates
+    from sepbots.worker.service import load_service_config
+    from sepbots.worker.state import BotStates, ScheduleStates
 
     file = str(env.settings.schedules_file)
     try:
@@ -86,8 +86,8 @@ def set_paused(env: Environment, name: str, paused: bool, user: str) -> None:
     Raises:
         SepbotsError: there is no such schedule (or schedules.toml is invalid).
     """
-    from sepbots.scheduling.service import load_service_config
-    from sepbots.scheduling.state import ScheduleStates
+    from sepbots.worker.service import load_service_config
+    from sepbots.worker.state import ScheduleStates
 
     config = load_service_config(env)
     if name not in {s.name for s in config.schedules}:

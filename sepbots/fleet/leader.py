@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sepbots.clock import Clock
 from sepbots.fleet.tables import fleet_leader
 from sepbots.store import Store
-from sepbots.store.health import is_outage
+from sepbots.store.outage import is_outage
 
 log = structlog.get_logger("sepbots.fleet")
 

@@ -29,7 +29,7 @@ from sepbots.runtime.context import BotContext
 from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
 from sepbots.runtime.watchdog import Watchdog
-from sepbots.store.health import DatabaseHealth
+from sepbots.store.outage import DatabaseHealth
 from sepbots.store.schema import runs, work_items
 from sepbots.workitems.exchange import Finished
 from sepbots.workitems.feed import ClaimFeed

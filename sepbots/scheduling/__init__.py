@@ -1,45 +1,26 @@
-"""Scheduling: schedules.toml, Danish calendars and DST, run requests, queue triggers, APScheduler.
+"""Scheduling: schedules.toml, Danish calendars and DST, triggers, queue triggers, APScheduler.
 
-The runner service (``sepbots runner``) uses these pieces: each schedule fire or queue trigger
-becomes a uniquely keyed run request, and the worker loop runs requests in priority order.
+These pieces decide *when* a bot runs: each schedule fire or queue trigger becomes a uniquely keyed
+run request (``sepbots.worker.requests``), which the worker service (``sepbots runner``) runs.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from sepbots._lazy import lazy_exports as _lazy_exports
 
 # Imported on first use (PEP 562): ``sepbots runs list`` reads the run-request table without loading
 # the calendar, the schedule parser and APScheduler.
-_HOMES = {
+__getattr__ = _lazy_exports(__name__, {
     "sepbots.scheduling.calendar": ("DanishCalendar",),
     "sepbots.scheduling.config": ("CalendarConfig", "QueueTrigger", "Schedule", "ScheduleConfig",
                                   "ScheduleConfigError", "TriggerKind", "load_schedules"),
-    "sepbots.scheduling.requests": ("NewRequest", "RequestState", "RequestTrigger", "RunRequest", "RunRequests",
-                                    "schedule_key"),
     "sepbots.scheduling.triggers": ("ScheduleTrigger", "build_trigger", "next_fire_times"),
-}
-_WHERE = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sepbots.scheduling' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+})
 
 __all__ = [
     "CalendarConfig",
     "DanishCalendar",
-    "NewRequest",
     "QueueTrigger",
-    "RequestState",
-    "RequestTrigger",
-    "RunRequest",
-    "RunRequests",
     "Schedule",
     "ScheduleConfig",
     "ScheduleConfigError",
@@ -48,5 +29,4 @@ __all__ = [
     "build_trigger",
     "load_schedules",
     "next_fire_times",
-    "schedule_key",
 ]

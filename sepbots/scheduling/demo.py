@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from sepbots.i18n import Catalog, moment
 from sepbots.scheduling.config import Schedule, ScheduleConfig
-from sepbots.scheduling.requests import RequestState, RunRequests, schedule_key
-from sepbots.scheduling.service import RunnerService
+from sepbots.worker.requests import RequestState, RunRequests, schedule_key
+from sepbots.worker.service import WorkerService
 
 if TYPE_CHECKING:  # sepbots.demo imports this module late, for its framework steps
     from sepbots.demo import DemoContext
@@ -81,7 +81,7 @@ def schedule_demo(
         }
     at = (env.clock.now() + timedelta(seconds=lead_s + 1)).replace(microsecond=0)
     schedule = Schedule(name=NAME, bot=bot, at=at, params=params or {}, misfire_grace_s=60)
-    service = RunnerService(
+    service = WorkerService(
         env,
         ScheduleConfig(schedules=(schedule,)),
         poll_s=0.1,

@@ -17,10 +17,10 @@ from sqlalchemy import and_, func, select, text
 
 from sepbots.clock import Clock
 from sepbots.scheduling.config import QueueTrigger
-from sepbots.scheduling.requests import PG_CLAIM_LOCK, RequestState, RequestTrigger, RunRequest, row_to_request
-from sepbots.scheduling.tables import bot_state, run_requests
 from sepbots.store import Store
 from sepbots.store.schema import work_items
+from sepbots.worker.requests import PG_CLAIM_LOCK, RequestState, RequestTrigger, RunRequest, row_to_request
+from sepbots.worker.tables import bot_state, run_requests
 from sepbots.workitems.models import ItemState
 
 _ACTIVE = (RequestState.PENDING.value, RequestState.RUNNING.value)

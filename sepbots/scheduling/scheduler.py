@@ -28,13 +28,14 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from sepbots.clock import Clock
+from sepbots.exceptions import StopRequested
 from sepbots.scheduling.config import Schedule, ScheduleConfig, TriggerKind
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, retry_on_outage
-from sepbots.scheduling.requests import NewRequest, RequestTrigger, RunRequests, schedule_key
-from sepbots.scheduling.state import ScheduleStates
-from sepbots.scheduling.tables import APSCHEDULER_TABLE
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
+from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests, schedule_key
+from sepbots.worker.state import ScheduleStates
+from sepbots.worker.tables import APSCHEDULER_TABLE
 
 
 class FireSink(Protocol):
@@ -79,18 +80,15 @@ class EnqueueExecutor(BaseExecutor):
     """Runs APScheduler jobs on one background thread, passing each fire to ``sink``.
 
     Fires older than the job's ``misfire_grace_time`` (by the injected clock) are reported as
-    missed instead. The database call is retried through outages until it works or ``stop`` is
-    set, so a fire is not lost to a short outage; a fire enqueued twice is harmless (unique key).
+    missed instead. The database call is retried through outages until it works or shutdown is
+    requested, so a fire is not lost to a short outage; a fire enqueued twice is harmless (unique key).
     """
 
-    def __init__(
-        self, sink: FireSink, clock: Clock, health: DatabaseHealth, stop: threading.Event, log: Any
-    ) -> None:
+    def __init__(self, sink: FireSink, clock: Clock, health: DatabaseHealth, log: Any) -> None:
         super().__init__()
         self.sink = sink
         self.clock = clock
         self.health = health
-        self.stop = stop
         self.log = log
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sepbots-fire")
 
@@ -126,13 +124,10 @@ class EnqueueExecutor(BaseExecutor):
                 events.append(JobExecutionEvent(EVENT_JOB_MISSED, job.id, alias, run_time))
                 continue
             try:
-                retry_on_outage(
-                    "enqueue_fire",
-                    lambda t=run_time: job.func(*job.args, scheduled_for=t, sink=self.sink),
-                    health=self.health,
-                    stop=self.stop,
+                self.health.call(
+                    lambda t=run_time: job.func(*job.args, scheduled_for=t, sink=self.sink), "enqueue_fire"
                 )
-            except Stopped:
+            except StopRequested:
                 break
             except Exception as exc:  # reported as a job error event with the traceback
                 self.log.error("schedule_fire_failed", schedule=job.id, exc_info=exc)
@@ -205,8 +200,7 @@ class Scheduler:
         config: the validated schedules.
         sink: where fires go (usually a :class:`Firing`).
         clock: for misfire decisions.
-        health: the shared database-health tracker.
-        stop: set on shutdown (interrupts outage retries).
+        health: the shared database-health tracker (its stop, set on shutdown, interrupts outage retries).
         timezone: the scheduler's timezone (``settings.scheduler.timezone``).
         jobstore_retry_s: how soon APScheduler retries its job store after a database error.
         persistent: keep jobs in the database (the service); ``False`` keeps them in memory (the
@@ -221,7 +215,6 @@ class Scheduler:
         *,
         clock: Clock,
         health: DatabaseHealth,
-        stop: threading.Event,
         timezone: str = "Europe/Copenhagen",
         jobstore_retry_s: float = 1.0,
         persistent: bool = True,
@@ -231,7 +224,7 @@ class Scheduler:
         self.log = log or structlog.get_logger("sepbots.scheduler")
         # Outages are logged once per change by DatabaseHealth; APScheduler would log each retry.
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
-        self.executor = EnqueueExecutor(sink, clock, health, stop, self.log)
+        self.executor = EnqueueExecutor(sink, clock, health, self.log)
         jobstore = (
             SQLAlchemyJobStore(engine=store.engine, tablename=APSCHEDULER_TABLE)
             if persistent

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
-from sepbots.store.health import DatabaseHealth
+from sepbots.store.outage import DatabaseHealth
 from sepbots.workitems.exchange import Finished, exchange, give_back
 from sepbots.workitems.queue import Claimed, Release, WorkQueues
 

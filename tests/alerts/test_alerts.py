@@ -17,9 +17,9 @@ from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError
 from sepbots.practice.mail import SmtpInbox
 from sepbots.recipes import NoParams
-from sepbots.scheduling.state import RunnerState, RunnerStatuses
 from sepbots.store.schema import audit_log
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+from sepbots.worker.state import WorkerInfo, WorkerState, WorkerStatuses
 from sepbots.workitems import NewItem
 
 from .conftest import WebhookReceiver
@@ -142,7 +142,8 @@ def test_a_silent_runner_and_a_broken_audit_chain_are_alerted(
     extra = '[[rules]]\nkind = "runner_silent"\nafter = "10m"\n[[rules]]\nkind = "audit_broken"\nchannels = ["email"]\n'
     config = load_alerts(write_config(installation.settings.home, smtp, webhook, extra))
     assert config is not None
-    RunnerStatuses(installation.store, clock).report("pc-7:42", host="pc-7", pid=42, started_at=START, state=RunnerState.IDLE)
+    WorkerStatuses(installation.store, clock).report(
+        WorkerInfo(runner_id="pc-7:42", host="pc-7", pid=42, started_at=START, heartbeat_at=clock.now(), state=WorkerState.IDLE))
     run_bot_once(flaky, env=installation)
     service = AlertService(installation, config)
     assert AlertKind.RUNNER_SILENT not in {a.kind for a in service.check()}

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from sepbots.alerts import service_for
 from sepbots.cli import app
 from sepbots.practice.mail import SmtpInbox
-from sepbots.scheduling.service import RunnerService, load_service_config
 from sepbots.testing import open_test_environment, run_bot_once
+from sepbots.worker.service import WorkerService, load_service_config
 
 from .conftest import WebhookReceiver
 from .test_alerts import flaky, write_config
@@ -54,7 +54,7 @@ def test_the_runner_service_checks_alerts_every_check_every(home: Path, smtp: Sm
     path.write_text(path.read_text(encoding="utf-8").replace('check_every = "30s"', 'check_every = "1s"'), encoding="utf-8")
     env = open_test_environment(home, overrides={"queue": {"heartbeat_s": 0.2}})
     run_bot_once(flaky, env=env)
-    service = RunnerService(env, load_service_config(env), persistent_jobs=False, alerts=service_for(env))
+    service = WorkerService(env, load_service_config(env), persistent_jobs=False, alerts=service_for(env))
     thread = threading.Thread(target=service.run)
     thread.start()
     try:

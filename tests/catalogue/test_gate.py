@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 
 from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, bot
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
-from sepbots.exceptions import RunRefused
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
+from sepbots.exceptions import RunRefused
 from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger
-from sepbots.scheduling.service import RunnerService
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import ManualClock, open_test_environment
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger
+from sepbots.worker.service import WorkerService
 
 from .conftest import COMPLETE_LEGAL, process_data
 
@@ -134,7 +134,7 @@ def test_runner_service_refuses_production_requests_and_runs_test_requests(
     no items) and runs a test request."""
     env.registry.add(recipe_of(gated))
     cat = load_catalogue(_catalogue(tmp_path, {}))
-    service = RunnerService(env, ScheduleConfig(), gate=catalogue_gate(cat, "en"), persistent_jobs=False)
+    service = WorkerService(env, ScheduleConfig(), gate=catalogue_gate(cat, "en"), persistent_jobs=False)
     for test_mode in (False, True):
         service.requests.enqueue(
             NewRequest(key=f"{trigger.value}:{test_mode}", bot="gated", trigger=trigger, test_mode=test_mode)

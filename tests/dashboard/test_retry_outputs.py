@@ -17,9 +17,9 @@ from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
 from sepbots.runtime import Runner, Trigger
 from sepbots.scheduling.config import QueueTrigger, ScheduleConfig
-from sepbots.scheduling.service import RunnerService
 from sepbots.store.schema import users, work_items
 from sepbots.testing import open_test_environment
+from sepbots.worker.service import WorkerService
 
 from .conftest import PASSWORD, Dashboard, csrf_of
 
@@ -81,7 +81,7 @@ def test_a_dashboard_retry_writes_a_new_output_and_keeps_the_earlier_one(dashboa
         assert response.status_code == 303, response.text
 
     config = ScheduleConfig(queue_triggers=(QueueTrigger(bot="fakturakontrol", params=params),))
-    service = RunnerService(env, config, persistent_jobs=False)
+    service = WorkerService(env, config, persistent_jobs=False)
     assert service.tick()  # the queue trigger asked for a run and the worker ran it
 
     outputs = sorted((tmp_path / "ud").glob("resultat-*.xlsx"))

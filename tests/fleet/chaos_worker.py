@@ -23,7 +23,7 @@ from sepbots import BotContext, WorkItem, bot  # noqa: E402
 from sepbots.config import load_settings  # noqa: E402
 from sepbots.environment import Environment  # noqa: E402
 from sepbots.runtime import Runner, Trigger  # noqa: E402
-from sepbots.store.health import is_outage  # noqa: E402
+from sepbots.store.outage import is_outage  # noqa: E402
 
 EFFECTS: list[Engine] = []  # "the other system" the bot writes to (this script's own connection)
 

@@ -17,14 +17,13 @@ from sqlalchemy import func, select, text
 from sepbots import BotContext, Runner, WorkItem, bot
 from sepbots.dashboard.trail import item_events
 from sepbots.environment import Environment
-from sepbots.exceptions import ConfigError, StopRequested, StoreError
+from sepbots.exceptions import ConfigError, RunRefused, StopRequested, StoreError
 from sepbots.fleet import Capability, FleetSlots, LeaderElection, MissingCapability, SlotBusy
 from sepbots.fleet.capabilities import capability_gate, parse_capabilities, runnable
 from sepbots.recipes import recipe_of
 from sepbots.runtime import StopToken
-from sepbots.exceptions import RunRefused
 from sepbots.store import Store, head_revision
-from sepbots.store.health import DatabaseHealth
+from sepbots.store.outage import DatabaseHealth
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
 from sepbots.workitems.exchange import Finished, exchange, give_back
@@ -353,7 +352,7 @@ def test_store_calls_wait_out_an_outage_and_log_it_once(capsys: pytest.CaptureFi
         return "ok"
 
     with capture_logs() as logs:
-        assert DatabaseHealth(StopToken(), max_backoff_s=0.05).call(flaky) == "ok"
+        assert DatabaseHealth(StopToken(), max_wait_s=0.05).call(flaky) == "ok"
     assert calls["n"] == 4
     assert [entry["event"] for entry in logs] == ["database_unavailable", "database_available"]
     stop = StopToken()

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
-from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
-from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
 from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
+from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.worker.state import BotStates, ScheduleStates, WorkerInfo, WorkerState, WorkerStatuses
 
 from .runner_proc import make_home
 from .test_service import QUEUE_BOT
@@ -111,18 +111,11 @@ def test_runner_status_alive_stale_and_none(home: Path) -> None:
     assert none.exit_code == 1 and "No runner has reported" in none.output
     env = open_test_environment(home)
     try:
-        statuses = RunnerStatuses(env.store, env.clock)
+        statuses = WorkerStatuses(env.store, env.clock)
         now = datetime.now(UTC)
-        statuses.report(
-            "vm:1:abc",
-            host="vm",
-            pid=1,
-            started_at=now,
-            state=RunnerState.RUNNING,
-            request_id=1,
-            run_id="12345678-aaaa",
-            bot="qbot",
-        )
+        statuses.report(WorkerInfo(runner_id="vm:1:abc", host="vm", pid=1, started_at=now, heartbeat_at=env.clock.now(),
+                                   state=WorkerState.RUNNING, current_request_id=1, current_run_id="12345678-aaaa",
+                                   current_bot="qbot"))
         BotStates(env.store, env.clock).pause("qbot")
         alive = invoke(runner_cli.app, ["status"], home)
         assert alive.exit_code == 0 and "vm:1:abc" in alive.output and "kører" in alive.output

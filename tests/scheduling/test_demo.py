@@ -8,8 +8,8 @@ from rich.console import Console
 
 from sepbots.demo import DemoContext
 from sepbots.scheduling.demo import schedule_demo
-from sepbots.scheduling.requests import RequestState
 from sepbots.testing import open_test_environment
+from sepbots.worker.requests import RequestState
 
 from .runner_proc import make_home
 from .test_service import QUEUE_BOT

@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from sepbots.clock import SystemClock
-from sepbots.scheduling.heartbeat import Heartbeat
-from sepbots.scheduling.outage import DatabaseHealth
-from sepbots.scheduling.requests import RunRequests
-from sepbots.scheduling.state import RunnerState, RunnerStatuses
 from sepbots.store import Store
+from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.heartbeat import Heartbeat
+from sepbots.worker.requests import RunRequests
+from sepbots.worker.state import WorkerState, WorkerStatuses
 
 
 def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
@@ -21,9 +21,9 @@ def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
     clock = SystemClock()
     heartbeat = Heartbeat(
         "host:1:abc",
-        statuses=RunnerStatuses(store, clock),
+        statuses=WorkerStatuses(store, clock),
         requests=RunRequests(store, clock),
-        health=DatabaseHealth(clock),
+        health=DatabaseHealth(threading.Event(), clock=clock),
         clock=clock,
         var_dir=tmp_path / "var",
         interval_s=0.001,
@@ -34,7 +34,7 @@ def test_concurrent_beats_write_one_whole_status_file(tmp_path: Path) -> None:
     def hammer() -> None:
         try:
             for _ in range(40):
-                heartbeat.set(state=RunnerState.IDLE)
+                heartbeat.set(state=WorkerState.IDLE)
         except BaseException as exc:  # noqa: BLE001 - the test collects what a thread raised
             errors.append(exc)
 

@@ -1,12 +1,12 @@
-"""Migration 0002 creates exactly the tables that sepbots.scheduling.tables declares."""
+"""Migration 0002 creates exactly the tables that sepbots.worker.tables declares."""
 
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from sepbots.scheduling import tables
 from sepbots.store import Store, head_revision
+from sepbots.worker import tables
 
 OURS = {"run_requests", "bot_state", "schedule_state", "runner_status", "apscheduler_jobs"}
 

@@ -11,9 +11,10 @@ import pytest
 from structlog.testing import capture_logs
 
 from sepbots.clock import SystemClock
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, retry_on_outage
-from sepbots.scheduling.requests import NewRequest, RequestTrigger, RunRequests
+from sepbots.exceptions import QueueError, StopRequested
 from sepbots.store import Store
+from sepbots.store.outage import DatabaseHealth, is_outage
+from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests
 
 
 @pytest.fixture
@@ -45,21 +46,13 @@ def locked_store(tmp_path: Path):
 def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
     """A write during a 0.8 s lock-out retries with backoff, then succeeds; one log line per state change."""
     store, lock_for = locked_store
-    requests, health, stop = (
-        RunRequests(store, SystemClock()),
-        DatabaseHealth(SystemClock()),
-        threading.Event(),
-    )
+    requests = RunRequests(store, SystemClock())
+    health = DatabaseHealth(threading.Event(), clock=SystemClock(), first_wait_s=0.05, max_wait_s=0.2)
     holder = lock_for(0.8)
     started = time.monotonic()
     with capture_logs() as logs:
-        req = retry_on_outage(
-            "enqueue",
-            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)),
-            health=health,
-            stop=stop,
-            first_wait_s=0.05,
-            max_wait_s=0.2,
+        req = health.call(
+            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)), "enqueue"
         )
     holder.join()
     assert req is not None and time.monotonic() - started >= 0.7
@@ -70,20 +63,16 @@ def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
 
 
 def test_shutdown_interrupts_waiting(locked_store) -> None:
-    """Setting the stop event ends the retrying promptly with Stopped."""
+    """Setting the stop event ends the retrying promptly with StopRequested."""
     store, lock_for = locked_store
-    requests, health, stop = (
-        RunRequests(store, SystemClock()),
-        DatabaseHealth(SystemClock()),
-        threading.Event(),
-    )
+    stop = threading.Event()
+    requests = RunRequests(store, SystemClock())
+    health = DatabaseHealth(stop, clock=SystemClock(), first_wait_s=0.05, max_wait_s=5)
     holder = lock_for(1.5)
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
-    with capture_logs(), pytest.raises(Stopped):
-        retry_on_outage(
-            "enqueue", lambda: requests.list(), health=health, stop=stop, first_wait_s=0.05, max_wait_s=5
-        )
+    with capture_logs(), pytest.raises(StopRequested):
+        health.call(lambda: requests.list(), "enqueue")
     assert time.monotonic() - started < 1.5
     assert not health.available
     holder.join()
@@ -98,6 +87,7 @@ def test_other_errors_are_not_outages() -> None:
         raise KeyError("bug")
 
     with capture_logs() as logs, pytest.raises(KeyError):
-        retry_on_outage("op", broken, health=DatabaseHealth(SystemClock()), stop=threading.Event())
+        DatabaseHealth(threading.Event()).call(broken, "op")
     assert calls == [1] and logs == []
     assert not is_outage(KeyError("x"))
+    assert not is_outage(QueueError("no such item"))  # a store error, but about the request, not the database

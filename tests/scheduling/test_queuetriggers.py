@@ -8,10 +8,10 @@ from datetime import timedelta
 from sepbots.clock import SystemClock
 from sepbots.scheduling.config import QueueTrigger
 from sepbots.scheduling.queuetriggers import QueueTriggers
-from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
-from sepbots.scheduling.state import BotStates
 from sepbots.store import Store
 from sepbots.store.schema import work_items
+from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.worker.state import BotStates
 
 LEASE = timedelta(seconds=30)
 

@@ -16,10 +16,10 @@ from sepbots.dashboard import create_app
 from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
 from sepbots.scheduling.config import ScheduleConfig
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests
-from sepbots.scheduling.service import RunnerService
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.worker.service import WorkerService
 
 from .runner_proc import make_home
 
@@ -66,7 +66,7 @@ def test_a_refused_scheduled_run_shows_its_reason_everywhere(installation: Envir
     env = installation
     requests = RunRequests(env.store, env.clock)
     requests.enqueue(NewRequest(key="schedule:nat:1", bot="steps", trigger=RequestTrigger.SCHEDULE, schedule="nat"))
-    service = RunnerService(env, ScheduleConfig(), persistent_jobs=False, gate=production_gate(env.settings, "da"))
+    service = WorkerService(env, ScheduleConfig(), persistent_jobs=False, gate=production_gate(env.settings, "da"))
     assert service.tick()
 
     (req,) = requests.list()
@@ -114,7 +114,7 @@ def test_a_request_that_fails_before_its_run_is_listed_and_audited(installation:
     env = installation
     requests = RunRequests(env.store, env.clock)
     requests.enqueue(NewRequest(key="manual:1", bot="steps", trigger=RequestTrigger.MANUAL, params={"farve": "rød"}))
-    assert RunnerService(env, ScheduleConfig(), persistent_jobs=False).tick()
+    assert WorkerService(env, ScheduleConfig(), persistent_jobs=False).tick()
     (req,) = requests.list()
     assert req.state is RequestState.FAILED and "farve" in (req.error or "")
     listed = cli(env, "runs", "list")

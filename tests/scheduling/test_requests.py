@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from sepbots.clock import SystemClock
-from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger, RunRequests, schedule_key
-from sepbots.scheduling.state import BotStates
-from sepbots.scheduling.tables import run_requests
 from sepbots.store import Store
+from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests, schedule_key
+from sepbots.worker.state import BotStates
+from sepbots.worker.tables import run_requests
 
 LEASE = timedelta(seconds=30)
 

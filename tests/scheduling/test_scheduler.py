@@ -13,12 +13,12 @@ from structlog.testing import capture_logs
 
 from sepbots.clock import SystemClock
 from sepbots.scheduling.config import ScheduleConfig, parse_schedules
-from sepbots.scheduling.outage import DatabaseHealth
-from sepbots.scheduling.requests import RequestState, RequestTrigger, RunRequests
 from sepbots.scheduling.scheduler import EnqueueExecutor, Firing, Scheduler, fire, fires_due, job_fingerprint
-from sepbots.scheduling.state import ScheduleStates
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
+from sepbots.store.outage import DatabaseHealth
+from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.worker.state import ScheduleStates
 
 BOTS = {"refusion", "flytning"}
 
@@ -35,7 +35,7 @@ def service(
     clock = clock or SystemClock()
     wake, stop = threading.Event(), threading.Event()
     sink = Firing(RunRequests(store, clock), ScheduleStates(store, clock), cfg, wake, log=_log())
-    sched = Scheduler(store, cfg, sink, clock=clock, health=DatabaseHealth(clock), stop=stop)
+    sched = Scheduler(store, cfg, sink, clock=clock, health=DatabaseHealth(stop, clock=clock))
     return sched, wake, stop
 
 
@@ -157,7 +157,7 @@ def test_misfires_after_downtime(
     job = _job(cfg, "hourly", datetime(2026, 4, 1, 6, 0, tzinfo=UTC))
     requests = RunRequests(sqlite_store, clock)
     sink = Firing(requests, ScheduleStates(sqlite_store, clock), cfg, threading.Event(), _log())
-    executor = EnqueueExecutor(sink, clock, DatabaseHealth(clock), threading.Event(), _log())
+    executor = EnqueueExecutor(sink, clock, DatabaseHealth(threading.Event(), clock=clock), _log())
     with capture_logs() as logs:
         executor.run_job(job, fires_due(job, clock.now()))
     assert sorted(r.scheduled_for.strftime("%H:%M") for r in requests.list()) == expected_fires

@@ -1,9 +1,9 @@
-"""Tables of the runner service, on the project's shared ``metadata`` (migration ``0002_scheduling``).
+"""Tables of the worker service, on the project's shared ``metadata`` (migration ``0002_scheduling``).
 
 * ``run_requests``: every schedule fire, manual start and queue trigger, keyed so it runs once;
 * ``bot_state``: a bot paused by an operator (honoured between items);
 * ``schedule_state``: a schedule paused by an operator (its fires are skipped);
-* ``runner_status``: each runner process's heartbeat and what it is doing;
+* ``runner_status``: each worker process's heartbeat and what it is doing;
 * ``apscheduler_jobs``: APScheduler 3.x's job store (same layout as its ``SQLAlchemyJobStore``).
 """
 
@@ -68,23 +68,20 @@ run_requests = Table(
     Index("ix_run_requests_bot_state", "bot", "state"),
 )
 
-bot_state = Table(
-    "bot_state",
-    metadata,
-    Column("bot", String(100), primary_key=True),
-    Column("paused", Boolean, nullable=False, default=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
-    Column("updated_by", String(100)),
-)
+def _pause_switches(name: str, key: str) -> Table:
+    """Operator pause switches keyed by ``key`` (a bot's or a schedule's name), with who set them when."""
+    return Table(
+        name,
+        metadata,
+        Column(key, String(100), primary_key=True),
+        Column("paused", Boolean, nullable=False, default=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("updated_by", String(100)),
+    )
 
-schedule_state = Table(
-    "schedule_state",
-    metadata,
-    Column("schedule", String(100), primary_key=True),
-    Column("paused", Boolean, nullable=False, default=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
-    Column("updated_by", String(100)),
-)
+
+bot_state = _pause_switches("bot_state", "bot")
+schedule_state = _pause_switches("schedule_state", "schedule")
 
 runner_status = Table(
     "runner_status",

@@ -1,7 +1,7 @@
-"""The runner's heartbeat: a ``runner_status`` row and a status file, refreshed on a timer.
+"""The worker's heartbeat: a ``runner_status`` row and a status file, refreshed on a timer.
 
-The row lets ``sepbots runner status`` (and the dashboard) see every runner of a fleet; the JSON
-file in ``<home>/var/runner/`` says what this runner is doing even while the database is away.
+The row lets ``sepbots runner status`` (and the dashboard) see every worker of a fleet; the JSON
+file in ``<home>/var/runner/`` says what this worker is doing even while the database is away.
 The same timer renews the lease of the run request being executed.
 """
 
@@ -18,28 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from sepbots.clock import Clock
-from sepbots.scheduling.outage import DatabaseHealth, is_outage
-from sepbots.scheduling.requests import RunRequests
-from sepbots.scheduling.state import RunnerState, RunnerStatuses
+from sepbots.store.outage import DatabaseHealth, is_outage
+from sepbots.worker.requests import RunRequests
+from sepbots.worker.state import WorkerInfo, WorkerState, WorkerStatuses
 
 
 @dataclass(frozen=True)
 class Doing:
-    """What the runner is doing right now."""
+    """What the worker is doing right now."""
 
-    state: RunnerState = RunnerState.STARTING
+    state: WorkerState = WorkerState.STARTING
     request_id: int | None = None
     run_id: str | None = None
     bot: str | None = None
 
 
-def status_file(var_dir: Path, runner_id: str) -> Path:
-    """Where runner ``runner_id`` writes its status file."""
-    return var_dir / "runner" / (re.sub(r"[^\w.-]", "_", runner_id) + ".json")
+def status_file(var_dir: Path, worker_id: str) -> Path:
+    """Where worker ``worker_id`` writes its status file (in ``var/runner/``, named for ``sepbots runner``)."""
+    return var_dir / "runner" / (re.sub(r"[^\w.-]", "_", worker_id) + ".json")
 
 
 def read_status_files(var_dir: Path) -> list[dict[str, Any]]:
-    """Every runner status file in ``var_dir`` (unreadable files are skipped)."""
+    """Every worker status file in ``var_dir`` (unreadable files are skipped)."""
     out = []
     for path in sorted((var_dir / "runner").glob("*.json")):
         try:
@@ -50,10 +50,10 @@ def read_status_files(var_dir: Path) -> list[dict[str, Any]]:
 
 
 class Heartbeat:
-    """Reports this runner's state every ``interval_s`` on a background thread.
+    """Reports this worker's state every ``interval_s`` on a background thread.
 
     Args:
-        runner_id: this process's id (also the lease owner).
+        worker_id: this process's id (also the lease owner).
         statuses: the ``runner_status`` table.
         requests: the run-request table (for lease renewal).
         health: the shared database-health tracker.
@@ -65,9 +65,9 @@ class Heartbeat:
 
     def __init__(
         self,
-        runner_id: str,
+        worker_id: str,
         *,
-        statuses: RunnerStatuses,
+        statuses: WorkerStatuses,
         requests: RunRequests,
         health: DatabaseHealth,
         clock: Clock,
@@ -75,16 +75,10 @@ class Heartbeat:
         interval_s: float,
         lease: timedelta,
     ) -> None:
-        self.runner_id = runner_id
-        self.statuses = statuses
-        self.requests = requests
-        self.health = health
-        self.clock = clock
-        self.file = status_file(var_dir, runner_id)
-        self.interval_s = interval_s
-        self.lease = lease
-        self.host = socket.gethostname()
-        self.pid = os.getpid()
+        self.worker_id, self.host, self.pid = worker_id, socket.gethostname(), os.getpid()
+        self.statuses, self.requests, self.health, self.clock = statuses, requests, health, clock
+        self.file = status_file(var_dir, worker_id)
+        self.interval_s, self.lease = interval_s, lease
         self.started_at: datetime = clock.now()
         self._doing = Doing()
         self._lock = threading.Lock()
@@ -99,7 +93,7 @@ class Heartbeat:
         return self._doing
 
     def set(self, **changes: Any) -> None:
-        """Change what the runner is doing and beat at once."""
+        """Change what the worker is doing and beat at once."""
         with self._lock:
             self._doing = replace(self._doing, **changes)
         self.beat()
@@ -124,20 +118,14 @@ class Heartbeat:
 
     def _beat(self) -> None:
         doing = self._doing
-        self._write_file(doing)
+        info = WorkerInfo(runner_id=self.worker_id, host=self.host, pid=self.pid, started_at=self.started_at,
+                          heartbeat_at=self.clock.now(), state=doing.state, current_request_id=doing.request_id,
+                          current_run_id=doing.run_id, current_bot=doing.bot)
+        self._write_file(info)
         try:
             if doing.request_id is not None:
-                self.requests.renew(doing.request_id, self.runner_id, self.lease)
-            self.statuses.report(
-                self.runner_id,
-                host=self.host,
-                pid=self.pid,
-                started_at=self.started_at,
-                state=doing.state,
-                request_id=doing.request_id,
-                run_id=doing.run_id,
-                bot=doing.bot,
-            )
+                self.requests.renew(doing.request_id, self.worker_id, self.lease)
+            self.statuses.report(info)
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -145,20 +133,11 @@ class Heartbeat:
         else:
             self.health.succeeded()
 
-    def _write_file(self, doing: Doing) -> None:
-        data = {
-            "runner_id": self.runner_id,
-            "host": self.host,
-            "pid": self.pid,
-            "started_at": self.started_at.isoformat(),
-            "heartbeat_at": self.clock.now().isoformat(),
-            "state": doing.state.value,
-            "current_request_id": doing.request_id,
-            "current_run_id": doing.run_id,
-            "current_bot": doing.bot,
-            "database_available": self.health.available,
-            "database_error": None if self.health.available else self.health.last_error,
-        }
+    def _write_file(self, info: WorkerInfo) -> None:
+        """The status file: the ``runner_status`` row's fields, and whether the database answers."""
+        data = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in info.model_dump().items()}
+        data.update(state=info.state.value, database_available=self.health.available,
+                    database_error=None if self.health.available else self.health.last_error)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

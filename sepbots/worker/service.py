@@ -1,4 +1,4 @@
-"""The runner service: scheduler, queue triggers and the worker loop in one unattended process.
+"""The worker service (``sepbots runner start``): scheduler, queue triggers and the worker loop in one unattended process.
 
 ```
 APScheduler thread ──fire──► run_requests (unique key) ──wake──► worker loop (main thread)
@@ -32,22 +32,22 @@ from typing import Any
 import structlog
 
 from sepbots.alerts import AlertService
-from sepbots.environment import Environment
 from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.environment import Environment
 from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
-from sepbots.scheduling.checkpoints import DailyCheckpoint
 from sepbots.scheduling.config import ScheduleConfig, check_params, load_schedules
-from sepbots.scheduling.heartbeat import Heartbeat
-from sepbots.scheduling.outage import DatabaseHealth, Stopped, is_outage, reason, retry_on_outage
 from sepbots.scheduling.queuetriggers import QueueTriggers
-from sepbots.scheduling.requests import RequestState, RunRequest, RunRequests
 from sepbots.scheduling.scheduler import Firing, Scheduler
-from sepbots.scheduling.state import BotStates, RunnerState, RunnerStatuses, ScheduleStates
+from sepbots.store.outage import DatabaseHealth, is_outage, reason
+from sepbots.worker.checkpoints import DailyCheckpoint
+from sepbots.worker.heartbeat import Heartbeat
+from sepbots.worker.requests import RequestState, RunRequest, RunRequests
+from sepbots.worker.state import BotStates, ScheduleStates, WorkerState, WorkerStatuses
 
 _PAUSE_CACHE_S = 0.5
-_FORGET_RUNNERS_AFTER = timedelta(days=7)
+_FORGET_WORKERS_AFTER = timedelta(days=7)
 _STORE_ERROR = f"{StoreError.__name__}:"  # how the runtime words a run failed by the database
 
 
@@ -92,8 +92,8 @@ class _PauseCheck:
         return self._paused
 
 
-class RunnerService:
-    """One runner process.
+class WorkerService:
+    """One worker process (started by ``sepbots runner start``).
 
     Args:
         env: the opened installation.
@@ -121,21 +121,17 @@ class RunnerService:
         log: Any | None = None,
         alerts: AlertService | None = None,
     ) -> None:
-        self.env = env
-        self.alerts = alerts
-        self.only_bots = bots
-        self.config = config
-        self.poll_s = poll_s
-        self.gate = gate
+        self.env, self.config, self.only_bots, self.alerts = env, config, bots, alerts
+        self.poll_s, self.gate = poll_s, gate
         self.log = log or structlog.get_logger("sepbots.runner")
-        self.runner_id = env.runner_id
+        self.worker_id = env.runner_id
         self.lease = timedelta(seconds=lease_s or env.settings.queue.lease_s)
         clock, store = env.clock, env.store
         self.stop_event, self.wake = threading.Event(), threading.Event()
-        self.health = DatabaseHealth(clock, self.log)
+        self.health = DatabaseHealth(self.stop_event, clock=clock, log=self.log, first_wait_s=0.25, max_wait_s=30.0)
         self.requests = RunRequests(store, clock)
         self.bots = BotStates(store, clock)
-        self.statuses = RunnerStatuses(store, clock)
+        self.statuses = WorkerStatuses(store, clock)
         self.queue_triggers = QueueTriggers(
             store, clock, config.queue_triggers, {r.name: r.queue for r in env.registry}
         )
@@ -146,13 +142,12 @@ class RunnerService:
             sink,
             clock=clock,
             health=self.health,
-            stop=self.stop_event,
             timezone=env.settings.scheduler.timezone,
             persistent=persistent_jobs,
             log=self.log,
         )
         self.heartbeat = Heartbeat(
-            self.runner_id,
+            self.worker_id,
             statuses=self.statuses,
             requests=self.requests,
             health=self.health,
@@ -192,23 +187,23 @@ class RunnerService:
     # -- scheduling: one scheduler per fleet ----------------------------------------------------
 
     def _start_scheduling(self) -> None:
-        """SQLite (one workstation): schedule here. PostgreSQL (a fleet): only while this runner leads."""
+        """SQLite (one workstation): schedule here. PostgreSQL (a fleet): only while this worker leads."""
         if self.env.store.dialect != "postgresql":
-            retry_on_outage("start_scheduler", self.scheduler.start, health=self.health, stop=self.stop_event)
+            self.health.call(self.scheduler.start, "start_scheduler")
             return
         from sepbots.fleet.leader import LeaderElection
 
-        election = LeaderElection(self.env.store, owner=self.runner_id, clock=self.env.clock)
+        election = LeaderElection(self.env.store, owner=self.worker_id, clock=self.env.clock)
 
         def elected() -> None:
-            self.log.info("scheduler_elected", runner_id=self.runner_id)
+            self.log.info("scheduler_elected", runner_id=self.worker_id)
             try:
                 self.scheduler.lead()
             except Exception as exc:  # the next campaign round tries again; never kill the election
                 self.log.error("scheduler_start_failed", exc_info=exc)
 
         def lost() -> None:
-            self.log.info("scheduler_standby", runner_id=self.runner_id)
+            self.log.info("scheduler_standby", runner_id=self.worker_id)
             self.scheduler.follow()
 
         def campaign() -> None:
@@ -243,26 +238,22 @@ class RunnerService:
         """Run until stopped; returns the process exit code."""
         self.log.info(
             "runner_started",
-            runner_id=self.runner_id,
+            runner_id=self.worker_id,
             schedules=len(self.config.schedules),
             queue_triggers=len(self.config.queue_triggers),
             poll_s=self.poll_s,
         )
         try:
             self.heartbeat.beat()
-            self._retry("forget_old_runners", lambda: self.statuses.forget_stopped(_FORGET_RUNNERS_AFTER))
+            self.health.call(lambda: self.statuses.forget_stopped(_FORGET_WORKERS_AFTER), "forget_old_runners")
             self._start_scheduling()
             self._start_alerts()
             self.heartbeat.start()
-            self.heartbeat.set(state=RunnerState.IDLE)
+            self.heartbeat.set(state=WorkerState.IDLE)
             failures = 0
             while not self.stop_event.is_set():
                 try:
-                    worked = retry_on_outage(
-                        "runner_tick", self.tick, health=self.health, stop=self.stop_event
-                    )
-                except Stopped:
-                    raise
+                    worked = self.health.call(self.tick, "runner_tick")
                 except Exception as exc:  # a bug must not end an unattended service: log, back off, go on
                     failures += 1
                     self.log.error("runner_tick_failed", exc_info=exc, failures=failures)
@@ -272,7 +263,7 @@ class RunnerService:
                 if not worked:
                     self.wake.wait(self.poll_s)
                     self.wake.clear()
-        except Stopped:
+        except StopRequested:
             pass
         finally:
             self._shutdown()
@@ -283,7 +274,7 @@ class RunnerService:
         ``True`` if one ran."""
         self.checkpoints.write_if_due()
         self.queue_triggers.evaluate()
-        request = self.requests.claim(self.runner_id, self.lease, bots=self.only_bots)
+        request = self.requests.claim(self.worker_id, self.lease, bots=self.only_bots)
         if request is None:
             return False
         self.execute(request)
@@ -298,10 +289,10 @@ class RunnerService:
         self._token = StopToken(check=_PauseCheck(self.bots, request.bot))
         if self.stop_event.is_set():
             self._token.set()
-        self.heartbeat.set(state=RunnerState.RUNNING, request_id=request.id, run_id=run_id, bot=request.bot)
+        self.heartbeat.set(state=WorkerState.RUNNING, request_id=request.id, run_id=run_id, bot=request.bot)
         state, error = RequestState.FAILED, None
         try:
-            self._retry("attach_run", lambda: self.requests.attach_run(request.id, self.runner_id, run_id))
+            self.health.call(lambda: self.requests.attach_run(request.id, self.worker_id, run_id), "attach_run")
             log.info("request_started", schedule=request.schedule, key=request.key, attempt=request.attempts)
             summary = Runner(self.env, gate=self.gate).run(
                 request.bot,
@@ -325,7 +316,7 @@ class RunnerService:
             else:
                 log.error("request_failed", exc_info=exc)
                 error = self.env.redactor.redact(f"{type(exc).__name__}: {exc}")
-                self._retry("audit_request_failed", lambda: self._audit_failure(request, run_id, error or ""))
+                self.health.call(lambda: self._audit_failure(request, run_id, error or ""), "audit_request_failed")
         else:
             if summary.status is RunStatus.STOPPED:
                 state = RequestState.PENDING
@@ -344,7 +335,7 @@ class RunnerService:
         """A request that failed (maybe before its run was recorded) leaves a ``request_failed`` audit row."""
         with self.env.store.begin() as conn:
             self.env.audit.append(conn, [AuditEvent(
-                AuditEventType.REQUEST_FAILED, self.runner_id, bot=request.bot, run_id=run_id,
+                AuditEventType.REQUEST_FAILED, self.worker_id, bot=request.bot, run_id=run_id,
                 details={"request_id": request.id, "trigger": request.trigger.value, "reason": error})],
                 self.env.clock.now())
 
@@ -353,33 +344,28 @@ class RunnerService:
     ) -> None:
         try:
             if state is RequestState.PENDING:
-                self._retry("release_request", lambda: self.requests.release(request.id, self.runner_id))
+                self.health.call(lambda: self.requests.release(request.id, self.worker_id), "release_request")
                 log.info("request_released", reason=error or "stopped or paused")
             else:
-                self._retry(
+                self.health.call(
+                    lambda: self.requests.finish(request.id, self.worker_id, state, run_id=run_id, error=error),
                     "finish_request",
-                    lambda: self.requests.finish(
-                        request.id, self.runner_id, state, run_id=run_id, error=error
-                    ),
                 )
                 log.info("request_ended", state=state.value, error=error)
-        except Stopped:
+        except StopRequested:
             log.warning(
                 "request_left_to_lease", note="stopped during a database outage; its lease will expire"
             )
-        self.heartbeat.set(state=RunnerState.IDLE, request_id=None, run_id=None, bot=None)
-
-    def _retry(self, operation: str, fn: Callable[[], Any]) -> Any:
-        return retry_on_outage(operation, fn, health=self.health, stop=self.stop_event)
+        self.heartbeat.set(state=WorkerState.IDLE, request_id=None, run_id=None, bot=None)
 
     def _shutdown(self) -> None:
         self.stop_event.set()
         self.scheduler.shutdown()
         self.heartbeat.stop()
         try:
-            self.heartbeat.set(state=RunnerState.STOPPED, request_id=None, run_id=None, bot=None)
+            self.heartbeat.set(state=WorkerState.STOPPED, request_id=None, run_id=None, bot=None)
         except Exception as exc:  # the database may be gone; the status file says so
             if not is_outage(exc):
                 raise
         self.heartbeat.remove_file()
-        self.log.info("runner_stopped", runner_id=self.runner_id)
+        self.log.info("runner_stopped", runner_id=self.worker_id)

@@ -1,4 +1,4 @@
-"""Operator switches and runner heartbeats: paused bots, paused schedules, ``runner_status`` rows."""
+"""Operator switches and worker heartbeats: paused bots, paused schedules, ``runner_status`` rows."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.clock import Clock
-from sepbots.scheduling.tables import bot_state, runner_status, schedule_state
 from sepbots.store import Store
+from sepbots.worker.tables import bot_state, runner_status, schedule_state
 
 
 def _upsert(conn: Any, table: Table, key: str, values: dict[str, Any]) -> None:
@@ -86,8 +86,8 @@ class ScheduleStates(_PauseSwitches):
         super().__init__(store, clock, schedule_state, "schedule")
 
 
-class RunnerState(enum.StrEnum):
-    """What a runner process is doing."""
+class WorkerState(enum.StrEnum):
+    """What a worker process is doing."""
 
     STARTING = "starting"
     IDLE = "idle"
@@ -96,7 +96,7 @@ class RunnerState(enum.StrEnum):
     STOPPED = "stopped"
 
 
-class RunnerInfo(BaseModel):
+class WorkerInfo(BaseModel):
     """One row of ``runner_status``."""
 
     model_config = ConfigDict(frozen=True)
@@ -106,67 +106,38 @@ class RunnerInfo(BaseModel):
     pid: int
     started_at: datetime
     heartbeat_at: datetime
-    state: RunnerState
+    state: WorkerState
     current_request_id: int | None = None
     current_run_id: str | None = None
     current_bot: str | None = None
 
     def alive(self, now: datetime, stale_after: timedelta) -> bool:
-        """Whether the heartbeat is fresh (a killed runner's row stays behind, but goes stale)."""
-        return self.state is not RunnerState.STOPPED and now - self.heartbeat_at <= stale_after
+        """Whether the heartbeat is fresh (a killed worker's row stays behind, but goes stale)."""
+        return self.state is not WorkerState.STOPPED and now - self.heartbeat_at <= stale_after
 
 
-class RunnerStatuses:
-    """The ``runner_status`` table: one row per runner process, kept fresh by its heartbeat."""
+class WorkerStatuses:
+    """The ``runner_status`` table: one row per worker process, kept fresh by its heartbeat."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 
-    def report(
-        self,
-        runner_id: str,
-        *,
-        host: str,
-        pid: int,
-        started_at: datetime,
-        state: RunnerState,
-        request_id: int | None = None,
-        run_id: str | None = None,
-        bot: str | None = None,
-    ) -> None:
-        """Write this runner's heartbeat and what it is doing."""
-        values = {
-            "runner_id": runner_id,
-            "host": host,
-            "pid": pid,
-            "started_at": started_at,
-            "heartbeat_at": self.clock.now(),
-            "state": state.value,
-            "current_request_id": request_id,
-            "current_run_id": run_id,
-            "current_bot": bot,
-        }
+    def report(self, info: WorkerInfo) -> None:
+        """Write a worker's row: its heartbeat (``info.heartbeat_at``) and what it is doing."""
+        values = info.model_dump()
+        values["state"] = info.state.value
         with self.store.begin() as conn:
             _upsert(conn, runner_status, "runner_id", values)
 
-    def set_state(self, runner_id: str, state: RunnerState) -> None:
-        """Change only the state (and heartbeat) of an existing row."""
-        with self.store.begin() as conn:
-            conn.execute(
-                update(runner_status)
-                .where(runner_status.c.runner_id == runner_id)
-                .values(state=state.value, heartbeat_at=self.clock.now())
-            )
-
-    def all(self) -> list[RunnerInfo]:
-        """Every runner row, most recent heartbeat first."""
+    def all(self) -> list[WorkerInfo]:
+        """Every worker row, most recent heartbeat first."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(select(runner_status).order_by(runner_status.c.heartbeat_at.desc())).all()
-            return [RunnerInfo.model_validate(dict(r._mapping)) for r in rows]
+            return [WorkerInfo.model_validate(dict(r._mapping)) for r in rows]
 
     def forget_stopped(self, older_than: timedelta) -> int:
-        """Delete rows of runners that stopped (or went silent) longer ago than ``older_than``."""
+        """Delete rows of workers that stopped (or went silent) longer ago than ``older_than``."""
         with self.store.begin() as conn:
             cutoff = self.clock.now() - older_than
             return conn.execute(delete(runner_status).where(runner_status.c.heartbeat_at < cutoff)).rowcount

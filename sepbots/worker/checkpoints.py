@@ -1,4 +1,4 @@
-"""The runner service's daily audit checkpoint: ``logs/audit-checkpoint-YYYY-MM-DD.json`` once a day.
+"""The worker service's daily audit checkpoint: ``logs/audit-checkpoint-YYYY-MM-DD.json`` once a day.
 
 A checkpoint (see ``sepbots.audit_seal``) is only worth something kept away from the database:
 the file in ``logs/`` is the copy an operator's backup or log shipping carries off the machine.

@@ -21,10 +21,10 @@ from sqlalchemy import Connection, and_, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
-from sepbots.scheduling.tables import RequestState, RequestTrigger, bot_state, run_requests
 from sepbots.store import Store
+from sepbots.worker.tables import RequestState, RequestTrigger, bot_state, run_requests
 
-PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL runners
+PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL workers
 _PICK_WINDOW = 100
 
 
@@ -50,20 +50,10 @@ class NewRequest(BaseModel):
     test_mode: bool = Field(False, description="a test run: exempt from the legal gate, marked on the run")
 
 
-class RunRequest(BaseModel):
-    """A stored run request."""
-
-    model_config = ConfigDict(frozen=True)
+class RunRequest(NewRequest):
+    """A stored run request: what was asked for, and where it is in its life."""
 
     id: int
-    key: str
-    bot: str
-    trigger: RequestTrigger
-    params: dict[str, Any] = Field(default_factory=dict)
-    schedule: str | None = None
-    scheduled_for: datetime | None = None
-    priority: int = 0
-    max_concurrent: int = 1
     state: RequestState
     attempts: int = 0
     created_at: datetime
@@ -72,9 +62,7 @@ class RunRequest(BaseModel):
     run_id: str | None = None
     claimed_by: str | None = None
     lease_expires_at: datetime | None = None
-    requested_by: str | None = None
     error: str | None = None
-    test_mode: bool = False
 
 
 def row_to_request(row: Any) -> RunRequest:
@@ -134,7 +122,7 @@ class RunRequests:
         """Take the most urgent pending request this worker may run now.
 
         Args:
-            worker: the claiming runner's id.
+            worker: the claiming worker's id.
             lease: how long the claim holds without renewal.
             bots: only requests for these bots (``None``: any bot).
 
