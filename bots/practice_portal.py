@@ -1,9 +1,9 @@
-"""What both portal bots share: one logged-in browser per run, retries, and error translation.
+"""What both portal bots share: one logged-in browser per run and logged retries.
 
 The browser is a run resource (``ctx.use``): launched on the first item, reused for every item,
-closed by the runtime, and asked for a screenshot and the HTML whenever an item fails. The
-toolkit's errors become the runtime's two kinds: trouble with the portal (no answer, HTTP 429/5xx,
-changed pages, refused login) is an ``ApplicationException`` — retried with backoff, then failed.
+closed by the runtime, and asked for a screenshot and the HTML whenever an item fails. Trouble
+with the portal (no answer, HTTP 429/5xx, changed pages, refused login) needs no translation: the
+browser toolkit raises application exceptions with codes, retried with backoff, then failed.
 """
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sepbots import ApplicationException, BotContext, Environment
-from sepbots.browser import (
-    BrowserSession,
-    ElementNotFound,
-    FormLogin,
-    HttpStatusError,
-    LoginRejected,
-    PortalUnreachable,
-    RetryNotice,
-    RetryPolicy,
-)
+from sepbots.browser import BrowserSession, FormLogin, RetryNotice, RetryPolicy
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
     PRACTICE_USERNAME,
@@ -90,29 +81,6 @@ class RetryLog:
     def policy(self, *, attempts: int = 5, backoff_s: float = 0.5) -> RetryPolicy:
         """A retry policy reporting to this log."""
         return RetryPolicy(attempts=attempts, backoff_s=backoff_s, factor=2.0, max_wait_s=30, on_retry=self)
-
-
-@contextmanager
-def portal_errors(url: str) -> Iterator[None]:
-    """Translate the browser toolkit's errors into application exceptions with clear messages."""
-    try:
-        yield
-    except LoginRejected as error:
-        raise ApplicationException(
-            f"the portal refused the login; fix the password in the vault (no further attempts are made in "
-            f"this run, so the account is not locked): {error}",
-            code="LOGIN_REJECTED",
-        ) from error
-    except PortalUnreachable as error:
-        raise ApplicationException(
-            f"the portal {url} does not answer: {error.detail}", code="PORTAL_UNREACHABLE"
-        ) from error
-    except HttpStatusError as error:
-        raise ApplicationException(
-            f"the portal answered HTTP {error.status} at {error.url}", code=f"PORTAL_HTTP_{error.status}"
-        ) from error
-    except ElementNotFound as error:
-        raise ApplicationException(f"the portal page has changed: {error}", code="PAGE_CHANGED") from error
 
 
 @contextmanager

@@ -25,9 +25,9 @@ from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, Wo
 from sepbots.clock import local
 from sepbots.connectors.cvr import CvrClient, CvrCompany
 from sepbots.dk import DanishFormatError, parse_cvr
+from sepbots.sheets import SheetSpec, cell_text, read_columns, write_workbook
 
-from ..practice_portal import RetryLog, open_portal, portal_errors
-from ..workbooks import cell_text, read_table, write_workbook
+from ..practice_portal import RetryLog, open_portal
 
 FIELDS = {
     "navn": "name",
@@ -81,7 +81,7 @@ class Lookup(BaseModel):
 
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Lookup]]:
-    table = read_table(ctx.params.input, [ctx.params.column], sheet=ctx.params.sheet)
+    table = read_columns(ctx.params.input, [ctx.params.column], sheet=ctx.params.sheet)
     today = local(ctx.clock.now()).date().isoformat()
     for line in table.rows:
         raw = cell_text(line.cells[ctx.params.column])
@@ -159,7 +159,8 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.output_path(ctx.params.output), "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+    sheet = SheetSpec.plain("Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), [sheet])
 
 
 @bot(
@@ -188,15 +189,14 @@ def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str
         return _look_up_by_api(lookup, ctx)
     url = ctx.params.portal_url.rstrip("/")
     retries = RetryLog(ctx)
-    with portal_errors(url):
-        session = open_portal(ctx, ctx.params.credential)
-        response = session.goto(
-            f"{url}/virksomheder/{lookup.cvr}",
-            retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
-        )
-        if response.status == 404:
-            raise _not_found(lookup, ctx.lang)
-        details = session.page().evaluate(READ_DETAILS, list(FIELDS))
+    session = open_portal(ctx, ctx.params.credential)
+    response = session.goto(
+        f"{url}/virksomheder/{lookup.cvr}",
+        retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
+    )
+    if response.status == 404:
+        raise _not_found(lookup, ctx.lang)
+    details = session.page().evaluate(READ_DETAILS, list(FIELDS))
     missing = [key for key, value in details.items() if value is None]
     if missing:
         raise BusinessException(

@@ -31,9 +31,9 @@ from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, Wo
 from sepbots.browser import BrowserSession, RetryPolicy, SessionExpired
 from sepbots.dk import DanishFormatError, format_danish_decimal, parse_cpr, parse_cvr, parse_danish_date
 from sepbots.dk import parse_danish_decimal as parse_decimal
+from sepbots.sheets import SheetSpec, cell_text, read_columns, write_workbook
 
-from ..practice_portal import RetryLog, open_portal, portal_errors
-from ..workbooks import cell_text, read_table, write_workbook
+from ..practice_portal import RetryLog, open_portal
 
 REASONS = {
     "sygdom": "sygdom",
@@ -183,7 +183,7 @@ def reference_of(claim: Claim, cells: dict[str, Any]) -> str:
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Claim]]:
     columns = ctx.params.columns
-    table = read_table(ctx.params.input, list(columns.model_dump().values()), sheet=ctx.params.sheet)
+    table = read_columns(ctx.params.input, list(columns.model_dump().values()), sheet=ctx.params.sheet)
     for line in table.rows:
         claim = parse_claim(line.number, line.cells, columns)
         yield NewItem(reference=reference_of(claim, line.cells), payload=claim)
@@ -302,7 +302,8 @@ def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
                 item.error_message or "",
             ]
         )
-    write_workbook(ctx.output_path(ctx.params.output), "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+    sheet = SheetSpec.plain("Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+    write_workbook(ctx.output_path(ctx.params.output), [sheet])
 
 
 @bot(
@@ -329,19 +330,18 @@ def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, An
         )
     url = ctx.params.portal_url.rstrip("/")
     retries = RetryLog(ctx)
-    with portal_errors(url):
-        session = open_portal(ctx, ctx.params.credential)
-        retry = retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s)
-        if item.attempts > 1 and (receipt := _find_existing(session, url, item.reference, retry)):
-            ctx.log.info("claim_already_received", receipt=receipt)
-            return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
-        for restart in range(3):
-            try:
-                receipt = _fill_and_send(session, url, item, retry, ctx.lang)
-                break
-            except SessionExpired:
-                ctx.log.info("portal_session_expired", restart=restart + 1)
-        else:
-            raise SessionExpired("the portal session expired three times in a row")
+    session = open_portal(ctx, ctx.params.credential)
+    retry = retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s)
+    if item.attempts > 1 and (receipt := _find_existing(session, url, item.reference, retry)):
+        ctx.log.info("claim_already_received", receipt=receipt)
+        return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
+    for restart in range(3):
+        try:
+            receipt = _fill_and_send(session, url, item, retry, ctx.lang)
+            break
+        except SessionExpired:
+            ctx.log.info("portal_session_expired", restart=restart + 1)
+    else:
+        raise SessionExpired("the portal session expired three times in a row")
     ctx.log.info("claim_submitted", receipt=receipt, portal_retries=retries.count)
     return {"receipt": receipt, "portal_retries": retries.count}
