@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sepbots.dk.errors import DanishFormatError, not_text, value_error
+from sepbots.dk.errors import not_text, value_error
 
 __all__ = ["format_danish_date", "format_long_date_da", "parse_date_cell", "parse_danish_date"]
 
