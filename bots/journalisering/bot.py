@@ -90,19 +90,9 @@ def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
     )
 
 
-@bot(
-    name="journalisering",
-    process="journalisering-mails",
-    queue="journalisering",
-    params=Params,
-    producer=produce,
-    finish=finish,
-    max_attempts=3,
-    retry_delay=timedelta(seconds=2),
-    backoff=2.0,
-    timeout=timedelta(minutes=2),
-    gains=Gains(unit="dokument", credited_minutes=Decimal(2), step="journalisering i sagssystemet"),
-)
+@bot(name="journalisering", process="journalisering-mails", queue="journalisering", params=Params, producer=produce,
+     finish=finish, max_attempts=3, retry_delay=timedelta(seconds=2), backoff=2.0, timeout=timedelta(minutes=2),
+     gains=Gains(unit="dokument", credited_minutes=Decimal(2), step="journalisering i sagssystemet"))
 def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
     if item.payload.mail is not None:

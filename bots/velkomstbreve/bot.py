@@ -116,18 +116,9 @@ def _clients(ctx: BotContext[Params]) -> tuple[AddressClient, DigitalPostClient]
     return addresses, ctx.use("digitalpost", digital_post)
 
 
-@bot(
-    name="velkomstbreve",
-    process="velkomstbreve",
-    queue="velkomstbreve",
-    params=Params,
-    producer=produce,
-    max_attempts=4,
-    retry_delay=timedelta(seconds=30),
-    backoff=2.0,
-    timeout=timedelta(minutes=5),
-    gains=Gains(unit="brev", credited_minutes=Decimal(3), step="adressetjek, brevfletning og afsendelse med Digital Post"),
-)
+@bot(name="velkomstbreve", process="velkomstbreve", queue="velkomstbreve", params=Params, producer=produce,
+     max_attempts=4, retry_delay=timedelta(seconds=30), backoff=2.0, timeout=timedelta(minutes=5),
+     gains=Gains(unit="brev", credited_minutes=Decimal(3), step="adressetjek, brevfletning og afsendelse med Digital Post"))
 def send_welcome_letter(item: WorkItem[Move], ctx: BotContext[Params]) -> dict[str, Any]:
     """Velkomstbrev: tjek adressen, udfyld brevet, lav PDF og send det med Digital Post — én gang."""
     move, p = item.payload, ctx.params

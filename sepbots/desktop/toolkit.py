@@ -35,7 +35,7 @@ import structlog
 from sepbots.clock import Clock, SystemClock
 from sepbots.config import DesktopSettings
 from sepbots.desktop.backend import bind_pyautogui, import_pyautogui, release_pyautogui
-from sepbots.desktop.display import VirtualDisplay, needs_virtual_display
+from sepbots.desktop.display import VirtualDisplay, end_process, needs_virtual_display
 from sepbots.desktop.errors import DesktopError
 from sepbots.desktop.waits import wait_until
 from sepbots.desktop.windows import TitlePattern, Window, WindowSystem, title_matches
@@ -112,13 +112,7 @@ class Desktop:
     def close(self) -> None:
         """End launched applications, disconnect and stop the virtual display; safe to call twice."""
         for process in self._processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
+            end_process(process)
         self._processes.clear()
         if self._system is not None:
             self._system.close()

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from sepbots.exceptions import InputError
-from sepbots.sheets.columns import CellRow, CellTable, cell_text, read_columns
+from sepbots.sheets.columns import CellProblem, CellRow, CellTable, cell_text, read_columns
 from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
 from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
 from sepbots.sheets.table import (
@@ -51,6 +51,7 @@ from sepbots.sheets.writer import CellKind, ColumnSpec, SheetSpec, atomic_output
 
 __all__ = [
     "CellKind",
+    "CellProblem",
     "CellRow",
     "CellTable",
     "ColumnSpec",

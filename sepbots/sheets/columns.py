@@ -23,11 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
-from sepbots.exceptions import InputError
+from sepbots.exceptions import BusinessException, InputError
 
-__all__ = ["CellRow", "CellTable", "cell_text", "read_columns"]
+__all__ = ["CellProblem", "CellRow", "CellTable", "cell_text", "read_columns"]
 
 Columns = Sequence[str] | Mapping[str, "str | Sequence[str]"]
 
@@ -47,6 +47,32 @@ class CellTable:
     file: Path
     sheet: str | None
     rows: list[CellRow]
+
+
+class CellProblem(BaseModel):
+    """A bad cell: where it is, a stable code, and why in Danish and English.
+
+    A producer puts it in the item's payload instead of refusing the whole input; the processor
+    raises :meth:`exception`, so that one row goes to manual handling with the code.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    column: str
+    code: str
+    reason_da: str
+    reason_en: str
+
+    def message(self, lang: str = "da") -> str:
+        """``række 3, kolonne 'CVR': …`` in Danish, ``row 3, column 'CVR': …`` otherwise."""
+        if lang == "da":
+            return f"række {self.row}, kolonne '{self.column}': {self.reason_da}"
+        return f"row {self.row}, column '{self.column}': {self.reason_en}"
+
+    def exception(self, lang: str = "da") -> BusinessException:
+        """The business exception that sends the row to manual handling."""
+        return BusinessException(self.message(lang), code=self.code)
 
 
 def cell_text(value: Any, *, date_format: str = "%Y-%m-%d") -> str:
