@@ -4,7 +4,8 @@ The one owner of Danish value parsing: :mod:`sepbots.sheets` reads cells with :f
 and :func:`parse_date_cell`. Every parser raises :class:`DanishFormatError` (a ``ValueError``) with
 an English ``reason`` and a Danish ``reason_da`` (its text carries both); no message ever contains a
 full CPR number. ``CPRNumber``, ``CVRNumber`` and
-``EANNumber`` are pydantic field types; :class:`CPR` can be used as a field type too.
+``EANNumber`` are pydantic field types; :class:`CPR` can be used as a field type too. Import from
+``sepbots.dk``; its modules are internal.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ for row in read_columns(Path("krav.xlsx"), ["CVR", "Beløb"]).rows:   # untyped 
     print(row.number, cell_text(row.cells["CVR"]))
 ```
 Bad input raises :class:`sepbots.exceptions.InputError` naming file, sheet, row and column.
+
+Import from ``sepbots.sheets``: its modules (``reader``, ``table``, ``columns`` …) are internal.
 """
 
 from __future__ import annotations
