@@ -84,13 +84,10 @@ class RetryLog:
         return RetryPolicy(attempts=attempts, backoff_s=backoff_s, factor=2.0, max_wait_s=30, on_retry=self)
 
 
-STATUS = {
-    ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"),
-    ItemState.FAILED: ("Fejlet", "Failed"),
-    ItemState.NEW: ("Afventer", "Pending"),
-    ItemState.IN_PROGRESS: ("I gang", "In progress"),
-    ItemState.ABANDONED: ("Opgivet", "Abandoned"),
-}
+# The outcome workbook's status column (a done item's label is the bot's own, e.g. "Fundet" / "Found").
+STATUS = {ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"), ItemState.FAILED: ("Fejlet", "Failed"),
+          ItemState.NEW: ("Afventer", "Pending"), ItemState.IN_PROGRESS: ("I gang", "In progress"),
+          ItemState.ABANDONED: ("Opgivet", "Abandoned")}
 
 
 def write_outcome(
