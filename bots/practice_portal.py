@@ -1,30 +1,21 @@
-"""What both portal bots share: one logged-in browser per run, retries, and error translation.
+"""What both portal bots share: one logged-in browser per run, logged retries, the outcome workbook.
 
 The browser is a run resource (``ctx.use``): launched on the first item, reused for every item,
-closed by the runtime, and asked for a screenshot and the HTML whenever an item fails. The
-toolkit's errors become the runtime's two kinds: trouble with the portal (no answer, HTTP 429/5xx,
-changed pages, refused login) is an ``ApplicationException`` — retried with backoff, then failed.
+closed by the runtime, and asked for a screenshot and the HTML whenever an item fails. Trouble
+with the portal (no answer, HTTP 429/5xx, changed pages, refused login) needs no translation: the
+browser toolkit raises application exceptions with codes, retried with backoff, then failed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sepbots import ApplicationException, BotContext, Environment
-from sepbots.browser import (
-    BrowserSession,
-    ElementNotFound,
-    FormLogin,
-    HttpStatusError,
-    LoginRejected,
-    PortalUnreachable,
-    RetryNotice,
-    RetryPolicy,
-)
+from sepbots import ApplicationException, BotContext, ItemState, WorkItem
+from sepbots.browser import BrowserSession, FormLogin, RetryNotice, RetryPolicy
+from sepbots.demo import DemoContext
 from sepbots.practice.portal import (
     PRACTICE_PASSWORD,
     PRACTICE_USERNAME,
@@ -34,6 +25,7 @@ from sepbots.practice.portal import (
     create_app,
 )
 from sepbots.practice.server import serve_in_thread
+from sepbots.sheets import SheetSpec, write_workbook
 
 RESOURCE = "browser"
 
@@ -92,42 +84,60 @@ class RetryLog:
         return RetryPolicy(attempts=attempts, backoff_s=backoff_s, factor=2.0, max_wait_s=30, on_retry=self)
 
 
-@contextmanager
-def portal_errors(url: str) -> Iterator[None]:
-    """Translate the browser toolkit's errors into application exceptions with clear messages."""
-    try:
-        yield
-    except LoginRejected as error:
-        raise ApplicationException(
-            f"the portal refused the login; fix the password in the vault (no further attempts are made in "
-            f"this run, so the account is not locked): {error}",
-            code="LOGIN_REJECTED",
-        ) from error
-    except PortalUnreachable as error:
-        raise ApplicationException(
-            f"the portal {url} does not answer: {error.detail}", code="PORTAL_UNREACHABLE"
-        ) from error
-    except HttpStatusError as error:
-        raise ApplicationException(
-            f"the portal answered HTTP {error.status} at {error.url}", code=f"PORTAL_HTTP_{error.status}"
-        ) from error
-    except ElementNotFound as error:
-        raise ApplicationException(f"the portal page has changed: {error}", code="PAGE_CHANGED") from error
+# The outcome workbook's status column (a done item's label is the bot's own, e.g. "Fundet" / "Found").
+STATUS = {ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"), ItemState.FAILED: ("Fejlet", "Failed"),
+          ItemState.NEW: ("Afventer", "Pending"), ItemState.IN_PROGRESS: ("I gang", "In progress"),
+          ItemState.ABANDONED: ("Opgivet", "Abandoned")}
+
+
+def write_outcome(
+    ctx: BotContext[Any],
+    items: Sequence[WorkItem[Any]],
+    *,
+    sheet: tuple[str, str],
+    headers: dict[str, list[str]],
+    done: tuple[str, str],
+    cells: Callable[[WorkItem[Any], str], list[Any]],
+) -> None:
+    """One row per input row (by the payload's ``row``), written atomically to ``ctx.params.output``.
+
+    Args:
+        sheet: the sheet name in Danish and English.
+        headers: the column headers per language (``"da"``, ``"en"``).
+        done: the status of a done item in Danish and English (``("Fundet", "Found")``).
+        cells: an item's cells up to and including the status it is given; its error code and
+            reason follow as the last two columns.
+    """
+    lang = 0 if ctx.lang == "da" else 1
+    labels = {**STATUS, ItemState.DONE: done}
+    rows = [
+        [*cells(item, labels[item.state][lang]), item.error_code or "", item.error_message or ""]
+        for item in sorted(items, key=lambda i: i.payload.row)
+    ]
+    spec = SheetSpec.plain(sheet[lang], headers["da" if lang == 0 else "en"], rows)
+    write_workbook(ctx.output_path(ctx.params.output), [spec])
 
 
 @contextmanager
 def practice_portal_for_demo(
-    env: Environment, folder: Path, chaos: ChaosConfig | None = None, credential: str = "praksisportal"
+    ctx: DemoContext, chaos: ChaosConfig, announce: Callable[[str], str], credential: str = "praksisportal"
 ) -> Iterator[tuple[str, Portal]]:
-    """Serve the practice portal in a thread and store its login in the vault (demo steps only).
+    """Serve the practice portal in a thread, store its login in the vault and announce it (demo steps only).
+
+    Args:
+        ctx: the demo step's context (the portal's database goes into its work folder).
+        chaos: the trouble the portal makes (rate limits, HTTP 500s).
+        announce: the line printed once the portal runs, given its address.
 
     Yields:
         ``(url, portal)``: the portal's address and its running pieces (``portal.db`` for checks).
     """
-    app = create_app(PortalConfig(db_path=folder / "portal.sqlite3", chaos=chaos or ChaosConfig()))
-    env.vault.set(credential, PRACTICE_PASSWORD, username=PRACTICE_USERNAME, actor="demo")
+    folder = ctx.work_dir / "praksisportal"
+    app = create_app(PortalConfig(db_path=folder / "portal.sqlite3", chaos=chaos))
+    ctx.env.vault.set(credential, PRACTICE_PASSWORD, username=PRACTICE_USERNAME, actor="demo")
     url, stop = serve_in_thread(app)
     try:
+        ctx.console.print(announce(url))
         yield url, app.state.portal
     finally:
         stop()

@@ -14,7 +14,9 @@ SepbotsError(Exception)
 └── BotError(message, code)
     ├── BusinessException      bad/missing data, broken rule → manual handling, never retried
     └── ApplicationException   system trouble → retried with backoff up to max_attempts
-        └── TransientError     (sepbots.connectors.retry) a connector's busy/unreachable server, retried in place
+        ├── TransientError     (sepbots.connectors.retry) a connector's busy/unreachable server, retried in place
+        ├── BrowserError       (sepbots.browser) no answer, HTTP 429/5xx, refused login, changed page — with codes
+        └── DesktopError       (sepbots.desktop) no display, no window, a wait that ran out — with codes
 StopRequested(BaseException)   stop/pause signal that bot code cannot swallow by accident
 ```
 

@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def project(tmp_path: Path) -> Path:
     home = tmp_path / "proj"
     (home / "bots").mkdir(parents=True)
-    for shared in ("__init__.py", "workbooks.py"):
-        shutil.copy(ROOT / "bots" / shared, home / "bots" / shared)
+    shutil.copy(ROOT / "bots" / "__init__.py", home / "bots" / "__init__.py")
     shutil.copytree(ROOT / "bots" / "fakturakontrol", home / "bots" / "fakturakontrol",
                     ignore=shutil.ignore_patterns("__pycache__"))
     open_test_environment(home).close()  # the installation (as `sepbots init` makes it)

@@ -30,8 +30,7 @@ def invoke(home: Path, *args: str, env: dict[str, str] | None = None, input: str
 
 def _with_fakturakontrol(home: Path) -> Path:
     (home / "bots").mkdir(parents=True)
-    for shared in ("__init__.py", "workbooks.py"):
-        shutil.copy(ROOT / "bots" / shared, home / "bots" / shared)
+    shutil.copy(ROOT / "bots" / "__init__.py", home / "bots" / "__init__.py")
     shutil.copytree(ROOT / "bots" / "fakturakontrol", home / "bots" / "fakturakontrol",
                     ignore=shutil.ignore_patterns("__pycache__"))
     return home

@@ -21,13 +21,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, NewItem, WorkItem, bot
 from sepbots.clock import local
 from sepbots.connectors.cvr import CvrClient, CvrCompany
 from sepbots.dk import DanishFormatError, parse_cvr
+from sepbots.sheets import CellProblem, cell_text, read_columns
 
-from ..practice_portal import RetryLog, open_portal, portal_errors
-from ..workbooks import cell_text, read_table, write_workbook
+from ..practice_portal import RetryLog, open_portal, write_outcome
 
 FIELDS = {
     "navn": "name",
@@ -76,41 +76,26 @@ class Lookup(BaseModel):
 
     row: int
     cvr: str
-    problem_da: str | None = None
-    problem_en: str | None = None
+    problem: CellProblem | None = None
 
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Lookup]]:
-    table = read_table(ctx.params.input, [ctx.params.column], sheet=ctx.params.sheet)
+    column = ctx.params.column
+    table = read_columns(ctx.params.input, [column], sheet=ctx.params.sheet)
     today = local(ctx.clock.now()).date().isoformat()
     for line in table.rows:
-        raw = cell_text(line.cells[ctx.params.column])
+        raw = cell_text(line.cells[column])
         try:
             cvr = parse_cvr(raw)
         except DanishFormatError as error:
-            where_da = f"række {line.number}, kolonne '{ctx.params.column}'"
-            where_en = f"row {line.number}, column '{ctx.params.column}'"
-            yield NewItem(
-                reference=f"row-{line.number}:{raw[:40]}@{today}",
-                payload=Lookup(
-                    row=line.number,
-                    cvr=raw[:40],
-                    problem_da=f"{where_da}: {error.reason_da}",
-                    problem_en=f"{where_en}: {error.reason}",
-                ),
-            )
+            problem = CellProblem(row=line.number, column=column, code="BAD_CVR", reason_da=error.reason_da,
+                                  reason_en=error.reason)
+            yield NewItem(reference=f"row-{line.number}:{raw[:40]}@{today}",
+                          payload=Lookup(row=line.number, cvr=raw[:40], problem=problem))
             continue
         yield NewItem(reference=f"{cvr}@{today}", payload=Lookup(row=line.number, cvr=cvr))
 
 
-STATUS = {
-    ItemState.DONE: ("Fundet", "Found"),
-    ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"),
-    ItemState.FAILED: ("Fejlet", "Failed"),
-    ItemState.NEW: ("Afventer", "Pending"),
-    ItemState.IN_PROGRESS: ("I gang", "In progress"),
-    ItemState.ABANDONED: ("Opgivet", "Abandoned"),
-}
 HEADER = {
     "da": [
         "Række",
@@ -141,62 +126,34 @@ HEADER = {
 
 def write_result(ctx: BotContext[Params], items: list[WorkItem[Lookup]]) -> None:
     """One row per input row with the company's data or why it is missing; written atomically."""
-    lang = "da" if ctx.lang == "da" else "en"
-    rows = []
-    for item in sorted(items, key=lambda i: i.payload.row):
+
+    def cells(item: WorkItem[Lookup], status: str) -> list[Any]:
         found = item.output or {}
-        rows.append(
-            [
-                item.payload.row,
-                item.payload.cvr,
-                found.get("name", ""),
-                found.get("address", ""),
-                found.get("status", ""),
-                found.get("industry", ""),
-                found.get("start_date", ""),
-                STATUS[item.state][0 if lang == "da" else 1],
-                item.error_code or "",
-                item.error_message or "",
-            ]
-        )
-    write_workbook(ctx.output_path(ctx.params.output), "Virksomheder" if lang == "da" else "Companies", HEADER[lang], rows)
+        return [item.payload.row, item.payload.cvr, *(found.get(FIELDS[key], "") for key in FIELDS), status]
+
+    write_outcome(ctx, items, sheet=("Virksomheder", "Companies"), headers=HEADER, done=("Fundet", "Found"), cells=cells)
 
 
-@bot(
-    name="cvr_opslag",
-    process="cvr-opslag",
-    queue="cvr-opslag",
-    params=Params,
-    producer=produce,
-    finish=write_result,
-    max_attempts=4,
-    retry_delay=timedelta(seconds=1),
-    backoff=2.0,
-    timeout=timedelta(minutes=2),
-    gains=Gains(unit="opslag", credited_minutes=Decimal(2), step="opslag i CVR og udfyldning af stamdata"),
-
-    mask=EVIDENCE_MASK,
-)
+@bot(name="cvr_opslag", process="cvr-opslag", queue="cvr-opslag", params=Params, producer=produce, finish=write_result,
+     max_attempts=4, retry_delay=timedelta(seconds=1), backoff=2.0, timeout=timedelta(minutes=2), mask=EVIDENCE_MASK,
+     gains=Gains(unit="opslag", credited_minutes=Decimal(2), step="opslag i CVR og udfyldning af stamdata"))
 def look_up_company(item: WorkItem[Lookup], ctx: BotContext[Params]) -> dict[str, Any]:
     """Virksomhedsopslag: slå CVR-nummeret op og hent navn, adresse, status, branchekode og startdato."""
     lookup = item.payload
-    if lookup.problem_da is not None:
-        raise BusinessException(
-            (lookup.problem_da if ctx.lang == "da" else lookup.problem_en) or "", code="BAD_CVR"
-        )
+    if lookup.problem is not None:
+        raise lookup.problem.exception(ctx.lang)
     if ctx.params.mode is Mode.API:
         return _look_up_by_api(lookup, ctx)
     url = ctx.params.portal_url.rstrip("/")
     retries = RetryLog(ctx)
-    with portal_errors(url):
-        session = open_portal(ctx, ctx.params.credential)
-        response = session.goto(
-            f"{url}/virksomheder/{lookup.cvr}",
-            retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
-        )
-        if response.status == 404:
-            raise _not_found(lookup, ctx.lang)
-        details = session.page().evaluate(READ_DETAILS, list(FIELDS))
+    session = open_portal(ctx, ctx.params.credential)
+    response = session.goto(
+        f"{url}/virksomheder/{lookup.cvr}",
+        retry=retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s),
+    )
+    if response.status == 404:
+        raise _not_found(lookup, ctx.lang)
+    details = session.page().evaluate(READ_DETAILS, list(FIELDS))
     missing = [key for key, value in details.items() if value is None]
     if missing:
         raise BusinessException(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from sepbots.practice.data import generate_companies
+from sepbots.sheets import SheetSpec, write_workbook
 
 UNKNOWN_CVR = "12345674"  # valid modulus 11, not in the practice register
 INVALID_CVR = "12345678"  # fails modulus 11
@@ -28,11 +27,4 @@ def write_sample(path: Path, count: int = 10, *, extras: bool = True, header: st
     if path.suffix.lower() == ".csv":
         path.write_text("\n".join([f"{header};Note", *(f"{n};" for n in numbers)]) + "\n", encoding="utf-8")
         return path
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Virksomheder"
-    sheet.append([header, "Note"])
-    for number in numbers:
-        sheet.append([int(number), None])
-    workbook.save(path)
-    return path
+    return write_workbook(path, [SheetSpec.plain("Virksomheder", [header, "Note"], [[int(n), None] for n in numbers])])

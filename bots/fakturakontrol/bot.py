@@ -16,13 +16,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict
 
-from sepbots import BotContext, BusinessException, Gains, InputError, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
 from sepbots.dk import DanishFormatError, parse_amount_ore, parse_cvr, parse_danish_date, parse_ean
-
-from ..workbooks import write_workbook
+from sepbots.sheets import SheetSpec, cell_text, read_columns, write_workbook
 
 HEADERS = ("Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato")
 LIMIT_ORE = 5_000_00  # small invoices: below 5,000 kr. (Vejle's threshold, domain research §2)
@@ -58,37 +56,13 @@ class Params(BaseModel):
 
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
-    path = ctx.params.input
-    if not path.is_file():
-        raise InputError("the input file does not exist", file=path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise InputError("the sheet is empty", file=path, sheet=ws.title)
-        names = [str(h).strip() if h is not None else "" for h in header]
-        missing = [h for h in HEADERS if h not in names]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}; found: {', '.join(n for n in names if n)}",
-                             file=path, sheet=ws.title, row=1)
-        idx = {h: names.index(h) for h in HEADERS}
-        for n, values in enumerate(rows, start=2):
-            if values is None or all(v is None for v in values):
-                continue
-            cell = {h: "" if values[i] is None else str(values[i]).strip() for h, i in idx.items()}
-            yield NewItem(
-                reference=f"{cell['CVR']}/{cell['Fakturanr']}",
-                payload=Invoice(row=n, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
-                                amount=cell["Beløb"], due=cell["Forfaldsdato"]),
-            )
-    finally:
-        rows.close()  # an unfinished row reader keeps the file open otherwise
-        wb.close()
+    for line in read_columns(ctx.params.input, HEADERS, sheet=0, allow_empty=True).rows:
+        cell = {h: cell_text(v) for h, v in line.cells.items()}
+        yield NewItem(
+            reference=f"{cell['CVR']}/{cell['Fakturanr']}",
+            payload=Invoice(row=line.number, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
+                            amount=cell["Beløb"], due=cell["Forfaldsdato"]),
+        )
 
 
 def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
@@ -103,7 +77,7 @@ def finish(ctx: BotContext[Params], items: list[WorkItem[Invoice]]) -> None:
                      item.error_code or "", item.error_message or "", amount / 100 if amount is not None else None])
     header = (["Row", "Invoice no.", "Status", "Code", "Reason", "Amount (DKK)"] if en
               else ["Række", "Fakturanr", "Status", "Kode", "Begrundelse", "Beløb (kr.)"])
-    write_workbook(ctx.output_path(ctx.params.output), "Result" if en else "Resultat", header, rows)
+    write_workbook(ctx.output_path(ctx.params.output), [SheetSpec.plain("Result" if en else "Resultat", header, rows)])
 
 
 @bot(name="fakturakontrol", process="fakturabehandling-smaafakturaer", params=Params, producer=produce,

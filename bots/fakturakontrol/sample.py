@@ -6,9 +6,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from sepbots.dk import ean_check_digit, format_danish_date, format_danish_decimal, random_cvr
+from sepbots.sheets import SheetSpec, write_workbook
 
 
 def _ean(rng: random.Random) -> str:
@@ -21,10 +20,7 @@ def write_sample(path: Path, count: int = 40, *, seed: int = 7, today: date = da
     from decimal import Decimal
 
     rng = random.Random(seed)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Fakturaer"
-    ws.append(["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"])
+    rows = []
     for n in range(1, count + 1):
         cvr, ean = random_cvr(rng), _ean(rng)
         amount = Decimal(rng.randint(5000, 450000)) / 100
@@ -38,7 +34,5 @@ def write_sample(path: Path, count: int = 40, *, seed: int = 7, today: date = da
             amount = Decimal(rng.randint(500000, 900000)) / 100  # not a small invoice
         elif fault < 0.20:
             due = today - timedelta(days=rng.randint(1, 20))    # overdue
-        ws.append([f"F-2026-{n:05d}", cvr, ean, format_danish_decimal(amount), format_danish_date(due)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+        rows.append([f"F-2026-{n:05d}", cvr, ean, format_danish_decimal(amount), format_danish_date(due)])
+    return write_workbook(path, [SheetSpec.plain("Fakturaer", ["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"], rows)])

@@ -12,18 +12,15 @@ The robot sees only the screen: it never reads the case system's database.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from pydantic import ConfigDict, Field, model_validator
 
 from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
+from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, write_workbook
 
 from .casesystem import CaseSystem, practice_app_command
 from .inputs import Document, read_documents
@@ -93,19 +90,9 @@ def _open_case_system(ctx: BotContext[Params]) -> CaseSystem:
     )
 
 
-@bot(
-    name="journalisering",
-    process="journalisering-mails",
-    queue="journalisering",
-    params=Params,
-    producer=produce,
-    finish=finish,
-    max_attempts=3,
-    retry_delay=timedelta(seconds=2),
-    backoff=2.0,
-    timeout=timedelta(minutes=2),
-    gains=Gains(unit="dokument", credited_minutes=Decimal(2), step="journalisering i sagssystemet"),
-)
+@bot(name="journalisering", process="journalisering-mails", queue="journalisering", params=Params, producer=produce,
+     finish=finish, max_attempts=3, retry_delay=timedelta(seconds=2), backoff=2.0, timeout=timedelta(minutes=2),
+     gains=Gains(unit="dokument", credited_minutes=Decimal(2), step="journalisering i sagssystemet"))
 def journalise(item: WorkItem[Document], ctx: BotContext[Params]) -> dict[str, object]:
     """Journalisering af dokumenter i sagssystemet (skrivebordsprogram)."""
     if item.payload.mail is not None:
@@ -180,44 +167,18 @@ STATES = {
         "already": "Filed (already there)",
     },
 }
+WIDTHS = (8, 14, 40, 12, 16, 24, 22, 16, 60)
 
 
 def write_outcome(path: Path, items: list[WorkItem[Document]], lang: str = "da") -> None:
     """Write the outcome workbook atomically (a temporary file in the same folder, then a rename)."""
     lang = lang if lang in HEADERS else "da"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Resultat" if lang == "da" else "Outcome"
-    sheet.append(HEADERS[lang])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
     labels = STATES[lang]
+    rows = []
     for item in sorted(items, key=lambda i: i.payload.row):
         doc, output = item.payload, item.output or {}
         state = labels["already"] if output.get("already_filed") else labels.get(item.state, item.state.value)
-        sheet.append(
-            [
-                doc.row,
-                doc.case_number,
-                doc.title,
-                doc.document_date,
-                doc.category,
-                doc.file or "",
-                state,
-                output.get("journal_number", ""),
-                item.error_message or "",
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (8, 14, 40, 12, 16, 24, 22, 16, 60), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.auto_filter.ref = sheet.dimensions
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        rows.append([doc.row, doc.case_number, doc.title, doc.document_date, doc.category, doc.file or "", state,
+                     output.get("journal_number", ""), item.error_message or ""])
+    columns = [ColumnSpec(h, CellKind.AUTO, w) for h, w in zip(HEADERS[lang], WIDTHS, strict=True)]
+    write_workbook(path, [SheetSpec("Resultat" if lang == "da" else "Outcome", columns, rows)])

@@ -16,8 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from sepbots import ApplicationException, BusinessException
-from sepbots.config import DesktopSettings
-from sepbots.desktop import Desktop, Window
+from sepbots.desktop import Desktop, DesktopSettings, Window
 
 # The status indicator: a 16×16 square whose centre is 12 px from the window's left and bottom.
 INDICATOR_OFFSET = 12

@@ -7,16 +7,14 @@ refuses becomes a business exception for that one document, not a rejected input
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Iterator
 from pathlib import Path
 
-from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from sepbots import InputError
 from sepbots.connectors.mail import MailRef
+from sepbots.sheets import cell_text, read_columns
 
 MANIFEST = "manifest.csv"
 
@@ -48,64 +46,26 @@ class Document(BaseModel):
 
 # Column → accepted header spellings (Danish first; English accepted), compared case-insensitively.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "case_number": ("sagsnummer", "sagsnr.", "sagsnr", "case number"),
-    "title": ("dokumenttitel", "titel", "document title", "title"),
-    "document_date": ("dato", "dokumentdato", "date", "document date"),
-    "category": ("kategori", "category"),
-    "file": ("fil", "filnavn", "file"),
+    "case_number": ("Sagsnummer", "sagsnr.", "sagsnr", "case number"),
+    "title": ("Dokumenttitel", "titel", "document title", "title"),
+    "document_date": ("Dato", "dokumentdato", "date", "document date"),
+    "category": ("Kategori", "category"),
+    "file": ("Fil", "filnavn", "file"),
 }
-REQUIRED_XLSX = ("case_number", "title", "document_date", "category")
-REQUIRED_MANIFEST = ("file", "case_number", "document_date", "category")
+OPTIONAL_XLSX = ("file",)
+OPTIONAL_MANIFEST = ("title",)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _header_index(header: Sequence[object], required: Sequence[str], *, file: Path, sheet: str | None) -> dict[str, int]:
-    names = [_text(cell).lower() for cell in header]
-    index: dict[str, int] = {}
-    for column, spellings in COLUMNS.items():
-        for position, name in enumerate(names):
-            if name in spellings:
-                index[column] = position
-                break
-    missing = [COLUMNS[c][0].capitalize() for c in required if c not in index]
-    if missing:
-        found = ", ".join(n for n in names if n) or "none"
-        raise InputError(f"missing column(s) {', '.join(missing)}; found: {found}", file=file, sheet=sheet, row=1)
-    return index
+def _cells(path: Path, optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(row, column → text)`` for every data row; dates as ``dd-mm-yyyy``, as the case system wants them."""
+    for line in read_columns(path, COLUMNS, sheet=0, optional=optional, allow_empty=True).rows:
+        yield line.number, {c: cell_text(v, date_format="%d-%m-%Y") for c, v in line.cells.items()}
 
 
 def read_workbook(path: Path) -> Iterator[Document]:
-    """Documents from the first sheet of ``path``; the first row holds the headers."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise InputError("the sheet is empty", file=path, sheet=sheet.title)
-        index = _header_index(header, REQUIRED_XLSX, file=path, sheet=sheet.title)
-        for number, values in enumerate(rows, start=2):
-            cells = {c: _text(values[i]) if i < len(values) else "" for c, i in index.items()}
-            if not any(cells.values()):
-                continue
-            yield Document(row=number, **{**cells, "file": cells.get("file") or None})
-    finally:
-        rows.close()  # releases the sheet's stream, which would otherwise keep the file open
-        workbook.close()
+    """Documents from the first sheet of ``path``; the header row names the columns."""
+    for number, cells in _cells(path, OPTIONAL_XLSX):
+        yield Document(row=number, **{**cells, "file": cells["file"] or None})
 
 
 def read_folder(folder: Path) -> Iterator[Document]:
@@ -116,24 +76,11 @@ def read_folder(folder: Path) -> Iterator[Document]:
     manifest = folder / MANIFEST
     if not manifest.is_file():
         raise InputError(f"the folder has no {MANIFEST}", file=folder)
-    try:
-        text = manifest.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("the manifest is not UTF-8 text", file=manifest) from exc
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=";,")
-    rows = csv.reader(text.splitlines(), dialect)
-    header = next(rows, None)
-    if header is None:
-        raise InputError("the manifest is empty", file=manifest)
-    index = _header_index(header, REQUIRED_MANIFEST, file=manifest, sheet=None)
-    for number, values in enumerate(rows, start=2):
-        cells = {c: values[i].strip() if i < len(values) else "" for c, i in index.items()}
-        if not any(cells.values()):
-            continue
+    for number, cells in _cells(manifest, OPTIONAL_MANIFEST):
         name = cells["file"]
         if not name or Path(name).name != name or not (folder / name).is_file():
             raise InputError(f"file {name!r} is not in the folder", file=manifest, row=number, column="fil")
-        cells["title"] = cells.get("title") or Path(name).stem
+        cells["title"] = cells["title"] or Path(name).stem
         yield Document(row=number, **cells)
 
 

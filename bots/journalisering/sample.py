@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
 import random
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
+from sepbots.sheets import SheetSpec, write_workbook
 
 TITLES = (
     "Ansøgning om særlig støtte",
@@ -52,28 +50,15 @@ def sample_rows(count: int, *, invalid_every: int = 0, seed: int = 7) -> list[tu
 
 def write_sample(path: Path, count: int = 12, *, invalid_every: int = 0, seed: int = 7) -> Path:
     """Write a workbook of documents (Excel dates for valid rows, text for the refused ones)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Dokumenter"
-    sheet.append(["Sagsnummer", "Dokumenttitel", "Dato", "Kategori"])
+    rows = []
     for case_number, title, when, category in sample_rows(count, invalid_every=invalid_every, seed=seed):
         day, month, year = when.split("-")
         try:
             value: object = date(int(year), int(month), int(day))
         except ValueError:
             value = when
-        sheet.append([case_number, title, value, category])
-        sheet.cell(sheet.max_row, 3).number_format = "DD-MM-YYYY"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+        rows.append([case_number, title, value, category])
+    return write_workbook(path, [SheetSpec.plain("Dokumenter", ["Sagsnummer", "Dokumenttitel", "Dato", "Kategori"], rows)])
 
 
 def write_sample_folder(folder: Path, count: int = 5, *, invalid_every: int = 0, seed: int = 7) -> Path:

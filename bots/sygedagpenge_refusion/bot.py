@@ -27,13 +27,13 @@ from urllib.parse import quote, unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
+from sepbots import BotContext, BusinessException, Gains, NewItem, WorkItem, bot
 from sepbots.browser import BrowserSession, RetryPolicy, SessionExpired
 from sepbots.dk import DanishFormatError, format_danish_decimal, parse_cpr, parse_cvr, parse_danish_date
 from sepbots.dk import parse_danish_decimal as parse_decimal
+from sepbots.sheets import CellProblem, cell_text, read_columns
 
-from ..practice_portal import RetryLog, open_portal, portal_errors
-from ..workbooks import cell_text, read_table, write_workbook
+from ..practice_portal import RetryLog, open_portal, write_outcome
 
 REASONS = {
     "sygdom": "sygdom",
@@ -95,18 +95,11 @@ class Claim(BaseModel):
     hours: Decimal | None = None
     amount: Decimal | None = None
     reason: str = ""
-    problem_code: str | None = None
-    problem_da: str | None = None
-    problem_en: str | None = None
+    problem: CellProblem | None = None
 
 
 def _reject(row: int, column: str, code: str, da: str, en: str) -> Claim:
-    return Claim(
-        row=row,
-        problem_code=code,
-        problem_da=f"række {row}, kolonne '{column}': {da}",
-        problem_en=f"row {row}, column '{column}': {en}",
-    )
+    return Claim(row=row, problem=CellProblem(row=row, column=column, code=code, reason_da=da, reason_en=en))
 
 
 def parse_claim(row: int, cells: dict[str, Any], columns: Columns) -> Claim:
@@ -162,7 +155,7 @@ def parse_claim(row: int, cells: dict[str, Any], columns: Columns) -> Claim:
 
 def reference_of(claim: Claim, cells: dict[str, Any]) -> str:
     """A reference derived from the claim (same claim → same reference; no CPR in clear text)."""
-    if claim.problem_code is None:
+    if claim.problem is None:
         basis = "|".join(
             str(v)
             for v in (
@@ -183,7 +176,7 @@ def reference_of(claim: Claim, cells: dict[str, Any]) -> str:
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Claim]]:
     columns = ctx.params.columns
-    table = read_table(ctx.params.input, list(columns.model_dump().values()), sheet=ctx.params.sheet)
+    table = read_columns(ctx.params.input, list(columns.model_dump().values()), sheet=ctx.params.sheet)
     for line in table.rows:
         claim = parse_claim(line.number, line.cells, columns)
         yield NewItem(reference=reference_of(claim, line.cells), payload=claim)
@@ -242,14 +235,6 @@ def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], ret
     return receipts[0]
 
 
-STATUS = {
-    ItemState.DONE: ("Indsendt", "Submitted"),
-    ItemState.BUSINESS_EXCEPTION: ("Manuel behandling", "Manual"),
-    ItemState.FAILED: ("Fejlet", "Failed"),
-    ItemState.NEW: ("Afventer", "Pending"),
-    ItemState.IN_PROGRESS: ("I gang", "In progress"),
-    ItemState.ABANDONED: ("Opgivet", "Abandoned"),
-}
 HEADER = {
     "da": [
         "Række",
@@ -282,66 +267,40 @@ HEADER = {
 
 def write_result(ctx: BotContext[Params], items: list[WorkItem[Claim]]) -> None:
     """One row per input row: receipt and status, CPR masked; written atomically."""
-    lang = "da" if ctx.lang == "da" else "en"
-    rows = []
-    for item in sorted(items, key=lambda i: i.payload.row):
-        claim, output = item.payload, item.output or {}
+
+    def cells(item: WorkItem[Claim], status: str) -> list[Any]:
+        claim = item.payload
         cpr = f"{claim.employee_cpr[:6]}-XXXX" if claim.employee_cpr else ""
-        rows.append(
-            [
-                claim.row,
-                claim.employer_cvr,
-                cpr,
-                claim.period_from,
-                claim.period_to,
-                float(claim.amount) if claim.amount is not None else None,
-                STATUS[item.state][0 if lang == "da" else 1],
-                output.get("receipt", ""),
-                item.attempts,
-                item.error_code or "",
-                item.error_message or "",
-            ]
-        )
-    write_workbook(ctx.output_path(ctx.params.output), "Resultat" if lang == "da" else "Result", HEADER[lang], rows)
+        amount = float(claim.amount) if claim.amount is not None else None
+        receipt = (item.output or {}).get("receipt", "")
+        return [claim.row, claim.employer_cvr, cpr, claim.period_from, claim.period_to, amount, status, receipt, item.attempts]
+
+    write_outcome(ctx, items, sheet=("Resultat", "Result"), headers=HEADER, done=("Indsendt", "Submitted"), cells=cells)
 
 
-@bot(
-    name="sygedagpenge_refusion",
-    process="refusion-egne-ansatte",
-    queue="sygedagpenge-refusion",
-    params=Params,
-    producer=produce,
-    finish=write_result,
-    max_attempts=4,
-    retry_delay=timedelta(seconds=1),
-    backoff=2.0,
-    timeout=timedelta(minutes=3),
-    gains=Gains(unit="refusionsanmodning", credited_minutes=Decimal(6), step="anmodning om refusion i portalen"),
-
-    mask=EVIDENCE_MASK,
-)
+@bot(name="sygedagpenge_refusion", process="refusion-egne-ansatte", queue="sygedagpenge-refusion", params=Params,
+     producer=produce, finish=write_result, max_attempts=4, retry_delay=timedelta(seconds=1), backoff=2.0,
+     timeout=timedelta(minutes=3), mask=EVIDENCE_MASK,
+     gains=Gains(unit="refusionsanmodning", credited_minutes=Decimal(6), step="anmodning om refusion i portalen"))
 def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, Any]:
     """Anmodning om refusion af sygedagpenge: udfyld og send formularen, gem kvitteringsnummeret."""
     claim = item.payload
-    if claim.problem_code is not None:
-        raise BusinessException(
-            (claim.problem_da if ctx.lang == "da" else claim.problem_en) or "", code=claim.problem_code
-        )
+    if claim.problem is not None:
+        raise claim.problem.exception(ctx.lang)
     url = ctx.params.portal_url.rstrip("/")
     retries = RetryLog(ctx)
-    with portal_errors(url):
-        session = open_portal(ctx, ctx.params.credential)
-        retry = retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s)
-        if item.attempts > 1 and (receipt := _find_existing(session, url, item.reference, retry)):
-            ctx.log.info("claim_already_received", receipt=receipt)
-            return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
-        for restart in range(3):
-            try:
-                receipt = _fill_and_send(session, url, item, retry, ctx.lang)
-                break
-            except SessionExpired:
-                ctx.log.info("portal_session_expired", restart=restart + 1)
-        else:
-            raise SessionExpired("the portal session expired three times in a row")
+    session = open_portal(ctx, ctx.params.credential)
+    retry = retries.policy(attempts=ctx.params.portal_retries, backoff_s=ctx.params.portal_backoff_s)
+    if item.attempts > 1 and (receipt := _find_existing(session, url, item.reference, retry)):
+        ctx.log.info("claim_already_received", receipt=receipt)
+        return {"receipt": receipt, "portal_retries": retries.count, "recovered": True}
+    for restart in range(3):
+        try:
+            receipt = _fill_and_send(session, url, item, retry, ctx.lang)
+            break
+        except SessionExpired:
+            ctx.log.info("portal_session_expired", restart=restart + 1)
+    else:
+        raise SessionExpired("the portal session expired three times in a row")
     ctx.log.info("claim_submitted", receipt=receipt, portal_retries=retries.count)
     return {"receipt": receipt, "portal_retries": retries.count}

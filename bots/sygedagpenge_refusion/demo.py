@@ -33,8 +33,7 @@ def demo(ctx: DemoContext) -> None:
     source = write_sample(ctx.work_dir / "sygedagpenge-krav.xlsx", 12)
     out = ctx.work_dir / "sygedagpenge-resultat.xlsx"
     chaos = ChaosConfig(error_rate=0.1, seed=2026)
-    with practice_portal_for_demo(ctx.env, ctx.work_dir / "praksisportal", chaos) as (url, portal):
-        ctx.console.print(T(ctx.lang, "portal", url=url))
+    with practice_portal_for_demo(ctx, chaos, lambda url: T(ctx.lang, "portal", url=url)) as (url, portal):
         params = {"input": str(source), "output": str(out), "portal_url": url}
         first = ctx.run("sygedagpenge_refusion", params)
         submitted = len(portal.db.submissions())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from sepbots.dk import format_danish_decimal
 from sepbots.practice.data import REASON_LABELS_DA, ClaimRow, generate_claims
+from sepbots.sheets import SheetSpec, write_workbook
 
 HEADERS = ["Arbejdsgiver CVR", "Medarbejder CPR", "Periode fra", "Periode til", "Timer", "Beløb", "Årsag"]
 
@@ -44,12 +43,4 @@ def write_sample(
     if invalid and count >= 5:
         rows[1][1] = "310299-1234"  # row 3: no 31 February
         rows[4][3] = "01-01-2026"  # row 6: ends before it starts (periods are later)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Krav"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return write_workbook(path, [SheetSpec.plain("Krav", HEADERS, rows)])

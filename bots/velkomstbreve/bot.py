@@ -28,11 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sepbots import BotContext, BusinessException, Gains, NewItem, WorkItem, bot
 from sepbots.connectors.dar import AddressClient
 from sepbots.connectors.digitalpost import DigitalPostClient, MemoMessage, Recipient, Sender, client_tls_context, message_uuid
-from sepbots.dk import DanishFormatError, parse_cpr
-from sepbots.dk.dates import format_long_date_da, parse_danish_date
+from sepbots.dk import DanishFormatError, format_long_date_da, parse_cpr, parse_danish_date
 from sepbots.letters import fill_template, render_pdf
-
-from ..workbooks import cell_text, read_table
+from sepbots.sheets import cell_text, read_columns
 
 HERE = Path(__file__).parent
 
@@ -84,7 +82,7 @@ def _move(row: int, cells: dict[str, Any], columns: dict[str, str]) -> Move:
     try:
         cpr = parse_cpr(texts["cpr"])
     except DanishFormatError as error:
-        return Move(row=row, problem=f"række/row {row}, kolonne/column '{columns['cpr']}': {error.reason_da} / {error}")
+        return Move(row=row, problem=f"række/row {row}, kolonne/column '{columns['cpr']}': {error}")
     try:
         moved = _date(texts["moved"])
     except (ValueError, DanishFormatError):
@@ -99,7 +97,7 @@ def _move(row: int, cells: dict[str, Any], columns: dict[str, str]) -> Move:
 
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Move]]:
     columns = ctx.params.columns
-    table = read_table(ctx.params.input, list(columns.values()), sheet=ctx.params.sheet)
+    table = read_columns(ctx.params.input, list(columns.values()), sheet=ctx.params.sheet)
     for line in table.rows:
         move = _move(line.number, line.cells, columns)
         key = move.cpr or f"row-{line.number}"  # the queue stores a CPR number as its keyed token
@@ -118,18 +116,9 @@ def _clients(ctx: BotContext[Params]) -> tuple[AddressClient, DigitalPostClient]
     return addresses, ctx.use("digitalpost", digital_post)
 
 
-@bot(
-    name="velkomstbreve",
-    process="velkomstbreve",
-    queue="velkomstbreve",
-    params=Params,
-    producer=produce,
-    max_attempts=4,
-    retry_delay=timedelta(seconds=30),
-    backoff=2.0,
-    timeout=timedelta(minutes=5),
-    gains=Gains(unit="brev", credited_minutes=Decimal(3), step="adressetjek, brevfletning og afsendelse med Digital Post"),
-)
+@bot(name="velkomstbreve", process="velkomstbreve", queue="velkomstbreve", params=Params, producer=produce,
+     max_attempts=4, retry_delay=timedelta(seconds=30), backoff=2.0, timeout=timedelta(minutes=5),
+     gains=Gains(unit="brev", credited_minutes=Decimal(3), step="adressetjek, brevfletning og afsendelse med Digital Post"))
 def send_welcome_letter(item: WorkItem[Move], ctx: BotContext[Params]) -> dict[str, Any]:
     """Velkomstbrev: tjek adressen, udfyld brevet, lav PDF og send det med Digital Post — én gang."""
     move, p = item.payload, ctx.params

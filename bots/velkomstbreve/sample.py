@@ -8,7 +8,7 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Pt
 
-from ..workbooks import write_workbook
+from sepbots.sheets import SheetSpec, write_workbook
 
 HEADER = ["CPR", "Navn", "Adresse", "Tilflytningsdato"]
 # Fictitious citizens (CPR numbers of the kind used in test systems) at the practice register's addresses.
@@ -44,5 +44,5 @@ def write_template(path: Path) -> Path:
 def write_moves(path: Path, rows: list[tuple[str, str, str, date]] | None = None, *, with_unknown: bool = False) -> Path:
     """The list of moves as the folkeregister's extract gives it (.xlsx)."""
     chosen = list(rows if rows is not None else MOVES) + ([UNKNOWN_ADDRESS_MOVE] if with_unknown else [])
-    write_workbook(path, "Tilflyttere", HEADER, [list(r) for r in chosen])
+    write_workbook(path, [SheetSpec.plain("Tilflyttere", HEADER, [list(r) for r in chosen])])
     return path

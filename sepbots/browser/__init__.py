@@ -7,6 +7,8 @@ session.submit_form({"Arbejdsgivers CVR-nummer": cvr, ...}, button="Næste")
 ```
 
 ``BrowserSettings`` lives in :mod:`sepbots.browser.settings`, which does not import Playwright.
+Errors are ``ApplicationException``s with codes (see :mod:`sepbots.browser.errors`). Bots import
+from ``sepbots.browser``; its modules are internal.
 """
 
 from __future__ import annotations

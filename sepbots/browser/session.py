@@ -21,7 +21,6 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from sepbots.browser.evidence import masked_html, save_screenshot
 from sepbots.browser.errors import (
     BrowserStartError,
     ElementNotFound,
@@ -29,7 +28,9 @@ from sepbots.browser.errors import (
     PortalUnreachable,
     SessionExpired,
 )
+from sepbots.browser.evidence import masked_html, save_screenshot
 from sepbots.browser.forms import FILL_SCRIPT, FieldValue, script_args
+from sepbots.evidence_source import AttemptEvidence
 
 
 class BrowserOptions(Protocol):
@@ -104,7 +105,7 @@ def _transient(status: int) -> bool:
     return status == 429 or status >= 500
 
 
-class BrowserSession:
+class BrowserSession(AttemptEvidence):
     """A lazily launched browser, context and page for one run."""
 
     def __init__(
@@ -194,15 +195,6 @@ class BrowserSession:
         self.close()
 
     # -- evidence ----------------------------------------------------------------------------------
-    def begin_attempt(self) -> None:
-        """A new item attempt starts: what the page shows now belongs to an earlier one."""
-        self._used = False
-
-    @property
-    def used_in_attempt(self) -> bool:
-        """Whether the current attempt has asked for the page (``page()`` and every helper do)."""
-        return self._used
-
     def capture_failure(self, directory: Path, stem: str, mask: Sequence[str] = ()) -> list[Path]:
         """Save a full-page PNG screenshot and the page's HTML, ``mask`` selectors blanked; never raises.
 

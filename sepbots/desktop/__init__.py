@@ -1,7 +1,8 @@
 """Desktop automation for bots: pyautogui with honest waits, Xvfb on Linux, evidence on failure.
 
 Importing this package opens no display and does not import pyautogui (which needs a display
-at import time); ``Desktop`` does both on first use.
+at import time); ``Desktop`` does both on first use. Bots import from ``sepbots.desktop``; its
+modules are internal.
 """
 
 from __future__ import annotations

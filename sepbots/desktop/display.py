@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import MutableMapping
 from types import TracebackType
+from typing import Any
 
 from sepbots.desktop.errors import DisplayError
 
@@ -209,17 +210,23 @@ class VirtualDisplay:
 
     def _terminate(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        if process is not None:
+            end_process(process)
 
     def __enter__(self) -> VirtualDisplay:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def end_process(process: subprocess.Popen[Any], timeout_s: float = 5) -> None:
+    """Terminate ``process`` if it still runs, and kill it when it has not ended within ``timeout_s``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout_s)

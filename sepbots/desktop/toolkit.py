@@ -35,10 +35,11 @@ import structlog
 from sepbots.clock import Clock, SystemClock
 from sepbots.config import DesktopSettings
 from sepbots.desktop.backend import bind_pyautogui, import_pyautogui, release_pyautogui
-from sepbots.desktop.display import VirtualDisplay, needs_virtual_display
+from sepbots.desktop.display import VirtualDisplay, end_process, needs_virtual_display
 from sepbots.desktop.errors import DesktopError
 from sepbots.desktop.waits import wait_until
 from sepbots.desktop.windows import TitlePattern, Window, WindowSystem, title_matches
+from sepbots.evidence_source import AttemptEvidence
 from sepbots.exceptions import StopRequested
 
 T = TypeVar("T")
@@ -46,7 +47,7 @@ RGB = tuple[int, int, int]
 Region = tuple[int, int, int, int]
 
 
-class Desktop:
+class Desktop(AttemptEvidence):
     """One desktop session for a run: display, pyautogui, windows, keyboard, screenshots.
 
     Args:
@@ -112,13 +113,7 @@ class Desktop:
     def close(self) -> None:
         """End launched applications, disconnect and stop the virtual display; safe to call twice."""
         for process in self._processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
+            end_process(process)
         self._processes.clear()
         if self._system is not None:
             self._system.close()
@@ -408,15 +403,6 @@ class Desktop:
         return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="copied text on the clipboard")
 
     # -- evidence ----------------------------------------------------------------------------
-
-    def begin_attempt(self) -> None:
-        """A new item attempt starts: what the screen shows now belongs to an earlier one."""
-        self._used = False
-
-    @property
-    def used_in_attempt(self) -> bool:
-        """Whether the current attempt has used the desktop."""
-        return self._used
 
     def capture_failure(self, directory: Path, stem: str, mask: Sequence[str] = ()) -> list[Path]:
         """Save a PNG screenshot and the window list as evidence; never raises.

@@ -30,7 +30,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-from sepbots.dk.errors import DanishFormatError, text_shape
+from sepbots.dk.errors import DanishFormatError, not_text, text_shape
 
 __all__ = ["CPR", "CPRNumber", "Sex", "cpr_birth_date", "cpr_century_year", "find_cprs", "parse_cpr"]
 
@@ -233,11 +233,7 @@ def parse_cpr(text: str) -> CPR:
         DanishFormatError: Wrong length, characters other than digits, or no valid birth date.
     """
     if not isinstance(text, str):
-        raise DanishFormatError(
-            f"CPR number must be text, got {type(text).__name__}",
-            reason_da=f"CPR-nummeret skal være tekst, fik {type(text).__name__}",
-            kind="cpr",
-        )
+        raise not_text("cpr", text, ("CPR number", "CPR-nummeret"))
     s = text.strip()
     body = s[:6] + s[7:] if len(s) == 11 and s[6] in _SEPARATORS else s
     if len(body) == 10 and body.isdigit() and body.isascii():

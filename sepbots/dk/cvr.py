@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from sepbots.dk.errors import DanishFormatError, safe_text
+from sepbots.dk.errors import DanishFormatError, not_text, safe_text
 
 __all__ = ["CVRNumber", "cvr_check_digit", "is_valid_cvr", "parse_cvr"]
 
@@ -52,11 +52,7 @@ def parse_cvr(text: str) -> str:
         DanishFormatError: Not 8 digits, first digit 0, or a wrong check digit.
     """
     if not isinstance(text, str):
-        raise DanishFormatError(
-            f"CVR number must be text, got {type(text).__name__}",
-            reason_da=f"CVR-nummeret skal være tekst, fik {type(text).__name__}",
-            kind="cvr",
-        )
+        raise not_text("cvr", text, ("CVR number", "CVR-nummeret"))
     s = text.strip()
     if s[:2].upper() == "DK":
         s = s[2:].lstrip(" -")

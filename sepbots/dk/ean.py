@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from sepbots.dk.errors import DanishFormatError, safe_text
+from sepbots.dk.errors import DanishFormatError, not_text, safe_text
 
 __all__ = ["EANNumber", "ean_check_digit", "is_valid_ean", "parse_ean"]
 
@@ -57,11 +57,7 @@ def parse_ean(text: str) -> str:
         DanishFormatError: Not 13 digits, or a wrong check digit.
     """
     if not isinstance(text, str):
-        raise DanishFormatError(
-            f"EAN number must be text, got {type(text).__name__}",
-            reason_da=f"EAN-nummeret skal være tekst, fik {type(text).__name__}",
-            kind="ean",
-        )
+        raise not_text("ean", text, ("EAN number", "EAN-nummeret"))
     digits = text.strip().translate(_GROUP_SEPARATORS)
     if len(digits) != 13 or not _is_digits(digits):
         raise DanishFormatError(

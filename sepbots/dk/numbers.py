@@ -13,16 +13,32 @@ Parsing rules of :func:`parse_danish_decimal`:
   ``,-`` means whole kroner (``100,-``); a leading ``-``, ``+`` or ``−`` (U+2212) gives the sign.
 
 Formatting uses commercial rounding (half up), ``.`` for thousands and ``,`` for decimals.
+
+:func:`parse_ore` is the fast path for spreadsheet and bank-export cells (a reconciliation parses
+hundreds of thousands): numbers as the workbook stores them, or text with one fixed decimal
+separator (comma by default; :class:`DecimalSeparator` ``PERIOD`` for banks writing ``1,234.56``),
+spaces anywhere and a trailing minus (``1.234,56-``); a regular-expression full match plus integer
+arithmetic, so money never passes through a binary float unless the workbook stored it as one.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
 
-from sepbots.dk.errors import DanishFormatError, safe_text
+from sepbots.dk.errors import DanishFormatError, not_text, value_error
 
-__all__ = ["format_danish_decimal", "format_kroner", "parse_amount_ore", "parse_danish_decimal"]
+__all__ = [
+    "DecimalSeparator",
+    "format_danish_decimal",
+    "format_kroner",
+    "format_ore",
+    "parse_amount_ore",
+    "parse_danish_decimal",
+    "parse_ore",
+]
 
 _AMOUNT = re.compile(
     r"""
@@ -42,12 +58,11 @@ _ISO_BODY = re.compile(r"(?P<int>[0-9]+)\.(?P<frac>[0-9]{1,2})")
 _GROUPING = str.maketrans("", "", ". \u00a0\u202f")
 
 
+_WHAT = ("a Danish number", "et dansk tal")
+
+
 def _error(text: str, en: str, da: str) -> DanishFormatError:
-    return DanishFormatError(
-        f"not a Danish number {safe_text(text)}: {en}",
-        reason_da=f"ikke et dansk tal {safe_text(text)}: {da}",
-        kind="decimal",
-    )
+    return value_error("decimal", text, _WHAT, (en, da))
 
 
 def parse_danish_decimal(text: str) -> Decimal:
@@ -63,11 +78,7 @@ def parse_danish_decimal(text: str) -> Decimal:
         DanishFormatError: The text is empty, malformed or ambiguous (the message quotes it).
     """
     if not isinstance(text, str):
-        raise DanishFormatError(
-            f"a Danish number must be text, got {type(text).__name__}",
-            reason_da=f"et dansk tal skal være tekst, fik {type(text).__name__}",
-            kind="decimal",
-        )
+        raise not_text("decimal", text, _WHAT)
     match = _AMOUNT.fullmatch(text.strip())
     if match is None:
         raise _error(text, "expected digits like 1.234,56", "forventede cifre som 1.234,56")
@@ -147,3 +158,83 @@ def format_kroner(ore: int) -> str:
     if isinstance(ore, bool) or not isinstance(ore, int):
         raise TypeError(f"format_kroner needs whole øre as int, got {type(ore).__name__}")
     return f"{format_danish_decimal(Decimal(ore).scaleb(-2))} kr."
+
+
+class DecimalSeparator(StrEnum):
+    """Which character separates kroner from øre in text amounts (for :func:`parse_ore`)."""
+
+    COMMA = ","  # Danish: 1.234,56
+    PERIOD = "."  # international: 1,234.56
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\t")
+_CELL_AMOUNT = {
+    DecimalSeparator.COMMA: re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(-?)"),
+    DecimalSeparator.PERIOD: re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(-?)"),
+}
+_MAX_FLOAT_ERROR = 1e-6
+_AN_AMOUNT = ("an amount", "et beløb")
+
+
+def _not_amount(value: Any) -> DanishFormatError:
+    return value_error("amount", value if isinstance(value, str) else str(value), _AN_AMOUNT,
+                       ("expected e.g. 1.234,56", "forventede fx 1.234,56"))
+
+
+def _too_precise(value: Any) -> DanishFormatError:
+    return value_error("amount", str(value), _AN_AMOUNT, ("more than two decimals", "mere end to decimaler"))
+
+
+def parse_ore(value: Any, decimal: DecimalSeparator = DecimalSeparator.COMMA) -> int:
+    """Parse an amount cell in kroner into integer øre.
+
+    Args:
+        value: an ``int``/``float``/``Decimal`` in kroner, or text such as ``"-1.234,56"``,
+            ``"1234,5"``, ``"1 234,56"`` or ``"1.234,56-"`` (trailing minus, as some banks write).
+        decimal: the decimal separator text amounts use.
+
+    Returns:
+        The amount in øre.
+
+    Raises:
+        DanishFormatError: the value is empty, not an amount, or has more than two decimals.
+    """
+    if isinstance(value, bool):
+        raise _not_amount(value)
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _not_amount(value)
+        scaled = value * 100
+        ore = round(scaled)
+        if abs(scaled - ore) > _MAX_FLOAT_ERROR * max(1.0, abs(scaled)):
+            raise _too_precise(value)
+        return int(ore)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _not_amount(value)
+        scaled_d = value * 100
+        if scaled_d != scaled_d.to_integral_value():
+            raise _too_precise(value)
+        return int(scaled_d)
+    if not isinstance(value, str):
+        raise _not_amount(value)
+    match = _CELL_AMOUNT[decimal].fullmatch(value.translate(_SPACES))
+    if match is None:
+        raise _not_amount(value)
+    lead, whole, frac, trail = match.groups()
+    if lead and trail:
+        raise _not_amount(value)
+    thousands = "." if decimal is DecimalSeparator.COMMA else ","
+    ore = int(whole.replace(thousands, "")) * 100
+    if frac:
+        ore += int(frac) * (10 if len(frac) == 1 else 1)
+    return -ore if (lead == "-" or trail == "-") else ore
+
+
+def format_ore(ore: int) -> str:
+    """Format øre as a Danish amount text, e.g. ``-123456`` → ``"-1.234,56"``."""
+    sign = "-" if ore < 0 else ""
+    kroner, rest = divmod(abs(ore), 100)
+    return f"{sign}{kroner:,}".replace(",", ".") + f",{rest:02d}"

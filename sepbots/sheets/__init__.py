@@ -11,8 +11,13 @@ with open_table(Path("kontoudtog.csv"), Payment) as table:
         print(row.number, row.data.belob)
 
 write_workbook(Path("ud.xlsx"), [SheetSpec("Ark", [ColumnSpec("Beløb", CellKind.ORE)], rows)])
+
+for row in read_columns(Path("krav.xlsx"), ["CVR", "Beløb"]).rows:   # untyped cells, checked by the bot
+    print(row.number, cell_text(row.cells["CVR"]))
 ```
 Bad input raises :class:`sepbots.exceptions.InputError` naming file, sheet, row and column.
+
+Import from ``sepbots.sheets``: its modules (``reader``, ``table``, ``columns`` …) are internal.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from sepbots.exceptions import InputError
+from sepbots.sheets.columns import CellProblem, CellRow, CellTable, cell_text, read_columns
 from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
 from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
 from sepbots.sheets.table import (
@@ -47,6 +53,9 @@ from sepbots.sheets.writer import CellKind, ColumnSpec, SheetSpec, atomic_output
 
 __all__ = [
     "CellKind",
+    "CellProblem",
+    "CellRow",
+    "CellTable",
     "ColumnSpec",
     "CsvOptions",
     "DanishDate",
@@ -62,6 +71,7 @@ __all__ = [
     "ValueFormatError",
     "XlsxEngine",
     "atomic_output",
+    "cell_text",
     "column_letter",
     "detect_encoding",
     "format_ore",
@@ -71,6 +81,7 @@ __all__ = [
     "open_table",
     "parse_date",
     "parse_ore",
+    "read_columns",
     "sniff_kind",
     "write_workbook",
 ]

@@ -114,7 +114,7 @@ def open_xlsx_rows(path: Path, sheet: str | int | None = None, engine: XlsxEngin
 def _corrupt(path: Path, exc: BaseException) -> InputError:
     detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     return InputError(
-        f"projektmappen er beskadiget eller ikke en .xlsx-fil / the workbook is corrupt or not .xlsx ({detail})",
+        f"projektmappen er beskadiget eller ikke en .xlsx-fil / the workbook is corrupt, not a readable .xlsx workbook ({detail})",
         file=path,
     )
 

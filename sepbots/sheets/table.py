@@ -237,7 +237,7 @@ def open_rows_as_table(
     missing = [c.accepted[0] for c in cols if c.required and _find(c, normalised) is None]
     found = ", ".join(repr(t) for t in texts if t) or "(ingen / none)"
     raise InputError(
-        f"mangler kolonne(r) / missing column(s) {', '.join(repr(m) for m in missing)}; fundne kolonner / columns found: {found}",
+        f"mangler kolonne(r) / missing column header(s) {', '.join(repr(m) for m in missing)}; fundne kolonner / columns found: {found}",
         file=path,
         sheet=raw.sheet,
         row=number,

@@ -42,6 +42,7 @@ class CellKind(StrEnum):
     INTEGER = "integer"
     ORE = "ore"  # int øre, shown as kroner with two decimals
     DATE = "date"
+    AUTO = "auto"  # each value as what it is: text as text, numbers as numbers, dates as dates
 
 
 _FORMATS = {
@@ -68,6 +69,11 @@ class SheetSpec:
     columns: Sequence[ColumnSpec]
     rows: Iterable[Sequence[Any]] = field(default_factory=list)
 
+    @classmethod
+    def plain(cls, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> SheetSpec:
+        """A sheet whose columns are written as their values are (:attr:`CellKind.AUTO`), e.g. an outcome sheet."""
+        return cls(name, [ColumnSpec(header, CellKind.AUTO) for header in headers], rows)
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
@@ -90,13 +96,14 @@ def write_workbook(path: Path, sheets: Iterable[SheetSpec]) -> Path:
     """Write ``sheets`` to ``path`` as one styled workbook, atomically.
 
     Args:
-        path: the target .xlsx; its folder must exist.
+        path: the target .xlsx (its folder is created when missing).
         sheets: the sheets in order; each sheet's rows are consumed once, streaming.
 
     Returns:
         ``path``.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as temp:
         workbook = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         try:
@@ -124,7 +131,16 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
     # (write_row → write) is skipped; the undecorated methods skip its A1-notation check too.
     text = getattr(sheet, "_write_string", sheet.write_string)
     number = getattr(sheet, "_write_number", sheet.write_number)
-    plan = [(i, text if c.kind is CellKind.TEXT else number, _CONVERTERS.get(c.kind)) for i, c in enumerate(columns)]
+    date_format = formats[CellKind.DATE]
+
+    def auto(row: int, col: int, value: Any) -> None:
+        if isinstance(value, date):
+            sheet.write_datetime(row, col, value, date_format)
+        else:
+            sheet.write(row, col, value)
+
+    writers = {CellKind.TEXT: text, CellKind.AUTO: auto}
+    plan = [(i, writers.get(c.kind, number), _CONVERTERS.get(c.kind)) for i, c in enumerate(columns)]
     last = 0
     for last, row in enumerate(chain(sample, rows), 1):
         size = len(row)
@@ -139,6 +155,8 @@ def _write_sheet(workbook: Any, spec: SheetSpec, header_format: Any, formats: di
             if write is text:
                 if value.__class__ is not str:
                     value = str(value)
+            elif write is auto:
+                pass
             elif value.__class__ not in _NUMBERS:
                 sheet.write(last, index, value)  # anything else: let XlsxWriter decide
                 continue
@@ -166,7 +184,7 @@ def _fit_width(column: ColumnSpec, values: list[Any]) -> float:
     for value in values:
         if value is None:
             continue
-        if column.kind is CellKind.DATE:
+        if column.kind is CellKind.DATE or isinstance(value, date):
             length = 10
         elif column.kind is CellKind.ORE and isinstance(value, int | float):
             length = len(f"{value / 100:,.2f}")

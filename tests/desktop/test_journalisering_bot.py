@@ -153,7 +153,7 @@ def test_an_input_without_the_required_columns_is_refused_before_any_item(home: 
     workbook.active.append(["2026-000001", "Notat", "Notat"])
     source = tmp_path / "mangler.xlsx"
     workbook.save(source)
-    with pytest.raises(InputError, match=r"missing column\(s\) Dato.*mangler.xlsx.*row 1"):
+    with pytest.raises(InputError, match=r"missing column header\(s\) 'Dato'.*mangler.xlsx.*row 1"):
         run_bot_once(journalise, {"input": source, "output": tmp_path / "out.xlsx"}, home=home)
     assert not list(tmp_path.glob("out*.xlsx"))
 

@@ -92,3 +92,17 @@ def test_date_cells_pass_through() -> None:
     assert parse_date(date(2024, 1, 5)) == date(2024, 1, 5)
     with pytest.raises(ValueFormatError):
         parse_date(45000)
+
+
+def test_one_parser_and_one_error_type_with_sepbots_dk() -> None:
+    """The sheets parsers are sepbots.dk's: the same functions, DanishFormatError with both languages."""
+    from sepbots import dk
+
+    assert parse_ore is dk.parse_ore and parse_date is dk.parse_date_cell and ValueFormatError is dk.DanishFormatError
+    with pytest.raises(dk.DanishFormatError) as err:
+        parse_ore("ti kroner")
+    assert err.value.kind == "amount" and "er ikke" not in err.value.reason
+    assert str(err.value) == f"{err.value.reason_da} / {err.value.reason}"
+    assert parse_date(" 05.01.2024 ") == dk.parse_danish_date("05.01.2024") == date(2024, 1, 5)
+    with pytest.raises(dk.DanishFormatError, match="four digits"):
+        parse_date("05.01.24")
