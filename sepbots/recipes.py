@@ -221,7 +221,7 @@ def recipe_of(obj: Any) -> Recipe:
     """The recipe attached to a decorated function (or the recipe itself)."""
     if isinstance(obj, Recipe):
         return obj
-    recipe = getattr(obj, RECIPE_ATTR, None)
+    recipe: Recipe | None = getattr(obj, RECIPE_ATTR, None)
     if recipe is None:
         raise RecipeError(f"{obj!r} is not a bot: decorate it with @bot(...)")
     return recipe
