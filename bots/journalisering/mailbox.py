@@ -1,8 +1,8 @@
 """Journalisering from a shared mailbox: each new mail becomes one document to file.
 
 A mail's work-item reference is its IMAP ``folder/UIDVALIDITY/UID`` (Microsoft Graph:
-``folder/immutable/<immutable id>``), so listing the folder again after a crash adds nothing twice. Each step leaves a mark on the mail itself, so a retry after a
-crash at any point finishes the mail without doing a step twice:
+``folder/immutable/<immutable id>``), so listing the folder again after a crash adds nothing twice. Each step leaves a
+mark on the mail itself, so a retry after a crash at any point finishes the mail without doing a step twice:
 
 1. the case system is asked to file the document (it recognises a document it already holds,
    ``already_filed``), and the mail gets the keyword ``SepbotsFiled`` (an Outlook category on Graph);

@@ -21,7 +21,6 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from sepbots.browser.evidence import masked_html, save_screenshot
 from sepbots.browser.errors import (
     BrowserStartError,
     ElementNotFound,
@@ -29,6 +28,7 @@ from sepbots.browser.errors import (
     PortalUnreachable,
     SessionExpired,
 )
+from sepbots.browser.evidence import masked_html, save_screenshot
 from sepbots.browser.forms import FILL_SCRIPT, FieldValue, script_args
 
 

@@ -93,7 +93,7 @@ class Desktop:
             gui = import_pyautogui()
             if display_name is not None:
                 bind_pyautogui(display_name)
-            gui.PAUSE = self._pause_s
+            gui.PAUSE = self._pause_s  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
             if display_name is not None:
                 from sepbots.desktop.x11 import X11WindowSystem
 
@@ -145,7 +145,7 @@ class Desktop:
         assert self._gui is not None
         if self._x_display is not None:
             bind_pyautogui(self._x_display)
-            self._gui.PAUSE = self._pause_s
+            self._gui.PAUSE = self._pause_s  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
         return self._gui
 
     @property
@@ -297,7 +297,7 @@ class Desktop:
         Raises:
             DesktopTimeout: the pixel never took an expected colour in time.
         """
-        wanted: list[RGB] = [rgb] if isinstance(rgb[0], int) else list(rgb)  # type: ignore[list-item]
+        wanted: list[RGB] = [rgb] if isinstance(rgb[0], int) else list(rgb)  # type: ignore[arg-type,list-item]  # mypy cannot narrow the union on rgb[0]
 
         def seen() -> RGB | None:
             colour = self.pixel(x, y)

@@ -92,6 +92,7 @@ class Runner:
         started = clock.now()
         counts = RunCounts()
         self._insert_run(recipe, run_id, trigger, test_mode, params_model, started)
+        refs: Iterable[str]
         status, error, refs = RunStatus.COMPLETED, None, ()
         failure: BaseException | None = None
         with (
@@ -383,5 +384,6 @@ def _as_output(result: Any) -> dict[str, Any] | None:
     if isinstance(result, BaseModel):
         return result.model_dump(mode="json")
     if isinstance(result, Mapping):
-        return to_jsonable_python(dict(result))
+        jsonable: dict[str, Any] = to_jsonable_python(dict(result))
+        return jsonable
     return {"result": to_jsonable_python(result)}

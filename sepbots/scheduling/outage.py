@@ -104,11 +104,14 @@ def retry_on_outage(
         if exc is not None:
             health.failed(exc, operation)
 
+    def sleep(seconds: float) -> None:
+        stop.wait(seconds)
+
     retrying = Retrying(
         retry=retry_if_exception(is_outage),
         wait=wait_exponential(multiplier=first_wait_s, min=first_wait_s, max=max_wait_s),
         stop=stop_when_event_set(stop),
-        sleep=lambda seconds: stop.wait(seconds),
+        sleep=sleep,
         before_sleep=before_sleep,
         reraise=False,
     )

@@ -32,8 +32,8 @@ from typing import Any
 import structlog
 
 from sepbots.alerts import AlertService
-from sepbots.environment import Environment
 from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.environment import Environment
 from sepbots.exceptions import RunRefused, StopRequested, StoreError
 from sepbots.runtime import Runner, RunStatus, StopToken, Trigger
 from sepbots.runtime.params import resolve_params

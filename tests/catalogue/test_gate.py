@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, bot
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
-from sepbots.exceptions import RunRefused
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
+from sepbots.exceptions import RunRefused
 from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
 from sepbots.scheduling.requests import NewRequest, RequestState, RequestTrigger
