@@ -20,7 +20,9 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sepbots import InputError
 from sepbots.sheets import atomic_output
@@ -176,6 +178,7 @@ def write_workbook(path: Path, title: str, header: Sequence[str], rows: Sequence
     """
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title
     sheet.append(list(header))
     for cell in sheet[1]:
@@ -184,9 +187,9 @@ def write_workbook(path: Path, title: str, header: Sequence[str], rows: Sequence
         sheet.append(list(row))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for column, name in zip(sheet.iter_cols(min_row=1, max_row=1), header, strict=False):
-        longest = max([len(name), *(len(cell_text(r[column[0].column - 1])) for r in rows if r)], default=10)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, longest + 2)
+    for index, name in enumerate(header):
+        longest = max([len(name), *(len(cell_text(r[index])) for r in rows if r)], default=10)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, longest + 2)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as temporary:
         workbook.save(temporary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sepbots.practice.data import generate_companies
 
@@ -30,6 +31,7 @@ def write_sample(path: Path, count: int = 10, *, extras: bool = True, header: st
         return path
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Virksomheder"
     sheet.append([header, "Note"])
     for number in numbers:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sepbots.dk import ean_check_digit, format_danish_date, format_danish_decimal, random_cvr
 
@@ -23,6 +24,7 @@ def write_sample(path: Path, count: int = 40, *, seed: int = 7, today: date = da
     rng = random.Random(seed)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Fakturaer"
     ws.append(["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"])
     for n in range(1, count + 1):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ConfigDict, Field, model_validator
 
 from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
@@ -187,6 +188,7 @@ def write_outcome(path: Path, items: list[WorkItem[Document]], lang: str = "da")
     lang = lang if lang in HEADERS else "da"
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Resultat" if lang == "da" else "Outcome"
     sheet.append(HEADERS[lang])
     for cell in sheet[1]:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 TITLES = (
     "Ansøgning om særlig støtte",
@@ -54,6 +55,7 @@ def write_sample(path: Path, count: int = 12, *, invalid_every: int = 0, seed: i
     """Write a workbook of documents (Excel dates for valid rows, text for the refused ones)."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Dokumenter"
     sheet.append(["Sagsnummer", "Dokumenttitel", "Dato", "Kategori"])
     for case_number, title, when, category in sample_rows(count, invalid_every=invalid_every, seed=seed):

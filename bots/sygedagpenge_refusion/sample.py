@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sepbots.dk import format_danish_decimal
 from sepbots.practice.data import REASON_LABELS_DA, ClaimRow, generate_claims
@@ -46,6 +47,7 @@ def write_sample(
         rows[4][3] = "01-01-2026"  # row 6: ends before it starts (periods are later)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "Krav"
     sheet.append(HEADERS)
     for row in rows:
