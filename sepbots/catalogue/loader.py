@@ -23,7 +23,7 @@ from sepbots.catalogue.models import Phase, Process
 _FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _UniqueKeyLoader(_FastSafeLoader):  # type: ignore[misc,valid-type]
+class _UniqueKeyLoader(_FastSafeLoader):  # type: ignore[misc,valid-type]  # the base class is chosen at import (libyaml's when present)
     """A safe loader (libyaml when present) that refuses duplicate mapping keys (PyYAML keeps the last)."""
 
 

@@ -145,7 +145,7 @@ def screen(
 
 def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
-        return fmt_number(v, d, lang)  # type: ignore[arg-type]
+        return fmt_number(v, d, lang)  # type: ignore[arg-type]  # the figures are numbers or None
 
     da = lang == "da"
     kr = " kr." if da else " DKK"

@@ -188,7 +188,7 @@ class Desktop:
             )
         finally:
             if output is not None:
-                sink.close()  # type: ignore[union-attr]
+                sink.close()  # type: ignore[union-attr]  # sink is the opened file whenever output is set
         self._processes.append(process)
         self._log.info("desktop_app_launched", program=Path(argv[0]).name, pid=process.pid)
         return process

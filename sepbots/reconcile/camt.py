@@ -262,7 +262,7 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
                 number,
                 f"{where}/NtryDtls/TxDtls[{i}]",
                 booked,
-                p[0] * p[1],  # type: ignore[operator]
+                p[0] * p[1],  # type: ignore[operator]  # every p[0] was checked for None above
                 currency,
                 p[3] or extra,
                 refs(p[2]),

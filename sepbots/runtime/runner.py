@@ -291,7 +291,7 @@ class Runner:
         return [self._work_item(recipe, row) for row in rows]
 
     def _work_item(self, recipe: Recipe, row: Any) -> WorkItem[Any]:
-        return recipe.item_type(  # type: ignore[no-any-return]
+        return recipe.item_type(  # type: ignore[no-any-return]  # recipe.item_type is WorkItem[payload type], built at run time
             id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
             payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
             max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
