@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -113,7 +113,7 @@ def details_digest(details: Any) -> str:
 
 
 def _row_hash(key: bytes, prev: str, seq: int, ts: datetime, ev: AuditEvent | dict[str, Any], digest: str) -> str:
-    get = ev.get if isinstance(ev, dict) else lambda k: getattr(ev, k)
+    get: Callable[[str], Any] = ev.get if isinstance(ev, dict) else lambda k: getattr(ev, k)
     fields = row_fields(prev, seq, ts.isoformat(), get("event"), get("actor"), get("bot"), get("run_id"),
                         get("item_id"), digest)
     return hmac.new(key, fields, hashlib.sha256).hexdigest()
@@ -165,7 +165,8 @@ class AuditTrail:
         head = conn.execute(_ADVANCE_HEAD, {"n": n}).first()
         if head is None:
             raise AuditError("the audit chain head is missing; nothing was written (run: sepbots audit verify)")
-        last_seq, prev = head.seq, head.hash
+        last_seq: int = head.seq
+        prev = head.hash
         seq = last_seq - n
         if not hmac.compare_digest(head.mac or "", self._sealer.head(seq, prev)):
             raise AuditError("the audit chain head's seal does not match; nothing was written "

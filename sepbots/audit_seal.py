@@ -43,7 +43,7 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
-_ESC: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_ESC: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def _scalar(value: str | int | None) -> str:

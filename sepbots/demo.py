@@ -56,7 +56,7 @@ class DemoContext:
 class DemoStep:
     order: int
     title: str
-    func: Callable[[DemoContext], None]
+    func: Callable[[DemoContext], object]  # what a step returns is not used
 
 
 def bot_steps(env: Environment) -> list[DemoStep]:

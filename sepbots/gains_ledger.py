@@ -106,7 +106,7 @@ def read_tallies(
     lo, hi = period_bounds(start, end)
     tests = [] if include_test_runs else [runs.c.test_mode.is_(False)]
     hour = _hour(store, work_items.c.finished_at).label("hour")
-    items: Select = (
+    items: Select[*tuple[Any, ...]] = (
         select(
             runs.c.process, runs.c.bot, work_items.c.state, hour, func.count(),
             func.count(work_items.c.handling_minutes), func.sum(work_items.c.handling_minutes),
@@ -117,18 +117,18 @@ def read_tallies(
         .group_by(runs.c.process, runs.c.bot, work_items.c.state, hour)
     )
     count_hour = _hour(store, unit_counts.c.recorded_at).label("hour")
-    counted: Select = (
+    counted: Select[*tuple[Any, ...]] = (
         select(runs.c.process, runs.c.bot, count_hour, func.sum(unit_counts.c.done), func.sum(unit_counts.c.handed_over))
         .join(runs, runs.c.id == unit_counts.c.run_id)
         .where(unit_counts.c.recorded_at >= lo, unit_counts.c.recorded_at < hi, runs.c.process.is_not(None), *tests)
         .group_by(runs.c.process, runs.c.bot, count_hour)
     )
-    review: Select = (
+    review: Select[*tuple[Any, ...]] = (
         select(review_minutes.c.process, func.sum(review_minutes.c.minutes))
         .where(review_minutes.c.day >= start, review_minutes.c.day <= end)
         .group_by(review_minutes.c.process)
     )
-    robot: Select = (
+    robot: Select[*tuple[Any, ...]] = (
         select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
         .join(runs, runs.c.id == item_attempts.c.run_id)
         .where(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi, runs.c.process.is_not(None), *tests)

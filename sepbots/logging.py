@@ -3,6 +3,12 @@
 Every event passes the redaction processor *after* exceptions are rendered, so a CPR number or a
 secret in an exception message or a traceback is removed too. Third-party libraries that log
 through the standard library go through the same chain.
+
+State: this module keeps none of its own. ``configure_logging`` sets state that is one per process
+by design and owned by structlog and the standard library: structlog's configuration, the root
+logger's level and handlers (ours carry the handler name ``sepbots`` so that calling it again
+replaces them and leaves other handlers alone), and logging's switches for collecting a record's
+source line, thread and process, which nothing we write reads.
 """
 
 from __future__ import annotations
@@ -10,18 +16,19 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import structlog
 
 from sepbots.redaction import Redactor
 from sepbots.store.files import private_dir, private_file
 
-_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+_LEVELS: Final[Mapping[str, int]] = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _ROOT = "sepbots"
+_OURS = "sepbots"  # the name of every handler this module adds
 
 
 # Values the logging chain itself fills in (never caller data), so not worth a redaction pass.
@@ -74,9 +81,8 @@ class _RenderJSONOnce:
         self._render = structlog.processors.JSONRenderer(ensure_ascii=False)
 
     def __call__(self, logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> Any:
-        line = dict(event_dict)
-        line = structlog.processors.dict_tracebacks(logger, method, line)
-        line = self._render(logger, method, self._redact(logger, method, line))
+        event = structlog.processors.dict_tracebacks(logger, method, dict(event_dict))
+        line = self._render(logger, method, self._redact(logger, method, event))
         args, kwargs = structlog.stdlib.ProcessorFormatter.wrap_for_formatter(logger, method, event_dict)
         kwargs["extra"][_RENDERED] = line
         return args, kwargs
@@ -119,11 +125,11 @@ def configure_logging(
     )
     # Nothing we write uses a record's source file and line, thread or process fields; not collecting
     # them saves a stack walk per log call (the logging HOWTO's "Optimization" section).
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     for h in list(root.handlers):
-        if getattr(h, "_sepbots", False):
+        if h.get_name() == _OURS:
             root.removeHandler(h)
             h.close()
     root.setLevel(_LEVELS[level])
@@ -133,7 +139,7 @@ def configure_logging(
             private_file(logs_dir / "sepbots.jsonl"), when="midnight", backupCount=90, encoding="utf-8", utc=True
         )
         fh.setFormatter(json_formatter(redactor))
-        fh._sepbots = True  # type: ignore[attr-defined]
+        fh.set_name(_OURS)
         root.addHandler(fh)
     if console == "always" or (console == "auto" and sys.stderr.isatty()):
         ch = logging.StreamHandler(sys.stderr)
@@ -148,7 +154,7 @@ def configure_logging(
                 ],
             )
         )
-        ch._sepbots = True  # type: ignore[attr-defined]
+        ch.set_name(_OURS)
         root.addHandler(ch)
 
 
@@ -182,7 +188,7 @@ def run_log_file(path: Path, redactor: Redactor) -> Iterator[None]:
     private_dir(path.parent)
     handler = logging.FileHandler(private_file(path), encoding="utf-8")
     handler.setFormatter(json_formatter(redactor))
-    handler._sepbots = True  # type: ignore[attr-defined]
+    handler.set_name(_OURS)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
@@ -194,4 +200,4 @@ def run_log_file(path: Path, redactor: Redactor) -> Iterator[None]:
 
 def get_logger(name: str = _ROOT, **bind: Any) -> structlog.stdlib.BoundLogger:
     """A structlog logger; ``bind`` adds key-values to every event."""
-    return structlog.get_logger(name).bind(**bind)
+    return structlog.stdlib.get_logger(name).bind(**bind)

@@ -182,8 +182,8 @@ def _report(conn: Connection, token: str, found: _Found, logins: int) -> Subject
                             .where(item_attempts.c.item_id.in_(item_ids))):
         if row.run_id:
             item_runs[row.item_id].add(row.run_id)
-    for item_id, row in item_rows.items():
-        item_runs[item_id].update(r for r in (row.run_id, row.created_run_id) if r)
+    for item_id, item in item_rows.items():
+        item_runs[item_id].update(r for r in (item.run_id, item.created_run_id) if r)
     items = [ItemHit(id=i, queue=item_rows[i].queue, reference=item_rows[i].reference, state=item_rows[i].state,
                      runs=tuple(sorted(item_runs[i])), found_in=tuple(sorted(found.items[i])))
              for i in item_ids if i in item_rows]

@@ -205,7 +205,7 @@ def bot(
             timeout=timeout,
             description=description or (doc[0] if doc else ""),
             source=Path(source) if source else None,
-            item_type=WorkItem[payload_type],  # type: ignore[valid-type]
+            item_type=WorkItem[payload_type],  # type: ignore[valid-type]  # the payload model is a run-time value
             requires=tuple(requires),
             gains=gains,
 
@@ -221,7 +221,7 @@ def recipe_of(obj: Any) -> Recipe:
     """The recipe attached to a decorated function (or the recipe itself)."""
     if isinstance(obj, Recipe):
         return obj
-    recipe = getattr(obj, RECIPE_ATTR, None)
+    recipe: Recipe | None = getattr(obj, RECIPE_ATTR, None)
     if recipe is None:
         raise RecipeError(f"{obj!r} is not a bot: decorate it with @bot(...)")
     return recipe
@@ -279,7 +279,7 @@ def _package_for(folder: Path) -> str:
     pkg = "sepbots_bots_" + hashlib.sha1(str(folder).encode()).hexdigest()[:10]
     if pkg not in sys.modules:
         spec = importlib.util.spec_from_loader(pkg, loader=None, is_package=True)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]  # spec_from_loader returns a spec for a package without a loader
         module.__path__ = [str(folder)]
         sys.modules[pkg] = module
     return pkg

@@ -48,7 +48,7 @@ def test_help_does_not_load_the_framework() -> None:
 def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: object) -> None:
     """`sepbots run fakturakontrol` with no --param reads the sample that ships with the bot and writes its own output."""
     home = project(tmp_path)
-    monkeypatch.chdir(home)  # type: ignore[attr-defined]
+    monkeypatch.chdir(home)  # type: ignore[attr-defined]  # monkeypatch is pytest's fixture
     assert (home / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx").is_file()
     result = invoke(home, "run", "fakturakontrol", "--test-mode", "-q")
     assert result.exit_code == 0, result.output

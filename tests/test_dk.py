@@ -177,7 +177,7 @@ def test_parse_cpr_rejects_with_reason_and_never_echoes_digits(text: str, reason
 def test_parse_cpr_rejects_non_text() -> None:
     """An int (which would have lost a leading zero) is refused rather than converted."""
     with pytest.raises(DanishFormatError, match="must be text"):
-        parse_cpr(101651234)  # type: ignore[arg-type]
+        parse_cpr(101651234)  # type: ignore[arg-type]  # the test checks that a wrong type is refused
 
 
 @pytest.mark.parametrize(("text", "sex"), [("0101651231", Sex.MALE), ("0101651234", Sex.FEMALE)])

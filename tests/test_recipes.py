@@ -58,7 +58,7 @@ def test_a_processor_without_a_payload_type_is_refused() -> None:
     """The payload model comes from the WorkItem[Model] annotation or payload=."""
     with pytest.raises(RecipeError, match="WorkItem"):
         @bot()
-        def handle(item, ctx):  # type: ignore[no-untyped-def]
+        def handle(item, ctx):  # type: ignore[no-untyped-def]  # a bot written without annotations on purpose
             ...
 
 

@@ -1,8 +1,8 @@
 """Journalisering from a shared mailbox: each new mail becomes one document to file.
 
 A mail's work-item reference is its IMAP ``folder/UIDVALIDITY/UID`` (Microsoft Graph:
-``folder/immutable/<immutable id>``), so listing the folder again after a crash adds nothing twice. Each step leaves a mark on the mail itself, so a retry after a
-crash at any point finishes the mail without doing a step twice:
+``folder/immutable/<immutable id>``), so listing the folder again after a crash adds nothing twice. Each step leaves a
+mark on the mail itself, so a retry after a crash at any point finishes the mail without doing a step twice:
 
 1. the case system is asked to file the document (it recognises a document it already holds,
    ``already_filed``), and the mail gets the keyword ``SepbotsFiled`` (an Outlook category on Graph);
@@ -22,6 +22,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -111,7 +112,7 @@ def document_of(message: MailMessage, position: int = 0) -> Document:
     )
 
 
-def open_mailbox(ctx: BotContext[BaseModel], params: MailParams) -> ImapMailbox | GraphMailbox:
+def open_mailbox(ctx: BotContext[Any], params: MailParams) -> ImapMailbox | GraphMailbox:
     if params.mailbox is MailboxKind.GRAPH:
         app = GraphApp(tenant=params.graph_tenant, client_id=params.graph_client_id, mailbox=params.graph_mailbox,
                        graph_url=params.graph_url, login_url=params.graph_login_url, timeout_s=params.mail_timeout_s)
@@ -120,15 +121,17 @@ def open_mailbox(ctx: BotContext[BaseModel], params: MailParams) -> ImapMailbox 
     return ImapMailbox(server, ctx.credential(params.mail_credential), clock=ctx.clock, log=ctx.log)
 
 
-def open_sender(ctx: BotContext[BaseModel], params: MailParams) -> MailSender:
+def open_sender(ctx: BotContext[Any], params: MailParams) -> MailSender:
     if params.mailbox is MailboxKind.GRAPH:
-        return ctx.use("mailbox", lambda: open_mailbox(ctx, params))
+        mailbox = ctx.use("mailbox", lambda: open_mailbox(ctx, params))
+        assert isinstance(mailbox, GraphMailbox)  # the mailbox kind is Graph
+        return mailbox
     server = MailServer(host=params.smtp_host, port=params.smtp_port, security=params.smtp_security, timeout_s=params.mail_timeout_s)
     credential = ctx.credential(params.smtp_credential) if params.smtp_credential else None
     return SmtpSender(server, credential, clock=ctx.clock, log=ctx.log)
 
 
-def produce_mails(ctx: BotContext[BaseModel], params: MailParams) -> list[NewItem[Document]]:
+def produce_mails(ctx: BotContext[Any], params: MailParams) -> list[NewItem[Document]]:
     """One work item per mail in the folder; the reference is folder/UIDVALIDITY/UID (Graph: folder/immutable/id)."""
     box = ctx.use("mailbox", lambda: open_mailbox(ctx, params))
     return [NewItem(reference=m.ref.reference, payload=document_of(m, n))
@@ -143,7 +146,7 @@ def attachment_folder(var_dir: Path, queue: str, reference: str) -> Path:
 class MailTask:
     """The mail steps around filing one document (the filing itself is the caller's ``file``)."""
 
-    def __init__(self, ctx: BotContext[BaseModel], params: MailParams, origin: MailOrigin) -> None:
+    def __init__(self, ctx: BotContext[Any], params: MailParams, origin: MailOrigin) -> None:
         self.ctx, self.params, self.origin = ctx, params, origin
         self.box = ctx.use("mailbox", lambda: open_mailbox(ctx, params))
 

@@ -191,9 +191,10 @@ def _find_existing(session: BrowserSession, url: str, reference: str, retry: Ret
 def _fill_and_send(session: BrowserSession, url: str, item: WorkItem[Claim], retry: RetryPolicy,
                    lang: str = "da") -> str:
     claim = item.payload
+    assert claim.hours is not None and claim.amount is not None  # only claims without a problem are sent
     da = lang != "en"
     session.goto(f"{url}/refusion/trin-1?ny=1", retry=retry)  # ny=1: start from an empty draft
-    pages = [
+    pages: list[tuple[dict[str, str | bool], str, bool]] = [
         (
             {
                 "Arbejdsgivers CVR-nummer": claim.employer_cvr,

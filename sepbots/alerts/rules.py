@@ -68,7 +68,7 @@ class RuleEvaluator:
         found = handlers[rule.kind](rule, now)
         return [f for f in found if not rule.bots or f.bot in rule.bots]
 
-    def _rows(self, query: Select[Any]) -> list[Row[Any]]:
+    def _rows(self, query: Select[*tuple[Any, ...]]) -> list[Row[*tuple[Any, ...]]]:
         with self.store.engine.connect() as conn:
             rows = list(conn.execute(query).all())
             conn.rollback()

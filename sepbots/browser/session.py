@@ -145,7 +145,7 @@ class BrowserSession(AttemptEvidence):
             options["executable_path"] = self.settings.executable_path
         self._playwright = sync_playwright().start()
         try:
-            self._browser = self._playwright.chromium.launch(**options)  # type: ignore[arg-type]
+            self._browser = self._playwright.chromium.launch(**options)  # type: ignore[arg-type]  # the options are launch()'s keyword arguments, built up conditionally
         except PlaywrightError as error:
             self._playwright.stop()
             self._playwright = None

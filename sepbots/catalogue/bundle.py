@@ -115,7 +115,8 @@ class ImportReport(BaseModel):
 
 
 def _shared(process: Process) -> dict[str, Any]:
-    return plain(process.model_dump(mode="python", exclude=set(LOCAL_FIELDS | FIGURE_FIELDS)))
+    data: dict[str, Any] = plain(process.model_dump(mode="python", exclude=set(LOCAL_FIELDS | FIGURE_FIELDS)))
+    return data
 
 
 def export_bundle(

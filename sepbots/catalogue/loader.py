@@ -23,7 +23,7 @@ from sepbots.catalogue.models import Phase, Process
 _FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _UniqueKeyLoader(_FastSafeLoader):  # type: ignore[misc,valid-type]
+class _UniqueKeyLoader(_FastSafeLoader):  # type: ignore[misc,valid-type]  # the base class is chosen at import (libyaml's when present)
     """A safe loader (libyaml when present) that refuses duplicate mapping keys (PyYAML keeps the last)."""
 
 
@@ -31,7 +31,7 @@ class _PositionLoader(yaml.SafeLoader):
     """The pure-Python safe loader: its nodes carry character offsets for in-place edits."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)

@@ -31,7 +31,8 @@ def plain(value: Any) -> Any:
 
 def process_data(process: Process) -> dict[str, Any]:
     """The process as plain data, without unset optional fields."""
-    return plain(process.model_dump(mode="python", exclude_none=True))
+    data: dict[str, Any] = plain(process.model_dump(mode="python", exclude_none=True))
+    return data
 
 
 def processes_yaml(processes: list[Process], header: str = "") -> str:

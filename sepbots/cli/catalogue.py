@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -145,7 +145,7 @@ def screen(
 
 def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
-        return fmt_number(v, d, lang)  # type: ignore[arg-type]
+        return fmt_number(v, d, lang)  # type: ignore[arg-type]  # the figures are numbers or None
 
     da = lang == "da"
     kr = " kr." if da else " DKK"
@@ -322,7 +322,7 @@ def _period(start: str | None, end: str | None) -> tuple[date, date]:
         raise typer.BadParameter("give both --from and --to as YYYY-MM-DD", param_hint="--from/--to") from None
 
 
-def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict:
+def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict[str, Any]:
     from sepbots.gains import compute_gains, measured_summaries
 
     first, last = _period(start, end)

@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         name: Annotated[str, typer.Argument(help="the new bot's name (lowercase, digits, _)")],
         folder: Annotated[Path | None, typer.Option(help="where bots live (default: <home>/bots)")] = None,
-        kind: Annotated[Kind, typer.Option("--kind", help="sheet (.xlsx/CSV in and out), web (a browser) or desktop (a program)")] = Kind.SHEET,
+        kind: Annotated[
+            Kind, typer.Option("--kind", help="sheet (.xlsx/CSV in and out), web (a browser) or desktop (a program)")
+        ] = Kind.SHEET,
     ) -> None:
         """Opret en ny robot ud fra skabelonen / scaffold a new bot."""
         st = state(ctx)

@@ -51,7 +51,7 @@ def benchmark(
         table.add_column(head, justify="left" if i < 2 else "right")
 
     def n(v: object, d: int = 1) -> str:
-        return "–" if v is None else fmt_number(v, d, c.lang)  # type: ignore[arg-type]
+        return "–" if v is None else fmt_number(v, d, c.lang)  # type: ignore[arg-type]  # the figures are numbers or None
 
     for row in rows:
         for i, cell in enumerate(row.cells):

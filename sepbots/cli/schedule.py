@@ -11,7 +11,7 @@ from sepbots.cli.state import errors_to_exit, fail
 from sepbots.cli.switches import add_pause_commands
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, moment
-from sepbots.scheduling.config import ScheduleConfig, TriggerKind
+from sepbots.scheduling.config import Schedule, ScheduleConfig, TriggerKind
 from sepbots.scheduling.triggers import build_trigger, next_fire_times
 from sepbots.worker.service import load_service_config
 from sepbots.worker.state import ScheduleStates
@@ -55,7 +55,7 @@ T = Catalog(
 app = typer.Typer(help="Tidsplaner / schedules (config/schedules.toml).", no_args_is_help=True)
 
 
-def _when(lang: str, kind: TriggerKind, text: str, sched: object) -> str:
+def _when(lang: str, kind: TriggerKind, text: str, sched: Schedule) -> str:
     if kind is TriggerKind.CRON:
         return text
     if kind is TriggerKind.INTERVAL:

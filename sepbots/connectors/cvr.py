@@ -89,7 +89,7 @@ class CvrClient(HttpConnector):
         if response.status_code >= 400:
             reason = response.json().get("error", {}).get("reason", "") if response.content else ""
             raise ApplicationException(f"the CVR interface refused the query: {reason}", code="CVR_BAD_QUERY")
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()  # type: ignore[no-any-return]  # the CVR interface answers a JSON object
 
     def search(self, query: dict[str, Any], *, start: int = 0, size: int = 10) -> tuple[int, list[CvrCompany]]:
         """One page of an Elasticsearch query: ``(total hits, companies)``."""

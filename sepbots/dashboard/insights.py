@@ -57,7 +57,7 @@ class Insights:
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and now - hit[0] < self.ttl_s:
-                return hit[1]  # type: ignore[no-any-return]
+                return hit[1]  # type: ignore[no-any-return]  # the cache holds what make() returned for this key
         value = make()
         with self._lock:
             self._cache[key] = (now, value)

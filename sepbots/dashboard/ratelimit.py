@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 
 from sepbots.store.schema import login_attempts
 
@@ -38,7 +38,7 @@ class Limits:
     total: int = 100
 
 
-def _failures(conn: Connection, since: datetime, *conditions: object) -> int:
+def _failures(conn: Connection, since: datetime, *conditions: ColumnElement[bool]) -> int:
     query = select(func.count()).select_from(login_attempts).where(
         login_attempts.c.ts > since, login_attempts.c.success.is_(False), *conditions
     )

@@ -83,7 +83,7 @@ def read_page(conn: Connection, flt: AuditFilter, page_size: int = PAGE) -> Audi
 def item_events(conn: Connection, item_id: int, limit: int = 50) -> list[Any]:
     """The newest audit rows about one work item, including the batch rows (``items_claimed``,
     ``items_released``) that name it."""
-    own = list(
+    own: list[Any] = list(
         conn.execute(
             select(audit_log).where(audit_log.c.item_id == item_id).order_by(audit_log.c.seq.desc()).limit(limit)
         )

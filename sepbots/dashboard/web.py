@@ -87,7 +87,7 @@ class Deps:
 
 
 def deps(request: Request) -> Deps:
-    return request.app.state.deps  # type: ignore[no-any-return]
+    return request.app.state.deps  # type: ignore[no-any-return]  # Starlette's app.state is untyped; set by create_app
 
 
 async def read(request: Request, fn: Callable[..., T], *args: Any) -> T:

@@ -49,10 +49,10 @@ def bind_pyautogui(display_name: str) -> None:
     from sepbots.desktop.x11 import open_display
 
     x11 = sys.modules["pyautogui._pyautogui_x11"]
-    current = x11._display  # type: ignore[attr-defined]
+    current = x11._display
     closed = getattr(current, "_sepbots_closed", False)
     if closed or current.get_display_name() != display_name:
-        x11._display = open_display(display_name)  # type: ignore[attr-defined]
+        x11._display = open_display(display_name)  # type: ignore[attr-defined]  # pyautogui keeps its X connection in a module global
         if not closed:
             with contextlib.suppress(Exception):
                 current.close()
@@ -61,7 +61,7 @@ def bind_pyautogui(display_name: str) -> None:
 def release_pyautogui() -> None:
     """Close pyautogui's X connection; the next ``bind_pyautogui`` opens a new one."""
     x11 = sys.modules.get("pyautogui._pyautogui_x11")
-    if x11 is not None and not getattr(x11._display, "_sepbots_closed", False):  # type: ignore[attr-defined]
-        x11._display._sepbots_closed = True  # type: ignore[attr-defined]
+    if x11 is not None and not getattr(x11._display, "_sepbots_closed", False):
+        x11._display._sepbots_closed = True
         with contextlib.suppress(Exception):
-            x11._display.close()  # type: ignore[attr-defined]
+            x11._display.close()

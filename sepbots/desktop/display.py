@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import MutableMapping
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from sepbots.desktop.errors import DisplayError
 
@@ -174,7 +174,7 @@ class VirtualDisplay:
         self._environ["XAUTHORITY"] = auth_file
         return self
 
-    def _read_display_number(self, read_fd: int, log: tempfile._TemporaryFileWrapper[bytes]) -> int:
+    def _read_display_number(self, read_fd: int, log: IO[bytes]) -> int:
         assert self._process is not None
         deadline = time.monotonic() + self._start_timeout_s
         data = b""

@@ -94,7 +94,7 @@ class Desktop(AttemptEvidence):
             gui = import_pyautogui()
             if display_name is not None:
                 bind_pyautogui(display_name)
-            gui.PAUSE = self._pause_s
+            gui.PAUSE = self._pause_s  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
             if display_name is not None:
                 from sepbots.desktop.x11 import X11WindowSystem
 
@@ -140,7 +140,7 @@ class Desktop(AttemptEvidence):
         assert self._gui is not None
         if self._x_display is not None:
             bind_pyautogui(self._x_display)
-            self._gui.PAUSE = self._pause_s
+            self._gui.PAUSE = self._pause_s  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
         return self._gui
 
     @property
@@ -183,7 +183,7 @@ class Desktop(AttemptEvidence):
             )
         finally:
             if output is not None:
-                sink.close()  # type: ignore[union-attr]
+                sink.close()  # type: ignore[union-attr]  # sink is the opened file whenever output is set
         self._processes.append(process)
         self._log.info("desktop_app_launched", program=Path(argv[0]).name, pid=process.pid)
         return process
@@ -292,7 +292,7 @@ class Desktop(AttemptEvidence):
         Raises:
             DesktopTimeout: the pixel never took an expected colour in time.
         """
-        wanted: list[RGB] = [rgb] if isinstance(rgb[0], int) else list(rgb)  # type: ignore[list-item]
+        wanted: list[RGB] = [rgb] if isinstance(rgb[0], int) else list(rgb)  # type: ignore[arg-type,list-item]  # mypy cannot narrow the union on rgb[0]
 
         def seen() -> RGB | None:
             colour = self.pixel(x, y)

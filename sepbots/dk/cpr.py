@@ -257,7 +257,7 @@ def parse_cpr(text: str) -> CPR:
 
 
 def _to_cpr(value: object) -> CPR:
-    return value if isinstance(value, CPR) else parse_cpr(value)  # type: ignore[arg-type]
+    return value if isinstance(value, CPR) else parse_cpr(value)  # type: ignore[arg-type]  # parse_cpr checks any other value at run time
 
 
 def _normalise_cpr(value: str) -> str:

@@ -106,7 +106,7 @@ class CvrApi:
         if not query or "match_all" in query:
             return self.companies
         if "term" in query and CVR_FIELD in query["term"]:
-            wanted = query["term"][CVR_FIELD]
+            wanted: Any = query["term"][CVR_FIELD]
             wanted = wanted.get("value") if isinstance(wanted, dict) else wanted
             found = self.by_cvr.get(f"{int(wanted):08d}")
             return [found] if found else []

@@ -61,7 +61,7 @@ def serve_in_thread(
         tls_options = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
         if tls.client_ca is not None:
             tls_options |= {"ssl_ca_certs": str(tls.client_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, **tls_options)  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, **tls_options)  # type: ignore[arg-type]  # the TLS options are Config's keyword arguments
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"uvicorn-{bound_port}"

@@ -255,14 +255,14 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
         return tuple(dict.fromkeys([*found, entry_ref] if entry_ref else found))
 
     if len(parts) > 1 and all(p[0] is not None for p in parts):
-        if sum(p[0] * p[1] for p in parts) != amount * sign:  # type: ignore[operator]
+        if sum(a * s for a, s, _, _ in parts if a is not None) != amount * sign:
             raise _invalid(path, f"{where}/NtryDtls", "transaktionerne summerer ikke til Amt / details do not sum to Amt")
         return [
             CamtEntry(
                 number,
                 f"{where}/NtryDtls/TxDtls[{i}]",
                 booked,
-                p[0] * p[1],  # type: ignore[operator]
+                p[0] * p[1],  # type: ignore[operator]  # every p[0] was checked for None above
                 currency,
                 p[3] or extra,
                 refs(p[2]),

@@ -20,7 +20,9 @@ __all__ = ["describe_file"]
 _CAMT_TITLES = {"camt.053": ("kontoudtog", "statement"), "camt.054": ("debet/kredit-advis", "debit/credit notification")}
 
 
-def describe_file(path: Path, *, ledger: bool = False, rows: int = 5, bank: BankOptions | None = None, book: LedgerOptions | None = None) -> list[str]:
+def describe_file(
+    path: Path, *, ledger: bool = False, rows: int = 5, bank: BankOptions | None = None, book: LedgerOptions | None = None
+) -> list[str]:
     """Lines of text describing ``path`` as a bank statement (or, with ``ledger``, a ledger export).
 
     Raises:
@@ -44,7 +46,8 @@ def describe_file(path: Path, *, ledger: bool = False, rows: int = 5, bank: Bank
         if kind not in (StatementKind.CSV, StatementKind.XLSX):
             out.append(f"Type / kind: {_kind_title(lines.profile)}")
     out.append(f"Valuta / currency: {lines.currency or '(ikke angivet i filen / not stated in the file)'}")
-    out.append(f"Linjer / lines: {len(lines)}" + (f"; reserverede rækker sprunget over / reserved rows skipped: {len(lines.pending)}" if lines.pending else ""))
+    out.append(f"Linjer / lines: {len(lines)}"
+               + (f"; reserverede rækker sprunget over / reserved rows skipped: {len(lines.pending)}" if lines.pending else ""))
     out.append(f"Første {min(rows, len(lines))} linjer / first {min(rows, len(lines))} lines:")
     out += [_line(line) for line in lines[:rows]]
     for pending in lines.pending[:rows]:

@@ -153,7 +153,9 @@ def read_sheet_bank(
     return result
 
 
-def _bank_lines(table: Table[Any], profile: SheetProfile, decimal: DecimalSeparator, extractor: ReferenceExtractor, out: Lines) -> Iterator[Line]:
+def _bank_lines(
+    table: Table[Any], profile: SheetProfile, decimal: DecimalSeparator, extractor: ReferenceExtractor, out: Lines
+) -> Iterator[Line]:
     key = KeyMaker("bank")
     extract = extractor.extract
     pending_field, pending_values = profile.pending_field, profile.pending_values

@@ -54,7 +54,8 @@ class BankOptions(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     profile: str | None = Field(None, description="CSV/.xlsx layout by name (nordea, danske-bank …); default: detected")
-    headers: dict[str, str | list[str]] = Field(default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference, status, valuta")
+    headers: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="field → header: dato, tekst, belob, saldo, reference, status, valuta")
     sheet: str | int | None = None
     reference_patterns: tuple[str, ...] = DEFAULT_REFERENCE_PATTERNS
     csv_encoding: str | None = None
@@ -175,7 +176,8 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
             lines.pending.append(PendingRow(entry.number, entry.date.isoformat(), entry.text, entry.amount_ore))
             continue
         lines.currency = entry.currency
-        lines.append(_line(key, entry.path, entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal, extractor))
+        lines.append(_line(key, entry.path, entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal,
+                           extractor))
     return lines
 
 
@@ -186,7 +188,8 @@ def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None
     for entry in read_mt940(path, encoding):
         if lines.currency is None:
             lines.currency = entry.currency or None
-        lines.append(_line(key, f":61:[{entry.number}]", entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal, extractor))
+        lines.append(_line(key, f":61:[{entry.number}]", entry.number, entry.date, entry.amount_ore, entry.text, entry.references,
+                           entry.reversal, extractor))
     return lines
 
 

@@ -111,7 +111,7 @@ def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError(f"filen kan ikke læses som {encoding} / cannot decode the file as {encoding}: {exc}", file=path) from None
     try:
-        transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, tags=_TAGS, options=_OPTIONS)  # type: ignore[arg-type]
+        transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, tags=_TAGS, options=_OPTIONS)  # type: ignore[arg-type]  # mt-940's annotations are narrower than the arguments it accepts
     except (RuntimeError, ValueError, KeyError) as exc:
         raise InputError(f"MT940 kan ikke læses / MT940 cannot be parsed: {_problem(exc)}", file=path) from None
     if not transactions.data.get("account_identification") and not len(transactions):
@@ -133,7 +133,7 @@ def _problem(exc: Exception) -> str:
 def _entry(path: Path, number: int, data: dict[str, Any]) -> SwiftEntry:
     amount = data.get("amount")
     try:
-        ore = parse_ore(amount.amount)  # type: ignore[union-attr]
+        ore = parse_ore(amount.amount)  # type: ignore[union-attr]  # a missing amount raises AttributeError, handled below
     except (AttributeError, ValueFormatError):
         raise InputError(f"ugyldigt beløb / invalid amount {amount!r}", file=path, row=number, column=":61:") from None
     day = data.get("entry_date") or data.get("date")

@@ -10,7 +10,9 @@ from sepbots.reports.i18n import fmt_number, fmt_pct
 
 def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
     """E.g. ``Bankafstemning: 913 kontoudtogslinjer × 0,11 min = 1,67 t; 212 overgivet, 0 med målt tid …``."""
-    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
+    def n(v: Decimal | float | int | None, d: int = 2) -> str:
+        return fmt_number(v, d, lang)
+
     da = lang == "da"
     parts = [
         f"{p.title(lang)}: {n(p.units_done, 0)} {p.unit.label(lang, p.units_done)} "

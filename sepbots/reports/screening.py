@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.screening import Screening
 from sepbots.reports.i18n import fmt_number
-from sepbots.reports.xlsx import INT, ONE, _table, save_atomic
+from sepbots.reports.xlsx import INT, ONE, _first_sheet, _table, save_atomic
 
 HEADERS = {
     "da": [
@@ -43,9 +44,9 @@ HEADERS = {
 }
 
 
-def screening_rows(catalogue: Catalogue, results: list[Screening], lang: str = "da") -> list[list[object]]:
+def screening_rows(catalogue: Catalogue, results: list[Screening], lang: str = "da") -> list[list[Any]]:
     """One row per process, in rank order, with plain values."""
-    rows: list[list[object]] = []
+    rows: list[list[Any]] = []
     for s in results:
         p = catalogue.get(s.process_key)
         rows.append(
@@ -92,7 +93,7 @@ def write_screening_xlsx(
 ) -> Path:
     """Write the ranked screening table to ``path`` atomically."""
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = "Screening"
     _table(
         ws,

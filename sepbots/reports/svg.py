@@ -19,7 +19,7 @@ COLOURS = ("#1f4e79", "#c55a11", "#a4262c", "#7f6000")  # the third series is fa
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    magnitude: int = 10 ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

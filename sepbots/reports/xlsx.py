@@ -81,8 +81,15 @@ def _table(
         ws.column_dimensions[get_column_letter(col)].width = min(max(width, 10), 50)
     ws.row_dimensions[row].height = 45
     if ws.freeze_panes is None:
-        ws.freeze_panes = ws.cell(row=row + 1, column=2)
+        ws.freeze_panes = ws.cell(row=row + 1, column=2).coordinate
     return row + len(rows)
+
+
+def _first_sheet(wb: Workbook) -> Worksheet:
+    """A new workbook's one sheet (openpyxl types ``active`` as any kind of sheet, or none)."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
 
 
 def _meta(ws: Worksheet, title: str, lines: Sequence[tuple[str, str]]) -> int:
@@ -101,7 +108,7 @@ def _axes(chart: BarChart | LineChart) -> None:
 def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Path:
     """Write the measured-gains workbook: summary + bar chart, daily + line chart, business cases."""
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = t("summary", lang)
     meta = [
         (t("period", lang), f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"),
@@ -203,7 +210,7 @@ def _year_formats() -> list[str | None]:
 def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> Path:
     """Write the budget workbook: groups (area, account) for operation and pipeline, then every process."""
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = t("summary", lang)
     row = _meta(ws, f"{t('budget_title', lang)} {figures.year}–{figures.year + 3}", [
         (t("generated", lang), figures.generated_at.isoformat(timespec="minutes")),

@@ -50,6 +50,7 @@ def classify(
                        validation_message(exc), artifacts=artifacts)
     if isinstance(exc, BusinessException):
         return Release(ItemState.BUSINESS_EXCEPTION, ErrorKind.BUSINESS, exc.code, exc.message, artifacts=artifacts)
+    code: str | None
     if isinstance(exc, ItemTimeout):
         kind, code = ErrorKind.TIMEOUT, "TIMEOUT"
         limit = recipe.timeout.total_seconds() if recipe.timeout else 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from contextlib import AbstractContextManager, ExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -77,7 +77,7 @@ class BotContext(Generic[P]):
     def use(self, key: str, factory: Callable[[], R]) -> R:
         """The run's resource ``key``, opened by ``factory()`` on first use and closed at run end."""
         if key in self._resources:
-            return self._resources[key]  # type: ignore[no-any-return]
+            return self._resources[key]  # type: ignore[no-any-return]  # resources of every type share one dict; key and factory belong together
         resource = factory()
         if isinstance(resource, AbstractContextManager):
             resource = self._stack.enter_context(resource)

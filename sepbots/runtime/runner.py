@@ -92,6 +92,7 @@ class Runner:
         started = clock.now()
         counts = RunCounts()
         self._insert_run(recipe, run_id, trigger, test_mode, params_model, started)
+        refs: Iterable[str]
         status, error, refs = RunStatus.COMPLETED, None, ()
         failure: BaseException | None = None
         with (
@@ -290,7 +291,7 @@ class Runner:
         return [self._work_item(recipe, row) for row in rows]
 
     def _work_item(self, recipe: Recipe, row: Any) -> WorkItem[Any]:
-        return recipe.item_type(  # type: ignore[no-any-return]
+        return recipe.item_type(  # type: ignore[no-any-return]  # recipe.item_type is WorkItem[payload type], built at run time
             id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
             payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
             max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
@@ -383,5 +384,6 @@ def _as_output(result: Any) -> dict[str, Any] | None:
     if isinstance(result, BaseModel):
         return result.model_dump(mode="json")
     if isinstance(result, Mapping):
-        return to_jsonable_python(dict(result))
+        jsonable: dict[str, Any] = to_jsonable_python(dict(result))
+        return jsonable
     return {"result": to_jsonable_python(result)}

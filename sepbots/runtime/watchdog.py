@@ -31,7 +31,7 @@ class Watchdog:
         interval: seconds between heartbeats.
     """
 
-    def __init__(self, heartbeat: Callable[[int], None], interval: float) -> None:
+    def __init__(self, heartbeat: Callable[[int], object], interval: float) -> None:
         self._heartbeat = heartbeat
         self._interval = interval
         self._cond = threading.Condition()

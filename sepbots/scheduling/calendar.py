@@ -40,7 +40,7 @@ class DanishCalendar:
         if key not in self._cache:
             categories = ("public", "optional") if self.optional_holidays else ("public",)
             lang = "da" if language == "da" else "en_US"
-            self._cache[key] = holidays.Denmark(years=year, categories=categories, language=lang)
+            self._cache[key] = holidays.country_holidays("DK", years=year, categories=categories, language=lang)
         return self._cache[key]
 
     def holiday_name(self, day: date, language: Language = "da") -> str | None:

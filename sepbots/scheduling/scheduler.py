@@ -16,6 +16,7 @@ import concurrent.futures
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -72,11 +73,11 @@ def job_fingerprint(schedule: Schedule, config: ScheduleConfig) -> str:
 
 def fires_due(job: Job, now: datetime) -> list[datetime]:
     """The fire times APScheduler hands to the executor for ``job`` at ``now`` (coalesced)."""
-    run_times = job._get_run_times(now)
+    run_times: list[datetime] = job._get_run_times(now)
     return run_times[-1:] if job.coalesce and run_times else run_times
 
 
-class EnqueueExecutor(BaseExecutor):
+class EnqueueExecutor(BaseExecutor):  # type: ignore[misc]  # APScheduler 3 ships no type hints
     """Runs APScheduler jobs on one background thread, passing each fire to ``sink``.
 
     Fires older than the job's ``misfire_grace_time`` (by the injected clock) are reported as
@@ -125,7 +126,7 @@ class EnqueueExecutor(BaseExecutor):
                 continue
             try:
                 self.health.call(
-                    lambda t=run_time: job.func(*job.args, scheduled_for=t, sink=self.sink), "enqueue_fire"
+                    partial(job.func, *job.args, scheduled_for=run_time, sink=self.sink), "enqueue_fire"
                 )
             except StopRequested:
                 break

@@ -77,7 +77,7 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return wall_instants(datetime.combine(day, time()), zone)[0]
 
 
-class ScheduleTrigger(BaseTrigger):
+class ScheduleTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 ships no type hints
     """The trigger of one schedule; picklable, so APScheduler's SQLAlchemy job store can keep it.
 
     Args:

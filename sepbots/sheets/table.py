@@ -133,9 +133,9 @@ class Table(Generic[RowT]):
                 size = len(cells)
                 values: dict[str, Any] = {}
                 for key, index, text in plan:
-                    if index >= size:  # type: ignore[operator]
+                    if index >= size:
                         continue
-                    value = cells[index]  # type: ignore[index]
+                    value = cells[index]
                     if value is None:
                         continue
                     if value.__class__ is str:

@@ -21,7 +21,6 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
-
     PrimaryKeyConstraint,
     String,
     Table,
@@ -62,7 +61,7 @@ metadata = MetaData(naming_convention=NAMING)
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _ts(name: str, **kw: object) -> Column:
+def _ts(name: str, **kw: Any) -> Column[datetime]:
     return Column(name, UTCDateTime(), **kw)
 
 

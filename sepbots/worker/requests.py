@@ -22,7 +22,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
 from sepbots.store import Store
-from sepbots.worker.tables import RequestState, RequestTrigger, bot_state, run_requests
+from sepbots.worker.tables import RequestState as RequestState  # re-exported: part of this module's API
+from sepbots.worker.tables import RequestTrigger as RequestTrigger
+from sepbots.worker.tables import bot_state, run_requests
 
 PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL workers
 _PICK_WINDOW = 100
@@ -135,7 +137,7 @@ class RunRequests:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_CLAIM_LOCK})
             self._recover_expired(conn, now)
             paused = set(conn.execute(select(bot_state.c.bot).where(bot_state.c.paused.is_(True))).scalars())
-            running = dict(
+            running: dict[str, int] = dict(
                 conn.execute(
                     select(run_requests.c.bot, func.count())
                     .where(run_requests.c.state == RequestState.RUNNING.value)

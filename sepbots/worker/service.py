@@ -182,7 +182,7 @@ class WorkerService:
         signal.signal(signal.SIGINT, handle)
         signal.signal(signal.SIGTERM, handle)
         if sys.platform == "win32":  # pragma: no cover - Windows only
-            signal.signal(signal.SIGBREAK, handle)  # type: ignore[attr-defined]
+            signal.signal(signal.SIGBREAK, handle)  # type: ignore[attr-defined]  # SIGBREAK exists only on Windows
 
     # -- scheduling: one scheduler per fleet ----------------------------------------------------
 

@@ -79,7 +79,7 @@ def exchange(
             landed = [f.item.id in released for f in finished]
             events.extend(queues.released_events(
                 [(f.item, f.outcome, f.duration_ms) for f in finished if f.item.id in released], run_id, bot))
-        rows = conn.execute(queues.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
+        rows = list(conn.execute(queues.claim_statement(queue, run_id, now, limit)).all()) if limit > 0 else []
         rows.sort(key=lambda r: (-r.priority, r.id))
         events.extend(queues.claimed_events(rows, run_id, bot))
         queues.audit.append(conn, events, now)

@@ -226,7 +226,7 @@ def test_budget_reports_group_by_area_and_account_with_pipeline_apart(tmp_path: 
 )
 def test_number_formats(value: object, decimals: int, lang: str, expected: str) -> None:
     """Danish numbers use . for thousands and , for decimals; rounding is half-up."""
-    assert fmt_number(value, decimals, lang) == expected  # type: ignore[arg-type]
+    assert fmt_number(value, decimals, lang) == expected  # type: ignore[arg-type]  # parametrised values
 
 
 def test_percent_format() -> None:

@@ -116,7 +116,7 @@ def test_operator_retries_a_real_failed_item(dashboard: Dashboard, browser: Brow
     page.close()
 
 
-def dashboard_chain(dashboard: Dashboard):  # type: ignore[no-untyped-def]
+def dashboard_chain(dashboard: Dashboard):  # type: ignore[no-untyped-def]  # a pytest fixture
     """The running app's chain monitor (to wait for its background check instead of sleeping)."""
     return dashboard.app.state.deps.chain
 

@@ -41,7 +41,7 @@ class Served:
 
     @property
     def portal(self) -> Portal:
-        return self.app.state.portal  # type: ignore[no-any-return]
+        return self.app.state.portal  # type: ignore[no-any-return]  # Starlette's app.state is untyped
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from sqlalchemy import insert
 from sepbots.dashboard import create_app, users
 from sepbots.dashboard.server import ServerThread
 from sepbots.environment import Environment
-from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME, PortalConfig, create_app as portal_app
+from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME, PortalConfig
+from sepbots.practice.portal import create_app as portal_app
 from sepbots.practice.server import serve_in_thread
 from sepbots.store.schema import users as user_table
 from sepbots.testing import open_test_environment

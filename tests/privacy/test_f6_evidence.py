@@ -38,7 +38,7 @@ def _claims(tmp_path: Path) -> Path:
     return source
 
 
-def _run(served: Served, env: Environment, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _run(served: Served, env: Environment, tmp_path: Path):  # type: ignore[no-untyped-def]  # returns the run's pieces as a tuple
     params = {"input": str(_claims(tmp_path)), "output": str(tmp_path / "out" / "resultat.xlsx"),
               "portal_url": served.url, "portal_backoff_s": 0.05}
     return run_bot_once(submit_claim, params, env=env)
@@ -84,7 +84,7 @@ def test_f6_masked_selectors_are_painted_over_in_the_screenshot(served: Served, 
     def colours(files: list[Path]) -> set[tuple[int, ...]]:
         with Image.open(next(f for f in files if f.suffix == ".png")) as image:
             crop = image.convert("RGB").crop(inner)
-            return {crop.getpixel((x, y)) for x in range(crop.width) for y in range(crop.height)}  # type: ignore[misc]
+            return {crop.getpixel((x, y)) for x in range(crop.width) for y in range(crop.height)}  # type: ignore[misc]  # Pillow types getpixel loosely
 
     assert colours(masked) == {(0, 0, 0)}
     assert len(colours(plain)) > 1  # unmasked, the typed number is there to see

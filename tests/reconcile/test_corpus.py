@@ -14,7 +14,7 @@ BANK_FILES = sorted(p for folder in ("camt", "swift", "csv") for p in (CORPUS / 
 LEDGER_FILES = sorted(p for p in (CORPUS / "ledger").iterdir() if p.suffix != ".json")
 
 
-def _expected(path: Path) -> dict:  # type: ignore[type-arg]
+def _expected(path: Path) -> dict:  # type: ignore[type-arg]  # the expected JSON document
     return json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
 
 

@@ -100,7 +100,8 @@ def test_reversals_and_reserved_rows_are_listed_on_the_overview(tmp_path: Path) 
     """The overview sheet names the format and currency, lists each reversal and each skipped reserved row."""
     _, bank = read_bank(CORPUS / "camt" / "camt.053.001.08.xml")
     result = reconcile(bank, read_ledger(_ledger(tmp_path, ("1", "1.250,00", "000000012345678"))))
-    rows = [r[0] for r in load_workbook(write_reconciliation(tmp_path / "a.xlsx", result))["Oversigt"].iter_rows(min_row=2, values_only=True)]
+    overview = load_workbook(write_reconciliation(tmp_path / "a.xlsx", result))["Oversigt"]
+    rows = [r[0] for r in overview.iter_rows(min_row=2, values_only=True)]
     assert "Kontoudtogets format: camt.053.001.08" in rows and "Valuta: DKK" in rows
     assert any(r.startswith("  Tilbageførsel 05.03.2025: Tilbageført betaling") for r in rows)
     assert any(r.startswith("  Reserveret (række 6): 2025-03-05 Afventer indbetaling") for r in rows)
@@ -132,7 +133,8 @@ def test_profile_command_shows_the_layout_and_first_rows_and_exits_2_on_an_unkno
     result = runner.invoke(app, ["bankafstemning", "profile", str(CORPUS / "csv" / "nordea.csv"), "--rows", "1"])
     assert result.exit_code == 0, result.output
     assert "Profil / profile: nordea — Nordea netbank (CSV)" in result.output
-    assert "dato ← 'Bogføringsdato'" in result.output and "række/row 3: 2025-03-03       1.250,00 reference '000123456789012'" in result.output
+    assert "dato ← 'Bogføringsdato'" in result.output
+    assert "række/row 3: 2025-03-03       1.250,00 reference '000123456789012'" in result.output
     assert "reserveret / reserved: række/row 2: Reserveret -99,95" in result.output
     mt = runner.invoke(app, ["bankafstemning", "profile", str(CORPUS / "swift" / "mt940.sta")])
     assert "SWIFT MT940" in mt.output and "TILBAGEFØRSEL / REVERSAL" in mt.output

@@ -22,13 +22,13 @@ from sepbots.reconcile import (
 
 
 @pytest.fixture(scope="module")
-def sample_files(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def sample_files(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]  # a pytest fixture
     sample = generate(600, seed=5)
     formats = ("xlsx", "csv", "camt", "camt054", "mt940", "nordea")
     return sample, write_sample(sample, tmp_path_factory.mktemp("sample"), formats)
 
 
-def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> None:  # type: ignore[no-untyped-def]
+def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
     """The .xlsx, the netbank CSVs (Danske Bank, Nordea), camt.053, camt.054 and MT940 of one statement reconcile identically."""
     _, paths = sample_files
     ledger = read_ledger(paths["ledger"])
@@ -52,7 +52,7 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
     assert {g[0] for g in outcomes["csv"][0]} == set(Rule)
 
 
-def test_no_automatic_match_contradicts_the_generated_truth(sample_files) -> None:  # type: ignore[no-untyped-def]
+def test_no_automatic_match_contradicts_the_generated_truth(sample_files) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
     """Every match joins lines the generator made for each other; planted ambiguities are never matched."""
     sample, paths = sample_files
     _, bank = read_bank(paths["csv"])
@@ -72,7 +72,7 @@ def test_no_automatic_match_contradicts_the_generated_truth(sample_files) -> Non
     assert recall > 0.97
 
 
-def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
     """Oversigt, Afstemt, Uafstemt bank and Uafstemt bogføring; counts and sums agree with the result."""
     _, paths = sample_files
     _, bank = read_bank(paths["xlsx"])

@@ -15,7 +15,7 @@ from sepbots.scheduling.triggers import ScheduleTrigger, next_fire_times, wall_i
 
 def trig(**kw: object) -> ScheduleTrigger:
     calendar = kw.pop("calendar", None)
-    return ScheduleTrigger(Schedule(name="s", bot="b", **kw), calendar)  # type: ignore[arg-type]
+    return ScheduleTrigger(Schedule(name="s", bot="b", **kw), calendar)  # type: ignore[arg-type]  # the test passes the schedule's fields as keywords
 
 
 def local_times(trigger: ScheduleTrigger, now: datetime, count: int) -> list[str]:
@@ -24,7 +24,7 @@ def local_times(trigger: ScheduleTrigger, now: datetime, count: int) -> list[str
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]  # the date parts come as positional ints
 
 
 # -- holidays -------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ ROWS = [
 
 
 def _read(path: Path, **kwargs: object) -> list[tuple[int, Payment]]:
-    with open_table(path, Payment, **kwargs) as table:  # type: ignore[arg-type]
+    with open_table(path, Payment, **kwargs) as table:  # type: ignore[arg-type]  # the test passes options as keywords
         return [(row.number, row.data) for row in table]
 
 

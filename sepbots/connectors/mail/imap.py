@@ -20,7 +20,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from sepbots.clock import Clock
 from sepbots.connectors.mail import mime
 from sepbots.connectors.mail.base import MailServer
-from sepbots.connectors.mail.models import AttachmentData, MailMessage, MailRef, MailSecurity
+from sepbots.connectors.mail.models import Attachment, AttachmentData, MailMessage, MailRef, MailSecurity
 from sepbots.connectors.retry import RetryPolicy, TransientError, call_with_retry
 from sepbots.exceptions import ApplicationException, BusinessException
 from sepbots.vault import Credential
@@ -151,7 +151,7 @@ class ImapMailbox:
             subject=str(parsed.get("Subject", "")),
             received=mime.received_of(parsed),
             text=mime.text_of(parsed),
-            attachments=[a.model_dump(exclude={"content"}) for a in mime.attachments_of(parsed)],
+            attachments=[Attachment.model_validate(a.model_dump(exclude={"content"})) for a in mime.attachments_of(parsed)],
             flags=frozenset(_flag_text(f) for f in data.get(b"FLAGS", ())),
         )
 
@@ -176,7 +176,8 @@ class ImapMailbox:
         if self._select(client, ref.folder) != ref.validity:
             return None  # the folder was renumbered: this reference points at nothing now
         uid = int(ref.id)
-        return client.fetch([uid], ["BODY.PEEK[]", "FLAGS"]).get(uid)
+        found: dict[bytes, Any] | None = client.fetch([uid], ["BODY.PEEK[]", "FLAGS"]).get(uid)
+        return found
 
     def message(self, ref: MailRef) -> MailMessage | None:
         """The message at ``ref``, or None when it was moved, deleted or the folder renumbered."""

@@ -49,7 +49,8 @@ def attachments_of(message: EmailMessage) -> list[AttachmentData]:
     """Every attachment with its decoded content, in message order."""
     found = []
     for part in message.iter_attachments():
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes for a leaf part, None for a multipart one
+        content = payload if isinstance(payload, bytes) else b""
         found.append(
             AttachmentData(
                 filename=part.get_filename() or "vedhaeftning",

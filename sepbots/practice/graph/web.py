@@ -79,7 +79,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 
 
 def _graph(request: Request) -> GraphPractice:
-    return request.app.state.graph  # type: ignore[no-any-return]
+    return request.app.state.graph  # type: ignore[no-any-return]  # Starlette's app.state is untyped; set by create_app
 
 
 async def token(request: Request) -> Response:

@@ -33,7 +33,8 @@ DRAFT_KEY = "refusion"
 
 
 def _draft(session: Session) -> dict[str, Any]:
-    return session.draft.setdefault(DRAFT_KEY, {})
+    draft: dict[str, Any] = session.draft.setdefault(DRAFT_KEY, {})
+    return draft
 
 
 def _values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:

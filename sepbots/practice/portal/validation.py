@@ -85,7 +85,7 @@ def check_decimal(raw: str, *, empty: str, bad: str, not_positive: str) -> Decim
         number = Decimal(value)
     except InvalidOperation:
         raise FieldError(bad) from None
-    if not number.is_finite() or number.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not number.is_finite() or number.as_tuple().exponent < -2:  # type: ignore[operator]  # a finite Decimal's exponent is an int
         raise FieldError(bad)
     if number <= 0:
         raise FieldError(not_positive)

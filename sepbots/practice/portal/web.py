@@ -66,7 +66,7 @@ class Portal:
 
 def portal_of(request: Request) -> Portal:
     """The portal serving ``request``."""
-    return request.app.state.portal  # type: ignore[no-any-return]
+    return request.app.state.portal  # type: ignore[no-any-return]  # Starlette's app.state is untyped; set by create_app
 
 
 def current_session(request: Request) -> tuple[Session | None, bool]:

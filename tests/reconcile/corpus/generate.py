@@ -210,7 +210,10 @@ def write_swift() -> None:
 # ---------------------------------------------------------------- netbank CSV
 
 
-def _csv(name: str, encoding: str, header: str, rows: list[str], lines: list[Tx], pending: list[Tx], currency: str | None = None, bom: bool = False) -> None:
+def _csv(
+    name: str, encoding: str, header: str, rows: list[str], lines: list[Tx], pending: list[Tx],
+    currency: str | None = None, bom: bool = False,
+) -> None:
     path = HERE / "csv" / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = "\r\n".join([header, *rows]) + "\r\n"
@@ -262,7 +265,8 @@ def write_csv() -> None:
     _csv(
         "sydbank", "iso-8859-1",
         "Dato;Tekst;Beløb;Saldo;Hovedkategori;Kategori;Underkategori",
-        ["03.03.2025;FIK 71 12345678 Ærø;14.879,62;114.879,62;Indtægter;Anden indtægt;", "04.03.2025;Rente;-5,61;114.874,01;Lån og gæld;Renter;"],
+        ["03.03.2025;FIK 71 12345678 Ærø;14.879,62;114.879,62;Indtægter;Anden indtægt;",
+         "04.03.2025;Rente;-5,61;114.874,01;Lån og gæld;Renter;"],
         [Tx("2025-03-03", 1487962, "FIK 71 12345678 Ærø", ("12345678",), row=2), Tx("2025-03-04", -561, "Rente", (), row=3)],
         [],
     )
@@ -300,7 +304,8 @@ def write_csv() -> None:
         "standard", "cp1252",
         "Dato;Tekst;Beløb;Reference",
         ["03.03.2025;Betaling “Ærø”;100,00;REF-1", "04.03.2025;Faktura 2025-00042;-100,00;"],
-        [Tx("2025-03-03", 10000, "Betaling “Ærø”", ("REF-1",), row=2), Tx("2025-03-04", -10000, "Faktura 2025-00042", ("2025-00042",), row=3)],
+        [Tx("2025-03-03", 10000, "Betaling “Ærø”", ("REF-1",), row=2),
+         Tx("2025-03-04", -10000, "Faktura 2025-00042", ("2025-00042",), row=3)],
         [],
     )
 
@@ -324,7 +329,8 @@ def write_ledgers() -> None:
     _ledger(
         "sap-da", "cp1252",
         "Finanskonto;Bilagsnummer;Bogføringsdato;Reference;Tekst;Beløb i lokal valuta;Lokal valuta;Tildeling",
-        ["58000;1900000123;03.03.2025;000123456789012;Ejendomsskat Jensen;1.250,00;DKK;", "58000;1900000124;04.03.2025;2025-00042;Faktura Vej & Park Ærø;300,00-;DKK;X"],
+        ["58000;1900000123;03.03.2025;000123456789012;Ejendomsskat Jensen;1.250,00;DKK;",
+         "58000;1900000124;04.03.2025;2025-00042;Faktura Vej & Park Ærø;300,00-;DKK;X"],
         [
             _led(2, "1900000123", "2025-03-03", 125000, "000123456789012", "Ejendomsskat Jensen", "58000"),
             _led(3, "1900000124", "2025-03-04", -30000, "2025-00042", "Faktura Vej & Park Ærø", "58000"),
@@ -352,7 +358,8 @@ def write_ledgers() -> None:
         "standard-debet-kredit", "utf-8",
         "Bilagsnr;Bogføringsdato;Debet;Kredit;Reference;Tekst;Konto",
         ["7001;03.03.2025;100,00;;REF-1;Indbetaling;58000", "7002;04.03.2025;;100,00;2025-00042;Betaling;58000"],
-        [_led(2, "7001", "2025-03-03", 10000, "REF-1", "Indbetaling", "58000"), _led(3, "7002", "2025-03-04", -10000, "2025-00042", "Betaling", "58000")],
+        [_led(2, "7001", "2025-03-03", 10000, "REF-1", "Indbetaling", "58000"),
+         _led(3, "7002", "2025-03-04", -10000, "2025-00042", "Betaling", "58000")],
         None,
     )
 
