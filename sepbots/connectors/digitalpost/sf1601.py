@@ -74,7 +74,7 @@ def kombi_request(message: MemoMessage, kombi_valg_kode: str = DIGITAL_POST) -> 
     root = etree.Element("kombi_request")
     etree.SubElement(root, "KombiValgKode").text = kombi_valg_kode
     root.append(etree.fromstring(to_xml(message)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")  # type: ignore[no-any-return]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 @dataclass(frozen=True)
