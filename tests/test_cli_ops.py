@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import pwd
+import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from typer.testing import CliRunner
 
 from sepbots.cli import app
-from sepbots.store.schema import audit_log
+from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +38,31 @@ def invoke(home: Path, *args: str, columns: int = 200, **environ: str) -> object
                               env={"SEPBOTS_KEY": "", "COLUMNS": str(columns), **environ})
 
 
+def in_terminal(home: Path, *args: str, columns: int) -> str:
+    """What ``sepbots --home HOME ARGS`` writes to a pseudo-terminal ``columns`` wide."""
+    leader, follower = pty.openpty()
+    environ = {**os.environ, "COLUMNS": str(columns), "SEPBOTS_KEY": "", "TERM": "xterm"}
+    with subprocess.Popen([sys.executable, "-m", "sepbots", "--home", str(home), *args], stdin=subprocess.DEVNULL,
+                          stdout=follower, stderr=follower, env=environ) as proc:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "")
+
+
 def test_help_does_not_load_the_framework() -> None:
     """`sepbots --help` imports neither SQLAlchemy, pydantic, rich nor any command module (the cold-start budget)."""
     code = ("import sys; from sepbots.cli import main; sys.argv = ['sepbots', '--help']\n"
@@ -43,6 +71,27 @@ def test_help_does_not_load_the_framework() -> None:
             "if m in sys.modules]\nprint('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out and "runs" in out and "Kørsler" in out
+
+
+def test_runs_list_reads_without_sqlalchemy_or_the_item_commands(tmp_path: Path) -> None:
+    """`sepbots runs list` (output to a pipe) lists the runs without importing SQLAlchemy, Alembic, the Store,
+    the item-handling commands or rich: the cold-start budget of issue 15 (bench/bench_cli_coldstart.py)."""
+    home = tmp_path / "home"
+    env = open_test_environment(home)
+    with env.store.begin() as conn:
+        conn.execute(insert(runs).values(id="3f2a9c1e-0000-4000-8000-000000000000", bot="fakturakontrol",
+                                         queue="fakturakontrol", trigger="manual", status="completed",
+                                         started_at=datetime(2026, 11, 27, 13, 0, tzinfo=UTC)))
+    env.close()
+    code = ("import sys; from sepbots.cli import main; sys.argv = ['sepbots', 'runs', 'list']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "loaded = [m for m in ('sqlalchemy', 'alembic', 'rich', 'sepbots.store.engine', 'sepbots.store.schema', "
+            "'sepbots.cli.handling', 'sepbots.workitems') if m in sys.modules]\nprint('LOADED', loaded)")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**environ, "SEPBOTS_HOME": str(home), "SEPBOTS_KEY": ""}).stdout
+    assert "3f2a9c1e" in out and "gennemført" in out and "27-11-2026 14:00:00" in out
+    assert "LOADED []" in out
 
 
 def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: object) -> None:
@@ -68,8 +117,11 @@ def test_tables_use_danish_words_and_json_keeps_raw_values_and_full_names(tmp_pa
     assert {r["state"] for r in rows} <= {"done", "business_exception"} and rows[0]["reference"]
     bots = json.loads(invoke(home, "bots", "--format", "json").output)
     assert bots[0]["name"] == "fakturakontrol" and bots[0]["process"] == "fakturabehandling-smaafakturaer"
-    narrow = invoke(home, "runs", "list", columns=30).output
-    assert "fakturakontrol" in narrow and "…" not in narrow
+    narrow = invoke(home, "runs", "list", columns=30).output  # into a pipe: plain lines, every value whole
+    assert "fakturakontrol" in narrow and "…" not in narrow and "┃" not in narrow
+    terminal = in_terminal(home, "runs", "list", columns=30)  # a real (pseudo) terminal 30 columns wide: rich
+    assert "fakturakontrol" in terminal and "…" not in terminal and ("│" in terminal or "Kørsel:" in terminal)
+    assert max(len(line) for line in strip_ansi(terminal).splitlines()) <= 30
     narrow_bots = invoke(home, "bots", columns=30).output
     assert "fakturabehandling-smaafakturaer" in narrow_bots.replace("\n", "") and "…" not in narrow_bots
 

@@ -29,7 +29,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("sepbots.cli.init", "register", "Opret installationen / create the installation (database, key)."),
     "run": ("sepbots.cli.run", "register", "Kør en robot én gang / run a bot once."),
     "bots": ("sepbots.cli.run", "register", "Robotter / bots (list, pause, resume)."),
-    "runs": ("sepbots.cli.ledger", "register", "Kørsler / runs."),
+    "runs": ("sepbots.cli.ledger", "runs_app", "Kørsler / runs."),
     "items": ("sepbots.cli.ledger", "register", "Arbejdselementer / work items."),
     "audit": ("sepbots.cli.audit", "register", "Revisionsspor / audit trail."),
     "alerts": ("sepbots.cli.alerts", "register", "Varsler til driften / operations alerts."),

@@ -14,6 +14,7 @@ import typer
 from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, label, moment, number
+from sepbots.store.readonly import fetch
 
 T = Catalog({
     "run": ("Kørsel", "Run"), "bot": ("Robot", "Bot"), "trigger": ("Udløser", "Trigger"),
@@ -36,6 +37,8 @@ runs_app = typer.Typer(help="Kørsler / runs.", no_args_is_help=True)
 items_app = typer.Typer(help="Arbejdselementer / work items.", no_args_is_help=True)
 _RUN_FIELDS = ("id", "bot", "process", "queue", "trigger", "status", "test_mode", "started_at", "ended_at",
                "produced", "done", "business", "retried", "failed", "abandoned", "work_ms", "error")
+_REQUEST_FIELDS = ("id", "bot", "trigger", "state", "schedule", "created_at", "ended_at", "error")
+_TIMES = ("started_at", "ended_at", "created_at")
 
 
 def _trigger_label(lang: str, r: Any) -> str:
@@ -48,21 +51,25 @@ def _run_record(r: Any) -> dict[str, Any]:
     return {f: getattr(r, f) for f in _RUN_FIELDS}
 
 
-def _failed_requests(conn: Any, limit: int) -> list[Any]:
-    """Refused or failed run requests for which no run was recorded (newest first)."""
-    from sqlalchemy import select
+def _columns(table: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f'{table}."{name}"' for name in names)
 
-    from sepbots.store.schema import runs
-    from sepbots.worker.tables import RequestState, run_requests
 
-    query = (
-        select(run_requests)
-        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
-        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
-        .order_by(run_requests.c.id.desc())
-        .limit(limit)
-    )
-    return list(conn.execute(query))
+def _latest_runs(source: Any, bot: str | None, status: str | None, limit: int) -> tuple[list[Any], list[Any]]:
+    """The latest runs (newest first) and, unless ``status`` filters, the refused or failed run requests for
+    which no run was recorded (newest first). Plain SQL, so it also runs without SQLAlchemy (``CliState.read``)."""
+    filters = {name: value for name, value in (("bot", bot), ("status", status)) if value}
+    where = " AND ".join(f'runs."{name}" = :{name}' for name in filters)
+    rows = fetch(source, f"SELECT {_columns('runs', _RUN_FIELDS)} FROM runs{' WHERE ' + where if where else ''} "
+                         "ORDER BY runs.started_at DESC LIMIT :limit",
+                 {**filters, "limit": limit}, times=_TIMES, flags=("test_mode",))
+    if status:
+        return rows, []
+    requests = fetch(source, f"SELECT {_columns('run_requests', _REQUEST_FIELDS)} FROM run_requests "
+                             "LEFT OUTER JOIN runs ON runs.id = run_requests.run_id "
+                             "WHERE run_requests.state IN ('failed', 'refused') AND runs.id IS NULL "
+                             "ORDER BY run_requests.id DESC LIMIT :limit", {"limit": limit}, times=_TIMES)
+    return rows, [r for r in requests if not bot or r.bot == bot]
 
 
 @runs_app.command("list")
@@ -74,27 +81,13 @@ def runs_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """De seneste kørsler, også afviste / the latest runs, refused ones too."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import runs
-
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
-        store = st.store()
-        q = select(runs).order_by(runs.c.started_at.desc()).limit(limit)
-        if bot:
-            q = q.where(runs.c.bot == bot)
-        if status:
-            q = q.where(runs.c.status == status)
-        with store.engine.connect() as conn:
-            rows = conn.execute(q).all()
-            requests = [r for r in _failed_requests(conn, limit) if not bot or r.bot == bot] if not status else []
+        rows, requests = st.read(lambda source: _latest_runs(source, bot, status, limit))
     if fmt is Format.JSON:
         print_json({"runs": [_run_record(r) for r in rows],
-                    "failed_requests": [{"id": r.id, "bot": r.bot, "trigger": r.trigger, "state": r.state,
-                                         "schedule": r.schedule, "created_at": r.created_at,
-                                         "ended_at": r.ended_at, "error": r.error} for r in requests]})
+                    "failed_requests": [{f: getattr(r, f) for f in _REQUEST_FIELDS} for r in requests]})
         return
     print_table(
         [T(lang, k) for k in ("run", "bot", "trigger", "status", "started", "done", "business", "failed", "reason")],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sepbots.config import Settings
     from sepbots.environment import Environment
     from sepbots.store import Store
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -72,6 +74,27 @@ class CliState:
             self._store = Store(self.settings.database_url, busy_timeout_s=db.busy_timeout_s, pool_size=db.pool_size,
                                 create=False)
         return self._store
+
+    def read(self, query: Callable[[Any], T]) -> T:
+        """``query(connection)`` on a read-only connection, for listings: an up-to-date SQLite file is read
+        through ``sqlite3`` without loading SQLAlchemy (fast start, ``sepbots.store.readonly``); any other
+        database, or a file the plain path cannot read, goes through ``store()``, which migrates it or names
+        the trouble. ``query`` runs its statements with ``sepbots.store.readonly.fetch``."""
+        if self._env is None and self._store is None:
+            import sqlite3
+
+            from sepbots.store.readonly import open_readonly
+
+            plain = open_readonly(self.settings.database_url, busy_timeout_s=self.settings.database.busy_timeout_s)
+            if plain is not None:
+                try:
+                    return query(plain)
+                except sqlite3.Error:
+                    pass  # e.g. a damaged page: the Store below reports it with the file's name
+                finally:
+                    plain.close()
+        with self.store().engine.connect() as conn:
+            return query(conn)
 
     def env(self, *, log: bool = True, create: bool = False) -> Environment:
         """The opened installation; a missing or empty one is refused (only ``sepbots init`` creates one)."""

@@ -1,14 +1,17 @@
 """How CLI commands print: a table for people (Danish labels, nothing cut off) or JSON for scripts.
 
-Tables fold long values onto the next line instead of cutting them (``overflow="fold"``), at the
-terminal's own width, so a bot or reference name is never shortened in a narrow terminal. JSON
-holds the raw values (states as their enum values, times as ISO 8601 UTC) with full names.
+In a terminal, tables (rich) fold long values onto the next line instead of cutting them
+(``overflow="fold"``), at the terminal's own width, so a bot or reference name is never shortened in
+a narrow terminal. Into a pipe or a file, a table is plain aligned text, one line per row with every
+value whole (``grep`` finds a row), and rich is not loaded (the cold-start budget). JSON holds the raw
+values (states as their enum values, times as ISO 8601 UTC) with full names.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,11 +54,14 @@ def print_table(
     numeric: Sequence[int] = (),
     header: bool = True,
 ) -> None:
-    """A table at the terminal's width; long cells wrap (fold), never end in "…"."""
+    """A table at the terminal's width; long cells wrap (fold), never end in "…". Plain text when not a terminal."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if not _is_terminal():
+        _print_plain(columns, cells, title, numeric, header)
+        return
     from rich.console import Console
     from rich.table import Table
 
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
     console = Console(soft_wrap=False)
     widths = []
     for n, name in enumerate(columns):
@@ -70,6 +76,26 @@ def print_table(
     for row in cells:
         table.add_row(*row)
     console.print(table)
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stdout, or a closed one
+        return False
+
+
+def _print_plain(
+    columns: Sequence[str], cells: list[list[str]], title: str | None, numeric: Sequence[int], header: bool
+) -> None:
+    """Columns two spaces apart, numbers right-aligned, a row per line (line breaks in a value become spaces)."""
+    lines = [[" ".join(value.splitlines()) for value in row] for row in ([list(columns)] if header else []) + cells]
+    widths = [max(len(line[n]) for line in lines) for n in range(len(columns))]
+    if title:
+        typer.echo(title)
+    for line in lines:
+        typer.echo("  ".join(value.rjust(widths[n]) if n in numeric else value.ljust(widths[n])
+                             for n, value in enumerate(line)).rstrip())
 
 
 def _print_blocks(columns: Sequence[str], cells: list[list[str]], title: str | None) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sepbots.audit import AuditEvent
 from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, SepbotsError
 from sepbots.store.schema import runs
@@ -81,7 +80,8 @@ def read_schedules(env: Environment) -> SchedulesView:
 
 
 def set_paused(env: Environment, name: str, paused: bool, user: str) -> None:
-    """Pause or resume schedule ``name`` on behalf of ``user``, and audit it.
+    """Pause or resume schedule ``name`` on behalf of ``user``; the switch and its audit row commit together
+    (``operator_action`` with ``{"action": "schedule_paused"|"schedule_resumed", "schedule": name}``, as from the CLI).
 
     Raises:
         SepbotsError: there is no such schedule (or schedules.toml is invalid).
@@ -92,6 +92,4 @@ def set_paused(env: Environment, name: str, paused: bool, user: str) -> None:
     config = load_service_config(env)
     if name not in {s.name for s in config.schedules}:
         raise SepbotsError(f"no schedule called {name!r} in {env.settings.schedules_file}")
-    ScheduleStates(env.store, env.clock).set_paused(name, paused, by=user)
-    env.audit.record([AuditEvent("schedule_paused" if paused else "schedule_resumed", user,
-                                 details={"schedule": name})], env.clock.now())
+    ScheduleStates(env.store, env.clock).set_paused(name, paused, by=user, audit=env.audit)

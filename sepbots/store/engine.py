@@ -9,7 +9,6 @@ add ``FOR UPDATE SKIP LOCKED``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +20,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from sepbots.exceptions import ConfigError, StoreError
 from sepbots.store.files import private_dir, private_file, tighten_sqlite_files
+from sepbots.store.revisions import MIGRATIONS, head_revision, revision_graph
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 AfterMigration = Callable[[Connection, Mapping[str, Any]], None]
 
 
@@ -35,9 +34,6 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']*)["']|None)""", re.MULTILINE)
-
-
 def _alembic_config(connection: Connection) -> Config:
     from alembic.config import Config
 
@@ -45,24 +41,6 @@ def _alembic_config(connection: Connection) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
-
-
-def _revision_graph() -> dict[str, str | None]:
-    """Each shipped migration's revision and its ``down_revision``, read from the files (no Alembic import,
-    so opening a database that is up to date stays fast for the CLI)."""
-    graph: dict[str, str | None] = {}
-    for file in (MIGRATIONS / "versions").glob("*.py"):
-        found = dict((key, value or None) for key, value in _REVISION.findall(file.read_text(encoding="utf-8")))
-        if found.get("revision"):
-            graph[str(found["revision"])] = found.get("down_revision")
-    return graph
-
-
-def head_revision() -> str | None:
-    """The newest migration shipped with this version of sepbots."""
-    graph = _revision_graph()
-    heads = set(graph) - {down for down in graph.values() if down}
-    return heads.pop() if len(heads) == 1 else None
 
 
 class Store:
@@ -192,7 +170,7 @@ class Store:
                 migrations set (``audit_seal_needed``), when a migration ran.
         """
         create = self.create if create is None else create
-        graph = _revision_graph()
+        graph = revision_graph()
         head = head_revision()
         try:
             with self.engine.connect() as conn:
