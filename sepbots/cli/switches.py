@@ -1,4 +1,8 @@
-"""``pause NAME`` and ``resume NAME``: the two commands of an operator pause switch (bots, schedules)."""
+"""``pause NAME`` and ``resume NAME``: the two commands of an operator pause switch (bots, schedules).
+
+No ``from __future__ import annotations`` here: typer reads the commands' annotations, which name a
+local of :func:`add_pause_commands`.
+"""
 
 from collections.abc import Callable
 from typing import Annotated
