@@ -27,6 +27,6 @@ def demo(ctx: DemoContext) -> None:
     out = ctx.work_dir / "cvr-opslag-resultat.xlsx"
     chaos = ChaosConfig(rate_limit_per_s=4, retry_after_s=1)
     with practice_portal_for_demo(ctx.env, ctx.work_dir / "praksisportal", chaos) as (url, _portal):
-        ctx.console.print(T(ctx.lang, "portal", url=url))
+        ctx.printer.line(T(ctx.lang, "portal", url=url))
         summary = ctx.run("cvr_opslag", {"input": str(source), "output": str(out), "portal_url": url})
-    ctx.console.print(T(ctx.lang, "out", out=summary.outputs[0] if summary.outputs else out), highlight=False)
+    ctx.printer.line(T(ctx.lang, "out", out=summary.outputs[0] if summary.outputs else out))

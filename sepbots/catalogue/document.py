@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sepbots.catalogue.business_case import estimate
-from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
+from sepbots.catalogue.gate import production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label
 from sepbots.catalogue.models import Process
 from sepbots.catalogue.screening import screen
 from sepbots.catalogue.settings import GainsSettings

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
 from sepbots.catalogue.business_case import BusinessCase, estimate
-from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
+from sepbots.catalogue.gate import production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Phase, Unit
 from sepbots.catalogue.os2autoproces import export_os2autoproces
