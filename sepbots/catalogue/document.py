@@ -18,8 +18,8 @@ from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_labe
 from sepbots.catalogue.models import Process
 from sepbots.catalogue.screening import screen
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.i18n import formats
 from sepbots.recipes import Recipe
-from sepbots.reports.i18n import fmt_number, fmt_pct
 
 
 @dataclass(frozen=True)
@@ -122,14 +122,14 @@ def _business_case(p: Process, settings: GainsSettings, lang: str) -> list[Block
     case = estimate(p, settings)
 
     def n(v: Decimal, d: int = 0) -> str:
-        return fmt_number(v, d, lang)
+        return formats.number(v, lang, d)
 
     kr = " kr." if lang == "da" else " DKK"
     rows = [
         [_da_en(lang, "Sager pr. år", "Cases per year"), n(case.occurrences_per_year), p.occurrences_per_year.basis.label(lang)],
         [_da_en(lang, "Minutter pr. sag", "Minutes per case"), n(case.minutes_per_occurrence, 1),
          p.minutes_per_occurrence.basis.label(lang)],
-        [_da_en(lang, "Automatiseringsgrad", "Automation share"), fmt_pct(case.automation_share, 0, lang),
+        [_da_en(lang, "Automatiseringsgrad", "Automation share"), formats.percent(case.automation_share, lang, 0),
          p.automation_share.basis.label(lang)],
         [_da_en(lang, "Sparede timer pr. år", "Hours saved per year"), n(case.saved_hours_per_year), ""],
         [_da_en(lang, "Årsværk", "FTE"), n(case.fte, 2), ""],

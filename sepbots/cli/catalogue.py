@@ -24,7 +24,7 @@ from sepbots.catalogue.settings import GainsSettings
 from sepbots.cli.state import CliState
 from sepbots.clock import SystemClock
 from sepbots.exceptions import SepbotsError
-from sepbots.reports.i18n import fmt_number, fmt_pct
+from sepbots.i18n import formats
 from sepbots.reports.screening import text_rows, write_screening_xlsx
 
 app = typer.Typer(
@@ -130,14 +130,14 @@ def screen(
         for row in once:
             extra.add_row(*row)
         out.print(extra)
-        total = fmt_number(one_off_total_hours(results), 0, c.lang)
+        total = formats.number(one_off_total_hours(results), c.lang, 0)
         out.print(c.da(f"Engangsopgaver i alt: {total} timer (én gang)", f"One-off tasks in total: {total} hours (once)"))
     if c.settings.municipality is not None:
         m = c.settings.municipality
         out.print(
             c.da(
-                f"Mængder skaleret til {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} indbyggere).",
-                f"Volumes scaled to {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} inhabitants).",
+                f"Mængder skaleret til {m.name} ({formats.number(m.inhabitants, c.lang, 0)} indbyggere).",
+                f"Volumes scaled to {m.name} ({formats.number(m.inhabitants, c.lang, 0)} inhabitants).",
             )
         )
     if xlsx is not None:
@@ -146,14 +146,14 @@ def screen(
 
 def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
-        return fmt_number(v, d, lang)  # type: ignore[arg-type]
+        return formats.number(v, lang, d)  # type: ignore[arg-type]
 
     da = lang == "da"
     kr = " kr." if da else " DKK"
     return [
         (f"{unit.label(lang, 2).capitalize()} {'pr. år' if da else 'per year'}", n(case.occurrences_per_year)),
         (f"{'Minutter pr.' if da else 'Minutes per'} {unit.label(lang)}", n(case.minutes_per_occurrence, 2)),
-        ("Automatiseringsgrad" if da else "Automation share", fmt_pct(case.automation_share, 1, lang)),
+        ("Automatiseringsgrad" if da else "Automation share", formats.percent(case.automation_share, lang, 1)),
         ("Manuelle timer pr. år" if da else "Manual hours per year", n(case.manual_hours_per_year)),
         ("Sparede timer pr. år" if da else "Hours saved per year", n(case.saved_hours_per_year)),
         (
@@ -168,8 +168,8 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
         ("Drift pr. år" if da else "Running per year", f"{n(case.running_dkk_per_year)}{kr}"),
         ("Licenser pr. år" if da else "Licences per year", f"{n(case.licence_dkk_per_year)}{kr}"),
         ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{n(case.operations_dkk_per_year)}{kr}"),
-        (f"Netto år 1 (indfasning {fmt_pct(case.ramp_up_share, 0, lang)})" if da
-         else f"Net year 1 (ramp-up {fmt_pct(case.ramp_up_share, 0, lang)})", f"{n(case.net_dkk_first_year)}{kr}"),
+        (f"Netto år 1 (indfasning {formats.percent(case.ramp_up_share, lang, 0)})" if da
+         else f"Net year 1 (ramp-up {formats.percent(case.ramp_up_share, lang, 0)})", f"{n(case.net_dkk_first_year)}{kr}"),
         ("Netto pr. år derefter" if da else "Net per year after", f"{n(case.net_dkk_per_year)}{kr}"),
         (
             "Tilbagebetaling" if da else "Payback",
@@ -178,9 +178,9 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
             else f"{n(case.payback_months, 1)} {'mdr.' if da else 'months'}",
         ),
         (
-            f"Nutidsværdi ({case.horizon_years} år, {fmt_pct(case.discount_rate, 1, lang)})"
+            f"Nutidsværdi ({case.horizon_years} år, {formats.percent(case.discount_rate, lang, 1)})"
             if da
-            else f"NPV ({case.horizon_years} yrs, {fmt_pct(case.discount_rate, 1, lang)})",
+            else f"NPV ({case.horizon_years} yrs, {formats.percent(case.discount_rate, lang, 1)})",
             f"{n(case.npv_dkk)}{kr}",
         ),
     ]

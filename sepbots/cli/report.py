@@ -16,6 +16,7 @@ from sepbots.catalogue.loader import load_catalogue
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
 from sepbots.exceptions import SepbotsError
 from sepbots.gains import compute_gains, credits_of
+from sepbots.i18n import formats
 from sepbots.reports import (
     write_budget_html,
     write_budget_json,
@@ -28,7 +29,7 @@ from sepbots.reports.columns import GAINS_COLUMNS
 from sepbots.reports.explain import explain
 from sepbots.reports.figures import BudgetFigures, GainsFigures
 from sepbots.reports.html import fmt_value
-from sepbots.reports.i18n import fmt_date, fmt_number, t
+from sepbots.reports.labels import T
 
 app = typer.Typer(
     help="Rapporter: målte gevinster og budget. (Reports: measured gains and budget.)", no_args_is_help=True
@@ -54,10 +55,10 @@ SHOWN = ("name", "units_done", "units_handed_over", "units_failed", "credited_mi
 def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
     """The measured gains as a terminal table with notes and totals (used by the CLI and the demo)."""
     if not figures.processes:
-        console.print(f"{t('gains_title', lang)}: {t('no_data', lang)}")
+        console.print(f"{T(lang, 'gains_title')}: {T(lang, 'no_data')}")
         return
     table = Table(
-        title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"
+        title=f"{T(lang, 'gains_title')} {formats.date(figures.period_from, lang)} – {formats.date(figures.period_to, lang)}"
     )
     if console.width < 120:  # a narrow terminal: one explained line per process instead of a folded table
         console.print(table.title, highlight=False)
@@ -67,7 +68,7 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
         return
     columns = [c for c in GAINS_COLUMNS if c.field in SHOWN]
     for c in columns:
-        table.add_column(t(c.label, lang), justify="left" if c.kind == "text" else "right", overflow="fold")
+        table.add_column(T(lang, c.label), justify="left" if c.kind == "text" else "right", overflow="fold")
     for p in figures.processes:
         cells = [fmt_value(c.get(p, lang), c.kind, lang) for c in columns]
         cells[0] = f"{cells[0]} ({p.unit.label(lang, p.units_total)})"
@@ -82,9 +83,9 @@ def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
             console.print(f"⚠ {p.title(lang)}: {note.text(lang)}", highlight=False)
     kr = "kr." if lang == "da" else "DKK"
     console.print(
-        f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 2, lang)} {t('saved_hours', lang).lower()}, "
-        f"{fmt_number(figures.total_saved_dkk, 2, lang)} {kr} "
-        f"({fmt_number(figures.hourly_cost_dkk, 2, lang)} {kr}/{'time' if lang == 'da' else 'hour'})",
+        f"{T(lang, 'total')}: {formats.number(figures.total_saved_hours, lang, 2)} {T(lang, 'saved_hours').lower()}, "
+        f"{formats.number(figures.total_saved_dkk, lang, 2)} {kr} "
+        f"({formats.number(figures.hourly_cost_dkk, lang, 2)} {kr}/{'time' if lang == 'da' else 'hour'})",
         highlight=False,
     )
 
@@ -92,20 +93,20 @@ def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
 def print_budget(figures: BudgetFigures, lang: str, console: Console) -> None:
     """Per part (operation, pipeline): the four years' totals, then hours per area and year."""
     for pipeline in (False, True):
-        part = t("pipeline" if pipeline else "operating", lang)
-        totals = Table(title=f"{t('budget_title', lang)}: {part}")
+        part = T(lang, "pipeline" if pipeline else "operating")
+        totals = Table(title=f"{T(lang, 'budget_title')}: {part}")
         for key in ("year", "hours", "hours_freed", "cash_dkk", "costs_dkk", "net_dkk"):
-            totals.add_column(t(key, lang), justify="left" if key == "year" else "right")
+            totals.add_column(T(lang, key), justify="left" if key == "year" else "right")
         for y in figures.total(pipeline):
-            totals.add_row(str(y.year), *(fmt_number(v, 0, lang) for v in
+            totals.add_row(str(y.year), *(formats.number(v, lang, 0) for v in
                                           (y.hours, y.hours_freed, y.cash_dkk, y.costs_dkk, y.net_dkk)))
         console.print(totals)
-        areas = Table(title=f"{part}: {t('hours', lang).lower()} · {t('by_area', lang).lower()}")
-        areas.add_column(t("area", lang), overflow="fold")
+        areas = Table(title=f"{part}: {T(lang, 'hours').lower()} · {T(lang, 'by_area').lower()}")
+        areas.add_column(T(lang, "area"), overflow="fold")
         for year in figures.years:
             areas.add_column(str(year), justify="right")
         for g in figures.by_area(pipeline):
-            areas.add_row(g.label(lang), *(fmt_number(y.hours, 0, lang) for y in g.years))
+            areas.add_row(g.label(lang), *(formats.number(y.hours, lang, 0) for y in g.years))
         console.print(areas)
 
 

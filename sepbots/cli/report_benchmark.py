@@ -12,7 +12,7 @@ from sepbots.catalogue.benchmark import compare, load_all, own
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail, _measured_summaries
 from sepbots.cli.report import app, out
 from sepbots.exceptions import SepbotsError
-from sepbots.reports.i18n import fmt_number
+from sepbots.i18n import formats
 
 _HEADS = {
     "da": "Proces|Kommune|Sager pr. 1.000 indb.|Minutter|Automatisering %|Skønnet besparelse t pr. 1.000|Målt besparelse t pr. 1.000",
@@ -51,7 +51,7 @@ def benchmark(
         table.add_column(head, justify="left" if i < 2 else "right")
 
     def n(v: object, d: int = 1) -> str:
-        return "–" if v is None else fmt_number(v, d, c.lang)  # type: ignore[arg-type]
+        return "–" if v is None else formats.number(v, c.lang, d)  # type: ignore[arg-type]
 
     for row in rows:
         for i, cell in enumerate(row.cells):

@@ -11,8 +11,7 @@ import typer
 from sepbots.audit import AuditEvent
 from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.dashboard import users as accounts
-from sepbots.dashboard.i18n import Lang, fmt_datetime
-from sepbots.i18n import Catalog
+from sepbots.i18n import Catalog, formats
 
 T = Catalog({
     "added": ("Brugeren {name} er oprettet med rollen {role}.", "User {name} created with role {role}."),
@@ -94,12 +93,11 @@ def list_(ctx: typer.Context) -> None:
     if not found:
         typer.echo(T(lang, "none"))
         return
-    fmt_lang = Lang.parse(lang, Lang.DA)
     rows = [T(lang, "header").split("|")]
     for u in found:
         status = T(lang, "active" if u.active else "inactive")
-        rows.append([u.username, u.role.value, status, fmt_datetime(u.created_at, fmt_lang),
-                     fmt_datetime(u.last_login_at, fmt_lang)])
+        rows.append([u.username, u.role.value, status, formats.datetime(u.created_at, lang),
+                     formats.datetime(u.last_login_at, lang)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sepbots.i18n import formats
 from sepbots.reports.figures import ProcessGains
-from sepbots.reports.i18n import fmt_number, fmt_pct
 
 
 def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
     """E.g. ``Bankafstemning: 913 kontoudtogslinjer × 0,11 min = 1,67 t; 212 overgivet, 0 med målt tid …``."""
-    n = lambda v, d=2: fmt_number(v, d, lang)  # noqa: E731
+    n = lambda v, d=2: formats.number(v, lang, d)  # noqa: E731
     da = lang == "da"
     parts = [
         f"{p.title(lang)}: {n(p.units_done, 0)} {p.unit.label(lang, p.units_done)} "
@@ -28,6 +28,6 @@ def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
     kr = "kr." if da else "DKK"
     parts.append(
         f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {n(hourly)} {kr} = {n(p.saved_dkk)} {kr}"
-        f"; {'realiseret' if da else 'realised'} {fmt_pct(p.realised_automation_share, 1, lang)}"
+        f"; {'realiseret' if da else 'realised'} {formats.percent(p.realised_automation_share, lang, 1)}"
     )
     return "; ".join(parts)

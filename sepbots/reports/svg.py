@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from sepbots.reports.i18n import fmt_number
+from sepbots.i18n import formats
 
 COLOURS = ("#1f4e79", "#c55a11", "#a4262c", "#7f6000")  # the third series is failures: red, never green
 
@@ -43,7 +43,7 @@ def _axis(top: float, height: float, left: float, width: float, vmax: float, lan
         out.append(f'<line x1="{left}" x2="{left + width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-            f"{escape(fmt_number(Decimal(str(v)), 0, lang))}</text>"
+            f"{escape(formats.number(Decimal(str(v)), lang, 0))}</text>"
         )
     return out
 
@@ -72,7 +72,7 @@ def bar_chart(
             parts.append(
                 f'<rect x="{gx + si * bar:.1f}" y="{top + height - h:.1f}" width="{bar * 0.95:.1f}" '
                 f'height="{h:.1f}" fill="{COLOURS[si % 4]}"><title>{escape(name)}: '
-                f"{escape(fmt_number(Decimal(str(v)), 1, lang))}</title></rect>"
+                f"{escape(formats.number(Decimal(str(v)), lang, 1))}</title></rect>"
             )
         label = cat if len(cat) <= 24 else cat[:23] + "…"
         cx = gx + group * 0.4
@@ -109,7 +109,7 @@ def line_chart(
         )
         parts += [
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[si % 4]}"><title>{escape(name)}: '
-            f"{escape(fmt_number(Decimal(str(v)), 0, lang))}</title></circle>"
+            f"{escape(formats.number(Decimal(str(v)), lang, 0))}</title></circle>"
             for (x, y), v in zip(xy, vals, strict=True)
         ]
     every = max(1, n // 8)
@@ -155,7 +155,7 @@ def paired_bars(
             )
             parts.append(
                 f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
-                f"{escape(fmt_number(Decimal(str(value)), decimals, lang))}</text>"
+                f"{escape(formats.number(Decimal(str(value)), lang, decimals))}</text>"
             )
     parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
     parts.append("</svg>")
