@@ -190,7 +190,7 @@ def _tests(p: Process, recipes: list[Recipe], lang: str) -> list[Block]:
 
 def _sources(p: Process, lang: str) -> list[Block]:
     items = [
-        f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({s.accessed.isoformat()})" if s.accessed else "")
+        f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({formats.date(s.accessed, lang)})" if s.accessed else "")
         for s in p.sources
     ]
     return [Heading(_da_en(lang, "8. Kilder", "8. Sources")), Items(items or ["–"])]

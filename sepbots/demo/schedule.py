@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sepbots.i18n import Catalog, moment
+from sepbots.i18n import Catalog, label, moment
 from sepbots.scheduling.config import Schedule, ScheduleConfig
 from sepbots.scheduling.requests import RequestState, RunRequests, schedule_key
 from sepbots.scheduling.service import RunnerService
@@ -35,11 +35,6 @@ T = Catalog(
             "Tidsplanen nåede ikke at køre færdig inden for {s} s.",
             "The scheduled run did not finish within {s} s.",
         ),
-        "state_done": ("gennemført", "completed"),
-        "state_failed": ("fejlet", "failed"),
-        "state_pending": ("venter", "waiting"),
-        "state_running": ("kører", "running"),
-        "state_cancelled": ("annulleret", "cancelled"),
     }
 )
 
@@ -111,7 +106,7 @@ def schedule_demo(
         ctx.printer.line(T(lang, "timeout", s=timeout_s))
         raise RuntimeError("the scheduled demo run did not finish")
     late_ms = (request.started_at - at).total_seconds() * 1000
-    ctx.printer.line(T(lang, "fired", ms=late_ms, state=T(lang, f"state_{request.state.value}")))
+    ctx.printer.line(T(lang, "fired", ms=late_ms, state=label(lang, "request", request.state)))
     if request.state is not RequestState.DONE:
         raise RuntimeError(request.error or "the scheduled run failed")
     return request.state

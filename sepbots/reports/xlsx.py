@@ -106,7 +106,7 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
     ws.title = T(lang, "summary")
     meta = [
         (T(lang, "period"), f"{formats.date(figures.period_from, lang)} – {formats.date(figures.period_to, lang)}"),
-        (T(lang, "generated"), figures.generated_at.isoformat(timespec="minutes")),
+        (T(lang, "generated"), formats.datetime(figures.generated_at, lang)),
         (T(lang, "kroner_per_hour"), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
     ]
     if figures.include_test_runs:
@@ -207,7 +207,7 @@ def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> P
     ws = wb.active
     ws.title = T(lang, "summary")
     row = _meta(ws, f"{T(lang, 'budget_title')} {figures.year}–{figures.year + 3}", [
-        (T(lang, "generated"), figures.generated_at.isoformat(timespec="minutes")),
+        (T(lang, "generated"), formats.datetime(figures.generated_at, lang)),
         (T(lang, "kroner_per_hour"), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
     ])
     headers = [T(lang, "area")] + _year_headers(figures, lang)

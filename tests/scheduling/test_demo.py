@@ -52,6 +52,6 @@ def test_schedule_demo_fires_and_leaves_stored_jobs_alone(tmp_path: Path) -> Non
     finally:
         env.close()
     out = console.export_text()
-    assert "Schedule 'demo-planlagt' starts steps at" in out and "ended as: completed" in out
+    assert "Schedule 'demo-planlagt' starts steps at" in out and "ended as: done" in out
     assert "Skipped: there is no bot absent here." in out
     assert sorted((home / "effects.txt").read_text().split()) == ["step-1", "step-2", "step-3"]
