@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from sepbots.exceptions import SepbotsError
 from sepbots.i18n import formats
 from sepbots.reports.screening import text_rows, write_screening_xlsx
 
+if TYPE_CHECKING:
+    from sepbots.gains import GainsResult
+
 app = typer.Typer(
     help="Proceskatalog: screening, business case, juridisk tjekliste og deling. "
     "(Process catalogue: screening, business case, legal checklist, sharing.)",
@@ -39,6 +42,9 @@ CatalogueOpt = Annotated[
     Path | None, typer.Option("--catalogue", "-c", help="catalogue folder (default <home>/config/catalogue)")
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="da or en (default: settings.language)")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="first date of the measured period, YYYY-MM-DD")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="last date of the measured period (included), YYYY-MM-DD")]
+TestRunsOpt = Annotated[bool, typer.Option("--include-test-runs", help="count test-mode runs too")]
 
 
 class CatalogueContext:
@@ -72,6 +78,17 @@ class CatalogueContext:
     def load_unscaled(self) -> Catalogue:
         """The catalogue as written (for edits and sharing)."""
         return load_catalogue(self.folder)
+
+    def measured(
+        self, cat: Catalogue, start: str | None, end: str | None, *, include_test_runs: bool = False, credits: bool = True
+    ) -> GainsResult:
+        """The measured gains of ``cat`` from ``--from`` to ``--to`` (with the bots' credited minutes unless told not to)."""
+        from sepbots.gains import compute_gains, credits_of
+
+        first, last = period(start, end)
+        env = self.state.env()
+        return compute_gains(env.store, cat, self.gains, start=first, end=last, now=env.clock.now(),
+                             include_test_runs=include_test_runs, credits=credits_of(env.registry) if credits else None)
 
 
 def _fail(exc: SepbotsError) -> typer.Exit:
@@ -190,13 +207,9 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
 def business_case(
     ctx: typer.Context,
     process_key: Annotated[str, typer.Argument(metavar="ID")],
-    start: Annotated[
-        str | None, typer.Option("--from", help="also show the measured case from this date")
-    ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs")
-    ] = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -209,27 +222,8 @@ def business_case(
         raise _fail(exc) from None
     cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
     if start or end:
-        from sepbots.gains import compute_gains, credits_of
-
         try:
-            first = date.fromisoformat(start or "")
-            last = date.fromisoformat(end or "")
-        except ValueError:
-            raise typer.BadParameter(
-                "give both --from and --to as YYYY-MM-DD", param_hint="--from/--to"
-            ) from None
-        try:
-            env = c.state.env()
-            figures = compute_gains(
-                env.store,
-                cat,
-                c.gains,
-                start=first,
-                end=last,
-                now=env.clock.now(),
-                include_test_runs=include_test_runs,
-                credits=credits_of(env.registry),
-            ).figures
+            figures = c.measured(cat, start, end, include_test_runs=include_test_runs).figures
         except SepbotsError as exc:
             raise _fail(exc) from None
         measured = next((p.measured for p in figures.processes if p.process_key == process.key), None)
@@ -299,8 +293,8 @@ def export_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
     organisation: Annotated[str, typer.Option(help="your municipality's name")],
-    start: Annotated[str | None, typer.Option("--from", help="include measured results from this date")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -316,20 +310,21 @@ def export_cmd(
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
 
 
-def _period(start: str | None, end: str | None) -> tuple[date, date]:
+def period(start: str | None, end: str | None) -> tuple[date, date]:
+    """``--from`` and ``--to`` as dates; both are needed, and ``--to`` may not come before ``--from``."""
     try:
-        return date.fromisoformat(start or ""), date.fromisoformat(end or "")
+        first, last = date.fromisoformat(start or ""), date.fromisoformat(end or "")
     except ValueError:
         raise typer.BadParameter("give both --from and --to as YYYY-MM-DD", param_hint="--from/--to") from None
+    if last < first:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    return first, last
 
 
 def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict:
-    from sepbots.gains import compute_gains, measured_summaries
+    from sepbots.gains import measured_summaries
 
-    first, last = _period(start, end)
-    env = c.state.env()
-    figures = compute_gains(env.store, cat, c.gains, start=first, end=last, now=env.clock.now()).figures
-    return measured_summaries(figures)
+    return measured_summaries(c.measured(cat, start, end, credits=False).figures)
 
 
 @app.command("import")

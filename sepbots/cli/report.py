@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +12,9 @@ from rich.table import Table
 
 from sepbots.budget import compute_budget
 from sepbots.catalogue.loader import load_catalogue
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, _fail, period
 from sepbots.exceptions import SepbotsError
-from sepbots.gains import compute_gains, credits_of
+from sepbots.gains import credits_of
 from sepbots.i18n import formats
 from sepbots.reports import (
     write_budget_html,
@@ -43,6 +42,9 @@ class Format(enum.StrEnum):
     HTML = "html"
     JSON = "json"
 
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="xlsx, html or json")]
+OutputOpt = Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")]
 
 GAINS_WRITERS = {Format.XLSX: write_gains_xlsx, Format.HTML: write_gains_html, Format.JSON: write_gains_json}
 BUDGET_WRITERS = {Format.XLSX: write_budget_xlsx, Format.HTML: write_budget_html, Format.JSON: write_budget_json}
@@ -115,40 +117,19 @@ def gains(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from", help="first date, YYYY-MM-DD")],
     end: Annotated[str, typer.Option("--to", help="last date (included), YYYY-MM-DD")],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
-    output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
-    ] = False,
+    fmt: FormatOpt = Format.XLSX,
+    output: OutputOpt = None,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Målte gevinster for en periode. (Measured gains for a period.)"""
     c = CatalogueContext(ctx, catalogue, lang)
+    first, last = period(start, end)
     try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--from/--to") from None
-    if last < first:
-        raise typer.BadParameter("--to is before --from", param_hint="--to")
-    try:
-        env = c.state.env()
-        result = compute_gains(
-            env.store,
-            load_catalogue(c.folder),
-            c.gains,
-            start=first,
-            end=last,
-            now=env.clock.now(),
-            include_test_runs=include_test_runs,
-            credits=credits_of(env.registry),
-        )
-        path = (
-            output
-            or env.settings.var_dir
-            / "reports"
-            / f"{'gevinster' if c.lang == 'da' else 'gains'}-{first}-{last}.{fmt.value}"
-        )
+        result = c.measured(load_catalogue(c.folder), start, end, include_test_runs=include_test_runs)
+        stem = "gevinster" if c.lang == "da" else "gains"
+        path = output or c.settings.var_dir / "reports" / f"{stem}-{first}-{last}.{fmt.value}"
         GAINS_WRITERS[fmt](result.figures, path, c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
@@ -168,12 +149,10 @@ def gains(
 def budget(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="the budget year, e.g. 2027", min=2000, max=2100)],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
-    output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
+    fmt: FormatOpt = Format.XLSX,
+    output: OutputOpt = None,
     lookback_days: Annotated[int, typer.Option(help="days of measurements behind a run-rate", min=1)] = 90,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
-    ] = False,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from sepbots.catalogue.benchmark import compare, load_all, own
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail, _measured_summaries
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _fail, _measured_summaries
 from sepbots.cli.report import app, out
 from sepbots.exceptions import SepbotsError
 from sepbots.i18n import formats
@@ -23,8 +22,8 @@ _HEADS = {
 @app.command("benchmark")
 def benchmark(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="measure our savings from this date")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of our measured period")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.catalogue.business_case import BusinessCase
-from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Unit
+from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Process, Unit
 from sepbots.recipes import Counting
 
 TWO = Decimal("0.01")
@@ -79,7 +80,26 @@ class BotGains(BaseModel):
     handling_minutes: Decimal = Decimal(0)
 
 
-class ProcessGains(BaseModel):
+class ProcessFigures(BaseModel):
+    """The process a line of figures is about: its key, Danish and English name, and area."""
+
+    model_config = ConfigDict(frozen=True)
+
+    process_key: str
+    name: str
+    name_en: str | None = None
+    area: Area
+
+    @staticmethod
+    def named(process: Process) -> dict[str, Any]:
+        """The fields naming ``process``, to pass on to a line of figures."""
+        return {"process_key": process.key, "name": process.name, "name_en": process.name_en, "area": process.area}
+
+    def title(self, lang: str = "da") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class ProcessGains(ProcessFigures):
     """Measured gains of one process over a period, in the process's counting unit.
 
     ``saved_hours = credited_hours + handover_hours − review_hours`` where
@@ -89,12 +109,6 @@ class ProcessGains(BaseModel):
     ``annualised = period value × 365 / days in period``.
     """
 
-    model_config = ConfigDict(frozen=True)
-
-    process_key: str
-    name: str
-    name_en: str | None = None
-    area: Area
     unit: Unit = DEFAULT_UNIT
     bots: list[BotGains] = Field(default_factory=list)
     units_done: int = Field(0, ge=0)
@@ -136,10 +150,6 @@ class ProcessGains(BaseModel):
         if not self.handled_measured:
             return None
         return (self.handling_minutes_measured / self.handled_measured).quantize(TWO, rounding=ROUND_HALF_UP)
-
-    def title(self, lang: str = "da") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
-
 
 class GainsFigures(BaseModel):
     """Measured gains for every process with activity in ``[period_from, period_to]`` (inclusive dates)."""
@@ -213,15 +223,9 @@ class BudgetYear(BaseModel):
         )
 
 
-class BudgetLine(BaseModel):
+class BudgetLine(ProcessFigures):
     """What one process contributes to the budget year and the three overslagsår."""
 
-    model_config = ConfigDict(frozen=True)
-
-    process_key: str
-    name: str
-    name_en: str | None = None
-    area: Area
     account_function: str | None = None
     phase: Phase
     source: BudgetSource
@@ -230,10 +234,6 @@ class BudgetLine(BaseModel):
     hours_per_year: Decimal
     cash_share: Decimal = Decimal(0)
     years: list[BudgetYear] = Field(default_factory=list)
-
-    def title(self, lang: str = "da") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
-
 
 class BudgetGroup(BaseModel):
     """Summed budget years of the lines in one area or account–function."""

@@ -48,19 +48,29 @@ def _axis(top: float, height: float, left: float, width: float, vmax: float, lan
     return out
 
 
+# the bar and line charts: 760 wide, the plot 70 from the left, 40 from the top, 220 high
+_WIDTH, _LEFT, _TOP, _HEIGHT = 760, 70, 40, 220
+_PLOT_W = _WIDTH - _LEFT - 20
+
+
+def _open_chart(title: str, below: int, vmax: float, lang: str) -> list[str]:
+    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis
+    (``below``: the room under the plot for labels and the legend)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {_TOP + _HEIGHT + below}" '
+        f'class="chart"><title>{escape(title)}</title>',
+        f'<text x="{_LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        *_axis(_TOP, _HEIGHT, _LEFT, _PLOT_W, vmax, lang),
+    ]
+
+
 def bar_chart(
     title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str = "da"
 ) -> Markup:
     """Grouped vertical bars: one group per category, one bar per series."""
-    width, left, top, height = 760, 70, 40, 220
-    plot_w = width - left - 20
+    left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
     vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + height + 110}" '
-        f'class="chart"><title>{escape(title)}</title>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
-    parts += _axis(top, height, left, plot_w, vmax, lang)
+    parts = _open_chart(title, 110, vmax, lang)
     n = max(len(categories), 1)
     group = plot_w / n
     bar = group * 0.8 / max(len(series), 1)
@@ -89,15 +99,9 @@ def line_chart(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str = "da"
 ) -> Markup:
     """One polyline per series over evenly spaced x labels (dates)."""
-    width, left, top, height = 760, 70, 40, 220
-    plot_w = width - left - 20
+    left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
     vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + height + 70}" '
-        f'class="chart"><title>{escape(title)}</title>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
-    parts += _axis(top, height, left, plot_w, vmax, lang)
+    parts = _open_chart(title, 70, vmax, lang)
     n = len(labels)
     step = plot_w / max(n - 1, 1)
     for si, (name, vals) in enumerate(series):
