@@ -80,7 +80,7 @@ class BotGains(BaseModel):
     handling_minutes: Decimal = Decimal(0)
 
 
-class ProcessFigures(BaseModel):
+class ProcessLine(BaseModel):
     """The process a line of figures is about: its key, Danish and English name, and area."""
 
     model_config = ConfigDict(frozen=True)
@@ -99,7 +99,7 @@ class ProcessFigures(BaseModel):
         return self.name_en if lang == "en" and self.name_en else self.name
 
 
-class ProcessGains(ProcessFigures):
+class ProcessGains(ProcessLine):
     """Measured gains of one process over a period, in the process's counting unit.
 
     ``saved_hours = credited_hours + handover_hours − review_hours`` where
@@ -223,7 +223,7 @@ class BudgetYear(BaseModel):
         )
 
 
-class BudgetLine(ProcessFigures):
+class BudgetLine(ProcessLine):
     """What one process contributes to the budget year and the three overslagsår."""
 
     account_function: str | None = None
