@@ -82,7 +82,7 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
 def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
     for p in figures.processes:
         for note in p.notes:
-            console.print(f"⚠ {p.title(lang)}: {note.text(lang)}", highlight=False)
+            console.print(f"⚠ {p.title(lang)}: {note.label(lang)}", highlight=False)
     kr = "kr." if lang == "da" else "DKK"
     console.print(
         f"{T(lang, 'total')}: {formats.number(figures.total_saved_hours, lang, 2)} {T(lang, 'saved_hours').lower()}, "

@@ -18,7 +18,7 @@ from datetime import datetime
 from sepbots.i18n import formats
 from sepbots.i18n.formats import number
 
-__all__ = ["LABELS", "LANGUAGES", "Catalog", "Language", "formats", "label", "moment", "number"]
+__all__ = ["LABELS", "LANGUAGES", "Catalog", "LabelledEnum", "Language", "formats", "label", "moment", "number"]
 
 
 class Language(enum.StrEnum):
@@ -66,6 +66,26 @@ class Catalog:
         if repeated:
             raise ValueError(f"messages defined twice: {', '.join(repeated)}")
         return Catalog({**self._messages, **messages})
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry the words people read: ``IDEA = "ide", "Idé", "Idea"``.
+
+    The value stays the first string (``Phase("ide") is Phase.IDEA``); ``label(lang)`` gives the Danish
+    or English word.
+    """
+
+    _labels: tuple[str, str]
+
+    def __new__(cls, value: str, da: str, en: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._labels = (da, en)
+        return member
+
+    def label(self, lang: str = "da") -> str:
+        """The member as a person reads it."""
+        return self._labels[1] if lang == "en" else self._labels[0]
 
 
 def moment(value: datetime | None, lang: str = "da") -> str:

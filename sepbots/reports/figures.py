@@ -5,7 +5,6 @@ Plain pydantic models, so a report can be rendered (and tested) from any in-memo
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.catalogue.business_case import BusinessCase
 from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Process, Unit
+from sepbots.i18n import LabelledEnum
 from sepbots.recipes import Counting
 
 TWO = Decimal("0.01")
@@ -30,37 +30,29 @@ class DailyPoint(BaseModel):
     failed: int = 0
 
 
-class GainsNote(enum.StrEnum):
+class GainsNote(LabelledEnum):
     """Something a reader of a process's figures must know."""
 
-    HANDLING_EXCEEDS_BASELINE = "handling_exceeds_baseline"
-    REVIEW_EXCEEDS_CREDIT = "review_exceeds_credit"
-    CREDIT_CAPPED = "credit_capped"
-    UNIT_MISMATCH = "unit_mismatch"
-
-    def text(self, lang: str = "da") -> str:
-        da, en = _NOTE_TEXT[self]
-        return da if lang == "da" else en
-
-
-_NOTE_TEXT = {
-    GainsNote.HANDLING_EXCEEDS_BASELINE: (
+    HANDLING_EXCEEDS_BASELINE = (
+        "handling_exceeds_baseline",
         "Den målte manuelle behandling tog længere end grundtiden pr. enhed: de overgivne enheder trækker ned.",
         "Measured manual handling took longer than the baseline per unit: the handed-over units count against.",
-    ),
-    GainsNote.REVIEW_EXCEEDS_CREDIT: (
+    )
+    REVIEW_EXCEEDS_CREDIT = (
+        "review_exceeds_credit",
         "Kontrol- og driftstiden er større end robottens krediterede tid.",
         "Review and operations time exceeds the time credited to the robot.",
-    ),
-    GainsNote.CREDIT_CAPPED: (
+    )
+    CREDIT_CAPPED = (
+        "credit_capped",
         "En robot krediterer mere end grundtiden; der er regnet med grundtiden.",
         "A bot credits more than the baseline; the baseline was used.",
-    ),
-    GainsNote.UNIT_MISMATCH: (
+    )
+    UNIT_MISMATCH = (
+        "unit_mismatch",
         "En robots tælleenhed svarer ikke til procesens enhed i kataloget.",
         "A bot's counting unit differs from the process's unit in the catalogue.",
-    ),
-}
+    )
 
 
 class BotGains(BaseModel):
@@ -151,6 +143,7 @@ class ProcessGains(ProcessLine):
             return None
         return (self.handling_minutes_measured / self.handled_measured).quantize(TWO, rounding=ROUND_HALF_UP)
 
+
 class GainsFigures(BaseModel):
     """Measured gains for every process with activity in ``[period_from, period_to]`` (inclusive dates)."""
 
@@ -182,16 +175,11 @@ class GainsFigures(BaseModel):
         return sum((p.annualised_saved_hours for p in self.processes), Decimal(0))
 
 
-class BudgetSource(enum.StrEnum):
+class BudgetSource(LabelledEnum):
     """Where a budget line's yearly gain comes from."""
 
-    MEASURED = "measured"  # the measured run-rate of a process in operation
-    ESTIMATE = "estimate"  # the catalogue's estimate (no measurements yet)
-
-    def label(self, lang: str = "da") -> str:
-        if self is BudgetSource.MEASURED:
-            return "Målt driftsniveau" if lang == "da" else "Measured run-rate"
-        return "Skøn" if lang == "da" else "Estimate"
+    MEASURED = "measured", "Målt driftsniveau", "Measured run-rate"  # the measured run-rate of a process in operation
+    ESTIMATE = "estimate", "Skøn", "Estimate"  # the catalogue's estimate (no measurements yet)
 
 
 class BudgetYear(BaseModel):
@@ -234,6 +222,7 @@ class BudgetLine(ProcessLine):
     hours_per_year: Decimal
     cash_share: Decimal = Decimal(0)
     years: list[BudgetYear] = Field(default_factory=list)
+
 
 class BudgetGroup(BaseModel):
     """Summed budget years of the lines in one area or account–function."""

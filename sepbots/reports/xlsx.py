@@ -115,7 +115,7 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
     columns = [*GAINS_COLUMNS, None]
     headers = [T(lang, c.label) if c else T(lang, "notes") for c in columns]
     rows: list[list[Any]] = [
-        [c.get(p, lang) if c else " ".join(n.text(lang) for n in p.notes) for c in columns]
+        [c.get(p, lang) if c else " ".join(n.label(lang) for n in p.notes) for c in columns]
         for p in figures.processes
     ]
     total: list[Any] = [T(lang, "total")] + [None] * (len(columns) - 1)
