@@ -124,7 +124,6 @@ def _business_case(p: Process, settings: GainsSettings, lang: str) -> list[Block
     def n(v: Decimal, d: int = 0) -> str:
         return formats.number(v, lang, d)
 
-    kr = " kr." if lang == "da" else " DKK"
     rows = [
         [_da_en(lang, "Sager pr. år", "Cases per year"), n(case.occurrences_per_year), p.occurrences_per_year.basis.label(lang)],
         [_da_en(lang, "Minutter pr. sag", "Minutes per case"), n(case.minutes_per_occurrence, 1),
@@ -133,10 +132,10 @@ def _business_case(p: Process, settings: GainsSettings, lang: str) -> list[Block
          p.automation_share.basis.label(lang)],
         [_da_en(lang, "Sparede timer pr. år", "Hours saved per year"), n(case.saved_hours_per_year), ""],
         [_da_en(lang, "Årsværk", "FTE"), n(case.fte, 2), ""],
-        [_da_en(lang, "Gevinst pr. år", "Benefit per year"), n(case.benefit_dkk_per_year) + kr, ""],
-        [_da_en(lang, "Implementering", "Implementation"), n(case.implementation_dkk) + kr, ""],
-        [_da_en(lang, "Drift pr. år", "Running per year"), n(case.running_dkk_per_year) + kr, ""],
-        [_da_en(lang, "Nutidsværdi", "NPV"), n(case.npv_dkk) + kr, ""],
+        [_da_en(lang, "Gevinst pr. år", "Benefit per year"), formats.kroner(case.benefit_dkk_per_year, lang, 0), ""],
+        [_da_en(lang, "Implementering", "Implementation"), formats.kroner(case.implementation_dkk, lang, 0), ""],
+        [_da_en(lang, "Drift pr. år", "Running per year"), formats.kroner(case.running_dkk_per_year, lang, 0), ""],
+        [_da_en(lang, "Nutidsværdi", "NPV"), formats.kroner(case.npv_dkk, lang, 0), ""],
     ]
     heads = [_da_en(lang, "Post", "Item"), _da_en(lang, "Værdi", "Value"), _da_en(lang, "Grundlag", "Basis")]
     return [Heading("5. Business case"), TableBlock(heads, rows)]

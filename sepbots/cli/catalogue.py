@@ -165,8 +165,10 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
     def n(v: object, d: int = 0) -> str:
         return formats.number(v, lang, d)  # type: ignore[arg-type]
 
+    def k(v: object) -> str:
+        return formats.kroner(v, lang, 0)  # type: ignore[arg-type]
+
     da = lang == "da"
-    kr = " kr." if da else " DKK"
     return [
         (f"{unit.label(lang, 2).capitalize()} {'pr. år' if da else 'per year'}", n(case.occurrences_per_year)),
         (f"{'Minutter pr.' if da else 'Minutes per'} {unit.label(lang)}", n(case.minutes_per_occurrence, 2)),
@@ -179,15 +181,15 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
         ),
         (
             "Gevinst pr. år" if da else "Benefit per year",
-            f"{n(case.benefit_dkk_per_year)}{kr} ({n(case.hourly_cost_dkk)}{kr}/{'t' if da else 'h'})",
+            f"{k(case.benefit_dkk_per_year)} ({k(case.hourly_cost_dkk)}/{'t' if da else 'h'})",
         ),
-        ("Implementering" if da else "Implementation", f"{n(case.implementation_dkk)}{kr}"),
-        ("Drift pr. år" if da else "Running per year", f"{n(case.running_dkk_per_year)}{kr}"),
-        ("Licenser pr. år" if da else "Licences per year", f"{n(case.licence_dkk_per_year)}{kr}"),
-        ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{n(case.operations_dkk_per_year)}{kr}"),
+        ("Implementering" if da else "Implementation", f"{k(case.implementation_dkk)}"),
+        ("Drift pr. år" if da else "Running per year", f"{k(case.running_dkk_per_year)}"),
+        ("Licenser pr. år" if da else "Licences per year", f"{k(case.licence_dkk_per_year)}"),
+        ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{k(case.operations_dkk_per_year)}"),
         (f"Netto år 1 (indfasning {formats.percent(case.ramp_up_share, lang, 0)})" if da
-         else f"Net year 1 (ramp-up {formats.percent(case.ramp_up_share, lang, 0)})", f"{n(case.net_dkk_first_year)}{kr}"),
-        ("Netto pr. år derefter" if da else "Net per year after", f"{n(case.net_dkk_per_year)}{kr}"),
+         else f"Net year 1 (ramp-up {formats.percent(case.ramp_up_share, lang, 0)})", f"{k(case.net_dkk_first_year)}"),
+        ("Netto pr. år derefter" if da else "Net per year after", f"{k(case.net_dkk_per_year)}"),
         (
             "Tilbagebetaling" if da else "Payback",
             ("aldrig" if da else "never")
@@ -198,7 +200,7 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
             f"Nutidsværdi ({case.horizon_years} år, {formats.percent(case.discount_rate, lang, 1)})"
             if da
             else f"NPV ({case.horizon_years} yrs, {formats.percent(case.discount_rate, lang, 1)})",
-            f"{n(case.npv_dkk)}{kr}",
+            f"{k(case.npv_dkk)}",
         ),
     ]
 

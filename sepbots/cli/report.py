@@ -83,11 +83,10 @@ def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
     for p in figures.processes:
         for note in p.notes:
             console.print(f"⚠ {p.title(lang)}: {note.label(lang)}", highlight=False)
-    kr = "kr." if lang == "da" else "DKK"
     console.print(
         f"{T(lang, 'total')}: {formats.number(figures.total_saved_hours, lang, 2)} {T(lang, 'saved_hours').lower()}, "
-        f"{formats.number(figures.total_saved_dkk, lang, 2)} {kr} "
-        f"({formats.number(figures.hourly_cost_dkk, lang, 2)} {kr}/{'time' if lang == 'da' else 'hour'})",
+        f"{formats.kroner(figures.total_saved_dkk, lang)} "
+        f"({formats.kroner(figures.hourly_cost_dkk, lang)}/{'time' if lang == 'da' else 'hour'})",
         highlight=False,
     )
 

@@ -25,9 +25,9 @@ def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
         parts.append(f"{n(p.units_handed_over, 0)} {'overgivet' if da else 'handed over'}, {measured}")
     if p.review_hours:
         parts.append(f"{'kontrol/drift' if da else 'review/operations'} −{n(p.review_hours)} {'t' if da else 'h'}")
-    kr = "kr." if da else "DKK"
     parts.append(
-        f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {n(hourly)} {kr} = {n(p.saved_dkk)} {kr}"
+        f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {formats.kroner(hourly, lang)} = "
+        f"{formats.kroner(p.saved_dkk, lang)}"
         f"; {'realiseret' if da else 'realised'} {formats.percent(p.realised_automation_share, lang, 1)}"
     )
     return "; ".join(parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from sepbots.catalogue.loader import write_atomic
-from sepbots.clock import local
 from sepbots.i18n import formats
 from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
 from sepbots.reports.figures import BudgetFigures, GainsFigures
@@ -54,12 +53,6 @@ def fmt_value(value: Any, kind: Kind, lang: str) -> str:
     return formats.number(value, lang, decimals)
 
 
-def fmt_stamp(moment: datetime, lang: str) -> str:
-    """``01.12.2026 14:05`` (da, local time) or ``2026-12-01 14:05`` (en)."""
-    when = local(moment)
-    return f"{formats.date(when.date(), lang)} {when:%H:%M}"
-
-
 @cache
 def _env() -> Environment:
     env = Environment(
@@ -72,7 +65,7 @@ def _env() -> Environment:
     env.filters["num"] = lambda v, d=0, lang="da": formats.number(v, lang, d)
     env.filters["pct"] = lambda v, lang="da": formats.percent(v, lang, 1)
     env.filters["day"] = lambda v, lang="da": formats.date(v, lang)
-    env.filters["stamp"] = lambda v, lang="da": fmt_stamp(v, lang)
+    env.filters["stamp"] = lambda v, lang="da": formats.datetime(v, lang)
     env.filters["shy"] = shy
     return env
 
