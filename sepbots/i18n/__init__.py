@@ -6,6 +6,7 @@
   module keeps its own (``T = Catalog({...})``) and formats one with ``T(lang, key, **values)``.
 * ``LABELS`` / ``label`` — the words for work-item states, run statuses, triggers and run-request
   states, the one place they live (the dashboard's messages extend this catalogue).
+* ``LabelledEnum`` — a string enum whose members carry their Danish and English labels.
 * ``formats`` — numbers, kroner, percentages, dates, times and durations (``sepbots.i18n.formats``).
 """
 
