@@ -9,8 +9,6 @@ Danish Excel displays ``1.234,5``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -27,6 +25,7 @@ from sepbots.i18n import formats
 from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
 from sepbots.reports.figures import BudgetFigures, BudgetYear, GainsFigures
 from sepbots.reports.labels import T
+from sepbots.sheets.writer import atomic_output
 
 INT = "#,##0"
 ONE = "#,##0.0"
@@ -39,14 +38,8 @@ HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 def save_atomic(wb: Workbook, path: Path) -> None:
     """Save ``wb`` to ``path`` via a temp file in the same folder and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
-    os.close(fd)
-    try:
+    with atomic_output(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _num(value: Decimal | None) -> float | None:
