@@ -137,7 +137,7 @@ def practice_portal_for_demo(
     ctx.env.vault.set(credential, PRACTICE_PASSWORD, username=PRACTICE_USERNAME, actor="demo")
     url, stop = serve_in_thread(app)
     try:
-        ctx.console.print(announce(url))
+        ctx.printer.line(announce(url))
         yield url, app.state.portal
     finally:
         stop()

@@ -28,7 +28,7 @@ from sepbots.catalogue.settings import GainsSettings
 from sepbots.clock import local
 from sepbots.gains import compute_gains
 from sepbots.recipes import Gains
-from sepbots.reports.figures import BudgetFigures, BudgetLine, BudgetSource, BudgetYear
+from sepbots.reports.figures import BudgetFigures, BudgetLine, BudgetSource, BudgetYear, ProcessLine
 from sepbots.store import Store
 
 TWO = Decimal("0.01")
@@ -116,10 +116,7 @@ def compute_budget(
             hours, source = estimate(process, settings).saved_hours_per_year, BudgetSource.ESTIMATE
         lines.append(
             BudgetLine(
-                process_key=process.key,
-                name=process.name,
-                name_en=process.name_en,
-                area=process.area,
+                **ProcessLine.named(process),
                 account_function=process.account_function,
                 phase=process.phase,
                 source=source,

@@ -20,8 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sepbots.exceptions import ConfigError
-
-Language = Literal["da", "en"]
+from sepbots.i18n import Language
 
 
 class _Section(BaseModel):
@@ -243,7 +242,7 @@ class Settings(_Section):
     """All sepbots settings."""
 
     home: Path
-    language: Language = "da"
+    language: Language = Language.DA
     bots_dirs: list[Path] = Field(default_factory=list, description="default: [<home>/bots]")
     database: DatabaseSettings = DatabaseSettings()
     queue: QueueSettings = QueueSettings()

@@ -38,7 +38,7 @@ from sepbots.catalogue.models import Process
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.gains_ledger import BotTally, ProcessTally, period_bounds, read_tallies
 from sepbots.recipes import Counting, Gains, Registry
-from sepbots.reports.figures import BotGains, DailyPoint, GainsFigures, GainsNote, ProcessGains
+from sepbots.reports.figures import BotGains, DailyPoint, GainsFigures, GainsNote, ProcessGains, ProcessLine
 from sepbots.store import Store
 
 __all__ = ["GainsResult", "compute_gains", "credits_of", "measured_summaries", "period_bounds", "process_gains"]
@@ -129,10 +129,7 @@ def process_gains(
             Basis.MEASURED,
         )
     return ProcessGains(
-        process_key=process.key,
-        name=process.name,
-        name_en=process.name_en,
-        area=process.area,
+        **ProcessLine.named(process),
         unit=process.unit,
         bots=bots,
         units_done=done,

@@ -21,7 +21,6 @@ database changes; files are deleted after that commit. ``dry_run`` counts and ch
 
 from __future__ import annotations
 
-import enum
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.models import Process
 from sepbots.environment import Environment
+from sepbots.i18n import LabelledEnum
 from sepbots.store.schema import audit_log, item_attempts, runs, work_items
 from sepbots.workitems.models import ItemState
 
@@ -44,28 +44,15 @@ FINAL = [s.value for s in ItemState if s.final]
 _ROTATED = re.compile(r"^sepbots\.jsonl\.(\d{4}-\d{2}-\d{2})$")
 
 
-class RetentionKind(enum.StrEnum):
+class RetentionKind(LabelledEnum):
     """What retention removes."""
 
-    PAYLOADS = "payloads"
-    MESSAGES = "messages"
-    AUDIT_DETAILS = "audit_details"
-    ARTIFACTS = "artifacts"
-    RUN_LOGS = "run_logs"
-    GLOBAL_LOGS = "global_logs"
-
-    def label(self, lang: str = "da") -> str:
-        return _LABELS[self][0 if lang == "da" else 1]
-
-
-_LABELS = {
-    RetentionKind.PAYLOADS: ("elementdata tømt", "item payloads emptied"),
-    RetentionKind.MESSAGES: ("elementbeskeder ryddet", "item messages cleared"),
-    RetentionKind.AUDIT_DETAILS: ("revisionsrækker neutraliseret", "audit rows neutralised"),
-    RetentionKind.ARTIFACTS: ("kørselsfiler slettet", "run files deleted"),
-    RetentionKind.RUN_LOGS: ("kørselslogge slettet", "run logs deleted"),
-    RetentionKind.GLOBAL_LOGS: ("roterede logfiler slettet", "rotated log files deleted"),
-}
+    PAYLOADS = "payloads", "elementdata tømt", "item payloads emptied"
+    MESSAGES = "messages", "elementbeskeder ryddet", "item messages cleared"
+    AUDIT_DETAILS = "audit_details", "revisionsrækker neutraliseret", "audit rows neutralised"
+    ARTIFACTS = "artifacts", "kørselsfiler slettet", "run files deleted"
+    RUN_LOGS = "run_logs", "kørselslogge slettet", "run logs deleted"
+    GLOBAL_LOGS = "global_logs", "roterede logfiler slettet", "rotated log files deleted"
 
 
 class RetentionAction(BaseModel):

@@ -16,4 +16,4 @@ def demo(ctx: DemoContext) -> None:
     out = ctx.work_dir / "bankafstemning-resultat.xlsx"
     summary = ctx.run("bankafstemning", {"bank": str(paths["csv"]), "ledger": str(paths["ledger"]), "output": str(out)})
     for path in summary.outputs:  # this run's own file (name with date and run id)
-        ctx.console.print(f"→ {path}", highlight=False)
+        ctx.printer.line(f"→ {path}")

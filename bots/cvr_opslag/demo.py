@@ -28,4 +28,4 @@ def demo(ctx: DemoContext) -> None:
     portal = practice_portal_for_demo(ctx, ChaosConfig(rate_limit_per_s=4, retry_after_s=1), lambda url: T(ctx.lang, "portal", url=url))
     with portal as (url, _portal):
         summary = ctx.run("cvr_opslag", {"input": str(source), "output": str(out), "portal_url": url})
-    ctx.console.print(T(ctx.lang, "out", out=summary.outputs[0] if summary.outputs else out), highlight=False)
+    ctx.printer.line(T(ctx.lang, "out", out=summary.outputs[0] if summary.outputs else out))

@@ -15,4 +15,4 @@ def demo(ctx: DemoContext) -> None:
     out = ctx.work_dir / "fakturakontrol-resultat.xlsx"
     summary = ctx.run("fakturakontrol", {"input": str(src), "output": str(out), "today": "2026-11-28"})
     for path in summary.outputs:  # this run's own file (name with date and run id)
-        ctx.console.print(f"→ {path}", highlight=False)
+        ctx.printer.line(f"→ {path}")

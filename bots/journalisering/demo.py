@@ -28,7 +28,7 @@ def demo(ctx: DemoContext) -> None:
     """Run ``journalisering`` on a generated workbook; the case system runs under Xvfb on Linux."""
     texts = TEXTS.get(ctx.lang, TEXTS["da"])
     if sys.platform.startswith("linux") and not shutil.which("Xvfb") and not os.environ.get("DISPLAY"):
-        ctx.console.print(texts["skip"])
+        ctx.printer.line(texts["skip"])
         return
     source = write_sample(ctx.work_dir / "dokumenter.xlsx", 10, invalid_every=5)
     output = ctx.work_dir / "journalisering-resultat.xlsx"
@@ -44,4 +44,4 @@ def demo(ctx: DemoContext) -> None:
             "app_slow_every_n": 4,
         },
     )
-    ctx.console.print(texts["filed"].format(out=summary.outputs[0] if summary.outputs else output, db=app_db))
+    ctx.printer.line(texts["filed"].format(out=summary.outputs[0] if summary.outputs else output, db=app_db))

@@ -37,8 +37,8 @@ def demo(ctx: DemoContext) -> None:
         params = {"input": str(source), "output": str(out), "portal_url": url}
         first = ctx.run("sygedagpenge_refusion", params)
         submitted = len(portal.db.submissions())
-        ctx.console.print(T(ctx.lang, "check", n=submitted, out=first.outputs[0] if first.outputs else out), highlight=False)
+        ctx.printer.line(T(ctx.lang, "check", n=submitted, out=first.outputs[0] if first.outputs else out))
         again = ctx.run("sygedagpenge_refusion", params)
-        ctx.console.print(T(ctx.lang, "again", added=again.counts.added, n=len(portal.db.submissions())))
+        ctx.printer.line(T(ctx.lang, "again", added=again.counts.added, n=len(portal.db.submissions())))
         if len(portal.db.submissions()) != submitted:
             raise RuntimeError("a claim was submitted twice")

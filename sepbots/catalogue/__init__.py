@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sepbots.catalogue.business_case import Basis, BusinessCase, BusinessCaseInputs, compute, estimate
 from sepbots.catalogue.errors import BundleError, CatalogueError, PhaseGateError
-from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
-from sepbots.catalogue.legal import Clearance, LegalChecklist, production_clearance
+from sepbots.catalogue.gate import Clearance, ProductionRefused, catalogue_gate, production_clearance
+from sepbots.catalogue.legal import LegalChecklist
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Area, Assessment, Figure, FigureBasis, Level, Phase, Process
 from sepbots.catalogue.scaling import scale_catalogue, scale_process

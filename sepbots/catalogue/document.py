@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sepbots.catalogue.business_case import estimate
-from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
+from sepbots.catalogue.gate import production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label
 from sepbots.catalogue.models import Process
 from sepbots.catalogue.screening import screen
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.i18n import formats
 from sepbots.recipes import Recipe
-from sepbots.reports.i18n import fmt_number, fmt_pct
 
 
 @dataclass(frozen=True)
@@ -121,21 +122,20 @@ def _business_case(p: Process, settings: GainsSettings, lang: str) -> list[Block
     case = estimate(p, settings)
 
     def n(v: Decimal, d: int = 0) -> str:
-        return fmt_number(v, d, lang)
+        return formats.number(v, lang, d)
 
-    kr = " kr." if lang == "da" else " DKK"
     rows = [
         [_da_en(lang, "Sager pr. år", "Cases per year"), n(case.occurrences_per_year), p.occurrences_per_year.basis.label(lang)],
         [_da_en(lang, "Minutter pr. sag", "Minutes per case"), n(case.minutes_per_occurrence, 1),
          p.minutes_per_occurrence.basis.label(lang)],
-        [_da_en(lang, "Automatiseringsgrad", "Automation share"), fmt_pct(case.automation_share, 0, lang),
+        [_da_en(lang, "Automatiseringsgrad", "Automation share"), formats.percent(case.automation_share, lang, 0),
          p.automation_share.basis.label(lang)],
         [_da_en(lang, "Sparede timer pr. år", "Hours saved per year"), n(case.saved_hours_per_year), ""],
         [_da_en(lang, "Årsværk", "FTE"), n(case.fte, 2), ""],
-        [_da_en(lang, "Gevinst pr. år", "Benefit per year"), n(case.benefit_dkk_per_year) + kr, ""],
-        [_da_en(lang, "Implementering", "Implementation"), n(case.implementation_dkk) + kr, ""],
-        [_da_en(lang, "Drift pr. år", "Running per year"), n(case.running_dkk_per_year) + kr, ""],
-        [_da_en(lang, "Nutidsværdi", "NPV"), n(case.npv_dkk) + kr, ""],
+        [_da_en(lang, "Gevinst pr. år", "Benefit per year"), formats.kroner(case.benefit_dkk_per_year, lang, 0), ""],
+        [_da_en(lang, "Implementering", "Implementation"), formats.kroner(case.implementation_dkk, lang, 0), ""],
+        [_da_en(lang, "Drift pr. år", "Running per year"), formats.kroner(case.running_dkk_per_year, lang, 0), ""],
+        [_da_en(lang, "Nutidsværdi", "NPV"), formats.kroner(case.npv_dkk, lang, 0), ""],
     ]
     heads = [_da_en(lang, "Post", "Item"), _da_en(lang, "Værdi", "Value"), _da_en(lang, "Grundlag", "Basis")]
     return [Heading("5. Business case"), TableBlock(heads, rows)]
@@ -189,7 +189,7 @@ def _tests(p: Process, recipes: list[Recipe], lang: str) -> list[Block]:
 
 def _sources(p: Process, lang: str) -> list[Block]:
     items = [
-        f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({s.accessed.isoformat()})" if s.accessed else "")
+        f"[{s.id}] {s.title}" + (f" — {s.url}" if s.url else "") + (f" ({formats.date(s.accessed, lang)})" if s.accessed else "")
         for s in p.sources
     ]
     return [Heading(_da_en(lang, "8. Kilder", "8. Sources")), Items(items or ["–"])]

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import enum
 import html
-import os
-import tempfile
 from pathlib import Path
 
 from docx import Document
 
 from sepbots.catalogue.document import Heading, Items, Paragraph, ProcessDocument, TableBlock
 from sepbots.catalogue.loader import write_atomic
+from sepbots.sheets.writer import atomic_output
 
 
 class DocumentFormat(enum.StrEnum):
@@ -45,14 +44,8 @@ def write_docx(doc: ProcessDocument, path: Path) -> None:
             for row in block.rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_output(path) as tmp:
         word.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _html_block(block: Heading | Paragraph | Items | TableBlock) -> str:

@@ -13,9 +13,58 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sepbots.catalogue.legal import production_clearance
+from pydantic import BaseModel, ConfigDict
+
+from sepbots.catalogue.legal import checklist_label
 from sepbots.catalogue.loader import Catalogue, load_catalogue
+from sepbots.catalogue.models import Phase, Process
 from sepbots.exceptions import SepbotsError
+
+
+class Clearance(BaseModel):
+    """Whether a process is cleared for production runs, and what is missing if not."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    missing: list[str]
+
+    def message(self, process_key: str, lang: str = "da") -> str:
+        """A sentence for the operator explaining the refusal (or the clearance)."""
+        if self.ok:
+            return (
+                f"Processen {process_key} er godkendt til produktion."
+                if lang == "da"
+                else f"Process {process_key} is cleared for production."
+            )
+        points = "; ".join(checklist_label(k, lang) for k in self.missing)
+        if lang == "da":
+            return (
+                f"Processen {process_key} er ikke godkendt til produktionskørsler. Mangler: {points}. "
+                "Brug testtilstand for at køre alligevel."
+            )
+        return (
+            f"Process {process_key} is not cleared for production runs. Missing: {points}. "
+            "Use test mode to run anyway."
+        )
+
+
+def production_clearance(process: Process) -> Clearance:
+    """Decide whether production runs (any trigger) of ``process``'s bots are allowed.
+
+    Cleared means: the legal checklist is complete **and** the process is in phase *Drift*.
+
+    Args:
+        process: the catalogued process.
+
+    Returns:
+        ``Clearance(ok, missing)``; ``missing`` lists checklist keys plus ``"phase"`` when the phase
+        is not *Drift*.
+    """
+    missing = process.legal.missing()
+    if process.phase is not Phase.OPERATION:
+        missing.append("phase")
+    return Clearance(ok=not missing, missing=missing)
 
 
 class ProductionRefused(SepbotsError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.models import Area, Figure, Process
+from sepbots.i18n import formats
 
 START = "<!-- processes:start -->"
 END = "<!-- processes:end -->"
@@ -22,7 +23,7 @@ def _process(p: Process) -> list[str]:
     if p.kle and not p.kle_source:
         kle += " (ikke verificeret)"
     checked = p.legal_clause_last_verified
-    status = f"§ kontrolleret {checked.isoformat()}" if checked else "§ ikke kontrolleret"
+    status = f"§ kontrolleret {formats.date(checked)}" if checked else "§ ikke kontrolleret"
     legal = f"{p.legal_clause or '–'} ({status})"
     vol = p.volume
     driver = f"{vol.driver.label('da')}; reference: {vol.reference.municipality}" if vol else "–"
@@ -37,7 +38,7 @@ def _process(p: Process) -> list[str]:
         f"- Ejer: {p.owner or '–'}; kontakt: {p.contact or '–'}",
     ]
     for s in p.sources:
-        accessed = f", set {s.accessed.isoformat()}" if s.accessed else ""
+        accessed = f", set {formats.date(s.accessed)}" if s.accessed else ""
         link = f" <{s.url}>" if s.url else ""
         lines.append(f"- Kilde `{s.id}`: {s.title}{link}{accessed}")
     return [*lines, ""]

@@ -17,27 +17,24 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sepbots.catalogue.legal import LegalChecklist
 from sepbots.catalogue.volume import RunPeriod, Volume
+from sepbots.i18n import LabelledEnum
 
 
-class Phase(enum.StrEnum):
+class Phase(LabelledEnum):
     """OS2autoproces phases, in order."""
 
-    IDEA = "ide"
-    PREANALYSIS = "foranalyse"
-    SPECIFICATION = "specifikation"
-    DEVELOPMENT = "udvikling"
-    IMPLEMENTATION = "implementering"
-    OPERATION = "drift"
-    DECOMMISSIONED = "taget_ud_af_drift"
+    IDEA = "ide", "Idé", "Idea"
+    PREANALYSIS = "foranalyse", "Foranalyse", "Pre-analysis"
+    SPECIFICATION = "specifikation", "Specifikation", "Specification"
+    DEVELOPMENT = "udvikling", "Udvikling", "Development"
+    IMPLEMENTATION = "implementering", "Implementering", "Implementation"
+    OPERATION = "drift", "Drift", "Operation"
+    DECOMMISSIONED = "taget_ud_af_drift", "Taget ud af drift", "Decommissioned"
 
     @property
     def os2(self) -> str:
         """The OS2autoproces enum name."""
         return _PHASE_OS2[self]
-
-    def label(self, lang: str = "da") -> str:
-        """The name a person reads."""
-        return _PHASE_LABELS[self][0 if lang == "da" else 1]
 
 
 _PHASE_OS2 = {
@@ -48,15 +45,6 @@ _PHASE_OS2 = {
     Phase.IMPLEMENTATION: "IMPLEMENTATION",
     Phase.OPERATION: "OPERATION",
     Phase.DECOMMISSIONED: "DECOMMISSIONED",
-}
-_PHASE_LABELS = {
-    Phase.IDEA: ("Idé", "Idea"),
-    Phase.PREANALYSIS: ("Foranalyse", "Pre-analysis"),
-    Phase.SPECIFICATION: ("Specifikation", "Specification"),
-    Phase.DEVELOPMENT: ("Udvikling", "Development"),
-    Phase.IMPLEMENTATION: ("Implementering", "Implementation"),
-    Phase.OPERATION: ("Drift", "Operation"),
-    Phase.DECOMMISSIONED: ("Taget ud af drift", "Decommissioned"),
 }
 
 
@@ -94,15 +82,15 @@ _AREA_INFO = {
 }
 
 
-class Level(enum.StrEnum):
+class Level(LabelledEnum):
     """An OS2autoproces Likert answer."""
 
-    VERY_HIGH = "i_hoej_grad"
-    HIGH = "i_nogen_grad"
-    LOW = "i_mindre_grad"
-    VERY_LOW = "slet_ikke"
-    UNKNOWN = "ved_ikke"
-    NOT_SET = "ikke_besvaret"
+    VERY_HIGH = "i_hoej_grad", "I høj grad", "To a high degree"
+    HIGH = "i_nogen_grad", "I nogen grad", "To some degree"
+    LOW = "i_mindre_grad", "I mindre grad", "To a small degree"
+    VERY_LOW = "slet_ikke", "Slet ikke", "Not at all"
+    UNKNOWN = "ved_ikke", "Ved ikke", "Don't know"
+    NOT_SET = "ikke_besvaret", "Ikke besvaret", "Not answered"
 
     @property
     def os2(self) -> str:
@@ -114,10 +102,6 @@ class Level(enum.StrEnum):
         """The answer on a 0–1 scale (I høj grad = 1), ``None`` for Ved ikke."""
         return _LEVEL_VALUE[self]
 
-    def label(self, lang: str = "da") -> str:
-        """The answer as a person reads it."""
-        return _LEVEL_LABELS[self][0 if lang == "da" else 1]
-
 
 _LEVEL_VALUE: dict[Level, float | None] = {
     Level.VERY_HIGH: 1.0,
@@ -126,14 +110,6 @@ _LEVEL_VALUE: dict[Level, float | None] = {
     Level.VERY_LOW: 0.0,
     Level.UNKNOWN: None,
     Level.NOT_SET: None,
-}
-_LEVEL_LABELS = {
-    Level.VERY_HIGH: ("I høj grad", "To a high degree"),
-    Level.HIGH: ("I nogen grad", "To some degree"),
-    Level.LOW: ("I mindre grad", "To a small degree"),
-    Level.VERY_LOW: ("Slet ikke", "Not at all"),
-    Level.UNKNOWN: ("Ved ikke", "Don't know"),
-    Level.NOT_SET: ("Ikke besvaret", "Not answered"),
 }
 
 

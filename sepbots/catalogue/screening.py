@@ -19,7 +19,6 @@ Formulas (docs/catalogue.md, "Screening"; answers on a 0–1 scale, I høj grad 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from sepbots.catalogue.business_case import estimate
 from sepbots.catalogue.models import QUESTIONS, REVERSED_QUESTIONS, Assessment, Level, Process
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.i18n import LabelledEnum
 
 POTENTIAL_QUESTIONS = (
     "professional_assessment",
@@ -43,27 +43,16 @@ SUITABLE = 2 / 3 - 1e-9
 EASE_DEV_HOURS_CAP = Decimal(400)
 
 
-class Recommendation(enum.StrEnum):
+class Recommendation(LabelledEnum):
     """What the screening recommends."""
 
-    AUTOMATE = "automate"
-    ASSIST_ONLY = "assist_only"
-    PREPARE_DECISION = "prepare_decision"
-
-    def label(self, lang: str = "da") -> str:
-        """As a person reads it."""
-        da, en = _RECOMMENDATION_LABELS[self]
-        return da if lang == "da" else en
-
-
-_RECOMMENDATION_LABELS = {
-    Recommendation.AUTOMATE: ("Fuld automatisering", "Full automation"),
-    Recommendation.ASSIST_ONLY: ("Kun assistance (skøn)", "Assist only (judgement)"),
-    Recommendation.PREPARE_DECISION: (
+    AUTOMATE = "automate", "Fuld automatisering", "Full automation"
+    ASSIST_ONLY = "assist_only", "Kun assistance (skøn)", "Assist only (judgement)"
+    PREPARE_DECISION = (
+        "prepare_decision",
         "Robotten forbereder, en person træffer afgørelsen",
         "The robot prepares, a person makes the decision",
-    ),
-}
+    )
 
 
 class Screening(BaseModel):

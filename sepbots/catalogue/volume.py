@@ -10,6 +10,8 @@ import enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sepbots.i18n import LabelledEnum
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
@@ -22,27 +24,14 @@ class RunPeriod(enum.StrEnum):
     ONE_OFF = "one_off"
 
 
-class Driver(enum.StrEnum):
+class Driver(LabelledEnum):
     """What a process's volume grows with; the catalogue scales the volume by it."""
 
-    INHABITANTS = "inhabitants"
-    EMPLOYEES = "employees"
-    INVOICES = "invoices"
-    CASES = "cases"
-    FIXED = "fixed"
-
-    def label(self, lang: str = "da") -> str:
-        """As a person reads it."""
-        return _DRIVER_LABELS[self][0 if lang == "da" else 1]
-
-
-_DRIVER_LABELS = {
-    Driver.INHABITANTS: ("indbyggere", "inhabitants"),
-    Driver.EMPLOYEES: ("ansatte", "employees"),
-    Driver.INVOICES: ("fakturaer", "invoices"),
-    Driver.CASES: ("sager af denne art (følger indbyggertallet)", "cases of this kind (follow the population)"),
-    Driver.FIXED: ("fast antal (uafhængigt af størrelse)", "fixed (independent of size)"),
-}
+    INHABITANTS = "inhabitants", "indbyggere", "inhabitants"
+    EMPLOYEES = "employees", "ansatte", "employees"
+    INVOICES = "invoices", "fakturaer", "invoices"
+    CASES = "cases", "sager af denne art (følger indbyggertallet)", "cases of this kind (follow the population)"
+    FIXED = "fixed", "fast antal (uafhængigt af størrelse)", "fixed (independent of size)"
 
 
 class Reference(_Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,7 +13,8 @@ from rich.table import Table
 
 from sepbots.catalogue.bundle import Prefer, export_bundle, import_bundle
 from sepbots.catalogue.business_case import BusinessCase, estimate
-from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label, production_clearance
+from sepbots.catalogue.gate import production_clearance
+from sepbots.catalogue.legal import CHECKLIST_POINTS, SUB_POINTS, checklist_label
 from sepbots.catalogue.loader import Catalogue, load_catalogue, set_phase
 from sepbots.catalogue.models import Phase, Unit
 from sepbots.catalogue.os2autoproces import export_os2autoproces
@@ -23,8 +24,11 @@ from sepbots.catalogue.settings import GainsSettings
 from sepbots.cli.state import CliState
 from sepbots.clock import SystemClock
 from sepbots.exceptions import SepbotsError
-from sepbots.reports.i18n import fmt_number, fmt_pct
+from sepbots.i18n import formats
 from sepbots.reports.screening import text_rows, write_screening_xlsx
+
+if TYPE_CHECKING:
+    from sepbots.gains import GainsResult
 
 app = typer.Typer(
     help="Proceskatalog: screening, business case, juridisk tjekliste og deling. "
@@ -38,6 +42,9 @@ CatalogueOpt = Annotated[
     Path | None, typer.Option("--catalogue", "-c", help="catalogue folder (default <home>/config/catalogue)")
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="da or en (default: settings.language)")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="first date of the measured period, YYYY-MM-DD")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="last date of the measured period (included), YYYY-MM-DD")]
+TestRunsOpt = Annotated[bool, typer.Option("--include-test-runs", help="count test-mode runs too")]
 
 
 class CatalogueContext:
@@ -71,6 +78,17 @@ class CatalogueContext:
     def load_unscaled(self) -> Catalogue:
         """The catalogue as written (for edits and sharing)."""
         return load_catalogue(self.folder)
+
+    def measured(
+        self, cat: Catalogue, start: str | None, end: str | None, *, include_test_runs: bool = False, credits: bool = True
+    ) -> GainsResult:
+        """The measured gains of ``cat`` from ``--from`` to ``--to`` (with the bots' credited minutes unless told not to)."""
+        from sepbots.gains import compute_gains, credits_of
+
+        first, last = period(start, end)
+        env = self.state.env()
+        return compute_gains(env.store, cat, self.gains, start=first, end=last, now=env.clock.now(),
+                             include_test_runs=include_test_runs, credits=credits_of(env.registry) if credits else None)
 
 
 def _fail(exc: SepbotsError) -> typer.Exit:
@@ -129,14 +147,14 @@ def screen(
         for row in once:
             extra.add_row(*row)
         out.print(extra)
-        total = fmt_number(one_off_total_hours(results), 0, c.lang)
+        total = formats.number(one_off_total_hours(results), c.lang, 0)
         out.print(c.da(f"Engangsopgaver i alt: {total} timer (én gang)", f"One-off tasks in total: {total} hours (once)"))
     if c.settings.municipality is not None:
         m = c.settings.municipality
         out.print(
             c.da(
-                f"Mængder skaleret til {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} indbyggere).",
-                f"Volumes scaled to {m.name} ({fmt_number(m.inhabitants, 0, c.lang)} inhabitants).",
+                f"Mængder skaleret til {m.name} ({formats.number(m.inhabitants, c.lang, 0)} indbyggere).",
+                f"Volumes scaled to {m.name} ({formats.number(m.inhabitants, c.lang, 0)} inhabitants).",
             )
         )
     if xlsx is not None:
@@ -145,14 +163,13 @@ def screen(
 
 def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
-        return fmt_number(v, d, lang)  # type: ignore[arg-type]  # the figures are numbers or None
+from typing import TYPE_CHECKING, Annotated, Any
 
     da = lang == "da"
-    kr = " kr." if da else " DKK"
     return [
         (f"{unit.label(lang, 2).capitalize()} {'pr. år' if da else 'per year'}", n(case.occurrences_per_year)),
         (f"{'Minutter pr.' if da else 'Minutes per'} {unit.label(lang)}", n(case.minutes_per_occurrence, 2)),
-        ("Automatiseringsgrad" if da else "Automation share", fmt_pct(case.automation_share, 1, lang)),
+        ("Automatiseringsgrad" if da else "Automation share", formats.percent(case.automation_share, lang, 1)),
         ("Manuelle timer pr. år" if da else "Manual hours per year", n(case.manual_hours_per_year)),
         ("Sparede timer pr. år" if da else "Hours saved per year", n(case.saved_hours_per_year)),
         (
@@ -161,15 +178,15 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
         ),
         (
             "Gevinst pr. år" if da else "Benefit per year",
-            f"{n(case.benefit_dkk_per_year)}{kr} ({n(case.hourly_cost_dkk)}{kr}/{'t' if da else 'h'})",
+            f"{k(case.benefit_dkk_per_year)} ({k(case.hourly_cost_dkk)}/{'t' if da else 'h'})",
         ),
-        ("Implementering" if da else "Implementation", f"{n(case.implementation_dkk)}{kr}"),
-        ("Drift pr. år" if da else "Running per year", f"{n(case.running_dkk_per_year)}{kr}"),
-        ("Licenser pr. år" if da else "Licences per year", f"{n(case.licence_dkk_per_year)}{kr}"),
-        ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{n(case.operations_dkk_per_year)}{kr}"),
-        (f"Netto år 1 (indfasning {fmt_pct(case.ramp_up_share, 0, lang)})" if da
-         else f"Net year 1 (ramp-up {fmt_pct(case.ramp_up_share, 0, lang)})", f"{n(case.net_dkk_first_year)}{kr}"),
-        ("Netto pr. år derefter" if da else "Net per year after", f"{n(case.net_dkk_per_year)}{kr}"),
+        ("Implementering" if da else "Implementation", f"{k(case.implementation_dkk)}"),
+        ("Drift pr. år" if da else "Running per year", f"{k(case.running_dkk_per_year)}"),
+        ("Licenser pr. år" if da else "Licences per year", f"{k(case.licence_dkk_per_year)}"),
+        ("Driftsbemanding pr. år" if da else "Operations staff per year", f"{k(case.operations_dkk_per_year)}"),
+        (f"Netto år 1 (indfasning {formats.percent(case.ramp_up_share, lang, 0)})" if da
+         else f"Net year 1 (ramp-up {formats.percent(case.ramp_up_share, lang, 0)})", f"{k(case.net_dkk_first_year)}"),
+        ("Netto pr. år derefter" if da else "Net per year after", f"{k(case.net_dkk_per_year)}"),
         (
             "Tilbagebetaling" if da else "Payback",
             ("aldrig" if da else "never")
@@ -177,10 +194,10 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
             else f"{n(case.payback_months, 1)} {'mdr.' if da else 'months'}",
         ),
         (
-            f"Nutidsværdi ({case.horizon_years} år, {fmt_pct(case.discount_rate, 1, lang)})"
+            f"Nutidsværdi ({case.horizon_years} år, {formats.percent(case.discount_rate, lang, 1)})"
             if da
-            else f"NPV ({case.horizon_years} yrs, {fmt_pct(case.discount_rate, 1, lang)})",
-            f"{n(case.npv_dkk)}{kr}",
+            else f"NPV ({case.horizon_years} yrs, {formats.percent(case.discount_rate, lang, 1)})",
+            f"{k(case.npv_dkk)}",
         ),
     ]
 
@@ -189,13 +206,9 @@ def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, st
 def business_case(
     ctx: typer.Context,
     process_key: Annotated[str, typer.Argument(metavar="ID")],
-    start: Annotated[
-        str | None, typer.Option("--from", help="also show the measured case from this date")
-    ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs")
-    ] = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -208,27 +221,8 @@ def business_case(
         raise _fail(exc) from None
     cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
     if start or end:
-        from sepbots.gains import compute_gains, credits_of
-
         try:
-            first = date.fromisoformat(start or "")
-            last = date.fromisoformat(end or "")
-        except ValueError:
-            raise typer.BadParameter(
-                "give both --from and --to as YYYY-MM-DD", param_hint="--from/--to"
-            ) from None
-        try:
-            env = c.state.env()
-            figures = compute_gains(
-                env.store,
-                cat,
-                c.gains,
-                start=first,
-                end=last,
-                now=env.clock.now(),
-                include_test_runs=include_test_runs,
-                credits=credits_of(env.registry),
-            ).figures
+            figures = c.measured(cat, start, end, include_test_runs=include_test_runs).figures
         except SepbotsError as exc:
             raise _fail(exc) from None
         measured = next((p.measured for p in figures.processes if p.process_key == process.key), None)
@@ -298,8 +292,8 @@ def export_cmd(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="bundle file to write (.json)")],
     organisation: Annotated[str, typer.Option(help="your municipality's name")],
-    start: Annotated[str | None, typer.Option("--from", help="include measured results from this date")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of the measured period")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -315,20 +309,20 @@ def export_cmd(
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
 
 
-def _period(start: str | None, end: str | None) -> tuple[date, date]:
+def period(start: str | None, end: str | None) -> tuple[date, date]:
+    """``--from`` and ``--to`` as dates; both are needed, and ``--to`` may not come before ``--from``."""
     try:
-        return date.fromisoformat(start or ""), date.fromisoformat(end or "")
+        first, last = date.fromisoformat(start or ""), date.fromisoformat(end or "")
     except ValueError:
         raise typer.BadParameter("give both --from and --to as YYYY-MM-DD", param_hint="--from/--to") from None
+    if last < first:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    return first, last
 
 
-def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict[str, Any]:
-    from sepbots.gains import compute_gains, measured_summaries
+from typing import TYPE_CHECKING, Annotated, Any
 
-    first, last = _period(start, end)
-    env = c.state.env()
-    figures = compute_gains(env.store, cat, c.gains, start=first, end=last, now=env.clock.now()).figures
-    return measured_summaries(figures)
+    return measured_summaries(c.measured(cat, start, end, credits=False).figures)
 
 
 @app.command("import")

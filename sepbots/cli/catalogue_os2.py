@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Protocol, TypeVar
 
 import httpx
 import typer
@@ -26,6 +28,28 @@ KeyOpt = Annotated[
 TimeoutOpt = Annotated[float, typer.Option(min=1, help="seconds per HTTP request")]
 
 
+class Summarised(Protocol):
+    def summary(self, lang: str) -> str: ...
+
+
+R = TypeVar("R", bound=Summarised)
+
+
+def _exchange(
+    ctx: typer.Context, catalogue: Path | None, lang: str | None, timeout: float,
+    call: Callable[[CatalogueContext, httpx.Client], R],
+) -> R:
+    """Run ``call`` with the catalogue context and an HTTP client, print its report's summary and return the report."""
+    c = CatalogueContext(ctx, catalogue, lang)
+    try:
+        with httpx.Client(timeout=timeout) as http:
+            report = call(c, http)
+    except SepbotsError as exc:
+        raise _fail(exc) from None
+    out.print(report.summary(c.lang), highlight=False)
+    return report
+
+
 @app.command("push")
 def push_cmd(
     ctx: typer.Context,
@@ -37,13 +61,8 @@ def push_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Send kataloget til OS2autoproces (opret eller opdatér). (Push the catalogue to OS2autoproces.)"""
-    c = CatalogueContext(ctx, catalogue, lang)
-    try:
-        with httpx.Client(timeout=timeout) as http:
-            report = push(c.load(), Os2AutoprocesClient(url, api_key, http), visibility=visibility)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
-    out.print(report.summary(c.lang), highlight=False)
+    report = _exchange(ctx, catalogue, lang, timeout,
+                       lambda c, http: push(c.load(), Os2AutoprocesClient(url, api_key, http), visibility=visibility))
     for key, message in report.refused.items():
         out.print(f"[red]{key}: {message}[/red]", highlight=False)
     if report.refused:
@@ -60,12 +79,8 @@ def pull_cmd(
     lang: LangOpt = None,
 ) -> None:
     """Hent processer fra OS2autoproces, som kataloget ikke har. (Pull processes the catalogue lacks.)"""
-    c = CatalogueContext(ctx, catalogue, lang)
-    try:
-        with httpx.Client(timeout=timeout) as http:
-            report = pull(c.load_unscaled(), Os2AutoprocesClient(url, api_key, http), today=SystemClock().now().date())
-    except SepbotsError as exc:
-        raise _fail(exc) from None
-    out.print(report.summary(c.lang), highlight=False)
+    today = SystemClock().now().date()
+    report = _exchange(ctx, catalogue, lang, timeout,
+                       lambda c, http: pull(c.load_unscaled(), Os2AutoprocesClient(url, api_key, http), today=today))
     for path in report.written:
         out.print(f"  {path}", highlight=False)

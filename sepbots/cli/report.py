@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +12,10 @@ from rich.table import Table
 
 from sepbots.budget import compute_budget
 from sepbots.catalogue.loader import load_catalogue
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, _fail, period
 from sepbots.exceptions import SepbotsError
-from sepbots.gains import compute_gains, credits_of
+from sepbots.gains import credits_of
+from sepbots.i18n import formats
 from sepbots.reports import (
     write_budget_html,
     write_budget_json,
@@ -28,7 +28,7 @@ from sepbots.reports.columns import GAINS_COLUMNS
 from sepbots.reports.explain import explain
 from sepbots.reports.figures import BudgetFigures, GainsFigures
 from sepbots.reports.html import fmt_value
-from sepbots.reports.i18n import fmt_date, fmt_number, t
+from sepbots.reports.labels import T
 
 app = typer.Typer(
     help="Rapporter: målte gevinster og budget. (Reports: measured gains and budget.)", no_args_is_help=True
@@ -43,6 +43,9 @@ class Format(enum.StrEnum):
     JSON = "json"
 
 
+FormatOpt = Annotated[Format, typer.Option("--format", help="xlsx, html or json")]
+OutputOpt = Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")]
+
 GAINS_WRITERS = {Format.XLSX: write_gains_xlsx, Format.HTML: write_gains_html, Format.JSON: write_gains_json}
 BUDGET_WRITERS = {Format.XLSX: write_budget_xlsx, Format.HTML: write_budget_html, Format.JSON: write_budget_json}
 
@@ -54,10 +57,10 @@ SHOWN = ("name", "units_done", "units_handed_over", "units_failed", "credited_mi
 def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
     """The measured gains as a terminal table with notes and totals (used by the CLI and the demo)."""
     if not figures.processes:
-        console.print(f"{t('gains_title', lang)}: {t('no_data', lang)}")
+        console.print(f"{T(lang, 'gains_title')}: {T(lang, 'no_data')}")
         return
     table = Table(
-        title=f"{t('gains_title', lang)} {fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"
+        title=f"{T(lang, 'gains_title')} {formats.date(figures.period_from, lang)} – {formats.date(figures.period_to, lang)}"
     )
     if console.width < 120:  # a narrow terminal: one explained line per process instead of a folded table
         console.print(table.title, highlight=False)
@@ -67,7 +70,7 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
         return
     columns = [c for c in GAINS_COLUMNS if c.field in SHOWN]
     for c in columns:
-        table.add_column(t(c.label, lang), justify="left" if c.kind == "text" else "right", overflow="fold")
+        table.add_column(T(lang, c.label), justify="left" if c.kind == "text" else "right", overflow="fold")
     for p in figures.processes:
         cells = [fmt_value(c.get(p, lang), c.kind, lang) for c in columns]
         cells[0] = f"{cells[0]} ({p.unit.label(lang, p.units_total)})"
@@ -79,12 +82,11 @@ def print_gains(figures: GainsFigures, lang: str, console: Console) -> None:
 def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
     for p in figures.processes:
         for note in p.notes:
-            console.print(f"⚠ {p.title(lang)}: {note.text(lang)}", highlight=False)
-    kr = "kr." if lang == "da" else "DKK"
+            console.print(f"⚠ {p.title(lang)}: {note.label(lang)}", highlight=False)
     console.print(
-        f"{t('total', lang)}: {fmt_number(figures.total_saved_hours, 2, lang)} {t('saved_hours', lang).lower()}, "
-        f"{fmt_number(figures.total_saved_dkk, 2, lang)} {kr} "
-        f"({fmt_number(figures.hourly_cost_dkk, 2, lang)} {kr}/{'time' if lang == 'da' else 'hour'})",
+        f"{T(lang, 'total')}: {formats.number(figures.total_saved_hours, lang, 2)} {T(lang, 'saved_hours').lower()}, "
+        f"{formats.kroner(figures.total_saved_dkk, lang)} "
+        f"({formats.kroner(figures.hourly_cost_dkk, lang)}/{'time' if lang == 'da' else 'hour'})",
         highlight=False,
     )
 
@@ -92,20 +94,20 @@ def _totals(figures: GainsFigures, lang: str, console: Console) -> None:
 def print_budget(figures: BudgetFigures, lang: str, console: Console) -> None:
     """Per part (operation, pipeline): the four years' totals, then hours per area and year."""
     for pipeline in (False, True):
-        part = t("pipeline" if pipeline else "operating", lang)
-        totals = Table(title=f"{t('budget_title', lang)}: {part}")
+        part = T(lang, "pipeline" if pipeline else "operating")
+        totals = Table(title=f"{T(lang, 'budget_title')}: {part}")
         for key in ("year", "hours", "hours_freed", "cash_dkk", "costs_dkk", "net_dkk"):
-            totals.add_column(t(key, lang), justify="left" if key == "year" else "right")
+            totals.add_column(T(lang, key), justify="left" if key == "year" else "right")
         for y in figures.total(pipeline):
-            totals.add_row(str(y.year), *(fmt_number(v, 0, lang) for v in
+            totals.add_row(str(y.year), *(formats.number(v, lang, 0) for v in
                                           (y.hours, y.hours_freed, y.cash_dkk, y.costs_dkk, y.net_dkk)))
         console.print(totals)
-        areas = Table(title=f"{part}: {t('hours', lang).lower()} · {t('by_area', lang).lower()}")
-        areas.add_column(t("area", lang), overflow="fold")
+        areas = Table(title=f"{part}: {T(lang, 'hours').lower()} · {T(lang, 'by_area').lower()}")
+        areas.add_column(T(lang, "area"), overflow="fold")
         for year in figures.years:
             areas.add_column(str(year), justify="right")
         for g in figures.by_area(pipeline):
-            areas.add_row(g.label(lang), *(fmt_number(y.hours, 0, lang) for y in g.years))
+            areas.add_row(g.label(lang), *(formats.number(y.hours, lang, 0) for y in g.years))
         console.print(areas)
 
 
@@ -114,40 +116,19 @@ def gains(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from", help="first date, YYYY-MM-DD")],
     end: Annotated[str, typer.Option("--to", help="last date (included), YYYY-MM-DD")],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
-    output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
-    ] = False,
+    fmt: FormatOpt = Format.XLSX,
+    output: OutputOpt = None,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Målte gevinster for en periode. (Measured gains for a period.)"""
     c = CatalogueContext(ctx, catalogue, lang)
+    first, last = period(start, end)
     try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--from/--to") from None
-    if last < first:
-        raise typer.BadParameter("--to is before --from", param_hint="--to")
-    try:
-        env = c.state.env()
-        result = compute_gains(
-            env.store,
-            load_catalogue(c.folder),
-            c.gains,
-            start=first,
-            end=last,
-            now=env.clock.now(),
-            include_test_runs=include_test_runs,
-            credits=credits_of(env.registry),
-        )
-        path = (
-            output
-            or env.settings.var_dir
-            / "reports"
-            / f"{'gevinster' if c.lang == 'da' else 'gains'}-{first}-{last}.{fmt.value}"
-        )
+        result = c.measured(load_catalogue(c.folder), start, end, include_test_runs=include_test_runs)
+        stem = "gevinster" if c.lang == "da" else "gains"
+        path = output or c.settings.var_dir / "reports" / f"{stem}-{first}-{last}.{fmt.value}"
         GAINS_WRITERS[fmt](result.figures, path, c.lang)
     except SepbotsError as exc:
         raise _fail(exc) from None
@@ -167,12 +148,10 @@ def gains(
 def budget(
     ctx: typer.Context,
     year: Annotated[int, typer.Option(help="the budget year, e.g. 2027", min=2000, max=2100)],
-    fmt: Annotated[Format, typer.Option("--format", help="xlsx, html or json")] = Format.XLSX,
-    output: Annotated[Path | None, typer.Option(help="file to write (default <home>/var/reports/…)")] = None,
+    fmt: FormatOpt = Format.XLSX,
+    output: OutputOpt = None,
     lookback_days: Annotated[int, typer.Option(help="days of measurements behind a run-rate", min=1)] = 90,
-    include_test_runs: Annotated[
-        bool, typer.Option("--include-test-runs", help="count test-mode runs too")
-    ] = False,
+    include_test_runs: TestRunsOpt = False,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:

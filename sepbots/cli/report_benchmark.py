@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from sepbots.catalogue.benchmark import compare, load_all, own
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail, _measured_summaries
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _fail, _measured_summaries
 from sepbots.cli.report import app, out
 from sepbots.exceptions import SepbotsError
-from sepbots.reports.i18n import fmt_number
+from sepbots.i18n import formats
 
 _HEADS = {
     "da": "Proces|Kommune|Sager pr. 1.000 indb.|Minutter|Automatisering %|Skønnet besparelse t pr. 1.000|Målt besparelse t pr. 1.000",
@@ -23,8 +22,8 @@ _HEADS = {
 @app.command("benchmark")
 def benchmark(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="measure our savings from this date")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="last date of our measured period")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -51,7 +50,7 @@ def benchmark(
         table.add_column(head, justify="left" if i < 2 else "right")
 
     def n(v: object, d: int = 1) -> str:
-        return "–" if v is None else fmt_number(v, d, c.lang)  # type: ignore[arg-type]  # the figures are numbers or None
+        return "–" if v is None else formats.number(v, c.lang, d)  # type: ignore[arg-type]  # the figures are numbers or None
 
     for row in rows:
         for i, cell in enumerate(row.cells):

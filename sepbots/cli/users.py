@@ -4,15 +4,17 @@ stdin (``--password-stdin``), never from the command line. Every change is writt
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
+from sqlalchemy import Connection
 
 from sepbots.audit import AuditEvent
 from sepbots.cli.state import errors_to_exit, fail, state
+from sepbots.clock import Clock
 from sepbots.dashboard import users as accounts
-from sepbots.dashboard.i18n import Lang, fmt_datetime
-from sepbots.i18n import Catalog
+from sepbots.i18n import Catalog, formats
 
 T = Catalog({
     "added": ("Brugeren {name} er oprettet med rollen {role}.", "User {name} created with role {role}."),
@@ -42,42 +44,55 @@ def _read_password(lang: str, username: str, from_stdin: bool) -> str:
     return str(typer.prompt(T(lang, "prompt", name=username), hide_input=True, confirmation_prompt=True))
 
 
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")]
+
+
+def _with_password(
+    ctx: typer.Context, username: str, password_stdin: bool, change: Callable[[Connection, str, Clock], tuple[accounts.User, AuditEvent]]
+) -> tuple[str, accounts.User]:
+    """Read a password, apply ``change(conn, password, clock)`` and audit the event it returns.
+
+    Returns:
+        the language to answer in and the user changed.
+    """
+    st = state(ctx)
+    password = _read_password(st.language, username, password_stdin)
+    with errors_to_exit():
+        env = st.env()
+        with env.store.begin() as conn:
+            user, event = change(conn, password, env.clock)
+            env.audit.append(conn, [event], env.clock.now())
+    return st.language, user
+
+
 @users_app.command("add")
 def add(
     ctx: typer.Context,
     username: str,
     role: Annotated[accounts.Role, typer.Option("--role", help="viewer, operator or admin")] = accounts.Role.VIEWER,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+    password_stdin: PasswordStdinOpt = False,
 ) -> None:
     """Opret en bruger / create a user (the password is prompted for, or read with --password-stdin)."""
-    st = state(ctx)
-    lang = st.language
-    password = _read_password(lang, username, password_stdin)
-    with errors_to_exit():
-        env = st.env()
-        with env.store.begin() as conn:
-            user = accounts.add_user(conn, username, password, role, env.clock)
-            env.audit.append(conn, [AuditEvent("user_added", st.actor,
-                                               details={"user": user.username, "role": user.role.value})], env.clock.now())
+    actor = state(ctx).actor
+
+    def create(conn: Connection, password: str, clock: Clock) -> tuple[accounts.User, AuditEvent]:
+        user = accounts.add_user(conn, username, password, role, clock)
+        return user, AuditEvent("user_added", actor, details={"user": user.username, "role": user.role.value})
+
+    lang, user = _with_password(ctx, username, password_stdin, create)
     typer.echo(T(lang, "added", name=user.username, role=user.role.value))
 
 
 @users_app.command("passwd")
-def passwd(
-    ctx: typer.Context,
-    username: str,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
-) -> None:
+def passwd(ctx: typer.Context, username: str, password_stdin: PasswordStdinOpt = False) -> None:
     """Skift en brugers adgangskode (logger brugeren ud overalt) / change a password (ends every session)."""
-    st = state(ctx)
-    lang = st.language
-    password = _read_password(lang, username, password_stdin)
-    with errors_to_exit():
-        env = st.env()
-        with env.store.begin() as conn:
-            user = accounts.set_password(conn, username, password)
-            env.audit.append(conn, [AuditEvent("user_password_changed", st.actor, details={"user": user.username})],
-                             env.clock.now())
+    actor = state(ctx).actor
+
+    def change(conn: Connection, password: str, clock: Clock) -> tuple[accounts.User, AuditEvent]:
+        user = accounts.set_password(conn, username, password)
+        return user, AuditEvent("user_password_changed", actor, details={"user": user.username})
+
+    lang, user = _with_password(ctx, username, password_stdin, change)
     typer.echo(T(lang, "changed", name=user.username))
 
 
@@ -94,12 +109,11 @@ def list_(ctx: typer.Context) -> None:
     if not found:
         typer.echo(T(lang, "none"))
         return
-    fmt_lang = Lang.parse(lang, Lang.DA)
     rows = [T(lang, "header").split("|")]
     for u in found:
         status = T(lang, "active" if u.active else "inactive")
-        rows.append([u.username, u.role.value, status, fmt_datetime(u.created_at, fmt_lang),
-                     fmt_datetime(u.last_login_at, fmt_lang)])
+        rows.append([u.username, u.role.value, status, formats.datetime(u.created_at, lang),
+                     formats.datetime(u.last_login_at, lang)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -26,6 +27,15 @@ class LogLine:
     event: str
     attempt: int | None
     fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def at(self) -> datetime | None:
+        """The logged time (ISO 8601, UTC unless it says otherwise), or ``None`` when it is not one."""
+        try:
+            moment = datetime.fromisoformat(self.timestamp)
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def item_log_lines(

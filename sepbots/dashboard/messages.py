@@ -1,8 +1,14 @@
-"""The dashboard's texts: ``key → (Danish, English)``. Keep both languages on one line."""
+"""The dashboard's texts: ``key → (Danish, English)``. Keep both languages on one line.
+
+The words for item states, run statuses and triggers come from ``sepbots.i18n.LABELS``, which this
+catalogue extends; pages call ``MESSAGES.text(lang, key, default)`` (``t(key)`` in the templates).
+"""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {
+from sepbots.i18n import LABELS
+
+MESSAGES = LABELS.extended({
     "app.name": ("Driftsoverblik", "Operations dashboard"),
     # navigation
     "nav.overview": ("Overblik", "Overview"),
@@ -57,27 +63,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.method": ("Handlingen er ikke tilladt her.", "This action is not allowed here."),
     "error.conflict": ("Det kan ikke lade sig gøre lige nu.", "That cannot be done right now."),
     "error.other": ("Der opstod en fejl.", "Something went wrong."),
-    # states
-    "state.new": ("ny", "new"),
-    "state.in_progress": ("i gang", "in progress"),
-    "state.done": ("færdig", "done"),
-    "state.business_exception": ("forretningsfejl", "business exception"),
-    "state.failed": ("fejlet", "failed"),
-    "state.abandoned": ("opgivet", "abandoned"),
-    "state.retry": ("forsøges igen", "retried"),
-    "state.queued": ("ikke behandlet i kørslen", "not processed in this run"),
-    "state.lease_expired": ("robotten stoppede", "runner lost"),
-    "status.running": ("kører", "running"),
-    "status.completed": ("gennemført", "completed"),
-    "status.failed": ("fejlet", "failed"),
-    "status.stopped": ("stoppet", "stopped"),
-    "status.refused": ("afvist", "refused"),
-    "trigger.manual": ("manuel", "manual"),
-    "trigger.cli": ("kommandolinje", "command line"),
-    "trigger.schedule": ("plan", "schedule"),
-    "trigger.queue": ("kø", "queue"),
-    "trigger.test": ("test", "test"),
-    "trigger.dashboard": ("driftsoverblik", "dashboard"),
     "errorkind.business": ("forretningsfejl", "business error"),
     "errorkind.application": ("systemfejl", "application error"),
     "errorkind.lease_expired": ("robotten stoppede", "runner lost"),
@@ -309,4 +294,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Målte gevinster vises her, når proceskataloget (config/catalogue/*.yaml) er sat op.",
         "Measured gains show here once the process catalogue (config/catalogue/*.yaml) is set up.",
     ),
-}
+})

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from sepbots.dashboard import ratelimit, sessions, trail, users
-from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.web import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -24,6 +23,7 @@ from sepbots.dashboard.web import (
     write,
 )
 from sepbots.environment import Environment
+from sepbots.i18n import Language
 
 
 def _secure(request: Request) -> bool:
@@ -110,7 +110,7 @@ async def logout(request: Request) -> Response:
 
 async def switch_language(request: Request) -> Response:
     """Remember the chosen language in a cookie and go back."""
-    lang = Lang.parse(request.path_params["code"], Lang.DA)
+    lang = Language.parse(request.path_params["code"], Language.DA)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     response.set_cookie(LANG_COOKIE, lang.value, samesite="lax", max_age=365 * 24 * 3600, secure=_secure(request))
     return response

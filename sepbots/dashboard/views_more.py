@@ -15,10 +15,11 @@ from starlette.responses import RedirectResponse, Response
 
 from sepbots.catalogue.business_case import estimate
 from sepbots.dashboard import schedules as schedule_pages
-from sepbots.dashboard.i18n import translate
+from sepbots.dashboard.messages import MESSAGES
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import bad_parameter, day_param, deps, guard, lang_of, render
 from sepbots.exceptions import SepbotsError
+from sepbots.i18n import formats
 from sepbots.reports.svg import line_chart, paired_bars
 
 MEASURE_DAYS = 90
@@ -104,10 +105,10 @@ async def gains(request: Request) -> Response:
     names = [(p.name_en or p.name) if lang.value == "en" else p.name for p in figures.processes]
     scale = Decimal(figures.days) / Decimal(365)
     hours_chart = paired_bars(
-        translate(lang, "gains.chart_hours"),
+        MESSAGES(lang, "gains.chart_hours"),
         [(name, float(p.saved_hours), float(p.estimate.saved_hours_per_year * scale) if p.estimate else None)
          for name, p in zip(names, figures.processes, strict=True)],
-        (translate(lang, "gains.measured"), translate(lang, "gains.estimated")),
+        (MESSAGES(lang, "gains.measured"), MESSAGES(lang, "gains.estimated")),
         lang.value,
     ) if figures.processes else None
     daily: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -119,9 +120,9 @@ async def gains(request: Request) -> Response:
             row[2] += point.failed
     days = sorted(daily)
     items_chart = line_chart(
-        translate(lang, "gains.chart_items"),
-        [d.strftime("%d-%m") if lang.value == "da" else d.isoformat()[5:] for d in days],
-        [(translate(lang, key), [float(daily[d][i]) for d in days])
+        MESSAGES(lang, "gains.chart_items"),
+        [formats.day_month(d, lang) for d in days],
+        [(MESSAGES(lang, key), [float(daily[d][i]) for d in days])
          for i, key in enumerate(("gains.automated", "gains.manual", "gains.failed"))],
         lang.value,
     ) if len(days) >= 2 else None

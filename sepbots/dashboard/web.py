@@ -21,15 +21,15 @@ from starlette.responses import RedirectResponse, Response
 
 from sepbots.clock import Clock
 from sepbots.config import Settings
-from sepbots.dashboard import i18n
 from sepbots.dashboard.chain import ChainMonitor
 from sepbots.dashboard.hashing import PasswordChecker
-from sepbots.dashboard.i18n import Lang
 from sepbots.dashboard.insights import Insights
+from sepbots.dashboard.messages import MESSAGES
 from sepbots.dashboard.ratelimit import Limits
 from sepbots.dashboard.sessions import Session, load_session
 from sepbots.dashboard.users import Role
 from sepbots.environment import Environment
+from sepbots.i18n import Language, formats
 from sepbots.store import Store
 
 SESSION_COOKIE = "sepbots_session"
@@ -100,9 +100,9 @@ async def write(request: Request, fn: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(partial(deps(request).write, fn, *args))
 
 
-def lang_of(request: Request) -> Lang:
+def lang_of(request: Request) -> Language:
     """The visitor's language: the language cookie, else the configured default."""
-    return Lang.parse(request.cookies.get(LANG_COOKIE), Lang(deps(request).settings.language))
+    return Language.parse(request.cookies.get(LANG_COOKIE), Language(deps(request).settings.language))
 
 
 def safe_next(target: str | None) -> str:
@@ -159,11 +159,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         lang=lang.value,
         session=session,
         csrf=session.csrf if session else "",
-        t=partial(i18n.translate, lang),
-        num=lambda v, decimals=0: i18n.fmt_number(v, lang, decimals),
-        dt=lambda v, seconds=False: i18n.fmt_datetime(v, lang, seconds),
-        day=lambda v: i18n.fmt_date(v, lang),
-        dur=lambda v: i18n.fmt_duration(v, lang),
+        t=partial(MESSAGES.text, lang),
+        num=lambda v, decimals=0: formats.number(v, lang, decimals),
+        dt=lambda v, seconds=False: formats.datetime(v, lang, seconds),
+        day=lambda v: formats.date(v, lang),
+        dur=lambda v: formats.duration(v, lang),
         mask=lambda text: d.env.redactor.redact(text) if text else text,
         can=lambda role: bool(session and session.role.allows(Role(role))),
         path=request.url.path,

@@ -24,7 +24,7 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """One column: label key (reports.i18n), JSON field, value getter (by language) and format."""
+    """One column: label key (reports.labels), JSON field, value getter (by language) and format."""
 
     label: str
     field: str

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sepbots.i18n import formats
 from sepbots.reports.figures import ProcessGains
-from sepbots.reports.i18n import fmt_number, fmt_pct
 
 
 def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
     """E.g. ``Bankafstemning: 913 kontoudtogslinjer × 0,11 min = 1,67 t; 212 overgivet, 0 med målt tid …``."""
     def n(v: Decimal | float | int | None, d: int = 2) -> str:
-        return fmt_number(v, d, lang)
+        return formats.number(v, lang, d)
 
     da = lang == "da"
     parts = [
@@ -27,9 +27,9 @@ def explain(p: ProcessGains, lang: str, hourly: Decimal) -> str:
         parts.append(f"{n(p.units_handed_over, 0)} {'overgivet' if da else 'handed over'}, {measured}")
     if p.review_hours:
         parts.append(f"{'kontrol/drift' if da else 'review/operations'} −{n(p.review_hours)} {'t' if da else 'h'}")
-    kr = "kr." if da else "DKK"
     parts.append(
-        f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {n(hourly)} {kr} = {n(p.saved_dkk)} {kr}"
-        f"; {'realiseret' if da else 'realised'} {fmt_pct(p.realised_automation_share, 1, lang)}"
+        f"{'sparet' if da else 'saved'} {n(p.saved_hours)} {'t' if da else 'h'} × {formats.kroner(hourly, lang)} = "
+        f"{formats.kroner(p.saved_dkk, lang)}"
+        f"; {'realiseret' if da else 'realised'} {formats.percent(p.realised_automation_share, lang, 1)}"
     )
     return "; ".join(parts)

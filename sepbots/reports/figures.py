@@ -5,14 +5,15 @@ Plain pydantic models, so a report can be rendered (and tested) from any in-memo
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.catalogue.business_case import BusinessCase
-from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Unit
+from sepbots.catalogue.models import DEFAULT_UNIT, Area, Phase, Process, Unit
+from sepbots.i18n import LabelledEnum
 from sepbots.recipes import Counting
 
 TWO = Decimal("0.01")
@@ -29,37 +30,29 @@ class DailyPoint(BaseModel):
     failed: int = 0
 
 
-class GainsNote(enum.StrEnum):
+class GainsNote(LabelledEnum):
     """Something a reader of a process's figures must know."""
 
-    HANDLING_EXCEEDS_BASELINE = "handling_exceeds_baseline"
-    REVIEW_EXCEEDS_CREDIT = "review_exceeds_credit"
-    CREDIT_CAPPED = "credit_capped"
-    UNIT_MISMATCH = "unit_mismatch"
-
-    def text(self, lang: str = "da") -> str:
-        da, en = _NOTE_TEXT[self]
-        return da if lang == "da" else en
-
-
-_NOTE_TEXT = {
-    GainsNote.HANDLING_EXCEEDS_BASELINE: (
+    HANDLING_EXCEEDS_BASELINE = (
+        "handling_exceeds_baseline",
         "Den målte manuelle behandling tog længere end grundtiden pr. enhed: de overgivne enheder trækker ned.",
         "Measured manual handling took longer than the baseline per unit: the handed-over units count against.",
-    ),
-    GainsNote.REVIEW_EXCEEDS_CREDIT: (
+    )
+    REVIEW_EXCEEDS_CREDIT = (
+        "review_exceeds_credit",
         "Kontrol- og driftstiden er større end robottens krediterede tid.",
         "Review and operations time exceeds the time credited to the robot.",
-    ),
-    GainsNote.CREDIT_CAPPED: (
+    )
+    CREDIT_CAPPED = (
+        "credit_capped",
         "En robot krediterer mere end grundtiden; der er regnet med grundtiden.",
         "A bot credits more than the baseline; the baseline was used.",
-    ),
-    GainsNote.UNIT_MISMATCH: (
+    )
+    UNIT_MISMATCH = (
+        "unit_mismatch",
         "En robots tælleenhed svarer ikke til procesens enhed i kataloget.",
         "A bot's counting unit differs from the process's unit in the catalogue.",
-    ),
-}
+    )
 
 
 class BotGains(BaseModel):
@@ -79,7 +72,26 @@ class BotGains(BaseModel):
     handling_minutes: Decimal = Decimal(0)
 
 
-class ProcessGains(BaseModel):
+class ProcessLine(BaseModel):
+    """The process a line of figures is about: its key, Danish and English name, and area."""
+
+    model_config = ConfigDict(frozen=True)
+
+    process_key: str
+    name: str
+    name_en: str | None = None
+    area: Area
+
+    @staticmethod
+    def named(process: Process) -> dict[str, Any]:
+        """The fields naming ``process``, to pass on to a line of figures."""
+        return {"process_key": process.key, "name": process.name, "name_en": process.name_en, "area": process.area}
+
+    def title(self, lang: str = "da") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class ProcessGains(ProcessLine):
     """Measured gains of one process over a period, in the process's counting unit.
 
     ``saved_hours = credited_hours + handover_hours − review_hours`` where
@@ -89,12 +101,6 @@ class ProcessGains(BaseModel):
     ``annualised = period value × 365 / days in period``.
     """
 
-    model_config = ConfigDict(frozen=True)
-
-    process_key: str
-    name: str
-    name_en: str | None = None
-    area: Area
     unit: Unit = DEFAULT_UNIT
     bots: list[BotGains] = Field(default_factory=list)
     units_done: int = Field(0, ge=0)
@@ -137,9 +143,6 @@ class ProcessGains(BaseModel):
             return None
         return (self.handling_minutes_measured / self.handled_measured).quantize(TWO, rounding=ROUND_HALF_UP)
 
-    def title(self, lang: str = "da") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
-
 
 class GainsFigures(BaseModel):
     """Measured gains for every process with activity in ``[period_from, period_to]`` (inclusive dates)."""
@@ -172,16 +175,11 @@ class GainsFigures(BaseModel):
         return sum((p.annualised_saved_hours for p in self.processes), Decimal(0))
 
 
-class BudgetSource(enum.StrEnum):
+class BudgetSource(LabelledEnum):
     """Where a budget line's yearly gain comes from."""
 
-    MEASURED = "measured"  # the measured run-rate of a process in operation
-    ESTIMATE = "estimate"  # the catalogue's estimate (no measurements yet)
-
-    def label(self, lang: str = "da") -> str:
-        if self is BudgetSource.MEASURED:
-            return "Målt driftsniveau" if lang == "da" else "Measured run-rate"
-        return "Skøn" if lang == "da" else "Estimate"
+    MEASURED = "measured", "Målt driftsniveau", "Measured run-rate"  # the measured run-rate of a process in operation
+    ESTIMATE = "estimate", "Skøn", "Estimate"  # the catalogue's estimate (no measurements yet)
 
 
 class BudgetYear(BaseModel):
@@ -213,15 +211,9 @@ class BudgetYear(BaseModel):
         )
 
 
-class BudgetLine(BaseModel):
+class BudgetLine(ProcessLine):
     """What one process contributes to the budget year and the three overslagsår."""
 
-    model_config = ConfigDict(frozen=True)
-
-    process_key: str
-    name: str
-    name_en: str | None = None
-    area: Area
     account_function: str | None = None
     phase: Phase
     source: BudgetSource
@@ -230,9 +222,6 @@ class BudgetLine(BaseModel):
     hours_per_year: Decimal
     cash_share: Decimal = Decimal(0)
     years: list[BudgetYear] = Field(default_factory=list)
-
-    def title(self, lang: str = "da") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 class BudgetGroup(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from sepbots.catalogue.loader import write_atomic
-from sepbots.clock import local
+from sepbots.i18n import formats
 from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
 from sepbots.reports.figures import BudgetFigures, GainsFigures
-from sepbots.reports.i18n import fmt_date, fmt_number, fmt_pct, t
+from sepbots.reports.labels import T
 from sepbots.reports.svg import line_chart, paired_bars
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,15 +48,9 @@ def fmt_value(value: Any, kind: Kind, lang: str) -> str:
     if kind is Kind.TEXT:
         return "" if value is None else str(value)
     if kind is Kind.PCT:
-        return fmt_pct(value, 1, lang)
+        return formats.percent(value, lang, 1)
     decimals = {Kind.INT: 0, Kind.ONE: 1, Kind.TWO: 2, Kind.DKK: 0}[kind]
-    return fmt_number(value, decimals, lang)
-
-
-def fmt_stamp(moment: datetime, lang: str) -> str:
-    """``01.12.2026 14:05`` (da, local time) or ``2026-12-01 14:05`` (en)."""
-    when = local(moment)
-    return f"{fmt_date(when.date(), lang)} {when:%H:%M}"
+    return formats.number(value, lang, decimals)
 
 
 @cache
@@ -68,10 +62,10 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = lambda v, d=0, lang="da": fmt_number(v, d, lang)
-    env.filters["pct"] = lambda v, lang="da": fmt_pct(v, 1, lang)
-    env.filters["day"] = lambda v, lang="da": fmt_date(v, lang)
-    env.filters["stamp"] = lambda v, lang="da": fmt_stamp(v, lang)
+    env.filters["num"] = lambda v, d=0, lang="da": formats.number(v, lang, d)
+    env.filters["pct"] = lambda v, lang="da": formats.percent(v, lang, 1)
+    env.filters["day"] = lambda v, lang="da": formats.date(v, lang)
+    env.filters["stamp"] = lambda v, lang="da": formats.datetime(v, lang)
     env.filters["shy"] = shy
     return env
 
@@ -79,13 +73,13 @@ def _env() -> Environment:
 def hours_chart(figures: GainsFigures, lang: str) -> Markup:
     """Run-rate beside the estimate per process, each row on its own scale."""
     return paired_bars(
-        t("chart_hours", lang),
+        T(lang, "chart_hours"),
         [
             (p.title(lang), float(p.annualised_saved_hours),
              float(p.estimate.saved_hours_per_year) if p.estimate else None)
             for p in figures.processes
         ],
-        (t("measured", lang), t("estimate", lang)),
+        (T(lang, "measured"), T(lang, "estimate")),
         lang,
     )
 
@@ -101,9 +95,9 @@ def daily_chart(figures: GainsFigures, lang: str) -> Markup | None:
     if len(ordered) < 2:
         return None
     return line_chart(
-        t("chart_daily", lang),
-        [fmt_date(d, lang)[:5] if lang == "da" else d.isoformat()[5:] for d, _ in ordered],
-        [(t("done", lang), [float(c[0]) for _, c in ordered]), (t("handed_over", lang), [float(c[1]) for _, c in ordered])],
+        T(lang, "chart_daily"),
+        [formats.day_month(d, lang) for d, _ in ordered],
+        [(T(lang, "done"), [float(c[0]) for _, c in ordered]), (T(lang, "handed_over"), [float(c[1]) for _, c in ordered])],
         lang,
     )
 
@@ -116,10 +110,10 @@ def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
         .render(
             f=figures,
             lang=lang,
-            t=lambda k: t(k, lang),
+            t=lambda k: T(lang, k),
             columns=GAINS_COLUMNS,
             cell=lambda c, p: fmt_value(c.get(p, lang), c.kind, lang),
-            fmtv=lambda v, kind: t("never", lang) if v is None else fmt_value(v, kind, lang),
+            fmtv=lambda v, kind: T(lang, "never") if v is None else fmt_value(v, kind, lang),
             hours_chart=hours_chart(figures, lang),
             daily_chart=daily_chart(figures, lang),
             bc_fields=HTML_BC_FIELDS,
@@ -129,7 +123,7 @@ def render_gains_html(figures: GainsFigures, lang: str = "da") -> str:
 
 def render_budget_html(figures: BudgetFigures, lang: str = "da") -> str:
     """The budget report as one HTML page."""
-    return _env().get_template("budget.html").render(f=figures, lang=lang, t=lambda k: t(k, lang))
+    return _env().get_template("budget.html").render(f=figures, lang=lang, t=lambda k: T(lang, k))
 
 
 def write_gains_html(figures: GainsFigures, path: Path, lang: str = "da") -> Path:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.screening import Screening
-from sepbots.reports.i18n import fmt_number
+from sepbots.i18n import formats
 from sepbots.reports.xlsx import INT, ONE, _first_sheet, _table, save_atomic
 
 HEADERS = {
@@ -78,10 +78,10 @@ def text_rows(catalogue: Catalogue, results: list[Screening], lang: str = "da") 
                 str(r[1]),
                 str(r[2]),
                 "★" * int(r[5]),
-                fmt_number(r[6], 1, lang),
-                fmt_number(r[7], 1, lang),
-                fmt_number(r[8], 1, lang),
-                fmt_number(r[9], 0, lang),
+                formats.number(r[6], lang, 1),
+                formats.number(r[7], lang, 1),
+                formats.number(r[8], lang, 1),
+                formats.number(r[9], lang, 0),
                 str(r[10]),
             ]
         )

@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from sepbots.reports.i18n import fmt_number
+from sepbots.i18n import formats
 
 COLOURS = ("#1f4e79", "#c55a11", "#a4262c", "#7f6000")  # the third series is failures: red, never green
 
@@ -43,24 +43,34 @@ def _axis(top: float, height: float, left: float, width: float, vmax: float, lan
         out.append(f'<line x1="{left}" x2="{left + width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-            f"{escape(fmt_number(Decimal(str(v)), 0, lang))}</text>"
+            f"{escape(formats.number(Decimal(str(v)), lang, 0))}</text>"
         )
     return out
+
+
+# the bar and line charts: 760 wide, the plot 70 from the left, 40 from the top, 220 high
+_WIDTH, _LEFT, _TOP, _HEIGHT = 760, 70, 40, 220
+_PLOT_W = _WIDTH - _LEFT - 20
+
+
+def _open_chart(title: str, below: int, vmax: float, lang: str) -> list[str]:
+    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis
+    (``below``: the room under the plot for labels and the legend)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {_TOP + _HEIGHT + below}" '
+        f'class="chart"><title>{escape(title)}</title>',
+        f'<text x="{_LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        *_axis(_TOP, _HEIGHT, _LEFT, _PLOT_W, vmax, lang),
+    ]
 
 
 def bar_chart(
     title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str = "da"
 ) -> Markup:
     """Grouped vertical bars: one group per category, one bar per series."""
-    width, left, top, height = 760, 70, 40, 220
-    plot_w = width - left - 20
+    left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
     vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + height + 110}" '
-        f'class="chart"><title>{escape(title)}</title>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
-    parts += _axis(top, height, left, plot_w, vmax, lang)
+    parts = _open_chart(title, 110, vmax, lang)
     n = max(len(categories), 1)
     group = plot_w / n
     bar = group * 0.8 / max(len(series), 1)
@@ -72,7 +82,7 @@ def bar_chart(
             parts.append(
                 f'<rect x="{gx + si * bar:.1f}" y="{top + height - h:.1f}" width="{bar * 0.95:.1f}" '
                 f'height="{h:.1f}" fill="{COLOURS[si % 4]}"><title>{escape(name)}: '
-                f"{escape(fmt_number(Decimal(str(v)), 1, lang))}</title></rect>"
+                f"{escape(formats.number(Decimal(str(v)), lang, 1))}</title></rect>"
             )
         label = cat if len(cat) <= 24 else cat[:23] + "…"
         cx = gx + group * 0.4
@@ -89,15 +99,9 @@ def line_chart(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], lang: str = "da"
 ) -> Markup:
     """One polyline per series over evenly spaced x labels (dates)."""
-    width, left, top, height = 760, 70, 40, 220
-    plot_w = width - left - 20
+    left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
     vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {top + height + 70}" '
-        f'class="chart"><title>{escape(title)}</title>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
-    parts += _axis(top, height, left, plot_w, vmax, lang)
+    parts = _open_chart(title, 70, vmax, lang)
     n = len(labels)
     step = plot_w / max(n - 1, 1)
     for si, (name, vals) in enumerate(series):
@@ -109,7 +113,7 @@ def line_chart(
         )
         parts += [
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[si % 4]}"><title>{escape(name)}: '
-            f"{escape(fmt_number(Decimal(str(v)), 0, lang))}</title></circle>"
+            f"{escape(formats.number(Decimal(str(v)), lang, 0))}</title></circle>"
             for (x, y), v in zip(xy, vals, strict=True)
         ]
     every = max(1, n // 8)
@@ -155,7 +159,7 @@ def paired_bars(
             )
             parts.append(
                 f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
-                f"{escape(fmt_number(Decimal(str(value)), decimals, lang))}</text>"
+                f"{escape(formats.number(Decimal(str(value)), lang, decimals))}</text>"
             )
     parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
     parts.append("</svg>")

@@ -9,8 +9,6 @@ Danish Excel displays ``1.234,5``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -23,9 +21,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sepbots.i18n import formats
 from sepbots.reports.columns import BC_FIELDS, GAINS_COLUMNS, Kind
 from sepbots.reports.figures import BudgetFigures, BudgetYear, GainsFigures
-from sepbots.reports.i18n import fmt_date, t
+from sepbots.reports.labels import T
+from sepbots.sheets.writer import atomic_output
 
 INT = "#,##0"
 ONE = "#,##0.0"
@@ -38,14 +38,8 @@ HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 def save_atomic(wb: Workbook, path: Path) -> None:
     """Save ``wb`` to ``path`` via a temp file in the same folder and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
-    os.close(fd)
-    try:
+    with atomic_output(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -109,36 +103,36 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
     """Write the measured-gains workbook: summary + bar chart, daily + line chart, business cases."""
     wb = Workbook()
     ws = _first_sheet(wb)
-    ws.title = t("summary", lang)
+    ws.title = T(lang, "summary")
     meta = [
-        (t("period", lang), f"{fmt_date(figures.period_from, lang)} – {fmt_date(figures.period_to, lang)}"),
-        (t("generated", lang), figures.generated_at.isoformat(timespec="minutes")),
-        (t("kroner_per_hour", lang), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
+        (T(lang, "period"), f"{formats.date(figures.period_from, lang)} – {formats.date(figures.period_to, lang)}"),
+        (T(lang, "generated"), formats.datetime(figures.generated_at, lang)),
+        (T(lang, "kroner_per_hour"), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
     ]
     if figures.include_test_runs:
-        meta.append((t("include_test_runs", lang), "✓"))
-    start = _meta(ws, t("gains_title", lang), meta)
+        meta.append((T(lang, "include_test_runs"), "✓"))
+    start = _meta(ws, T(lang, "gains_title"), meta)
     columns = [*GAINS_COLUMNS, None]
-    headers = [t(c.label, lang) if c else t("notes", lang) for c in columns]
+    headers = [T(lang, c.label) if c else T(lang, "notes") for c in columns]
     rows: list[list[Any]] = [
-        [c.get(p, lang) if c else " ".join(n.text(lang) for n in p.notes) for c in columns]
+        [c.get(p, lang) if c else " ".join(n.label(lang) for n in p.notes) for c in columns]
         for p in figures.processes
     ]
-    total: list[Any] = [t("total", lang)] + [None] * (len(columns) - 1)
+    total: list[Any] = [T(lang, "total")] + [None] * (len(columns) - 1)
     total[[c.field for c in GAINS_COLUMNS].index("saved_hours")] = figures.total_saved_hours
     total[[c.field for c in GAINS_COLUMNS].index("saved_dkk")] = figures.total_saved_dkk
     rows.append(total)
-    formats = [FORMATS[c.kind] if c else None for c in columns]
-    last = _table(ws, start, headers, rows, formats)
+    cell_formats = [FORMATS[c.kind] if c else None for c in columns]
+    last = _table(ws, start, headers, rows, cell_formats)
     for col in range(1, len(headers) + 1):
         ws.cell(row=last, column=col).font = Font(bold=True)
-    ws.cell(row=last + 2, column=1, value=t("footnote_gains", lang))
+    ws.cell(row=last + 2, column=1, value=T(lang, "footnote_gains"))
     if figures.processes:
         fields = [c.field for c in GAINS_COLUMNS]
         chart = BarChart()
         chart.type = "bar"
-        chart.title = t("chart_hours", lang)
-        chart.x_axis.title = t("hours", lang)
+        chart.title = T(lang, "chart_hours")
+        chart.x_axis.title = T(lang, "hours")
         chart.y_axis.numFmt = INT
         first = fields.index("annualised_saved_hours") + 1
         chart.add_data(Reference(ws, min_col=first, max_col=first + 1, min_row=start, max_row=last - 1),
@@ -154,7 +148,7 @@ def write_gains_xlsx(figures: GainsFigures, path: Path, lang: str = "da") -> Pat
 
 
 def _daily_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
-    ws = wb.create_sheet(t("daily", lang))
+    ws = wb.create_sheet(T(lang, "daily"))
     days: dict[date, list[int]] = {}
     for p in figures.processes:
         for d in p.daily:
@@ -162,28 +156,28 @@ def _daily_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
             acc[0] += d.done
             acc[1] += d.handed_over
             acc[2] += d.failed
-    rows = [[fmt_date(day, lang), *counts] for day, counts in sorted(days.items())]
-    headers = [t("date", lang), t("done", lang), t("handed_over", lang), t("failed", lang)]
+    rows = [[formats.date(day, lang), *counts] for day, counts in sorted(days.items())]
+    headers = [T(lang, "date"), T(lang, "done"), T(lang, "handed_over"), T(lang, "failed")]
     last = _table(ws, 1, headers, rows, [None, INT, INT, INT])
     if len(rows) >= 2:
         chart = LineChart()
-        chart.title = t("chart_daily", lang)
-        chart.y_axis.title = t("done", lang)
+        chart.title = T(lang, "chart_daily")
+        chart.y_axis.title = T(lang, "done")
         chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
         chart.height, chart.width = 9, 22
         _axes(chart)
         ws.add_chart(chart, "F2")
     else:
-        ws.cell(row=last + 2, column=1, value=t("too_little_data", lang))
+        ws.cell(row=last + 2, column=1, value=T(lang, "too_little_data"))
 
 
 def _business_case_sheet(wb: Workbook, figures: GainsFigures, lang: str) -> None:
-    ws = wb.create_sheet(t("business_case", lang))
-    headers = [t("process", lang), t("source", lang), t("unit", lang)] + [t(label, lang) for label, _, _ in BC_FIELDS]
+    ws = wb.create_sheet(T(lang, "business_case"))
+    headers = [T(lang, "process"), T(lang, "source"), T(lang, "unit")] + [T(lang, label) for label, _, _ in BC_FIELDS]
     rows = []
     for p in figures.processes:
-        for basis, case in ((t("estimate", lang), p.estimate), (t("measured", lang), p.measured)):
+        for basis, case in ((T(lang, "estimate"), p.estimate), (T(lang, "measured"), p.measured)):
             if case is not None:
                 rows.append([p.title(lang), basis, p.unit.label(lang, 2)] + [getattr(case, f) for _, f, _ in BC_FIELDS])
     _table(ws, 1, headers, rows, [None, None, None] + [FORMATS[k] for _, _, k in BC_FIELDS])
@@ -196,7 +190,7 @@ YEAR_FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def _year_headers(figures: BudgetFigures, lang: str) -> list[str]:
-    return [f"{t(label, lang)} {y}" for y in figures.years for label, _ in YEAR_FIELDS]
+    return [f"{T(lang, label)} {y}" for y in figures.years for label, _ in YEAR_FIELDS]
 
 
 def _year_values(years: Sequence[BudgetYear]) -> list[Any]:
@@ -211,30 +205,27 @@ def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> P
     """Write the budget workbook: groups (area, account) for operation and pipeline, then every process."""
     wb = Workbook()
     ws = _first_sheet(wb)
-    ws.title = t("summary", lang)
-    row = _meta(ws, f"{t('budget_title', lang)} {figures.year}–{figures.year + 3}", [
-        (t("generated", lang), figures.generated_at.isoformat(timespec="minutes")),
-        (t("kroner_per_hour", lang), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
+    ws.title = T(lang, "summary")
     ])
-    headers = [t("area", lang)] + _year_headers(figures, lang)
+    headers = [T(lang, "area")] + _year_headers(figures, lang)
     for pipeline in (False, True):
-        ws.cell(row=row, column=1, value=t("pipeline" if pipeline else "operating", lang)).font = Font(bold=True)
-        for title, groups in ((t("by_area", lang), figures.by_area(pipeline)),
-                              (t("by_account", lang), figures.by_account(pipeline))):
+        ws.cell(row=row, column=1, value=T(lang, "pipeline" if pipeline else "operating")).font = Font(bold=True)
+        for title, groups in ((T(lang, "by_area"), figures.by_area(pipeline)),
+                              (T(lang, "by_account"), figures.by_account(pipeline))):
             ws.cell(row=row + 1, column=1, value=title)
             rows = [[g.label(lang)] + _year_values(g.years) for g in groups]
-            rows.append([t("total", lang)] + _year_values(figures.total(pipeline)))
+            rows.append([T(lang, "total")] + _year_values(figures.total(pipeline)))
             row = _table(ws, row + 2, headers, rows, [None, *_year_formats()]) + 2
-    ws.cell(row=row, column=1, value=t("footnote_budget", lang))
-    lines = wb.create_sheet(t("lines", lang))
+    ws.cell(row=row, column=1, value=T(lang, "footnote_budget"))
+    lines = wb.create_sheet(T(lang, "lines"))
     _table(
         lines,
         1,
-        [t(k, lang) for k in ("process", "area", "account_function", "phase", "source", "go_live")]
+        [T(lang, k) for k in ("process", "area", "account_function", "phase", "source", "go_live")]
         + _year_headers(figures, lang),
         [
             [ln.title(lang), ln.area.label(lang), ln.account_function, ln.phase.label(lang), ln.source.label(lang),
-             fmt_date(ln.go_live, lang) if ln.go_live else None, *_year_values(ln.years)]
+             formats.date(ln.go_live, lang) if ln.go_live else None, *_year_values(ln.years)]
             for ln in figures.lines
         ],
         [None] * 6 + _year_formats(),

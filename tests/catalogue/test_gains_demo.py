@@ -9,8 +9,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from rich.console import Console
 
+from sepbots.cli.demo import ConsolePrinter
 from sepbots.demo import DemoContext
-from sepbots.gains_demo import demo_gains, demo_retention
+from sepbots.demo.gains import demo_gains, demo_retention
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
 
 
@@ -31,7 +32,7 @@ def test_demo_step_prints_gains_and_writes_reports(tmp_path: Path) -> None:
         )
         buffer = io.StringIO()
         ctx = DemoContext(
-            env=env, lang="da", console=Console(file=buffer, width=200), work_dir=tmp_path / "demo"
+            env=env, lang="da", printer=ConsolePrinter(Console(file=buffer, width=200)), work_dir=tmp_path / "demo"
         )
         ctx.work_dir.mkdir()
         demo_gains(ctx)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from sepbots.catalogue.errors import CatalogueError, PhaseGateError
-from sepbots.catalogue.legal import production_clearance
+from sepbots.catalogue.gate import production_clearance
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
 

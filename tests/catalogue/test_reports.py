@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sepbots.catalogue.business_case import estimate
 from sepbots.catalogue.models import Area, Phase, Unit
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.i18n import formats
 from sepbots.reports import (
     BudgetFigures,
     BudgetLine,
@@ -27,7 +28,6 @@ from sepbots.reports import (
     write_gains_html,
     write_gains_xlsx,
 )
-from sepbots.reports.i18n import fmt_number, fmt_pct
 
 from .conftest import make_process
 
@@ -226,9 +226,9 @@ def test_budget_reports_group_by_area_and_account_with_pipeline_apart(tmp_path: 
 )
 def test_number_formats(value: object, decimals: int, lang: str, expected: str) -> None:
     """Danish numbers use . for thousands and , for decimals; rounding is half-up."""
-    assert fmt_number(value, decimals, lang) == expected  # type: ignore[arg-type]  # parametrised values
+    assert formats.number(value, lang, decimals) == expected  # type: ignore[arg-type]  # parametrised values
 
 
 def test_percent_format() -> None:
     """Shares print as percent with a Danish space before the sign."""
-    assert (fmt_pct(D("0.853")), fmt_pct(D("0.853"), lang="en")) == ("85,3 %", "85.3%")
+    assert (formats.percent(D("0.853"), "da"), formats.percent(D("0.853"), "en")) == ("85,3 %", "85.3%")

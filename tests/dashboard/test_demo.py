@@ -9,10 +9,11 @@ import httpx
 from rich.console import Console
 from sqlalchemy import select
 
-from sepbots.dashboard import demo as dashboard_demo
+from sepbots.cli.demo import ConsolePrinter
 from sepbots.dashboard.app import create_app
 from sepbots.dashboard.server import ServerThread
 from sepbots.demo import DemoContext
+from sepbots.demo import dashboard as dashboard_demo
 from sepbots.environment import Environment
 from sepbots.store.schema import audit_log
 
@@ -21,7 +22,7 @@ def test_demo_step_prints_address_and_working_login(installation: Environment) -
     """The step prints the configured URL and a demo login; run twice, the newest password works."""
     for _ in range(2):
         out = io.StringIO()
-        ctx = DemoContext(env=installation, lang="da", console=Console(file=out, width=200),
+        ctx = DemoContext(env=installation, lang="da", printer=ConsolePrinter(Console(file=out, width=200)),
                           work_dir=installation.settings.var_dir / "demo")
         dashboard_demo.demo(ctx)
     text = out.getvalue()

@@ -112,7 +112,7 @@ def test_operator_retries_a_real_failed_item(dashboard: Dashboard, browser: Brow
     second = run_bot_once(handle_sag, env=dashboard.env)
     assert second.by_reference()["sag-2"].state is ItemState.DONE
     page.goto(f"{dashboard.url}/items/{failed.id}")
-    expect(page.locator("h1 .state")).to_have_text("færdig")
+    expect(page.locator("h1 .state")).to_have_text("udført")
     page.close()
 
 

@@ -63,9 +63,9 @@ def test_pages_render_in_danish_with_danish_formats(dashboard: Dashboard) -> Non
         assert "emner venter på manuel behandling" in overview.text
         assert 'id="waiting">2<' in overview.text
         runs_page = client.get("/runs?status=failed")
-        assert "27-11-2026 13:30" in runs_page.text  # 12:30 UTC in Copenhagen
+        assert "27.11.2026 13:30" in runs_page.text  # 12:30 UTC in Copenhagen
         run = client.get(f"/runs/{run_id}")
-        assert "12,3 s" in run.text and "forretningsfejl" in run.text
+        assert "12,3 s" in run.text and "manuel behandling" in run.text
         assert "010203-1234" not in run.text and "[CPR:" in run.text
         item = client.get(f"/items/{ids['sag-4']}")
         assert "/artifacts/" not in item.text and "kun operatører og administratorer" in item.text

@@ -63,7 +63,7 @@ def test_a_retried_item_stays_on_the_first_runs_page_and_counts_agree(dashboard:
 
     with dashboard.login("viewer") as client:
         page = client.get(f"/runs/{first.run_id}").text
-        assert "Alle (6)" in page and "færdig (3)" in page and "forretningsfejl (3)" in page
+        assert "Alle (6)" in page and "udført (3)" in page and "manuel behandling (3)" in page
         assert all(f"job-{n}" in page for n in range(1, 7))
         assert "1: forsøges igen (TIMEOUT)" in page
         later = client.get(f"/runs/{second.run_id}").text

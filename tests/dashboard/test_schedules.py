@@ -45,7 +45,7 @@ def test_schedules_show_next_fires_and_operator_pauses(dashboard: Dashboard) -> 
         page = viewer.get("/schedules")
         assert page.status_code == 200, page.text
         assert "morgen" in page.text and "30 6 * * 1-5" in page.text and "hverdage" in page.text
-        assert "30-11-2026 06:30" in page.text  # Friday 27-11 13:00 UTC → next business day Monday
+        assert "30.11.2026 06:30" in page.text  # Friday 27-11 13:00 UTC → next business day Monday
         assert viewer.post("/schedules/morgen/pause", data={"csrf": csrf_of(page.text)}).status_code == 403
     with dashboard.login("operator") as operator:
         page = operator.get("/schedules")

@@ -184,6 +184,7 @@ def test_the_demo_step_files_the_sample_under_a_virtual_display(xdisplay: Virtua
     from rich.console import Console
 
     from bots.journalisering.demo import demo
+    from sepbots.cli.demo import ConsolePrinter
     from sepbots.demo import DemoContext
     from sepbots.testing import open_test_environment
 
@@ -191,7 +192,7 @@ def test_the_demo_step_files_the_sample_under_a_virtual_display(xdisplay: Virtua
     env = open_test_environment(home, overrides={"bots_dirs": [str(Path(__file__).parents[2] / "bots")]})
     try:
         console = Console(file=io.StringIO(), width=120)
-        ctx = DemoContext(env=env, lang="da", console=console, work_dir=tmp_path / "demo")
+        ctx = DemoContext(env=env, lang="da", printer=ConsolePrinter(console), work_dir=tmp_path / "demo")
         ctx.work_dir.mkdir()
         demo(ctx)
         counts = ctx.results["journalisering"].counts

@@ -57,10 +57,10 @@ def test_schedule_list_shows_next_five_danish_times_and_state(home: Path) -> Non
     assert "Køudløser: qbot starter ved mindst 3 ventende emner" in out
     # "morgen" lists first: five business-day mornings, Danish time (the 15-minute schedule's times
     # follow, and may include a 07:00:00 of their own, depending on when the test runs).
-    times = re.findall(r"(\d\d-\d\d-\d{4}) (\d\d:\d\d:\d\d)", out)
+    times = re.findall(r"(\d\d\.\d\d\.\d{4}) (\d\d:\d\d:\d\d)", out)
     mornings = times[:5]
     assert [t for _, t in mornings] == ["07:00:00"] * 5
-    assert all(datetime.strptime(d, "%d-%m-%Y").weekday() < 5 for d, _ in mornings)
+    assert all(datetime.strptime(d, "%d.%m.%Y").weekday() < 5 for d, _ in mornings)
     english = invoke(schedule.app, ["list"], home, "en")
     assert (
         "business days" in english.output and "disabled" in english.output and "Next 5 runs" in english.output

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from sepbots.cli.demo import ConsolePrinter
 from sepbots.demo import DemoContext
-from sepbots.scheduling.demo import schedule_demo
+from sepbots.demo.schedule import schedule_demo
 from sepbots.testing import open_test_environment
 from sepbots.worker.requests import RequestState
 
@@ -40,7 +41,7 @@ def test_schedule_demo_fires_and_leaves_stored_jobs_alone(tmp_path: Path) -> Non
     env = open_test_environment(home)
     console = Console(record=True, width=200)
     try:
-        ctx = DemoContext(env=env, lang="en", console=console, work_dir=tmp_path / "demo")
+        ctx = DemoContext(env=env, lang="en", printer=ConsolePrinter(console), work_dir=tmp_path / "demo")
         assert schedule_demo(ctx, bot="steps", params={}, lead_s=1.0) is RequestState.DONE
         assert schedule_demo(ctx, bot="absent") is RequestState.CANCELLED
         with env.store.engine.connect() as conn:
@@ -51,6 +52,6 @@ def test_schedule_demo_fires_and_leaves_stored_jobs_alone(tmp_path: Path) -> Non
     finally:
         env.close()
     out = console.export_text()
-    assert "Schedule 'demo-planlagt' starts steps at" in out and "ended as: completed" in out
+    assert "Schedule 'demo-planlagt' starts steps at" in out and "ended as: done" in out
     assert "Skipped: there is no bot absent here." in out
     assert sorted((home / "effects.txt").read_text().split()) == ["step-1", "step-2", "step-3"]

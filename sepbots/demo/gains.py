@@ -22,10 +22,10 @@ from sepbots.retention import apply_retention
 from sepbots.store.schema import work_items
 from sepbots.workitems.models import ItemState
 
-if TYPE_CHECKING:  # sepbots.demo imports this module for its steps
-    from sepbots.demo import DemoContext
+if TYPE_CHECKING:
+    from sepbots.demo.context import DemoContext
 
-SHIPPED_CATALOGUE = Path(__file__).resolve().parents[1] / "config" / "catalogue"
+SHIPPED_CATALOGUE = Path(__file__).resolve().parents[2] / "config" / "catalogue"
 GAINS_TITLE = "Målte gevinster og rapporter / measured gains and reports"
 RETENTION_TITLE = "Opbevaring (prøvekørsel) / retention (dry run)"
 
@@ -38,8 +38,6 @@ def demo_catalogue(ctx: DemoContext) -> Catalogue:
 
 def demo_gains(ctx: DemoContext) -> None:
     """Print the measured gains of the last 30 days and write the gains and budget reports (xlsx + HTML)."""
-    from sepbots.cli.report import print_gains
-
     settings: GainsSettings = ctx.env.settings.gains
     catalogue = demo_catalogue(ctx)
     credits = credits_of(ctx.env.registry)
@@ -56,14 +54,14 @@ def demo_gains(ctx: DemoContext) -> None:
         include_test_runs=True,
         credits=credits,
     )
-    ctx.console.print(
+    ctx.printer.line(
         "Demoens kørsler er testkørsler og tælles med her. Sparet tid = udførte enheder × robottens "
         "krediterede minutter; overgivne enheder uden målt behandlingstid tæller 0."
         if ctx.lang == "da"
         else "The demo's runs are test runs and are counted here. Time saved = units done × the bot's credited "
         "minutes; handed-over units without a measured handling time count 0."
     )
-    print_gains(result.figures, ctx.lang, ctx.console)
+    ctx.printer.gains(result.figures, ctx.lang)
     budget = compute_budget(
         ctx.env.store,
         catalogue,
@@ -82,7 +80,7 @@ def demo_gains(ctx: DemoContext) -> None:
         write_budget_html(budget, ctx.work_dir / f"budget-{end.year + 1}.html", ctx.lang),
     ]
     for path in paths:
-        ctx.console.print(f"→ {path}", highlight=False)
+        ctx.printer.line(f"→ {path}")
     ctx.results["gains"] = result.figures
     ctx.results["budget"] = budget
 
@@ -100,15 +98,14 @@ def _handle_one_invoice(ctx: DemoContext) -> None:
     if item_id is None:
         return
     ctx.env.queues.mark_handled(item_id, actor="demo", note="demo: leverandøren rettede CVR-nummeret", minutes=Decimal(3))
-    ctx.console.print(
+    ctx.printer.line(
         f"En sagsbehandler har behandlet den overgivne faktura {item_id} på 3 min. (målt): den tæller 5 − 3 = 2 min."
         if ctx.lang == "da"
-        else f"A clerk handled the handed-over invoice {item_id} in 3 min (measured): it counts 5 − 3 = 2 min.",
-        highlight=False,
+        else f"A clerk handled the handed-over invoice {item_id} in 3 min (measured): it counts 5 − 3 = 2 min."
     )
 
 
 def demo_retention(ctx: DemoContext) -> None:
     """Show what retention would remove today (dry run; nothing changes)."""
     report = apply_retention(ctx.env, demo_catalogue(ctx), dry_run=True)
-    ctx.console.print(report.summary(ctx.lang), highlight=False)
+    ctx.printer.line(report.summary(ctx.lang))

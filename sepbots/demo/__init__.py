@@ -1,23 +1,22 @@
 """``sepbots demo``: the main job end to end on the embedded default, with real inputs.
 
 Each reference bot contributes a step in ``bots/<name>/demo.py`` (``ORDER`` and ``demo(ctx)``);
-framework features (schedules, gains, dashboard) add steps here. The demo works in
-``<home>/var/demo/`` and leaves its outputs there for people to open.
+framework features add steps in this package (``schedule``, ``gains``, ``dashboard``). The demo
+works in ``<home>/var/demo/`` and leaves its outputs there for people to open.
+
+A step writes through ``ctx.printer`` (a ``DemoPrinter``); the command line passes one that prints
+with rich (``sepbots.cli.demo.ConsolePrinter``), so no module here imports the command line.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from rich.console import Console
-
+from sepbots.demo.context import DemoContext, DemoPrinter, DemoStep
 from sepbots.environment import Environment
 from sepbots.i18n import Catalog
-from sepbots.runtime import Runner, RunStatus, RunSummary, Trigger
+
+__all__ = ["DemoContext", "DemoPrinter", "DemoStep", "bot_steps", "framework_steps", "run_demo"]
 
 T = Catalog({
     "title": ("sepbots demo — alt kører lokalt på en SQLite-fil i {home}",
@@ -28,35 +27,6 @@ T = Catalog({
     "done": ("Demoen er færdig: {n} trin gennemført.", "The demo is finished: {n} steps completed."),
     "verify": ("Revisionssporet er intakt ({rows} rækker).", "The audit trail is intact ({rows} rows)."),
 })
-
-
-@dataclass
-class DemoContext:
-    """What a demo step gets."""
-
-    env: Environment
-    lang: str
-    console: Console
-    work_dir: Path
-    results: dict[str, Any] = field(default_factory=dict)
-
-    def run(self, bot: str, params: dict[str, Any], trigger: Trigger = Trigger.MANUAL) -> RunSummary:
-        """Run a bot and print its summary; raises if the run failed."""
-        from sepbots.cli.run import print_summary
-
-        summary = Runner(self.env).run(bot, params, trigger=trigger, test_mode=True)
-        print_summary(summary, self.lang, self.console)
-        if summary.status is RunStatus.FAILED:
-            raise RuntimeError(summary.error or "the run failed")
-        self.results[bot] = summary
-        return summary
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    order: int
-    title: str
-    func: Callable[[DemoContext], object]  # what a step returns is not used
 
 
 def bot_steps(env: Environment) -> list[DemoStep]:
@@ -78,14 +48,14 @@ def _verify_audit(ctx: DemoContext) -> None:
     result = ctx.env.audit.verify()
     if not result.ok:
         raise RuntimeError(f"audit chain broken at {result.broken_seq}: {result.reason}")
-    ctx.console.print(T(ctx.lang, "verify", rows=result.rows))
+    ctx.printer.line(T(ctx.lang, "verify", rows=result.rows))
 
 
 def framework_steps() -> list[DemoStep]:
-    """Steps of sepbots itself (imported late: the demo module is imported by bots' demo steps)."""
-    from sepbots.dashboard import demo as dashboard_demo
-    from sepbots.gains_demo import GAINS_TITLE, RETENTION_TITLE, demo_gains, demo_retention
-    from sepbots.scheduling.demo import SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo
+    """Steps of sepbots itself (imported late: they import the dashboard, reports and the scheduler)."""
+    from sepbots.demo import dashboard as dashboard_demo
+    from sepbots.demo.gains import GAINS_TITLE, RETENTION_TITLE, demo_gains, demo_retention
+    from sepbots.demo.schedule import SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo
 
     return [
         DemoStep(SCHEDULE_ORDER, SCHEDULE_TITLE, schedule_demo),
@@ -96,21 +66,20 @@ def framework_steps() -> list[DemoStep]:
     ]
 
 
-def run_demo(env: Environment, lang: str, console: Console | None = None) -> int:
-    """Run every demo step in order; returns the process exit code."""
-    console = console or Console()
+def run_demo(env: Environment, lang: str, printer: DemoPrinter) -> int:
+    """Run every demo step in order, printing through ``printer``; returns the process exit code."""
     work_dir = env.settings.var_dir / "demo"
     work_dir.mkdir(parents=True, exist_ok=True)
-    ctx = DemoContext(env=env, lang=lang, console=console, work_dir=work_dir)
+    ctx = DemoContext(env=env, lang=lang, printer=printer, work_dir=work_dir)
     steps = sorted([*bot_steps(env), *framework_steps()], key=lambda s: s.order)
-    console.rule(T(lang, "title", home=env.settings.home))
+    printer.rule(T(lang, "title", home=env.settings.home))
     for n, step in enumerate(steps, start=1):
-        console.rule(T(lang, "step", n=n, title=step.title))
+        printer.rule(T(lang, "step", n=n, title=step.title))
         try:
             step.func(ctx)
         except Exception as exc:
-            console.print(T(lang, "failed", title=step.title, error=f"{type(exc).__name__}: {exc}"))
+            printer.line(T(lang, "failed", title=step.title, error=f"{type(exc).__name__}: {exc}"))
             return 1
-    console.print(T(lang, "outputs", dir=work_dir))
-    console.print(T(lang, "done", n=len(steps)))
+    printer.line(T(lang, "outputs", dir=work_dir))
+    printer.line(T(lang, "done", n=len(steps)))
     return 0

@@ -12,13 +12,13 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sepbots.i18n import Catalog, moment
+from sepbots.i18n import Catalog, label, moment
 from sepbots.scheduling.config import Schedule, ScheduleConfig
 from sepbots.worker.requests import RequestState, RunRequests, schedule_key
 from sepbots.worker.service import WorkerService
 
-if TYPE_CHECKING:  # sepbots.demo imports this module late, for its framework steps
-    from sepbots.demo import DemoContext
+if TYPE_CHECKING:
+    from sepbots.demo.context import DemoContext
 
 T = Catalog(
     {
@@ -35,11 +35,6 @@ T = Catalog(
             "Tidsplanen nåede ikke at køre færdig inden for {s} s.",
             "The scheduled run did not finish within {s} s.",
         ),
-        "state_done": ("gennemført", "completed"),
-        "state_failed": ("fejlet", "failed"),
-        "state_pending": ("venter", "waiting"),
-        "state_running": ("kører", "running"),
-        "state_cancelled": ("annulleret", "cancelled"),
     }
 )
 
@@ -71,7 +66,7 @@ def schedule_demo(
     """
     env, lang = ctx.env, ctx.lang
     if bot not in env.registry:
-        ctx.console.print(T(lang, "skipped", bot=bot))
+        ctx.printer.line(T(lang, "skipped", bot=bot))
         return RequestState.CANCELLED
     if params is None and bot == "fakturakontrol":
         params = {
@@ -89,7 +84,7 @@ def schedule_demo(
         persistent_jobs=False,
         bots={bot},
     )
-    ctx.console.print(
+    ctx.printer.line(
         T(lang, "planned", name=NAME, bot=bot, at=moment(at, lang), s=(at - env.clock.now()).total_seconds())
     )
     thread = threading.Thread(target=service.run, name="sepbots-demo-runner", daemon=True)
@@ -108,10 +103,10 @@ def schedule_demo(
         service.request_stop()
         thread.join(timeout=60)
     if request is None or not request.state.final or request.started_at is None:
-        ctx.console.print(T(lang, "timeout", s=timeout_s))
+        ctx.printer.line(T(lang, "timeout", s=timeout_s))
         raise RuntimeError("the scheduled demo run did not finish")
     late_ms = (request.started_at - at).total_seconds() * 1000
-    ctx.console.print(T(lang, "fired", ms=late_ms, state=T(lang, f"state_{request.state.value}")))
+    ctx.printer.line(T(lang, "fired", ms=late_ms, state=label(lang, "request", request.state)))
     if request.state is not RequestState.DONE:
         raise RuntimeError(request.error or "the scheduled run failed")
     return request.state

@@ -8,7 +8,7 @@ port, and prints the address ``sepbots dashboard`` will listen on with the login
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -18,6 +18,9 @@ from sepbots.dashboard.server import ServerThread
 from sepbots.dashboard.users import Role, UserError, add_user, set_password
 from sepbots.environment import Environment
 from sepbots.i18n import Catalog
+
+if TYPE_CHECKING:
+    from sepbots.demo.context import DemoContext
 
 ORDER = 880  # before the audit-trail check (900), which then covers the demo login
 TITLE = "Driftsoverblik / dashboard"
@@ -63,14 +66,14 @@ def check_dashboard(env: Environment, password: str) -> int:
         return int(found.group(1).replace(".", "").replace(",", "")) if found else 0
 
 
-def demo(ctx: Any) -> None:
-    """The demo step (``sepbots.demo.DemoContext``): print the dashboard address and a login."""
+def demo(ctx: DemoContext) -> None:
+    """The demo step: print the dashboard address and a login."""
     env: Environment = ctx.env
     password = ensure_demo_user(env)
     waiting = check_dashboard(env, password)
     settings = env.settings.dashboard
     url = f"http://{settings.host}:{settings.port}/"
-    ctx.console.print(T(ctx.lang, "checked", n=waiting))
-    ctx.console.print(T(ctx.lang, "open", url=url))
-    ctx.console.print(T(ctx.lang, "login", user=DEMO_USER, password=password))
+    ctx.printer.line(T(ctx.lang, "checked", n=waiting))
+    ctx.printer.line(T(ctx.lang, "open", url=url))
+    ctx.printer.line(T(ctx.lang, "login", user=DEMO_USER, password=password))
     ctx.results["dashboard"] = {"url": url, "user": DEMO_USER, "password": password}

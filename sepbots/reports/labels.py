@@ -1,11 +1,10 @@
-"""Report labels in Danish and English, and number/date formats (Danish: ``1.234,5``; ``31.12.2026``)."""
+"""Report labels in Danish and English (``T(lang, key)``); numbers and dates come from ``sepbots.i18n.formats``."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from sepbots.i18n import Catalog
 
-LABELS: dict[str, tuple[str, str]] = {
+T = Catalog({
     "gains_title": ("Målte gevinster", "Measured gains"),
     "budget_title": ("Budgetbidrag fra automatisering", "Budget contribution from automation"),
     "period": ("Periode", "Period"),
@@ -99,34 +98,4 @@ LABELS: dict[str, tuple[str, str]] = {
         "Processes in operation count with their measured run-rate (else the estimate) from go-live, the first "
         "12 months at the ramp-up share; net = cash-realisable − costs; hours freed are not cash.",
     ),
-}
-
-
-def t(key: str, lang: str = "da") -> str:
-    """The label ``key`` in ``lang``."""
-    da, en = LABELS[key]
-    return da if lang == "da" else en
-
-
-def fmt_number(value: Decimal | float | int | None, decimals: int = 0, lang: str = "da") -> str:
-    """``1234.5`` → ``1.234,5`` (da) or ``1,234.5`` (en); ``None`` → en dash."""
-    if value is None:
-        return "–"
-    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{q:,.{decimals}f}"
-    if lang == "da":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text.replace("-", "−")
-
-
-def fmt_pct(share: Decimal | float | None, decimals: int = 1, lang: str = "da") -> str:
-    """``0.853`` → ``85,3 %`` (da) or ``85.3%`` (en)."""
-    if share is None:
-        return "–"
-    text = fmt_number(Decimal(str(share)) * 100, decimals, lang)
-    return f"{text} %" if lang == "da" else f"{text}%"
-
-
-def fmt_date(day: date, lang: str = "da") -> str:
-    """``31.12.2026`` (da) or ``2026-12-31`` (en)."""
-    return day.strftime("%d.%m.%Y") if lang == "da" else day.isoformat()
+})
