@@ -45,7 +45,7 @@ def write_docx(doc: ProcessDocument, path: Path) -> None:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
     with atomic_output(path) as tmp:
-        word.save(tmp)
+        word.save(str(tmp))
 
 
 def _html_block(block: Heading | Paragraph | Items | TableBlock) -> str:

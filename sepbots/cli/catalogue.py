@@ -163,7 +163,10 @@ def screen(
 
 def _case_lines(case: BusinessCase, lang: str, unit: Unit) -> list[tuple[str, str]]:
     def n(v: object, d: int = 0) -> str:
-from typing import TYPE_CHECKING, Annotated, Any
+        return formats.number(v, lang, d)  # type: ignore[arg-type]  # the figures are numbers or None
+
+    def k(v: object) -> str:
+        return formats.kroner(v, lang, 0)  # type: ignore[arg-type]  # the figures are numbers or None
 
     da = lang == "da"
     return [
@@ -320,7 +323,8 @@ def period(start: str | None, end: str | None) -> tuple[date, date]:
     return first, last
 
 
-from typing import TYPE_CHECKING, Annotated, Any
+def _measured_summaries(c: CatalogueContext, cat: Catalogue, start: str | None, end: str | None) -> dict[str, Any]:
+    from sepbots.gains import measured_summaries
 
     return measured_summaries(c.measured(cat, start, end, credits=False).figures)
 

@@ -54,4 +54,4 @@ class DemoContext:
 class DemoStep:
     order: int
     title: str
-    func: Callable[[DemoContext], None]
+    func: Callable[[DemoContext], object]  # what a step returns is not used

@@ -206,6 +206,9 @@ def write_budget_xlsx(figures: BudgetFigures, path: Path, lang: str = "da") -> P
     wb = Workbook()
     ws = _first_sheet(wb)
     ws.title = T(lang, "summary")
+    row = _meta(ws, f"{T(lang, 'budget_title')} {figures.year}–{figures.year + 3}", [
+        (T(lang, "generated"), formats.datetime(figures.generated_at, lang)),
+        (T(lang, "kroner_per_hour"), str(figures.hourly_cost_dkk.quantize(Decimal("0.01")))),
     ])
     headers = [T(lang, "area")] + _year_headers(figures, lang)
     for pipeline in (False, True):

@@ -11,10 +11,10 @@ from sqlalchemy import insert, select
 
 from sepbots.cli.ledger import _latest_runs
 from sepbots.environment import Environment
-from sepbots.scheduling.tables import run_requests
 from sepbots.store.readonly import open_readonly
 from sepbots.store.schema import runs
 from sepbots.testing import open_test_environment
+from sepbots.worker.tables import run_requests
 
 START = datetime(2026, 11, 27, 13, 5, 6, 789000, tzinfo=UTC)
 
