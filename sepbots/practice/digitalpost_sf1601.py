@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import structlog
 from cryptography import x509
@@ -38,9 +38,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from sepbots.connectors.digitalpost.sf1601 import DIGITAL_POST, ENTITY_ID, PUBLIC_KEY, SAML2, WS_TRUST_ISSUE, read_kombi_request
-
-if TYPE_CHECKING:
-    from sepbots.practice.digitalpost import DigitalPost
 
 STS_PATH = "/runtime/api/rest/wstrust/v1/issue"
 log = structlog.get_logger("sepbots.practice.digitalpost")
@@ -142,8 +139,20 @@ async def issue_access_token(request: Request) -> Response:
     return JSONResponse(answer, status_code=status)
 
 
+class Mailroom(Protocol):
+    """What the kombi endpoint needs of the practice Digital Post (``sepbots.practice.digitalpost.DigitalPost``)."""
+
+    tokens: TokenDesk
+
+    async def receive(self, request: Request) -> bytes | Response: ...
+
+    def accept(self, document: bytes) -> tuple[int, dict[str, Any]]: ...
+
+    async def answer(self, status: int, body: dict[str, Any]) -> Response: ...
+
+
 async def post_kombi(request: Request) -> Response:
-    post: DigitalPost = request.app.state.digitalpost
+    post: Mailroom = request.app.state.digitalpost
     document = await post.receive(request)
     if isinstance(document, Response):
         return document

@@ -29,8 +29,9 @@ from pydantic import BaseModel
 
 from sepbots.exceptions import InputError
 from sepbots.sheets.columns import CellProblem, CellRow, CellTable, cell_text, read_columns
-from sepbots.sheets.csvfile import CsvOptions, detect_encoding, open_csv_rows
-from sepbots.sheets.reader import FileKind, XlsxEngine, open_xlsx_rows, refuse_unreadable_workbook, sniff_kind
+from sepbots.sheets.csvfile import CsvOptions, detect_encoding
+from sepbots.sheets.opening import open_raw_rows
+from sepbots.sheets.reader import XlsxEngine
 from sepbots.sheets.table import (
     HeaderMap,
     RawRows,
@@ -119,27 +120,3 @@ def open_table(
     """
     path = Path(path)
     return open_rows_as_table(path, open_raw_rows(path, sheet=sheet, engine=engine, csv=csv), model, headers, context)
-
-
-def open_raw_rows(
-    path: Path,
-    *,
-    sheet: str | int | None = None,
-    engine: XlsxEngine = XlsxEngine.AUTO,
-    csv: CsvOptions | None = None,
-) -> RawRows:
-    """Open a workbook sheet or CSV file (told apart by content) as raw rows of cells.
-
-    For callers that look at the rows before choosing a row model, e.g. to tell a bank's export
-    layout from its header; hand the rows on with :func:`open_rows_as_table`.
-
-    Raises:
-        InputError: as :func:`open_table`.
-    """
-    kind = sniff_kind(path)
-    if kind is FileKind.TEXT:
-        return open_csv_rows(path, csv)
-    if kind is FileKind.XML:
-        raise InputError("filen er XML, ikke et regneark / the file is XML, not a spreadsheet", file=path)
-    refuse_unreadable_workbook(path, kind)
-    return open_xlsx_rows(path, sheet, engine)

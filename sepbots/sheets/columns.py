@@ -113,7 +113,7 @@ def read_columns(
         InputError: missing or unreadable file, legacy .xls, password-protected or corrupt
             workbook, unknown or empty sheet, missing column, or (unless allowed) no data rows.
     """
-    from sepbots.sheets import open_raw_rows
+    from sepbots.sheets.opening import open_raw_rows
     from sepbots.sheets.table import open_rows_as_table
 
     path = Path(path)
