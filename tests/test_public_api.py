@@ -81,3 +81,17 @@ def test_the_import_rule_catches_internal_modules_and_wrapped_libraries() -> Non
     )
     refused = [module for _, module in _imports(ast.parse(source)) if not _allowed(module)]
     assert refused == ["sepbots.runtime", "sepbots.store", "sepbots.workitems", "openpyxl", "playwright.sync_api"]
+
+
+def test_every_module_exports_only_names_it_has() -> None:
+    """Every ``__all__`` in sepbots names something its module really has (a moved function keeps its re-export)."""
+    import importlib
+    import pkgutil
+
+    missing = []
+    for info in pkgutil.walk_packages(sepbots.__path__, "sepbots."):
+        if info.name == "sepbots.__main__" or info.name.startswith("sepbots.store.migrations"):
+            continue
+        module = importlib.import_module(info.name)
+        missing += [f"{info.name}.{name}" for name in getattr(module, "__all__", []) if not hasattr(module, name)]
+    assert missing == []

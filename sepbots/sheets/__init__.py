@@ -31,7 +31,7 @@ from sepbots.exceptions import InputError
 from sepbots.sheets.columns import CellProblem, CellRow, CellTable, cell_text, read_columns
 from sepbots.sheets.csvfile import CsvOptions, detect_encoding
 from sepbots.sheets.opening import open_raw_rows
-from sepbots.sheets.reader import XlsxEngine
+from sepbots.sheets.reader import FileKind, XlsxEngine, sniff_kind
 from sepbots.sheets.table import (
     HeaderMap,
     RawRows,
