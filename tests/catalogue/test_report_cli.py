@@ -159,8 +159,8 @@ def test_items_handle_and_time_feed_the_gains(home: Path, tmp_path: Path) -> Non
     def cli(*args: str):
         return CliRunner().invoke(main_app, ["--home", str(home), *args], env={"COLUMNS": "200"})
 
-    listed = cli("items", "list", "--state", "business_exception")
-    first = int(next(line.split("│")[1] for line in listed.output.splitlines() if "job-7" in line).strip())
+    listed = cli("items", "list", "--state", "business_exception", "--format", "json")
+    first = next(item["id"] for item in json.loads(listed.output) if item["reference"] == "job-7")
     handled = cli("items", "handle", str(first), "--minutes", "4,5", "--note", "ringede til leverandøren")
     assert handled.exit_code == 0, handled.output
     assert "4.50 min." in handled.output
