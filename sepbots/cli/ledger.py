@@ -122,7 +122,7 @@ def runs_show(
     from sqlalchemy import select
 
     from sepbots.store.schema import runs
-    from sepbots.workitems.ledger import run_items, run_outcome_counts
+    from sepbots.workitems.items import run_items, run_outcome_counts
 
     st = state(ctx)
     lang = st.language

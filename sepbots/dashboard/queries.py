@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
 from sepbots.store.schema import item_attempts, runs, work_items
-from sepbots.workitems.ledger import RunItem, RunOutcome, run_items, run_outcome_counts
+from sepbots.workitems.items import RunItem, RunOutcome, run_items, run_outcome_counts
 
 RUNS_PAGE = 50
 ITEMS_PAGE = 100
@@ -143,7 +143,7 @@ def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
 @dataclass(frozen=True)
 class RunDetail:
     run: Any
-    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.ledger``)
+    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.items``)
     items: list[RunItem]
     page: int
     pages: int

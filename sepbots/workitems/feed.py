@@ -19,8 +19,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sepbots.store.health import DatabaseHealth
-from sepbots.workitems.exchange import Finished, exchange, give_back
-from sepbots.workitems.queue import Claimed, Release, WorkQueues
+from sepbots.workitems.models import Claimed, Finished, Release
+from sepbots.workitems.queue import WorkQueues
 
 OnResult = Callable[[Finished, bool], None]
 
@@ -113,12 +113,12 @@ class ClaimFeed:
         ahead = list(self._ahead)
         self._ahead.clear()
         if ahead:
-            self.health.call(lambda: give_back(self.queues, ahead, run_id=self.run_id, bot=self.bot))
+            self.health.call(lambda: self.queues.give_back(ahead, run_id=self.run_id, bot=self.bot))
 
     def _exchange(self, limit: int) -> None:
         pending = list(self._pending)
         landed, claimed = self.health.call(
-            lambda: exchange(self.queues, pending, self.queue, limit=limit, run_id=self.run_id, bot=self.bot))
+            lambda: self.queues.exchange(pending, self.queue, limit=limit, run_id=self.run_id, bot=self.bot))
         self._pending.clear()
         self._ahead.extend(claimed)
         for f, ok in zip(pending, landed, strict=True):
