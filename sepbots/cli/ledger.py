@@ -74,21 +74,14 @@ def runs_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """De seneste kørsler, også afviste / the latest runs, refused ones too."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import runs
+    from sepbots.workitems import runs
 
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
         store = st.store()
-        q = select(runs).order_by(runs.c.started_at.desc()).limit(limit)
-        if bot:
-            q = q.where(runs.c.bot == bot)
-        if status:
-            q = q.where(runs.c.status == status)
         with store.engine.connect() as conn:
-            rows = conn.execute(q).all()
+            rows = runs.latest(conn, bot=bot, status=status, limit=limit)
             requests = [r for r in _failed_requests(conn, limit) if not bot or r.bot == bot] if not status else []
     if fmt is Format.JSON:
         print_json({"runs": [_run_record(r) for r in rows],
@@ -119,9 +112,7 @@ def runs_show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Én kørsel med hvert element den rørte og hvert forsøg / one run, every item it touched, every attempt."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import runs
+    from sepbots.workitems import runs
     from sepbots.workitems.items import run_items, run_outcome_counts
 
     st = state(ctx)
@@ -129,7 +120,7 @@ def runs_show(
     with errors_to_exit():
         store = st.store()
         with store.engine.connect() as conn:
-            found = conn.execute(select(runs).where(runs.c.id.startswith(run_id)).limit(2)).all()
+            found = runs.by_id_prefix(conn, run_id)
             if len(found) != 1:
                 fail(T(lang, "no_run", id=run_id))
             r = found[0]
@@ -169,9 +160,7 @@ def items_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Arbejdselementer / work items (newest first)."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import work_items
+    from sepbots.workitems import items
     from sepbots.workitems.models import ItemState
 
     st = state(ctx)
@@ -182,13 +171,9 @@ def items_list(
               "created_at", "finished_at", "run_id", "handled_by", "handled_at")
     with errors_to_exit():
         store = st.store()
-        q = select(*(work_items.c[f] for f in fields)).order_by(work_items.c.id.desc()).limit(limit)
-        if queue:
-            q = q.where(work_items.c.queue == queue)
-        if state_:
-            q = q.where(work_items.c.state == state_)
         with store.engine.connect() as conn:
-            rows = conn.execute(q).all()
+            rows = items.listing(conn, queue=queue or None, states=[state_] if state_ else None, fields=fields,
+                                 limit=limit)
     if fmt is Format.JSON:
         print_json([{f: getattr(r, f) for f in fields} for r in rows])
         return

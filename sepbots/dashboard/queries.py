@@ -14,7 +14,9 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
-from sepbots.store.schema import item_attempts, runs, work_items
+from sepbots.store.schema import runs, work_items
+from sepbots.workitems import items as item_ledger
+from sepbots.workitems import runs as run_ledger
 from sepbots.workitems.items import RunItem, RunOutcome, run_items, run_outcome_counts
 
 RUNS_PAGE = 50
@@ -49,33 +51,14 @@ def overview(conn: Connection, now: datetime) -> Overview:
     today = local(now).date()
     start = local_midnight(today)
     month_start = today.replace(day=1)
-    runs_today = list(
-        conn.execute(select(runs).where(runs.c.started_at >= start).order_by(runs.c.started_at.desc()).limit(20))
-    )
-    by_status = {
-        r.status: int(r.n)
-        for r in conn.execute(
-            select(runs.c.status, func.count().label("n")).where(runs.c.started_at >= start).group_by(runs.c.status)
-        )
-    }
-    failed_today = conn.execute(
-        select(func.count())
-        .select_from(work_items)
-        .where(work_items.c.finished_at >= start, work_items.c.state.in_(["failed", "abandoned"]))
-    ).scalar_one()
-    waiting = conn.execute(select(func.count()).select_from(work_items).where(_waiting_clause())).scalar_one()
-    month = conn.execute(
-        select(func.coalesce(func.sum(runs.c.done), 0), func.coalesce(func.sum(runs.c.work_ms), 0)).where(
-            runs.c.started_at >= local_midnight(month_start)
-        )
-    ).one()
+    month_done, month_work_ms = run_ledger.totals_since(conn, local_midnight(month_start))
     return Overview(
-        runs_today=runs_today,
-        runs_today_by_status=by_status,
-        items_failed_today=int(failed_today),
-        waiting=int(waiting),
-        month_done=int(month[0]),
-        month_work_ms=int(month[1]),
+        runs_today=run_ledger.started_since(conn, start, limit=20),
+        runs_today_by_status=dict(run_ledger.status_counts_since(conn, start)),
+        items_failed_today=item_ledger.count_ended_badly_since(conn, start),
+        waiting=item_ledger.count_waiting(conn, WAITING_STATES),
+        month_done=month_done,
+        month_work_ms=month_work_ms,
         month_start=month_start,
     )
 
@@ -151,7 +134,7 @@ class RunDetail:
 
 def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None = None) -> RunDetail | None:
     """A run with its items per outcome and one page of every item it produced or attempted, with its attempts."""
-    run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    run = run_ledger.get(conn, run_id)
     if run is None:
         return None
     counts = run_outcome_counts(conn, run_id)
@@ -172,15 +155,11 @@ class ItemDetail:
 
 def item_detail(conn: Connection, item_id: int) -> ItemDetail | None:
     """One work item (without its payload, which may hold personal data), its run and its attempts."""
-    cols = [c for c in work_items.c if c.name != "payload"]
-    item = conn.execute(select(*cols).where(work_items.c.id == item_id)).first()
+    item = item_ledger.get(conn, item_id, payload=False)
     if item is None:
         return None
-    run = conn.execute(select(runs).where(runs.c.id == item.run_id)).first() if item.run_id else None
-    attempts = list(
-        conn.execute(select(item_attempts).where(item_attempts.c.item_id == item_id).order_by(item_attempts.c.attempt))
-    )
-    return ItemDetail(item=item, run=run, attempts=attempts)
+    run = run_ledger.get(conn, item.run_id) if item.run_id else None
+    return ItemDetail(item=item, run=run, attempts=item_ledger.history(conn, item_id))
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,16 @@ from sepbots.store.schema import item_attempts, work_items
 from sepbots.workitems.models import Claimed, ItemState, WorkItem
 
 _BATCH = 500
-_MANUAL = (ItemState.BUSINESS_EXCEPTION.value, ItemState.FAILED.value, ItemState.ABANDONED.value)
 W = TypeVar("W", bound=WorkItem[Any])
 
 
 # -- items ---------------------------------------------------------------------------------------
 
 
-def get(conn: Connection, item_id: int) -> Any:
-    """The stored row of item ``item_id`` (payload still encoded), or None."""
-    return conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
+def get(conn: Connection, item_id: int, *, payload: bool = True) -> Any:
+    """The stored row of item ``item_id`` (payload still encoded; left out with ``payload=False``), or None."""
+    cols = [c for c in work_items.c if payload or c.name != "payload"]
+    return conn.execute(select(*cols).where(work_items.c.id == item_id)).first()
 
 
 def listing(
@@ -48,17 +48,21 @@ def listing(
     *,
     queue: str | None = None,
     states: Collection[str] | None = None,
+    unhandled: bool = False,
     fields: Sequence[str] | None = None,
     newest_first: bool = True,
     limit: int | None = None,
 ) -> list[Any]:
-    """Items (all columns, or only ``fields``), optionally of one queue and some states, by id."""
+    """Items (all columns, or only ``fields``), optionally of one queue, some states and (``unhandled``)
+    not yet handled by a person, by id."""
     cols = [work_items.c[f] for f in fields] if fields else [work_items]
     q = select(*cols).order_by(work_items.c.id.desc() if newest_first else work_items.c.id)
     if queue is not None:
         q = q.where(work_items.c.queue == queue)
     if states is not None:
         q = q.where(work_items.c.state.in_(list(states)))
+    if unhandled:
+        q = q.where(work_items.c.handled_at.is_(None))
     if limit is not None:
         q = q.limit(limit)
     return list(conn.execute(q).all())
@@ -98,6 +102,12 @@ def any_in(conn: Connection, queue: str, state: ItemState) -> bool:
                                                       work_items.c.state == state.value).limit(1)).first() is not None
 
 
+def count_waiting(conn: Connection, states: Collection[ItemState]) -> int:
+    """How many items in one of ``states`` no person has handled yet."""
+    return int(conn.execute(select(func.count()).select_from(work_items).where(
+        work_items.c.state.in_([s.value for s in states]), work_items.c.handled_at.is_(None))).scalar_one())
+
+
 def waiting_for_people(conn: Connection) -> list[tuple[str, int, datetime | None]]:
     """(queue, number, oldest finish) of the business exceptions no person has handled yet, by queue."""
     return [(q, int(n), oldest) for q, n, oldest in conn.execute(
@@ -116,6 +126,13 @@ def leases_by_owner(conn: Connection) -> list[tuple[str | None, int, datetime | 
     ).all()]
 
 
+def count_ended_badly_since(conn: Connection, since: datetime) -> int:
+    """How many items failed or were abandoned since ``since``."""
+    return int(conn.execute(select(func.count()).select_from(work_items).where(
+        work_items.c.finished_at >= since,
+        work_items.c.state.in_([ItemState.FAILED.value, ItemState.ABANDONED.value]))).scalar_one())
+
+
 def ended_badly_since(conn: Connection, since: datetime) -> list[Any]:
     """(id, queue, reference, attempts, error_code, error_message, finished_at) of the items that
     failed or were abandoned since ``since``, by id."""
@@ -131,7 +148,8 @@ def ended_badly_since(conn: Connection, since: datetime) -> list[Any]:
 def history(conn: Connection, item_id: int) -> list[Any]:
     """Every attempt at item ``item_id`` (``item_attempts`` rows), in order."""
     return list(conn.execute(
-        select(item_attempts).where(item_attempts.c.item_id == item_id).order_by(item_attempts.c.id)
+        select(item_attempts).where(item_attempts.c.item_id == item_id)
+        .order_by(item_attempts.c.attempt, item_attempts.c.id)
     ).all())
 
 

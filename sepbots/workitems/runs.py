@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.store import Store
@@ -119,14 +119,29 @@ def fail_dead(conn: Connection, run_ids: Sequence[str], now: datetime) -> None:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def latest(*, bot: str | None = None, status: str | None = None, limit: int = 20) -> Select[Any]:
-    """The newest runs first, optionally of one bot or status (a query to execute or refine)."""
+def latest(conn: Connection, *, bot: str | None = None, status: str | None = None, limit: int = 20) -> list[Any]:
+    """The newest runs first, optionally of one bot or status."""
     q = select(runs).order_by(runs.c.started_at.desc()).limit(limit)
     if bot:
         q = q.where(runs.c.bot == bot)
     if status:
         q = q.where(runs.c.status == status)
-    return q
+    return list(conn.execute(q).all())
+
+
+def started_since(conn: Connection, since: datetime, *, limit: int) -> list[Any]:
+    """The newest ``limit`` runs started since ``since``, newest first."""
+    return list(conn.execute(
+        select(runs).where(runs.c.started_at >= since).order_by(runs.c.started_at.desc()).limit(limit)).all())
+
+
+def totals_since(conn: Connection, since: datetime) -> tuple[int, int]:
+    """(items done, work ms) summed over the runs started since ``since``."""
+    done, work_ms = conn.execute(
+        select(func.coalesce(func.sum(runs.c.done), 0), func.coalesce(func.sum(runs.c.work_ms), 0))
+        .where(runs.c.started_at >= since)
+    ).one()
+    return int(done), int(work_ms)
 
 
 def by_id_prefix(conn: Connection, prefix: str, *, limit: int = 2) -> list[Any]:

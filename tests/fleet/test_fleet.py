@@ -17,12 +17,11 @@ from sqlalchemy import func, select, text
 from sepbots import BotContext, Runner, WorkItem, bot
 from sepbots.dashboard.trail import item_events
 from sepbots.environment import Environment
-from sepbots.exceptions import ConfigError, StopRequested, StoreError
+from sepbots.exceptions import ConfigError, RunRefused, StopRequested, StoreError
 from sepbots.fleet import Capability, FleetSlots, LeaderElection, MissingCapability, SlotBusy
 from sepbots.fleet.capabilities import capability_gate, parse_capabilities, runnable
 from sepbots.recipes import recipe_of
 from sepbots.runtime import StopToken
-from sepbots.exceptions import RunRefused
 from sepbots.store import Store, head_revision
 from sepbots.store.health import DatabaseHealth
 from sepbots.store.schema import audit_log, item_attempts, work_items

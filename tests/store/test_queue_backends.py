@@ -17,8 +17,7 @@ from sepbots.environment import Environment
 from sepbots.exceptions import QueueError
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
-from sepbots.workitems.models import ErrorKind, ItemState, NewItem
-from sepbots.workitems.models import Release
+from sepbots.workitems.models import ErrorKind, ItemState, NewItem, Release
 from sepbots.workitems.queue_postgresql import PostgresqlQueues
 from sepbots.workitems.queue_sqlite import SqliteQueues
 from tests.store.conftest import LEASE_S, claim_one, other_runner, release_one
