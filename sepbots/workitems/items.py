@@ -153,6 +153,19 @@ def history(conn: Connection, item_id: int) -> list[Any]:
     ).all())
 
 
+def evidence_owner(conn: Connection, run_id: str, relative: str) -> tuple[int, str] | None:
+    """(item id, queue) of the item whose record in run ``run_id`` (an attempt's, else the item's own)
+    lists ``relative`` as evidence, or None."""
+    attempts = select(item_attempts.c.item_id, item_attempts.c.artifacts).where(item_attempts.c.run_id == run_id)
+    items = select(work_items.c.id, work_items.c.artifacts).where(work_items.c.run_id == run_id)
+    for query in (attempts, items):
+        for row in conn.execute(query):
+            if relative in (row[1] or ()):
+                queue = conn.execute(select(work_items.c.queue).where(work_items.c.id == row[0])).scalar()
+                return int(row[0]), str(queue or "")
+    return None
+
+
 def work_item(item_type: type[W], row: Any, payload: BaseModel) -> W:
     """The typed item a bot's ``finish`` step gets for a stored row (its payload decoded)."""
     return item_type(
