@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -60,10 +61,11 @@ def open_queues(
 
     for impl in (SqliteQueues, PostgresqlQueues):
         if impl.dialect == store.dialect:
-            return impl(store, codec, redactor, audit, clock, owner=owner, lease=lease)
+            return impl(store=store, codec=codec, redactor=redactor, audit=audit, clock=clock, owner=owner, lease=lease)
     raise QueueError(f"no work queue implementation for the {store.dialect} database")
 
 
+@dataclass(kw_only=True, eq=False)
 class WorkQueues(ABC):
     """Operations on the work queues of one database: the port, with the logic every database shares.
 
@@ -83,24 +85,13 @@ class WorkQueues(ABC):
 
     dialect: ClassVar[str]
 
-    def __init__(
-        self,
-        store: Store,
-        codec: PayloadCodec,
-        redactor: Redactor,
-        audit: AuditTrail,
-        clock: Clock,
-        *,
-        owner: str,
-        lease: timedelta = timedelta(seconds=60),
-    ) -> None:
-        self.store = store
-        self.codec = codec
-        self.redactor = redactor
-        self.audit = audit
-        self.clock = clock
-        self.owner = owner
-        self.lease = lease
+    store: Store
+    codec: PayloadCodec
+    redactor: Redactor
+    audit: AuditTrail
+    clock: Clock
+    owner: str
+    lease: timedelta = timedelta(seconds=60)
 
     # -- adding ---------------------------------------------------------------------------------
 
@@ -277,6 +268,11 @@ class WorkQueues(ABC):
             started_at=row.started_at, duration_ms=row.duration_ms,
         )
 
+    def held(self, item_ids: Sequence[int]) -> Any:
+        """The condition "one of ``item_ids``, in progress under this runner's lease"."""
+        return and_(work_items.c.id.in_(list(item_ids)), work_items.c.lease_owner == self.owner,
+                    work_items.c.state == ItemState.IN_PROGRESS.value)
+
     def heartbeat(self, item_ids: Sequence[int]) -> int:
         """Extend this runner's leases on ``item_ids``; returns how many it still holds."""
         if not item_ids:
@@ -285,8 +281,7 @@ class WorkQueues(ABC):
         with self.store.begin() as conn:
             res = conn.execute(
                 update(work_items)
-                .where(work_items.c.id.in_(list(item_ids)), work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .where(self.held(item_ids))
                 .values(lease_expires_at=now + self.lease)
             )
         return res.rowcount or 0
@@ -328,8 +323,7 @@ class WorkQueues(ABC):
         with self.store.begin() as conn:
             ids = conn.execute(
                 update(work_items)
-                .where(work_items.c.id.in_([i.id for i in items]), work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .where(self.held([i.id for i in items]))
                 .values(state=ItemState.NEW.value, attempts=work_items.c.attempts - 1, lease_owner=None,
                         lease_expires_at=None, updated_at=now, next_attempt_at=now)
                 .returning(work_items.c.id)

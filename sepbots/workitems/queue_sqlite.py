@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Select, bindparam, func, insert, select, upda
 from sqlalchemy.dialects import sqlite
 
 from sepbots.store.schema import item_attempts, work_items
-from sepbots.workitems.models import Finished, ItemState
+from sepbots.workitems.models import Finished
 from sepbots.workitems.queue import WorkQueues
 
 _INSERT_IGNORE = (
@@ -38,10 +38,7 @@ class SqliteQueues(WorkQueues):
 
     def _write_releases(self, conn: Connection, finished: Sequence[Finished], run_id: str) -> set[int]:
         held = set(conn.execute(
-            select(work_items.c.id).where(work_items.c.id.in_([f.item.id for f in finished]),
-                                          work_items.c.lease_owner == self.owner,
-                                          work_items.c.state == ItemState.IN_PROGRESS.value)
-        ).scalars().all())
+            select(work_items.c.id).where(self.held([f.item.id for f in finished]))).scalars().all())
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         attempts: list[dict[str, Any]] = []
         for f in finished:
