@@ -48,23 +48,6 @@ def _run_record(r: Any) -> dict[str, Any]:
     return {f: getattr(r, f) for f in _RUN_FIELDS}
 
 
-def _failed_requests(conn: Any, limit: int) -> list[Any]:
-    """Refused or failed run requests for which no run was recorded (newest first)."""
-    from sqlalchemy import select
-
-    from sepbots.scheduling.tables import RequestState, run_requests
-    from sepbots.store.schema import runs
-
-    query = (
-        select(run_requests)
-        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
-        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
-        .order_by(run_requests.c.id.desc())
-        .limit(limit)
-    )
-    return list(conn.execute(query))
-
-
 @runs_app.command("list")
 def runs_list(
     ctx: typer.Context,
@@ -82,7 +65,7 @@ def runs_list(
         store = st.store()
         with store.engine.connect() as conn:
             rows = runs.latest(conn, bot=bot, status=status, limit=limit)
-            requests = [r for r in _failed_requests(conn, limit) if not bot or r.bot == bot] if not status else []
+            requests = [r for r in runs.requests_without_run(conn, limit) if not bot or r.bot == bot] if not status else []
     if fmt is Format.JSON:
         print_json({"runs": [_run_record(r) for r in rows],
                     "failed_requests": [{"id": r.id, "bot": r.bot, "trigger": r.trigger, "state": r.state,

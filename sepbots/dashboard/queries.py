@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, true
+from sqlalchemy import Connection
 
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
-from sepbots.store.schema import runs, work_items
 from sepbots.workitems import items as item_ledger
 from sepbots.workitems import runs as run_ledger
 from sepbots.workitems.items import RunItem, RunOutcome, run_items, run_outcome_counts
@@ -27,10 +26,6 @@ QUEUE_PAGE = 50
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in Copenhagen."""
     return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
-
-
-def _waiting_clause() -> ColumnElement[bool]:
-    return and_(work_items.c.state.in_([s.value for s in WAITING_STATES]), work_items.c.handled_at.is_(None))
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ def overview(conn: Connection, now: datetime) -> Overview:
         runs_today=run_ledger.started_since(conn, start, limit=20),
         runs_today_by_status=dict(run_ledger.status_counts_since(conn, start)),
         items_failed_today=item_ledger.count_ended_badly_since(conn, start),
-        waiting=item_ledger.count_waiting(conn, WAITING_STATES),
+        waiting=item_ledger.count_waiting(conn, item_ledger.Waiting(WAITING_STATES)),
         month_done=month_done,
         month_work_ms=month_work_ms,
         month_start=month_start,
@@ -84,42 +79,19 @@ class RunsPage:
     failed_requests: list[Any] = field(default_factory=list)
 
 
-def failed_requests(conn: Connection, limit: int = 20) -> list[Any]:
-    """Refused or failed run requests for which no run was recorded, newest first."""
-    from sepbots.scheduling.requests import RequestState
-    from sepbots.scheduling.tables import run_requests
-
-    return list(conn.execute(
-        select(run_requests)
-        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
-        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
-        .order_by(run_requests.c.id.desc())
-        .limit(limit)
-    ))
-
-
 def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
     """Runs matching ``flt``, newest first, ``RUNS_PAGE`` per page."""
-    cond = []
-    if flt.bot:
-        cond.append(runs.c.bot == flt.bot)
-    if flt.status:
-        cond.append(runs.c.status == flt.status)
-    if flt.day_from:
-        cond.append(runs.c.started_at >= local_midnight(flt.day_from))
-    if flt.day_to:
-        cond.append(runs.c.started_at < local_midnight(flt.day_to + timedelta(days=1)))
-    where = and_(true(), *cond)
-    total = int(conn.execute(select(func.count()).select_from(runs).where(where)).scalar_one())
+    filters: dict[str, Any] = {
+        "bot": flt.bot, "status": flt.status,
+        "since": local_midnight(flt.day_from) if flt.day_from else None,
+        "until": local_midnight(flt.day_to + timedelta(days=1)) if flt.day_to else None,
+    }
+    total = run_ledger.count_matching(conn, **filters)
     pages = max(1, -(-total // RUNS_PAGE))
     page = min(max(1, flt.page), pages)
-    rows = list(
-        conn.execute(
-            select(runs).where(where).order_by(runs.c.started_at.desc()).limit(RUNS_PAGE).offset((page - 1) * RUNS_PAGE)
-        )
-    )
-    bots = [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
-    problems = failed_requests(conn) if page == 1 and not flt.status else []
+    rows = run_ledger.matching(conn, **filters, limit=RUNS_PAGE, offset=(page - 1) * RUNS_PAGE)
+    bots = run_ledger.bots(conn)
+    problems = run_ledger.requests_without_run(conn) if page == 1 and not flt.status else []
     return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots, failed_requests=problems)
 
 
@@ -187,38 +159,14 @@ class QueuePage:
 
 def manual_queue(conn: Connection, flt: QueueFilter, now: datetime) -> QueuePage:
     """Items waiting for a person (final error state, not yet handled), most recent first, filtered."""
-    joined = work_items.outerjoin(runs, runs.c.id == work_items.c.run_id)
-    where = _waiting_clause()
-    if flt.state:
-        where = and_(where, work_items.c.state == flt.state)
-    if flt.bot:
-        where = and_(where, runs.c.bot == flt.bot)
-    if flt.process:
-        where = and_(where, runs.c.process == flt.process)
-    if flt.code:
-        where = and_(where, work_items.c.error_code == flt.code)
-    if flt.min_age_days:
-        where = and_(where, work_items.c.finished_at <= now - timedelta(days=flt.min_age_days))
-    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
+    waiting = item_ledger.Waiting(
+        WAITING_STATES, state=flt.state, bot=flt.bot, process=flt.process, code=flt.code,
+        finished_by=now - timedelta(days=flt.min_age_days) if flt.min_age_days else None)
+    total = item_ledger.count_waiting(conn, waiting)
     pages = max(1, -(-total // QUEUE_PAGE))
     page = min(max(1, flt.page), pages)
-    rows = list(
-        conn.execute(
-            select(
-                work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
-                work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
-                work_items.c.finished_at, work_items.c.run_id, runs.c.bot, runs.c.process,
-            )
-            .select_from(joined)
-            .where(where)
-            .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
-            .limit(QUEUE_PAGE)
-            .offset((page - 1) * QUEUE_PAGE)
-        )
-    )
-    waiting = select(runs.c.bot, runs.c.process, work_items.c.error_code).select_from(joined).where(
-        _waiting_clause()).distinct().limit(500)
-    choices = conn.execute(waiting).all()
+    rows = item_ledger.waiting_page(conn, waiting, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
+    choices = item_ledger.waiting_choices(conn, item_ledger.Waiting(WAITING_STATES))
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
                      bots=sorted({c.bot for c in choices if c.bot}), processes=sorted({c.process for c in choices if c.process}),
                      codes=sorted({c.error_code for c in choices if c.error_code}))

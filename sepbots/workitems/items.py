@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, exists, func, literal, select, union_all
 
-from sepbots.store.schema import item_attempts, work_items
+from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.models import Claimed, ItemState, WorkItem
 
 _BATCH = 500
@@ -102,10 +102,60 @@ def any_in(conn: Connection, queue: str, state: ItemState) -> bool:
                                                       work_items.c.state == state.value).limit(1)).first() is not None
 
 
-def count_waiting(conn: Connection, states: Collection[ItemState]) -> int:
-    """How many items in one of ``states`` no person has handled yet."""
-    return int(conn.execute(select(func.count()).select_from(work_items).where(
-        work_items.c.state.in_([s.value for s in states]), work_items.c.handled_at.is_(None))).scalar_one())
+@dataclass(frozen=True)
+class Waiting:
+    """Which items waiting for a person to select: states (each not yet handled), and optional filters on
+    the item's state, the bot and process of its last run, its error code, and finished at or before."""
+
+    states: tuple[ItemState, ...]
+    state: str | None = None
+    bot: str | None = None
+    process: str | None = None
+    code: str | None = None
+    finished_by: datetime | None = None
+
+    def where(self) -> Any:
+        where = and_(work_items.c.state.in_([s.value for s in self.states]), work_items.c.handled_at.is_(None))
+        for column, value in ((work_items.c.state, self.state), (runs.c.bot, self.bot),
+                              (runs.c.process, self.process), (work_items.c.error_code, self.code)):
+            if value:
+                where = and_(where, column == value)
+        if self.finished_by is not None:
+            where = and_(where, work_items.c.finished_at <= self.finished_by)
+        return where
+
+
+_WITH_RUN = work_items.outerjoin(runs, runs.c.id == work_items.c.run_id)
+
+
+def count_waiting(conn: Connection, waiting: Waiting) -> int:
+    """How many items ``waiting`` selects."""
+    return int(conn.execute(select(func.count()).select_from(_WITH_RUN).where(waiting.where())).scalar_one())
+
+
+def waiting_page(conn: Connection, waiting: Waiting, *, limit: int, offset: int = 0) -> list[Any]:
+    """One page of the items ``waiting`` selects (without payload, with their run's bot and process),
+    most recently finished first."""
+    return list(conn.execute(
+        select(
+            work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
+            work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
+            work_items.c.finished_at, work_items.c.run_id, runs.c.bot, runs.c.process,
+        )
+        .select_from(_WITH_RUN)
+        .where(waiting.where())
+        .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all())
+
+
+def waiting_choices(conn: Connection, waiting: Waiting, *, limit: int = 500) -> list[Any]:
+    """Distinct (bot, process, error_code) among the items ``waiting`` selects (at most ``limit``)."""
+    return list(conn.execute(
+        select(runs.c.bot, runs.c.process, work_items.c.error_code).select_from(_WITH_RUN)
+        .where(waiting.where()).distinct().limit(limit)
+    ).all())
 
 
 def waiting_for_people(conn: Connection) -> list[tuple[str, int, datetime | None]]:

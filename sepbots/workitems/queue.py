@@ -309,8 +309,8 @@ class WorkQueues(ABC):
                 landed = [f.item.id in released for f in finished]
                 events.extend(self.released_events(
                     [(f.item, f.outcome, f.duration_ms) for f in finished if f.item.id in released], run_id, bot))
-            rows = conn.execute(self.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
-            rows.sort(key=lambda r: (-r.priority, r.id))
+            claimed = conn.execute(self.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
+            rows = sorted(claimed, key=lambda r: (-r.priority, r.id))
             events.extend(self.claimed_events(rows, run_id, bot))
             self.audit.append(conn, events, now)
         return landed, [self.to_claimed(r) for r in rows]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, true, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.store import Store
@@ -142,6 +142,52 @@ def totals_since(conn: Connection, since: datetime) -> tuple[int, int]:
         .where(runs.c.started_at >= since)
     ).one()
     return int(done), int(work_ms)
+
+
+def _matching(bot: str | None, status: str | None, since: datetime | None, until: datetime | None) -> Any:
+    cond = []
+    if bot:
+        cond.append(runs.c.bot == bot)
+    if status:
+        cond.append(runs.c.status == status)
+    if since is not None:
+        cond.append(runs.c.started_at >= since)
+    if until is not None:
+        cond.append(runs.c.started_at < until)
+    return and_(true(), *cond)
+
+
+def count_matching(conn: Connection, *, bot: str | None = None, status: str | None = None,
+                   since: datetime | None = None, until: datetime | None = None) -> int:
+    """How many runs are of ``bot``, have ``status`` and started in [``since``, ``until``) (each optional)."""
+    where = _matching(bot, status, since, until)
+    return int(conn.execute(select(func.count()).select_from(runs).where(where)).scalar_one())
+
+
+def matching(conn: Connection, *, bot: str | None = None, status: str | None = None, since: datetime | None = None,
+             until: datetime | None = None, limit: int, offset: int = 0) -> list[Any]:
+    """One page of the runs ``count_matching`` counts, newest first."""
+    where = _matching(bot, status, since, until)
+    return list(conn.execute(
+        select(runs).where(where).order_by(runs.c.started_at.desc()).limit(limit).offset(offset)).all())
+
+
+def bots(conn: Connection) -> list[str]:
+    """Every bot that has a run, by name."""
+    return [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
+
+
+def requests_without_run(conn: Connection, limit: int = 20) -> list[Any]:
+    """Refused or failed run requests for which no run was recorded, newest first."""
+    from sepbots.scheduling.tables import RequestState, run_requests
+
+    return list(conn.execute(
+        select(run_requests)
+        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
+        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
+        .order_by(run_requests.c.id.desc())
+        .limit(limit)
+    ))
 
 
 def by_id_prefix(conn: Connection, prefix: str, *, limit: int = 2) -> list[Any]:
