@@ -53,7 +53,7 @@ class Runner:
         self.gate = gate
 
     @cached_property
-    def runs(self) -> RunLedger:
+    def _runs(self) -> RunLedger:
         """Where this runner records its runs."""
         return RunLedger(self.env.store, self.env.audit, self.env.runner_id)
 
@@ -302,13 +302,13 @@ class Runner:
 
     def _insert_run(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
                     started: Any) -> None:
-        self.runs.start(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
+        self._runs.start(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
                              trigger=trigger.value, test_mode=test_mode, params=self._params(params), now=started)
 
     def _refuse(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
                 reason: str) -> None:
         """Record a refused run (no items, no artifacts) and its ``run_refused`` audit row."""
-        self.runs.refuse(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
+        self._runs.refuse(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
                               trigger=trigger.value, test_mode=test_mode, params=self._params(params), reason=reason,
                               now=self.env.clock.now())
         log.warning("run_refused", run_id=run_id, bot=recipe.name, trigger=trigger.value, reason=reason)
@@ -317,11 +317,11 @@ class Runner:
         return self.env.redactor.redact_obj(params.model_dump(mode="json"))
 
     def _flush_counts(self, run_id: str, counts: RunCounts) -> None:
-        self.runs.flush_counts(run_id, counts)
+        self._runs.flush_counts(run_id, counts)
 
     def _end_run(self, recipe: Recipe, run_id: str, status: RunStatus, counts: RunCounts, ended: Any,
                  error: str | None) -> None:
-        self.runs.end(run_id, bot=recipe.name, status=status, counts=counts, error=error, now=ended)
+        self._runs.end(run_id, bot=recipe.name, status=status, counts=counts, error=error, now=ended)
 
 
 def _count(counts: RunCounts, outcome: Release, duration_ms: int, sign: int) -> None:
