@@ -49,10 +49,11 @@ class ClaimFeed:
     bot: str
     health: DatabaseHealth
     on_result: OnResult
-    max_batch: int = 256
-    fast_ms: int = 50
-    ahead_s: float = 1.0
-    flush_s: float = 0.25
+    # how far ahead to claim and how long a release may wait (see the module docstring)
+    max_batch: int = field(default=256)
+    fast_ms: int = field(default=50)
+    ahead_s: float = field(default=1.0)
+    flush_s: float = field(default=0.25)
     _ahead: deque[Claimed] = field(default_factory=deque, init=False)
     _pending: list[Finished] = field(default_factory=list, init=False)
     _pending_since: float = field(default=0.0, init=False)

@@ -84,6 +84,8 @@ class WorkQueues(ABC):
     """
 
     dialect: ClassVar[str]
+    insert_ignore: ClassVar[Any]  # INSERT … ON CONFLICT (queue, reference) DO NOTHING RETURNING id, reference
+    greatest_function: ClassVar[str]  # the SQL function of the larger of two values
 
     store: Store
     codec: PayloadCodec
@@ -127,7 +129,7 @@ class WorkQueues(ABC):
             # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here);
             # one prepared statement with many parameter sets ("insertmanyvalues"), not a new
             # 500-row statement to compile per batch.
-            inserted = conn.execute(self._insert_ignore(), batch).all()
+            inserted = conn.execute(self.insert_ignore, batch).all()
             if subjects:
                 record_subjects(conn, inserted, subjects)
                 subjects.clear()
@@ -162,13 +164,9 @@ class WorkQueues(ABC):
             )
         return added, refs
 
-    @abstractmethod
-    def _insert_ignore(self) -> Any:
-        """``INSERT … ON CONFLICT (queue, reference) DO NOTHING RETURNING id, reference`` for this database."""
-
-    @abstractmethod
     def greatest(self, a: Any, b: Any) -> Any:
         """The larger of two SQL values (``max`` on SQLite, ``greatest`` on PostgreSQL)."""
+        return getattr(func, self.greatest_function)(a, b)
 
     @abstractmethod
     def _picked(self, due: Select[Any], limit: int) -> Any:

@@ -89,12 +89,8 @@ class PostgresqlQueues(WorkQueues):
     """``WorkQueues`` on a PostgreSQL database shared by a fleet of runners."""
 
     dialect = "postgresql"
-
-    def _insert_ignore(self) -> Any:
-        return _INSERT_IGNORE
-
-    def greatest(self, a: Any, b: Any) -> Any:
-        return func.greatest(a, b)
+    insert_ignore = _INSERT_IGNORE
+    greatest_function = "greatest"
 
     def _picked(self, due: Select[Any], limit: int) -> Any:
         due = due.with_for_update(skip_locked=True)

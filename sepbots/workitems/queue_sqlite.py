@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, insert, select, update
 from sqlalchemy.dialects import sqlite
 
 from sepbots.store.schema import item_attempts, work_items
@@ -24,12 +24,8 @@ class SqliteQueues(WorkQueues):
     """``WorkQueues`` on an SQLite file."""
 
     dialect = "sqlite"
-
-    def _insert_ignore(self) -> Any:
-        return _INSERT_IGNORE
-
-    def greatest(self, a: Any, b: Any) -> Any:
-        return func.max(a, b)
+    insert_ignore = _INSERT_IGNORE
+    greatest_function = "max"
 
     def _picked(self, due: Select[Any], limit: int) -> Any:
         if limit == 1:
