@@ -62,7 +62,7 @@ def one_run(items: int) -> dict[str, float]:
                                             for n in range(items)), max_attempts=1, run_id=None, actor="bench")
         t1 = time.perf_counter()
         claimed = 0
-        while env.queues.claim("claims", run_id="bench", bot="bench") is not None:
+        while env.queues.exchange([], "claims", limit=1, run_id="bench", bot="bench")[1]:
             claimed += 1
         claims = time.perf_counter() - t1
         assert claimed == items

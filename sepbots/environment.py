@@ -28,7 +28,7 @@ from sepbots.store.files import tighten_sqlite_files
 from sepbots.store.schema import meta
 from sepbots.vault import Vault
 from sepbots.workitems.codec import PayloadCodec
-from sepbots.workitems.queue import WorkQueues
+from sepbots.workitems.queue import WorkQueues, open_queues
 
 
 def new_runner_id() -> str:
@@ -105,8 +105,8 @@ class Environment:
     @cached_property
     def queues(self) -> WorkQueues:
         codec = PayloadCodec(self.keys.fernet if self.settings.vault.encrypt_payloads else None)
-        return WorkQueues(self.store, codec, self.redactor, self.audit, self.clock, owner=self.runner_id,
-                          lease=timedelta(seconds=self.settings.queue.lease_s))
+        return open_queues(self.store, codec, self.redactor, self.audit, self.clock, owner=self.runner_id,
+                           lease=timedelta(seconds=self.settings.queue.lease_s))
 
     @cached_property
     def registry(self) -> Registry:

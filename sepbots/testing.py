@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from structlog.testing import capture_logs
 
 from sepbots.config import Settings, load_settings
@@ -24,7 +23,7 @@ from sepbots.environment import Environment
 from sepbots.installation import initialise
 from sepbots.recipes import recipe_of
 from sepbots.runtime import Runner, RunSummary, Trigger
-from sepbots.store.schema import work_items
+from sepbots.workitems import items as ledger
 from sepbots.workitems.models import ItemState
 
 __all__ = ["ItemRecord", "ManualClock", "RunOutcome", "capture_logs", "open_test_environment", "run_bot_once"]
@@ -69,6 +68,12 @@ class ItemRecord:
     error_message: str | None
     output: dict[str, Any] | None
     artifacts: list[str]
+
+    @classmethod
+    def of(cls, row: Any) -> ItemRecord:
+        """The record of a stored ``work_items`` row."""
+        return cls(row.id, row.reference, ItemState(row.state), row.attempts, row.error_code, row.error_message,
+                   row.output, row.artifacts or [])
 
 
 @dataclass(frozen=True)
@@ -132,11 +137,6 @@ def run_bot_once(
     recipe = recipe_of(bot)
     summary = Runner(env).run(recipe, params, trigger=trigger, test_mode=test_mode)
     with env.store.engine.connect() as conn:
-        rows = conn.execute(select(work_items).where(work_items.c.queue == recipe.queue).order_by(work_items.c.id)).all()
+        rows = ledger.listing(conn, queue=recipe.queue, newest_first=False)
         conn.rollback()
-    items = [
-        ItemRecord(r.id, r.reference, ItemState(r.state), r.attempts, r.error_code, r.error_message, r.output,
-                   r.artifacts or [])
-        for r in rows
-    ]
-    return RunOutcome(summary, items, env)
+    return RunOutcome(summary, [ItemRecord.of(r) for r in rows], env)

@@ -7,21 +7,20 @@ while the condition holds and are sent again after ``repeat_after``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Connection, Row, Select, select
 
 from sepbots.alerts.config import AlertKind, Rule
 from sepbots.audit import AuditTrail
 from sepbots.clock import local
-from sepbots.runtime.models import RunStatus
 from sepbots.store import Store
-from sepbots.store.schema import runs, work_items
 from sepbots.worker.state import WorkerState
 from sepbots.worker.tables import runner_status
-from sepbots.workitems.models import ItemState
+from sepbots.workitems import items, runs
 
 
 @dataclass(frozen=True)
@@ -68,36 +67,30 @@ class RuleEvaluator:
         found = handlers[rule.kind](rule, now)
         return [f for f in found if not rule.bots or f.bot in rule.bots]
 
-    def _rows(self, query: Select[*tuple[Any, ...]]) -> list[Row[*tuple[Any, ...]]]:
+    def _read(self, read: Callable[[Connection], list[Any]]) -> list[Any]:
         with self.store.engine.connect() as conn:
-            rows = list(conn.execute(query).all())
+            rows = read(conn)
             conn.rollback()
         return rows
 
+    def _rows(self, query: Select[Any]) -> list[Row[Any]]:
+        return self._read(lambda conn: list(conn.execute(query).all()))
+
     def _runs_failed(self, rule: Rule, now: datetime) -> list[Finding]:
-        query = (select(runs.c.id, runs.c.bot, runs.c.ended_at, runs.c.error)
-                 .where(runs.c.status == RunStatus.FAILED.value, runs.c.ended_at >= now - rule.lookback)
-                 .order_by(runs.c.ended_at))
+        rows = self._read(lambda conn: runs.failed_since(conn, now - rule.lookback))
         return [Finding(rule, f"run_failed:{r.id}", r.bot,
                         f"{r.bot}: kørslen {r.id[:8]} fejlede {_when(r.ended_at)} / the run failed: {r.error or '-'}",
-                        facts={"run": r.id}) for r in self._rows(query)]
+                        facts={"run": r.id}) for r in rows]
 
     def _items_failed(self, rule: Rule, now: datetime) -> list[Finding]:
-        query = (select(work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.attempts,
-                        work_items.c.error_code, work_items.c.error_message, work_items.c.finished_at)
-                 .where(work_items.c.state.in_([ItemState.FAILED.value, ItemState.ABANDONED.value]),
-                        work_items.c.finished_at >= now - rule.lookback)
-                 .order_by(work_items.c.id))
+        rows = self._read(lambda conn: items.ended_badly_since(conn, now - rule.lookback))
         return [Finding(rule, f"item_failed:{r.id}", self._bot_of(r.queue),
                         f"{r.reference}: {r.error_code or '-'} efter {r.attempts} forsøg / after {r.attempts} attempts: "
-                        f"{(r.error_message or '')[:200]}") for r in self._rows(query)]
+                        f"{(r.error_message or '')[:200]}") for r in rows]
 
     def _manual_queue(self, rule: Rule, now: datetime) -> list[Finding]:
-        query = (select(work_items.c.queue, func.count(), func.min(work_items.c.finished_at))
-                 .where(work_items.c.state == ItemState.BUSINESS_EXCEPTION.value, work_items.c.handled_at.is_(None))
-                 .group_by(work_items.c.queue))
         found = []
-        for queue, count, oldest in self._rows(query):
+        for queue, count, oldest in self._read(items.waiting_for_people):
             oldest = local(oldest) if oldest is not None else None
             too_many = rule.above is not None and count > rule.above
             too_old = rule.older_than is not None and oldest is not None and oldest < now - rule.older_than

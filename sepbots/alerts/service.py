@@ -27,8 +27,7 @@ from sepbots.clock import local
 from sepbots.connectors.mail import MailServer, OutgoingMail, SmtpSender
 from sepbots.connectors.webhook import WebhookSender
 from sepbots.environment import Environment
-from sepbots.store.schema import runs, work_items
-from sepbots.workitems.models import ItemState
+from sepbots.workitems import items, runs
 
 TITLES = {
     AlertKind.RUN_FAILED: "Kørsel fejlet / run failed",
@@ -210,14 +209,11 @@ class AlertService:
         """The last 24 hours: runs by status, alerts by kind; and the manual-handling queues now."""
         since = now - timedelta(days=1)
         with self.env.store.engine.connect() as conn:
-            by_status = conn.execute(select(runs.c.status, func.count()).where(runs.c.started_at >= since)
-                                     .group_by(runs.c.status).order_by(runs.c.status)).all()
+            by_status = runs.status_counts_since(conn, since)
             by_kind = conn.execute(select(alerts_sent.c.kind, func.count()).where(alerts_sent.c.last_at >= since,
                                    alerts_sent.c.kind != AlertKind.DIGEST.value).group_by(alerts_sent.c.kind)
                                    .order_by(alerts_sent.c.kind)).all()
-            manual = conn.execute(select(work_items.c.queue, func.count())
-                                  .where(work_items.c.state == ItemState.BUSINESS_EXCEPTION.value, work_items.c.handled_at.is_(None))
-                                  .group_by(work_items.c.queue).order_by(work_items.c.queue)).all()
+            manual = [(queue, n) for queue, n, _ in items.waiting_for_people(conn)]
             conn.rollback()
         lines = [f"Døgnet til {local(now):%d-%m-%Y %H:%M} / the 24 hours until then", "",
                  "Kørsler / runs: " + (", ".join(f"{s}: {n}" for s, n in by_status) or "ingen / none"),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sepbots.cli.state import errors_to_exit, state
 from sepbots.fleet.leader import current_leader
 from sepbots.fleet.tables import fleet_slots
 from sepbots.i18n import Catalog, moment, number
-from sepbots.store.schema import work_items
-from sepbots.workitems.models import ItemState
+from sepbots.workitems import items
 
 T = Catalog({
     "database": ("Database: {url}", "Database: {url}"),
@@ -36,10 +35,7 @@ def status(ctx: typer.Context) -> None:
         env = st.env()
         leader = current_leader(env.store, now=env.clock.now())
         with env.store.engine.connect() as conn:
-            holders = conn.execute(
-                select(work_items.c.lease_owner, func.count(), func.min(work_items.c.lease_expires_at))
-                .where(work_items.c.state == ItemState.IN_PROGRESS.value)
-                .group_by(work_items.c.lease_owner).order_by(work_items.c.lease_owner)).all()
+            holders = items.leases_by_owner(conn)
             slots = conn.execute(select(fleet_slots).order_by(fleet_slots.c.name, fleet_slots.c.slot)).all()
             conn.rollback()
     console = Console(width=160)

@@ -14,7 +14,7 @@ import typer
 from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, label, moment, number
-from sepbots.store.readonly import fetch
+from sepbots.workitems.run_listing import REQUEST_FIELDS, RUN_FIELDS
 
 T = Catalog({
     "run": ("Kørsel", "Run"), "bot": ("Robot", "Bot"), "trigger": ("Udløser", "Trigger"),
@@ -35,10 +35,6 @@ T = Catalog({
 })
 runs_app = typer.Typer(help="Kørsler / runs.", no_args_is_help=True)
 items_app = typer.Typer(help="Arbejdselementer / work items.", no_args_is_help=True)
-_RUN_FIELDS = ("id", "bot", "process", "queue", "trigger", "status", "test_mode", "started_at", "ended_at",
-               "produced", "done", "business", "retried", "failed", "abandoned", "work_ms", "error")
-_REQUEST_FIELDS = ("id", "bot", "trigger", "state", "schedule", "created_at", "ended_at", "error")
-_TIMES = ("started_at", "ended_at", "created_at")
 
 
 def _trigger_label(lang: str, r: Any) -> str:
@@ -48,28 +44,7 @@ def _trigger_label(lang: str, r: Any) -> str:
 
 
 def _run_record(r: Any) -> dict[str, Any]:
-    return {f: getattr(r, f) for f in _RUN_FIELDS}
-
-
-def _columns(table: str, names: tuple[str, ...]) -> str:
-    return ", ".join(f'{table}."{name}"' for name in names)
-
-
-def _latest_runs(source: Any, bot: str | None, status: str | None, limit: int) -> tuple[list[Any], list[Any]]:
-    """The latest runs (newest first) and, unless ``status`` filters, the refused or failed run requests for
-    which no run was recorded (newest first). Plain SQL, so it also runs without SQLAlchemy (``CliState.read``)."""
-    filters = {name: value for name, value in (("bot", bot), ("status", status)) if value}
-    where = " AND ".join(f'runs."{name}" = :{name}' for name in filters)
-    rows = fetch(source, f"SELECT {_columns('runs', _RUN_FIELDS)} FROM runs{' WHERE ' + where if where else ''} "
-                         "ORDER BY runs.started_at DESC LIMIT :limit",
-                 {**filters, "limit": limit}, times=_TIMES, flags=("test_mode",))
-    if status:
-        return rows, []
-    requests = fetch(source, f"SELECT {_columns('run_requests', _REQUEST_FIELDS)} FROM run_requests "
-                             "LEFT OUTER JOIN runs ON runs.id = run_requests.run_id "
-                             "WHERE run_requests.state IN ('failed', 'refused') AND runs.id IS NULL "
-                             "ORDER BY run_requests.id DESC LIMIT :limit", {"limit": limit}, times=_TIMES)
-    return rows, [r for r in requests if not bot or r.bot == bot]
+    return {f: getattr(r, f) for f in RUN_FIELDS}
 
 
 @runs_app.command("list")
@@ -81,13 +56,18 @@ def runs_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """De seneste kørsler, også afviste / the latest runs, refused ones too."""
+    from sepbots.workitems import run_listing
+
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
-        rows, requests = st.read(lambda source: _latest_runs(source, bot, status, limit))
+        rows, requests = st.read(lambda source: (
+            run_listing.latest_runs(source, bot=bot, status=status, limit=limit),
+            [] if status else run_listing.requests_without_run(source, limit, bot=bot),
+        ))
     if fmt is Format.JSON:
         print_json({"runs": [_run_record(r) for r in rows],
-                    "failed_requests": [{f: getattr(r, f) for f in _REQUEST_FIELDS} for r in requests]})
+                    "failed_requests": [{f: getattr(r, f) for f in REQUEST_FIELDS} for r in requests]})
         return
     print_table(
         [T(lang, k) for k in ("run", "bot", "trigger", "status", "started", "done", "business", "failed", "reason")],
@@ -112,17 +92,15 @@ def runs_show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Én kørsel med hvert element den rørte og hvert forsøg / one run, every item it touched, every attempt."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import runs
-    from sepbots.workitems.ledger import run_items, run_outcome_counts
+    from sepbots.workitems import runs
+    from sepbots.workitems.items import run_items, run_outcome_counts
 
     st = state(ctx)
     lang = st.language
     with errors_to_exit():
         store = st.store()
         with store.engine.connect() as conn:
-            found = conn.execute(select(runs).where(runs.c.id.startswith(run_id)).limit(2)).all()
+            found = runs.by_id_prefix(conn, run_id)
             if len(found) != 1:
                 fail(T(lang, "no_run", id=run_id))
             r = found[0]
@@ -162,9 +140,7 @@ def items_list(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Arbejdselementer / work items (newest first)."""
-    from sqlalchemy import select
-
-    from sepbots.store.schema import work_items
+    from sepbots.workitems import items
     from sepbots.workitems.models import ItemState
 
     st = state(ctx)
@@ -175,13 +151,9 @@ def items_list(
               "created_at", "finished_at", "run_id", "handled_by", "handled_at")
     with errors_to_exit():
         store = st.store()
-        q = select(*(work_items.c[f] for f in fields)).order_by(work_items.c.id.desc()).limit(limit)
-        if queue:
-            q = q.where(work_items.c.queue == queue)
-        if state_:
-            q = q.where(work_items.c.state == state_)
         with store.engine.connect() as conn:
-            rows = conn.execute(q).all()
+            rows = items.listing(conn, queue=queue or None, states=[state_] if state_ else None, fields=fields,
+                                 limit=limit)
     if fmt is Format.JSON:
         print_json([{f: getattr(r, f) for f in fields} for r in rows])
         return

@@ -22,12 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, SepbotsError
-from sepbots.store.schema import work_items
-from sepbots.workitems import ItemState
+from sepbots.workitems import ItemState, items
 from sepbots.workitems.handling import parse_minutes
 
 WAITING_STATES = (ItemState.BUSINESS_EXCEPTION, ItemState.FAILED, ItemState.ABANDONED)
@@ -48,9 +45,7 @@ class ActionResult:
 
 def _waiting_reference(env: Environment, item_id: int) -> str:
     with env.store.engine.connect() as conn:
-        row = conn.execute(
-            select(work_items.c.reference, work_items.c.state, work_items.c.handled_at).where(work_items.c.id == item_id)
-        ).first()
+        row = items.get(conn, item_id)
         conn.rollback()
     if row is None:
         raise ActionError(f"work item {item_id} does not exist")

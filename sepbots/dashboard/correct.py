@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 
 from sepbots.dashboard.actions import WAITING_STATES, ActionError
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, RecipeError
 from sepbots.recipes import Recipe
-from sepbots.store.schema import work_items
+from sepbots.workitems import items
 from sepbots.workitems.resubmit import resubmit
 
 
@@ -55,7 +54,7 @@ def _recipe_for_queue(env: Environment, queue: str) -> Recipe:
 
 def _load(env: Environment, item_id: int) -> tuple[Any, Recipe, BaseModel]:
     with env.store.engine.connect() as conn:
-        row = conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
+        row = items.get(conn, item_id)
         conn.rollback()
     if row is None:
         raise ActionError(f"work item {item_id} does not exist")

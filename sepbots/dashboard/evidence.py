@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.dashboard import artifacts
 from sepbots.environment import Environment
-from sepbots.store.schema import item_attempts, work_items
+from sepbots.workitems import items
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,11 @@ class Evidence:
     bot: str
 
 
-def _owner(conn: Connection, run_id: str, relative: str) -> tuple[int, str] | None:
-    """(item id, queue) of the item whose record in run ``run_id`` lists ``relative`` as evidence."""
-    attempts = select(item_attempts.c.item_id, item_attempts.c.artifacts).where(item_attempts.c.run_id == run_id)
-    items = select(work_items.c.id, work_items.c.artifacts).where(work_items.c.run_id == run_id)
-    for query in (attempts, items):
-        for row in conn.execute(query):
-            if relative in (row[1] or ()):
-                queue = conn.execute(select(work_items.c.queue).where(work_items.c.id == row[0])).scalar()
-                return int(row[0]), str(queue or "")
-    return None
-
-
 def open_evidence(conn: Connection, env: Environment, relative: str, viewer: str) -> Evidence | None:
     """The evidence file ``relative`` with an ``evidence_viewed`` audit row for ``viewer``; None if not evidence."""
     run_id = PurePosixPath(relative.replace("\\", "/")).parts[0] if relative else ""
     path = artifacts.resolve_artifact(env.settings.runs_dir, relative)
-    owner = _owner(conn, run_id, relative) if path is not None else None
+    owner = items.evidence_owner(conn, run_id, relative) if path is not None else None
     if path is None or owner is None:
         return None
     item_id, queue = owner

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, true
+from sqlalchemy import Connection
 
 from sepbots.clock import COPENHAGEN, local
 from sepbots.dashboard.actions import WAITING_STATES
-from sepbots.store.schema import item_attempts, runs, work_items
-from sepbots.workitems.ledger import RunItem, RunOutcome, run_items, run_outcome_counts
+from sepbots.workitems import items as item_ledger
+from sepbots.workitems import run_listing
+from sepbots.workitems import runs as run_ledger
+from sepbots.workitems.items import RunItem, RunOutcome, run_items, run_outcome_counts
 
 RUNS_PAGE = 50
 ITEMS_PAGE = 100
@@ -25,10 +27,6 @@ QUEUE_PAGE = 50
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in Copenhagen."""
     return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
-
-
-def _waiting_clause() -> ColumnElement[bool]:
-    return and_(work_items.c.state.in_([s.value for s in WAITING_STATES]), work_items.c.handled_at.is_(None))
 
 
 @dataclass(frozen=True)
@@ -49,33 +47,14 @@ def overview(conn: Connection, now: datetime) -> Overview:
     today = local(now).date()
     start = local_midnight(today)
     month_start = today.replace(day=1)
-    runs_today = list(
-        conn.execute(select(runs).where(runs.c.started_at >= start).order_by(runs.c.started_at.desc()).limit(20))
-    )
-    by_status = {
-        r.status: int(r.n)
-        for r in conn.execute(
-            select(runs.c.status, func.count().label("n")).where(runs.c.started_at >= start).group_by(runs.c.status)
-        )
-    }
-    failed_today = conn.execute(
-        select(func.count())
-        .select_from(work_items)
-        .where(work_items.c.finished_at >= start, work_items.c.state.in_(["failed", "abandoned"]))
-    ).scalar_one()
-    waiting = conn.execute(select(func.count()).select_from(work_items).where(_waiting_clause())).scalar_one()
-    month = conn.execute(
-        select(func.coalesce(func.sum(runs.c.done), 0), func.coalesce(func.sum(runs.c.work_ms), 0)).where(
-            runs.c.started_at >= local_midnight(month_start)
-        )
-    ).one()
+    month_done, month_work_ms = run_ledger.totals_since(conn, local_midnight(month_start))
     return Overview(
-        runs_today=runs_today,
-        runs_today_by_status=by_status,
-        items_failed_today=int(failed_today),
-        waiting=int(waiting),
-        month_done=int(month[0]),
-        month_work_ms=int(month[1]),
+        runs_today=run_ledger.started_since(conn, start, limit=20),
+        runs_today_by_status=dict(run_ledger.status_counts_since(conn, start)),
+        items_failed_today=item_ledger.count_ended_badly_since(conn, start),
+        waiting=item_ledger.count_waiting(conn, item_ledger.Waiting(WAITING_STATES)),
+        month_done=month_done,
+        month_work_ms=month_work_ms,
         month_start=month_start,
     )
 
@@ -101,49 +80,26 @@ class RunsPage:
     failed_requests: list[Any] = field(default_factory=list)
 
 
-def failed_requests(conn: Connection, limit: int = 20) -> list[Any]:
-    """Refused or failed run requests for which no run was recorded, newest first."""
-    from sepbots.worker.requests import RequestState
-    from sepbots.worker.tables import run_requests
-
-    return list(conn.execute(
-        select(run_requests)
-        .select_from(run_requests.outerjoin(runs, runs.c.id == run_requests.c.run_id))
-        .where(run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]), runs.c.id.is_(None))
-        .order_by(run_requests.c.id.desc())
-        .limit(limit)
-    ))
-
-
 def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
     """Runs matching ``flt``, newest first, ``RUNS_PAGE`` per page."""
-    cond = []
-    if flt.bot:
-        cond.append(runs.c.bot == flt.bot)
-    if flt.status:
-        cond.append(runs.c.status == flt.status)
-    if flt.day_from:
-        cond.append(runs.c.started_at >= local_midnight(flt.day_from))
-    if flt.day_to:
-        cond.append(runs.c.started_at < local_midnight(flt.day_to + timedelta(days=1)))
-    where = and_(true(), *cond)
-    total = int(conn.execute(select(func.count()).select_from(runs).where(where)).scalar_one())
+    filters: dict[str, Any] = {
+        "bot": flt.bot, "status": flt.status,
+        "since": local_midnight(flt.day_from) if flt.day_from else None,
+        "until": local_midnight(flt.day_to + timedelta(days=1)) if flt.day_to else None,
+    }
+    total = run_ledger.count_matching(conn, **filters)
     pages = max(1, -(-total // RUNS_PAGE))
     page = min(max(1, flt.page), pages)
-    rows = list(
-        conn.execute(
-            select(runs).where(where).order_by(runs.c.started_at.desc()).limit(RUNS_PAGE).offset((page - 1) * RUNS_PAGE)
-        )
-    )
-    bots = [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
-    problems = failed_requests(conn) if page == 1 and not flt.status else []
+    rows = run_ledger.matching(conn, **filters, limit=RUNS_PAGE, offset=(page - 1) * RUNS_PAGE)
+    bots = run_ledger.bots(conn)
+    problems = run_listing.requests_without_run(conn) if page == 1 and not flt.status else []
     return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots, failed_requests=problems)
 
 
 @dataclass(frozen=True)
 class RunDetail:
     run: Any
-    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.ledger``)
+    states: dict[str, int]  # items per outcome in this run (see ``sepbots.workitems.items``)
     items: list[RunItem]
     page: int
     pages: int
@@ -151,7 +107,7 @@ class RunDetail:
 
 def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None = None) -> RunDetail | None:
     """A run with its items per outcome and one page of every item it produced or attempted, with its attempts."""
-    run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    run = run_ledger.get(conn, run_id)
     if run is None:
         return None
     counts = run_outcome_counts(conn, run_id)
@@ -172,15 +128,11 @@ class ItemDetail:
 
 def item_detail(conn: Connection, item_id: int) -> ItemDetail | None:
     """One work item (without its payload, which may hold personal data), its run and its attempts."""
-    cols = [c for c in work_items.c if c.name != "payload"]
-    item = conn.execute(select(*cols).where(work_items.c.id == item_id)).first()
+    item = item_ledger.get(conn, item_id, payload=False)
     if item is None:
         return None
-    run = conn.execute(select(runs).where(runs.c.id == item.run_id)).first() if item.run_id else None
-    attempts = list(
-        conn.execute(select(item_attempts).where(item_attempts.c.item_id == item_id).order_by(item_attempts.c.attempt))
-    )
-    return ItemDetail(item=item, run=run, attempts=attempts)
+    run = run_ledger.get(conn, item.run_id) if item.run_id else None
+    return ItemDetail(item=item, run=run, attempts=item_ledger.history(conn, item_id))
 
 
 @dataclass(frozen=True)
@@ -208,38 +160,14 @@ class QueuePage:
 
 def manual_queue(conn: Connection, flt: QueueFilter, now: datetime) -> QueuePage:
     """Items waiting for a person (final error state, not yet handled), most recent first, filtered."""
-    joined = work_items.outerjoin(runs, runs.c.id == work_items.c.run_id)
-    where = _waiting_clause()
-    if flt.state:
-        where = and_(where, work_items.c.state == flt.state)
-    if flt.bot:
-        where = and_(where, runs.c.bot == flt.bot)
-    if flt.process:
-        where = and_(where, runs.c.process == flt.process)
-    if flt.code:
-        where = and_(where, work_items.c.error_code == flt.code)
-    if flt.min_age_days:
-        where = and_(where, work_items.c.finished_at <= now - timedelta(days=flt.min_age_days))
-    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
+    waiting = item_ledger.Waiting(
+        WAITING_STATES, state=flt.state, bot=flt.bot, process=flt.process, code=flt.code,
+        finished_by=now - timedelta(days=flt.min_age_days) if flt.min_age_days else None)
+    total = item_ledger.count_waiting(conn, waiting)
     pages = max(1, -(-total // QUEUE_PAGE))
     page = min(max(1, flt.page), pages)
-    rows = list(
-        conn.execute(
-            select(
-                work_items.c.id, work_items.c.queue, work_items.c.reference, work_items.c.state,
-                work_items.c.attempts, work_items.c.error_code, work_items.c.error_message,
-                work_items.c.finished_at, work_items.c.run_id, runs.c.bot, runs.c.process,
-            )
-            .select_from(joined)
-            .where(where)
-            .order_by(work_items.c.finished_at.desc(), work_items.c.id.desc())
-            .limit(QUEUE_PAGE)
-            .offset((page - 1) * QUEUE_PAGE)
-        )
-    )
-    waiting = select(runs.c.bot, runs.c.process, work_items.c.error_code).select_from(joined).where(
-        _waiting_clause()).distinct().limit(500)
-    choices = conn.execute(waiting).all()
+    rows = item_ledger.waiting_page(conn, waiting, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
+    choices = item_ledger.waiting_choices(conn, item_ledger.Waiting(WAITING_STATES))
     return QueuePage(rows=rows, total=total, page=page, pages=pages,
                      bots=sorted({c.bot for c in choices if c.bot}), processes=sorted({c.process for c in choices if c.process}),
                      codes=sorted({c.error_code for c in choices if c.error_code}))

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, SepbotsError
-from sepbots.store.schema import runs
+from sepbots.workitems import runs
 
 NEXT_FIRES = 3
 
@@ -65,10 +63,7 @@ def read_schedules(env: Environment) -> SchedulesView:
     rows = []
     with env.store.engine.connect() as conn:
         for s in config.schedules:
-            last = conn.execute(
-                select(runs.c.id, runs.c.status, runs.c.started_at)
-                .where(runs.c.bot == s.bot).order_by(runs.c.started_at.desc()).limit(1)
-            ).first()
+            last = next(iter(runs.latest(conn, bot=s.bot, limit=1)), None)
             days = "business" if s.business_days_only else "no_holidays" if s.skip_holidays else "all_days"
             fires = next_fire_times(build_trigger(s, config.calendar), now, NEXT_FIRES) if s.enabled else []
             rows.append(ScheduleRow(

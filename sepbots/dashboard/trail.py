@@ -11,7 +11,8 @@ from sqlalchemy import Connection, select
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.store.schema import audit_head, audit_log, item_attempts, users, work_items
+from sepbots.store.schema import audit_head, audit_log, users
+from sepbots.workitems import items
 
 PAGE = 50
 
@@ -122,10 +123,8 @@ _RELEASE_SLACK = timedelta(hours=6)
 
 def _batch_rows(conn: Connection, item_id: int) -> list[BatchEntry]:
     """Batch rows naming ``item_id``, searched in the runs and time span of its attempts."""
-    spans = [(r.run_id, r.started_at, r.ended_at) for r in conn.execute(
-        select(item_attempts.c.run_id, item_attempts.c.started_at, item_attempts.c.ended_at)
-        .where(item_attempts.c.item_id == item_id))]
-    current = conn.execute(select(work_items.c.run_id, work_items.c.started_at).where(work_items.c.id == item_id)).first()
+    spans = [(r.run_id, r.started_at, r.ended_at) for r in items.history(conn, item_id)]
+    current = items.get(conn, item_id, payload=False)
     if current is not None:
         spans.append((current.run_id, current.started_at, None))
     spans = [(run_id, start, end) for run_id, start, end in spans if run_id and start]

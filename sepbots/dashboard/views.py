@@ -15,7 +15,7 @@ from sepbots.dashboard import actions, artifacts, evidence, queries, trail
 from sepbots.dashboard.users import Role
 from sepbots.dashboard.web import day_param, deps, guard, int_param, page_param, read, render, write
 from sepbots.environment import Environment
-from sepbots.workitems.ledger import RunOutcome
+from sepbots.workitems.items import RunOutcome
 
 RUN_STATUSES = ("running", "completed", "failed", "stopped", "refused")
 

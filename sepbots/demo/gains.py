@@ -10,8 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from sepbots.budget import compute_budget
 from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
@@ -19,7 +17,7 @@ from sepbots.clock import local
 from sepbots.gains import compute_gains, credits_of
 from sepbots.reports import write_budget_html, write_budget_xlsx, write_gains_html, write_gains_xlsx
 from sepbots.retention import apply_retention
-from sepbots.store.schema import work_items
+from sepbots.workitems import items
 from sepbots.workitems.models import ItemState
 
 if TYPE_CHECKING:
@@ -88,12 +86,9 @@ def demo_gains(ctx: DemoContext) -> None:
 def _handle_one_invoice(ctx: DemoContext) -> None:
     """A clerk handles one handed-over invoice in 3 minutes: it then counts baseline 5 − 3 = 2 minutes."""
     with ctx.env.store.engine.connect() as conn:
-        item_id = conn.execute(
-            select(work_items.c.id)
-            .where(work_items.c.queue == "fakturakontrol", work_items.c.state == ItemState.BUSINESS_EXCEPTION.value,
-                   work_items.c.handled_at.is_(None))
-            .order_by(work_items.c.id).limit(1)
-        ).scalar()
+        waiting = items.listing(conn, queue="fakturakontrol", states=[ItemState.BUSINESS_EXCEPTION.value],
+                                unhandled=True, fields=("id",), newest_first=False, limit=1)
+        item_id = waiting[0].id if waiting else None
         conn.rollback()
     if item_id is None:
         return

@@ -95,7 +95,7 @@ def moment(value: datetime | None, lang: str = "da") -> str:
 
 
 LABELS = Catalog({
-    # work-item states, and an item's outcome in one run (sepbots.workitems.ledger.RunOutcome)
+    # work-item states, and an item's outcome in one run (sepbots.workitems.items.RunOutcome)
     "state.new": ("ny", "new"),
     "state.in_progress": ("i gang", "in progress"),
     "state.done": ("udført", "done"),

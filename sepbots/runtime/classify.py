@@ -16,8 +16,7 @@ from pydantic import ValidationError
 
 from sepbots.exceptions import ApplicationException, BotError, BusinessException
 from sepbots.recipes import Recipe
-from sepbots.workitems.models import ErrorKind, ItemState
-from sepbots.workitems.queue import Claimed, Release
+from sepbots.workitems.models import Claimed, ErrorKind, ItemState, Release
 
 
 class ItemTimeout(BaseException):  # noqa: N818 - delivered into the bot's thread; bot code must not swallow it

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sepbots.workitems.runs import RunStatus
+
+__all__ = ["Progress", "RunCounts", "RunStatus", "RunSummary", "StopToken", "Trigger"]
+
 
 class Trigger(enum.StrEnum):
     """What started a run."""
@@ -16,16 +20,6 @@ class Trigger(enum.StrEnum):
     MANUAL = "manual"
     SCHEDULE = "schedule"
     QUEUE = "queue"
-
-
-class RunStatus(enum.StrEnum):
-    """How a run ended (or that it is still going)."""
-
-    RUNNING = "running"
-    COMPLETED = "completed"   # every item reached an end state other than failed/abandoned
-    FAILED = "failed"         # the producer or finish step failed, or items failed after all retries
-    STOPPED = "stopped"       # a stop or pause was requested; unfinished items stay queued
-    REFUSED = "refused"       # refused before it started (the legal gate); ``error`` holds the reason
 
 
 @dataclass

@@ -6,19 +6,17 @@ run's own ``log.jsonl`` and failure evidence). Exceptions are classified in ``cl
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
+from functools import cached_property
 from typing import Any
 
 import structlog
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
-from sqlalchemy import func, insert, select, update
 
-from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, InputError, RunRefused, StopRequested
 from sepbots.logging import run_log_file
@@ -30,11 +28,10 @@ from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, S
 from sepbots.runtime.params import resolve_params
 from sepbots.runtime.watchdog import Watchdog
 from sepbots.store.outage import DatabaseHealth
-from sepbots.store.schema import runs, work_items
-from sepbots.workitems.exchange import Finished
+from sepbots.workitems import items
 from sepbots.workitems.feed import ClaimFeed
-from sepbots.workitems.models import ItemState, WorkItem
-from sepbots.workitems.queue import Claimed, Release
+from sepbots.workitems.models import Claimed, Finished, ItemState, Release, WorkItem
+from sepbots.workitems.runs import RunLedger
 
 log = structlog.get_logger("sepbots.runtime")
 Gate = Callable[[Recipe, Trigger, bool], None]
@@ -54,6 +51,11 @@ class Runner:
     def __init__(self, env: Environment, *, gate: Gate | None = None) -> None:
         self.env = env
         self.gate = gate
+
+    @cached_property
+    def _runs(self) -> RunLedger:
+        """Where this runner records its runs."""
+        return RunLedger(self.env.store, self.env.audit, self.env.runner_id)
 
     def run(
         self,
@@ -227,13 +229,7 @@ class Runner:
             try:
                 try:
                     payload = recipe.payload_type.model_validate_json(claimed.payload_json)
-                    item = recipe.item_type(
-                        id=claimed.id, queue=claimed.queue, reference=claimed.reference,
-                        state=ItemState.IN_PROGRESS, payload=payload, attempts=claimed.attempts,
-                        max_attempts=claimed.max_attempts, priority=claimed.priority,
-                        created_at=claimed.created_at, started_at=claimed.started_at, run_id=run_id,
-                        duration_ms=claimed.duration_ms,
-                    )
+                    item = items.claimed_item(recipe.item_type, claimed, payload, run_id)
                     watchdog.start_item(claimed.id, timeout_s)
                     try:
                         result = recipe.func(item, ctx)
@@ -282,82 +278,51 @@ class Runner:
     def _items(self, recipe: Recipe, refs: Iterable[str], touched: Iterable[int]) -> list[WorkItem[Any]]:
         """What ``finish`` receives: every item this run's producer yielded (in producer order), then
         every other item this run processed (a retried item, a queue-triggered run's items), once each."""
-        refs = list(refs)
-        by_ref = self.env.queues.rows_by_reference(recipe.queue, refs)
-        rows = [by_ref[ref] for ref in refs if ref in by_ref]
-        seen = {row.id for row in rows}
-        by_id = self.env.queues.rows_by_id([i for i in touched if i not in seen])
+        refs, touched = list(refs), list(touched)
+        with self.env.store.engine.connect() as conn:
+            by_ref = items.by_reference(conn, recipe.queue, refs)
+            rows = [by_ref[ref] for ref in refs if ref in by_ref]
+            seen = {row.id for row in rows}
+            by_id = items.by_id(conn, [i for i in touched if i not in seen])
+            conn.rollback()
         rows += [by_id[i] for i in touched if i in by_id]
-        return [self._work_item(recipe, row) for row in rows]
-
-    def _work_item(self, recipe: Recipe, row: Any) -> WorkItem[Any]:
-        return recipe.item_type(  # type: ignore[no-any-return]  # recipe.item_type is WorkItem[payload type], built at run time
-            id=row.id, queue=row.queue, reference=row.reference, state=ItemState(row.state),
-            payload=self.env.queues.decode_payload(row, recipe.payload_type), attempts=row.attempts,
-            max_attempts=row.max_attempts, priority=row.priority, next_attempt_at=row.next_attempt_at,
-            error_kind=row.error_kind, error_code=row.error_code, error_message=row.error_message,
-            output=row.output, artifacts=row.artifacts or [], duration_ms=row.duration_ms,
-            created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
-            run_id=row.run_id,
-        )
+        decode = self.env.queues.decode_payload
+        return [items.work_item(recipe.item_type, row, decode(row, recipe.payload_type)) for row in rows]
 
     def _pending(self, queue: str) -> int:
         with self.env.store.engine.connect() as conn:
-            n = conn.execute(select(func.count()).select_from(work_items).where(
-                work_items.c.queue == queue, work_items.c.state == ItemState.NEW.value)).scalar()
+            n = items.count(conn, queue, ItemState.NEW)
             conn.rollback()
-        return int(n or 0)
+        return n
 
     def _in_progress_elsewhere(self, queue: str) -> bool:
         with self.env.store.engine.connect() as conn:
-            n = conn.execute(select(work_items.c.id).where(
-                work_items.c.queue == queue, work_items.c.state == ItemState.IN_PROGRESS.value).limit(1)).first()
+            found = items.any_in(conn, queue, ItemState.IN_PROGRESS)
             conn.rollback()
-        return n is not None
+        return found
 
     def _insert_run(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
                     started: Any) -> None:
-        with self.env.store.begin() as conn:
-            conn.execute(insert(runs).values(
-                id=run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue, trigger=trigger.value,
-                status=RunStatus.RUNNING.value, test_mode=test_mode, started_at=started, host=socket.gethostname(),
-                runner_id=self.env.runner_id, params=self.env.redactor.redact_obj(params.model_dump(mode="json")),
-                produced=0, done=0, business=0, retried=0, failed=0, abandoned=0, work_ms=0,
-            ))
-            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_STARTED, self.env.runner_id, bot=recipe.name,
-                                                    run_id=run_id, details={"trigger": trigger.value,
-                                                                            "test_mode": test_mode})], started)
+        self._runs.start(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
+                             trigger=trigger.value, test_mode=test_mode, params=self._params(params), now=started)
 
     def _refuse(self, recipe: Recipe, run_id: str, trigger: Trigger, test_mode: bool, params: BaseModel,
                 reason: str) -> None:
         """Record a refused run (no items, no artifacts) and its ``run_refused`` audit row."""
-        now = self.env.clock.now()
-        with self.env.store.begin() as conn:
-            conn.execute(insert(runs).values(
-                id=run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue, trigger=trigger.value,
-                status=RunStatus.REFUSED.value, test_mode=test_mode, started_at=now, ended_at=now,
-                host=socket.gethostname(), runner_id=self.env.runner_id, error=reason,
-                params=self.env.redactor.redact_obj(params.model_dump(mode="json")),
-                produced=0, done=0, business=0, retried=0, failed=0, abandoned=0, work_ms=0,
-            ))
-            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_REFUSED, self.env.runner_id, bot=recipe.name,
-                                                    run_id=run_id, details={"trigger": trigger.value,
-                                                                            "test_mode": test_mode,
-                                                                            "reason": reason})], now)
+        self._runs.refuse(run_id, bot=recipe.name, process=recipe.process, queue=recipe.queue,
+                              trigger=trigger.value, test_mode=test_mode, params=self._params(params), reason=reason,
+                              now=self.env.clock.now())
         log.warning("run_refused", run_id=run_id, bot=recipe.name, trigger=trigger.value, reason=reason)
 
+    def _params(self, params: BaseModel) -> Any:
+        return self.env.redactor.redact_obj(params.model_dump(mode="json"))
+
     def _flush_counts(self, run_id: str, counts: RunCounts) -> None:
-        with self.env.store.begin() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(**_count_values(counts)))
+        self._runs.flush_counts(run_id, counts)
 
     def _end_run(self, recipe: Recipe, run_id: str, status: RunStatus, counts: RunCounts, ended: Any,
                  error: str | None) -> None:
-        with self.env.store.begin() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(
-                status=status.value, ended_at=ended, error=error, **_count_values(counts)))
-            self.env.audit.append(conn, [AuditEvent(AuditEventType.RUN_ENDED, self.env.runner_id, bot=recipe.name,
-                                                    run_id=run_id, details={"status": status.value,
-                                                                            **_count_values(counts)})], ended)
+        self._runs.end(run_id, bot=recipe.name, status=status, counts=counts, error=error, now=ended)
 
 
 def _count(counts: RunCounts, outcome: Release, duration_ms: int, sign: int) -> None:
@@ -371,11 +336,6 @@ def _count(counts: RunCounts, outcome: Release, duration_ms: int, sign: int) -> 
         counts.failed += sign
     elif outcome.error_kind is not None:
         counts.retried += sign
-
-
-def _count_values(c: RunCounts) -> dict[str, int]:
-    return {"produced": c.produced, "done": c.done, "business": c.business, "retried": c.retried,
-            "failed": c.failed, "abandoned": c.abandoned, "work_ms": c.work_ms}
 
 
 def _as_output(result: Any) -> dict[str, Any] | None:

@@ -18,9 +18,9 @@ from sqlalchemy import and_, func, select, text
 from sepbots.clock import Clock
 from sepbots.scheduling.config import QueueTrigger
 from sepbots.store import Store
-from sepbots.store.schema import work_items
 from sepbots.worker.requests import PG_CLAIM_LOCK, RequestState, RequestTrigger, RunRequest, row_to_request
 from sepbots.worker.tables import bot_state, run_requests
+from sepbots.workitems import items
 from sepbots.workitems.models import ItemState
 
 _ACTIVE = (RequestState.PENDING.value, RequestState.RUNNING.value)
@@ -55,19 +55,7 @@ class QueueTriggers:
         """How many items of ``queue`` are ready to be claimed now."""
         now = self.clock.now()
         with self.store.engine.connect() as conn:
-            return int(
-                conn.execute(
-                    select(func.count())
-                    .select_from(work_items)
-                    .where(
-                        and_(
-                            work_items.c.queue == queue,
-                            work_items.c.state == ItemState.NEW.value,
-                            work_items.c.next_attempt_at <= now,
-                        )
-                    )
-                ).scalar_one()
-            )
+            return items.count(conn, queue, ItemState.NEW, due_by=now)
 
     def evaluate(self) -> list[RunRequest]:
         """Check every trigger once; returns the requests added."""

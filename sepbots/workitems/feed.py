@@ -16,15 +16,17 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sepbots.store.outage import DatabaseHealth
-from sepbots.workitems.exchange import Finished, exchange, give_back
-from sepbots.workitems.queue import Claimed, Release, WorkQueues
+from sepbots.workitems.models import Claimed, Finished, Release
+from sepbots.workitems.queue import WorkQueues
 
 OnResult = Callable[[Finished, bool], None]
 
 
+@dataclass(eq=False)
 class ClaimFeed:
     """Claims and releases for one run of one bot.
 
@@ -41,36 +43,26 @@ class ClaimFeed:
         flush_s: the longest a finished item waits for its release to be written.
     """
 
-    def __init__(
-        self,
-        queues: WorkQueues,
-        queue: str,
-        *,
-        run_id: str,
-        bot: str,
-        health: DatabaseHealth,
-        on_result: OnResult,
-        max_batch: int = 256,
-        fast_ms: int = 50,
-        ahead_s: float = 1.0,
-        flush_s: float = 0.25,
-    ) -> None:
-        self.queues = queues
-        self.queue = queue
-        self.run_id = run_id
-        self.bot = bot
-        self.health = health
-        self.on_result = on_result
-        self.max_batch = max(1, max_batch)
-        self.fast_ms = fast_ms
-        self.ahead_s = ahead_s
-        self.flush_s = flush_s
-        self._ahead: deque[Claimed] = deque()
-        self._pending: list[Finished] = []
-        self._pending_since = 0.0
-        self._batch = 1
-        self._avg_ms: float | None = None  # moving average of item durations
-        self._current: Claimed | None = None
+    queues: WorkQueues
+    queue: str
+    run_id: str
+    bot: str
+    health: DatabaseHealth
+    on_result: OnResult
+    # how far ahead to claim and how long a release may wait (see the module docstring)
+    max_batch: int = field(default=256)
+    fast_ms: int = field(default=50)
+    ahead_s: float = field(default=1.0)
+    flush_s: float = field(default=0.25)
+    _ahead: deque[Claimed] = field(default_factory=deque, init=False)
+    _pending: list[Finished] = field(default_factory=list, init=False)
+    _pending_since: float = field(default=0.0, init=False)
+    _batch: int = field(default=1, init=False)
+    _avg_ms: float | None = field(default=None, init=False)  # moving average of item durations
+    _current: Claimed | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.max_batch = max(1, self.max_batch)
 
     def held_ids(self) -> list[int]:
         """Every item whose lease this runner must keep: the current one, those claimed ahead, those awaiting release."""
@@ -113,12 +105,12 @@ class ClaimFeed:
         ahead = list(self._ahead)
         self._ahead.clear()
         if ahead:
-            self.health.call(lambda: give_back(self.queues, ahead, run_id=self.run_id, bot=self.bot))
+            self.health.call(lambda: self.queues.give_back(ahead, run_id=self.run_id, bot=self.bot))
 
     def _exchange(self, limit: int) -> None:
         pending = list(self._pending)
         landed, claimed = self.health.call(
-            lambda: exchange(self.queues, pending, self.queue, limit=limit, run_id=self.run_id, bot=self.bot))
+            lambda: self.queues.exchange(pending, self.queue, limit=limit, run_id=self.run_id, bot=self.bot))
         self._pending.clear()
         self._ahead.extend(claimed)
         for f, ok in zip(pending, landed, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -81,3 +82,42 @@ class WorkItem(BaseModel, Generic[T]):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed item as stored: the payload still as JSON bytes."""
+
+    id: int
+    queue: str
+    reference: str
+    payload_json: bytes
+    attempts: int
+    max_attempts: int
+    priority: int
+    created_at: datetime
+    started_at: datetime
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class Release:
+    """How an attempt ended, as decided by the runtime's classifier."""
+
+    state: ItemState
+    error_kind: ErrorKind | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    output: dict[str, Any] | None = None
+    next_attempt_at: datetime | None = None
+    artifacts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finished:
+    """An attempt that ended, waiting to be written."""
+
+    item: Claimed
+    outcome: Release
+    duration_ms: int
+    ended_at: datetime

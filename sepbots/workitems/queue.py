@@ -1,34 +1,39 @@
-"""The durable work queue: add, claim (atomic, leased), heartbeat, release, retry.
+"""The durable work queue (the port): add, exchange (release a batch + claim the next), heartbeat, retry.
 
 Every state change is one transaction that also writes its audit row, so the ledger and the
-audit trail never disagree. A claim is a single ``UPDATE … WHERE id = (SELECT … LIMIT 1
+audit trail never disagree. A claim is a single ``UPDATE … WHERE id IN (SELECT … LIMIT n
 [FOR UPDATE SKIP LOCKED]) RETURNING``: on SQLite the write lock makes it atomic, on PostgreSQL the
 row lock with ``SKIP LOCKED`` lets many runners claim at once without waiting or double claims.
 A release only succeeds while the releasing runner still holds the lease, so an item whose runner
 was presumed dead is never completed twice.
+
+``WorkQueues`` holds everything the databases share; ``queue_sqlite.SqliteQueues`` and
+``queue_postgresql.PostgresqlQueues`` supply the statements that differ, and ``open_queues`` picks
+one of them once, from the store's dialect.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, any_, case, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Select, and_, case, func, insert, select, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.clock import Clock
 from sepbots.exceptions import QueueError
 from sepbots.redaction import Redactor
 from sepbots.store import Store
-from sepbots.store.schema import item_attempts, runs, work_items
+from sepbots.store.schema import item_attempts, work_items
+from sepbots.workitems import runs
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.handling import handling_minutes
-from sepbots.workitems.models import ErrorKind, ItemState, NewItem
+from sepbots.workitems.models import Claimed, ErrorKind, Finished, ItemState, NewItem, Release
 from sepbots.workitems.subjects import record_subjects, subjects_of
 
 _MAX_MESSAGE = 4000
@@ -40,37 +45,33 @@ _CLAIM_COLS = (
 )
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """A claimed item as stored: the payload still as JSON bytes."""
+def open_queues(
+    store: Store,
+    codec: PayloadCodec,
+    redactor: Redactor,
+    audit: AuditTrail,
+    clock: Clock,
+    *,
+    owner: str,
+    lease: timedelta = timedelta(seconds=60),
+) -> WorkQueues:
+    """The work queues of ``store``, as the implementation for its database (SQLite or PostgreSQL)."""
+    from sepbots.workitems.queue_postgresql import PostgresqlQueues
+    from sepbots.workitems.queue_sqlite import SqliteQueues
 
-    id: int
-    queue: str
-    reference: str
-    payload_json: bytes
-    attempts: int
-    max_attempts: int
-    priority: int
-    created_at: datetime
-    started_at: datetime
-    duration_ms: int
-
-
-@dataclass(frozen=True)
-class Release:
-    """How an attempt ended, as decided by the runtime's classifier."""
-
-    state: ItemState
-    error_kind: ErrorKind | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    output: dict[str, Any] | None = None
-    next_attempt_at: datetime | None = None
-    artifacts: tuple[str, ...] = ()
+    for impl in (SqliteQueues, PostgresqlQueues):
+        if impl.dialect == store.dialect:
+            return impl(store=store, codec=codec, redactor=redactor, audit=audit, clock=clock, owner=owner, lease=lease)
+    raise QueueError(f"no work queue implementation for the {store.dialect} database")
 
 
-class WorkQueues:
-    """Operations on the work queues of one database.
+@dataclass(kw_only=True, eq=False)
+class WorkQueues(ABC):
+    """Operations on the work queues of one database: the port, with the logic every database shares.
+
+    Made by ``open_queues``, which picks the implementation for the store's database; an
+    implementation supplies only the statements that differ (insert-or-ignore, the claim's row
+    pick, ``greatest``, writing a batch of releases).
 
     Args:
         store: the database.
@@ -82,24 +83,17 @@ class WorkQueues:
         lease: how long a lease lasts without a heartbeat.
     """
 
-    def __init__(
-        self,
-        store: Store,
-        codec: PayloadCodec,
-        redactor: Redactor,
-        audit: AuditTrail,
-        clock: Clock,
-        *,
-        owner: str,
-        lease: timedelta = timedelta(seconds=60),
-    ) -> None:
-        self.store = store
-        self.codec = codec
-        self.redactor = redactor
-        self.audit = audit
-        self.clock = clock
-        self.owner = owner
-        self.lease = lease
+    dialect: ClassVar[str]
+    insert_ignore: ClassVar[Any]  # INSERT … ON CONFLICT (queue, reference) DO NOTHING RETURNING id, reference
+    greatest_function: ClassVar[str]  # the SQL function of the larger of two values
+
+    store: Store
+    codec: PayloadCodec
+    redactor: Redactor
+    audit: AuditTrail
+    clock: Clock
+    owner: str
+    lease: timedelta = timedelta(seconds=60)
 
     # -- adding ---------------------------------------------------------------------------------
 
@@ -135,7 +129,7 @@ class WorkQueues:
             # RETURNING counts what was inserted on every backend (psycopg reports rowcount -1 here);
             # one prepared statement with many parameter sets ("insertmanyvalues"), not a new
             # 500-row statement to compile per batch.
-            inserted = conn.execute(self._insert_ignore(), batch).all()
+            inserted = conn.execute(self.insert_ignore, batch).all()
             if subjects:
                 record_subjects(conn, inserted, subjects)
                 subjects.clear()
@@ -170,13 +164,19 @@ class WorkQueues:
             )
         return added, refs
 
-    def _insert_ignore(self) -> Any:
-        dialect = postgresql if self.store.dialect == "postgresql" else sqlite
-        return (
-            dialect.insert(work_items)
-            .on_conflict_do_nothing(index_elements=["queue", "reference"])
-            .returning(work_items.c.id, work_items.c.reference)
-        )
+    def greatest(self, a: Any, b: Any) -> Any:
+        """The larger of two SQL values (``max`` on SQLite, ``greatest`` on PostgreSQL)."""
+        return getattr(func, self.greatest_function)(a, b)
+
+    @abstractmethod
+    def _picked(self, due: Select[Any], limit: int) -> Any:
+        """The claim's condition on ``work_items.id``: the ids ``due`` selects, evaluated once (locked
+        where the database needs it)."""
+
+    @abstractmethod
+    def _write_releases(self, conn: Connection, finished: Sequence[Finished], run_id: str) -> set[int]:
+        """Write the releases of ``finished`` whose lease this runner still holds, with their
+        ``item_attempts`` rows; returns the ids whose release landed."""
 
     # -- claiming -------------------------------------------------------------------------------
 
@@ -224,24 +224,8 @@ class WorkQueues:
                 now,
             )
             # The runs of a runner that stopped answering would otherwise show "running" for ever.
-            # (A runner that was only slow and comes back records its own end over this.)
-            dead_runs = sorted({r.run_id for r in rows if r.run_id})
-            if dead_runs:
-                conn.execute(
-                    update(runs).where(runs.c.id.in_(dead_runs), runs.c.status == "running")
-                    .values(status="failed", ended_at=now, error="the runner stopped answering (lease expired)")
-                )
+            runs.fail_dead(conn, sorted({r.run_id for r in rows if r.run_id}), now)
         return len(rows)
-
-    def claim(self, queue: str, *, run_id: str, bot: str) -> Claimed | None:
-        """Atomically take the next due item of ``queue`` (highest priority, oldest first), or None."""
-        now = self.clock.now()
-        with self.store.begin() as conn:
-            row = conn.execute(self.claim_statement(queue, run_id, now, 1)).first()
-            if row is None:
-                return None
-            self.audit.append(conn, self.claimed_events([row], run_id, bot), now)
-        return self.to_claimed(row)
 
     def claim_statement(self, queue: str, run_id: str, now: datetime, limit: int) -> Any:
         """``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING``: one atomic claim."""
@@ -252,18 +236,7 @@ class WorkQueues:
             .order_by(work_items.c.priority.desc(), work_items.c.id)
             .limit(limit)
         )
-        if self.store.dialect == "postgresql":
-            nxt = nxt.with_for_update(skip_locked=True)
-        if limit == 1:
-            picked = work_items.c.id == nxt.scalar_subquery()  # evaluated once (an InitPlan)
-        elif self.store.dialect == "postgresql":
-            # ``id = ANY(ARRAY(SELECT …))``: the sub-select runs exactly once (an InitPlan; an ``IN``
-            # subquery may be re-run per row, and with SKIP LOCKED each run picks other rows), and the
-            # update then finds its rows through the primary key. (A CTE joined back to the table ran
-            # once too, but the planner hashed it against a scan of every new item: O(backlog) per claim.)
-            picked = work_items.c.id == any_(func.array(nxt.scalar_subquery()))
-        else:
-            picked = work_items.c.id.in_(nxt.scalar_subquery())  # SQLite: one writer, evaluated once
+        picked = self._picked(nxt, limit)
         return (
             update(work_items)
             .where(picked, work_items.c.state == ItemState.NEW.value)
@@ -293,6 +266,11 @@ class WorkQueues:
             started_at=row.started_at, duration_ms=row.duration_ms,
         )
 
+    def held(self, item_ids: Sequence[int]) -> Any:
+        """The condition "one of ``item_ids``, in progress under this runner's lease"."""
+        return and_(work_items.c.id.in_(list(item_ids)), work_items.c.lease_owner == self.owner,
+                    work_items.c.state == ItemState.IN_PROGRESS.value)
+
     def heartbeat(self, item_ids: Sequence[int]) -> int:
         """Extend this runner's leases on ``item_ids``; returns how many it still holds."""
         if not item_ids:
@@ -301,30 +279,62 @@ class WorkQueues:
         with self.store.begin() as conn:
             res = conn.execute(
                 update(work_items)
-                .where(work_items.c.id.in_(list(item_ids)), work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
+                .where(self.held(item_ids))
                 .values(lease_expires_at=now + self.lease)
             )
         return res.rowcount or 0
 
-    # -- releasing ------------------------------------------------------------------------------
+    def exchange(
+        self, finished: Sequence[Finished], queue: str, *, limit: int, run_id: str, bot: str
+    ) -> tuple[list[bool], list[Claimed]]:
+        """Write ``finished`` and claim up to ``limit`` items of ``queue``, in one transaction.
 
-    def release(self, item: Claimed, outcome: Release, *, run_id: str, bot: str, duration_ms: int) -> bool:
-        """Record the end of an attempt. False when the lease was lost (another runner took over)."""
+        The releases land only where this runner still holds the lease; each claim counts an attempt;
+        the audit trail gets one ``items_released`` and one ``items_claimed`` row for a batch (one
+        ``item_released`` / ``item_claimed`` for a single item), so the chain — whose head row
+        serialises every writer of the fleet — grows by two rows per batch, not two per item.
+
+        Returns:
+            (for each finished item: whether its release landed — False when the lease was lost,
+            the newly claimed items in claim order).
+        """
         now = self.clock.now()
-        values = self.release_values(outcome, now)
+        events: list[AuditEvent] = []
+        landed: list[bool] = [False] * len(finished)
         with self.store.begin() as conn:
-            res = conn.execute(
+            if finished:
+                released = self._write_releases(conn, finished, run_id)
+                landed = [f.item.id in released for f in finished]
+                events.extend(self.released_events(
+                    [(f.item, f.outcome, f.duration_ms) for f in finished if f.item.id in released], run_id, bot))
+            claimed = conn.execute(self.claim_statement(queue, run_id, now, limit)).all() if limit > 0 else []
+            rows = sorted(claimed, key=lambda r: (-r.priority, r.id))
+            events.extend(self.claimed_events(rows, run_id, bot))
+            self.audit.append(conn, events, now)
+        return landed, [self.to_claimed(r) for r in rows]
+
+    def give_back(self, items: Sequence[Claimed], *, run_id: str, bot: str) -> int:
+        """Return claimed items this runner never started to the queue, undoing the attempt their claim counted."""
+        if not items:
+            return 0
+        now = self.clock.now()
+        with self.store.begin() as conn:
+            ids = conn.execute(
                 update(work_items)
-                .where(work_items.c.id == item.id, work_items.c.lease_owner == self.owner,
-                       work_items.c.state == ItemState.IN_PROGRESS.value)
-                .values(**values, duration_ms=work_items.c.duration_ms + duration_ms)
+                .where(self.held([i.id for i in items]))
+                .values(state=ItemState.NEW.value, attempts=work_items.c.attempts - 1, lease_owner=None,
+                        lease_expires_at=None, updated_at=now, next_attempt_at=now)
+                .returning(work_items.c.id)
+            ).scalars().all()
+            self.audit.append(
+                conn,
+                [AuditEvent(AuditEventType.ITEM_GIVEN_BACK, self.owner, bot=bot, run_id=run_id, item_id=i,
+                            details={"reason": "claimed ahead, not started"}) for i in ids],
+                now,
             )
-            if (res.rowcount or 0) != 1:
-                return False
-            conn.execute(insert(item_attempts).values(self.attempt_row(item, outcome, values, run_id, duration_ms, now)))
-            self.audit.append(conn, [self.released_event(item, outcome, run_id, bot, duration_ms)], now)
-        return True
+        return len(ids)
+
+    # -- releasing ------------------------------------------------------------------------------
 
     def release_values(self, outcome: Release, now: datetime) -> dict[str, Any]:
         """The column values a release writes (redacted), without the duration sum."""
@@ -394,9 +404,7 @@ class WorkQueues:
                 update(work_items)
                 .where(work_items.c.id == item_id, work_items.c.state.in_(retryable))
                 .values(state=ItemState.NEW.value, next_attempt_at=now, updated_at=now, finished_at=None,
-                        max_attempts=func.max(work_items.c.max_attempts, work_items.c.attempts + 1)
-                        if self.store.dialect == "sqlite"
-                        else func.greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
+                        max_attempts=self.greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
                 .returning(work_items.c.queue)
             ).first()
             if row is None:
@@ -462,29 +470,6 @@ class WorkQueues:
             ).scalar()
             conn.rollback()
         return value
-
-    def rows_by_reference(self, queue: str, references: Sequence[str]) -> dict[str, Any]:
-        """Stored rows of ``queue`` keyed by reference."""
-        out: dict[str, Any] = {}
-        with self.store.engine.connect() as conn:
-            for i in range(0, len(references), _BATCH):
-                chunk = list(references[i : i + _BATCH])
-                for row in conn.execute(
-                    select(work_items).where(work_items.c.queue == queue, work_items.c.reference.in_(chunk))
-                ):
-                    out[row.reference] = row
-            conn.rollback()
-        return out
-
-    def rows_by_id(self, ids: Sequence[int]) -> dict[int, Any]:
-        """Stored rows keyed by id."""
-        out: dict[int, Any] = {}
-        with self.store.engine.connect() as conn:
-            for i in range(0, len(ids), _BATCH):
-                for row in conn.execute(select(work_items).where(work_items.c.id.in_(list(ids[i : i + _BATCH])))):
-                    out[row.id] = row
-            conn.rollback()
-        return out
 
     def decode_payload(self, row: Any, model: type[BaseModel]) -> BaseModel:
         return model.model_validate_json(self.codec.decode_raw(row.payload, row.encrypted))

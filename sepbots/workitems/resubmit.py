@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import QueueError
@@ -51,14 +51,13 @@ def resubmit(queues: WorkQueues, item_id: int, before: BaseModel, after: BaseMod
     }
     now = queues.clock.now()
     with queues.store.begin() as conn:
-        greatest = func.max if queues.store.dialect == "sqlite" else func.greatest
         row = conn.execute(
             update(work_items)
             .where(work_items.c.id == item_id, work_items.c.state.in_([s.value for s in RESUBMITTABLE]),
                    work_items.c.handled_at.is_(None))
             .values(payload=queues.codec.encode(after), encrypted=queues.codec.encrypts, state=ItemState.NEW.value,
                     next_attempt_at=now, updated_at=now, finished_at=None,
-                    max_attempts=greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
+                    max_attempts=queues.greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
             .returning(work_items.c.queue)
         ).first()
         if row is None:

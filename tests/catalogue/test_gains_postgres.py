@@ -15,6 +15,7 @@ from sepbots.catalogue.settings import GainsSettings
 from sepbots.gains import compute_gains
 from sepbots.retention import RetentionKind, apply_retention
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
+from sepbots.workitems import items
 from tests.pg import scratch_database
 
 from .conftest import process_data
@@ -43,7 +44,8 @@ def test_gains_and_retention_on_postgres(tmp_path: Path, pg_url: str) -> None:
     try:
         run_bot_once(casebot, env=env, test_mode=False)
         run_bot_once(linebot, env=env, test_mode=False)
-        first = env.queues.rows_by_reference("casebot", ["job-7"])["job-7"].id
+        with env.store.engine.connect() as conn:
+            first = items.by_reference(conn, "casebot", ["job-7"])["job-7"].id
         env.queues.mark_handled(first, actor="anne", note="ok", minutes=Decimal(4))
         result = compute_gains(env.store, cat, GainsSettings(), start=date(2026, 10, 5), end=date(2026, 10, 5),
                                now=clock.now(), credits=CREDITS)

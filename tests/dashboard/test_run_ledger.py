@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sepbots import ApplicationException, BotContext, BusinessException, NewItem, WorkItem, bot
 from sepbots.cli import app
 from sepbots.runtime import Runner, Trigger
-from sepbots.workitems.ledger import RunOutcome, run_items, run_outcome_counts
+from sepbots.workitems.items import RunOutcome, run_items, run_outcome_counts
 
 from .conftest import Dashboard
 

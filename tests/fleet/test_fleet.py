@@ -26,11 +26,9 @@ from sepbots.store import Store, head_revision
 from sepbots.store.outage import DatabaseHealth
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
-from sepbots.workitems.exchange import Finished, exchange, give_back
-from sepbots.workitems.models import ErrorKind, ItemState, NewItem
-from sepbots.workitems.queue import Release
+from sepbots.workitems.models import ErrorKind, Finished, ItemState, NewItem, Release
 from tests.pg import scratch_database
-from tests.store.conftest import other_runner
+from tests.store.conftest import claim_one, other_runner
 
 HOLDER = Path(__file__).with_name("leader_holder.py")
 
@@ -197,10 +195,10 @@ def test_an_exchange_writes_releases_and_claims_at_most_its_limit(store_env: Env
     """One exchange releases finished items and claims up to `limit` new ones in priority/FIFO order."""
     add(store_env, 10)
     q = store_env.queues
-    landed, first = exchange(q, [], "q", limit=4, run_id="r", bot="b")
+    landed, first = q.exchange([], "q", limit=4, run_id="r", bot="b")
     assert landed == [] and [c.reference for c in first] == ["r0", "r1", "r2", "r3"]
     now = store_env.clock.now()
-    landed, second = exchange(q, [Finished(c, Release(ItemState.DONE), 3, now) for c in first], "q", limit=4,
+    landed, second = q.exchange([Finished(c, Release(ItemState.DONE), 3, now) for c in first], "q", limit=4,
                               run_id="r", bot="b")
     assert landed == [True] * 4 and [c.reference for c in second] == ["r4", "r5", "r6", "r7"]
     with store_env.store.engine.connect() as conn:
@@ -208,7 +206,7 @@ def test_an_exchange_writes_releases_and_claims_at_most_its_limit(store_env: Env
         done = conn.execute(select(item_attempts.c.outcome)).scalars().all()
     assert [states[f"r{i}"] for i in range(10)] == ["done"] * 4 + ["in_progress"] * 4 + ["new"] * 2
     assert done == ["done"] * 4
-    assert give_back(q, second[2:], run_id="r", bot="b") == 2
+    assert q.give_back(second[2:], run_id="r", bot="b") == 2
     with store_env.store.engine.connect() as conn:
         r6 = conn.execute(select(work_items).where(work_items.c.reference == "r6")).one()
     assert (r6.state, r6.attempts, r6.lease_owner) == ("new", 0, None)
@@ -226,10 +224,10 @@ def test_an_exchange_writes_releases_and_claims_at_most_its_limit(store_env: Env
 
 def test_a_batched_release_writes_every_kind_of_outcome_like_a_single_release(store_env: Environment) -> None:
     """Done with output, business exception, retry later, failure with evidence: the batch writes each item and
-    attempt as ``WorkQueues.release`` would (PostgreSQL writes a batch as two array statements)."""
+    attempt as a release of that item alone would (PostgreSQL writes a batch as two array statements)."""
     add(store_env, 4)
     q, now = store_env.queues, store_env.clock.now()
-    _, claimed = exchange(q, [], "q", limit=4, run_id="r", bot="b")
+    _, claimed = q.exchange([], "q", limit=4, run_id="r", bot="b")
     later = now + timedelta(minutes=5)
     outcomes = [
         Release(ItemState.DONE, output={"case": "K-1", "note": "cpr 010203-1234"}),
@@ -237,7 +235,7 @@ def test_a_batched_release_writes_every_kind_of_outcome_like_a_single_release(st
         Release(ItemState.NEW, ErrorKind.APPLICATION, "TIMEOUT", "portal timed out", next_attempt_at=later),
         Release(ItemState.FAILED, ErrorKind.APPLICATION, "CRASH", "boom", artifacts=("runs/r/items/x.png",)),
     ]
-    landed, _ = exchange(q, [Finished(c, o, 10 + i, now) for i, (c, o) in enumerate(zip(claimed, outcomes, strict=True))],
+    landed, _ = q.exchange([Finished(c, o, 10 + i, now) for i, (c, o) in enumerate(zip(claimed, outcomes, strict=True))],
                          "q", limit=0, run_id="r", bot="b")
     assert landed == [True] * 4
     with store_env.store.engine.connect() as conn:
@@ -261,8 +259,8 @@ def test_a_batched_release_writes_every_kind_of_outcome_like_a_single_release(st
 def test_a_batch_that_takes_or_releases_one_item_records_it_under_the_item(store_env: Environment) -> None:
     """A claim or release of a single item keeps the per-item audit row (with its item id)."""
     add(store_env, 1)
-    _, (only,) = exchange(store_env.queues, [], "q", limit=5, run_id="r", bot="b")
-    exchange(store_env.queues, [Finished(only, Release(ItemState.DONE), 2, store_env.clock.now())], "q", limit=5,
+    _, (only,) = store_env.queues.exchange([], "q", limit=5, run_id="r", bot="b")
+    store_env.queues.exchange([Finished(only, Release(ItemState.DONE), 2, store_env.clock.now())], "q", limit=5,
              run_id="r", bot="b")
     with store_env.store.engine.connect() as conn:
         trail = conn.execute(select(audit_log.c.event, audit_log.c.details).where(audit_log.c.item_id == only.id)
@@ -275,19 +273,19 @@ def test_a_batch_that_takes_or_releases_one_item_records_it_under_the_item(store
 def test_an_exchange_drops_releases_whose_lease_was_lost(store_env: Environment, clock: ManualClock) -> None:
     """A batched release of an item another runner took over does not land, while the rest of the batch does."""
     add(store_env, 2)
-    _, claimed = exchange(store_env.queues, [], "q", limit=2, run_id="r", bot="b")
+    _, claimed = store_env.queues.exchange([], "q", limit=2, run_id="r", bot="b")
     clock.advance(61)
     store_env.queues.reclaim_expired()
     store_env.clock.now()
     other = other_runner(store_env, "b")
-    taken = other.claim("q", run_id="r2", bot="b")
+    taken = claim_one(other, run_id="r2")
     assert taken is not None
     lost = next(c for c in claimed if c.id == taken.id)
     kept = next(c for c in claimed if c.id != taken.id)
     with store_env.store.begin() as conn:  # give `kept` back to us so it is still held
         conn.execute(work_items.update().where(work_items.c.id == kept.id).values(
             state="in_progress", lease_owner=store_env.runner_id))
-    landed, _ = exchange(store_env.queues, [Finished(lost, Release(ItemState.DONE), 1, clock.now()),
+    landed, _ = store_env.queues.exchange([Finished(lost, Release(ItemState.DONE), 1, clock.now()),
                                             Finished(kept, Release(ItemState.DONE), 1, clock.now())],
                          "q", limit=0, run_id="r", bot="b")
     assert landed == [False, True]

@@ -55,8 +55,8 @@ def test_fleet_status_shows_the_leader_the_runners_holding_work_and_the_slots(
     with store_env.store.begin() as conn:
         store_env.queues.add(conn, "q", [NewItem(reference=f"r{i}", payload=P(n=i)) for i in range(3)],
                              max_attempts=3, run_id=None, actor="t")
-    store_env.queues.claim("q", run_id="r", bot="b")
-    store_env.queues.claim("q", run_id="r", bot="b")
+    store_env.queues.exchange([], "q", limit=1, run_id="r", bot="b")
+    store_env.queues.exchange([], "q", limit=1, run_id="r", bot="b")
     # The command reads the lease against the system clock, so the leader renews by it too.
     election = LeaderElection(store_env.store, owner="ws-01:4242:abc", clock=SystemClock())
     FleetSlots(store_env.store, owner="ws-02:77:def", clock=clock).acquire("credential:portal", 1)

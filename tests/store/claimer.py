@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sepbots.audit import AuditEvent  # noqa: E402
 from sepbots.testing import open_test_environment  # noqa: E402
-from sepbots.workitems.models import ItemState  # noqa: E402
-from sepbots.workitems.queue import Release  # noqa: E402
+from sepbots.workitems.models import ItemState, Release  # noqa: E402
+from tests.store.conftest import claim_one, release_one  # noqa: E402
 
 
 def main(home: str, url: str, mode: str, arg: str) -> None:
@@ -23,8 +23,8 @@ def main(home: str, url: str, mode: str, arg: str) -> None:
     try:
         if mode == "claim":
             done: list[int] = []
-            while (item := env.queues.claim(arg, run_id="r", bot="b")) is not None:
-                assert env.queues.release(item, Release(ItemState.DONE), run_id="r", bot="b", duration_ms=0)
+            while (item := claim_one(env.queues, arg, run_id="r")) is not None:
+                assert release_one(env.queues, item, Release(ItemState.DONE), run_id="r")
                 done.append(item.id)
             print(json.dumps(done))
         elif mode == "audit":

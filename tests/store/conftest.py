@@ -11,7 +11,8 @@ import pytest
 from sepbots.environment import Environment
 from sepbots.testing import ManualClock, open_test_environment
 from sepbots.workitems.codec import PayloadCodec
-from sepbots.workitems.queue import WorkQueues
+from sepbots.workitems.models import Claimed, Finished, Release
+from sepbots.workitems.queue import WorkQueues, open_queues
 from tests.pg import scratch_database, truncate_all
 
 LEASE_S = 60.0
@@ -51,5 +52,19 @@ def store_env(home: Path, db_url: str, clock: ManualClock) -> Iterator[Environme
 def other_runner(env: Environment, owner: str) -> WorkQueues:
     """The same queues as seen by another runner (its own lease owner id)."""
     codec = PayloadCodec(env.keys.fernet)
-    return WorkQueues(env.store, codec, env.redactor, env.audit, env.clock, owner=owner,
-                      lease=timedelta(seconds=LEASE_S))
+    return open_queues(env.store, codec, env.redactor, env.audit, env.clock, owner=owner,
+                       lease=timedelta(seconds=LEASE_S))
+
+
+def claim_one(q: WorkQueues, queue: str = "q", *, run_id: str = "run-1", bot: str = "b") -> Claimed | None:
+    """The next item of ``queue`` through the runtime's path (an exchange claiming one), or None."""
+    _, claimed = q.exchange([], queue, limit=1, run_id=run_id, bot=bot)
+    return claimed[0] if claimed else None
+
+
+def release_one(q: WorkQueues, item: Claimed, outcome: Release, *, run_id: str = "run-1", bot: str = "b",
+                duration_ms: int = 0) -> bool:
+    """Write one release through the runtime's path; False when the lease was lost."""
+    (landed,), _ = q.exchange([Finished(item, outcome, duration_ms, q.clock.now())], item.queue, limit=0,
+                              run_id=run_id, bot=bot)
+    return landed

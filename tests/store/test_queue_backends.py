@@ -17,9 +17,10 @@ from sepbots.environment import Environment
 from sepbots.exceptions import QueueError
 from sepbots.store.schema import audit_log, item_attempts, work_items
 from sepbots.testing import ManualClock
-from sepbots.workitems.models import ErrorKind, ItemState, NewItem
-from sepbots.workitems.queue import Release
-from tests.store.conftest import LEASE_S, other_runner
+from sepbots.workitems.models import ErrorKind, ItemState, NewItem, Release
+from sepbots.workitems.queue_postgresql import PostgresqlQueues
+from sepbots.workitems.queue_sqlite import SqliteQueues
+from tests.store.conftest import LEASE_S, claim_one, other_runner, release_one
 
 CLAIMER = Path(__file__).with_name("claimer.py")
 
@@ -48,7 +49,15 @@ def attempts_of(env: Environment, item_id: int) -> list[Any]:
 
 
 def claim(env: Environment, queue: str = "q") -> Any:
-    return env.queues.claim(queue, run_id="run-1", bot="b")
+    return claim_one(env.queues, queue)
+
+
+def test_the_queue_is_the_one_implementation_for_the_stores_database(store_env: Environment) -> None:
+    """The environment's queues (and another runner's) are the implementation for its dialect, chosen once."""
+    expected = {"sqlite": SqliteQueues, "postgresql": PostgresqlQueues}[store_env.store.dialect]
+    assert type(store_env.queues) is expected
+    assert type(other_runner(store_env, "runner-b")) is expected
+    assert expected.dialect == store_env.store.dialect
 
 
 def test_adding_the_same_reference_twice_keeps_one_item(store_env: Environment) -> None:
@@ -75,8 +84,8 @@ def test_an_item_waiting_for_its_retry_time_is_not_claimed_early(store_env: Envi
     add(store_env, ["a"])
     item = claim(store_env)
     later = clock.now().replace(microsecond=0) + (clock.now() - clock.now()) + __import__("datetime").timedelta(seconds=30)
-    assert store_env.queues.release(item, Release(ItemState.NEW, ErrorKind.APPLICATION, "X", "x", next_attempt_at=later),
-                                    run_id="run-1", bot="b", duration_ms=1)
+    assert release_one(store_env.queues, item, Release(ItemState.NEW, ErrorKind.APPLICATION, "X", "x",
+                                                       next_attempt_at=later), duration_ms=1)
     assert claim(store_env) is None
     clock.advance(31)
     again = claim(store_env)
@@ -104,9 +113,9 @@ def test_threads_claiming_at_once_never_get_the_same_item(store_env: Environment
         q = other_runner(store_env, owner)
         mine = got.setdefault(owner, [])
         try:
-            while (item := q.claim("q", run_id="run", bot="b")) is not None:
+            while (item := claim_one(q, run_id="run")) is not None:
                 mine.append(item.id)
-                assert q.release(item, Release(ItemState.DONE), run_id="run", bot="b", duration_ms=0)
+                assert release_one(q, item, Release(ItemState.DONE), run_id="run")
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 
@@ -167,10 +176,10 @@ def test_a_release_after_the_lease_was_lost_is_refused(store_env: Environment, c
     clock.advance(LEASE_S + 1)
     store_env.queues.reclaim_expired()
     other = other_runner(store_env, "runner-b")
-    taken = other.claim("q", run_id="run-2", bot="b")
+    taken = claim_one(other, run_id="run-2")
     assert taken.id == slow.id
-    assert not store_env.queues.release(slow, Release(ItemState.DONE), run_id="run-1", bot="b", duration_ms=5)
-    assert other.release(taken, Release(ItemState.DONE), run_id="run-2", bot="b", duration_ms=5)
+    assert not release_one(store_env.queues, slow, Release(ItemState.DONE), duration_ms=5)
+    assert release_one(other, taken, Release(ItemState.DONE), run_id="run-2", duration_ms=5)
     assert [a.outcome for a in attempts_of(store_env, slow.id)] == ["lease_expired", "done"]
     assert row(store_env, slow.id).state == ItemState.DONE
 
@@ -198,7 +207,7 @@ def test_operators_can_retry_failed_items_and_mark_manual_ones_handled(store_env
     ids = {}
     while (item := claim(store_env)) is not None:
         ids[item.reference] = item.id
-        store_env.queues.release(item, outcomes[item.reference], run_id="run-1", bot="b", duration_ms=1)
+        release_one(store_env.queues, item, outcomes[item.reference], duration_ms=1)
     store_env.queues.retry(ids["fail"], actor="op", note="portal is back")
     r = row(store_env, ids["fail"])
     assert (r.state, r.max_attempts, r.finished_at) == (ItemState.NEW, 2, None)

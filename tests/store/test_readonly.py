@@ -1,20 +1,21 @@
-"""The fast read path of listings (``sepbots.store.readonly``): same rows as through the Store, on both backends."""
+"""The fast read path of listings (``sepbots.store.readonly``, ``workitems.run_listing``): same rows on both backends."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
 
-from sepbots.cli.ledger import _latest_runs
 from sepbots.environment import Environment
 from sepbots.store.readonly import open_readonly
 from sepbots.store.schema import runs
 from sepbots.testing import open_test_environment
 from sepbots.worker.tables import run_requests
+from sepbots.workitems.run_listing import latest_runs, requests_without_run
 
 START = datetime(2026, 11, 27, 13, 5, 6, 789000, tzinfo=UTC)
 
@@ -34,6 +35,11 @@ def seed(env: Environment) -> None:
             {"key": "k2", "bot": "andet", "trigger": "manual", "schedule": None, "state": "done", "created_at": START,
              "ended_at": None, "error": None},
         ])
+
+
+def _latest_runs(source: object, bot: str | None, status: str | None, limit: int) -> tuple[list[Any], list[Any]]:
+    return (latest_runs(source, bot=bot, status=status, limit=limit),
+            [] if status else requests_without_run(source, limit, bot=bot))
 
 
 def test_latest_runs_match_the_schema_typed_rows_on_every_backend(store_env: Environment) -> None:
