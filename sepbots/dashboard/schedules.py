@@ -12,7 +12,7 @@ from typing import Any
 
 from sepbots.environment import Environment
 from sepbots.exceptions import ConfigError, SepbotsError
-from sepbots.workitems import runs
+from sepbots.workitems import run_listing
 
 NEXT_FIRES = 3
 
@@ -63,7 +63,7 @@ def read_schedules(env: Environment) -> SchedulesView:
     rows = []
     with env.store.engine.connect() as conn:
         for s in config.schedules:
-            last = next(iter(runs.latest(conn, bot=s.bot, limit=1)), None)
+            last = next(iter(run_listing.latest_runs(conn, bot=s.bot, limit=1)), None)
             days = "business" if s.business_days_only else "no_holidays" if s.skip_holidays else "all_days"
             fires = next_fire_times(build_trigger(s, config.calendar), now, NEXT_FIRES) if s.enabled else []
             rows.append(ScheduleRow(
