@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sepbots.workitems.runs import RunStatus
+from sepbots.workitems.runs import RunCounts, RunStatus
 
 __all__ = ["Progress", "RunCounts", "RunStatus", "RunSummary", "StopToken", "Trigger"]
 
@@ -20,24 +20,6 @@ class Trigger(enum.StrEnum):
     MANUAL = "manual"
     SCHEDULE = "schedule"
     QUEUE = "queue"
-
-
-@dataclass
-class RunCounts:
-    """Outcomes counted during one run."""
-
-    produced: int = 0
-    added: int = 0
-    done: int = 0
-    business: int = 0
-    retried: int = 0
-    failed: int = 0
-    abandoned: int = 0
-    work_ms: int = 0
-
-    @property
-    def processed(self) -> int:
-        return self.done + self.business + self.failed + self.abandoned
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,15 @@ from __future__ import annotations
 import enum
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, true, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.store import Store
 from sepbots.store.schema import runs
-
-if TYPE_CHECKING:
-    from sepbots.runtime.models import RunCounts
 
 
 class RunStatus(enum.StrEnum):
@@ -34,6 +32,24 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"         # the producer or finish step failed, or items failed after all retries
     STOPPED = "stopped"       # a stop or pause was requested; unfinished items stay queued
     REFUSED = "refused"       # refused before it started (the legal gate); ``error`` holds the reason
+
+
+@dataclass
+class RunCounts:
+    """Outcomes counted during one run."""
+
+    produced: int = 0
+    added: int = 0
+    done: int = 0
+    business: int = 0
+    retried: int = 0
+    failed: int = 0
+    abandoned: int = 0
+    work_ms: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.business + self.failed + self.abandoned
 
 
 DEAD_RUN_ERROR = "the runner stopped answering (lease expired)"
