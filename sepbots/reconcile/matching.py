@@ -32,21 +32,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.currency import check_currency
-from sepbots.reconcile.models import (
-    Line,
-    Lines,
-    MatchGroup,
-    MatchOptions,
-    Reconciliation,
-    Rule,
-    Side,
-    Unmatched,
-    UnmatchedReason,
-)
+from sepbots.reconcile.models import Line, Lines, MatchGroup, MatchOptions, Reconciliation, Rule, Side, Unmatched, UnmatchedReason
 from sepbots.reconcile.references import normalise_reference
 
 __all__ = ["prefer_known_references", "reconcile"]
@@ -232,13 +222,17 @@ def _only_candidates(lines: list[Line], others: list[Line], window: int, state: 
     return only
 
 
-def _rule_split(state: _State) -> None:
-    bank_groups = _group(state.bank.values(), by_amount=False)
+def _same_reference(state: _State) -> Iterator[tuple[list[Line], list[Line]]]:
+    """The remaining lines of both sides per reference that occurs on both (grouped up front)."""
     ledger_groups = _group(state.ledger.values(), by_amount=False)
-    for ref, bank_lines in bank_groups.items():
+    for ref, bank_lines in _group(state.bank.values(), by_amount=False).items():
         ledger_lines = ledger_groups.get(ref)
-        if not ledger_lines:
-            continue
+        if ledger_lines:
+            yield bank_lines, ledger_lines
+
+
+def _rule_split(state: _State) -> None:
+    for bank_lines, ledger_lines in _same_reference(state):
         bank_sum = sum(line.amount_ore for line in bank_lines)
         ledger_sum = sum(line.amount_ore for line in ledger_lines)
         if bank_sum != ledger_sum:
@@ -254,11 +248,8 @@ def _rule_split(state: _State) -> None:
 def _rule_rounding(state: _State, tolerance: int) -> None:
     if tolerance <= 0:
         return
-    bank_groups = _group(state.bank.values(), by_amount=False)
-    ledger_groups = _group(state.ledger.values(), by_amount=False)
-    for ref, bank_lines in bank_groups.items():
-        ledger_lines = ledger_groups.get(ref)
-        if not ledger_lines or len(bank_lines) != 1 or len(ledger_lines) != 1:
+    for bank_lines, ledger_lines in _same_reference(state):
+        if len(bank_lines) != 1 or len(ledger_lines) != 1:
             continue
         if abs(bank_lines[0].amount_ore - ledger_lines[0].amount_ore) <= tolerance:
             state.take(Rule.ROUNDING, bank_lines, ledger_lines)

@@ -80,6 +80,21 @@ def _h(**fields: str | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 _WAITING = frozenset({"venter", "reserveret", "afventer", "reserved", "pending"})
 _BELOB = ("Beløb", "Beloeb", "Belob")
 
+
+def _two_dates(name: str, bank: str, dates: tuple[str, str], source: str) -> SheetProfile:
+    """A netbank CSV with a booking date and a second (interest or value) date, pending rows marked in ``Status``."""
+    booked, other = dates
+    return SheetProfile(
+        name,
+        (f"{bank} netbank (CSV)", f"{bank} online banking (CSV)"),
+        _sig(booked, other, "Tekst", "Beløb"),
+        _h(dato=booked, tekst="Tekst", belob="Beløb", saldo="Saldo", status="Status"),
+        source,
+        pending_field="status",
+        pending_values=_WAITING,
+    )
+
+
 BANK_PROFILES: tuple[SheetProfile, ...] = (
     SheetProfile(
         "standard",
@@ -125,23 +140,17 @@ BANK_PROFILES: tuple[SheetProfile, ...] = (
         "public conversion notes: semicolon, ISO-8859-1 (sometimes with a BOM), DD.MM.YYYY, "
         "columns Dato, Tekst, Beløb, Saldo, Hovedkategori, Kategori, Underkategori",
     ),
-    SheetProfile(
+    _two_dates(
         "spar-nord",
-        ("Spar Nord netbank (CSV)", "Spar Nord online banking (CSV)"),
-        _sig("Bogføringsdato", "Rentedato", "Tekst", "Beløb"),
-        _h(dato="Bogføringsdato", tekst="Tekst", belob="Beløb", saldo="Saldo", status="Status"),
+        "Spar Nord",
+        ("Bogføringsdato", "Rentedato"),
         "best knowledge (SDC netbank layout with booking and interest date); not verified against an export",
-        pending_field="status",
-        pending_values=_WAITING,
     ),
-    SheetProfile(
+    _two_dates(
         "arbejdernes-landsbank",
-        ("Arbejdernes Landsbank netbank (CSV)", "Arbejdernes Landsbank online banking (CSV)"),
-        _sig("Bogført", "Valør", "Tekst", "Beløb"),
-        _h(dato="Bogført", tekst="Tekst", belob="Beløb", saldo="Saldo", status="Status"),
+        "Arbejdernes Landsbank",
+        ("Bogført", "Valør"),
         "best knowledge (BEC netbank layout, booking and value date); not verified against an export",
-        pending_field="status",
-        pending_values=_WAITING,
     ),
     SheetProfile(
         "nykredit",

@@ -7,11 +7,12 @@ written from øre as kroner with two decimals; the file is written atomically.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sepbots.reconcile.batch import gc_paused
-from sepbots.reconcile.models import Reconciliation, Rule
+from sepbots.reconcile.models import Line, Reconciliation, Rule, Side, Unmatched, UnmatchedReason
 from sepbots.sheets import CellKind, ColumnSpec, SheetSpec, write_workbook
 
 __all__ = ["SHEET_NAMES", "write_reconciliation"]
@@ -147,27 +148,59 @@ def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[
     return rows
 
 
+def _cells(*fields: str) -> itemgetter[Any]:
+    """The named fields of a line, as one tuple (by index: cheaper than attribute access)."""
+    return itemgetter(*(Line._fields.index(name) for name in fields))
+
+
+_BANK_CELLS = _cells("date", "text", "reference", "amount_ore")
+_LEDGER_CELLS = _cells("voucher", "date", "text", "reference", "amount_ore")
+_NO_BANK, _NO_LEDGER = (None,) * 4, (None,) * 5
+
+
 def _matched_rows(result: Reconciliation, lang: str) -> Iterator[list[Any]]:
+    labels = {rule: rule.label(lang) for rule in Rule}
+    bank_cells, ledger_cells = _BANK_CELLS, _LEDGER_CELLS
     for number, group in enumerate(result.matches, 1):
-        label = group.rule.label(lang)
+        label = labels[group.rule]
         bank, ledger = group.bank, group.ledger
+        if len(bank) == 1 and len(ledger) == 1:  # most groups: one row, no sums to build
+            b, g = bank[0], ledger[0]
+            yield [number, label, *bank_cells(b), *ledger_cells(g), b.amount_ore - g.amount_ore]
+            continue
+        difference: int | None = group.difference_ore
         for i in range(max(len(bank), len(ledger))):
-            b = bank[i] if i < len(bank) else None
-            g = ledger[i] if i < len(ledger) else None
-            yield [
-                number,
-                label,
-                b.date if b else None,
-                b.text if b else None,
-                b.reference if b else None,
-                b.amount_ore if b else None,
-                g.voucher if g else None,
-                g.date if g else None,
-                g.text if g else None,
-                g.reference if g else None,
-                g.amount_ore if g else None,
-                group.difference_ore if i == 0 else None,
-            ]
+            b_cells = bank_cells(bank[i]) if i < len(bank) else _NO_BANK
+            g_cells = ledger_cells(ledger[i]) if i < len(ledger) else _NO_LEDGER
+            yield [number, label, *b_cells, *g_cells, difference]
+            difference = None
+
+
+# The unmatched sheets: (header key, the line's field) per column, then the reason.
+_UNMATCHED_COLUMNS = {
+    Side.BANK: (("key", "key"), ("row", "row"), ("date", "date"), ("text", "text"), ("reference", "reference"), ("amount", "amount_ore")),
+    Side.LEDGER: (
+        ("key", "key"),
+        ("row", "row"),
+        ("voucher", "voucher"),
+        ("ledger_date", "date"),
+        ("text", "text"),
+        ("reference", "reference"),
+        ("account", "account"),
+        ("amount", "amount_ore"),
+    ),
+}
+_KINDS = {"row": CellKind.INTEGER, "date": CellKind.DATE, "amount_ore": CellKind.ORE}
+
+
+def _unmatched_sheet(name: str, side: Side, unmatched: Sequence[Unmatched], lang: str) -> SheetSpec:
+    t = _T[lang]
+    fields = _UNMATCHED_COLUMNS[side]
+    columns = [ColumnSpec(t[header], _KINDS.get(field, CellKind.TEXT)) for header, field in fields]
+    columns.append(ColumnSpec(t["reason"], CellKind.TEXT))
+    cells = _cells(*(field for _, field in fields))
+    reasons = {reason: reason.label(lang) for reason in UnmatchedReason}
+    return SheetSpec(name, columns, ([*cells(u.line), reasons[u.reason]] for u in unmatched))
 
 
 def write_reconciliation(path: Path, result: Reconciliation, lang: str = "da", info: Sequence[tuple[str, str]] = ()) -> Path:
@@ -214,57 +247,7 @@ def write_reconciliation(path: Path, result: Reconciliation, lang: str = "da", i
         ],
         _matched_rows(result, lang),
     )
-    open_bank = SheetSpec(
-        names[2],
-        [
-            ColumnSpec(t["key"], x),
-            ColumnSpec(t["row"], CellKind.INTEGER),
-            ColumnSpec(t["date"], d),
-            ColumnSpec(t["text"], x),
-            ColumnSpec(t["reference"], x),
-            ColumnSpec(t["amount"], o),
-            ColumnSpec(t["reason"], x),
-        ],
-        (
-            [
-                u.line.key,
-                u.line.row,
-                u.line.date,
-                u.line.text,
-                u.line.reference,
-                u.line.amount_ore,
-                u.reason.label(lang),
-            ]
-            for u in result.unmatched_bank
-        ),
-    )
-    open_ledger = SheetSpec(
-        names[3],
-        [
-            ColumnSpec(t["key"], x),
-            ColumnSpec(t["row"], CellKind.INTEGER),
-            ColumnSpec(t["voucher"], x),
-            ColumnSpec(t["ledger_date"], d),
-            ColumnSpec(t["text"], x),
-            ColumnSpec(t["reference"], x),
-            ColumnSpec(t["account"], x),
-            ColumnSpec(t["amount"], o),
-            ColumnSpec(t["reason"], x),
-        ],
-        (
-            [
-                u.line.key,
-                u.line.row,
-                u.line.voucher,
-                u.line.date,
-                u.line.text,
-                u.line.reference,
-                u.line.account,
-                u.line.amount_ore,
-                u.reason.label(lang),
-            ]
-            for u in result.unmatched_ledger
-        ),
-    )
+    open_bank = _unmatched_sheet(names[2], Side.BANK, result.unmatched_bank, lang)
+    open_ledger = _unmatched_sheet(names[3], Side.LEDGER, result.unmatched_ledger, lang)
     with gc_paused():
         return write_workbook(path, [summary, matched, open_bank, open_ledger])

@@ -52,29 +52,26 @@ class _BankRow(BaseModel):
     navn: str = Field("", alias="Navn")
 
 
-class _LedgerRow(BaseModel):
+class _LedgerFields(BaseModel):
+    """The ledger columns both layouts share (one amount column, or debit and credit)."""
+
     model_config = ConfigDict(frozen=True)
 
     bilagsnr: str = Field(alias="Bilagsnr")
     dato: Any = Field(alias="Bogføringsdato")
-    belob: Any = Field(alias="Beløb")
     reference: str = Field("", alias="Reference")
     tekst: str = Field("", alias="Tekst")
     konto: str = Field("", alias="Konto")
     valuta: str = Field("", alias="Valuta")
 
 
-class _SplitLedgerRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class _LedgerRow(_LedgerFields):
+    belob: Any = Field(alias="Beløb")
 
-    bilagsnr: str = Field(alias="Bilagsnr")
-    dato: Any = Field(alias="Bogføringsdato")
+
+class _SplitLedgerRow(_LedgerFields):
     debet: Any = Field(alias="Debet")
     kredit: Any = Field(alias="Kredit")
-    reference: str = Field("", alias="Reference")
-    tekst: str = Field("", alias="Tekst")
-    konto: str = Field("", alias="Konto")
-    valuta: str = Field("", alias="Valuta")
 
 
 def _hint(side: str) -> str:
