@@ -35,6 +35,11 @@ def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
     return out
 
 
+def _close_chart(parts: list[str], names: Sequence[str], x: float, y: float) -> Markup:
+    """A chart's end: its legend at (``x``, ``y``) and the closing ``</svg>``."""
+    return Markup("\n".join([*parts, *_legend(names, x, y), "</svg>"]))
+
+
 def _axis(top: float, height: float, left: float, width: float, vmax: float, lang: str) -> list[str]:
     out = []
     for i in range(5):
@@ -90,9 +95,7 @@ def bar_chart(
             f'<text x="{cx:.1f}" y="{top + height + 14}" font-size="10" text-anchor="end" '
             f'transform="rotate(-30 {cx:.1f} {top + height + 14})">{escape(label)}</text>'
         )
-    parts += _legend([name for name, _ in series], left, top + height + 100)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, [name for name, _ in series], left, top + height + 100)
 
 
 def line_chart(
@@ -123,9 +126,7 @@ def line_chart(
                 f'<text x="{left + i * step:.1f}" y="{top + height + 16}" font-size="10" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
-    parts += _legend([name for name, _ in series], left, top + height + 50)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, [name for name, _ in series], left, top + height + 50)
 
 
 def paired_bars(
@@ -161,6 +162,4 @@ def paired_bars(
                 f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
                 f"{escape(formats.number(Decimal(str(value)), lang, decimals))}</text>"
             )
-    parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, list(names), 0, top + row_h * len(rows) + 20)
