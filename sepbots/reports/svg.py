@@ -58,15 +58,19 @@ _WIDTH, _LEFT, _TOP, _HEIGHT = 760, 70, 40, 220
 _PLOT_W = _WIDTH - _LEFT - 20
 
 
-def _open_chart(title: str, below: int, vmax: float, lang: str) -> list[str]:
-    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis
-    (``below``: the room under the plot for labels and the legend)."""
+def _open_chart(
+    title: str, below: int, series: Sequence[tuple[str, Sequence[float]]], lang: str
+) -> tuple[list[str], float]:
+    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis up to a round
+    number above the series' largest value (``below``: the room under the plot for labels and the legend).
+    Returns the parts and the axis's top value."""
+    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {_TOP + _HEIGHT + below}" '
         f'class="chart"><title>{escape(title)}</title>',
         f'<text x="{_LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
         *_axis(_TOP, _HEIGHT, _LEFT, _PLOT_W, vmax, lang),
-    ]
+    ], vmax
 
 
 def bar_chart(
@@ -74,8 +78,7 @@ def bar_chart(
 ) -> Markup:
     """Grouped vertical bars: one group per category, one bar per series."""
     left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
-    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = _open_chart(title, 110, vmax, lang)
+    parts, vmax = _open_chart(title, 110, series, lang)
     n = max(len(categories), 1)
     group = plot_w / n
     bar = group * 0.8 / max(len(series), 1)
@@ -103,8 +106,7 @@ def line_chart(
 ) -> Markup:
     """One polyline per series over evenly spaced x labels (dates)."""
     left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
-    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = _open_chart(title, 70, vmax, lang)
+    parts, vmax = _open_chart(title, 70, series, lang)
     n = len(labels)
     step = plot_w / max(n - 1, 1)
     for si, (name, vals) in enumerate(series):
