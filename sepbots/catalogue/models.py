@@ -20,7 +20,16 @@ from sepbots.catalogue.volume import RunPeriod, Volume
 from sepbots.i18n import LabelledEnum
 
 
-class Phase(LabelledEnum):
+class _Os2Enum(LabelledEnum):
+    """An answer OS2autoproces has too, under the same enum name as ours."""
+
+    @property
+    def os2(self) -> str:
+        """The OS2autoproces enum name."""
+        return self.name
+
+
+class Phase(_Os2Enum):
     """OS2autoproces phases, in order."""
 
     IDEA = "ide", "Idé", "Idea"
@@ -30,22 +39,6 @@ class Phase(LabelledEnum):
     IMPLEMENTATION = "implementering", "Implementering", "Implementation"
     OPERATION = "drift", "Drift", "Operation"
     DECOMMISSIONED = "taget_ud_af_drift", "Taget ud af drift", "Decommissioned"
-
-    @property
-    def os2(self) -> str:
-        """The OS2autoproces enum name."""
-        return _PHASE_OS2[self]
-
-
-_PHASE_OS2 = {
-    Phase.IDEA: "IDEA",
-    Phase.PREANALYSIS: "PREANALYSIS",
-    Phase.SPECIFICATION: "SPECIFICATION",
-    Phase.DEVELOPMENT: "DEVELOPMENT",
-    Phase.IMPLEMENTATION: "IMPLEMENTATION",
-    Phase.OPERATION: "OPERATION",
-    Phase.DECOMMISSIONED: "DECOMMISSIONED",
-}
 
 
 class Area(enum.StrEnum):
@@ -82,7 +75,7 @@ _AREA_INFO = {
 }
 
 
-class Level(LabelledEnum):
+class Level(_Os2Enum):
     """An OS2autoproces Likert answer."""
 
     VERY_HIGH = "i_hoej_grad", "I høj grad", "To a high degree"
@@ -91,11 +84,6 @@ class Level(LabelledEnum):
     VERY_LOW = "slet_ikke", "Slet ikke", "Not at all"
     UNKNOWN = "ved_ikke", "Ved ikke", "Don't know"
     NOT_SET = "ikke_besvaret", "Ikke besvaret", "Not answered"
-
-    @property
-    def os2(self) -> str:
-        """The OS2autoproces ``Level`` enum name."""
-        return self.name
 
     @property
     def value01(self) -> float | None:

@@ -7,7 +7,8 @@ stays fast. States, statuses and triggers are shown with their Danish (or Englis
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +16,9 @@ from sepbots.cli.state import errors_to_exit, fail, state
 from sepbots.cli.tables import Format, FormatOption, print_json, print_table
 from sepbots.i18n import Catalog, label, moment, number
 from sepbots.workitems.run_listing import REQUEST_FIELDS, RUN_FIELDS
+
+if TYPE_CHECKING:
+    from sepbots.workitems.queue import WorkQueues
 
 T = Catalog({
     "run": ("Kørsel", "Run"), "bot": ("Robot", "Bot"), "trigger": ("Udløser", "Trigger"),
@@ -77,12 +81,17 @@ def runs_list(
         numeric=(5, 6, 7),
     )
     if requests:
-        print_table(
-            [T(lang, k) for k in ("request", "bot", "trigger", "status", "when", "reason")],
-            ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
-              moment(r.ended_at or r.created_at, lang), r.error or ""] for r in requests),
-            title=T(lang, "requests"),
-        )
+        print_requests(requests, lang, T(lang, "requests"))
+
+
+def print_requests(requests: list[Any], lang: str, title: str) -> None:
+    """Run requests as a table: id, bot, trigger, state, when it ended (or was made) and why."""
+    print_table(
+        [T(lang, k) for k in ("request", "bot", "trigger", "status", "when", "reason")],
+        ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
+          moment(r.ended_at or r.created_at, lang), r.error or ""] for r in requests),
+        title=title,
+    )
 
 
 @runs_app.command("show")
@@ -168,31 +177,27 @@ def items_list(
 @items_app.command("retry")
 def items_retry(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Option(help="why")] = "") -> None:
     """Send et fejlet element tilbage i køen / send a failed item back to the queue."""
-    from sepbots.exceptions import QueueError
-
-    st = state(ctx)
-    with errors_to_exit():
-        env = st.env()
-        try:
-            env.queues.retry(item_id, actor=st.actor, note=note)
-        except QueueError as exc:
-            fail(str(exc))
-    typer.echo(T(st.language, "retried_ok", id=item_id))
+    _on_item(ctx, item_id, "retried_ok", lambda queues, actor: queues.retry(item_id, actor=actor, note=note))
 
 
 @items_app.command("handled")
 def items_handled(ctx: typer.Context, item_id: int, note: Annotated[str, typer.Option(help="what was done")]) -> None:
     """Marker et element som manuelt behandlet / mark an item as handled by a person."""
+    _on_item(ctx, item_id, "handled_ok", lambda queues, actor: queues.mark_handled(item_id, actor=actor, note=note))
+
+
+def _on_item(ctx: typer.Context, item_id: int, done: str, act: Callable[[WorkQueues, str], object]) -> None:
+    """``act(queues, actor)`` on one item, then the ``done`` message; a queue error ends the command."""
     from sepbots.exceptions import QueueError
 
     st = state(ctx)
     with errors_to_exit():
-        env = st.env()
+        queues = st.env().queues
         try:
-            env.queues.mark_handled(item_id, actor=st.actor, note=note)
+            act(queues, st.actor)
         except QueueError as exc:
             fail(str(exc))
-    typer.echo(T(st.language, "handled_ok", id=item_id))
+    typer.echo(T(st.language, done, id=item_id))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,10 @@ import typer
 from rich.console import Console
 
 from sepbots.alerts import service_for as alert_service_for
+from sepbots.cli.ledger import print_requests
 from sepbots.cli.state import CliState, errors_to_exit, fail, state
 from sepbots.cli.tables import print_table
-from sepbots.i18n import Catalog, label, moment
+from sepbots.i18n import Catalog, moment
 from sepbots.logging import configure_logging
 from sepbots.store.outage import is_outage, reason
 from sepbots.worker.heartbeat import read_status_files
@@ -44,8 +45,6 @@ T = Catalog(
         "paused": ("Pausede robotter: {bots}", "Paused bots: {bots}"),
         "problems": ("Afviste og fejlede kørselsanmodninger (seneste døgn)",
                      "Refused and failed run requests (last 24 hours)"),
-        "request": ("Anmodning", "Request"), "trigger": ("Udløser", "Trigger"), "when": ("Tidspunkt", "When"),
-        "reason": ("Årsag", "Reason"),
         "db_down": (
             "Databasen svarer ikke ({error}); viser kørernes statusfiler.",
             "The database does not answer ({error}); showing the runners' status files.",
@@ -162,12 +161,7 @@ def status(ctx: typer.Context) -> None:
     if paused:
         console.print(T(lang, "paused", bots=", ".join(paused)))
     if problems:
-        print_table(
-            [T(lang, k) for k in ("request", "bot", "trigger", "state", "when", "reason")],
-            ([str(r.id), r.bot, label(lang, "trigger", r.trigger), label(lang, "request", r.state),
-              moment(r.ended_at or r.created_at, lang), r.error or ""] for r in problems),
-            title=T(lang, "problems"),
-        )
+        print_requests(problems, lang, T(lang, "problems"))
     raise typer.Exit(0 if any(r.alive(now, stale) for r in runners) else 1)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, SepbotsError
@@ -43,7 +44,8 @@ class ActionResult:
     reference: str
 
 
-def _waiting_reference(env: Environment, item_id: int) -> str:
+def waiting_item(env: Environment, item_id: int) -> Any:
+    """The work item's row, when it waits for manual handling; an ``ActionError`` otherwise."""
     with env.store.engine.connect() as conn:
         row = items.get(conn, item_id)
         conn.rollback()
@@ -51,7 +53,11 @@ def _waiting_reference(env: Environment, item_id: int) -> str:
         raise ActionError(f"work item {item_id} does not exist")
     if row.state not in {s.value for s in WAITING_STATES} or row.handled_at is not None:
         raise ActionError(f"work item {item_id} does not wait for manual handling (state {row.state})")
-    return str(row.reference)
+    return row
+
+
+def _waiting_reference(env: Environment, item_id: int) -> str:
+    return str(waiting_item(env, item_id).reference)
 
 
 def _minutes(text: str) -> Decimal | None:

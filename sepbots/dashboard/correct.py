@@ -13,11 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sepbots.dashboard.actions import WAITING_STATES, ActionError
+from sepbots.dashboard.actions import ActionError, waiting_item
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, RecipeError
 from sepbots.recipes import Recipe
-from sepbots.workitems import items
 from sepbots.workitems.resubmit import resubmit
 
 
@@ -53,13 +52,7 @@ def _recipe_for_queue(env: Environment, queue: str) -> Recipe:
 
 
 def _load(env: Environment, item_id: int) -> tuple[Any, Recipe, BaseModel]:
-    with env.store.engine.connect() as conn:
-        row = items.get(conn, item_id)
-        conn.rollback()
-    if row is None:
-        raise ActionError(f"work item {item_id} does not exist")
-    if row.state not in {s.value for s in WAITING_STATES} or row.handled_at is not None:
-        raise ActionError(f"work item {item_id} does not wait for manual handling (state {row.state})")
+    row = waiting_item(env, item_id)
     recipe = _recipe_for_queue(env, row.queue)
     return row, recipe, env.queues.decode_payload(row, recipe.payload_type)
 

@@ -35,6 +35,11 @@ def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
     return out
 
 
+def _close_chart(parts: list[str], names: Sequence[str], x: float, y: float) -> Markup:
+    """A chart's end: its legend at (``x``, ``y``) and the closing ``</svg>``."""
+    return Markup("\n".join([*parts, *_legend(names, x, y), "</svg>"]))
+
+
 def _axis(top: float, height: float, left: float, width: float, vmax: float, lang: str) -> list[str]:
     out = []
     for i in range(5):
@@ -53,15 +58,19 @@ _WIDTH, _LEFT, _TOP, _HEIGHT = 760, 70, 40, 220
 _PLOT_W = _WIDTH - _LEFT - 20
 
 
-def _open_chart(title: str, below: int, vmax: float, lang: str) -> list[str]:
-    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis
-    (``below``: the room under the plot for labels and the legend)."""
+def _open_chart(
+    title: str, below: int, series: Sequence[tuple[str, Sequence[float]]], lang: str
+) -> tuple[list[str], float]:
+    """A chart's opening: the ``<svg>`` element with its title, the heading and the y axis up to a round
+    number above the series' largest value (``below``: the room under the plot for labels and the legend).
+    Returns the parts and the axis's top value."""
+    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_WIDTH} {_TOP + _HEIGHT + below}" '
         f'class="chart"><title>{escape(title)}</title>',
         f'<text x="{_LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
         *_axis(_TOP, _HEIGHT, _LEFT, _PLOT_W, vmax, lang),
-    ]
+    ], vmax
 
 
 def bar_chart(
@@ -69,8 +78,7 @@ def bar_chart(
 ) -> Markup:
     """Grouped vertical bars: one group per category, one bar per series."""
     left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
-    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = _open_chart(title, 110, vmax, lang)
+    parts, vmax = _open_chart(title, 110, series, lang)
     n = max(len(categories), 1)
     group = plot_w / n
     bar = group * 0.8 / max(len(series), 1)
@@ -90,9 +98,7 @@ def bar_chart(
             f'<text x="{cx:.1f}" y="{top + height + 14}" font-size="10" text-anchor="end" '
             f'transform="rotate(-30 {cx:.1f} {top + height + 14})">{escape(label)}</text>'
         )
-    parts += _legend([name for name, _ in series], left, top + height + 100)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, [name for name, _ in series], left, top + height + 100)
 
 
 def line_chart(
@@ -100,8 +106,7 @@ def line_chart(
 ) -> Markup:
     """One polyline per series over evenly spaced x labels (dates)."""
     left, top, height, plot_w = _LEFT, _TOP, _HEIGHT, _PLOT_W
-    vmax = _nice_max(max([v for _, vals in series for v in vals] or [0]))
-    parts = _open_chart(title, 70, vmax, lang)
+    parts, vmax = _open_chart(title, 70, series, lang)
     n = len(labels)
     step = plot_w / max(n - 1, 1)
     for si, (name, vals) in enumerate(series):
@@ -123,9 +128,7 @@ def line_chart(
                 f'<text x="{left + i * step:.1f}" y="{top + height + 16}" font-size="10" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
-    parts += _legend([name for name, _ in series], left, top + height + 50)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, [name for name, _ in series], left, top + height + 50)
 
 
 def paired_bars(
@@ -161,6 +164,4 @@ def paired_bars(
                 f'<text x="{label_w + max(w, 1) + 4:.1f}" y="{y + j * 13 + 10:.0f}" font-size="10">'
                 f"{escape(formats.number(Decimal(str(value)), lang, decimals))}</text>"
             )
-    parts += _legend(list(names), 0, top + row_h * len(rows) + 20)
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
+    return _close_chart(parts, list(names), 0, top + row_h * len(rows) + 20)

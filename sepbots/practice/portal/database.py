@@ -74,35 +74,22 @@ class SearchPage:
     pages: int
 
 
+# A table's columns are its record's fields (``SELECT *``); only what SQLite keeps as text is converted back.
 def _company(row: sqlite3.Row) -> Company:
-    return Company(
-        cvr=row["cvr"],
-        name=row["name"],
-        street=row["street"],
-        postal_code=row["postal_code"],
-        city=row["city"],
-        status=CompanyStatus(row["status"]),
-        industry_code=row["industry_code"],
-        industry_text=row["industry_text"],
-        start_date=date.fromisoformat(row["start_date"]),
-    )
+    return Company(**{
+        **dict(row), "status": CompanyStatus(row["status"]), "start_date": date.fromisoformat(row["start_date"]),
+    })
 
 
 def _submission(row: sqlite3.Row) -> Submission:
-    return Submission(
-        id=row["id"],
-        receipt=row["receipt"],
-        client_reference=row["client_reference"],
-        username=row["username"],
-        employer_cvr=row["employer_cvr"],
-        employee_cpr=row["employee_cpr"],
-        period_from=date.fromisoformat(row["period_from"]),
-        period_to=date.fromisoformat(row["period_to"]),
-        hours=Decimal(row["hours"]),
-        amount=Decimal(row["amount"]),
-        reason=row["reason"],
-        submitted_at=datetime.fromisoformat(row["submitted_at"]),
-    )
+    return Submission(**{
+        **dict(row),
+        "period_from": date.fromisoformat(row["period_from"]),
+        "period_to": date.fromisoformat(row["period_to"]),
+        "hours": Decimal(row["hours"]),
+        "amount": Decimal(row["amount"]),
+        "submitted_at": datetime.fromisoformat(row["submitted_at"]),
+    })
 
 
 class PortalDatabase:

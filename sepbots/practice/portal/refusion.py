@@ -7,6 +7,8 @@ server and shown again with Danish messages when something is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -41,19 +43,28 @@ def _values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name, "")).strip() for name in names}
 
 
+# the number fields of step 2: the messages when empty, not a number, not above 0
+_DECIMAL_MESSAGES = {
+    "hours": ("Udfyld antal timer.", "Antal timer skal være et tal, fx 37,5.", "Antal timer skal være større end 0."),
+    "amount": ("Udfyld beløbet.", "Beløbet skal være et tal, fx 1.234,56.", "Beløbet skal være større end 0."),
+}
+
+
+def _field(clean: dict[str, Any], errors: dict[str, str], name: str, check: Callable[[], Any]) -> None:
+    """``clean[name] = check()``, or the check's message in ``errors[name]``."""
+    try:
+        clean[name] = check()
+    except FieldError as error:
+        errors[name] = str(error)
+
+
 def _check_step1(request: Request, values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    try:
-        clean["employer_cvr"] = check_cvr(values["employer_cvr"])
-        if portal_of(request).db.company(clean["employer_cvr"]) is None:
-            errors["employer_cvr"] = "Arbejdsgiveren findes ikke i CVR-registeret."
-    except FieldError as error:
-        errors["employer_cvr"] = str(error)
-    try:
-        clean["employee_cpr"] = check_cpr(values["employee_cpr"])
-    except FieldError as error:
-        errors["employee_cpr"] = str(error)
+    _field(clean, errors, "employer_cvr", partial(check_cvr, values["employer_cvr"]))
+    if "employer_cvr" in clean and portal_of(request).db.company(clean["employer_cvr"]) is None:
+        errors["employer_cvr"] = "Arbejdsgiveren findes ikke i CVR-registeret."
+    _field(clean, errors, "employee_cpr", partial(check_cpr, values["employee_cpr"]))
     if len(values["client_reference"]) > 100:
         errors["client_reference"] = "Egen reference må højst være 100 tegn."
     clean["client_reference"] = values["client_reference"]
@@ -64,34 +75,12 @@ def _check_step2(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, label in (("period_from", "periodens startdato"), ("period_to", "periodens slutdato")):
-        try:
-            clean[name] = check_date(values[name], label)
-        except FieldError as error:
-            errors[name] = str(error)
+        _field(clean, errors, name, partial(check_date, values[name], label))
     if "period_from" in clean and "period_to" in clean and clean["period_to"] < clean["period_from"]:
         errors["period_to"] = "Periodens slutdato skal være samme dag som eller efter startdatoen."
-    try:
-        clean["hours"] = check_decimal(
-            values["hours"],
-            empty="Udfyld antal timer.",
-            bad="Antal timer skal være et tal, fx 37,5.",
-            not_positive="Antal timer skal være større end 0.",
-        )
-    except FieldError as error:
-        errors["hours"] = str(error)
-    try:
-        clean["amount"] = check_decimal(
-            values["amount"],
-            empty="Udfyld beløbet.",
-            bad="Beløbet skal være et tal, fx 1.234,56.",
-            not_positive="Beløbet skal være større end 0.",
-        )
-    except FieldError as error:
-        errors["amount"] = str(error)
-    try:
-        clean["reason"] = check_reason(values["reason"])
-    except FieldError as error:
-        errors["reason"] = str(error)
+    for name, (empty, bad, not_positive) in _DECIMAL_MESSAGES.items():
+        _field(clean, errors, name, partial(check_decimal, values[name], empty=empty, bad=bad, not_positive=not_positive))
+    _field(clean, errors, "reason", partial(check_reason, values["reason"]))
     return clean, errors
 
 
