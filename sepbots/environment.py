@@ -28,7 +28,8 @@ from sepbots.store.files import tighten_sqlite_files
 from sepbots.store.schema import meta
 from sepbots.vault import Vault
 from sepbots.workitems.codec import PayloadCodec
-from sepbots.workitems.queue import WorkQueues, open_queues
+from sepbots.workitems.queue import WorkQueues
+from sepbots.workitems.queues import open_queues
 
 
 def new_runner_id() -> str:

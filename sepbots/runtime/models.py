@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sepbots.trigger import Trigger
 from sepbots.workitems.runs import RunStatus
 
 __all__ = ["Progress", "RunCounts", "RunStatus", "RunSummary", "StopToken", "Trigger"]
-
-
-class Trigger(enum.StrEnum):
-    """What started a run."""
-
-    MANUAL = "manual"
-    SCHEDULE = "schedule"
-    QUEUE = "queue"
 
 
 @dataclass

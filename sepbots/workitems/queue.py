@@ -8,8 +8,8 @@ A release only succeeds while the releasing runner still holds the lease, so an 
 was presumed dead is never completed twice.
 
 ``WorkQueues`` holds everything the databases share; ``queue_sqlite.SqliteQueues`` and
-``queue_postgresql.PostgresqlQueues`` supply the statements that differ, and ``open_queues`` picks
-one of them once, from the store's dialect.
+``queue_postgresql.PostgresqlQueues`` supply the statements that differ, and
+``sepbots.workitems.queues.open_queues`` picks one of them once, from the store's dialect.
 """
 
 from __future__ import annotations
@@ -45,31 +45,11 @@ _CLAIM_COLS = (
 )
 
 
-def open_queues(
-    store: Store,
-    codec: PayloadCodec,
-    redactor: Redactor,
-    audit: AuditTrail,
-    clock: Clock,
-    *,
-    owner: str,
-    lease: timedelta = timedelta(seconds=60),
-) -> WorkQueues:
-    """The work queues of ``store``, as the implementation for its database (SQLite or PostgreSQL)."""
-    from sepbots.workitems.queue_postgresql import PostgresqlQueues
-    from sepbots.workitems.queue_sqlite import SqliteQueues
-
-    for impl in (SqliteQueues, PostgresqlQueues):
-        if impl.dialect == store.dialect:
-            return impl(store=store, codec=codec, redactor=redactor, audit=audit, clock=clock, owner=owner, lease=lease)
-    raise QueueError(f"no work queue implementation for the {store.dialect} database")
-
-
 @dataclass(kw_only=True, eq=False)
 class WorkQueues(ABC):
     """Operations on the work queues of one database: the port, with the logic every database shares.
 
-    Made by ``open_queues``, which picks the implementation for the store's database; an
+    Made by ``sepbots.workitems.queues.open_queues``, which picks the implementation for the store's database; an
     implementation supplies only the statements that differ (insert-or-ignore, the claim's row
     pick, ``greatest``, writing a batch of releases).
 

@@ -15,16 +15,13 @@ import enum
 import socket
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Select, Text, and_, cast, func, insert, or_, select, true, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.store import Store
 from sepbots.store.schema import runs
-
-if TYPE_CHECKING:
-    from sepbots.runtime.models import RunCounts
 
 
 class RunStatus(enum.StrEnum):
@@ -38,6 +35,18 @@ class RunStatus(enum.StrEnum):
 
 
 DEAD_RUN_ERROR = "the runner stopped answering (lease expired)"
+
+
+class RunCounts(Protocol):
+    """The counters of a run the ledger stores (``sepbots.runtime.RunCounts`` has them)."""
+
+    produced: int
+    done: int
+    business: int
+    retried: int
+    failed: int
+    abandoned: int
+    work_ms: int
 
 
 def count_values(c: RunCounts) -> dict[str, int]:
