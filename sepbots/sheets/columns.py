@@ -119,7 +119,7 @@ def read_columns(
     path = Path(path)
     wanted = {c: c for c in columns} if not isinstance(columns, Mapping) else dict(columns)
     fields = {f"c{i}": key for i, key in enumerate(wanted)}
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(  # type: ignore[call-overload]  # field definitions built at run time
         "Cells", **{name: (Any, None if key in optional else ...) for name, key in fields.items()}
     )
     headers = {name: wanted[key] for name, key in fields.items()}
