@@ -27,9 +27,9 @@ from sepbots.store import Store
 from sepbots.store.files import tighten_sqlite_files
 from sepbots.store.schema import meta
 from sepbots.vault import Vault
-from sepbots.workitems.backends import open_queues
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.queue import WorkQueues
+from sepbots.workitems.queues import open_queues
 
 
 def new_runner_id() -> str:

@@ -1,11 +1,13 @@
-"""Reading the ledger for the gains: units per process and bot, measured handling, review minutes.
+"""Reading the ledgers for the gains: units per process and bot, measured handling, review minutes.
 
-Three aggregate queries per period, each grouped in SQL (hours for the daily series):
+Four aggregate queries per period, each grouped in SQL (hours for the daily series) and each run by
+the module that owns its table; this module only adds them up into tallies:
 
-* work items that *ended* in the period (``finished_at``), joined to the run that ended them, with
-  the count and sum of measured handling minutes of the handed-over and failed ones;
-* ``unit_counts`` recorded in the period by bots that count per run;
-* ``review_minutes`` entered for days in the period; and robot time from ``item_attempts``.
+* work items that *ended* in the period (``finished_at``), by the run that ended them, with the count
+  and sum of measured handling minutes of the handed-over and failed ones (``items.ended_by_hour``);
+* unit counts recorded in the period by bots that count per run (``unitcounts.counted_by_hour``);
+* review minutes entered for days in the period (``unitcounts.review_by_process``); and robot time
+  from the attempts (``items.robot_ms_by_process``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func
 
 from sepbots.clock import COPENHAGEN
 from sepbots.store import Store
-from sepbots.store.schema import item_attempts, review_minutes, runs, unit_counts, work_items
+from sepbots.unitcounts import counted_by_hour, review_by_process
+from sepbots.workitems import items
 from sepbots.workitems.models import ItemState
 
 DONE, HANDED, FAILED = 0, 1, 2
@@ -104,40 +108,12 @@ def read_tallies(
 ) -> dict[str, ProcessTally]:
     """The tallies of every process with activity in ``[start, end]`` (local dates)."""
     lo, hi = period_bounds(start, end)
-    tests = [] if include_test_runs else [runs.c.test_mode.is_(False)]
-    hour = _hour(store, work_items.c.finished_at).label("hour")
-    items: Select[*tuple[Any, ...]] = (
-        select(
-            runs.c.process, runs.c.bot, work_items.c.state, hour, func.count(),
-            func.count(work_items.c.handling_minutes), func.sum(work_items.c.handling_minutes),
-        )
-        .join(runs, runs.c.id == work_items.c.run_id)
-        .where(work_items.c.finished_at >= lo, work_items.c.finished_at < hi,
-               work_items.c.state.in_(list(_KIND)), runs.c.process.is_not(None), *tests)
-        .group_by(runs.c.process, runs.c.bot, work_items.c.state, hour)
-    )
-    count_hour = _hour(store, unit_counts.c.recorded_at).label("hour")
-    counted: Select[*tuple[Any, ...]] = (
-        select(runs.c.process, runs.c.bot, count_hour, func.sum(unit_counts.c.done), func.sum(unit_counts.c.handed_over))
-        .join(runs, runs.c.id == unit_counts.c.run_id)
-        .where(unit_counts.c.recorded_at >= lo, unit_counts.c.recorded_at < hi, runs.c.process.is_not(None), *tests)
-        .group_by(runs.c.process, runs.c.bot, count_hour)
-    )
-    review: Select[*tuple[Any, ...]] = (
-        select(review_minutes.c.process, func.sum(review_minutes.c.minutes))
-        .where(review_minutes.c.day >= start, review_minutes.c.day <= end)
-        .group_by(review_minutes.c.process)
-    )
-    robot: Select[*tuple[Any, ...]] = (
-        select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
-        .join(runs, runs.c.id == item_attempts.c.run_id)
-        .where(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi, runs.c.process.is_not(None), *tests)
-        .group_by(runs.c.process)
-    )
+    hour = partial(_hour, store)
     tallies: dict[str, ProcessTally] = defaultdict(ProcessTally)
     day = _Days()
     with store.engine.connect() as conn:
-        for process, bot, state, bucket, n, n_measured, minutes in conn.execute(items):
+        ended = items.ended_by_hour(conn, lo, hi, states=_KIND, hour=hour, include_test_runs=include_test_runs)
+        for process, bot, state, bucket, n, n_measured, minutes in ended:
             tally, kind = tallies[process], _KIND[state]
             row = tally.bot(bot)
             if kind != DONE:
@@ -147,7 +123,8 @@ def read_tallies(
                 continue  # its units come from unit_counts
             row.add(kind, n)
             tally.daily[day(bucket)][kind] += n
-        for process, bot, bucket, done, handed in conn.execute(counted):
+        counted = counted_by_hour(conn, lo, hi, hour=hour, include_test_runs=include_test_runs)
+        for process, bot, bucket, done, handed in counted:
             if bot not in run_counted:
                 continue
             tally = tallies[process]
@@ -156,9 +133,9 @@ def read_tallies(
             row.handed_over += int(handed or 0)
             tally.daily[day(bucket)][DONE] += int(done or 0)
             tally.daily[day(bucket)][HANDED] += int(handed or 0)
-        for process, ms in conn.execute(robot):
+        for process, ms in items.robot_ms_by_process(conn, lo, hi, include_test_runs=include_test_runs):
             tallies[process].robot_ms = int(ms or 0)
-        for process, minutes in conn.execute(review):
+        for process, minutes in review_by_process(conn, start, end):
             tallies[process].review_minutes = _decimal(minutes)
         conn.rollback()
     return dict(tallies)

@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Text, cast, or_, select
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.environment import Environment
-from sepbots.store.schema import audit_log, item_attempts, item_subjects, runs, work_items
+from sepbots.store.schema import audit_log
+from sepbots.workitems import items, runs, subjects
 
 
 class FoundIn(enum.StrEnum):
@@ -122,20 +123,10 @@ class _Found:
 def _scan_database(conn: Connection, digest: str, token: str, found: _Found) -> int:
     """Fill ``found`` from the database; returns the failed dashboard logins under the token."""
     like = f"%{token}%"
-
-    def ids(query: Any) -> list[Any]:
-        return [row[0] for row in conn.execute(query)]
-
-    found.add_items(ids(select(item_subjects.c.item_id).where(item_subjects.c.subject == digest)), FoundIn.PAYLOAD)
-    wi = work_items.c
-    found.add_items(ids(select(wi.id).where(wi.reference.like(like))), FoundIn.REFERENCE)
-    found.add_items(ids(select(wi.id).where(or_(wi.error_message.like(like), wi.handled_note.like(like)))),
-                    FoundIn.MESSAGE)
-    found.add_items(ids(select(item_attempts.c.item_id).where(item_attempts.c.error_message.like(like))),
-                    FoundIn.MESSAGE)
-    found.add_items(ids(select(wi.id).where(cast(wi.output, Text).like(like))), FoundIn.OUTPUT)
-    found.add_runs(ids(select(runs.c.id).where(or_(cast(runs.c.params, Text).like(like), runs.c.error.like(like)))),
-                   FoundIn.RUN_PARAMS)
+    found.add_items(subjects.items_of(conn, digest), FoundIn.PAYLOAD)
+    for where, item_ids in items.containing(conn, like).items():
+        found.add_items(item_ids, FoundIn(where))
+    found.add_runs(runs.containing(conn, like), FoundIn.RUN_PARAMS)
     logins = 0
     query = select(audit_log.c.item_id, audit_log.c.run_id, audit_log.c.actor).where(
         or_(cast(audit_log.c.details, Text).like(like), audit_log.c.actor == token))
@@ -174,30 +165,21 @@ def _scan_logs(env: Environment, token: str, found: _Found) -> None:
 
 def _report(conn: Connection, token: str, found: _Found, logins: int) -> SubjectReport:
     item_ids = sorted(found.items)
-    item_rows = {r.id: r for r in conn.execute(select(work_items.c.id, work_items.c.queue, work_items.c.reference,
-                                                      work_items.c.state, work_items.c.run_id,
-                                                      work_items.c.created_run_id).where(work_items.c.id.in_(item_ids)))}
-    item_runs: dict[int, set[str]] = defaultdict(set)
-    for row in conn.execute(select(item_attempts.c.item_id, item_attempts.c.run_id)
-                            .where(item_attempts.c.item_id.in_(item_ids))):
-        if row.run_id:
-            item_runs[row.item_id].add(row.run_id)
-    for item_id, item in item_rows.items():
-        item_runs[item_id].update(r for r in (item.run_id, item.created_run_id) if r)
-    items = [ItemHit(id=i, queue=item_rows[i].queue, reference=item_rows[i].reference, state=item_rows[i].state,
-                     runs=tuple(sorted(item_runs[i])), found_in=tuple(sorted(found.items[i])))
-             for i in item_ids if i in item_rows]
-    run_ids = set(found.runs) | {r for i in items for r in i.runs}
-    run_rows = conn.execute(select(runs.c.id, runs.c.bot, runs.c.trigger, runs.c.started_at)
-                            .where(runs.c.id.in_(sorted(run_ids))).order_by(runs.c.started_at)).all()
+    item_rows = items.by_id(conn, item_ids, fields=("queue", "reference", "state"))
+    item_runs = items.runs_of(conn, item_ids)
+    hits = [ItemHit(id=i, queue=item_rows[i].queue, reference=item_rows[i].reference, state=item_rows[i].state,
+                    runs=tuple(sorted(item_runs.get(i, ()))), found_in=tuple(sorted(found.items[i])))
+            for i in item_ids if i in item_rows]
+    run_ids = set(found.runs) | {r for i in hits for r in i.runs}
+    run_rows = runs.by_ids(conn, sorted(run_ids), fields=("bot", "trigger", "started_at"))
     run_hits = [RunHit(id=r.id, bot=r.bot, trigger=r.trigger, started_at=r.started_at,
                        found_in=tuple(sorted(found.runs.get(r.id, ())))) for r in run_rows]
     operators = [OperatorHit(actor=r.actor, event=r.event, item_id=r.item_id, ts=r.ts) for r in conn.execute(
         select(audit_log.c.actor, audit_log.c.event, audit_log.c.item_id, audit_log.c.ts)
         .where(audit_log.c.item_id.in_(item_ids), audit_log.c.event.in_([e.value for e in OPERATOR_EVENTS]))
         .order_by(audit_log.c.seq))]
-    robots = sorted({r.bot for r in run_hits} | {i.queue for i in items})
-    return SubjectReport(token=token, items=items, runs=run_hits, robots=robots, operators=operators,
+    robots = sorted({r.bot for r in run_hits} | {i.queue for i in hits})
+    return SubjectReport(token=token, items=hits, runs=run_hits, robots=robots, operators=operators,
                          failed_logins=logins)
 
 

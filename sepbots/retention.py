@@ -22,25 +22,22 @@ database changes; files are deleted after that commit. ``dry_run`` counts and ch
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import structlog
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, func, null, select, update
+from sqlalchemy import Connection, select
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.catalogue.loader import Catalogue
 from sepbots.catalogue.models import Process
 from sepbots.environment import Environment
 from sepbots.i18n import LabelledEnum
-from sepbots.store.schema import audit_log, item_attempts, runs, work_items
-from sepbots.workitems.models import ItemState
+from sepbots.store.schema import audit_log
+from sepbots.workitems import items, runs
 
 log = structlog.get_logger("sepbots.retention")
-FINAL = [s.value for s in ItemState if s.final]
 _ROTATED = re.compile(r"^sepbots\.jsonl\.(\d{4}-\d{2}-\d{2})$")
 
 
@@ -94,31 +91,8 @@ class RetentionReport(BaseModel):
         return "\n".join(lines)
 
 
-def _queues_by_process(conn: Connection) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for process, queue in conn.execute(
-        select(runs.c.process, runs.c.queue).distinct().where(runs.c.process.is_not(None))
-    ):
-        out[process].append(queue)
-    return out
-
-
-def _items(queues: list[str], cutoff: datetime) -> Any:
-    return select(work_items.c.id).where(
-        work_items.c.queue.in_(queues), work_items.c.state.in_(FINAL), work_items.c.finished_at < cutoff
-    )
-
-
 def _run_files(env: Environment, conn: Connection, key: str, cutoff: datetime, logs: bool) -> list[Path]:
-    ids = (
-        conn.execute(
-            select(runs.c.id).where(
-                runs.c.process == key, runs.c.ended_at.is_not(None), runs.c.ended_at < cutoff
-            )
-        )
-        .scalars()
-        .all()
-    )
+    ids = conn.execute(runs.ended_before(key, cutoff)).scalars().all()
     files: list[Path] = []
     for run_id in ids:
         folder = env.settings.runs_dir / run_id
@@ -136,24 +110,12 @@ def _process_db(
     r = p.retention
     actions = []
     cut = now - timedelta(days=r.item_payload_days)
-    cond = [work_items.c.id.in_(_items(queues, cut)), func.length(work_items.c.payload) > 0]
-    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
-    if n and not dry_run:
-        conn.execute(update(work_items).where(*cond).values(payload=b"", encrypted=False))
+    n = items.empty_payloads(conn, queues, cut, dry_run=dry_run)
     actions.append(RetentionAction(process=p.key, kind=RetentionKind.PAYLOADS, count=n, older_than=cut))
 
     cut = now - timedelta(days=r.item_messages_days)
-    old = _items(queues, cut)
-    cond = [
-        work_items.c.id.in_(old),
-        (
-            work_items.c.error_message.is_not(None)
-            | work_items.c.output.is_not(None)
-            | work_items.c.handled_note.is_not(None)
-        ),
-    ]
-    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
-    att = [item_attempts.c.item_id.in_(old), item_attempts.c.error_message.is_not(None)]
+    n = items.clear_messages(conn, queues, cut, dry_run=dry_run)
+    old = items.ended_before(queues, cut)
     seqs = (
         conn.execute(
             select(audit_log.c.seq).where(
@@ -164,11 +126,6 @@ def _process_db(
         .all()
     )
     if not dry_run:
-        if n:
-            conn.execute(
-                update(work_items).where(*cond).values(error_message=None, output=null(), handled_note=None)
-            )
-        conn.execute(update(item_attempts).where(*att).values(error_message=None))
         env.audit.neutralise(conn, list(seqs), now)
     actions.append(RetentionAction(process=p.key, kind=RetentionKind.MESSAGES, count=n, older_than=cut))
     actions.append(
@@ -184,21 +141,7 @@ def _process_files(
     cut_a = now - timedelta(days=r.run_artifacts_days)
     artifacts = _run_files(env, conn, p.key, cut_a, logs=False)
     if artifacts and not dry_run:
-        old_runs = select(runs.c.id).where(runs.c.process == p.key, runs.c.ended_at < cut_a)
-        conn.execute(
-            update(work_items)
-            .where(
-                work_items.c.run_id.in_(old_runs),
-                work_items.c.state.in_(FINAL),
-                work_items.c.artifacts.is_not(None),
-            )
-            .values(artifacts=null())
-        )
-        conn.execute(
-            update(item_attempts)
-            .where(item_attempts.c.run_id.in_(old_runs), item_attempts.c.artifacts.is_not(None))
-            .values(artifacts=null())
-        )
+        items.clear_artifacts(conn, runs.ended_before(p.key, cut_a))
     cut_l = now - timedelta(days=r.detailed_logs_days)
     logs = _run_files(env, conn, p.key, cut_l, logs=True)
     return (
@@ -244,7 +187,7 @@ def apply_retention(
     report = RetentionReport(dry_run=dry_run, at=now)
     files: list[Path] = []
     with env.store.begin() as conn:
-        queues = _queues_by_process(conn)
+        queues = runs.queues_by_process(conn)
         for process in catalogue:
             if process.key not in queues:
                 continue

@@ -3,20 +3,24 @@
 * counting units a run records itself (``BotContext.record_units``), in ``unit_counts``;
 * minutes people spent reviewing or operating a process's robot (``sepbots items time``), in
   ``review_minutes``, subtracted from the process's saved hours.
+
+This module owns both tables: it writes them and the gains read them through ``counted_by_hour`` and
+``review_by_process``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, Select, func, insert, select
 
 from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import InputError, RecipeError
 from sepbots.store import Store
-from sepbots.store.schema import review_minutes, unit_counts
+from sepbots.store.schema import review_minutes, runs, unit_counts
 from sepbots.workitems.handling import ReviewKind
 
 if TYPE_CHECKING:
@@ -61,3 +65,28 @@ def record_review_minutes(
         env.audit.append(conn, [AuditEvent(AuditEventType.OPERATOR_ACTION, actor, details={
             "action": "review_minutes", "process": process, "kind": kind.value, "minutes": str(minutes),
             "day": day.isoformat(), "note": note})], now)
+
+
+def counted_by_hour(conn: Connection, lo: datetime, hi: datetime, *, hour: Callable[[Any], Any],
+                    include_test_runs: bool) -> list[Any]:
+    """(process, bot, hour, done, handed over) summed over the counts recorded in [``lo``, ``hi``), by the
+    run's process and bot and ``hour(recorded_at)`` (runs without a process, and test runs unless
+    ``include_test_runs``, left out)."""
+    bucket = hour(unit_counts.c.recorded_at).label("hour")
+    tests = [] if include_test_runs else [runs.c.test_mode.is_(False)]
+    query: Select[*tuple[Any, ...]] = (
+        select(runs.c.process, runs.c.bot, bucket, func.sum(unit_counts.c.done), func.sum(unit_counts.c.handed_over))
+        .join(runs, runs.c.id == unit_counts.c.run_id)
+        .where(unit_counts.c.recorded_at >= lo, unit_counts.c.recorded_at < hi, runs.c.process.is_not(None), *tests)
+        .group_by(runs.c.process, runs.c.bot, bucket)
+    )
+    return list(conn.execute(query).all())
+
+
+def review_by_process(conn: Connection, start: date, end: date) -> list[Any]:
+    """(process, minutes) summed over the review minutes entered for the days ``start`` to ``end``."""
+    return list(conn.execute(
+        select(review_minutes.c.process, func.sum(review_minutes.c.minutes))
+        .where(review_minutes.c.day >= start, review_minutes.c.day <= end)
+        .group_by(review_minutes.c.process)
+    ).all())

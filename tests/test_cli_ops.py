@@ -85,8 +85,10 @@ def test_runs_list_reads_without_sqlalchemy_or_the_item_commands(tmp_path: Path)
     env.close()
     code = ("import sys; from sepbots.cli import main; sys.argv = ['sepbots', 'runs', 'list']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "loaded = [m for m in ('sqlalchemy', 'alembic', 'rich', 'sepbots.store.engine', 'sepbots.store.schema', "
-            "'sepbots.cli.handling', 'sepbots.workitems.models', 'sepbots.workitems.runs') if m in sys.modules]\nprint('LOADED', loaded)")
+            "loaded = [m for m in ('sqlalchemy', 'alembic', 'rich', 'sepbots.store.engine', "
+            "'sepbots.store.schema', 'sepbots.cli.handling') if m in sys.modules]\n"
+            "loaded += [m for m in sys.modules if m.startswith('sepbots.workitems.') and m != 'sepbots.workitems.run_listing']\n"
+            "print('LOADED', loaded)")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SEPBOTS_")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**environ, "SEPBOTS_HOME": str(home), "SEPBOTS_KEY": ""}).stdout

@@ -16,8 +16,9 @@ from sepbots.cli.tables import print_table
 from sepbots.i18n import Catalog, moment
 from sepbots.logging import configure_logging
 from sepbots.store.outage import is_outage, reason
+from sepbots.trigger import Trigger
 from sepbots.worker.heartbeat import read_status_files
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.worker.requests import NewRequest, RequestState, RunRequests
 from sepbots.worker.service import WorkerService, load_service_config
 from sepbots.worker.state import BotStates, WorkerStatuses
 
@@ -192,7 +193,7 @@ def request(
             NewRequest(
                 key=f"manual:{recipe.name}:{now.isoformat()}:{uuid.uuid4().hex[:8]}",
                 bot=recipe.name,
-                trigger=RequestTrigger.MANUAL,
+                trigger=Trigger.MANUAL,
                 params=params,
                 scheduled_for=now,
                 priority=priority,

@@ -83,7 +83,7 @@ class TokenDesk:
             try:
                 assert isinstance(public_key, ec.EllipticCurvePublicKey)
                 public_key.verify(certificate.signature, certificate.tbs_certificate_bytes,
-                                  ec.ECDSA(certificate.signature_hash_algorithm))  # type: ignore[arg-type]  # None only for Ed25519 certificates
+                                  ec.ECDSA(certificate.signature_hash_algorithm))  # type: ignore[arg-type]  # None only for Ed25519/Ed448, not ECDSA
             except Exception:  # noqa: BLE001 - any failure means: not issued by the practice CA
                 return "UseKey is not a certificate from the practice CA"
         serials = certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sepbots.workitems.runs import RunCounts, RunStatus
+from sepbots.trigger import Trigger
+from sepbots.workitems.runs import RunStatus
 
 __all__ = ["Progress", "RunCounts", "RunStatus", "RunSummary", "StopToken", "Trigger"]
 
 
-class Trigger(enum.StrEnum):
-    """What started a run."""
+@dataclass
+class RunCounts:
+    """Outcomes counted during one run."""
 
-    MANUAL = "manual"
-    SCHEDULE = "schedule"
-    QUEUE = "queue"
+    produced: int = 0
+    added: int = 0
+    done: int = 0
+    business: int = 0
+    retried: int = 0
+    failed: int = 0
+    abandoned: int = 0
+    work_ms: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.business + self.failed + self.abandoned
 
 
 @dataclass(frozen=True)

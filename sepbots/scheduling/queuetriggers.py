@@ -18,7 +18,8 @@ from sqlalchemy import and_, func, select, text
 from sepbots.clock import Clock
 from sepbots.scheduling.config import QueueTrigger
 from sepbots.store import Store
-from sepbots.worker.requests import PG_CLAIM_LOCK, RequestState, RequestTrigger, RunRequest, row_to_request
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import PG_CLAIM_LOCK, RequestState, RunRequest, row_to_request
 from sepbots.worker.tables import bot_state, run_requests
 from sepbots.workitems import items
 from sepbots.workitems.models import ItemState
@@ -89,7 +90,7 @@ class QueueTriggers:
                 .where(
                     and_(
                         run_requests.c.bot == trig.bot,
-                        run_requests.c.trigger == RequestTrigger.QUEUE.value,
+                        run_requests.c.trigger == Trigger.QUEUE.value,
                         run_requests.c.state.in_([RequestState.FAILED.value, RequestState.REFUSED.value]),
                     )
                 )
@@ -106,7 +107,7 @@ class QueueTriggers:
                     key=key,
                     bot=trig.bot,
                     params=dict(trig.params),
-                    trigger=RequestTrigger.QUEUE.value,
+                    trigger=Trigger.QUEUE.value,
                     scheduled_for=now,
                     priority=trig.priority,
                     max_concurrent=self.max_concurrent.get(trig.bot, 1),

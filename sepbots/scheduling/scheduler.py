@@ -34,7 +34,8 @@ from sepbots.scheduling.config import Schedule, ScheduleConfig, TriggerKind
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth
-from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests, schedule_key
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import NewRequest, RunRequests, schedule_key
 from sepbots.worker.state import ScheduleStates
 from sepbots.worker.tables import APSCHEDULER_TABLE
 
@@ -176,7 +177,7 @@ class Firing:
             NewRequest(
                 key=schedule_key(schedule, scheduled_for),
                 bot=sched.bot,
-                trigger=RequestTrigger.SCHEDULE,
+                trigger=Trigger.SCHEDULE,
                 params=dict(sched.params),
                 schedule=schedule,
                 scheduled_for=scheduled_for,

@@ -17,15 +17,13 @@ from sepbots._lazy import lazy_exports as _lazy_exports
 # Imported on first use (PEP 562): ``sepbots runs list`` reads the run-request table without loading
 # the scheduler or the runtime.
 __getattr__ = _lazy_exports(__name__, {
-    "sepbots.worker.requests": ("NewRequest", "RequestState", "RequestTrigger", "RunRequest", "RunRequests",
-                                "schedule_key"),
+    "sepbots.worker.requests": ("NewRequest", "RequestState", "RunRequest", "RunRequests", "schedule_key"),
     "sepbots.worker.service": ("WorkerService", "load_service_config"),
 })
 
 __all__ = [
     "NewRequest",
     "RequestState",
-    "RequestTrigger",
     "RunRequest",
     "RunRequests",
     "WorkerService",

@@ -22,8 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
 from sepbots.store import Store
+from sepbots.trigger import Trigger
 from sepbots.worker.tables import RequestState as RequestState  # re-exported: part of this module's API
-from sepbots.worker.tables import RequestTrigger as RequestTrigger
 from sepbots.worker.tables import bot_state, run_requests
 
 PG_CLAIM_LOCK = 0x5E9B07  # any constant: serialises claims and queue triggers across PostgreSQL workers
@@ -42,7 +42,7 @@ class NewRequest(BaseModel):
 
     key: str = Field(min_length=1, max_length=300)
     bot: str
-    trigger: RequestTrigger
+    trigger: Trigger
     params: dict[str, Any] = Field(default_factory=dict)
     schedule: str | None = None
     scheduled_for: datetime | None = None

@@ -297,10 +297,10 @@ class WorkerService:
             summary = Runner(self.env, gate=self.gate).run(
                 request.bot,
                 request.params,
-                trigger=Trigger(request.trigger.value),
+                trigger=request.trigger,
                 stop=self._token,
                 run_id=run_id,
-                produce=request.trigger.value != Trigger.QUEUE.value,
+                produce=request.trigger is not Trigger.QUEUE,
                 test_mode=request.test_mode
                 or any(s.test_mode for s in self.config.schedules if s.name == request.schedule),
             )

@@ -18,14 +18,6 @@ from sepbots.store.schema import Id, UTCDateTime, metadata
 APSCHEDULER_TABLE = "apscheduler_jobs"
 
 
-class RequestTrigger(enum.StrEnum):
-    """What asked for the run."""
-
-    SCHEDULE = "schedule"
-    MANUAL = "manual"
-    QUEUE = "queue"
-
-
 class RequestState(enum.StrEnum):
     """Where a run request is in its life."""
 

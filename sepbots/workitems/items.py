@@ -1,8 +1,10 @@
 """The items ledger: the one reader of ``work_items`` and ``item_attempts`` for everyone but the queue.
 
 Lists, single items, items by reference, counts, an item's attempts (its history), the typed
-``WorkItem`` a bot gets from a stored row, and what one run did to its items (below). The queue
-(``sepbots.workitems.queue``) owns every change of state; this module only reads.
+``WorkItem`` a bot gets from a stored row, what one run did to its items (below), the aggregates the
+gains read, and the searches of an access request. The queue (``sepbots.workitems.queue``) owns every
+change of state; the only writes here are retention's erasures of the content of ended items
+(payload, messages, evidence links), which never change a state, time or duration.
 
 What one run did to its items — the one source for the CLI and the dashboard: an item belongs to a
 run when the run produced it (``work_items.created_run_id``) or made an attempt
@@ -19,13 +21,13 @@ run stopped first). The counts per outcome therefore agree with the run's own co
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, and_, exists, func, literal, select, union_all
+from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, null, or_, select, union_all, update
 
 from sepbots.store.schema import item_attempts, runs, work_items
 from sepbots.workitems.models import Claimed, ItemState, WorkItem
@@ -78,13 +80,45 @@ def by_reference(conn: Connection, queue: str, references: Sequence[str]) -> dic
     return out
 
 
-def by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
-    """Stored rows keyed by id."""
+def by_id(conn: Connection, ids: Sequence[int], *, fields: Sequence[str] | None = None) -> dict[int, Any]:
+    """Stored rows (all columns, or ``id`` and ``fields``) keyed by id."""
+    cols = [work_items.c.id, *(work_items.c[f] for f in fields if f != "id")] if fields else [work_items]
     out: dict[int, Any] = {}
     for i in range(0, len(ids), _BATCH):
-        for row in conn.execute(select(work_items).where(work_items.c.id.in_(list(ids[i : i + _BATCH])))):
+        for row in conn.execute(select(*cols).where(work_items.c.id.in_(list(ids[i : i + _BATCH])))):
             out[row.id] = row
     return out
+
+
+def runs_of(conn: Connection, ids: Sequence[int]) -> dict[int, set[str]]:
+    """Every run that touched each item of ``ids``: the runs of its attempts, the last run, the producing run."""
+    out: dict[int, set[str]] = {}
+    for i in range(0, len(ids), _BATCH):
+        chunk = list(ids[i : i + _BATCH])
+        attempts = select(item_attempts.c.item_id, item_attempts.c.run_id).where(item_attempts.c.item_id.in_(chunk))
+        last = select(work_items.c.id, work_items.c.run_id).where(work_items.c.id.in_(chunk))
+        produced = select(work_items.c.id, work_items.c.created_run_id).where(work_items.c.id.in_(chunk))
+        for query in (attempts, last, produced):
+            for item_id, run_id in conn.execute(query):
+                if run_id:
+                    out.setdefault(item_id, set()).add(run_id)
+    return out
+
+
+def containing(conn: Connection, pattern: str) -> dict[str, list[int]]:
+    """Ids of the items whose stored texts match the LIKE ``pattern``, by where: ``reference``, ``message``
+    (the item's or an attempt's error message, or the handling note) and ``output``."""
+
+    def ids(query: Any) -> list[int]:
+        return [row[0] for row in conn.execute(query)]
+
+    wi = work_items.c
+    return {
+        "reference": ids(select(wi.id).where(wi.reference.like(pattern))),
+        "message": ids(select(wi.id).where(or_(wi.error_message.like(pattern), wi.handled_note.like(pattern))))
+        + ids(select(item_attempts.c.item_id).where(item_attempts.c.error_message.like(pattern))),
+        "output": ids(select(wi.id).where(cast(wi.output, Text).like(pattern))),
+    }
 
 
 def count(conn: Connection, queue: str, state: ItemState, *, due_by: datetime | None = None) -> int:
@@ -333,3 +367,86 @@ def run_attempts(conn: Connection, run_id: str, item_ids: Sequence[int]) -> dict
     for row in rows:
         out.setdefault(row.item_id, []).append(row)
     return out
+
+
+# -- for the gains: aggregates over ended items and attempts ------------------------------------
+
+_ENDED = [s.value for s in ItemState if s.final]
+
+
+def ended_by_hour(conn: Connection, lo: datetime, hi: datetime, *, states: Collection[str],
+                  hour: Callable[[Any], Any], include_test_runs: bool) -> list[Any]:
+    """(process, bot, state, hour, items, measured items, measured minutes) of the items in ``states`` that
+    ended in [``lo``, ``hi``), grouped by their last run's process and bot and by ``hour(finished_at)``
+    (runs without a process, and test runs unless ``include_test_runs``, left out)."""
+    bucket = hour(work_items.c.finished_at).label("hour")
+    tests = [] if include_test_runs else [runs.c.test_mode.is_(False)]
+    query: Select[*tuple[Any, ...]] = (
+        select(
+            runs.c.process, runs.c.bot, work_items.c.state, bucket, func.count(),
+            func.count(work_items.c.handling_minutes), func.sum(work_items.c.handling_minutes),
+        )
+        .join(runs, runs.c.id == work_items.c.run_id)
+        .where(work_items.c.finished_at >= lo, work_items.c.finished_at < hi,
+               work_items.c.state.in_(list(states)), runs.c.process.is_not(None), *tests)
+        .group_by(runs.c.process, runs.c.bot, work_items.c.state, bucket)
+    )
+    return list(conn.execute(query).all())
+
+
+def robot_ms_by_process(conn: Connection, lo: datetime, hi: datetime, *, include_test_runs: bool) -> list[Any]:
+    """(process, robot milliseconds) summed over the attempts that ended in [``lo``, ``hi``), by their run's process."""
+    tests = [] if include_test_runs else [runs.c.test_mode.is_(False)]
+    query: Select[*tuple[Any, ...]] = (
+        select(runs.c.process, func.coalesce(func.sum(item_attempts.c.duration_ms), 0))
+        .join(runs, runs.c.id == item_attempts.c.run_id)
+        .where(item_attempts.c.ended_at >= lo, item_attempts.c.ended_at < hi, runs.c.process.is_not(None), *tests)
+        .group_by(runs.c.process)
+    )
+    return list(conn.execute(query).all())
+
+
+# -- for retention: erasing the content of ended items (never their state, times or durations) -----
+
+
+def ended_before(queues: Collection[str], cutoff: datetime) -> Select[int]:
+    """The query of the ids of the items of ``queues`` in a final state that ended before ``cutoff``."""
+    return select(work_items.c.id).where(
+        work_items.c.queue.in_(list(queues)), work_items.c.state.in_(_ENDED), work_items.c.finished_at < cutoff
+    )
+
+
+def empty_payloads(conn: Connection, queues: Collection[str], cutoff: datetime, *, dry_run: bool) -> int:
+    """Empty the payloads of the items ``ended_before`` selects; how many had one (a dry run only counts)."""
+    cond = [work_items.c.id.in_(ended_before(queues, cutoff)), func.length(work_items.c.payload) > 0]
+    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
+    if n and not dry_run:
+        conn.execute(update(work_items).where(*cond).values(payload=b"", encrypted=False))
+    return int(n)
+
+
+def clear_messages(conn: Connection, queues: Collection[str], cutoff: datetime, *, dry_run: bool) -> int:
+    """Clear error messages, outputs and handling notes of the items ``ended_before`` selects and the error
+    messages of their attempts; how many items had one (a dry run only counts)."""
+    old = ended_before(queues, cutoff)
+    cond = [
+        work_items.c.id.in_(old),
+        work_items.c.error_message.is_not(None) | work_items.c.output.is_not(None)
+        | work_items.c.handled_note.is_not(None),
+    ]
+    n = conn.execute(select(func.count()).select_from(work_items).where(*cond)).scalar() or 0
+    if not dry_run:
+        if n:
+            conn.execute(update(work_items).where(*cond).values(error_message=None, output=null(), handled_note=None))
+        conn.execute(update(item_attempts).where(item_attempts.c.item_id.in_(old),
+                                                 item_attempts.c.error_message.is_not(None)).values(error_message=None))
+    return int(n)
+
+
+def clear_artifacts(conn: Connection, run_ids: Select[str]) -> None:
+    """Clear the evidence links of the ended items last processed in, and of the attempts made in, the runs
+    ``run_ids`` selects."""
+    conn.execute(update(work_items).where(work_items.c.run_id.in_(run_ids), work_items.c.state.in_(_ENDED),
+                                          work_items.c.artifacts.is_not(None)).values(artifacts=null()))
+    conn.execute(update(item_attempts).where(item_attempts.c.run_id.in_(run_ids),
+                                             item_attempts.c.artifacts.is_not(None)).values(artifacts=null()))

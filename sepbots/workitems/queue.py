@@ -8,8 +8,8 @@ A release only succeeds while the releasing runner still holds the lease, so an 
 was presumed dead is never completed twice.
 
 ``WorkQueues`` holds everything the databases share; ``queue_sqlite.SqliteQueues`` and
-``queue_postgresql.PostgresqlQueues`` supply the statements that differ, and ``backends.open_queues`` picks
-one of them once, from the store's dialect.
+``queue_postgresql.PostgresqlQueues`` supply the statements that differ, and
+``sepbots.workitems.queues.open_queues`` picks one of them once, from the store's dialect.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _CLAIM_COLS = (
 class WorkQueues(ABC):
     """Operations on the work queues of one database: the port, with the logic every database shares.
 
-    Made by ``backends.open_queues``, which picks the implementation for the store's database; an
+    Made by ``sepbots.workitems.queues.open_queues``, which picks the implementation for the store's database; an
     implementation supplies only the statements that differ (insert-or-ignore, the claim's row
     pick, ``greatest``, writing a batch of releases).
 
@@ -375,29 +375,62 @@ class WorkQueues(ABC):
 
     # -- operator actions -----------------------------------------------------------------------
 
+    _SENT_BACK: ClassVar[tuple[str, ...]] = (ItemState.FAILED.value, ItemState.ABANDONED.value,
+                                              ItemState.BUSINESS_EXCEPTION.value)
+
+    def _send_back(self, conn: Connection, item_id: int, now: datetime, *, unhandled: bool,
+                   **values: Any) -> tuple[str | None, str | None]:
+        """Put a failed, abandoned or manually handled item (with ``unhandled``: one no person has handled)
+        back to ``new`` with one more attempt allowed, also setting ``values``.
+
+        Returns:
+            (its queue, None) when it went back, else (None, its state — None when there is no such item).
+        """
+        cond = [work_items.c.id == item_id, work_items.c.state.in_(self._SENT_BACK)]
+        if unhandled:
+            cond.append(work_items.c.handled_at.is_(None))
+        queue = conn.execute(
+            update(work_items)
+            .where(*cond)
+            .values(state=ItemState.NEW.value, next_attempt_at=now, updated_at=now, finished_at=None,
+                    max_attempts=self.greatest(work_items.c.max_attempts, work_items.c.attempts + 1), **values)
+            .returning(work_items.c.queue)
+        ).scalar()
+        if queue is not None:
+            return queue, None
+        return None, conn.execute(select(work_items.c.state).where(work_items.c.id == item_id)).scalar()
+
     def retry(self, item_id: int, *, actor: str, note: str | None = None) -> None:
         """Send a failed, abandoned or manually handled item back to the queue for one more attempt."""
         now = self.clock.now()
-        retryable = (ItemState.FAILED.value, ItemState.ABANDONED.value, ItemState.BUSINESS_EXCEPTION.value)
         with self.store.begin() as conn:
-            row = conn.execute(
-                update(work_items)
-                .where(work_items.c.id == item_id, work_items.c.state.in_(retryable))
-                .values(state=ItemState.NEW.value, next_attempt_at=now, updated_at=now, finished_at=None,
-                        max_attempts=self.greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
-                .returning(work_items.c.queue)
-            ).first()
-            if row is None:
-                current = conn.execute(select(work_items.c.state).where(work_items.c.id == item_id)).scalar()
+            queue, current = self._send_back(conn, item_id, now, unhandled=False)
+            if queue is None:
                 if current is None:
                     raise QueueError(f"no work item with id {item_id}")
                 raise QueueError(f"item {item_id} is {current}; only failed, abandoned or manual-handling items can be retried")
             self.audit.append(
                 conn,
                 [AuditEvent(AuditEventType.ITEM_RETRY_REQUESTED, actor, item_id=item_id,
-                            details={"queue": row.queue, "note": note or ""})],
+                            details={"queue": queue, "note": note or ""})],
                 now,
             )
+
+    def resubmit(self, item_id: int, payload: BaseModel, *, actor: str, details: dict[str, Any]) -> None:
+        """Store ``payload`` (encoded like any payload) on an item no person has handled yet and send it back
+        for one more attempt, with an ``item_resubmitted`` audit row of ``details`` and the queue.
+
+        Raises:
+            QueueError: the item no longer waits for a person (another operator acted).
+        """
+        now = self.clock.now()
+        with self.store.begin() as conn:
+            queue, current = self._send_back(conn, item_id, now, unhandled=True, payload=self.codec.encode(payload),
+                                             encrypted=self.codec.encrypts)
+            if queue is None:
+                raise QueueError(f"work item {item_id} does not wait for manual handling (state {current})")
+            self.audit.append(conn, [AuditEvent(AuditEventType.ITEM_RESUBMITTED, actor, item_id=item_id,
+                                                details={**details, "queue": queue})], now)
 
     def mark_handled(self, item_id: int, *, actor: str, note: str, minutes: Decimal | None = None) -> Decimal | None:
         """Record that a person handled a manual-handling item (state stays business_exception).

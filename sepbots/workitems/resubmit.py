@@ -2,9 +2,10 @@
 
 For a business exception caused by data (``NO_NAME``, ``BAD_CPR``, …) the fix belongs in the payload,
 not in a retry of the same data. ``resubmit`` validates the new payload with the bot's own payload
-model, stores it (encrypted like any payload), puts the item back to ``new`` with one more attempt,
-and writes an ``item_resubmitted`` audit row in the same transaction: who, when, and which fields
-changed — each old and new value as a keyed token (``[VAL:…]``), never the value itself.
+model, and has the queue (``WorkQueues.resubmit``) store it (encrypted like any payload), put the item
+back to ``new`` with one more attempt, and write an ``item_resubmitted`` audit row in the same
+transaction: who, when, and which fields changed — each old and new value as a keyed token
+(``[VAL:…]``), never the value itself.
 """
 
 from __future__ import annotations
@@ -12,15 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
 
-from sepbots.audit import AuditEvent, AuditEventType
 from sepbots.exceptions import QueueError
-from sepbots.store.schema import work_items
-from sepbots.workitems.models import ItemState
 from sepbots.workitems.queue import WorkQueues
-
-RESUBMITTABLE = (ItemState.BUSINESS_EXCEPTION, ItemState.FAILED, ItemState.ABANDONED)
 
 
 def changed_fields(before: BaseModel, after: BaseModel) -> list[str]:
@@ -49,21 +44,5 @@ def resubmit(queues: WorkQueues, item_id: int, before: BaseModel, after: BaseMod
                    for name in fields},
         "note": note,
     }
-    now = queues.clock.now()
-    with queues.store.begin() as conn:
-        row = conn.execute(
-            update(work_items)
-            .where(work_items.c.id == item_id, work_items.c.state.in_([s.value for s in RESUBMITTABLE]),
-                   work_items.c.handled_at.is_(None))
-            .values(payload=queues.codec.encode(after), encrypted=queues.codec.encrypts, state=ItemState.NEW.value,
-                    next_attempt_at=now, updated_at=now, finished_at=None,
-                    max_attempts=queues.greatest(work_items.c.max_attempts, work_items.c.attempts + 1))
-            .returning(work_items.c.queue)
-        ).first()
-        if row is None:
-            current = conn.execute(select(work_items.c.state).where(work_items.c.id == item_id)).scalar()
-            raise QueueError(f"work item {item_id} does not wait for manual handling (state {current})")
-        details["queue"] = row.queue
-        queues.audit.append(conn, [AuditEvent(AuditEventType.ITEM_RESUBMITTED, actor, item_id=item_id,
-                                              details=details)], now)
+    queues.resubmit(item_id, after, actor=actor, details=details)
     return fields

@@ -4,8 +4,9 @@ Every run writes its record here: ``start`` (status ``running``) or ``refuse`` (
 reason), counters flushed while it works, and ``end`` with its final status; each start, refusal and
 end writes its audit row in the same transaction. ``fail_dead`` marks the runs of a runner that
 stopped answering as failed (called by the queue in the transaction that reclaims their items).
-Readers (CLI, dashboard, alerts, gains) list and count runs through the functions at the end; the two
-listings ``sepbots runs list`` needs before SQLAlchemy is loaded are in :mod:`sepbots.workitems.run_listing`.
+Readers (CLI, dashboard, alerts, gains, access requests, retention) list, count and search runs
+through the functions at the end; the two listings ``sepbots runs list`` needs before SQLAlchemy is
+loaded are in :mod:`sepbots.workitems.run_listing`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 import enum
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, and_, func, insert, select, true, update
+from sqlalchemy import Connection, Select, Text, and_, cast, func, insert, or_, select, true, update
 
 from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
 from sepbots.store import Store
@@ -34,25 +34,19 @@ class RunStatus(enum.StrEnum):
     REFUSED = "refused"       # refused before it started (the legal gate); ``error`` holds the reason
 
 
-@dataclass
-class RunCounts:
-    """Outcomes counted during one run."""
-
-    produced: int = 0
-    added: int = 0
-    done: int = 0
-    business: int = 0
-    retried: int = 0
-    failed: int = 0
-    abandoned: int = 0
-    work_ms: int = 0
-
-    @property
-    def processed(self) -> int:
-        return self.done + self.business + self.failed + self.abandoned
-
-
 DEAD_RUN_ERROR = "the runner stopped answering (lease expired)"
+
+
+class RunCounts(Protocol):
+    """The counters of a run the ledger stores (``sepbots.runtime.RunCounts`` has them)."""
+
+    produced: int
+    done: int
+    business: int
+    retried: int
+    failed: int
+    abandoned: int
+    work_ms: int
 
 
 def count_values(c: RunCounts) -> dict[str, int]:
@@ -136,8 +130,6 @@ def fail_dead(conn: Connection, run_ids: Sequence[str], now: datetime) -> None:
 # -- reading -------------------------------------------------------------------------------------
 
 
-
-
 def started_since(conn: Connection, since: datetime, *, limit: int) -> list[Any]:
     """The newest ``limit`` runs started since ``since``, newest first."""
     return list(conn.execute(
@@ -186,8 +178,6 @@ def bots(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute(select(runs.c.bot).distinct().order_by(runs.c.bot))]
 
 
-
-
 def by_id_prefix(conn: Connection, prefix: str, *, limit: int = 2) -> list[Any]:
     """Runs whose id starts with ``prefix`` (at most ``limit``)."""
     return list(conn.execute(select(runs).where(runs.c.id.startswith(prefix)).limit(limit)).all())
@@ -196,6 +186,31 @@ def by_id_prefix(conn: Connection, prefix: str, *, limit: int = 2) -> list[Any]:
 def get(conn: Connection, run_id: str) -> Any:
     """The run ``run_id``, or None."""
     return conn.execute(select(runs).where(runs.c.id == run_id)).first()
+
+
+def by_ids(conn: Connection, run_ids: Sequence[str], *, fields: Sequence[str]) -> list[Any]:
+    """``id`` and ``fields`` of the runs ``run_ids``, oldest start first."""
+    cols = [runs.c.id, *(runs.c[f] for f in fields if f != "id")]
+    return list(conn.execute(select(*cols).where(runs.c.id.in_(list(run_ids))).order_by(runs.c.started_at)).all())
+
+
+def containing(conn: Connection, pattern: str) -> list[str]:
+    """The ids of the runs whose parameters or error match the LIKE ``pattern``."""
+    return list(conn.execute(select(runs.c.id).where(
+        or_(cast(runs.c.params, Text).like(pattern), runs.c.error.like(pattern)))).scalars())
+
+
+def queues_by_process(conn: Connection) -> dict[str, list[str]]:
+    """The queues each process's runs worked on (runs without a process left out)."""
+    out: dict[str, list[str]] = {}
+    for process, queue in conn.execute(select(runs.c.process, runs.c.queue).distinct().where(runs.c.process.is_not(None))):
+        out.setdefault(process, []).append(queue)
+    return out
+
+
+def ended_before(process: str, cutoff: datetime) -> Select[str]:
+    """The query of the ids of ``process``'s runs that ended before ``cutoff``."""
+    return select(runs.c.id).where(runs.c.process == process, runs.c.ended_at < cutoff)
 
 
 def failed_since(conn: Connection, since: datetime) -> list[Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
 from sepbots.dk.cpr import find_cprs
 from sepbots.redaction import Redactor
@@ -30,3 +30,8 @@ def record_subjects(conn: Connection, inserted: Iterable[Sequence[Any]], pending
     rows = [{"subject": s, "item_id": row[0]} for row in inserted for s in pending.get(row[1], ())]
     if rows:
         conn.execute(insert(item_subjects), rows)
+
+
+def items_of(conn: Connection, digest: str) -> list[int]:
+    """The ids of the items whose payload named the person with the keyed digest ``digest``."""
+    return list(conn.execute(select(item_subjects.c.item_id).where(item_subjects.c.subject == digest)).scalars())

@@ -20,7 +20,7 @@ from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import ManualClock, open_test_environment
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger
+from sepbots.worker.requests import NewRequest, RequestState
 from sepbots.worker.service import WorkerService
 
 from .conftest import COMPLETE_LEGAL, process_data
@@ -126,9 +126,9 @@ def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
         Runner(env, gate=catalogue_gate(cat)).run(stray, trigger=Trigger.SCHEDULE)
 
 
-@pytest.mark.parametrize("trigger", [RequestTrigger.MANUAL, RequestTrigger.QUEUE, RequestTrigger.SCHEDULE])
+@pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
 def test_runner_service_refuses_production_requests_and_runs_test_requests(
-    env, tmp_path: Path, trigger: RequestTrigger
+    env, tmp_path: Path, trigger: Trigger
 ) -> None:
     """The runner service refuses a production request of an uncleared process with the reason (a refused run with
     no items) and runs a test request."""

@@ -14,7 +14,8 @@ from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
 from sepbots.store.schema import audit_log
 from sepbots.testing import open_test_environment
-from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import RequestState, RunRequests
 from sepbots.worker.state import BotStates, ScheduleStates, WorkerInfo, WorkerState, WorkerStatuses
 
 from .runner_proc import make_home
@@ -136,7 +137,7 @@ def test_runner_request_adds_manual_request(home: Path) -> None:
     try:
         [req] = RunRequests(env.store, env.clock).list()
         assert (
-            req.trigger is RequestTrigger.MANUAL and req.params == {"input": "a.xlsx"} and req.priority == 4
+            req.trigger is Trigger.MANUAL and req.params == {"input": "a.xlsx"} and req.priority == 4
         )
         assert req.key.startswith("manual:qbot:") and req.state is RequestState.PENDING
     finally:

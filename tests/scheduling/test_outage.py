@@ -14,7 +14,8 @@ from sepbots.clock import SystemClock
 from sepbots.exceptions import QueueError, StopRequested
 from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth, is_outage
-from sepbots.worker.requests import NewRequest, RequestTrigger, RunRequests
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import NewRequest, RunRequests
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
     started = time.monotonic()
     with capture_logs() as logs:
         req = health.call(
-            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=RequestTrigger.MANUAL)), "enqueue"
+            lambda: requests.enqueue(NewRequest(key="k", bot="b", trigger=Trigger.MANUAL)), "enqueue"
         )
     holder.join()
     assert req is not None and time.monotonic() - started >= 0.7

@@ -10,7 +10,8 @@ from sepbots.scheduling.config import QueueTrigger
 from sepbots.scheduling.queuetriggers import QueueTriggers
 from sepbots.store import Store
 from sepbots.store.schema import work_items
-from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import RequestState, RunRequests
 from sepbots.worker.state import BotStates
 
 LEASE = timedelta(seconds=30)
@@ -55,7 +56,7 @@ def test_fires_only_at_min_items_counting_ready_items(store: Store, clock) -> No
     assert qt.waiting("refusion-q") == 2 and qt.evaluate() == []
     add_items(store, clock, "refusion-q", 1, start=40)
     [req] = qt.evaluate()
-    assert req.bot == "refusion" and req.trigger is RequestTrigger.QUEUE and req.priority == 4
+    assert req.bot == "refusion" and req.trigger is Trigger.QUEUE and req.priority == 4
     assert req.requested_by == "queue_trigger:3"
 
 

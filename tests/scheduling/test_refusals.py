@@ -18,7 +18,8 @@ from sepbots.environment import Environment
 from sepbots.scheduling.config import ScheduleConfig
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import NewRequest, RequestState, RunRequests
 from sepbots.worker.service import WorkerService
 
 from .runner_proc import make_home
@@ -65,7 +66,7 @@ def test_a_refused_scheduled_run_shows_its_reason_everywhere(installation: Envir
     """The legal gate's refusal is a refused run and request with the reason, in the CLI, the dashboard and the trail."""
     env = installation
     requests = RunRequests(env.store, env.clock)
-    requests.enqueue(NewRequest(key="schedule:nat:1", bot="steps", trigger=RequestTrigger.SCHEDULE, schedule="nat"))
+    requests.enqueue(NewRequest(key="schedule:nat:1", bot="steps", trigger=Trigger.SCHEDULE, schedule="nat"))
     service = WorkerService(env, ScheduleConfig(), persistent_jobs=False, gate=production_gate(env.settings, "da"))
     assert service.tick()
 
@@ -113,7 +114,7 @@ def test_a_request_that_fails_before_its_run_is_listed_and_audited(installation:
     """A request whose parameters are invalid fails with the reason, shows under runs list and leaves an audit row."""
     env = installation
     requests = RunRequests(env.store, env.clock)
-    requests.enqueue(NewRequest(key="manual:1", bot="steps", trigger=RequestTrigger.MANUAL, params={"farve": "rød"}))
+    requests.enqueue(NewRequest(key="manual:1", bot="steps", trigger=Trigger.MANUAL, params={"farve": "rød"}))
     assert WorkerService(env, ScheduleConfig(), persistent_jobs=False).tick()
     (req,) = requests.list()
     assert req.state is RequestState.FAILED and "farve" in (req.error or "")

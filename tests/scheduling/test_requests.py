@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from sepbots.clock import SystemClock
 from sepbots.store import Store
-from sepbots.worker.requests import NewRequest, RequestState, RequestTrigger, RunRequests, schedule_key
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import NewRequest, RequestState, RunRequests, schedule_key
 from sepbots.worker.state import BotStates
 from sepbots.worker.tables import run_requests
 
@@ -20,7 +21,7 @@ LEASE = timedelta(seconds=30)
 
 def new(key: str, bot: str = "refusion", priority: int = 0, max_concurrent: int = 1) -> NewRequest:
     return NewRequest(
-        key=key, bot=bot, trigger=RequestTrigger.MANUAL, priority=priority, max_concurrent=max_concurrent
+        key=key, bot=bot, trigger=Trigger.MANUAL, priority=priority, max_concurrent=max_concurrent
     )
 
 
@@ -200,5 +201,5 @@ def test_times_are_stored_as_utc(store: Store, clock) -> None:
 
     requests = RunRequests(store, clock)
     when = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=COPENHAGEN)
-    req = requests.enqueue(NewRequest(key="t", bot="b", trigger=RequestTrigger.SCHEDULE, scheduled_for=when))
+    req = requests.enqueue(NewRequest(key="t", bot="b", trigger=Trigger.SCHEDULE, scheduled_for=when))
     assert req.scheduled_for == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

@@ -17,7 +17,8 @@ from sepbots.scheduling.scheduler import EnqueueExecutor, Firing, Scheduler, fir
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth
-from sepbots.worker.requests import RequestState, RequestTrigger, RunRequests
+from sepbots.trigger import Trigger
+from sepbots.worker.requests import RequestState, RunRequests
 from sepbots.worker.state import ScheduleStates
 
 BOTS = {"refusion", "flytning"}
@@ -113,7 +114,7 @@ def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> 
     reqs = sorted(requests.list(), key=lambda r: r.id)
     assert len(reqs) >= 2
     for r in reqs:
-        assert r.trigger is RequestTrigger.SCHEDULE and r.schedule == "tick" and r.bot == "refusion"
+        assert r.trigger is Trigger.SCHEDULE and r.schedule == "tick" and r.bot == "refusion"
         assert r.priority == 7 and r.params == {"x": 1} and r.state is RequestState.PENDING
         assert r.scheduled_for.microsecond == 0 and r.key == f"schedule:tick:{r.scheduled_for.isoformat()}"
     assert reqs[1].scheduled_for - reqs[0].scheduled_for == timedelta(seconds=1)

@@ -10,10 +10,10 @@ import pytest
 
 from sepbots.environment import Environment
 from sepbots.testing import ManualClock, open_test_environment
-from sepbots.workitems.backends import open_queues
 from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.models import Claimed, Finished, Release
 from sepbots.workitems.queue import WorkQueues
+from sepbots.workitems.queues import open_queues
 from tests.pg import scratch_database, truncate_all
 
 LEASE_S = 60.0

@@ -1,4 +1,8 @@
-"""Choosing the work-queue implementation for a store's database (the port is :mod:`sepbots.workitems.queue`)."""
+"""Opening the work queues of a store: the implementation of the queue port for its database.
+
+``open_queues`` is the one place that knows both implementations (``queue_sqlite``,
+``queue_postgresql``); each of them builds on the port, ``sepbots.workitems.queue.WorkQueues``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from sepbots.workitems.codec import PayloadCodec
 from sepbots.workitems.queue import WorkQueues
 from sepbots.workitems.queue_postgresql import PostgresqlQueues
 from sepbots.workitems.queue_sqlite import SqliteQueues
+
+__all__ = ["open_queues"]
 
 
 def open_queues(
