@@ -108,7 +108,7 @@ def test_a_wait_that_times_out_raises_and_leaves_a_screenshot(desktop: Desktop, 
         with pytest.raises(DesktopTimeout) as caught:
             desktop.wait_for_pixel(*app.indicator, SAVED, timeout_s=1.0)
         elapsed = time.monotonic() - started
-        assert 1.0 <= elapsed < 1.0 + 2.0
+        assert 1.0 <= elapsed < 3.5  # well before the app's 4 s save
         assert caught.value.timeout_s == 1.0
         files = desktop.capture_failure(tmp_path / "evidence", "item-1-attempt-1")
         png, listing = files

@@ -69,12 +69,12 @@ def test_shutdown_interrupts_waiting(locked_store) -> None:
     stop = threading.Event()
     requests = RunRequests(store, SystemClock())
     health = DatabaseHealth(stop, clock=SystemClock(), first_wait_s=0.05, max_wait_s=5)
-    holder = lock_for(1.5)
+    holder = lock_for(4.0)
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
     with capture_logs(), pytest.raises(StopRequested):
         health.call(lambda: requests.list(), "enqueue")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3.0  # interrupted, not waited out (the lock is held 4 s)
     assert not health.available
     holder.join()
 
