@@ -49,7 +49,7 @@ def main() -> None:
     rng = random.Random(2024)
     valid = [random_cpr(rng, born_from=datetime(1858, 1, 1).date()).digits for _ in range(1000)]
     impossible = [f"{rng.randrange(32, 100):02d}{d[2:]}" for d in valid]  # day 32–99: no date
-    amounts = ["1.234,56", "kr. 12,50", "-987.654,32 kr.", "100,-", "1234.56"]
+    amounts = ["1.234,56", "kr. 12,50", "-987.654,32 kr.", "100,-", "1234,56"]
 
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor()} {os.cpu_count()} CPUs")
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
