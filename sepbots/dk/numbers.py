@@ -14,7 +14,8 @@ with :class:`DecimalSeparator`, comma by default:
   or two digits is not a thousands group, so the text is not Danish; reading it as 12,50 would make
   the dot mean "decimal" before two digits and "thousands" before three in the same column — and
   the same English file's ``1,250`` would silently become 1,25 kr. instead of 1.250 kr. The error
-  quotes the text and says to write ``12,50`` or to read the file with ``DecimalSeparator.PERIOD``.
+  quotes the text and says to write ``12,50`` or to read the file with ``.`` as its decimal mark
+  (``DecimalSeparator.PERIOD``).
   A number with both marks in the wrong order (``1,234.56`` with ``COMMA``) is refused as ambiguous.
 * A currency ``kr.``, ``kr`` or ``DKK`` may stand before or after the number (not both); ``,-``
   means whole kroner (``100,-``, comma files only); one sign: a leading ``-``, ``+`` or ``−``
@@ -93,7 +94,6 @@ def _refusal(text: str, decimal: DecimalSeparator, kind: str, what: tuple[str, s
     comma = decimal is DecimalSeparator.COMMA
     mark, group = decimal.value, "." if comma else ","
     example, foreign = ("1.234,56", "1,234.56") if comma else ("1,234.56", "1.234,56")
-    other = "PERIOD" if comma else "COMMA"
     loose = _LOOSE.fullmatch(text.strip())
     if loose is None:
         why = (f"expected digits like {example}", f"forventede cifre som {example}")
@@ -105,15 +105,15 @@ def _refusal(text: str, decimal: DecimalSeparator, kind: str, what: tuple[str, s
         body = loose["body"].removesuffix(",-")
         last_mark, last_group = body.rfind(mark), body.rfind(group)
         if last_mark >= 0 and last_group > last_mark:
-            why = (f"ambiguous: written like {foreign}; write {example}, or read the file with DecimalSeparator.{other}",
-                   f"tvetydigt: skrevet som {foreign}; skriv {example}, eller læs filen med DecimalSeparator.{other}")
+            why = (f"ambiguous: written like {foreign}; write {example}, or read the file with {group!r} as its decimal mark",
+                   f"tvetydigt: skrevet som {foreign}; skriv {example}, eller læs filen med {group!r} som decimaltegn")
         elif last_mark < 0 and last_group >= 0 and 1 <= len(body) - last_group - 1 <= 2:  # "12.50" with COMMA
             fixed = body[:last_group] + mark + body[last_group + 1 :]
             valid = _GRAMMAR[decimal].fullmatch(fixed) is not None
             why = (f"the decimal mark is {mark!r} and {group!r} only groups thousands in threes: "
-                   + (f"write {safe_text(fixed)}, or " if valid else "") + f"read the file with DecimalSeparator.{other}",
+                   + (f"write {safe_text(fixed)}, or " if valid else "") + f"read the file with {group!r} as its decimal mark",
                    f"decimaltegnet er {mark!r}, og {group!r} grupperer kun tusinder tre og tre: "
-                   + (f"skriv {safe_text(fixed)}, eller " if valid else "") + f"læs filen med DecimalSeparator.{other}")
+                   + (f"skriv {safe_text(fixed)}, eller " if valid else "") + f"læs filen med {group!r} som decimaltegn")
         else:
             why = (f"thousands must be grouped in threes and the decimal mark is {mark!r}",
                    f"tusinder skal grupperes tre og tre, og decimaltegnet er {mark!r}")

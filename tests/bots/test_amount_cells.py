@@ -55,4 +55,4 @@ def test_sygedagpenge_refuses_a_dot_decimal_text_naming_the_cell() -> None:
     claim = parse_claim(4, _claim_cells("37,5", "12.50"), Columns())
     assert claim.problem is not None
     assert (claim.problem.row, claim.problem.column, claim.problem.code) == (4, "Beløb", "BAD_AMOUNT")
-    assert "'12.50'" in claim.problem.reason_en and "DecimalSeparator.PERIOD" in claim.problem.reason_da
+    assert "'12.50'" in claim.problem.reason_en and "'.' som decimaltegn" in claim.problem.reason_da
