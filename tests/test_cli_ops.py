@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import app
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
+from tests.xlsx import active_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def project(tmp_path: Path) -> Path:
     return home
 
 
-def invoke(home: Path, *args: str, columns: int = 200, **environ: str) -> object:
+def invoke(home: Path, *args: str, columns: int = 200, **environ: str) -> Result:
     return CliRunner().invoke(app, ["--home", str(home), *args],
                               env={"SEPBOTS_KEY": "", "COLUMNS": str(columns), **environ})
 
@@ -158,7 +159,7 @@ def test_fakturakontrol_speaks_english_when_asked(tmp_path: Path) -> None:
                     "-p", f"output={tmp_path / 'r.xlsx'}", "-p", "today=2026-11-28", "-q")
     assert result.exit_code == 0, result.output
     (written,) = tmp_path.glob("r-*.xlsx")
-    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    rows = list(active_sheet(load_workbook(written)).iter_rows(values_only=True))
     assert rows[0][0] == "Row" and {r[2] for r in rows[1:]} <= {"Approved", "Manual handling"}
-    reasons = [r[4] for r in rows[1:] if r[4]]
+    reasons = [str(r[4]) for r in rows[1:] if r[4]]
     assert reasons and all(r.startswith("row ") for r in reasons) and not any("række" in r for r in reasons)

@@ -1,0 +1,13 @@
+"""Typed access to a workbook's sheet in tests (openpyxl types ``Workbook.active`` as any kind of sheet, or none)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+def active_sheet(book: Workbook) -> Worksheet:
+    """The workbook's active sheet; fails the test if it is missing or a chart sheet."""
+    sheet = book.active
+    assert isinstance(sheet, Worksheet), f"the active sheet is {type(sheet).__name__}, not a worksheet"
+    return sheet
