@@ -24,6 +24,7 @@ from sepbots.store.schema import audit_log
 from sepbots.testing import run_bot_once
 from tests.dashboard.conftest import Dashboard
 from tests.portal_bots.conftest import Served
+from tests.xlsx import active_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +34,7 @@ def _claims(tmp_path: Path) -> Path:
     row 9's employer is unknown to the portal (refused after the form was filled)."""
     source = write_sample(tmp_path / "krav.xlsx", 8)
     workbook = load_workbook(source)
-    workbook.active["A9"] = "12345674"
+    active_sheet(workbook)["A9"] = "12345674"
     workbook.save(source)
     return source
 
