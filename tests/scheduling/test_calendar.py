@@ -23,8 +23,8 @@ def local_times(trigger: ScheduleTrigger, now: datetime, count: int) -> list[str
     return [t.astimezone(COPENHAGEN).isoformat() for t in next_fire_times(trigger, now, count)]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]  # the date parts come as positional ints
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # -- holidays -------------------------------------------------------------------------------------
