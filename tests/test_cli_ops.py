@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select
 from typer.testing import CliRunner, Result
 
@@ -97,10 +98,10 @@ def test_runs_list_reads_without_sqlalchemy_or_the_item_commands(tmp_path: Path)
     assert "LOADED []" in out
 
 
-def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: object) -> None:
+def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`sepbots run fakturakontrol` with no --param reads the sample that ships with the bot and writes its own output."""
     home = project(tmp_path)
-    monkeypatch.chdir(home)  # type: ignore[attr-defined]  # monkeypatch is pytest's fixture
+    monkeypatch.chdir(home)
     assert (home / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx").is_file()
     result = invoke(home, "run", "fakturakontrol", "--test-mode", "-q")
     assert result.exit_code == 0, result.output

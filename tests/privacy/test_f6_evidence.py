@@ -21,7 +21,7 @@ from sepbots.environment import Environment
 from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME
 from sepbots.recipes import recipe_of
 from sepbots.store.schema import audit_log
-from sepbots.testing import run_bot_once
+from sepbots.testing import RunOutcome, run_bot_once
 from tests.dashboard.conftest import Dashboard
 from tests.portal_bots.conftest import Served
 from tests.xlsx import active_sheet
@@ -39,7 +39,7 @@ def _claims(tmp_path: Path) -> Path:
     return source
 
 
-def _run(served: Served, env: Environment, tmp_path: Path):  # type: ignore[no-untyped-def]  # returns the run's pieces as a tuple
+def _run(served: Served, env: Environment, tmp_path: Path) -> RunOutcome:
     params = {"input": str(_claims(tmp_path)), "output": str(tmp_path / "out" / "resultat.xlsx"),
               "portal_url": served.url, "portal_backoff_s": 0.05}
     return run_bot_once(submit_claim, params, env=env)

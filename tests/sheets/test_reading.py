@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -41,8 +42,8 @@ ROWS: list[list[object]] = [
 ]
 
 
-def _read(path: Path, **kwargs: object) -> list[tuple[int, Payment]]:
-    with open_table(path, Payment, **kwargs) as table:  # type: ignore[arg-type]  # the test passes options as keywords
+def _read(path: Path, **options: Any) -> list[tuple[int, Payment]]:
+    with open_table(path, Payment, **options) as table:
         return [(row.number, row.data) for row in table]
 
 
