@@ -55,7 +55,7 @@ def main() -> None:
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
     print(f"date:    {datetime.now(UTC).isoformat(timespec='seconds')}")
     print(f"calls:   {args.calls:,} per run, best of {args.repeat} runs; load avg {_load()}")
-    rows = [
+    rows: list[tuple[str, Callable[[str], object], list[str], int]] = [
         ("cpr_birth_date (valid dates)", cpr_birth_date, valid, args.calls),
         ("cpr_birth_date (impossible dates)", cpr_birth_date, impossible, args.calls),
         ("parse_cpr", parse_cpr, [f"{d[:6]}-{d[6:]}" for d in valid], args.calls // 10),

@@ -467,9 +467,10 @@ def test_workbook_numbers_become_ore_and_finer_values_are_refused() -> None:
         with pytest.raises(DanishFormatError, match="finer than whole øre") as info:
             parse_ore(bad)
         assert str(bad) in str(info.value)
-    for bad in (True, None, float("nan"), Decimal("Infinity"), [1]):
+    not_kroner: tuple[object, ...] = (True, None, float("nan"), Decimal("Infinity"), [1])
+    for value in not_kroner:
         with pytest.raises(DanishFormatError, match="expected kroner"):
-            parse_ore(bad)
+            parse_ore(value)
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_only_the_command_line_imports_sepbots_cli(graph: grimp.ImportGraph) -> 
 
 def test_every_top_level_module_has_a_layer_or_is_a_toolkit(graph: grimp.ImportGraph) -> None:
     """A new top-level module must be placed in LAYERS or TOOLKITS (and docs/architecture.md)."""
-    tops = {_top(module) for module in graph.modules} - {None}
+    tops = {top for module in graph.modules if (top := _top(module)) is not None}
     assert sorted(tops - set(_RANK) - TOOLKITS) == []
 
 

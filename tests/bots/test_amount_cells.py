@@ -14,6 +14,7 @@ from bots.sygedagpenge_refusion.bot import Columns, parse_claim
 from sepbots import ItemState
 from sepbots.environment import Environment
 from sepbots.testing import run_bot_once
+from tests.xlsx import active_sheet
 
 CVR, EAN, DUE = "24256790", "5790000000005", "01-12-2026"
 
@@ -21,9 +22,10 @@ CVR, EAN, DUE = "24256790", "5790000000005", "01-12-2026"
 def test_amount_cells_as_text_and_numbers_and_a_dot_decimal_is_refused(env: Environment, tmp_path: Path) -> None:
     """'1.234,50', 'kr. 99,95', 1234.5 and 250 are read to øre; '12.50' goes to manual handling naming the text."""
     book = Workbook()
-    book.active.append(["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"])
+    sheet = active_sheet(book)
+    sheet.append(["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"])
     for number, amount in (("F1", "1.234,50"), ("F2", "kr. 99,95"), ("F3", 1234.5), ("F4", 250), ("F5", "12.50")):
-        book.active.append([number, CVR, EAN, amount, DUE])
+        sheet.append([number, CVR, EAN, amount, DUE])
     source = tmp_path / "fakturaer.xlsx"
     book.save(source)
     outcome = run_bot_once(check_invoice, {"input": str(source), "output": str(tmp_path / "ud.xlsx"),
