@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner, Result
 
+import sepbots
 from sepbots.cli import app
 from tests.xlsx import active_sheet
 
@@ -195,6 +196,18 @@ def test_new_scaffolds_a_bot_whose_own_test_passes(project: Path, kind: str) -> 
                           cwd=project, capture_output=True, text=True, env=env, timeout=180)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
     assert invoke(project, "new", name).exit_code == 2
+
+
+def test_scaffolded_bots_and_their_tests_pass_mypy_strict(project: Path) -> None:
+    """What `sepbots new` writes type-checks under mypy --strict, so a municipality can check its own bots."""
+    for kind in ("sheet", "web", "desktop"):
+        assert invoke(project, "new", f"typet_{kind}", "--kind", kind).exit_code == 0
+    checkout = Path(sepbots.__file__).resolve().parent.parent  # an editable install hides sepbots from mypy
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--config-file", str(checkout / "pyproject.toml"),
+                           *(f"bots/typet_{kind}" for kind in ("sheet", "web", "desktop"))],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "MYPYPATH": str(checkout)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_the_console_script_starts_and_shows_help() -> None:

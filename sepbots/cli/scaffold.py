@@ -88,6 +88,7 @@ SHEET_TEST = '''"""Tests for the {name} bot: a real run on a real SQLite file wi
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sepbots import ItemState, RunStatus
 from sepbots.testing import run_bot_once
@@ -99,16 +100,21 @@ def test_rows_become_items_and_the_run_writes_its_own_result(tmp_path: Path) -> 
     """A named row is done; a row without a name goes to manual handling; the result lists both."""
     source = tmp_path / "input.xlsx"
     book = Workbook()
-    book.active.append(["Navn", "Beløb"])
-    book.active.append(["Anna", "1.234,50"])
-    book.active.append([None, "10,00"])
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # narrows openpyxl's "any sheet or none" for mypy --strict
+    sheet.append(["Navn", "Beløb"])
+    sheet.append(["Anna", "1.234,50"])
+    sheet.append([None, "10,00"])
     book.save(source)
     outcome = run_bot_once(handle, {{"input": source, "output": tmp_path / "ud" / "resultat.xlsx"}},
                            home=tmp_path / "home")
     assert outcome.summary.status is RunStatus.COMPLETED
     assert [i.state for i in outcome.items] == [ItemState.DONE, ItemState.BUSINESS_EXCEPTION]
     assert outcome.items[0].output == {{"amount_ore": 123450}}
-    rows = list(load_workbook(outcome.output).active.iter_rows(values_only=True))
+    assert outcome.output is not None
+    result = load_workbook(outcome.output).active
+    assert isinstance(result, Worksheet)
+    rows = list(result.iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["Udført", "Manuel behandling"]
 '''
 
@@ -261,7 +267,8 @@ def test_a_window_that_shows_is_found_and_a_missing_one_needs_a_person(tmp_path:
         overrides={{"desktop": {{"virtual_display": True}}}},
     )
     assert [i.state for i in outcome.items] == [ItemState.DONE, ItemState.BUSINESS_EXCEPTION]
-    assert outcome.items[0].output["title"] == "Sagssystem" and outcome.items[1].error_code == "NO_WINDOW"
+    found = outcome.items[0].output
+    assert found is not None and found["title"] == "Sagssystem" and outcome.items[1].error_code == "NO_WINDOW"
 '''
 
 README = """# {name}
