@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from sepbots.budget import compute_budget
-from sepbots.catalogue.loader import load_catalogue
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, exit_on_error, period
 from sepbots.gains import credits_of
 from sepbots.i18n import formats
@@ -125,7 +124,7 @@ def gains(
     c = CatalogueContext(ctx, catalogue, lang)
     first, last = period(start, end)
     with exit_on_error():
-        result = c.measured(load_catalogue(c.folder), start, end, include_test_runs=include_test_runs)
+        result = c.measured(c.load_unscaled(), start, end, include_test_runs=include_test_runs)
         stem = "gevinster" if c.lang == "da" else "gains"
         path = output or c.settings.var_dir / "reports" / f"{stem}-{first}-{last}.{fmt.value}"
         GAINS_WRITERS[fmt](result.figures, path, c.lang)
@@ -158,7 +157,7 @@ def budget(
         env = c.state.env()
         figures = compute_budget(
             env.store,
-            load_catalogue(c.folder),
+            c.load_unscaled(),
             c.gains,
             year=year,
             now=env.clock.now(),

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sepbots.catalogue.loader import load_catalogue
 from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, exit_on_error
 from sepbots.retention import apply_retention
 
@@ -28,7 +27,7 @@ def apply(
     c = CatalogueContext(ctx, catalogue, lang)
     with exit_on_error():
         env = c.state.env()
-        report = apply_retention(env, load_catalogue(c.folder), dry_run=dry_run)
+        report = apply_retention(env, c.load_unscaled(), dry_run=dry_run)
     out.print(report.summary(c.lang), highlight=False)
     if report.errors:
         raise typer.Exit(1)
