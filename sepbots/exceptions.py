@@ -33,6 +33,16 @@ class SepbotsError(Exception):
     """Root of every error sepbots raises on purpose."""
 
 
+def located(message: str, *places: tuple[str, object | None]) -> str:
+    """``message (file a.xlsx, row 3)``: the message with the places that are known, in the order given.
+
+    The one wording of "where" for the errors that name a place (settings, input, catalogue); a place
+    whose value is ``None`` is left out, and with none known the message stands alone.
+    """
+    known = [f"{name} {value}" for name, value in places if value is not None]
+    return f"{message} ({', '.join(known)})" if known else message
+
+
 class ConfigError(SepbotsError):
     """A setting is invalid or missing.
 
@@ -46,8 +56,7 @@ class ConfigError(SepbotsError):
         self.message = message
         self.key = key
         self.file = Path(file) if file is not None else None
-        where = ", ".join(p for p in (f"file {self.file}" if self.file else "", f"key {key}" if key else "") if p)
-        super().__init__(f"{message} ({where})" if where else message)
+        super().__init__(located(message, ("file", self.file), ("key", key or None)))
 
 
 class RecipeError(SepbotsError):
@@ -79,16 +88,8 @@ class InputError(SepbotsError):
         self.sheet = sheet
         self.row = row
         self.column = column
-        parts = []
-        if self.file is not None:
-            parts.append(f"file {self.file}")
-        if sheet is not None:
-            parts.append(f"sheet {sheet!r}")
-        if row is not None:
-            parts.append(f"row {row}")
-        if column is not None:
-            parts.append(f"column {column!r}")
-        super().__init__(f"{message} ({', '.join(parts)})" if parts else message)
+        super().__init__(located(message, ("file", self.file), ("sheet", None if sheet is None else repr(sheet)),
+                                 ("row", row), ("column", None if column is None else repr(column))))
 
 
 class StoreError(SepbotsError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sepbots.exceptions import ConfigError
+from sepbots.exceptions import ConfigError, located
 
 
 class CatalogueError(ConfigError):
@@ -30,14 +30,7 @@ class CatalogueError(ConfigError):
         self.entry = entry
         self.field = field
         self.key = field
-        parts = []
-        if self.file is not None:
-            parts.append(f"file {self.file}")
-        if entry is not None:
-            parts.append(f"entry {entry}")
-        if field is not None:
-            parts.append(f"field {field}")
-        Exception.__init__(self, f"{message} ({', '.join(parts)})" if parts else message)
+        Exception.__init__(self, located(message, ("file", self.file), ("entry", entry), ("field", field)))
 
 
 class PhaseGateError(CatalogueError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -59,10 +61,8 @@ class CatalogueContext:
         self.state = (
             obj if isinstance(obj, CliState) else CliState(home=None, lang=None, environ=dict(os.environ))
         )
-        try:
+        with exit_on_error():
             settings = self.state.settings
-        except SepbotsError as exc:
-            raise _fail(exc) from None
         self.settings = settings
         self.lang = lang or self.state.language
         self.gains: GainsSettings = settings.gains
@@ -91,19 +91,26 @@ class CatalogueContext:
                              include_test_runs=include_test_runs, credits=credits_of(env.registry) if credits else None)
 
 
-def _fail(exc: SepbotsError) -> typer.Exit:
-    err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
+@contextmanager
+def exit_on_error() -> Iterator[None]:
+    """A sepbots error inside the block is printed in red on stderr and ends the command with exit code 2.
+
+    The catalogue, report and retention commands print the message alone; ``cli.state.errors_to_exit``,
+    used by the other commands, prefixes it with ``fejl/error:``.
+    """
+    try:
+        yield
+    except SepbotsError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
 
 
 @app.command()
 def validate(ctx: typer.Context, catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Valider alle procesfiler. (Validate every process file.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         cat = c.load()
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(
         c.da(f"{len(cat)} processer er gyldige i {c.folder}", f"{len(cat)} processes are valid in {c.folder}")
     )
@@ -118,13 +125,11 @@ def screen(
 ) -> None:
     """Screen og rangér processerne. (Screen and rank the processes.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         cat = c.load()
         results = screen_all(cat, c.gains)
         if xlsx is not None:
             write_screening_xlsx(cat, results, xlsx, c.lang)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     table = Table(title=c.da("Screening af processer", "Process screening"))
     heads = c.da(
         "Rang|Nøgle|Proces|KL|Score|Potentiale %|Lethed %|Timer/år|Anbefaling",
@@ -217,17 +222,13 @@ def business_case(
 ) -> None:
     """Vis business case for en proces, og den målte ved siden af når en periode gives (business case)."""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         cat = c.load()
         process = cat.get(process_key)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
     if start or end:
-        try:
+        with exit_on_error():
             figures = c.measured(cat, start, end, include_test_runs=include_test_runs).figures
-        except SepbotsError as exc:
-            raise _fail(exc) from None
         measured = next((p.measured for p in figures.processes if p.process_key == process.key), None)
         if measured is None:
             out.print(c.da("Ingen målinger i perioden.", "No measurements in the period."))
@@ -255,10 +256,8 @@ def set_phase_cmd(
 ) -> None:
     """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         process = set_phase(c.load_unscaled(), process_key, phase, lang=c.lang)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(
         c.da(
             f"{process.key} er nu i fasen {process.phase.label('da')}",
@@ -276,10 +275,8 @@ def legal(
 ) -> None:
     """Vis juridisk tjekliste og produktionsgodkendelse. (Show the legal checklist and production clearance.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         process = c.load().get(process_key)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     missing = set(process.legal.missing())
     for key in CHECKLIST_POINTS:
         sub_missing = [sub for sub in SUB_POINTS.get(key, ()) if sub in missing]
@@ -302,13 +299,11 @@ def export_cmd(
 ) -> None:
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         cat = c.load_unscaled()
         measured = _measured_summaries(c, cat, start, end) if start or end else None
         n = export_bundle(cat, path, organisation=organisation, settings=c.gains, clock=SystemClock(),
                           measured=measured, municipality=c.settings.municipality)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(c.da(f"Eksporterede {n} processer til {path}", f"Exported {n} processes to {path}"))
 
 
@@ -340,10 +335,8 @@ def import_cmd(
 ) -> None:
     """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         report = import_bundle(c.load_unscaled(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(report.summary(c.lang), highlight=False)
 
 
@@ -356,10 +349,8 @@ def export_os2_cmd(
 ) -> None:
     """Eksportér i OS2autoproces-format. (Export in OS2autoproces format.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         n = export_os2autoproces(c.load(), path)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(
         c.da(
             f"Skrev {n} processer i OS2autoproces-format til {path}",
@@ -380,10 +371,8 @@ def listing_cmd(
     from sepbots.catalogue.loader import write_atomic
 
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         text = markdown_listing(c.load_unscaled())
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     if write is None:
         typer.echo(text, nl=False)
         return

@@ -9,8 +9,7 @@ import typer
 
 from sepbots.catalogue.document import build_document
 from sepbots.catalogue.document_render import DocumentFormat, write_document
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail, app, out
-from sepbots.exceptions import SepbotsError
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, exit_on_error, out
 from sepbots.recipes import discover
 
 
@@ -26,10 +25,8 @@ def document_cmd(
     """Skriv procesbeskrivelsen (PDD) for en proces. (Write the process design document.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     path = output or Path(f"{process_key}.{fmt.value}")
-    try:
+    with exit_on_error():
         process = c.load().get(process_key)
         recipes = [r for r in discover(c.settings.bot_paths) if r.process == process.key or r.name in process.bots]
         write_document(build_document(process, recipes, c.gains, c.lang), path, fmt, c.lang)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     out.print(c.da(f"Skrev {path}", f"Wrote {path}"), highlight=False)

@@ -11,9 +11,8 @@ import typer
 
 from sepbots.catalogue.os2autoproces import Visibility
 from sepbots.catalogue.os2client import Os2AutoprocesClient, pull, push
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail, app, out
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, exit_on_error, out
 from sepbots.clock import SystemClock
-from sepbots.exceptions import SepbotsError
 
 UrlOpt = Annotated[str, typer.Option("--url", help="OS2autoproces base URL, e.g. https://www.os2autoproces.eu")]
 KeyOpt = Annotated[
@@ -41,11 +40,8 @@ def _exchange(
 ) -> R:
     """Run ``call`` with the catalogue context and an HTTP client, print its report's summary and return the report."""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
-        with httpx.Client(timeout=timeout) as http:
-            report = call(c, http)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
+    with exit_on_error(), httpx.Client(timeout=timeout) as http:
+        report = call(c, http)
     out.print(report.summary(c.lang), highlight=False)
     return report
 

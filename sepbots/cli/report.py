@@ -11,9 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sepbots.budget import compute_budget
-from sepbots.catalogue.loader import load_catalogue
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, _fail, period
-from sepbots.exceptions import SepbotsError
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, exit_on_error, period
 from sepbots.gains import credits_of
 from sepbots.i18n import formats
 from sepbots.reports import (
@@ -125,13 +123,11 @@ def gains(
     """Målte gevinster for en periode. (Measured gains for a period.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     first, last = period(start, end)
-    try:
-        result = c.measured(load_catalogue(c.folder), start, end, include_test_runs=include_test_runs)
+    with exit_on_error():
+        result = c.measured(c.load_unscaled(), start, end, include_test_runs=include_test_runs)
         stem = "gevinster" if c.lang == "da" else "gains"
         path = output or c.settings.var_dir / "reports" / f"{stem}-{first}-{last}.{fmt.value}"
         GAINS_WRITERS[fmt](result.figures, path, c.lang)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     print_gains(result.figures, c.lang, out)
     if result.uncatalogued:
         err.print(
@@ -157,11 +153,11 @@ def budget(
 ) -> None:
     """Budgetbidrag for år Y og tre overslagsår (budget input for year Y and the three following years)."""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         env = c.state.env()
         figures = compute_budget(
             env.store,
-            load_catalogue(c.folder),
+            c.load_unscaled(),
             c.gains,
             year=year,
             now=env.clock.now(),
@@ -171,7 +167,5 @@ def budget(
         )
         path = output or env.settings.var_dir / "reports" / f"budget-{year}.{fmt.value}"
         BUDGET_WRITERS[fmt](figures, path, c.lang)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     print_budget(figures, c.lang, out)
     out.print(c.da(f"Skrev {path}", f"Wrote {path}"), highlight=False)

@@ -8,9 +8,8 @@ import typer
 from rich.table import Table
 
 from sepbots.catalogue.benchmark import compare, load_all, own
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _fail, _measured_summaries
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _measured_summaries, exit_on_error
 from sepbots.cli.report import app, out
-from sepbots.exceptions import SepbotsError
 from sepbots.i18n import formats
 
 _HEADS = {
@@ -29,7 +28,7 @@ def benchmark(
 ) -> None:
     """Sammenlign processer med andre kommuner (pr. 1.000 indbyggere). (Benchmark against other municipalities.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         cat = c.load()
         measured: dict[str, tuple[Decimal, Decimal]] = {}
         if start or end:
@@ -39,8 +38,6 @@ def benchmark(
             }
         ours = own(cat, c.gains, c.settings.municipality, measured)
         rows = compare(ours, load_all(c.folder))
-    except SepbotsError as exc:
-        raise _fail(exc) from None
     if not rows:
         out.print(c.da("Ingen fælles processer med andre kommuner endnu — importér en delingspakke.",
                        "No processes shared with other municipalities yet — import a sharing bundle."))

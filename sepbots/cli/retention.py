@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sepbots.catalogue.loader import load_catalogue
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, _fail
-from sepbots.exceptions import SepbotsError
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, exit_on_error
 from sepbots.retention import apply_retention
 
 app = typer.Typer(
@@ -27,11 +25,9 @@ def apply(
 ) -> None:
     """Anvend opbevaringsreglerne. (Apply the retention rules.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    try:
+    with exit_on_error():
         env = c.state.env()
-        report = apply_retention(env, load_catalogue(c.folder), dry_run=dry_run)
-    except SepbotsError as exc:
-        raise _fail(exc) from None
+        report = apply_retention(env, c.load_unscaled(), dry_run=dry_run)
     out.print(report.summary(c.lang), highlight=False)
     if report.errors:
         raise typer.Exit(1)

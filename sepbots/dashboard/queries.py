@@ -24,6 +24,22 @@ ITEMS_PAGE = 100
 QUEUE_PAGE = 50
 
 
+@dataclass(frozen=True)
+class Paging:
+    """One page of a listing: ``page`` (1-based, clamped to 1..pages), ``pages`` (at least 1) and the row offset."""
+
+    page: int
+    pages: int
+    offset: int
+
+
+def paging(total: int, page: int, size: int) -> Paging:
+    """Which page of ``total`` rows, ``size`` a page, to show when page ``page`` is asked for."""
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    return Paging(page=page, pages=pages, offset=(page - 1) * size)
+
+
 def local_midnight(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in Copenhagen."""
     return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
@@ -88,12 +104,11 @@ def runs_page(conn: Connection, flt: RunFilter) -> RunsPage:
         "until": local_midnight(flt.day_to + timedelta(days=1)) if flt.day_to else None,
     }
     total = run_ledger.count_matching(conn, **filters)
-    pages = max(1, -(-total // RUNS_PAGE))
-    page = min(max(1, flt.page), pages)
-    rows = run_ledger.matching(conn, **filters, limit=RUNS_PAGE, offset=(page - 1) * RUNS_PAGE)
+    at = paging(total, flt.page, RUNS_PAGE)
+    rows = run_ledger.matching(conn, **filters, limit=RUNS_PAGE, offset=at.offset)
     bots = run_ledger.bots(conn)
-    problems = run_listing.requests_without_run(conn) if page == 1 and not flt.status else []
-    return RunsPage(rows=rows, total=total, page=page, pages=pages, bots=bots, failed_requests=problems)
+    problems = run_listing.requests_without_run(conn) if at.page == 1 and not flt.status else []
+    return RunsPage(rows=rows, total=total, page=at.page, pages=at.pages, bots=bots, failed_requests=problems)
 
 
 @dataclass(frozen=True)
@@ -113,10 +128,9 @@ def run_detail(conn: Connection, run_id: str, page: int = 1, state: str | None =
     counts = run_outcome_counts(conn, run_id)
     outcome = RunOutcome(state) if state in {o.value for o in RunOutcome} else None
     total = sum(counts.values()) if outcome is None else counts.get(outcome, 0)
-    pages = max(1, -(-total // ITEMS_PAGE))
-    page = min(max(1, page), pages)
-    items = run_items(conn, run_id, outcome=outcome, limit=ITEMS_PAGE, offset=(page - 1) * ITEMS_PAGE)
-    return RunDetail(run=run, states={o.value: n for o, n in counts.items()}, items=items, page=page, pages=pages)
+    at = paging(total, page, ITEMS_PAGE)
+    items = run_items(conn, run_id, outcome=outcome, limit=ITEMS_PAGE, offset=at.offset)
+    return RunDetail(run=run, states={o.value: n for o, n in counts.items()}, items=items, page=at.page, pages=at.pages)
 
 
 @dataclass(frozen=True)
@@ -164,10 +178,9 @@ def manual_queue(conn: Connection, flt: QueueFilter, now: datetime) -> QueuePage
         WAITING_STATES, state=flt.state, bot=flt.bot, process=flt.process, code=flt.code,
         finished_by=now - timedelta(days=flt.min_age_days) if flt.min_age_days else None)
     total = item_ledger.count_waiting(conn, waiting)
-    pages = max(1, -(-total // QUEUE_PAGE))
-    page = min(max(1, flt.page), pages)
-    rows = item_ledger.waiting_page(conn, waiting, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
+    at = paging(total, flt.page, QUEUE_PAGE)
+    rows = item_ledger.waiting_page(conn, waiting, limit=QUEUE_PAGE, offset=at.offset)
     choices = item_ledger.waiting_choices(conn, item_ledger.Waiting(WAITING_STATES))
-    return QueuePage(rows=rows, total=total, page=page, pages=pages,
+    return QueuePage(rows=rows, total=total, page=at.page, pages=at.pages,
                      bots=sorted({c.bot for c in choices if c.bot}), processes=sorted({c.process for c in choices if c.process}),
                      codes=sorted({c.error_code for c in choices if c.error_code}))

@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,16 @@ def _entry(section: str, index: int, raw: Any) -> str:
     return f"{section}[{index}]" + (f" {name!r}" if isinstance(name, str) else "")
 
 
+def _entries(data: dict[str, Any], section: str, problems: list[str]) -> Iterator[tuple[str, Any]]:
+    """Each ``[[section]]`` table with the name its problems go under; a section that is no array is a problem."""
+    tables = data.get(section, [])
+    if not isinstance(tables, list):
+        problems.append(f"'{section}' must be an array of tables: write [[{section}]]")
+        return
+    for index, raw in enumerate(tables, start=1):
+        yield _entry(section, index, raw), raw
+
+
 def _pydantic_problems(entry: str, exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors():
@@ -255,12 +265,7 @@ def parse_schedules(
 
     schedules: list[Schedule] = []
     seen: dict[str, str] = {}
-    raw_schedules = data.get("schedule", [])
-    if not isinstance(raw_schedules, list):
-        problems.append("'schedule' must be an array of tables: write [[schedule]]")
-        raw_schedules = []
-    for index, raw in enumerate(raw_schedules, start=1):
-        entry = _entry("schedule", index, raw)
+    for entry, raw in _entries(data, "schedule", problems):
         if not isinstance(raw, dict):
             problems.append(f"{entry}: must be a table")
             continue
@@ -283,12 +288,7 @@ def parse_schedules(
 
     triggers: list[QueueTrigger] = []
     trigger_bots: dict[str, str] = {}
-    raw_triggers = data.get("queue_trigger", [])
-    if not isinstance(raw_triggers, list):
-        problems.append("'queue_trigger' must be an array of tables: write [[queue_trigger]]")
-        raw_triggers = []
-    for index, raw in enumerate(raw_triggers, start=1):
-        entry = _entry("queue_trigger", index, raw)
+    for entry, raw in _entries(data, "queue_trigger", problems):
         try:
             trig = QueueTrigger.model_validate(raw)
         except ValidationError as exc:
