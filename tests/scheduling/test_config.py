@@ -233,3 +233,10 @@ def parse_schedules_text(text: str) -> ScheduleConfig:
     from sepbots.scheduling.config import parse_schedules
 
     return parse_schedules(tomllib.loads(text), known_bots={"fakturakontrol"})
+
+
+@pytest.mark.parametrize("section", ["schedule", "queue_trigger"])
+def test_a_section_written_as_one_table_says_how_to_write_an_array(tmp_path: Path, section: str) -> None:
+    """`[schedule]` instead of `[[schedule]]` (and the same for queue triggers) is named with the fix."""
+    _, err = problems_of(tmp_path, f'[{section}]\nname = "a"\nbot = "flytning"\n')
+    assert err.problems == [f"'{section}' must be an array of tables: write [[{section}]]"]
