@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,9 +21,8 @@ from sepbots.catalogue.os2autoproces import export_os2autoproces
 from sepbots.catalogue.scaling import scale_catalogue
 from sepbots.catalogue.screening import one_off_total_hours, screen_all
 from sepbots.catalogue.settings import GainsSettings
-from sepbots.cli.state import CliState
+from sepbots.cli.state import CliState, errors_to_exit
 from sepbots.clock import SystemClock
-from sepbots.exceptions import SepbotsError
 from sepbots.i18n import formats
 from sepbots.reports.screening import text_rows, write_screening_xlsx
 
@@ -61,7 +58,7 @@ class CatalogueContext:
         self.state = (
             obj if isinstance(obj, CliState) else CliState(home=None, lang=None, environ=dict(os.environ))
         )
-        with exit_on_error():
+        with errors_to_exit():
             settings = self.state.settings
         self.settings = settings
         self.lang = lang or self.state.language
@@ -91,25 +88,11 @@ class CatalogueContext:
                              include_test_runs=include_test_runs, credits=credits_of(env.registry) if credits else None)
 
 
-@contextmanager
-def exit_on_error() -> Iterator[None]:
-    """A sepbots error inside the block is printed in red on stderr and ends the command with exit code 2.
-
-    The catalogue, report and retention commands print the message alone; ``cli.state.errors_to_exit``,
-    used by the other commands, prefixes it with ``fejl/error:``.
-    """
-    try:
-        yield
-    except SepbotsError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=2) from None
-
-
 @app.command()
 def validate(ctx: typer.Context, catalogue: CatalogueOpt = None, lang: LangOpt = None) -> None:
     """Valider alle procesfiler. (Validate every process file.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         cat = c.load()
     out.print(
         c.da(f"{len(cat)} processer er gyldige i {c.folder}", f"{len(cat)} processes are valid in {c.folder}")
@@ -125,7 +108,7 @@ def screen(
 ) -> None:
     """Screen og rangér processerne. (Screen and rank the processes.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         cat = c.load()
         results = screen_all(cat, c.gains)
         if xlsx is not None:
@@ -222,12 +205,12 @@ def business_case(
 ) -> None:
     """Vis business case for en proces, og den målte ved siden af når en periode gives (business case)."""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         cat = c.load()
         process = cat.get(process_key)
     cases = [(c.da("Skøn", "Estimate"), estimate(process, c.gains))]
     if start or end:
-        with exit_on_error():
+        with errors_to_exit():
             figures = c.measured(cat, start, end, include_test_runs=include_test_runs).figures
         measured = next((p.measured for p in figures.processes if p.process_key == process.key), None)
         if measured is None:
@@ -256,7 +239,7 @@ def set_phase_cmd(
 ) -> None:
     """Flyt en proces til en ny fase (Drift kræver fuld juridisk tjekliste). (Change phase; Drift needs the checklist.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         process = set_phase(c.load_unscaled(), process_key, phase, lang=c.lang)
     out.print(
         c.da(
@@ -275,7 +258,7 @@ def legal(
 ) -> None:
     """Vis juridisk tjekliste og produktionsgodkendelse. (Show the legal checklist and production clearance.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         process = c.load().get(process_key)
     missing = set(process.legal.missing())
     for key in CHECKLIST_POINTS:
@@ -299,7 +282,7 @@ def export_cmd(
 ) -> None:
     """Eksportér kataloget til en delingspakke. (Export the catalogue to a sharing bundle.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         cat = c.load_unscaled()
         measured = _measured_summaries(c, cat, start, end) if start or end else None
         n = export_bundle(cat, path, organisation=organisation, settings=c.gains, clock=SystemClock(),
@@ -335,7 +318,7 @@ def import_cmd(
 ) -> None:
     """Importér en delingspakke (flet på procesnøgle). (Import a bundle, merging by process key.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         report = import_bundle(c.load_unscaled(), path, clock=SystemClock(), prefer=prefer, dry_run=dry_run)
     out.print(report.summary(c.lang), highlight=False)
 
@@ -349,7 +332,7 @@ def export_os2_cmd(
 ) -> None:
     """Eksportér i OS2autoproces-format. (Export in OS2autoproces format.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         n = export_os2autoproces(c.load(), path)
     out.print(
         c.da(
@@ -371,7 +354,7 @@ def listing_cmd(
     from sepbots.catalogue.loader import write_atomic
 
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         text = markdown_listing(c.load_unscaled())
     if write is None:
         typer.echo(text, nl=False)

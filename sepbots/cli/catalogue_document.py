@@ -9,7 +9,8 @@ import typer
 
 from sepbots.catalogue.document import build_document
 from sepbots.catalogue.document_render import DocumentFormat, write_document
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, exit_on_error, out
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, out
+from sepbots.cli.state import errors_to_exit
 from sepbots.recipes import discover
 
 
@@ -25,7 +26,7 @@ def document_cmd(
     """Skriv procesbeskrivelsen (PDD) for en proces. (Write the process design document.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     path = output or Path(f"{process_key}.{fmt.value}")
-    with exit_on_error():
+    with errors_to_exit():
         process = c.load().get(process_key)
         recipes = [r for r in discover(c.settings.bot_paths) if r.process == process.key or r.name in process.bots]
         write_document(build_document(process, recipes, c.gains, c.lang), path, fmt, c.lang)

@@ -11,7 +11,8 @@ import typer
 
 from sepbots.catalogue.os2autoproces import Visibility
 from sepbots.catalogue.os2client import Os2AutoprocesClient, pull, push
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, exit_on_error, out
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, app, out
+from sepbots.cli.state import errors_to_exit
 from sepbots.clock import SystemClock
 
 UrlOpt = Annotated[str, typer.Option("--url", help="OS2autoproces base URL, e.g. https://www.os2autoproces.eu")]
@@ -40,7 +41,7 @@ def _exchange(
 ) -> R:
     """Run ``call`` with the catalogue context and an HTTP client, print its report's summary and return the report."""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error(), httpx.Client(timeout=timeout) as http:
+    with errors_to_exit(), httpx.Client(timeout=timeout) as http:
         report = call(c, http)
     out.print(report.summary(c.lang), highlight=False)
     return report

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sepbots.budget import compute_budget
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, exit_on_error, period
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, TestRunsOpt, period
+from sepbots.cli.state import errors_to_exit
 from sepbots.gains import credits_of
 from sepbots.i18n import formats
 from sepbots.reports import (
@@ -123,7 +124,7 @@ def gains(
     """Målte gevinster for en periode. (Measured gains for a period.)"""
     c = CatalogueContext(ctx, catalogue, lang)
     first, last = period(start, end)
-    with exit_on_error():
+    with errors_to_exit():
         result = c.measured(c.load_unscaled(), start, end, include_test_runs=include_test_runs)
         stem = "gevinster" if c.lang == "da" else "gains"
         path = output or c.settings.var_dir / "reports" / f"{stem}-{first}-{last}.{fmt.value}"
@@ -153,7 +154,7 @@ def budget(
 ) -> None:
     """Budgetbidrag for år Y og tre overslagsår (budget input for year Y and the three following years)."""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         env = c.state.env()
         figures = compute_budget(
             env.store,

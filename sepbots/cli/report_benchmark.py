@@ -8,8 +8,9 @@ import typer
 from rich.table import Table
 
 from sepbots.catalogue.benchmark import compare, load_all, own
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _measured_summaries, exit_on_error
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, FromOpt, LangOpt, ToOpt, _measured_summaries
 from sepbots.cli.report import app, out
+from sepbots.cli.state import errors_to_exit
 from sepbots.i18n import formats
 
 _HEADS = {
@@ -28,7 +29,7 @@ def benchmark(
 ) -> None:
     """Sammenlign processer med andre kommuner (pr. 1.000 indbyggere). (Benchmark against other municipalities.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         cat = c.load()
         measured: dict[str, tuple[Decimal, Decimal]] = {}
         if start or end:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt, exit_on_error
+from sepbots.cli.catalogue import CatalogueContext, CatalogueOpt, LangOpt
+from sepbots.cli.state import errors_to_exit
 from sepbots.retention import apply_retention
 
 app = typer.Typer(
@@ -25,7 +26,7 @@ def apply(
 ) -> None:
     """Anvend opbevaringsreglerne. (Apply the retention rules.)"""
     c = CatalogueContext(ctx, catalogue, lang)
-    with exit_on_error():
+    with errors_to_exit():
         env = c.state.env()
         report = apply_retention(env, c.load_unscaled(), dry_run=dry_run)
     out.print(report.summary(c.lang), highlight=False)
