@@ -25,6 +25,8 @@ from sepbots import (
     bot,
 )
 from sepbots.environment import Environment
+from sepbots.exceptions import ConfigError
+from sepbots.letters import find_soffice
 from sepbots.store.schema import item_attempts, runs, work_items
 
 
@@ -220,3 +222,27 @@ def test_a_producer_input_error_adds_nothing_and_names_the_cell(env: Environment
         assert conn.execute(select(work_items)).all() == []
         run = conn.execute(select(runs)).one()
     assert run.status == "failed" and "Beløb" in run.error
+
+
+@bot(name="letters_misconfigured", params=JobParams, producer=produce_jobs, max_attempts=3,
+     retry_delay=timedelta(milliseconds=20))
+def letters_misconfigured(item: WorkItem[Job], ctx: BotContext[JobParams]) -> None:
+    CALLS[item.payload.n] = CALLS.get(item.payload.n, 0) + 1
+    find_soffice("/ingen/steder/soffice")  # the letters toolkit's real check: a setting that points nowhere
+
+
+def test_a_configuration_error_ends_the_run_at_the_first_item_and_leaves_the_rest_untouched(
+        env: Environment) -> None:
+    """A wrong setting fails every item alike: the run stops at once, failed, naming the key; no item is used up."""
+    with pytest.raises(ConfigError) as info:
+        Runner(env).run(letters_misconfigured, jobs("ok", "ok", "ok"))
+    assert info.value.key == "letters.soffice"
+    assert CALLS == {1: 1}  # one attempt, not 3 attempts x 3 items
+    with env.store.engine.connect() as conn:
+        rows = {r.reference: r for r in conn.execute(
+            select(work_items).where(work_items.c.queue == "letters_misconfigured"))}
+        run = conn.execute(select(runs).where(runs.c.bot == "letters_misconfigured")).one()
+    assert {ref: (r.state, r.attempts) for ref, r in rows.items()} == {
+        "job-1": ("new", 1), "job-2": ("new", 0), "job-3": ("new", 0)}
+    assert rows["job-1"].error_code == "CONFIGERROR" and "letters.soffice" in rows["job-1"].error_message
+    assert run.status == "failed" and "letters.soffice" in run.error

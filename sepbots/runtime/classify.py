@@ -4,7 +4,8 @@
 - ``BusinessException`` (and a payload that fails validation) → ``BUSINESS_EXCEPTION``: a person
   handles it; never retried;
 - ``ApplicationException``, a timeout and any exception that is not ours → retried after
-  ``retry_delay * backoff**(attempt-1)`` while attempts remain, then ``FAILED``.
+  ``retry_delay * backoff**(attempt-1)`` while attempts remain, then ``FAILED``. (A ``ConfigError``
+  is classified the same way, and the runner then ends the run: the setup is wrong, not the item.)
 """
 
 from __future__ import annotations

@@ -259,6 +259,12 @@ class Runner:
             feed.finished(claimed, outcome, duration_ms, ended)
             _count(counts, outcome, duration_ms, +1)
             log.info("item_released", state=outcome.state.value, duration_ms=duration_ms, code=outcome.error_code)
+            if isinstance(exc, ConfigError):
+                # The installation is wrong (a missing program, an expired certificate), not this item:
+                # every other item would fail the same way, attempt after attempt. The run ends here as
+                # failed with the setting named; the remaining items wait untouched for a fixed setup.
+                log.error("run_stopped_config", key=exc.key)
+                raise exc
 
     @staticmethod
     def _lease_lost(f: Finished, counts: RunCounts) -> None:
