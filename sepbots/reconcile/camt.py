@@ -227,8 +227,15 @@ def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str,
             indicator = child.text
         else:
             extra = _text(child)
-    refs = [*strd, *(r for r in (e2e, instr) if r.upper() != _NOT_PROVIDED), svc]
-    return amount, amount_path, indicator, [r for r in refs if r], " ".join(t for t in (*texts, extra) if t)
+    refs = [r for r in strd if r]
+    for r in (e2e, instr):
+        if r and r.upper() != _NOT_PROVIDED:
+            refs.append(r)
+    if svc:
+        refs.append(svc)
+    if len(texts) == 1 and not extra:
+        return amount, amount_path, indicator, refs, texts[0]
+    return amount, amount_path, indicator, refs, " ".join(t for t in (*texts, extra) if t)
 
 
 def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
@@ -244,20 +251,21 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     node = kids[_AMT]
     if node is None:
         raise _invalid(path, f"{where}/Amt", "mangler / missing")
-    amount, currency = _parse_amount(path, node, f"{where}/Amt")
+    amount, currency = _parse_amount(path, node, where, "Amt")
     indicator_node = kids[_IND]
     indicator = indicator_node.text if indicator_node is not None else None
     if indicator not in ("CRDT", "DBIT"):
         raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
     booked = _date(path, kids, names, where)
-    reversal = _text(kids[_RVSL]).lower() in ("true", "1")
+    reversal = kids[_RVSL] is not None and _text(kids[_RVSL]).lower() in ("true", "1")
     status = kids[_STS]
-    code = _text(status)
-    if not code and status is not None:
-        code = _status_code(status, names)
-    pending = code.upper() not in _BOOKED
-    extra, entry_ref = _text(kids[_ADDTL]), _text(kids[_SVC])
+    pending = False
+    if status is not None:
+        code = (status.text or "").strip() or _status_code(status, names)
+        pending = code.upper() not in _BOOKED
+    extra = _text(kids[_ADDTL]) if kids[_ADDTL] is not None else ""
+    entry_ref = _text(kids[_SVC]) if kids[_SVC] is not None else ""
     parts = []
     index = 0
     for group in dtls:
@@ -268,13 +276,9 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
             node, amount_path, tx_indicator, found, text = _transaction(tx, names)
             tx_amount = None
             if node is not None:
-                tx_amount = _parse_amount(path, node, f"{where}/NtryDtls/TxDtls[{index}]/{amount_path}")[0]
+                tx_amount = _parse_amount(path, node, where, f"NtryDtls/TxDtls[{index}]/{amount_path}")[0]
             tx_sign = sign if tx_indicator is None else (1 if tx_indicator == "CRDT" else -1)
             parts.append((tx_amount, tx_sign, found, text))
-
-    def refs(found: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*found, entry_ref] if entry_ref else found))
-
     if len(parts) > 1 and all(p[0] is not None for p in parts):
         if sum(a * s for a, s, _, _ in parts if a is not None) != amount * sign:
             raise _invalid(path, f"{where}/NtryDtls", "transaktionerne summerer ikke til Amt / details do not sum to Amt")
@@ -286,27 +290,46 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
                 p[0] * p[1],  # type: ignore[operator]  # every p[0] was checked for None above
                 currency,
                 p[3] or extra,
-                refs(p[2]),
+                _references(p[2], entry_ref),
                 reversal,
                 pending,
             )
             for i, p in enumerate(parts, 1)
         ]
-    found = [r for p in parts for r in p[2]]
-    text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
-    return [CamtEntry(number, where, booked, amount * sign, currency, text, refs(found), reversal, pending)]
+    if len(parts) == 1:  # the common entry: one transaction
+        found, text = parts[0][2], parts[0][3]
+        if extra:
+            text = f"{text} {extra}" if text else extra
+    else:
+        found = [r for p in parts for r in p[2]]
+        text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
+    return [CamtEntry(number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending)]
+
+
+def _references(found: list[str], entry_ref: str) -> tuple[str, ...]:
+    """The transaction's references, then the entry's ``AcctSvcrRef``; each once, in order."""
+    if entry_ref:
+        found = [*found, entry_ref]
+    return tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)
 
 
 def _status_code(status: ET.Element, names: _Names) -> str:
-    """``<Sts><Cd>BOOK</Cd></Sts>`` (or ``Prtry``): the first ``Cd`` child, else the first ``Prtry``."""
-    cd = next((c for c in status if c.tag == names.cd), None)
-    return _text(cd) or _text(next((c for c in status if c.tag == names.prtry), None))
+    """``<Sts><Cd>BOOK</Cd></Sts>`` (or ``Prtry``): the first ``Cd`` child's text, else the first ``Prtry``'s."""
+    return _first_text(status, names.cd) or _first_text(status, names.prtry)
 
 
-def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
+def _first_text(parent: ET.Element, tag: str) -> str:
+    for child in parent:
+        if child.tag == tag:
+            return (child.text or "").strip()
+    return ""
+
+
+def _parse_amount(path: Path, node: ET.Element, entry: str, element: str) -> tuple[int, str]:
+    """The amount in øre and its currency; an error names ``{entry}/{element}``."""
     currency = node.get("Ccy")
     if not currency or len(currency) != 3:
-        raise _invalid(path, where, "mangler Ccy / missing Ccy")
+        raise _invalid(path, f"{entry}/{element}", "mangler Ccy / missing Ccy")
     text = (node.text or "").strip()
     plain = _PLAIN_AMOUNT.fullmatch(text)
     if plain is not None:  # the common form, read without Decimal: "1234.5", "1234.56"
@@ -318,7 +341,7 @@ def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
             raise InvalidOperation
         return parse_ore(value), currency
     except (InvalidOperation, ValueFormatError):
-        raise _invalid(path, where, f"ugyldigt beløb / invalid amount {text!r}") from None
+        raise _invalid(path, f"{entry}/{element}", f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
 def _date(path: Path, kids: list[ET.Element | None], names: _Names, where: str) -> date:
