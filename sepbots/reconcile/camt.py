@@ -13,10 +13,13 @@ reads the entries namespace-agnostically. Where the versions differ, both forms 
 - booking and value dates are ``Dt`` or ``DtTm`` in every version.
 
 Parsed streaming with :func:`xml.etree.ElementTree.iterparse`; each ``Ntry`` is cleared once read,
-so a file of 100,000 entries stays small in memory. (lxml's ``iterparse`` filtered on ``Ntry`` was
-tried: with the collector paused, as :func:`~sepbots.reconcile.read_bank` runs, it read 100,000
-entries in 5.3–6.0 s CPU against 4.3–4.6 s here, its element proxies costing more than
-ElementTree's elements.) No XSD can be fetched here, so the structure
+so a file of 100,000 entries stays small in memory. Each entry's children are read in one pass,
+dispatched by their qualified tag to a slot (no ``find``/path lookups). (lxml's ``iterparse``
+filtered on ``Ntry`` was tried twice, the second time with the same one-pass reading: libxml2
+parses faster, but every element proxy, ``.tag`` and ``.text`` is built on access, and it read
+100,000 entries 10–25 % slower than ElementTree, whose elements are built once, in C; one
+compiled XPath ``concat()`` per entry was slower still, see docs/benchmarks.md.) No XSD can be
+fetched here, so the structure
 is checked by hand: the namespace, the container with ``Id`` and ``Acct``, and per entry an
 ``Amt`` with ``Ccy`` and at most two decimals, ``CdtDbtInd`` of ``CRDT``/``DBIT``, and a booking
 or value date. Every error names the element path (``Ntfctn[1]/Ntry[17]/Amt``).

@@ -2,8 +2,10 @@
 
 The tags (``:20:``, ``:25:``, ``:60F:``, ``:61:``, ``:86:``, ``:62F:``; MT942's ``:13D:``,
 ``:34F:``, ``:90D:``/``:90C:``) are parsed by ``mt-940`` (PyPI ``mt-940``, maintained); this
-module only turns its transactions into statement entries and reads the ``:86:`` details for
-references. Two ``:86:`` conventions are understood:
+module turns its transactions into statement entries and reads the ``:86:`` details for
+references. It hooks into the library only where the library offers it (its ``tags`` and
+``processors`` arguments): the ``:61:`` tag converts its matched fields straight to øre and
+dates (see :class:`Statement`), and processors whose results are not read do not run. Two ``:86:`` conventions are understood:
 
 - German/Nordic structured fields ``?00``–``?63`` (``?20``–``?29`` the remittance lines, in SEPA
   files with ``EREF+``, ``KREF+``, ``SVWZ+`` keywords), split by ``mt-940``'s own details
