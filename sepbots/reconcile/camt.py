@@ -17,7 +17,7 @@ so a file of 100,000 entries stays small in memory. Each entry's children are re
 dispatched by their qualified tag to a slot (no ``find``/path lookups). (lxml's ``iterparse``
 filtered on ``Ntry`` was tried twice, the second time with the same one-pass reading: libxml2
 parses faster, but every element proxy, ``.tag`` and ``.text`` is built on access, and it read
-100,000 entries 10–25 % slower than ElementTree, whose elements are built once, in C; one
+100,000 entries ~15 % slower than ElementTree, whose elements are built once, in C; one
 compiled XPath ``concat()`` per entry was slower still, see docs/benchmarks.md.) No XSD can be
 fetched here, so the structure
 is checked by hand: the namespace, the container with ``Id`` and ``Acct``, and per entry an
