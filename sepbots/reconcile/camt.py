@@ -13,10 +13,13 @@ reads the entries namespace-agnostically. Where the versions differ, both forms 
 - booking and value dates are ``Dt`` or ``DtTm`` in every version.
 
 Parsed streaming with :func:`xml.etree.ElementTree.iterparse`; each ``Ntry`` is cleared once read,
-so a file of 100,000 entries stays small in memory. (lxml's ``iterparse`` filtered on ``Ntry`` was
-tried: with the collector paused, as :func:`~sepbots.reconcile.read_bank` runs, it read 100,000
-entries in 5.3–6.0 s CPU against 4.3–4.6 s here, its element proxies costing more than
-ElementTree's elements.) No XSD can be fetched here, so the structure
+so a file of 100,000 entries stays small in memory. Each entry's children are read in one pass,
+dispatched by their qualified tag to a slot (no ``find``/path lookups). (lxml's ``iterparse``
+filtered on ``Ntry`` was tried twice, the second time with the same one-pass reading: libxml2
+parses faster, but every element proxy, ``.tag`` and ``.text`` is built on access, and it read
+100,000 entries ~15 % slower than ElementTree, whose elements are built once, in C; one
+compiled XPath ``concat()`` per entry was slower still, see docs/benchmarks.md.) No XSD can be
+fetched here, so the structure
 is checked by hand: the namespace, the container with ``Id`` and ``Acct``, and per entry an
 ``Amt`` with ``Ccy`` and at most two decimals, ``CdtDbtInd`` of ``CRDT``/``DBIT``, and a booking
 or value date. Every error names the element path (``Ntfctn[1]/Ntry[17]/Amt``).
@@ -36,10 +39,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from sepbots.exceptions import InputError
 from sepbots.sheets import parse_date, parse_ore
@@ -57,8 +60,7 @@ _NOT_PROVIDED = "NOTPROVIDED"
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")
 
 
-@dataclass(frozen=True, slots=True)
-class CamtEntry:
+class CamtEntry(NamedTuple):
     """One booked (or pending) amount, in øre with the bank's sign (credit positive)."""
 
     number: int
@@ -95,9 +97,9 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
     # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
     containers = in_container = number = 0
     currency: str | None = None
-    last: ET.Element | None = None
+    events = ET.iterparse(path)
     try:
-        for _, element in ET.iterparse(path):
+        for _, element in events:
             tag = element.tag
             if tag == names.ntry:
                 number += 1
@@ -118,7 +120,6 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
                     if element.find(child) is None:
                         raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
                 element.clear()
-            last = element
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(
@@ -126,10 +127,16 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
             file=path,
             row=line,
         ) from None
-    if last is None or last.tag != names.document:
+    root: ET.Element | None = events.root  # type: ignore[attr-defined]  # documented; typeshed lacks it
+    if root is None or root.tag != names.document:
         raise _invalid(path, "Document", "rodelementet er ikke Document / the root element is not Document")
     if containers == 0:
         raise _invalid(path, names.prefix, "mangler / missing")
+
+
+# Slots of an entry's children and of a transaction's (``TxDtls``), looked up by qualified tag.
+_AMT, _IND, _RVSL, _STS, _BOOKG, _VAL, _ADDTL, _SVC, _DTLS = range(9)
+_REFS, _RMT, _AMT_DTLS, _TX_AMT, _TX_IND, _ADDTL_TX = range(6)
 
 
 class _Names:
@@ -143,15 +150,19 @@ class _Names:
         self.prefix = f"Document/{root}/{container}"
         self.document, self.container, self.ntry = q("Document"), q(container), q("Ntry")
         self.id, self.acct = q("Id"), q("Acct")
-        self.amt, self.ind, self.rvsl, self.sts = q("Amt"), q("CdtDbtInd"), q("RvslInd"), q("Sts")
-        self.cd, self.prtry, self.dt, self.dttm = q("Cd"), q("Prtry"), q("Dt"), q("DtTm")
-        self.bookg, self.val = q("BookgDt"), q("ValDt")
-        self.dates = {self.dt: "Dt", self.dttm: "DtTm"}
-        self.addtl, self.svc, self.dtls, self.tx = q("AddtlNtryInf"), q("AcctSvcrRef"), q("NtryDtls"), q("TxDtls")
-        self.amt_dtls, self.tx_amt_path = q("AmtDtls"), f"{q('TxAmt')}/{q('Amt')}"
-        self.refs, self.e2e, self.instr = q("Refs"), q("EndToEndId"), q("InstrId")
-        self.rmt, self.ustrd, self.strd = q("RmtInf"), q("Ustrd"), q("Strd")
-        self.cdtr_ref_path, self.addtl_tx = f"{q('CdtrRefInf')}/{q('Ref')}", q("AddtlTxInf")
+        self.cd, self.prtry = q("Cd"), q("Prtry")
+        self.dates = {q("Dt"): "Dt", q("DtTm"): "DtTm"}
+        self.tx, self.e2e, self.instr, self.svc = q("TxDtls"), q("EndToEndId"), q("InstrId"), q("AcctSvcrRef")
+        self.ustrd, self.strd, self.cdtr_ref_inf, self.ref = q("Ustrd"), q("Strd"), q("CdtrRefInf"), q("Ref")
+        self.tx_amt, self.amt = q("TxAmt"), q("Amt")
+        self.entry = {
+            q("Amt"): _AMT, q("CdtDbtInd"): _IND, q("RvslInd"): _RVSL, q("Sts"): _STS, q("BookgDt"): _BOOKG,
+            q("ValDt"): _VAL, q("AddtlNtryInf"): _ADDTL, q("AcctSvcrRef"): _SVC, q("NtryDtls"): _DTLS,
+        }  # fmt: skip
+        self.transaction = {
+            q("Refs"): _REFS, q("RmtInf"): _RMT, q("AmtDtls"): _AMT_DTLS, q("Amt"): _TX_AMT,
+            q("CdtDbtInd"): _TX_IND, q("AddtlTxInf"): _ADDTL_TX,
+        }  # fmt: skip
 
 
 def _names(path: Path, head: bytes) -> _Names:
@@ -178,82 +189,99 @@ def _text(node: ET.Element | None) -> str:
     return (node.text or "").strip() if node is not None else ""
 
 
-class _Tx:
-    """One ``TxDtls``, read in a single pass over its children (no path lookups)."""
-
-    __slots__ = ("amount", "amount_path", "indicator", "references", "text")
-
-    def __init__(self, tx: ET.Element, names: _Names) -> None:
-        strd: list[str] = []
-        ids = {names.e2e: "", names.instr: "", names.svc: ""}
-        texts: list[str] = []
-        extra = ""
-        self.amount: ET.Element | None = None
-        self.amount_path = "Amt"
-        self.indicator: str | None = None
-        for child in tx:
-            tag = child.tag
-            if tag == names.refs:
-                for ref in child:
-                    if ref.tag in ids:
-                        ids[ref.tag] = _text(ref)
-            elif tag == names.rmt:
-                for part in child:
-                    if part.tag == names.ustrd:
-                        texts.append(_text(part))
-                    elif part.tag == names.strd:
-                        strd += [_text(r) for r in part.iterfind(names.cdtr_ref_path)]
-            elif tag == names.amt_dtls:  # 001.02: the transaction's own amount lives here
-                node = child.find(names.tx_amt_path)
-                if node is not None:
-                    self.amount, self.amount_path = node, "AmtDtls/TxAmt/Amt"
-            elif tag == names.amt and self.amount is None:
-                self.amount = child
-            elif tag == names.ind:
-                self.indicator = child.text
-            elif tag == names.addtl_tx:
-                extra = _text(child)
-        refs = [*strd, *(ids[t] for t in (names.e2e, names.instr) if ids[t].upper() != _NOT_PROVIDED), ids[names.svc]]
-        self.references = [r for r in refs if r]
-        self.text = " ".join(t for t in (*texts, extra) if t)
+def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str, str | None, list[str], str]:
+    """One ``TxDtls`` in one pass over its children: its amount element and that element's path,
+    its own ``CdtDbtInd``, its references in order and its text."""
+    strd: list[str] = []
+    e2e = instr = svc = extra = ""
+    texts: list[str] = []
+    amount: ET.Element | None = None
+    amount_path = "Amt"
+    indicator: str | None = None
+    slot_of = names.transaction.get
+    for child in tx:
+        slot = slot_of(child.tag)
+        if slot is None:
+            continue
+        if slot == _REFS:
+            for ref in child:
+                tag = ref.tag
+                if tag == names.e2e:
+                    e2e = _text(ref)
+                elif tag == names.instr:
+                    instr = _text(ref)
+                elif tag == names.svc:
+                    svc = _text(ref)
+        elif slot == _RMT:
+            for part in child:
+                tag = part.tag
+                if tag == names.ustrd:
+                    texts.append(_text(part))
+                elif tag == names.strd:
+                    strd += [_text(r) for info in part if info.tag == names.cdtr_ref_inf for r in info if r.tag == names.ref]
+        elif slot == _AMT_DTLS:  # 001.02: the transaction's own amount lives here
+            node = next((a for tx_amt in child if tx_amt.tag == names.tx_amt for a in tx_amt if a.tag == names.amt), None)
+            if node is not None:
+                amount, amount_path = node, "AmtDtls/TxAmt/Amt"
+        elif slot == _TX_AMT:
+            if amount is None:
+                amount = child
+        elif slot == _TX_IND:
+            indicator = child.text
+        else:
+            extra = _text(child)
+    refs = [r for r in strd if r]
+    for r in (e2e, instr):
+        if r and r.upper() != _NOT_PROVIDED:
+            refs.append(r)
+    if svc:
+        refs.append(svc)
+    if len(texts) == 1 and not extra:
+        return amount, amount_path, indicator, refs, texts[0]
+    return amount, amount_path, indicator, refs, " ".join(t for t in (*texts, extra) if t)
 
 
 def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
-    kids = {child.tag: child for child in ntry}
-    node = kids.get(names.amt)
+    kids: list[ET.Element | None] = [None] * 9  # the last child of each kind (indexed by slot), as before
+    dtls: list[ET.Element] = []
+    slot_of = names.entry.get
+    for child in ntry:
+        slot = slot_of(child.tag)
+        if slot == _DTLS:
+            dtls.append(child)
+        elif slot is not None:
+            kids[slot] = child
+    node = kids[_AMT]
     if node is None:
         raise _invalid(path, f"{where}/Amt", "mangler / missing")
-    amount, currency = _parse_amount(path, node, f"{where}/Amt")
-    indicator = kids[names.ind].text if names.ind in kids else None
+    amount, currency = _parse_amount(path, node, where, "Amt")
+    indicator_node = kids[_IND]
+    indicator = indicator_node.text if indicator_node is not None else None
     if indicator not in ("CRDT", "DBIT"):
         raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
     booked = _date(path, kids, names, where)
-    reversal = _text(kids.get(names.rvsl)).lower() in ("true", "1")
-    status = kids.get(names.sts)
-    code = _text(status) or _text(status.find(names.cd) if status is not None else None)
-    if not code and status is not None:
-        code = _text(status.find(names.prtry))
-    pending = code.upper() not in _BOOKED
-    extra, entry_ref = _text(kids.get(names.addtl)), _text(kids.get(names.svc))
+    reversal = kids[_RVSL] is not None and _text(kids[_RVSL]).lower() in ("true", "1")
+    status = kids[_STS]
+    pending = False
+    if status is not None:
+        code = (status.text or "").strip() or _status_code(status, names)
+        pending = code.upper() not in _BOOKED
+    extra = _text(kids[_ADDTL]) if kids[_ADDTL] is not None else ""
+    entry_ref = _text(kids[_SVC]) if kids[_SVC] is not None else ""
     parts = []
     index = 0
-    for dtls in ntry:
-        if dtls.tag != names.dtls:
-            continue
-        for tx in dtls:
+    for group in dtls:
+        for tx in group:
             if tx.tag != names.tx:
                 continue
             index += 1
-            details = _Tx(tx, names)
+            node, amount_path, tx_indicator, found, text = _transaction(tx, names)
             tx_amount = None
-            if details.amount is not None:
-                tx_amount = _parse_amount(path, details.amount, f"{where}/NtryDtls/TxDtls[{index}]/{details.amount_path}")[0]
-            tx_sign = sign if details.indicator is None else (1 if details.indicator == "CRDT" else -1)
-            parts.append((tx_amount, tx_sign, details.references, details.text))
-    def refs(found: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*found, entry_ref] if entry_ref else found))
-
+            if node is not None:
+                tx_amount = _parse_amount(path, node, where, f"NtryDtls/TxDtls[{index}]/{amount_path}")[0]
+            tx_sign = sign if tx_indicator is None else (1 if tx_indicator == "CRDT" else -1)
+            parts.append((tx_amount, tx_sign, found, text))
     if len(parts) > 1 and all(p[0] is not None for p in parts):
         if sum(a * s for a, s, _, _ in parts if a is not None) != amount * sign:
             raise _invalid(path, f"{where}/NtryDtls", "transaktionerne summerer ikke til Amt / details do not sum to Amt")
@@ -265,21 +293,46 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
                 p[0] * p[1],  # type: ignore[operator]  # every p[0] was checked for None above
                 currency,
                 p[3] or extra,
-                refs(p[2]),
+                _references(p[2], entry_ref),
                 reversal,
                 pending,
             )
             for i, p in enumerate(parts, 1)
         ]
-    found = [r for p in parts for r in p[2]]
-    text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
-    return [CamtEntry(number, where, booked, amount * sign, currency, text, refs(found), reversal, pending)]
+    if len(parts) == 1:  # the common entry: one transaction
+        found, text = parts[0][2], parts[0][3]
+        if extra:
+            text = f"{text} {extra}" if text else extra
+    else:
+        found = [r for p in parts for r in p[2]]
+        text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
+    return [CamtEntry(number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending)]
 
 
-def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
+def _references(found: list[str], entry_ref: str) -> tuple[str, ...]:
+    """The transaction's references, then the entry's ``AcctSvcrRef``; each once, in order."""
+    if entry_ref:
+        found = [*found, entry_ref]
+    return tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)
+
+
+def _status_code(status: ET.Element, names: _Names) -> str:
+    """``<Sts><Cd>BOOK</Cd></Sts>`` (or ``Prtry``): the first ``Cd`` child's text, else the first ``Prtry``'s."""
+    return _first_text(status, names.cd) or _first_text(status, names.prtry)
+
+
+def _first_text(parent: ET.Element, tag: str) -> str:
+    for child in parent:
+        if child.tag == tag:
+            return (child.text or "").strip()
+    return ""
+
+
+def _parse_amount(path: Path, node: ET.Element, entry: str, element: str) -> tuple[int, str]:
+    """The amount in øre and its currency; an error names ``{entry}/{element}``."""
     currency = node.get("Ccy")
     if not currency or len(currency) != 3:
-        raise _invalid(path, where, "mangler Ccy / missing Ccy")
+        raise _invalid(path, f"{entry}/{element}", "mangler Ccy / missing Ccy")
     text = (node.text or "").strip()
     plain = _PLAIN_AMOUNT.fullmatch(text)
     if plain is not None:  # the common form, read without Decimal: "1234.5", "1234.56"
@@ -291,20 +344,18 @@ def _parse_amount(path: Path, node: ET.Element, where: str) -> tuple[int, str]:
             raise InvalidOperation
         return parse_ore(value), currency
     except (InvalidOperation, ValueFormatError):
-        raise _invalid(path, where, f"ugyldigt beløb / invalid amount {text!r}") from None
+        raise _invalid(path, f"{entry}/{element}", f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
-def _date(path: Path, kids: dict[str, ET.Element], names: _Names, where: str) -> date:
-    for parent, shown in ((names.bookg, "BookgDt"), (names.val, "ValDt")):
-        node = kids.get(parent)
+def _date(path: Path, kids: list[ET.Element | None], names: _Names, where: str) -> date:
+    for node, shown in ((kids[_BOOKG], "BookgDt"), (kids[_VAL], "ValDt")):
         if node is None:
             continue
         for child in node:
             text = child.text
             if text and child.tag in names.dates:
-                child_name = names.dates[child.tag]
                 try:
                     return parse_date(text.strip()[:10])
                 except ValueFormatError:
-                    raise _invalid(path, f"{where}/{shown}/{child_name}", f"ugyldig dato / invalid date {text!r}") from None
+                    raise _invalid(path, f"{where}/{shown}/{names.dates[child.tag]}", f"ugyldig dato / invalid date {text!r}") from None
     raise _invalid(path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing")

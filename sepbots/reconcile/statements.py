@@ -154,30 +154,24 @@ def _line(
     candidates = (*refs, found) if found and found not in refs else refs
     reference = candidates[0] if candidates else ""
     content = (day.isoformat(), str(amount), text, reference, entry_path)
-    return Line(
-        Side.BANK,
-        key(day, content),
-        number,
-        day,
-        amount,
-        text,
-        reference,
-        normalise_reference(reference),
-        reversal=reversal,
-        references=candidates if len(candidates) > 1 else (),
-    )
+    # positional: a named tuple built from keywords costs a dict per line
+    return Line(_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "", reversal,
+                candidates if len(candidates) > 1 else ())
+
+
+_BANK = Side.BANK
 
 
 def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
     key = KeyMaker("bank")
     lines = Lines(path=path, profile=camt_message(_head(path)) or "camt")
-    for entry in iter_camt(path):
-        if entry.pending:
-            lines.pending.append(PendingRow(entry.number, entry.date.isoformat(), entry.text, entry.amount_ore))
+    append = lines.append
+    for number, entry_path, day, amount, currency, text, references, reversal, pending in iter_camt(path):
+        if pending:
+            lines.pending.append(PendingRow(number, day.isoformat(), text, amount))
             continue
-        lines.currency = entry.currency
-        lines.append(_line(key, entry.path, entry.number, entry.date, entry.amount_ore, entry.text, entry.references, entry.reversal,
-                           extractor))
+        lines.currency = currency
+        append(_line(key, entry_path, number, day, amount, text, references, reversal, extractor))
     return lines
 
 
@@ -185,11 +179,11 @@ def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None
     key = KeyMaker("bank")
     head = _head(path)
     lines = Lines(path=path, profile="mt942" if b":13D:" in head or b":34F:" in head else "mt940")
-    for entry in read_mt940(path, encoding):
+    append = lines.append
+    for number, day, amount, currency, text, references, reversal in read_mt940(path, encoding):
         if lines.currency is None:
-            lines.currency = entry.currency or None
-        lines.append(_line(key, f":61:[{entry.number}]", entry.number, entry.date, entry.amount_ore, entry.text, entry.references,
-                           entry.reversal, extractor))
+            lines.currency = currency or None
+        append(_line(key, f":61:[{number}]", number, day, amount, text, references, reversal, extractor))
     return lines
 
 

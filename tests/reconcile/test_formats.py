@@ -153,3 +153,12 @@ def test_an_mt940_the_library_cannot_parse_names_the_field(tmp_path: Path) -> No
     path.write_bytes(b":20:X\r\n:25:DK50\r\n:60F:C250101DKK1,00\r\n:61:25AB01C1,00NTRF\r\n:86:x\r\n-\r\n")
     with pytest.raises(InputError, match=":61: '25AB01C1,00NTRF'"):
         read_bank(path)
+
+
+def test_an_mt940_amount_that_is_no_number_is_an_input_error(tmp_path: Path) -> None:
+    """``1,2,3`` fits the :61: amount's pattern (digits and commas) but is no number: a clear error, not a crash."""
+    path = tmp_path / "bad.sta"
+    path.write_bytes(b":20:X\r\n:25:DK50\r\n:60F:C250101DKK1,00\r\n:61:2501020102C1,2,3NTRFNONREF\r\n:86:x\r\n-\r\n")
+    with pytest.raises(InputError, match="MT940 kan ikke læses.*invalid amount '1,2,3'") as err:
+        read_bank(path)
+    assert err.value.file == path
