@@ -28,7 +28,9 @@ def xdisplay() -> Iterator[VirtualDisplay]:
 @pytest.fixture(scope="session")
 def desktop(xdisplay: VirtualDisplay) -> Iterator[Desktop]:
     """A Desktop on the session's display (it starts no display of its own)."""
-    with Desktop(DesktopSettings(virtual_display=False, timeout_s=5.0)) as session:
+    # Waits end when their condition holds; the default only bounds a wait for something that is coming
+    # (the tests that expect a timeout give their own short one), so it has room for a loaded machine.
+    with Desktop(DesktopSettings(virtual_display=False, timeout_s=30.0)) as session:
         yield session
 
 
@@ -55,7 +57,7 @@ def start_app(desktop: Desktop, db: Path, *args: str) -> PracticeApp:
         stderr=subprocess.DEVNULL,
     )
     try:
-        window = desktop.wait_for_window("Sagssystem", timeout_s=15)
+        window = desktop.wait_for_window("Sagssystem", timeout_s=60)  # a process start: room for a loaded machine
     except BaseException:
         process.kill()
         process.wait()
