@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sepbots.clock import local
 from sepbots.desktop import Desktop, DesktopSettings, VirtualDisplay, Window
+from sepbots.practice.desktop import JournalStore
 from sepbots.practice.desktop.app import INDICATOR_COLOURS, INDICATOR_OFFSET, Status
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,3 +89,13 @@ def practice_app(desktop: Desktop, tmp_path: Path) -> Iterator[PracticeApp]:
 SAVED = INDICATOR_COLOURS[Status.SAVED]
 INVALID = INDICATOR_COLOURS[Status.INVALID]
 READY = INDICATOR_COLOURS[Status.READY]
+
+
+def journal_number(db: Path, n: int) -> str:
+    """The number the app gave its ``n``-th record: ``J-<Danish year of its saved_at>-<n, 6 digits>``.
+
+    The year comes from the stored time, not from a clock read here, so the tests do not break at
+    New Year (the app runs on the wall clock).
+    """
+    record = JournalStore(db).records()[n - 1]
+    return f"J-{local(record.saved_at).year}-{n:06d}"

@@ -19,7 +19,7 @@ from sepbots.desktop import Desktop, VirtualDisplay
 from sepbots.practice.desktop import JournalStore
 from sepbots.testing import run_bot_once
 
-from .conftest import start_app, stop_app
+from .conftest import journal_number, start_app, stop_app
 
 pytestmark = pytest.mark.desktop
 ON_SESSION_DISPLAY = {"desktop": {"virtual_display": False, "timeout_s": 5.0}}
@@ -47,7 +47,7 @@ def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: Virt
     assert os.environ["DISPLAY"] == display_before
     assert [i.state for i in outcome.items] == [ItemState.DONE] * 4
     numbers = [i.output["journal_number"] for i in outcome.items if i.output]
-    assert numbers == [f"J-2026-{n:06d}" for n in range(1, 5)]
+    assert numbers == [journal_number(app_db, n) for n in range(1, 5)]
     records = JournalStore(app_db).records()
     expected = outcome_rows(source)[1:]
     assert [(r.case_number, r.title, r.document_date, r.category) for r in records] == [
@@ -137,10 +137,10 @@ def test_a_save_that_outlasts_the_timeout_is_retried_without_filing_twice(xdispl
     fast, slow = outcome.items
     assert (fast.state, fast.attempts) == (ItemState.DONE, 1)
     assert (slow.state, slow.attempts) == (ItemState.DONE, 2)
-    assert slow.output == {"journal_number": "J-2026-000002", "already_filed": True}
+    assert slow.output == {"journal_number": journal_number(app_db, 2), "already_filed": True}
     [screenshot] = [a for a in slow.artifacts if a.endswith(".png")]
     assert (outcome.env.settings.runs_dir / screenshot).is_file()
-    assert [r.journal_number for r in JournalStore(app_db).records()] == ["J-2026-000001", "J-2026-000002"]
+    assert [r.journal_number for r in JournalStore(app_db).records()] == [journal_number(app_db, 1), journal_number(app_db, 2)]
     assert outcome.summary.counts.retried == 1
 
 
