@@ -67,7 +67,7 @@ def test_mails_are_filed_replied_to_and_moved_and_an_unplaceable_mail_goes_to_ma
     """Two mails with case numbers are filed, answered with their journal numbers and moved; one without goes to manual handling."""
     ids = deliver(imap_account, ["Sag 2026-000101: Ansøgning om hjælpemidler", "Spørgsmål uden sagsnummer",
                                  "Sv: Sag 2026-000102 - Klage over afgørelse"], attachment=True)
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     env.vault.set("journalisering-postkasse", imap_account.credential.password.get_secret_value(),
                   username=imap_account.credential.username, actor="test")
     outcome = run_bot_once(journalise, mail_params(imap_account, smtp_inbox, tmp_path), env=env)
@@ -105,7 +105,7 @@ def test_a_runner_killed_mid_mail_files_every_mail_exactly_once_after_a_rerun(
     (home / "config").mkdir()
     (home / "config" / "sepbots.toml").write_text(
         f'bots_dirs = ["{REPO / "bots"}"]\n[queue]\nlease_s = 2.0\nheartbeat_s = 0.5\n'
-        '[desktop]\nvirtual_display = false\ntimeout_s = 5.0\n', encoding="utf-8")
+        '[desktop]\nvirtual_display = false\ntimeout_s = 30.0\n', encoding="utf-8")
     env = open_test_environment(home)
     env.vault.set("journalisering-postkasse", imap_account.credential.password.get_secret_value(),
                   username=imap_account.credential.username, actor="test")
@@ -149,7 +149,7 @@ def test_cpr_numbers_in_mails_and_the_mailbox_password_never_reach_logs_or_the_d
 ) -> None:
     """Subjects with CPR numbers, filed or sent to manual handling, leave no CPR number and no password in any file of the home."""
     deliver(imap_account, ["Sag 2026-000301: Ansøgning fra 010165-1234", "Henvendelse om 2902004013"])
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     password = imap_account.credential.password.get_secret_value()
     env.vault.set("journalisering-postkasse", password, username=imap_account.credential.username, actor="test")
     configure_logging(logs_dir=env.settings.logs_dir, redactor=env.redactor, console="never")
@@ -181,7 +181,7 @@ def test_a_microsoft_365_mailbox_through_graph_is_filed_replied_to_from_the_mail
                                     received=RECEIVED, body="x", attachments=[StoredAttachment("svar.pdf", "application/pdf", b"%PDF")])
     graph.store.add_message(box, "inbox", subject="Hvornår har I åbent?", sender=("B", "b2@example.dk"), received=RECEIVED, body="y")
     url, stop = serve_in_thread(app)
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     env.vault.set("journalisering-graph", graph.config.client_secret, actor="test")
     try:
         outcome = run_bot_once(journalise, {
