@@ -35,6 +35,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,7 @@ def _floor_read(path: Path) -> None:
         list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
 
 
-def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict:
+def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict[str, Any]:
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
@@ -103,13 +104,13 @@ def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict:
                 elif kind is float or kind is int:
                     number(r, c, value)
                 elif kind is date or kind is datetime:
-                    number(r, c, value.toordinal() - 693594)
+                    number(r, c, value.toordinal() - 693594)  # type: ignore[union-attr]  # kind is date or datetime here
     workbook.close()
     t2 = time.perf_counter()
     return {"read_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "cpu_s": time.process_time() - c0, "peak_mb": _peak_mb()}
 
 
-def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
+def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict[str, Any]:
     from sepbots.reconcile import read_bank, read_ledger, reconcile, write_reconciliation
     from sepbots.reconcile.report import summary_rows
 
@@ -146,8 +147,8 @@ def phase_e2e(work: Path, bank: Path, ledger: Path) -> dict:
     }
 
 
-def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
-    import pandas as pd
+def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict[str, Any]:
+    import pandas as pd  # type: ignore[import-untyped]  # pandas is an optional baseline; its stubs are not a dependency
 
     from sepbots.reconcile import DEFAULT_REFERENCE_PATTERNS
 
@@ -183,7 +184,7 @@ def phase_pandas(work: Path, bank: Path, ledger: Path) -> dict:
     }
 
 
-def phase_bot(work: Path, bank: Path, ledger: Path, matched_items: bool) -> dict:
+def phase_bot(work: Path, bank: Path, ledger: Path, matched_items: bool) -> dict[str, Any]:
     from bots.bankafstemning.bot import handle
     from sepbots.testing import run_bot_once
 
@@ -230,7 +231,7 @@ def _child(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def _run(phase: str, work: Path, bank: Path, ledger: Path, shape: object = None) -> dict:
+def _run(phase: str, work: Path, bank: Path, ledger: Path, shape: object = None) -> dict[str, Any]:
     cmd = [
         sys.executable,
         __file__,
@@ -249,7 +250,8 @@ def _run(phase: str, work: Path, bank: Path, ledger: Path, shape: object = None)
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     if done.returncode != 0:
         raise SystemExit(f"phase {phase} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:

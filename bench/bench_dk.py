@@ -49,13 +49,13 @@ def main() -> None:
     rng = random.Random(2024)
     valid = [random_cpr(rng, born_from=datetime(1858, 1, 1).date()).digits for _ in range(1000)]
     impossible = [f"{rng.randrange(32, 100):02d}{d[2:]}" for d in valid]  # day 32–99: no date
-    amounts = ["1.234,56", "kr. 12,50", "-987.654,32 kr.", "100,-", "1234.56"]
+    amounts = ["1.234,56", "kr. 12,50", "-987.654,32 kr.", "100,-", "1234,56"]
 
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor()} {os.cpu_count()} CPUs")
     print(f"python:  {platform.python_implementation()} {platform.python_version()}")
     print(f"date:    {datetime.now(UTC).isoformat(timespec='seconds')}")
     print(f"calls:   {args.calls:,} per run, best of {args.repeat} runs; load avg {_load()}")
-    rows = [
+    rows: list[tuple[str, Callable[[str], object], list[str], int]] = [
         ("cpr_birth_date (valid dates)", cpr_birth_date, valid, args.calls),
         ("cpr_birth_date (impossible dates)", cpr_birth_date, impossible, args.calls),
         ("parse_cpr", parse_cpr, [f"{d[:6]}-{d[6:]}" for d in valid], args.calls // 10),

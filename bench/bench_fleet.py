@@ -109,7 +109,8 @@ def _measure(url: str, runners: int, items: int, delay: float, code: Path) -> fl
     done = sum(r["done"] for r in results)
     if done != items:
         raise SystemExit(f"only {done} of {items} items were done")
-    return items / (max(r["end"] for r in results) - min(r["start"] for r in results))
+    elapsed: float = max(r["end"] for r in results) - min(r["start"] for r in results)
+    return items / elapsed
 
 
 def _pg_database(admin: str) -> tuple[str, str]:

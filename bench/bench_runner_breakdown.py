@@ -20,12 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bench_fleet  # noqa: E402
 from pydantic import BaseModel  # noqa: E402
 
 import sepbots.runtime.runner as runner_module  # noqa: E402
+from bench import bench_fleet  # noqa: E402
 from sepbots import BotContext, WorkItem, bot  # noqa: E402
 from sepbots.audit import AuditTrail  # noqa: E402
 from sepbots.config import load_settings  # noqa: E402

@@ -26,6 +26,7 @@ import textwrap
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -88,7 +89,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(60)
 
 
-def _rows(home: Path, sql: str, *args: object) -> list[tuple]:
+def _rows(home: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     path = home / "var" / "sepbots.db"
     if not path.exists():
         return []

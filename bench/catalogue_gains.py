@@ -13,8 +13,10 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,21 +27,25 @@ from sepbots.catalogue.loader import load_catalogue  # noqa: E402
 from sepbots.catalogue.models import Process  # noqa: E402
 from sepbots.catalogue.screening import screen_all  # noqa: E402
 from sepbots.catalogue.settings import GainsSettings  # noqa: E402
+from sepbots.environment import Environment  # noqa: E402
 from sepbots.gains import compute_gains  # noqa: E402
 from sepbots.reports import write_gains_html, write_gains_xlsx  # noqa: E402
 from sepbots.retention import apply_retention  # noqa: E402
 from sepbots.store.schema import item_attempts, runs, work_items  # noqa: E402
 from sepbots.testing import ManualClock, open_test_environment  # noqa: E402
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def timed(label: str, func, *args, **kwargs):
+
+def timed(label: str, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     t0 = time.perf_counter()
     result = func(*args, **kwargs)
     print(f"{label:<58} {time.perf_counter() - t0:8.3f} s")
     return result
 
 
-def fill(env, n: int, start: datetime) -> None:
+def fill(env: Environment, n: int, start: datetime) -> None:
     states = ["done"] * 17 + ["business_exception"] * 2 + ["failed"]
     with env.store.begin() as conn:
         for day in range(365):

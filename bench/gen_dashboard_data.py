@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -82,7 +83,7 @@ class Chain:
         self.prev = GENESIS
 
     def row(self, when: datetime, event: str, actor: str, bot: str | None, run_id: str | None,
-            item_id: int | None, details: dict) -> tuple:
+            item_id: int | None, details: dict[str, Any]) -> tuple[object, ...]:
         self.seq += 1
         digest = details_digest(details)
         fields = {"event": event, "actor": actor, "bot": bot, "run_id": run_id, "item_id": item_id}
@@ -93,7 +94,7 @@ class Chain:
         return out
 
 
-def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime, seed: int = 7) -> dict:
+def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime, seed: int = 7) -> dict[str, Any]:
     rnd = random.Random(seed)
     if home.exists():
         shutil.rmtree(home)
@@ -111,7 +112,11 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     # run start times: working days 06-18 local-ish, sorted
     starts = sorted(start + timedelta(seconds=rnd.uniform(0, 365 * 86400 - 7200)) for _ in range(n_runs))
     starts[-1] = end - timedelta(minutes=40)  # a run today for the overview
-    run_rows, item_rows, attempt_rows, audit_rows = [], [], [], []
+    Rows = list[tuple[object, ...]]
+    run_rows: Rows = []
+    item_rows: Rows = []
+    attempt_rows: Rows = []
+    audit_rows: Rows = []
     chain = Chain(key)
     item_id = 0
     remaining = n_items
@@ -189,7 +194,8 @@ def generate(home: Path, n_runs: int, n_items: int, n_audit: int, end: datetime,
     return {"runs": n_runs, "items": item_id, "audit": chain.seq, "db": str(settings.var_dir / "sepbots.db")}
 
 
-def flush(db: sqlite3.Connection, runs: list, items: list, attempts: list, audit: list) -> None:
+def flush(db: sqlite3.Connection, runs: list[tuple[object, ...]], items: list[tuple[object, ...]],
+          attempts: list[tuple[object, ...]], audit: list[tuple[object, ...]]) -> None:
     db.executemany("INSERT INTO runs (id, bot, process, queue, trigger, status, test_mode, started_at, ended_at, host,"
                    " runner_id, params, produced, done, business, retried, failed, abandoned, work_ms, error)"
                    " VALUES (" + ",".join("?" * 20) + ")", runs)

@@ -20,11 +20,11 @@ from sepbots.audit import AuditTrail
 from sepbots.clock import Clock, SystemClock
 from sepbots.config import Settings
 from sepbots.exceptions import VaultError
+from sepbots.files import tighten_sqlite_files
 from sepbots.keys import KeyRing, load_keyring
 from sepbots.recipes import Registry, discover
 from sepbots.redaction import Redactor
 from sepbots.store import Store
-from sepbots.store.files import tighten_sqlite_files
 from sepbots.store.schema import meta
 from sepbots.vault import Vault
 from sepbots.workitems.codec import PayloadCodec

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sepbots.clock import Clock
 from sepbots.config import Settings
 from sepbots.environment import Environment
-from sepbots.store.files import private_dir
+from sepbots.files import private_dir
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from sepbots.exceptions import VaultError
-from sepbots.store.files import private_dir
+from sepbots.files import private_dir
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from typing import Any, Final
 
 import structlog
 
+from sepbots.files import private_dir, private_file
 from sepbots.redaction import Redactor
-from sepbots.store.files import private_dir, private_file
 
 _LEVELS: Final[Mapping[str, int]] = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _ROOT = "sepbots"

@@ -13,18 +13,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Select, func, insert, select
 
-from sepbots.audit import AuditEvent, AuditEventType
+from sepbots.audit import AuditEvent, AuditEventType, AuditTrail
+from sepbots.clock import Clock
 from sepbots.exceptions import InputError, RecipeError
+from sepbots.redaction import Redactor
 from sepbots.store import Store
 from sepbots.store.schema import review_minutes, runs, unit_counts
 from sepbots.workitems.handling import ReviewKind
 
-if TYPE_CHECKING:
-    from sepbots.environment import Environment
+
+class Installation(Protocol):
+    """What recording review minutes needs of an opened installation; ``sepbots.environment.Environment``
+    has it. Typed here, so this ledger does not import the runtime layer above it."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def redactor(self) -> Redactor: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
 
 
 def record_unit_counts(
@@ -46,7 +62,7 @@ def record_unit_counts(
 
 
 def record_review_minutes(
-    env: Environment, *, process: str, kind: ReviewKind, minutes: Decimal, day: date, actor: str, note: str
+    env: Installation, *, process: str, kind: ReviewKind, minutes: Decimal, day: date, actor: str, note: str
 ) -> None:
     """Store minutes spent reviewing or operating ``process``'s robot on ``day``, with an audit row.
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Row, delete, insert, select, text, update
 from typer.testing import CliRunner
 
 from sepbots.audit import AuditEvent
@@ -21,7 +22,7 @@ def fill(env: Environment, n: int = 6) -> None:
         env.audit.record([AuditEvent("operator_action", "tester", details={"i": i, "note": "ok"})], t + timedelta(seconds=i))
 
 
-def rows(env: Environment) -> list[Any]:
+def rows(env: Environment) -> Sequence[Row[Any]]:
     with env.store.engine.connect() as conn:
         return conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Row, delete, select, text, update
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
@@ -156,7 +157,7 @@ def test_finding1_an_upgraded_database_seals_its_existing_chain(env: Environment
         upgraded.close()
 
 
-def _all(env: Environment) -> list[Any]:
+def _all(env: Environment) -> Sequence[Row[Any]]:
     with env.store.engine.connect() as conn:
         return conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
 
@@ -361,6 +362,7 @@ def test_finding4_the_fast_row_encoding_is_the_canonical_json_the_chain_always_h
 
     awkward = ['"quoted"', "back\\slash", "ny\nlinje", "æøå ÆØÅ", "tab\tand\x01control", "emoji 🤖", "", "\u2028"]
     for i, value in enumerate(awkward):
-        fields = ["a" * 64, i + 1, "2026-01-05T08:00:00+00:00", value, value, value if i % 2 else None,
-                  None if i % 3 else value, None if i % 2 else 10**12 + i, "d" * 64]
-        assert row_fields(*fields) == canonical(fields)
+        fields: tuple[str, int, str, str, str, str | None, str | None, int | None, str] = (
+            "a" * 64, i + 1, "2026-01-05T08:00:00+00:00", value, value, value if i % 2 else None,
+            None if i % 3 else value, None if i % 2 else 10**12 + i, "d" * 64)
+        assert row_fields(*fields) == canonical(list(fields))

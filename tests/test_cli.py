@@ -7,13 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import app
+from tests.xlsx import active_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,14 +33,14 @@ def project(tmp_path: Path) -> Path:
     return home
 
 
-def invoke(home: Path, *args: str, input: str | None = None) -> object:
+def invoke(home: Path, *args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(app, ["--home", str(home), *args], input=input, env={"SEPBOTS_KEY": ""})
 
 
-def workbook(path: Path, rows: list[list[object]]) -> Path:
+def workbook(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     wb = Workbook()
     for row in rows:
-        wb.active.append(row)
+        active_sheet(wb).append(list(row))
     wb.save(path)
     return path
 
@@ -57,7 +59,7 @@ def test_run_exits_0_with_a_danish_summary_even_with_manual_handling(project: Pa
     assert "gennemført" in result.output and "Til manuel behandling" in result.output
     (written,) = tmp_path.glob("out-*.xlsx")
     assert "Resultatfil" in result.output
-    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    rows = list(active_sheet(load_workbook(written)).iter_rows(values_only=True))
     assert rows[1][2] == "Godkendt" and rows[2][2] == "Manuel behandling" and rows[2][3] == "BAD_CVR"
 
 

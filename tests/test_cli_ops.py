@@ -13,12 +13,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import app
 from sepbots.store.schema import audit_log, runs
 from sepbots.testing import open_test_environment
+from tests.xlsx import active_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +35,7 @@ def project(tmp_path: Path) -> Path:
     return home
 
 
-def invoke(home: Path, *args: str, columns: int = 200, **environ: str) -> object:
+def invoke(home: Path, *args: str, columns: int = 200, **environ: str) -> Result:
     return CliRunner().invoke(app, ["--home", str(home), *args],
                               env={"SEPBOTS_KEY": "", "COLUMNS": str(columns), **environ})
 
@@ -96,10 +98,10 @@ def test_runs_list_reads_without_sqlalchemy_or_the_item_commands(tmp_path: Path)
     assert "LOADED []" in out
 
 
-def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: object) -> None:
+def test_run_without_parameters_uses_the_shipped_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`sepbots run fakturakontrol` with no --param reads the sample that ships with the bot and writes its own output."""
     home = project(tmp_path)
-    monkeypatch.chdir(home)  # type: ignore[attr-defined]  # monkeypatch is pytest's fixture
+    monkeypatch.chdir(home)
     assert (home / "bots" / "fakturakontrol" / "sample" / "fakturaer.xlsx").is_file()
     result = invoke(home, "run", "fakturakontrol", "--test-mode", "-q")
     assert result.exit_code == 0, result.output
@@ -158,7 +160,7 @@ def test_fakturakontrol_speaks_english_when_asked(tmp_path: Path) -> None:
                     "-p", f"output={tmp_path / 'r.xlsx'}", "-p", "today=2026-11-28", "-q")
     assert result.exit_code == 0, result.output
     (written,) = tmp_path.glob("r-*.xlsx")
-    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    rows = list(active_sheet(load_workbook(written)).iter_rows(values_only=True))
     assert rows[0][0] == "Row" and {r[2] for r in rows[1:]} <= {"Approved", "Manual handling"}
-    reasons = [r[4] for r in rows[1:] if r[4]]
+    reasons = [str(r[4]) for r in rows[1:] if r[4]]
     assert reasons and all(r.startswith("row ") for r in reasons) and not any("række" in r for r in reasons)

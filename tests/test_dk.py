@@ -17,6 +17,7 @@ from sepbots.dk import (
     CPRNumber,
     CVRNumber,
     DanishFormatError,
+    DecimalSeparator,
     EANNumber,
     Sex,
     cpr_birth_date,
@@ -27,12 +28,12 @@ from sepbots.dk import (
     format_long_date_da,
     is_valid_cvr,
     is_valid_ean,
-    parse_amount_ore,
     parse_cpr,
     parse_cvr,
     parse_danish_date,
     parse_danish_decimal,
     parse_ean,
+    parse_ore,
     random_cpr,
     random_cvr,
 )
@@ -43,7 +44,7 @@ def test_public_api_is_exported() -> None:
     expected = {
         "DanishFormatError", "cpr_birth_date", "CPR", "Sex", "parse_cpr", "CPRNumber",
         "parse_cvr", "is_valid_cvr", "CVRNumber", "parse_ean", "is_valid_ean", "EANNumber",
-        "ean_check_digit", "parse_danish_decimal", "parse_amount_ore", "format_danish_decimal",
+        "ean_check_digit", "parse_danish_decimal", "parse_ore", "format_danish_decimal",
         "format_kroner", "parse_danish_date", "format_danish_date", "format_long_date_da",
         "random_cpr", "random_cvr",
     }  # fmt: skip
@@ -321,23 +322,33 @@ def test_ean_pydantic_type_accepts_grouped_input() -> None:
     [
         ("1.234,56", "1234.56"), ("1234,56", "1234.56"), ("-1.234,56", "-1234.56"), ("1234", "1234"),
         ("1 234,56", "1234.56"), ("1\u00a0234,56", "1234.56"), ("kr. 1.234,56", "1234.56"),
-        ("1.234,56 kr.", "1234.56"), ("DKK 12,50", "12.50"), ("\u22125,5", "-5.5"),
-        ("1234.56", "1234.56"), ("12.5", "12.5"), ("1.234", "1234"), ("1.234.567,891", "1234567.891"),
-        ("100,-", "100"), ("kr. -12,00", "-12.00"), ("+3", "3"), ("-0,00", "0"), ("1,234", "1.234"),
+        ("1.234,56 kr.", "1234.56"), ("DKK 12,50", "12.50"), ("\u22125,5", "-5.5"), ("1.234", "1234"),
+        ("1.234.567,891", "1234567.891"), ("100,-", "100"), ("kr. -12,00", "-12.00"), ("+3", "3"),
+        ("-0,00", "0"), ("1,234", "1.234"), ("7,5", "7.5"), ("1.234,56-", "-1234.56"),
     ],
 )  # fmt: skip
 def test_parse_danish_decimal(text: str, value: str) -> None:
-    """Danish grouping, currency markers, signs, ',-' and unambiguous ISO input parse exactly."""
+    """Danish grouping, currency markers, signs, ',-' and any number of decimals parse exactly."""
     assert parse_danish_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1234.56", "1234.56"), ("37.5", "37.5"), ("1,234.5", "1234.5"), ("1.234", "1.234")]
+)
+def test_parse_danish_decimal_with_a_period_file(text: str, value: str) -> None:
+    """With DecimalSeparator.PERIOD the dot is the decimal mark and the comma groups thousands."""
+    assert parse_danish_decimal(text, DecimalSeparator.PERIOD) == Decimal(value)
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("1,234.56", "ambiguous"),
-        ("1.234.56", "grouped in threes"),
-        ("12.345.67", "grouped in threes"),
-        ("1.23.4", "grouped in threes"),
+        ("12.50", "only groups thousands in threes"),
+        ("1234.56", "only groups thousands in threes"),
+        ("1.234.56", "only groups thousands in threes"),
+        ("12.345.67", "only groups thousands in threes"),
+        ("1.23.4", "only groups thousands in threes"),
         ("1 234.567,5", "grouped in threes"),
         ("1234.567", "grouped in threes"),
         ("", "expected digits"),
@@ -346,6 +357,7 @@ def test_parse_danish_decimal(text: str, value: str) -> None:
         (",5", "expected digits"),
         ("abc", "expected digits"),
         ("--5", "more than one sign"),
+        ("-5-", "more than one sign"),
         ("kr. 5 kr.", "currency written twice"),
     ],
 )
@@ -354,21 +366,111 @@ def test_parse_danish_decimal_errors(text: str, reason: str) -> None:
     with pytest.raises(DanishFormatError, match=reason) as info:
         parse_danish_decimal(text)
     assert repr(text) in str(info.value)
-    assert info.value.reason_da
+    assert info.value.reason_da and info.value.kind == "decimal"
+
+
+# --- Amounts: parse_ore, the one amount parser -------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "ore"), [("1.234,56", 123456), ("0,5", 50), ("-12", -1200), ("1,000", 100), ("100,-", 10000)]
-)
-def test_parse_amount_ore(text: str, ore: int) -> None:
-    """Amounts become whole øre; trailing zero decimals are allowed."""
-    assert parse_amount_ore(text) == ore
+    ("text", "ore"),
+    [
+        ("1.234,50", 123450), ("1234,5", 123450), ("0,01", 1), ("12", 1200), ("1.000.000,00", 100_000_000),
+        ("1.234", 123400),  # a dot before three digits groups thousands
+        ("1 234,56", 123456), ("1\u00a0234,56", 123456), ("1\u202f234,56", 123456), (" 1 234,56 ", 123456),
+    ],
+)  # fmt: skip
+def test_amount_text_with_decimal_comma_and_grouped_thousands(text: str, ore: int) -> None:
+    """Rule 1: the comma is the decimal mark; thousands are grouped in threes by '.' or a space kind."""
+    assert parse_ore(text) == ore
 
 
-def test_parse_amount_ore_rejects_fractions_of_ore() -> None:
-    """An amount with a non-zero third decimal is refused, not rounded."""
-    with pytest.raises(DanishFormatError, match="at most 2 decimals"):
-        parse_amount_ore("1,005")
+@pytest.mark.parametrize(
+    ("text", "ore"),
+    [("12,50 kr.", 1250), ("kr. 12,50", 1250), ("12,50 kr", 1250), ("DKK 1.234,50", 123450), ("100,-", 10000),
+     ("100,- kr.", 10000)],
+)  # fmt: skip
+def test_amount_text_with_currency_and_whole_kroner(text: str, ore: int) -> None:
+    """Rule 2: 'kr.', 'kr' or 'DKK' before or after the number; ',-' means whole kroner."""
+    assert parse_ore(text) == ore
+
+
+@pytest.mark.parametrize(
+    ("text", "ore"),
+    [("-1.234,50", -123450), ("\u22121.234,50", -123450), ("+7,00", 700), ("kr. -12,50", -1250),
+     ("-12,50 kr.", -1250), ("1.234,56-", -123456), ("12,50 - kr.", -1250), ("-0,00", 0)],
+)  # fmt: skip
+def test_amount_text_signs(text: str, ore: int) -> None:
+    """Rule 3: one sign — leading '-', '+' or '−' (also after 'kr.'), or a bank's trailing '-'."""
+    assert parse_ore(text) == ore
+
+
+@pytest.mark.parametrize("text", ["12.50", "1234.5", "12.5 kr.", "-0.01"])
+def test_a_dot_before_one_or_two_digits_is_refused_in_a_comma_file(text: str) -> None:
+    """Rule 4: '12.50' in a comma file is not read as 12,50 nor as 1.250 — the error says what to do."""
+    with pytest.raises(DanishFormatError, match=r"only groups thousands in threes.*read the file with '\.' as its decimal mark") as info:
+        parse_ore(text)
+    assert repr(text) in str(info.value) and info.value.kind == "amount"
+    assert "læs filen med '.' som decimaltegn" in info.value.reason_da
+
+
+def test_the_refusal_suggests_the_danish_spelling() -> None:
+    """The '12.50' refusal names the Danish way to write it when there is one."""
+    with pytest.raises(DanishFormatError, match="write '12,50'") as info:
+        parse_ore("12.50")
+    assert "skriv '12,50'" in info.value.reason_da
+
+
+@pytest.mark.parametrize(("text", "ore"), [("12.50", 1250), ("1,234.56", 123456), ("-12.5", -1250), ("1,234", 123400),
+                                           ("1 234.56 DKK", 123456), ("1234.56-", -123456)])  # fmt: skip
+def test_period_decimal_only_when_the_caller_says_so(text: str, ore: int) -> None:
+    """Rule 5: camt XML, English CSV and banks writing 1,234.56 are read with DecimalSeparator.PERIOD."""
+    assert parse_ore(text, DecimalSeparator.PERIOD) == ore
+
+
+@pytest.mark.parametrize(("text", "decimal"), [("12,50", DecimalSeparator.PERIOD), ("1.234,56", DecimalSeparator.PERIOD),
+                                               ("100,-", DecimalSeparator.PERIOD)])  # fmt: skip
+def test_a_period_file_refuses_danish_text(text: str, decimal: DecimalSeparator) -> None:
+    """The rule is symmetric: a period file refuses a comma before one or two digits and ',-'."""
+    with pytest.raises(DanishFormatError) as info:
+        parse_ore(text, decimal)
+    assert repr(text) in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["1,000", "1,005", "1,234", "0,125"])
+def test_amount_text_has_at_most_two_decimals(text: str) -> None:
+    """Rule 6: three digits after the comma are refused — '1,000' may be an English thousand."""
+    with pytest.raises(DanishFormatError, match="at most two decimals") as info:
+        parse_ore(text)
+    assert repr(text) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("1,234.56", "ambiguous"), ("1.23,45", "grouped in threes"), ("1.234 567,00", "grouped in threes"),
+     ("--5", "more than one sign"), ("-5-", "more than one sign"), ("kr. 5 kr.", "currency written twice"),
+     ("", "expected digits"), ("ti kroner", "expected digits"), ("1e3", "expected digits")],
+)  # fmt: skip
+def test_malformed_amount_text_is_refused_naming_the_text(text: str, reason: str) -> None:
+    """Rule 7: anything else raises DanishFormatError (kind 'amount') quoting the text and the reason in both languages."""
+    with pytest.raises(DanishFormatError, match=reason) as info:
+        parse_ore(text)
+    assert repr(text) in str(info.value) and info.value.kind == "amount"
+    assert str(info.value) == f"{info.value.reason_da} / {info.value.reason}"
+
+
+def test_workbook_numbers_become_ore_and_finer_values_are_refused() -> None:
+    """Rule 8: int, float and Decimal cells are kroner; no separator question; finer than øre is refused."""
+    assert (parse_ore(7), parse_ore(1234.56), parse_ore(0.1 + 0.2), parse_ore(Decimal("12.30"))) == (700, 123456, 30, 1230)
+    assert parse_ore(Decimal("1.000")) == 100 and parse_ore(-12.5) == -1250
+    for bad in (12.345, Decimal("1.005")):
+        with pytest.raises(DanishFormatError, match="finer than whole øre") as info:
+            parse_ore(bad)
+        assert str(bad) in str(info.value)
+    not_kroner: tuple[object, ...] = (True, None, float("nan"), Decimal("Infinity"), [1])
+    for value in not_kroner:
+        with pytest.raises(DanishFormatError, match="expected kroner"):
+            parse_ore(value)
 
 
 @pytest.mark.parametrize(
@@ -395,7 +497,7 @@ def test_decimal_round_trip(value: Decimal) -> None:
     """Any two-decimal amount survives format_danish_decimal → parse_danish_decimal and øre/kroner."""
     assert parse_danish_decimal(format_danish_decimal(value)) == value
     ore = int(value * 100)
-    assert parse_amount_ore(format_kroner(ore)) == ore
+    assert parse_ore(format_kroner(ore)) == ore
 
 
 @given(st.integers(min_value=0, max_value=6), st.integers(min_value=-(10**15), max_value=10**15))

@@ -22,10 +22,17 @@ class Paint(BaseModel):
 
 
 def test_a_labelled_enum_keeps_its_value_and_reads_in_both_languages() -> None:
-    assert Colour("roed") is Colour.RED and Colour.RED == "roed" and f"{Colour.BLUE}" == "blaa"
+    assert Colour("roed") is Colour.RED and f"{Colour.BLUE}" == "blaa"
+    assert Colour.RED == "roed"  # type: ignore[comparison-overlap]  # mypy#19576: a StrEnum member equals its value
     assert (Colour.BLUE.label(), Colour.BLUE.label("en")) == ("blå", "blue")
     assert Paint(colour="blaa").model_dump(mode="json") == {"colour": "blaa"}
     assert Phase("drift").label("en") == "Operation" and Phase.OPERATION.os2 == "OPERATION"
+
+
+def test_a_labelled_enum_member_without_both_words_is_refused_when_its_class_is_made() -> None:
+    with pytest.raises(ValueError, match="expected 2, got 1"):
+        class Half(LabelledEnum):
+            ONLY = "kun", "kun dansk"
 
 
 def test_catalogue_extension_refuses_a_key_defined_twice() -> None:

@@ -15,16 +15,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import app
 from sepbots.keys import new_key_text
 from tests.pg import scratch_database
+from tests.xlsx import active_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def invoke(home: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> object:
+def invoke(home: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
     return CliRunner().invoke(app, ["--home", str(home), *args], input=input, env={"SEPBOTS_KEY": "", **(env or {})})
 
 
@@ -142,11 +143,11 @@ def test_finding14_postgresql_init_creates_the_schema_and_other_commands_refuse_
 # --- finding 15: damage, full disk, bogus URL ------------------------------------------------------
 
 
-def _run_fakturakontrol(home: Path, tmp_path: Path, env: dict[str, str] | None = None) -> tuple[object, Path]:
+def _run_fakturakontrol(home: Path, tmp_path: Path, env: dict[str, str] | None = None) -> tuple[Result, Path]:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.append(["Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato"])
     sheet.append(["F1", "24256790", "5790000000005", "1.234,50", "01-12-2026"])
     src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"

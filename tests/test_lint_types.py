@@ -1,7 +1,7 @@
 """Lint and types are part of the test command: ``ruff check`` and ``mypy --strict`` report nothing.
 
 Both run as their own processes with the settings in ``pyproject.toml``; a failure shows their
-findings (file:line: message). ``mypy`` covers ``sepbots/`` and ``bots/``.
+findings (file:line: message). ``mypy`` covers ``sepbots/``, ``bots/``, ``tests/`` and ``bench/``, all strict.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINTED = ("sepbots", "bots", "tests", "bench")
-TYPED = ("sepbots", "bots")
+TYPED = ("sepbots", "bots", "tests", "bench")
 # "# type: ignore[code]  # why": a code, and a reason after it on the same line
 _IGNORE = re.compile(r"#\s*type:\s*ignore\b(?P<rest>.*)$")
 _WITH_REASON = re.compile(r"^\[[a-z0-9-]+(,\s*[a-z0-9-]+)*\]\s+#\s*\S")

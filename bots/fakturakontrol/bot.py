@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from sepbots import BotContext, BusinessException, Gains, ItemState, NewItem, WorkItem, bot
-from sepbots.dk import DanishFormatError, parse_amount_ore, parse_cvr, parse_danish_date, parse_ean
+from sepbots.dk import DanishFormatError, parse_cvr, parse_danish_date, parse_ean, parse_ore
 from sepbots.sheets import SheetSpec, cell_text, read_columns, write_workbook
 
 HEADERS = ("Fakturanr", "CVR", "EAN", "Beløb", "Forfaldsdato")
@@ -43,7 +43,7 @@ class Invoice(BaseModel):
     invoice_no: str
     cvr: str
     ean: str
-    amount: str
+    amount: str | int | float  # Danish text ("1.234,50"), or the number an Excel cell holds
     due: str
 
 
@@ -58,10 +58,12 @@ class Params(BaseModel):
 def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Invoice]]:
     for line in read_columns(ctx.params.input, HEADERS, sheet=0, allow_empty=True).rows:
         cell = {h: cell_text(v) for h, v in line.cells.items()}
+        amount = line.cells["Beløb"]
         yield NewItem(
             reference=f"{cell['CVR']}/{cell['Fakturanr']}",
             payload=Invoice(row=line.number, invoice_no=cell["Fakturanr"], cvr=cell["CVR"], ean=cell["EAN"],
-                            amount=cell["Beløb"], due=cell["Forfaldsdato"]),
+                            amount=amount if isinstance(amount, int | float) and not isinstance(amount, bool)
+                            else cell["Beløb"], due=cell["Forfaldsdato"]),
         )
 
 
@@ -101,7 +103,7 @@ def check_invoice(item: WorkItem[Invoice], ctx: BotContext[Params]) -> dict[str,
     except DanishFormatError as exc:
         raise refuse("BAD_EAN", "ean", exc) from None
     try:
-        amount = parse_amount_ore(inv.amount)
+        amount = parse_ore(inv.amount)
     except DanishFormatError as exc:
         raise refuse("BAD_AMOUNT", "amount", exc) from None
     if amount <= 0:

@@ -29,8 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots import BotContext, BusinessException, Gains, NewItem, WorkItem, bot
 from sepbots.browser import BrowserSession, RetryPolicy, SessionExpired
-from sepbots.dk import DanishFormatError, format_danish_decimal, parse_cpr, parse_cvr, parse_danish_date
-from sepbots.dk import parse_danish_decimal as parse_decimal
+from sepbots.dk import (
+    DanishFormatError,
+    DecimalSeparator,
+    format_danish_decimal,
+    parse_cpr,
+    parse_cvr,
+    parse_danish_date,
+    parse_danish_decimal,
+)
 from sepbots.sheets import CellProblem, cell_text, read_columns
 
 from ..practice_portal import RetryLog, open_portal, write_outcome
@@ -102,6 +109,12 @@ def _reject(row: int, column: str, code: str, da: str, en: str) -> Claim:
     return Claim(row=row, problem=CellProblem(row=row, column=column, code=code, reason_da=da, reason_en=en))
 
 
+def _number(cell: Any, text: str) -> Decimal:
+    """Hours or kroner: Danish text ("37,5"), or the number an Excel cell holds (its text has a dot)."""
+    numeric = isinstance(cell, int | float | Decimal) and not isinstance(cell, bool)
+    return parse_danish_decimal(text, DecimalSeparator.PERIOD if numeric else DecimalSeparator.COMMA)
+
+
 def parse_claim(row: int, cells: dict[str, Any], columns: Columns) -> Claim:
     """Check one row; returns the parsed claim or a claim carrying the first problem found."""
     text = {name: cell_text(cells[header]) for name, header in columns.model_dump().items()}
@@ -113,8 +126,8 @@ def parse_claim(row: int, cells: dict[str, Any], columns: Columns) -> Claim:
         ("employee_cpr", "BAD_CPR", lambda t: parse_cpr(t).digits),
         ("period_from", "BAD_DATE", parse_danish_date),
         ("period_to", "BAD_DATE", parse_danish_date),
-        ("hours", "BAD_HOURS", parse_decimal),
-        ("amount", "BAD_AMOUNT", parse_decimal),
+        ("hours", "BAD_HOURS", lambda t: _number(cells[columns.hours], t)),
+        ("amount", "BAD_AMOUNT", lambda t: _number(cells[columns.amount], t)),
     )
     for name, code, parse in checks:
         header = getattr(columns, name)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from sepbots.cli.state import errors_to_exit, state
 from sepbots.fleet.leader import current_leader
-from sepbots.fleet.tables import fleet_slots
 from sepbots.i18n import Catalog, moment, number
+from sepbots.store.schema import fleet_slots
 from sepbots.workitems import items
 
 T = Catalog({

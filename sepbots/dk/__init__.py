@@ -1,11 +1,12 @@
 """Danish data helpers: CPR, CVR, EAN/GLN, Danish decimals and kroner, Danish dates, sample data.
 
-The one owner of Danish value parsing: :mod:`sepbots.sheets` reads cells with :func:`parse_ore`
-and :func:`parse_date_cell`. Every parser raises :class:`DanishFormatError` (a ``ValueError``) with
-an English ``reason`` and a Danish ``reason_da`` (its text carries both); no message ever contains a
-full CPR number. ``CPRNumber``, ``CVRNumber`` and
-``EANNumber`` are pydantic field types; :class:`CPR` can be used as a field type too. Import from
-``sepbots.dk``; its modules are internal.
+The one owner of Danish value parsing: :func:`parse_ore` is the one amount parser (bots and the
+sheets toolkit's cells use it), :func:`parse_danish_decimal` reads other numbers by the same
+grammar, and :mod:`sepbots.sheets` reads date cells with :func:`parse_date_cell`. Every parser
+raises :class:`DanishFormatError` (a ``ValueError``) with an English ``reason`` and a Danish
+``reason_da`` (its text carries both); no message ever contains a full CPR number.
+``CPRNumber``, ``CVRNumber`` and ``EANNumber`` are pydantic field types; :class:`CPR` can be used
+as a field type too. Import from ``sepbots.dk``; its modules are internal.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from sepbots.dk.numbers import (
     format_danish_decimal,
     format_kroner,
     format_ore,
-    parse_amount_ore,
     parse_danish_decimal,
     parse_ore,
 )
@@ -45,7 +45,6 @@ __all__ = [
     "format_ore",
     "is_valid_cvr",
     "is_valid_ean",
-    "parse_amount_ore",
     "parse_cpr",
     "parse_cvr",
     "parse_danish_date",

@@ -1,4 +1,9 @@
-"""Fleet mode: several runners sharing one PostgreSQL database (leader election, limits, capabilities)."""
+"""Fleet mode: several runners sharing one PostgreSQL database (leader election, limits, capabilities).
+
+The fleet-wide slots (``FleetSlots``, ``Slot``, ``SlotBusy``) live in ``sepbots.store.slots`` — the
+runtime hands them to bots and sits below this package — and are re-exported here under their
+documented names.
+"""
 
 from sepbots.fleet.capabilities import (
     Capability,
@@ -8,7 +13,7 @@ from sepbots.fleet.capabilities import (
     runnable,
 )
 from sepbots.fleet.leader import LeaderElection
-from sepbots.fleet.limits import FleetSlots, Slot, SlotBusy
+from sepbots.store.slots import FleetSlots, Slot, SlotBusy
 
 __all__ = [
     "Capability",

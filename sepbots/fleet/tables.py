@@ -1,12 +1,13 @@
-"""Tables of fleet coordination, on the project's shared ``metadata`` (migration ``0004_fleet``).
+"""The leader table of fleet coordination, on the project's shared ``metadata`` (migration ``0004_fleet``).
 
-* ``fleet_leader``: the leader lease of a role (e.g. ``scheduler``) where no advisory lock exists (SQLite);
-* ``fleet_slots``: fleet-wide concurrency slots (e.g. one session per portal credential), leased.
+``fleet_leader`` holds the leader lease of a role (e.g. ``scheduler``) where no advisory lock exists
+(SQLite). The fleet-wide slots' table ``fleet_slots`` is the store's (``store/schema.py``), because
+the runtime hands slots to bots (``ctx.fleet_slot``) and the runtime sits below the fleet.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, Table
+from sqlalchemy import Column, String, Table
 
 from sepbots.store.schema import UTCDateTime, metadata
 
@@ -17,15 +18,4 @@ fleet_leader = Table(
     Column("owner", String(100), nullable=False),
     Column("acquired_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
-)
-
-fleet_slots = Table(
-    "fleet_slots",
-    metadata,
-    Column("name", String(200), nullable=False),
-    Column("slot", Integer, nullable=False),
-    Column("owner", String(100), nullable=False),
-    Column("acquired_at", UTCDateTime(), nullable=False),
-    Column("expires_at", UTCDateTime(), nullable=False),
-    PrimaryKeyConstraint("name", "slot", name="pk_fleet_slots"),
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Self, overload
 
 from sepbots.i18n import formats
 from sepbots.i18n.formats import number
@@ -78,7 +79,16 @@ class LabelledEnum(enum.StrEnum):
 
     _labels: tuple[str, str]
 
-    def __new__(cls, value: str, da: str, en: str) -> LabelledEnum:
+    # Two signatures for type checkers: a member's definition (value and both words) and a lookup by
+    # value (``Phase("ide")``, which ``enum`` answers without calling this method).
+    @overload
+    def __new__(cls, value: str, /) -> Self: ...
+
+    @overload
+    def __new__(cls, value: str, da: str, en: str, /) -> Self: ...
+
+    def __new__(cls, value: str, /, *labels: str) -> Self:
+        da, en = labels  # a member defined without both words fails when its class is created
         member = str.__new__(cls, value)
         member._value_ = value
         member._labels = (da, en)

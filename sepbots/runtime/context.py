@@ -132,7 +132,7 @@ class BotContext(Generic[P]):
         so the item is retried later) when all slots are held; a runner that dies frees its slot
         after ``ttl_s``.
         """
-        from sepbots.fleet.limits import FleetSlots
+        from sepbots.store.slots import FleetSlots  # loaded when a bot first asks for a slot
 
         return FleetSlots(self._env.store, owner=self._env.runner_id, clock=self._env.clock, ttl_s=ttl_s).hold(
             name, limit)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from sepbots.exceptions import ConfigError, StoreError
-from sepbots.store.files import private_dir, private_file, tighten_sqlite_files
+from sepbots.files import private_dir, private_file, tighten_sqlite_files
 from sepbots.store.revisions import MIGRATIONS, head_revision, revision_graph
 
 if TYPE_CHECKING:

@@ -315,3 +315,20 @@ item_subjects = Table(
     PrimaryKeyConstraint("subject", "item_id", name="pk_item_subjects"),
     Index("ix_item_subjects_item", "item_id"),
 )
+
+
+# --- fleet-wide limits (migration 0004_fleet) ---------------------------------------------------
+
+# Leased concurrency slots shared by every runner of the database (``store/slots.py``), e.g. one
+# session per portal credential. Declared here, below the runtime that hands them to bots;
+# ``fleet_leader`` stays with the fleet (``fleet/tables.py``).
+fleet_slots = Table(
+    "fleet_slots",
+    metadata,
+    Column("name", String(200), nullable=False),
+    Column("slot", Integer, nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("acquired_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("name", "slot", name="pk_fleet_slots"),
+)

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.alerts import service_for
 from sepbots.cli import app
@@ -18,7 +18,7 @@ from .conftest import WebhookReceiver
 from .test_alerts import flaky, write_config
 
 
-def invoke(home: Path, *args: str) -> object:
+def invoke(home: Path, *args: str) -> Result:
     return CliRunner().invoke(app, ["--home", str(home), "--lang", "en", *args], env={"SEPBOTS_KEY": ""})
 
 

@@ -16,6 +16,7 @@ from sepbots.cli import app
 from sepbots.exceptions import InputError
 from sepbots.testing import run_bot_once
 from sepbots.workitems.models import ItemState
+from tests.xlsx import active_sheet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,6 +47,7 @@ def test_a_run_sends_every_unmatched_line_to_manual_handling_and_writes_the_work
     reconciliation = outcome.items[0]
     assert reconciliation.reference.startswith("afstemning-")
     csv_lines = len(inputs["csv"].read_text(encoding="iso-8859-1").splitlines()) - 1
+    assert reconciliation.output is not None
     assert reconciliation.output["counts"]["bank_lines"] == csv_lines
     assert workbook.sheetnames == ["Oversigt", "Afstemt", "Uafstemt bank", "Uafstemt bogføring"]
 
@@ -71,7 +73,7 @@ def test_matched_items_option_counts_each_match_group_as_done(inputs: dict[str, 
     matched_rows = {row[0] for row in load_workbook(outcome.output)["Afstemt"].iter_rows(min_row=2, values_only=True)}
     done = [i for i in outcome.items if i.state is ItemState.DONE]
     assert len(done) == 1 + len(matched_rows)
-    assert {i.output["rule"] for i in done if i.reference.startswith("match-")} == {"a", "b", "c", "d"}
+    assert {(i.output or {})["rule"] for i in done if i.reference.startswith("match-")} == {"a", "b", "c", "d"}
 
 
 def test_english_run_writes_english_sheets_and_messages(inputs: dict[str, Path], tmp_path: Path) -> None:
@@ -95,8 +97,8 @@ def _bad_inputs(tmp_path: Path, inputs: dict[str, Path]) -> dict[str, tuple[Path
     bad["corrupt"] = (corrupt, "beskadiget")
     missing = tmp_path / "missing.xlsx"
     wb = Workbook()
-    wb.active.append(["Dato", "Tekst", "Saldo"])
-    wb.active.append(["05.01.2025", "x", 1])
+    active_sheet(wb).append(["Dato", "Tekst", "Saldo"])
+    active_sheet(wb).append(["05.01.2025", "x", 1])
     wb.save(missing)
     bad["missing column"] = (missing, "'Beløb'; fundne kolonner / columns found: 'Dato', 'Tekst', 'Saldo'")
     text_amount = tmp_path / "text.csv"
@@ -208,6 +210,7 @@ def test_gains_count_statement_lines_recorded_once_per_reconciling_run(inputs: d
 
     out = tmp_path / "a.xlsx"
     outcome = run_bot_once(handle, {"bank": inputs["csv"], "ledger": inputs["ledger"], "output": out}, home=tmp_path / "h")
+    assert outcome.items[0].output is not None
     counts = outcome.items[0].output["counts"]
     matched = counts["bank_lines"] - counts["unmatched_bank"]
     open_lines = counts["unmatched_bank"] + counts["unmatched_ledger"]

@@ -12,13 +12,15 @@ from sepbots.catalogue.benchmark import compare, load_all, own
 from sepbots.catalogue.bundle import MeasuredSummary, export_bundle, import_bundle
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.scaling import scale_catalogue
+from sepbots.catalogue.settings import GainsSettings
 from sepbots.cli import app as root_app
 from sepbots.config import MunicipalitySettings
+from sepbots.testing import ManualClock
 
 from .conftest import SHIPPED
 
 
-def _vejle_bundle(tmp_path: Path, settings, clock) -> Path:
+def _vejle_bundle(tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> Path:
     """Vejle (120,000 inhabitants) shares the shipped catalogue with a measured result for bank reconciliation."""
     cat = scale_catalogue(load_catalogue(SHIPPED), MunicipalitySettings(name="Vejle Kommune", inhabitants=120_000))
     measured = {
@@ -34,7 +36,9 @@ def _vejle_bundle(tmp_path: Path, settings, clock) -> Path:
     return path
 
 
-def test_imported_figures_are_compared_per_1000_inhabitants(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_imported_figures_are_compared_per_1000_inhabitants(
+    catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock
+) -> None:
     """A process volume scaled by inhabitants reads the same per 1,000 in both towns; measured savings are normalised."""
     import_bundle(load_catalogue(catalogue_dir), _vejle_bundle(tmp_path, settings, clock), clock=clock)
     town = MunicipalitySettings(name="Lilleby", inhabitants=30_000)
@@ -53,7 +57,7 @@ def test_imported_figures_are_compared_per_1000_inhabitants(catalogue_dir: Path,
     assert bank[1].automation_share == Decimal("0.9")  # measured share shown when there is one
 
 
-def test_report_benchmark_cli(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_report_benchmark_cli(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """`sepbots report benchmark` prints each shared process with a row per municipality, in Danish."""
     runner = CliRunner()
     home = tmp_path / "home"
@@ -71,7 +75,7 @@ def test_report_benchmark_cli(catalogue_dir: Path, tmp_path: Path, settings, clo
     assert "Bankafstemning" in result.output and "8,3" in result.output and "2,1" in result.output
 
 
-def test_bundle_carries_the_municipality_size(tmp_path: Path, settings, clock) -> None:
+def test_bundle_carries_the_municipality_size(tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """An exported bundle names the municipality's inhabitants so the receiver can normalise."""
     data = json.loads(_vejle_bundle(tmp_path, settings, clock).read_text(encoding="utf-8"))
     assert data["municipality"]["inhabitants"] == 120_000

@@ -13,6 +13,8 @@ from sepbots.catalogue.errors import BundleError
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.models import Phase
 from sepbots.catalogue.os2autoproces import export_os2autoproces
+from sepbots.catalogue.settings import GainsSettings
+from sepbots.testing import ManualClock
 
 from .conftest import process_data
 
@@ -21,7 +23,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """Every exported process comes back with the same shared fields, in phase Idé with a blank checklist."""
     source = load_catalogue(catalogue_dir)
     bundle = tmp_path / "bundle.json"
@@ -49,7 +51,7 @@ def test_round_trip_into_an_empty_catalogue(catalogue_dir: Path, tmp_path: Path,
     assert sorted(again.unchanged) == sorted(source.processes) and not again.added
 
 
-def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """The bundle leaves out reviewer names and robot user ids and carries only aggregated measured results."""
     cat = load_catalogue(catalogue_dir)
     path = cat.files["fakturafordeling"]
@@ -83,7 +85,7 @@ def test_bundle_holds_no_personal_data_or_items(catalogue_dir: Path, tmp_path: P
 
 
 def test_conflicts_stop_the_import_and_write_nothing(
-    catalogue_dir: Path, tmp_path: Path, settings, clock
+    catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock
 ) -> None:
     """A key with different descriptive fields stops the import with a conflict report; no file changes."""
     theirs_dir = tmp_path / "theirs"
@@ -112,7 +114,7 @@ def test_conflicts_stop_the_import_and_write_nothing(
 
 
 def test_their_figures_are_kept_as_comparison_not_a_conflict(
-    catalogue_dir: Path, tmp_path: Path, settings, clock
+    catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock
 ) -> None:
     """Another municipality's different volume is stored as benchmark data; our process and figures stay as they are."""
     ours = load_catalogue(catalogue_dir)
@@ -141,7 +143,7 @@ def test_their_figures_are_kept_as_comparison_not_a_conflict(
 
 
 def test_prefer_theirs_updates_descriptions_but_keeps_our_figures_and_local_fields(
-    catalogue_dir: Path, tmp_path: Path, settings, clock
+    catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock
 ) -> None:
     """With --prefer theirs, their description wins while our figures, phase and checklist stay, with provenance."""
     ours = load_catalogue(catalogue_dir)
@@ -162,7 +164,7 @@ def test_prefer_theirs_updates_descriptions_but_keeps_our_figures_and_local_fiel
     assert now.provenance[-1].organisation == "Vejle Kommune"
 
 
-def test_prefer_ours_keeps_our_version(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_prefer_ours_keeps_our_version(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """With --prefer ours, conflicting processes are reported and left as they are."""
     theirs_dir = tmp_path / "theirs"
     theirs_dir.mkdir()
@@ -175,7 +177,7 @@ def test_prefer_ours_keeps_our_version(catalogue_dir: Path, tmp_path: Path, sett
     assert snapshot(catalogue_dir) == before
 
 
-def _bundle(tmp_path: Path, settings, clock, **patch: object) -> Path:
+def _bundle(tmp_path: Path, settings: GainsSettings, clock: ManualClock, **patch: object) -> Path:
     src = tmp_path / "src"
     src.mkdir(exist_ok=True)
     (src / "p.yaml").write_text(yaml.safe_dump(process_data(key="ny-proces")))
@@ -187,7 +189,7 @@ def _bundle(tmp_path: Path, settings, clock, **patch: object) -> Path:
     return path
 
 
-def test_newer_format_is_refused(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_newer_format_is_refused(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """A bundle from a newer format version is refused with advice to upgrade, nothing written."""
     path = _bundle(tmp_path, settings, clock, format_version=FORMAT_VERSION + 1)
     before = snapshot(catalogue_dir)
@@ -197,14 +199,14 @@ def test_newer_format_is_refused(catalogue_dir: Path, tmp_path: Path, settings, 
     assert snapshot(catalogue_dir) == before
 
 
-def test_not_a_bundle_is_refused(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_not_a_bundle_is_refused(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """A JSON file that is not a sepbots bundle is refused."""
     path = _bundle(tmp_path, settings, clock, format="something-else")
     with pytest.raises(BundleError, match="not a sepbots catalogue bundle"):
         import_bundle(load_catalogue(catalogue_dir), path, clock=clock)
 
 
-def test_one_bad_process_means_nothing_imported(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_one_bad_process_means_nothing_imported(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """If any process in the bundle is invalid, none is imported and the error names the entry and field."""
     path = _bundle(tmp_path, settings, clock)
     data = json.loads(path.read_text())
@@ -221,7 +223,7 @@ def test_one_bad_process_means_nothing_imported(catalogue_dir: Path, tmp_path: P
     assert snapshot(catalogue_dir) == before
 
 
-def test_duplicate_keys_in_bundle_are_refused(catalogue_dir: Path, tmp_path: Path, settings, clock) -> None:
+def test_duplicate_keys_in_bundle_are_refused(catalogue_dir: Path, tmp_path: Path, settings: GainsSettings, clock: ManualClock) -> None:
     """A bundle holding the same key twice is refused."""
     path = _bundle(tmp_path, settings, clock)
     data = json.loads(path.read_text())

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.models import Phase
 from sepbots.cli.catalogue import app
 from tests.catalogue.conftest import SHIPPED
+from tests.xlsx import active_sheet
+
+
+class Run(Protocol):
+    """``sepbots catalogue ARGS --catalogue <the test's copy>``."""
+
+    def __call__(self, *args: str) -> Result: ...
 
 
 @pytest.fixture
-def run(tmp_path: Path, catalogue_dir: Path):
+def run(tmp_path: Path, catalogue_dir: Path) -> Run:
     runner = CliRunner()
 
-    def invoke(*args: str):
+    def invoke(*args: str) -> Result:
         return runner.invoke(
             app,
             [*args, "--catalogue", str(catalogue_dir)],
@@ -29,14 +37,14 @@ def run(tmp_path: Path, catalogue_dir: Path):
     return invoke
 
 
-def test_validate(run) -> None:
+def test_validate(run: Run) -> None:
     """validate reports how many processes are valid."""
     result = run("validate")
     assert result.exit_code == 0
     assert f"{len(list(SHIPPED.glob('*.yaml')))} processer er gyldige" in result.output
 
 
-def test_validate_reports_bad_file(run, catalogue_dir: Path) -> None:
+def test_validate_reports_bad_file(run: Run, catalogue_dir: Path) -> None:
     """validate exits 2 and names the file, entry and field of a bad process."""
     path = catalogue_dir / "bankafstemning.yaml"
     path.write_text(
@@ -47,19 +55,19 @@ def test_validate_reports_bad_file(run, catalogue_dir: Path) -> None:
     assert "entry bankafstemning" in result.output and "field area" in result.output
 
 
-def test_screen_prints_ranked_table_and_writes_xlsx(run, tmp_path: Path) -> None:
+def test_screen_prints_ranked_table_and_writes_xlsx(run: Run, tmp_path: Path) -> None:
     """screen prints the ranked table and writes the same ranking to .xlsx."""
     xlsx = tmp_path / "screening.xlsx"
     result = run("screen", "--xlsx", str(xlsx))
     assert result.exit_code == 0, result.output
     assert "Screening af processer" in result.output and "Kun assistance" in result.output
-    ws = load_workbook(xlsx).active
+    ws = active_sheet(load_workbook(xlsx))
     assert ws["A1"].value == "Rang" and ws["A2"].value == 1
     assert ws.max_row == len(list(SHIPPED.glob('*.yaml'))) + 1
     assert "Engangsopgaver i alt" in result.output and "esdh-oprydning" in result.output
 
 
-def test_business_case_danish_and_english(run) -> None:
+def test_business_case_danish_and_english(run: Run) -> None:
     """business-case prints Danish-formatted figures, or English ones with --lang en.
 
     NPV with year 1 at the 50 % ramp-up: 17,702,183 − 2,000,000 / 1.035 = 15,769,816."""
@@ -70,7 +78,7 @@ def test_business_case_danish_and_english(run) -> None:
     assert "16,667" in en.output and "15,769,816 DKK" in en.output
 
 
-def test_set_phase_gate_refusal_and_success(run, catalogue_dir: Path) -> None:
+def test_set_phase_gate_refusal_and_success(run: Run, catalogue_dir: Path) -> None:
     """set-phase refuses Drift with an incomplete checklist (exit 2) and moves other phases."""
     refused = run("set-phase", "laegeerklaeringer", "drift")
     assert refused.exit_code == 2
@@ -80,14 +88,14 @@ def test_set_phase_gate_refusal_and_success(run, catalogue_dir: Path) -> None:
     assert ok.exit_code == 0 and "Foranalyse" in ok.output
 
 
-def test_legal_shows_checklist_and_clearance(run) -> None:
+def test_legal_shows_checklist_and_clearance(run: Run) -> None:
     """legal lists each checklist point and whether production runs are allowed."""
     result = run("legal", "fakturafordeling", "--lang", "en")
     assert result.exit_code == 0
     assert "is cleared for production" in result.output
 
 
-def test_export_import_and_os2(run, tmp_path: Path) -> None:
+def test_export_import_and_os2(run: Run, tmp_path: Path) -> None:
     """export writes a bundle, import of the same bundle reports everything unchanged, os2 export writes JSON."""
     bundle = tmp_path / "b.json"
     assert run("export", str(bundle), "--organisation", "Testby Kommune").exit_code == 0
@@ -98,7 +106,7 @@ def test_export_import_and_os2(run, tmp_path: Path) -> None:
     assert len(json.loads(os2.read_text(encoding="utf-8"))) == len(list(SHIPPED.glob('*.yaml')))
 
 
-def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
+def test_import_newer_bundle_exits_2(run: Run, tmp_path: Path) -> None:
     """import of a newer-format bundle exits 2 with the reason."""
     bundle = tmp_path / "b.json"
     run("export", str(bundle), "--organisation", "X")
@@ -109,7 +117,7 @@ def test_import_newer_bundle_exits_2(run, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "newer" in result.output
 
 
-def test_legal_lists_the_administrative_law_points(run) -> None:
+def test_legal_lists_the_administrative_law_points(run: Run) -> None:
     """legal shows the afgørelse, art. 10, CPR § 11, art. 13/14 and offentlighedsloven points with their state."""
     result = run("legal", "folkeregisterboeder")
     assert result.exit_code == 0, result.output

@@ -30,7 +30,7 @@ def test_docx_holds_every_section_the_steps_and_the_bot(tmp_path: Path) -> None:
     result = CliRunner().invoke(root_app, ["--home", str(home), "catalogue", "document", "bankafstemning", "-o", str(out)])
     assert result.exit_code == 0, result.output
     word = Document(str(out))
-    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     for title in ("1. Formål", "2. Processen i dag", "Undtagelser", "3. Systemer", "4. Juridisk vurdering",
                   "5. Business case", "6. Robotten", "Fejlhåndtering", "7. Testcases", "8. Kilder"):
         assert title in headings, title

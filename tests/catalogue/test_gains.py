@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -26,13 +27,16 @@ from sepbots import (
     WorkItem,
     bot,
 )
-from sepbots.catalogue.loader import load_catalogue
+from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
-from sepbots.gains import compute_gains, credits_of, measured_summaries
+from sepbots.environment import Environment
+from sepbots.gains import GainsResult, compute_gains, credits_of, measured_summaries
 from sepbots.recipes import Registry, recipe_of
 from sepbots.reports import GainsNote
+from sepbots.reports.figures import ProcessGains
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
-from sepbots.unitcounts import ReviewKind, record_review_minutes
+from sepbots.unitcounts import record_review_minutes
+from sepbots.workitems.handling import ReviewKind
 
 from .conftest import process_data
 
@@ -44,7 +48,7 @@ class Job(BaseModel):
     n: int
 
 
-def produce(ctx: BotContext) -> Iterator[NewItem[Job]]:
+def produce(ctx: BotContext[Any]) -> Iterator[NewItem[Job]]:
     for n in range(10):
         yield NewItem(reference=f"job-{n}", payload=Job(n=n))
 
@@ -58,37 +62,37 @@ def _outcome(item: WorkItem[Job]) -> None:
 
 @bot(name="casebot", process="testproces", producer=produce, max_attempts=1,
      gains=Gains(unit="faktura", credited_minutes=D(6), step="hele sagen"))
-def casebot(item: WorkItem[Job], ctx: BotContext) -> None:
+def casebot(item: WorkItem[Job], ctx: BotContext[Any]) -> None:
     """Per-case bot: 7 done, 2 handed over, 1 failed; credits the whole 6-minute baseline."""
     _outcome(item)
 
 
 @bot(name="precheck", process="testproces", producer=produce, max_attempts=1,
      gains=Gains(unit="faktura", credited_minutes=D(2), step="forhåndskontrol"))
-def precheck(item: WorkItem[Job], ctx: BotContext) -> None:
+def precheck(item: WorkItem[Job], ctx: BotContext[Any]) -> None:
     """Pre-check bot: the same outcomes, credited only the 2 checking minutes."""
     _outcome(item)
 
 
-def produce_lines(ctx: BotContext) -> Iterator[NewItem[Job]]:
+def produce_lines(ctx: BotContext[Any]) -> Iterator[NewItem[Job]]:
     for n in range(3):  # the reconciliation itself plus two unmatched lines for a person
         yield NewItem(reference=f"line-{n}", payload=Job(n=n))
 
 
-def finish_lines(ctx: BotContext, items: list) -> None:
+def finish_lines(ctx: BotContext[Any], items: list[WorkItem[Job]]) -> None:
     ctx.record_units(done=913, handed_over=87)
 
 
 @bot(name="linebot", process="afstemning", producer=produce_lines, finish=finish_lines, max_attempts=1,
      gains=Gains(unit="kontoudtogslinje", credited_minutes=D("0.11"), counted=Counting.RUN))
-def linebot(item: WorkItem[Job], ctx: BotContext) -> None:
+def linebot(item: WorkItem[Job], ctx: BotContext[Any]) -> None:
     """Per-line reconciliation: counts lines per run; its items are not units."""
     if item.payload.n:
         raise BusinessException("unmatched line", code="UNMATCHED")
 
 
 @pytest.fixture
-def catalogue(tmp_path: Path):
+def catalogue(tmp_path: Path) -> Catalogue:
     folder = tmp_path / "catalogue"
     folder.mkdir()
     invoice = {"da": "faktura", "en": "invoice", "da_plural": "fakturaer", "en_plural": "invoices"}
@@ -107,7 +111,7 @@ def catalogue(tmp_path: Path):
 
 
 @pytest.fixture
-def env(tmp_path: Path):
+def env(tmp_path: Path) -> Iterator[Environment]:
     e = open_test_environment(tmp_path / "home", clock=ManualClock(datetime(2026, 10, 5, 9, 0, tzinfo=UTC)))
     yield e
     e.close()
@@ -116,13 +120,14 @@ def env(tmp_path: Path):
 CREDITS = credits_of(Registry([recipe_of(casebot), recipe_of(precheck), recipe_of(linebot)]))
 
 
-def _gains(env, catalogue, start: date = DAY, end: date = DAY, **kw):
+def _gains(env: Environment, catalogue: Catalogue, start: date = DAY, end: date = DAY,
+           include_test_runs: bool = False) -> tuple[dict[str, ProcessGains], GainsResult]:
     result = compute_gains(env.store, catalogue, GainsSettings(), start=start, end=end, now=env.clock.now(),
-                           credits=CREDITS, **kw)
+                           credits=CREDITS, include_test_runs=include_test_runs)
     return {p.process_key: p for p in result.figures.processes}, result
 
 
-def _manual_ids(env) -> list[int]:
+def _manual_ids(env: Environment) -> list[int]:
     from sqlalchemy import select
 
     from sepbots.store.schema import work_items
@@ -132,7 +137,7 @@ def _manual_ids(env) -> list[int]:
                                  .order_by(work_items.c.id)).scalars())
 
 
-def _audit(env, event: str) -> list[dict]:
+def _audit(env: Environment, event: str) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from sepbots.store.schema import audit_log
@@ -142,7 +147,7 @@ def _audit(env, event: str) -> list[dict]:
                                                 .order_by(audit_log.c.seq))]
 
 
-def test_per_case_bot_handed_over_without_measured_time_is_neutral(env, catalogue) -> None:
+def test_per_case_bot_handed_over_without_measured_time_is_neutral(env: Environment, catalogue: Catalogue) -> None:
     """7 done × 6 min = 42 min = 0.70 h = 280.00 kr.; 2 unmeasured handed over count 0; share 7/10."""
     run_bot_once(casebot, env=env, test_mode=False)
     procs, result = _gains(env, catalogue)
@@ -158,7 +163,7 @@ def test_per_case_bot_handed_over_without_measured_time_is_neutral(env, catalogu
     assert [(d.day, d.done, d.handed_over, d.failed) for d in p.daily] == [(DAY, 7, 2, 1)]
 
 
-def test_handed_over_with_measured_handling_adds_baseline_minus_measured(env, catalogue) -> None:
+def test_handed_over_with_measured_handling_adds_baseline_minus_measured(env: Environment, catalogue: Catalogue) -> None:
     """One handed-over item handled in 4 min: 42 + (6 − 4) = 44 min = 0.73 h, 293.33 kr.; the other stays neutral."""
     run_bot_once(casebot, env=env, test_mode=False)
     first, _ = _manual_ids(env)
@@ -169,7 +174,7 @@ def test_handed_over_with_measured_handling_adds_baseline_minus_measured(env, ca
     assert p.notes == []
 
 
-def test_measured_handling_above_baseline_is_negative_and_flagged(env, catalogue) -> None:
+def test_measured_handling_above_baseline_is_negative_and_flagged(env: Environment, catalogue: Catalogue) -> None:
     """Handled in 10 min against a 6-minute baseline: 42 + (6 − 10) = 38 min = 0.63 h, with a note."""
     run_bot_once(casebot, env=env, test_mode=False)
     first, _ = _manual_ids(env)
@@ -180,11 +185,12 @@ def test_measured_handling_above_baseline_is_negative_and_flagged(env, catalogue
     assert p.notes == [GainsNote.HANDLING_EXCEEDS_BASELINE]
 
 
-def test_opened_to_handled_is_the_measured_time(env, catalogue) -> None:
+def test_opened_to_handled_is_the_measured_time(env: Environment, catalogue: Catalogue) -> None:
     """Opened in the dashboard at 9:00, marked handled at 9:03: 3 min measured; 42 + 3 = 45 min = 0.75 h."""
     run_bot_once(casebot, env=env, test_mode=False)
     first, second = _manual_ids(env)
     env.queues.open_for_handling(first)
+    assert isinstance(env.clock, ManualClock)
     env.clock.advance(minutes=3)
     assert env.queues.mark_handled(first, actor="anne", note="rettet") == D("3.00")
     env.queues.open_for_handling(second)
@@ -197,7 +203,7 @@ def test_opened_to_handled_is_the_measured_time(env, catalogue) -> None:
     assert [e["measured"] for e in events] == ["opened", None]
 
 
-def test_pre_check_bot_credits_only_its_step(env, catalogue) -> None:
+def test_pre_check_bot_credits_only_its_step(env: Environment, catalogue: Catalogue) -> None:
     """7 done × 2 credited min = 14 min = 0.23 h = 93.33 kr., not the 6-minute baseline."""
     run_bot_once(precheck, env=env, test_mode=False)
     p = _gains(env, catalogue)[0]["testproces"]
@@ -206,7 +212,7 @@ def test_pre_check_bot_credits_only_its_step(env, catalogue) -> None:
     assert p.estimate is not None and p.estimate.automation_share == D(1)
 
 
-def test_per_line_reconciliation_counts_statement_lines(env, catalogue) -> None:
+def test_per_line_reconciliation_counts_statement_lines(env: Environment, catalogue: Catalogue) -> None:
     """913 matched lines × 0.11 min = 100.43 min = 1.67 h = 669.53 kr.; share 913/1,000 lines = 91.3 %."""
     run_bot_once(linebot, env=env, test_mode=False)
     p = _gains(env, catalogue)[0]["afstemning"]
@@ -217,7 +223,7 @@ def test_per_line_reconciliation_counts_statement_lines(env, catalogue) -> None:
     assert p.bots[0].counted is Counting.RUN
 
 
-def test_review_minutes_are_subtracted(env, catalogue) -> None:
+def test_review_minutes_are_subtracted(env: Environment, catalogue: Catalogue) -> None:
     """30 review minutes entered for the day: 42 − 30 = 12 min = 0.20 h = 80.00 kr.; audited."""
     run_bot_once(casebot, env=env, test_mode=False)
     record_review_minutes(env, process="testproces", kind=ReviewKind.REVIEW, minutes=D(30), day=DAY,
@@ -227,7 +233,7 @@ def test_review_minutes_are_subtracted(env, catalogue) -> None:
     assert [e["minutes"] for e in _audit(env, "operator_action") if e.get("action") == "review_minutes"] == ["30"]
 
 
-def test_bot_without_declaration_is_credited_the_baseline_and_a_too_high_credit_is_capped(env, catalogue) -> None:
+def test_bot_without_declaration_is_credited_the_baseline_and_a_too_high_credit_is_capped(env: Environment, catalogue: Catalogue) -> None:
     """No Gains: 7 × 6 min; Gains credited 9 min > baseline 6: capped to 6 and flagged."""
     run_bot_once(casebot, env=env, test_mode=False)
     p = compute_gains(env.store, catalogue, GainsSettings(), start=DAY, end=DAY, now=env.clock.now()).figures.processes[0]
@@ -238,14 +244,14 @@ def test_bot_without_declaration_is_credited_the_baseline_and_a_too_high_credit_
     assert p.saved_hours == D("0.70") and p.notes == [GainsNote.CREDIT_CAPPED]
 
 
-def test_test_mode_runs_are_left_out_unless_asked(env, catalogue) -> None:
+def test_test_mode_runs_are_left_out_unless_asked(env: Environment, catalogue: Catalogue) -> None:
     """Runs made in test mode do not count unless include_test_runs is set."""
     run_bot_once(casebot, env=env, test_mode=True)
     assert _gains(env, catalogue)[0] == {}
     assert _gains(env, catalogue, include_test_runs=True)[0]["testproces"].saved_hours == D("0.70")
 
 
-def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue) -> None:
+def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue: Catalogue) -> None:
     """Items ending 22:30 UTC on 4 October end 00:30 on 5 October in Copenhagen, and count for 5 October."""
     env = open_test_environment(tmp_path / "late", clock=ManualClock(datetime(2026, 10, 4, 22, 30, tzinfo=UTC)))
     try:
@@ -258,7 +264,7 @@ def test_items_are_dated_in_danish_local_time(tmp_path: Path, catalogue) -> None
     assert [d.day for d in on_5th["testproces"].daily] == [DAY]
 
 
-def test_fte_cost_gives_the_kroner_per_hour(env, catalogue) -> None:
+def test_fte_cost_gives_the_kroner_per_hour(env: Environment, catalogue: Catalogue) -> None:
     """500,000 kr. per FTE / 1,600 h = 312.50 kr./h: 0.70 h × 312.5 = 218.75 kr."""
     run_bot_once(casebot, env=env, test_mode=False)
     settings = GainsSettings(fte_cost_dkk=D(500_000), net_hours_per_fte=D(1600))
@@ -270,7 +276,7 @@ def test_fte_cost_gives_the_kroner_per_hour(env, catalogue) -> None:
     assert bundle["testproces"][0].items_automated == 7
 
 
-def test_entered_minutes_outside_0_to_480_are_refused_and_nothing_changes(env, catalogue) -> None:
+def test_entered_minutes_outside_0_to_480_are_refused_and_nothing_changes(env: Environment, catalogue: Catalogue) -> None:
     """501 minutes for one item is a typing error: refused, the item still waits, no audit row."""
     from sepbots.exceptions import QueueError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,6 +16,7 @@ from sepbots import BotContext, NewItem, Runner, RunStatus, Trigger, WorkItem, b
 from sepbots.catalogue.gate import ProductionRefused, catalogue_gate
 from sepbots.catalogue.loader import load_catalogue, set_phase
 from sepbots.catalogue.models import Phase
+from sepbots.environment import Environment
 from sepbots.exceptions import RunRefused
 from sepbots.recipes import recipe_of
 from sepbots.scheduling.config import ScheduleConfig
@@ -30,42 +32,42 @@ class One(BaseModel):
     n: int
 
 
-def produce(ctx: BotContext) -> Iterator[NewItem[One]]:
+def produce(ctx: BotContext[Any]) -> Iterator[NewItem[One]]:
     yield NewItem(reference="one", payload=One(n=1))
 
 
 @bot(name="gated", process="testproces", producer=produce)
-def gated(item: WorkItem[One], ctx: BotContext) -> None:
+def gated(item: WorkItem[One], ctx: BotContext[Any]) -> None:
     """Does nothing; the gate is what is tested."""
 
 
 @bot(name="stray", process="ikke-i-kataloget", producer=produce)
-def stray(item: WorkItem[One], ctx: BotContext) -> None:
+def stray(item: WorkItem[One], ctx: BotContext[Any]) -> None:
     """A bot whose process key is not catalogued."""
 
 
 @pytest.fixture
-def env(tmp_path: Path):
+def env(tmp_path: Path) -> Iterator[Environment]:
     e = open_test_environment(tmp_path / "home", clock=ManualClock(datetime(2026, 10, 5, 9, 0, tzinfo=UTC)))
     yield e
     e.close()
 
 
-def _catalogue(tmp_path: Path, legal: dict) -> Path:
+def _catalogue(tmp_path: Path, legal: dict[str, Any]) -> Path:
     folder = tmp_path / "catalogue"
     folder.mkdir(exist_ok=True)
     (folder / "p.yaml").write_text(yaml.safe_dump(process_data(legal=legal, phase="implementering")))
     return folder
 
 
-def _run_count(env) -> int:
+def _run_count(env: Environment) -> int:
     with env.store.engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(runs)).scalar()
         conn.rollback()
     return int(n or 0)
 
 
-def test_scheduled_production_run_is_refused_with_a_clear_message(env, tmp_path: Path) -> None:
+def test_scheduled_production_run_is_refused_with_a_clear_message(env: Environment, tmp_path: Path) -> None:
     """A scheduled, non-test run of an uncleared process is refused before any item: recorded as a refused run with the reason."""
     cat = load_catalogue(_catalogue(tmp_path, {"art6": "6.1.e"}))
     runner = Runner(env, gate=catalogue_gate(cat, "en"))
@@ -80,7 +82,7 @@ def test_scheduled_production_run_is_refused_with_a_clear_message(env, tmp_path:
 
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
-def test_production_run_is_refused_on_every_trigger(env, tmp_path: Path, trigger: Trigger) -> None:
+def test_production_run_is_refused_on_every_trigger(env: Environment, tmp_path: Path, trigger: Trigger) -> None:
     """A manual, queue-triggered or scheduled production run of an uncleared process is refused before any item:
     only a refused run (no items) is recorded."""
     cat = load_catalogue(_catalogue(tmp_path, {}))
@@ -96,7 +98,7 @@ def test_production_run_is_refused_on_every_trigger(env, tmp_path: Path, trigger
 
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
-def test_test_mode_runs_on_every_trigger_and_is_marked_in_the_ledger(env, tmp_path: Path, trigger: Trigger) -> None:
+def test_test_mode_runs_on_every_trigger_and_is_marked_in_the_ledger(env: Environment, tmp_path: Path, trigger: Trigger) -> None:
     """Test mode passes the gate on every trigger, and the run record and the audit chain mark the run as a test."""
     cat = load_catalogue(_catalogue(tmp_path, {}))
     summary = Runner(env, gate=catalogue_gate(cat)).run(gated, trigger=trigger, test_mode=True)
@@ -111,7 +113,7 @@ def test_test_mode_runs_on_every_trigger_and_is_marked_in_the_ledger(env, tmp_pa
     assert details["test_mode"] is True
 
 
-def test_cleared_process_runs_on_schedule(env, tmp_path: Path) -> None:
+def test_cleared_process_runs_on_schedule(env: Environment, tmp_path: Path) -> None:
     """Once the checklist is complete and the process is in Drift, scheduled production runs go ahead."""
     cat = load_catalogue(_catalogue(tmp_path, COMPLETE_LEGAL))
     set_phase(cat, "testproces", Phase.OPERATION)
@@ -119,7 +121,7 @@ def test_cleared_process_runs_on_schedule(env, tmp_path: Path) -> None:
     assert summary.status is RunStatus.COMPLETED
 
 
-def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
+def test_uncatalogued_bot_is_refused_on_schedule(env: Environment, tmp_path: Path) -> None:
     """A bot whose process is not in the catalogue cannot make scheduled production runs."""
     cat = load_catalogue(_catalogue(tmp_path, COMPLETE_LEGAL))
     with pytest.raises(RunRefused, match="ikke knyttet til en proces"):
@@ -128,7 +130,7 @@ def test_uncatalogued_bot_is_refused_on_schedule(env, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("trigger", [Trigger.MANUAL, Trigger.QUEUE, Trigger.SCHEDULE])
 def test_runner_service_refuses_production_requests_and_runs_test_requests(
-    env, tmp_path: Path, trigger: Trigger
+    env: Environment, tmp_path: Path, trigger: Trigger
 ) -> None:
     """The runner service refuses a production request of an uncleared process with the reason (a refused run with
     no items) and runs a test request."""

@@ -74,7 +74,7 @@ def test_push_creates_then_updates_every_process_and_pull_reads_them_back(server
     sdp = stored["sygedagpenge-refusion"]
     assert sdp["timeSpendOccurancesPerEmployee"] == 5000 and sdp["timeSpendPercentageDigital"] == 90
     assert sdp["timeSpendComputedTotal"] == 150  # 5,000 × 2 min / 60 × 90 %, computed by the server
-    assert sdp["status"] == "NOT_RATED" and sdp["visibility"] == "MUNICIPALITY" and sdp["kle"] == "15.17.06"
+    assert sdp["status"] == "NOT_RATED" and sdp["visibility"] == "MUNICIPALITY" and sdp["kle"] == "32.30.04"
     assert stored["folkeregisterboeder"]["kle"] == "23.05.13" and stored["folkeregisterboeder"]["form"] == "G01"
     empty = tmp_path / "cat"
     empty.mkdir()
@@ -82,7 +82,7 @@ def test_push_creates_then_updates_every_process_and_pull_reads_them_back(server
     assert len(report.written) == len(catalogue)
     back = load_catalogue(empty).get("sygedagpenge-refusion")
     assert back.occurrences_per_year.value == 5000 and back.occurrences_per_year.source == "os2autoproces"
-    assert back.kle == "15.17.06" and back.legal_clause == catalogue.get("sygedagpenge-refusion").legal_clause
+    assert back.kle == "32.30.04" and back.legal_clause == catalogue.get("sygedagpenge-refusion").legal_clause
     assert load_catalogue(empty).get("folkeregisterboeder").kle_facet == "G01"
     again = pull(load_catalogue(empty), client, today=date(2026, 12, 1))
     assert again.written == [] and len(again.known) == len(catalogue)

@@ -28,6 +28,7 @@ def test_reference_bots_link_to_processes_that_list_them_in_their_unit() -> None
         for name in process.bots:
             assert links.get(name) == process.key, (name, process.key)
     assert links["sygedagpenge_refusion"] == "refusion-egne-ansatte"
-    assert registry.get("bankafstemning").gains.counted is Counting.RUN
-    assert registry.get("fakturakontrol").gains.credited_minutes < catalogue.get(
+    bank_gains, invoice_gains = registry.get("bankafstemning").gains, registry.get("fakturakontrol").gains
+    assert bank_gains is not None and bank_gains.counted is Counting.RUN
+    assert invoice_gains is not None and invoice_gains.credited_minutes < catalogue.get(
         "fakturabehandling-smaafakturaer").minutes_per_occurrence.value  # a pre-check, not the whole handling

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 from openpyxl import load_workbook
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli.catalogue import app as catalogue_app
 from sepbots.cli.report import app as report_app
@@ -36,7 +37,7 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def invoke(app, home: Path, *args: str):
+def invoke(app: typer.Typer, home: Path, *args: str) -> Result:
     return CliRunner().invoke(app, list(args), env={"SEPBOTS_HOME": str(home), "COLUMNS": "220"})
 
 
@@ -156,7 +157,7 @@ def test_items_handle_and_time_feed_the_gains(home: Path, tmp_path: Path) -> Non
 
     from sepbots.cli import app as main_app
 
-    def cli(*args: str):
+    def cli(*args: str) -> Result:
         return CliRunner().invoke(main_app, ["--home", str(home), *args], env={"COLUMNS": "200"})
 
     listed = cli("items", "list", "--state", "business_exception", "--format", "json")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, LineChart
 
 from sepbots.catalogue.business_case import estimate
 from sepbots.catalogue.models import Area, Phase, Unit
@@ -28,6 +29,7 @@ from sepbots.reports import (
     write_gains_html,
     write_gains_xlsx,
 )
+from tests.xlsx import charts_of
 
 from .conftest import make_process
 
@@ -89,8 +91,9 @@ def test_gains_xlsx_has_frozen_headers_charts_with_axes_and_number_formats(tmp_p
     header_row = next(r for r in range(1, 10) if summary.cell(r, 1).value == "Proces")
     assert summary.freeze_panes == f"B{header_row + 1}"
     assert wb["Dagligt"].freeze_panes == "B2" and wb["Business case"].freeze_panes == "B2"
-    (bar,) = summary._charts
-    (line,) = wb["Dagligt"]._charts
+    (bar,) = charts_of(summary)
+    (line,) = charts_of(wb["Dagligt"])
+    assert isinstance(bar, BarChart) and isinstance(line, LineChart)
     assert type(line).__name__ == "LineChart" and line.x_axis.delete is False and line.y_axis.delete is False
     assert bar.x_axis.delete is False and len(line.series) == 2
     row = header_row + 1
@@ -115,7 +118,7 @@ def test_one_day_of_data_says_too_little_instead_of_an_empty_chart(tmp_path: Pat
     one = f.processes[0].model_copy(update={"daily": f.processes[0].daily[:1]})
     f = f.model_copy(update={"processes": [one]})
     wb = load_workbook(write_gains_xlsx(f, tmp_path / "g.xlsx"))
-    assert wb["Dagligt"]._charts == [] and wb["Dagligt"]["A4"].value == "For lidt data til en graf."
+    assert charts_of(wb["Dagligt"]) == [] and wb["Dagligt"]["A4"].value == "For lidt data til en graf."
     html = render_gains_html(f)
     assert html.count("<svg") == 1 and "For lidt data til en graf." in html
 
@@ -224,9 +227,9 @@ def test_budget_reports_group_by_area_and_account_with_pipeline_apart(tmp_path: 
         (1234567, 0, "da", "1.234.567"),
     ],
 )
-def test_number_formats(value: object, decimals: int, lang: str, expected: str) -> None:
+def test_number_formats(value: Decimal | int | None, decimals: int, lang: str, expected: str) -> None:
     """Danish numbers use . for thousands and , for decimals; rounding is half-up."""
-    assert formats.number(value, lang, decimals) == expected  # type: ignore[arg-type]  # parametrised values
+    assert formats.number(value, lang, decimals) == expected
 
 
 def test_percent_format() -> None:

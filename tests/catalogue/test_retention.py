@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from typer.testing import CliRunner
 
 from sepbots import BotContext, BusinessException, NewItem, WorkItem, bot
-from sepbots.catalogue.loader import load_catalogue
+from sepbots.catalogue.loader import Catalogue, load_catalogue
 from sepbots.catalogue.settings import GainsSettings
+from sepbots.environment import Environment
 from sepbots.gains import compute_gains
+from sepbots.reports.figures import ProcessGains
 from sepbots.retention import RetentionKind, apply_retention
 from sepbots.store.schema import audit_log, item_attempts, runs, work_items
 from sepbots.testing import ManualClock, open_test_environment, run_bot_once
@@ -42,13 +45,13 @@ class Evidence:
         pass
 
 
-def produce(ctx: BotContext) -> Iterator[NewItem[Case]]:
+def produce(ctx: BotContext[Any]) -> Iterator[NewItem[Case]]:
     for n in range(6):
         yield NewItem(reference=f"case-{n}", payload=Case(n=n, citizen=f"Borger {n}"))
 
 
 @bot(name="keeper", process="testproces", producer=produce, max_attempts=1)
-def keeper(item: WorkItem[Case], ctx: BotContext) -> dict:
+def keeper(item: WorkItem[Case], ctx: BotContext[Any]) -> dict[str, str]:
     """Items 4 and 5 go to manual handling with a message; the others return an output."""
     ctx.use("evidence", Evidence)
     if item.payload.n >= 4:
@@ -56,8 +59,11 @@ def keeper(item: WorkItem[Case], ctx: BotContext) -> dict:
     return {"letter": f"brev til {item.payload.citizen}"}
 
 
+Setup = tuple[Environment, Catalogue, ManualClock, str]  # the environment, the catalogue, its clock and the run's id
+
+
 @pytest.fixture
-def setup(tmp_path: Path):
+def setup(tmp_path: Path) -> Iterator[Setup]:
     folder = tmp_path / "catalogue"
     folder.mkdir()
     data = process_data(
@@ -79,20 +85,20 @@ def setup(tmp_path: Path):
     env.close()
 
 
-def _items(env) -> list:
+def _items(env: Environment) -> Sequence[Row[Any]]:
     with env.store.engine.connect() as conn:
         rows = conn.execute(select(work_items).order_by(work_items.c.id)).all()
         conn.rollback()
     return rows
 
 
-def _gains(env, cat):
+def _gains(env: Environment, cat: Catalogue) -> ProcessGains:
     return compute_gains(
         env.store, cat, GainsSettings(), start=date(2026, 9, 1), end=date(2026, 9, 1), now=env.clock.now()
     ).figures.processes[0]
 
 
-def test_nothing_goes_before_its_time(setup) -> None:
+def test_nothing_goes_before_its_time(setup: Setup) -> None:
     """On the day of the run nothing is old enough, and the report says so."""
     env, cat, _, _ = setup
     report = apply_retention(env, cat)
@@ -100,7 +106,7 @@ def test_nothing_goes_before_its_time(setup) -> None:
     assert all(len(r.payload) > 0 for r in _items(env))
 
 
-def test_dry_run_counts_and_changes_nothing(setup) -> None:
+def test_dry_run_counts_and_changes_nothing(setup: Setup) -> None:
     """A dry run lists what would go but leaves database, files and audit trail as they were."""
     env, cat, clock, run_id = setup
     clock.advance(days=40)
@@ -120,7 +126,7 @@ def test_dry_run_counts_and_changes_nothing(setup) -> None:
     assert (env.settings.runs_dir / run_id / "log.jsonl").is_file()
 
 
-def test_staged_retention_keeps_aggregates_and_the_chain(setup) -> None:
+def test_staged_retention_keeps_aggregates_and_the_chain(setup: Setup) -> None:
     """Payloads go after 10 days, evidence after 5, messages and audit details after 20, logs after 30."""
     env, cat, clock, run_id = setup
     gains_before = _gains(env, cat)
@@ -182,7 +188,7 @@ def test_staged_retention_keeps_aggregates_and_the_chain(setup) -> None:
     )
 
 
-def test_other_processes_are_left_alone(setup, tmp_path: Path) -> None:
+def test_other_processes_are_left_alone(setup: Setup, tmp_path: Path) -> None:
     """A process that is not in the catalogue keeps its data (no retention rule applies to it)."""
     env, _, clock, _ = setup
     empty = tmp_path / "empty"
@@ -193,7 +199,7 @@ def test_other_processes_are_left_alone(setup, tmp_path: Path) -> None:
     assert all(len(r.payload) > 0 for r in _items(env))
 
 
-def test_cli_retention_apply(setup, tmp_path: Path) -> None:
+def test_cli_retention_apply(setup: Setup, tmp_path: Path) -> None:
     """`sepbots retention apply --dry-run` prints what would go, in English on request."""
     from sepbots.cli.retention import app
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +61,7 @@ def test_ideal_process_gets_three_stars_and_full_scores() -> None:
         ),
     ],
 )
-def test_kl_star_mapping(changes: dict, prior: bool, big: bool, stars: int, unmet: list[str]) -> None:
+def test_kl_star_mapping(changes: dict[str, Any], prior: bool, big: bool, stars: int, unmet: list[str]) -> None:
     """3 stars = all six criteria met; 1 star = low potential and three or more unmet; otherwise 2."""
     process = make_process(assessment={**IDEAL, **changes}, prior_experience=prior, **(BIG if big else {}))
     s = screen(process, GainsSettings())
@@ -121,7 +123,7 @@ def test_ranking_orders_by_score_then_stars_then_key() -> None:
     assert [s.rank for s in ranked] == [1, 2, 3]
 
 
-def test_shipped_catalogue_never_recommends_full_automation_of_a_decision(catalogue_dir) -> None:
+def test_shipped_catalogue_never_recommends_full_automation_of_a_decision(catalogue_dir: Path) -> None:
     """In the shipped catalogue, fines and benefit reductions are 'robot prepares', skøn is assist only."""
     from sepbots.catalogue.loader import load_catalogue
 
@@ -136,7 +138,7 @@ def test_shipped_catalogue_never_recommends_full_automation_of_a_decision(catalo
     assert len(results) >= 35
 
 
-def test_one_off_processes_are_listed_after_the_ranking_with_their_total(catalogue_dir) -> None:
+def test_one_off_processes_are_listed_after_the_ranking_with_their_total(catalogue_dir: Path) -> None:
     """The one-off ESDH clean-up is not ranked among yearly processes; its total is reported once."""
     from sepbots.catalogue.loader import load_catalogue
     from sepbots.catalogue.screening import one_off_total_hours
@@ -157,7 +159,7 @@ def test_one_off_processes_are_listed_after_the_ranking_with_their_total(catalog
          "human_review": True},
     ],
 )
-def test_a_decision_with_legal_effect_is_never_recommended_for_full_automation(legal: dict) -> None:
+def test_a_decision_with_legal_effect_is_never_recommended_for_full_automation(legal: dict[str, Any]) -> None:
     """An ideal process that ends in an afgørelse is screened 'robot prepares, a person decides', even with a basis."""
     s = screen(make_process(assessment=IDEAL, prior_experience=True, legal=legal, **BIG), GainsSettings())
     assert s.recommendation is Recommendation.PREPARE_DECISION

@@ -53,7 +53,7 @@ def seed_run(
             shot = f"{run_id}/items/{ref}.png" if state == "failed" else None
             if shot:
                 (runs_dir / shot).write_bytes(png_bytes())
-            item_id = conn.execute(
+            key = conn.execute(
                 insert(work_items).values(
                     queue=bot, reference=ref, state=state, priority=0, payload=b"{}", encrypted=False,
                     attempts=3 if state == "failed" else 1, max_attempts=3, next_attempt_at=started,
@@ -65,7 +65,9 @@ def seed_run(
                     updated_at=now - timedelta(minutes=21), started_at=started,
                     finished_at=now - timedelta(minutes=21, seconds=n), created_run_id=run_id, run_id=run_id,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert key is not None
+            item_id = key[0]
             ids[ref] = item_id
             conn.execute(
                 insert(item_attempts).values(

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from sepbots import ApplicationException, BotContext, ItemState, NewItem, WorkItem, bot
 from sepbots.clock import SystemClock
+from sepbots.dashboard.chain import ChainMonitor
 from sepbots.testing import run_bot_once
 from tests.dashboard.conftest import PASSWORD, Dashboard
 from tests.dashboard.seed import png_bytes, seed_run
@@ -120,9 +121,10 @@ def test_operator_retries_a_real_failed_item(dashboard: Dashboard, browser: Brow
     page.close()
 
 
-def dashboard_chain(dashboard: Dashboard):  # type: ignore[no-untyped-def]  # a pytest fixture
+def dashboard_chain(dashboard: Dashboard) -> ChainMonitor:
     """The running app's chain monitor (to wait for its background check instead of sleeping)."""
-    return dashboard.app.state.deps.chain
+    chain: ChainMonitor = dashboard.app.state.deps.chain  # Starlette's app.state is untyped
+    return chain
 
 
 def test_viewer_gets_403_and_anonymous_goes_to_login(dashboard: Dashboard, browser: Browser) -> None:

@@ -20,6 +20,7 @@ from sepbots.scheduling.config import QueueTrigger, ScheduleConfig
 from sepbots.store.schema import users, work_items
 from sepbots.testing import open_test_environment
 from sepbots.worker.service import WorkerService
+from tests.xlsx import active_sheet
 
 from .conftest import PASSWORD, Dashboard, csrf_of
 
@@ -31,10 +32,10 @@ GOOD = ["24256790", "5790000000005", "100,00", "01-12-2026"]
 def invoices(path: Path, rows: int, bad_row: int) -> Path:
     """A fakturakontrol input with ``rows`` invoices; invoice ``bad_row`` has a bad CVR check digit."""
     wb = Workbook()
-    wb.active.append(HEADER)
+    active_sheet(wb).append(HEADER)
     for n in range(1, rows + 1):
         cvr = "24256791" if n == bad_row else GOOD[0]
-        wb.active.append([f"F{n}", cvr, *GOOD[1:]])
+        active_sheet(wb).append([f"F{n}", cvr, *GOOD[1:]])
     wb.save(path)
     return path
 
@@ -71,7 +72,7 @@ def test_a_dashboard_retry_writes_a_new_output_and_keeps_the_earlier_one(dashboa
     assert len(first.outputs) == 1 and first.counts.business == 1
     earlier = first.outputs[0]
     before = digest(earlier)
-    assert len(list(load_workbook(earlier).active.iter_rows(values_only=True))) == 42
+    assert len(list(active_sheet(load_workbook(earlier)).iter_rows(values_only=True))) == 42
     with env.store.engine.connect() as conn:
         bad_id = conn.execute(select(work_items.c.id).where(work_items.c.reference == "24256791/F7")).scalar_one()
 
@@ -88,7 +89,7 @@ def test_a_dashboard_retry_writes_a_new_output_and_keeps_the_earlier_one(dashboa
     assert len(outputs) == 2 and earlier in outputs
     assert digest(earlier) == before
     (later,) = [p for p in outputs if p != earlier]
-    rows = list(load_workbook(later).active.iter_rows(values_only=True))
+    rows = list(active_sheet(load_workbook(later)).iter_rows(values_only=True))
     assert [r[:4] for r in rows[1:]] == [(8, "F7", "Manuel behandling", "BAD_CVR")]
 
 

@@ -35,10 +35,10 @@ def _login(client: httpx.Client, username: str, password: str = PASSWORD) -> htt
     return client.post("/login", data={"username": username, "password": password, "csrf": token, "next": "/"})
 
 
-def _client(url: str, address: str = "127.0.0.1", **kwargs: object) -> httpx.Client:
+def _client(url: str, address: str = "127.0.0.1", cookies: dict[str, str] | None = None) -> httpx.Client:
     """A client whose connections come from ``address`` (any 127.x.y.z is a real loopback source)."""
     return httpx.Client(base_url=url, follow_redirects=False, timeout=60,
-                        transport=httpx.HTTPTransport(local_address=address), **kwargs)
+                        transport=httpx.HTTPTransport(local_address=address), cookies=cookies)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ The tests read the case system's own SQLite file to check what was filed; the bo
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from sepbots import InputError, ItemState
 from sepbots.desktop import Desktop, VirtualDisplay
 from sepbots.practice.desktop import JournalStore
 from sepbots.testing import run_bot_once
+from tests.xlsx import active_sheet
 
 from .conftest import journal_number, start_app, stop_app
 
@@ -32,6 +33,12 @@ def outcome_rows(path: Path) -> list[tuple[object, ...]]:
         return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def _day(value: object) -> date:
+    """The day of an Excel date cell (openpyxl reads it as a datetime)."""
+    assert isinstance(value, datetime), f"{value!r} is not an Excel date"
+    return value.date()
 
 
 def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: VirtualDisplay, home: Path, tmp_path: Path) -> None:
@@ -52,7 +59,7 @@ def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: Virt
     records = JournalStore(app_db).records()
     expected = outcome_rows(source)[1:]
     assert [(r.case_number, r.title, r.document_date, r.category) for r in records] == [
-        (case, title, when.date(), category) for case, title, when, category in expected
+        (case, title, _day(when), category) for case, title, when, category in expected
     ]
     rows = outcome_rows(outcome.output)
     assert rows[0][:8] == (
@@ -152,8 +159,8 @@ def test_an_input_without_the_required_columns_is_refused_before_any_item(home: 
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.active.append(["Sagsnummer", "Dokumenttitel", "Kategori"])
-    workbook.active.append(["2026-000001", "Notat", "Notat"])
+    active_sheet(workbook).append(["Sagsnummer", "Dokumenttitel", "Kategori"])
+    active_sheet(workbook).append(["2026-000001", "Notat", "Notat"])
     source = tmp_path / "mangler.xlsx"
     workbook.save(source)
     with pytest.raises(InputError, match=r"missing column header\(s\) 'Dato'.*mangler.xlsx.*row 1"):
@@ -175,6 +182,7 @@ def test_sample_dates_are_real_excel_dates(tmp_path: Path) -> None:
 
     source = write_sample(tmp_path / "d.xlsx", 2)
     cell = outcome_rows(source)[1][2]
+    assert isinstance(cell, datetime)
     documents = list(read_documents(source))
     assert documents[0].document_date == cell.strftime("%d-%m-%Y")
     assert isinstance(cell.date(), date)
@@ -194,13 +202,14 @@ def test_the_demo_step_files_the_sample_under_a_virtual_display(xdisplay: Virtua
     home = tmp_path / "home"
     env = open_test_environment(home, overrides={"bots_dirs": [str(Path(__file__).parents[2] / "bots")]})
     try:
-        console = Console(file=io.StringIO(), width=120)
+        written = io.StringIO()
+        console = Console(file=written, width=120)
         ctx = DemoContext(env=env, lang="da", printer=ConsolePrinter(console), work_dir=tmp_path / "demo")
         ctx.work_dir.mkdir()
         demo(ctx)
         counts = ctx.results["journalisering"].counts
         assert (counts.done, counts.business, counts.failed) == (8, 2, 0)
         assert len(JournalStore(ctx.work_dir / "sagssystem-journal.db").records()) == 8
-        assert "journalisering-resultat-" in console.file.getvalue()
+        assert "journalisering-resultat-" in written.getvalue()
     finally:
         env.close()

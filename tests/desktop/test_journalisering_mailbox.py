@@ -206,4 +206,5 @@ def test_a_microsoft_365_mailbox_through_graph_is_filed_replied_to_from_the_mail
     (moved,) = graph.store.in_folder(box, folders["Journaliseret"])
     assert moved.id == filed.id and {FILED, REPLIED} <= set(moved.categories) and moved.is_read
     assert [m.subject for m in graph.store.in_folder(box, folders["Manuel behandling"])] == ["Hvornår har I åbent?"]
+    assert done.output is not None
     assert (outcome.env.settings.var_dir / done.output["attachments"][0]).read_bytes() == b"%PDF"

@@ -179,9 +179,9 @@ def test_moving_the_mouse_into_a_corner_stops_the_bot(desktop: Desktop) -> None:
         with pytest.raises(StopRequested):
             desktop.type_text("x")
     finally:
-        desktop.gui.FAILSAFE = False
+        desktop.gui.FAILSAFE = False  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
         desktop.gui.moveTo(640, 400)
-        desktop.gui.FAILSAFE = True
+        desktop.gui.FAILSAFE = True  # type: ignore[attr-defined]  # pyautogui is set up through module attributes
 
 
 def test_capture_failure_never_raises(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -33,7 +34,7 @@ class Job(BaseModel):
 
 
 @bot(name="chaos", max_attempts=10, retry_delay=timedelta(milliseconds=200), backoff=1.0)
-def chaos(item: WorkItem[Job], ctx: BotContext) -> None:
+def chaos(item: WorkItem[Job], ctx: BotContext[Any]) -> None:
     time.sleep(0.004)  # a little work, so items are in flight when a runner is killed
     with EFFECTS[0].begin() as conn:  # the side effect: its own transaction, like a call to another system
         conn.execute(text("INSERT INTO chaos_effect_log (reference, attempt, runner) VALUES (:r, :a, :w)"),

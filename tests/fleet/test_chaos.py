@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -50,7 +51,8 @@ def _count_done(url: str) -> int | None:
     engine = create_engine(url, connect_args={"connect_timeout": 2})
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM work_items WHERE state = 'done'")).scalar_one()
+            done: int = conn.execute(text("SELECT count(*) FROM work_items WHERE state = 'done'")).scalar_one()
+            return done
     except Exception:  # the server is restarting
         return None
     finally:
@@ -132,7 +134,9 @@ def test_every_item_completes_exactly_once_through_kills_and_a_database_crash(
     env = Environment.open(settings, environ={"SEPBOTS_KEY": key})
     try:
         with env.store.engine.connect() as conn:
-            q = lambda sql: conn.execute(text(sql)).all()  # noqa: E731
+            def q(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(row) for row in conn.execute(text(sql))]
+
             assert q("SELECT state, count(*) FROM work_items GROUP BY state") == [("done", ITEMS)]
             assert q("SELECT count(*), count(DISTINCT item_id) FROM item_attempts WHERE outcome = 'done'") == [(ITEMS, ITEMS)]
             # The completing attempt of every item made its side effect.

@@ -25,7 +25,8 @@ class Served:
 
     @property
     def portal(self) -> Portal:
-        return self.app.state.portal  # type: ignore[no-any-return]  # Starlette's app.state is untyped
+        portal: Portal = self.app.state.portal  # Starlette's app.state is untyped
+        return portal
 
 
 @pytest.fixture

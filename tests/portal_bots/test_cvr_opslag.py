@@ -36,12 +36,12 @@ def test_full_run_writes_company_data_and_flags_unknown_and_invalid(
         == f"række 4: CVR-nummeret {UNKNOWN_CVR} findes ikke i virksomhedsregisteret"
     )
     invalid = next(i for i in outcome.items if i.error_code == "BAD_CVR")
-    assert invalid.error_message.startswith("række 6, kolonne 'CVR':")
+    assert (invalid.error_message or "").startswith("række 6, kolonne 'CVR':")
     known = [n for n in sample_numbers(6) if n not in (UNKNOWN_CVR, INVALID_CVR)]
     for number in known:
         item = by_state[number]
         company = served.portal.db.company(number)
-        assert item.state is ItemState.DONE and company is not None
+        assert item.state is ItemState.DONE and company is not None and item.output is not None
         assert item.output["name"] == company.name and item.output["address"] == company.address
         assert item.output["status"] == company.status.value
         assert item.output["industry"].startswith(company.industry_code)
@@ -79,6 +79,6 @@ def test_rate_limits_and_server_errors_are_retried_until_every_lookup_is_done(
     with capture_logs() as logs:
         outcome = run_bot_once(look_up_company, _params(served, source, tmp_path / "r.xlsx"), env=limited_env)
     assert [i.state for i in outcome.items] == [ItemState.DONE] * 8
-    assert sum(i.attempts - 1 + i.output["portal_retries"] for i in outcome.items) > 0
+    assert sum(i.attempts - 1 + (i.output or {})["portal_retries"] for i in outcome.items) > 0
     waits = {(e["status"], e["wait_s"]) for e in logs if e["event"] == "portal_retry"}
     assert (429, 1.0) in waits

@@ -18,6 +18,7 @@ from sepbots import ConfigError, InputError
 from sepbots.environment import Environment
 from sepbots.store.schema import work_items
 from sepbots.testing import run_bot_once
+from tests.xlsx import active_sheet
 
 
 def _run(env: Environment, source: Path, tmp_path: Path) -> None:
@@ -46,7 +47,7 @@ def test_missing_header_is_named_with_the_headers_found(env: Environment, tmp_pa
     """A renamed column header is reported by name, with the sheet and row 1, and no item is added."""
     source = write_sample(tmp_path / "krav.xlsx", 3)
     workbook = load_workbook(source)
-    workbook.active["B1"] = "CPR-nr"
+    active_sheet(workbook)["B1"] = "CPR-nr"
     workbook.save(source)
     with pytest.raises(InputError, match="missing column header.*'Medarbejder CPR'.*'CPR-nr'") as raised:
         _run(env, source, tmp_path)

@@ -16,6 +16,7 @@ from sepbots.environment import Environment
 from sepbots.practice.portal import ChaosConfig
 from sepbots.testing import capture_logs, run_bot_once
 from tests.portal_bots.conftest import Served
+from tests.xlsx import active_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def _params(served: Served, tmp_path: Path, source: Path, **extra: object) -> di
 
 def _result_rows(path: Path) -> list[tuple[object, ...]]:
     workbook = load_workbook(path, read_only=True)
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    rows: list[tuple[object, ...]] = list(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()
     return rows
 
@@ -43,7 +44,7 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     """Valid rows get receipts; bad rows and refused claims go to manual handling; a re-run sends nothing."""
     source = write_sample(tmp_path / "krav.xlsx", 8)
     workbook = load_workbook(source)
-    workbook.active["A9"] = (
+    active_sheet(workbook)["A9"] = (
         "12345674"  # row 9: valid modulus 11, but no such employer in the portal's register
     )
     workbook.save(source)
@@ -53,16 +54,16 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     done = [i for i in outcome.items if i.state is ItemState.DONE]
     counts = served.portal.db.submission_counts()
     assert counts == {i.reference: 1 for i in done}
-    assert {i.output["receipt"] for i in done} == {s.receipt for s in served.portal.db.submissions()}
+    assert {(i.output or {})["receipt"] for i in done} == {s.receipt for s in served.portal.db.submissions()}
 
     bad = {i.error_code: i for i in outcome.items if i.state is ItemState.BUSINESS_EXCEPTION}
     assert set(bad) == {"BAD_CPR", "BAD_PERIOD", "PORTAL_REJECTED"}
-    assert bad["BAD_CPR"].error_message.startswith("række 3, kolonne 'Medarbejder CPR':")
-    assert "310299" not in bad["BAD_CPR"].error_message and "1234" not in bad["BAD_CPR"].error_message
-    assert bad["BAD_PERIOD"].error_message.startswith("række 6, kolonne 'Periode til':")
+    assert (bad["BAD_CPR"].error_message or "").startswith("række 3, kolonne 'Medarbejder CPR':")
+    assert "310299" not in (bad["BAD_CPR"].error_message or "") and "1234" not in (bad["BAD_CPR"].error_message or "")
+    assert (bad["BAD_PERIOD"].error_message or "").startswith("række 6, kolonne 'Periode til':")
     refused = bad["PORTAL_REJECTED"]
-    assert refused.error_message.startswith("række 9: portalen afviste anmodningen: ")
-    assert "Arbejdsgiveren findes ikke i CVR-registeret." in refused.error_message
+    assert (refused.error_message or "").startswith("række 9: portalen afviste anmodningen: ")
+    assert "Arbejdsgiveren findes ikke i CVR-registeret." in (refused.error_message or "")
     files = [env.settings.runs_dir / a for a in refused.artifacts]
     assert sorted(f.suffix for f in files) == [".html", ".png"]
     assert next(f for f in files if f.suffix == ".png").read_bytes()[:4] == b"\x89PNG"
@@ -82,7 +83,7 @@ def test_full_run_submits_valid_claims_once_and_writes_receipts(
     assert [r[0] for r in rows[1:]] == list(range(2, 10))
     assert (
         rows[2][6] == "Manuel behandling" and rows[1][6] == "Indsendt"
-        and re.fullmatch(r"SDP-\d{4}-\d{6}", rows[1][7])  # the year is the portal's wall-clock year
+        and re.fullmatch(r"SDP-\d{4}-\d{6}", str(rows[1][7]))  # the year is the portal's wall-clock year
     )
     assert all(str(r[2]).endswith("-XXXX") for r in rows[1:] if r[6] == "Indsendt")
 
@@ -103,7 +104,7 @@ def test_chaos_run_ends_with_every_valid_item_done_and_retries_in_the_ledger(
         outcome = run_bot_once(submit_claim, _params(served, tmp_path, source), env=limited_env)
     assert [i.state for i in outcome.items] == [ItemState.DONE] * 8
     assert served.portal.db.submission_counts() == {i.reference: 1 for i in outcome.items}
-    retries = sum(i.attempts - 1 + i.output["portal_retries"] for i in outcome.items)
+    retries = sum(i.attempts - 1 + (i.output or {})["portal_retries"] for i in outcome.items)
     assert retries > 0
     statuses = {e["status"] for e in logs if e["event"] == "portal_retry"}
     assert 429 in statuses and 500 in statuses
@@ -156,7 +157,7 @@ def test_wrong_password_fails_clearly_without_locking_the_account(
     source = write_sample(tmp_path / "krav.xlsx", 3, invalid=False)
     outcome = run_bot_once(submit_claim, _params(served, tmp_path, source), env=env)
     assert {(i.state, i.error_code) for i in outcome.items} == {(ItemState.FAILED, "LOGIN_REJECTED")}
-    assert "Forkert brugernavn eller adgangskode" in outcome.items[0].error_message
+    assert "Forkert brugernavn eller adgangskode" in (outcome.items[0].error_message or "")
     assert served.portal.accounts.attempts == {"robot": 1}
     assert served.portal.accounts.locked_until("robot") is None
 
@@ -185,4 +186,4 @@ def test_unreachable_portal_is_retried_then_failed_with_a_clear_message(
     )
     [item] = outcome.items
     assert (item.state, item.error_code, item.attempts) == (ItemState.FAILED, "PORTAL_UNREACHABLE", 4)
-    assert f"the portal http://127.0.0.1:{port} does not answer" in item.error_message
+    assert f"the portal http://127.0.0.1:{port} does not answer" in (item.error_message or "")

@@ -21,9 +21,10 @@ from sepbots.environment import Environment
 from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME
 from sepbots.recipes import recipe_of
 from sepbots.store.schema import audit_log
-from sepbots.testing import run_bot_once
+from sepbots.testing import RunOutcome, run_bot_once
 from tests.dashboard.conftest import Dashboard
 from tests.portal_bots.conftest import Served
+from tests.xlsx import active_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +34,12 @@ def _claims(tmp_path: Path) -> Path:
     row 9's employer is unknown to the portal (refused after the form was filled)."""
     source = write_sample(tmp_path / "krav.xlsx", 8)
     workbook = load_workbook(source)
-    workbook.active["A9"] = "12345674"
+    active_sheet(workbook)["A9"] = "12345674"
     workbook.save(source)
     return source
 
 
-def _run(served: Served, env: Environment, tmp_path: Path):  # type: ignore[no-untyped-def]  # returns the run's pieces as a tuple
+def _run(served: Served, env: Environment, tmp_path: Path) -> RunOutcome:
     params = {"input": str(_claims(tmp_path)), "output": str(tmp_path / "out" / "resultat.xlsx"),
               "portal_url": served.url, "portal_backoff_s": 0.05}
     return run_bot_once(submit_claim, params, env=env)

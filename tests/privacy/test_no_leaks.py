@@ -20,6 +20,7 @@ from sepbots.redaction import Redactor
 from sepbots.testing import run_bot_once
 from tests.dashboard.conftest import Dashboard
 from tests.portal_bots.conftest import Served
+from tests.xlsx import active_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +40,10 @@ def test_no_cpr_number_in_any_file_under_the_home(served: Served, env: Environme
     operator opening the evidence, a CPR number typed as a login name and a lookup leave no raw number."""
     source = write_sample(tmp_path / "krav.xlsx", 8)
     workbook = load_workbook(source)
-    workbook.active["A9"] = "12345674"
+    active_sheet(workbook)["A9"] = "12345674"
     workbook.save(source)
-    citizens = {parse_cpr(row[1]).digits for row in load_workbook(source).active.iter_rows(min_row=2, values_only=True)
+    citizens = {parse_cpr(str(row[1])).digits
+                for row in active_sheet(load_workbook(source)).iter_rows(min_row=2, values_only=True)
                 if env.redactor.contains_cpr(str(row[1]))}
     assert len(citizens) >= 6
     configure_logging(logs_dir=env.settings.logs_dir, redactor=env.redactor, console="never")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,10 @@ BANK_FILES = sorted(p for folder in ("camt", "swift", "csv") for p in (CORPUS / 
 LEDGER_FILES = sorted(p for p in (CORPUS / "ledger").iterdir() if p.suffix != ".json")
 
 
-def _expected(path: Path) -> dict:  # type: ignore[type-arg]  # the expected JSON document
-    return json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
+def _expected(path: Path) -> dict[str, Any]:
+    """The expected JSON document beside a corpus file."""
+    expected: dict[str, Any] = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
+    return expected
 
 
 def _bank_view(line: Line) -> dict[str, object]:

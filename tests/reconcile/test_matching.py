@@ -13,6 +13,7 @@ from sepbots.reconcile import (
     KeyMaker,
     Line,
     MatchOptions,
+    Reconciliation,
     ReferenceExtractor,
     Rule,
     Side,
@@ -47,7 +48,7 @@ def ledger(amount: int, ref: str = "", day: int = 0, text: str = "") -> Line:
     return line(Side.LEDGER, amount, ref, day, text)
 
 
-def rules_of(result) -> list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]:  # type: ignore[no-untyped-def]  # result is a reconciliation result
+def rules_of(result: Reconciliation) -> list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]:
     return [(g.rule, tuple(x.key for x in g.bank), tuple(x.key for x in g.ledger)) for g in result.matches]
 
 
@@ -181,7 +182,7 @@ def _lines(draw: st.DrawFn) -> tuple[list[Line], list[Line]]:
     return sides[0], sides[1]
 
 
-def _signature(result) -> tuple:  # type: ignore[no-untyped-def]  # result is a reconciliation result
+def _signature(result: Reconciliation) -> tuple[object, ...]:
     return (
         tuple(rules_of(result)),
         tuple((u.line.key, u.reason) for u in result.unmatched_bank),
@@ -191,7 +192,7 @@ def _signature(result) -> tuple:  # type: ignore[no-untyped-def]  # result is a 
 
 @settings(max_examples=200, deadline=None)
 @given(_lines(), st.integers(0, 3), st.integers(0, 60))
-def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data, window: int, tolerance: int) -> None:  # type: ignore[no-untyped-def]  # data is hypothesis's draw object
+def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data: tuple[list[Line], list[Line]], window: int, tolerance: int) -> None:
     """Each input line ends up in exactly one match group or in the unmatched list, never both or twice."""
     b, g = data
     result = reconcile(b, g, MatchOptions(date_window_days=window, rounding_tolerance_ore=tolerance))
@@ -204,7 +205,7 @@ def test_no_line_is_matched_twice_and_every_line_is_accounted_for(data, window: 
 
 @settings(max_examples=200, deadline=None)
 @given(_lines(), st.integers(0, 60))
-def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int) -> None:  # type: ignore[no-untyped-def]  # data is hypothesis's draw object
+def test_matched_plus_unmatched_sums_equal_the_input_totals(data: tuple[list[Line], list[Line]], tolerance: int) -> None:
     """Per side, matched plus unmatched amounts equal the input total; only rule d leaves a difference."""
     b, g = data
     result = reconcile(b, g, MatchOptions(rounding_tolerance_ore=tolerance))
@@ -219,7 +220,7 @@ def test_matched_plus_unmatched_sums_equal_the_input_totals(data, tolerance: int
 
 @settings(max_examples=200, deadline=None)
 @given(_lines(), st.randoms(use_true_random=False))
-def test_shuffling_the_input_never_changes_the_result(data, rnd: random.Random) -> None:  # type: ignore[no-untyped-def]  # data is hypothesis's draw object
+def test_shuffling_the_input_never_changes_the_result(data: tuple[list[Line], list[Line]], rnd: random.Random) -> None:
     """The result depends on the lines, not on their order in either file."""
     b, g = data
     before = _signature(reconcile(b, g))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bots.bankafstemning.sample import generate, write_sample
+from bots.bankafstemning.sample import Sample, generate, write_sample
 from sepbots.exceptions import InputError
 from sepbots.reconcile import (
     BankOptions,
@@ -19,16 +19,19 @@ from sepbots.reconcile import (
     reconcile,
     write_reconciliation,
 )
+from tests.xlsx import active_sheet
+
+SampleFiles = tuple[Sample, dict[str, Path]]  # the generated statement, and its files by format
 
 
 @pytest.fixture(scope="module")
-def sample_files(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]  # a pytest fixture
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> SampleFiles:
     sample = generate(600, seed=5)
     formats = ("xlsx", "csv", "camt", "camt054", "mt940", "nordea")
     return sample, write_sample(sample, tmp_path_factory.mktemp("sample"), formats)
 
 
-def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
+def test_every_statement_kind_gives_the_same_reconciliation(sample_files: SampleFiles) -> None:
     """The .xlsx, the netbank CSVs (Danske Bank, Nordea), camt.053, camt.054 and MT940 of one statement reconcile identically."""
     _, paths = sample_files
     ledger = read_ledger(paths["ledger"])
@@ -52,7 +55,7 @@ def test_every_statement_kind_gives_the_same_reconciliation(sample_files) -> Non
     assert {g[0] for g in outcomes["csv"][0]} == set(Rule)
 
 
-def test_no_automatic_match_contradicts_the_generated_truth(sample_files) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
+def test_no_automatic_match_contradicts_the_generated_truth(sample_files: SampleFiles) -> None:
     """Every match joins lines the generator made for each other; planted ambiguities are never matched."""
     sample, paths = sample_files
     _, bank = read_bank(paths["csv"])
@@ -72,7 +75,7 @@ def test_no_automatic_match_contradicts_the_generated_truth(sample_files) -> Non
     assert recall > 0.97
 
 
-def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # sample_files is a pytest fixture
+def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files: SampleFiles, tmp_path: Path) -> None:
     """Oversigt, Afstemt, Uafstemt bank and Uafstemt bogføring; counts and sums agree with the result."""
     _, paths = sample_files
     _, bank = read_bank(paths["xlsx"])
@@ -94,7 +97,7 @@ def test_the_output_workbook_has_the_four_sheets_and_balances(sample_files, tmp_
 def test_ledger_options_headers_account_filter_and_sign(tmp_path: Path) -> None:
     """Ledger header names are configurable, Konto filters lines, and negate flips the sign."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.append(["Bilag", "Dato", "Beløb (kr.)", "Ref", "Konto"])
     sheet.append([1001, "05.01.2025", -100.5, "A1", 58000])
     sheet.append([1002, "05.01.2025", 7, "A2", 12345])
@@ -124,7 +127,7 @@ def test_bad_statement_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="camt.053"):
         read_bank(tmp_path / "x.xml")
     workbook = Workbook()
-    workbook.active.append(["Foo", "Bar"])
+    active_sheet(workbook).append(["Foo", "Bar"])
     workbook.save(tmp_path / "w.xlsx")
     with pytest.raises(InputError, match="'Dato', 'Beløb'"):
         read_bank(tmp_path / "w.xlsx")

@@ -63,7 +63,7 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def wait_for(
-    predicate: Callable[[], Any], timeout: float, what: str, proc: subprocess.Popen | None = None
+    predicate: Callable[[], Any], timeout: float, what: str, proc: subprocess.Popen[bytes] | None = None
 ) -> Any:
     """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -84,12 +84,12 @@ class RunnerProcess:
     def __init__(self, home: Path, **env: str) -> None:
         self.home = home
         self.env = child_env(home, **env)
-        self.proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self.stderr_path = home / f"runner-stderr-{time.monotonic_ns()}.txt"
 
     def start(self) -> RunnerProcess:
         self._err = self.stderr_path.open("wb")
-        self.proc = subprocess.Popen(
+        self._proc = subprocess.Popen(
             [sys.executable, "-m", "runner"],
             cwd=self.home,
             env=self.env,
@@ -98,13 +98,17 @@ class RunnerProcess:
         )
         return self
 
+    @property
+    def proc(self) -> subprocess.Popen[bytes]:
+        """The runner's process (once started)."""
+        assert self._proc is not None, "the runner was not started"
+        return self._proc
+
     def signal(self, sig: int) -> None:
-        assert self.proc is not None
         self.proc.send_signal(sig)
 
     def stop(self, timeout: float = 30) -> int:
         """SIGTERM and wait; returns the exit code."""
-        assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(timeout)
@@ -112,7 +116,6 @@ class RunnerProcess:
         return code
 
     def kill(self) -> None:
-        assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
         self._err.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,9 @@ from sepbots.scheduling.config import CalendarConfig, Schedule
 from sepbots.scheduling.triggers import ScheduleTrigger, next_fire_times, wall_instants
 
 
-def trig(**kw: object) -> ScheduleTrigger:
-    calendar = kw.pop("calendar", None)
-    return ScheduleTrigger(Schedule(name="s", bot="b", **kw), calendar)  # type: ignore[arg-type]  # the test passes the schedule's fields as keywords
+def trig(calendar: CalendarConfig | None = None, **fields: Any) -> ScheduleTrigger:
+    """The trigger of a schedule with these fields (keywords of ``Schedule``)."""
+    return ScheduleTrigger(Schedule(name="s", bot="b", **fields), calendar)
 
 
 def local_times(trigger: ScheduleTrigger, now: datetime, count: int) -> list[str]:
@@ -23,8 +24,8 @@ def local_times(trigger: ScheduleTrigger, now: datetime, count: int) -> list[str
     return [t.astimezone(COPENHAGEN).isoformat() for t in next_fire_times(trigger, now, count)]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]  # the date parts come as positional ints
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # -- holidays -------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import botstate, schedule
 from sepbots.cli import runner as runner_cli
@@ -45,7 +46,7 @@ def home(tmp_path: Path) -> Path:
     return make_home(tmp_path, {"qbot": QUEUE_BOT}, SCHEDULES)
 
 
-def invoke(app, args: list[str], home: Path, lang: str = "da"):
+def invoke(app: typer.Typer, args: list[str], home: Path, lang: str = "da") -> Result:
     return CliRunner().invoke(app, args, env={"SEPBOTS_HOME": str(home), "SEPBOTS_LANGUAGE": lang})
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sepbots.exceptions import ConfigError
-from sepbots.scheduling.config import ScheduleConfigError, TriggerKind, load_schedules, parse_duration
+from sepbots.scheduling.config import ScheduleConfig, ScheduleConfigError, TriggerKind, load_schedules, parse_duration
 
 BOTS = {"refusion", "flytning"}
 
@@ -227,7 +227,7 @@ def test_shipped_template_and_its_commented_examples_are_valid() -> None:
     assert config.queue_triggers[0].min_items == 5
 
 
-def parse_schedules_text(text: str):
+def parse_schedules_text(text: str) -> ScheduleConfig:
     import tomllib
 
     from sepbots.scheduling.config import parse_schedules

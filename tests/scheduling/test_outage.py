@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,12 @@ from sepbots.store.outage import DatabaseHealth, is_outage
 from sepbots.trigger import Trigger
 from sepbots.worker.requests import NewRequest, RunRequests
 
+LockedStore = tuple[Store, Callable[[float], threading.Thread], list[float]]  # the store, a function that locks it
+# for s seconds, and when each lock was released
+
 
 @pytest.fixture
-def locked_store(tmp_path: Path):
+def locked_store(tmp_path: Path) -> Iterator[LockedStore]:
     """A SQLite store with a short busy timeout, a function that locks it from another connection, and when
     each lock was released (``time.monotonic()``)."""
     path = tmp_path / "sepbots.db"
@@ -47,7 +51,7 @@ def locked_store(tmp_path: Path):
     store.dispose()
 
 
-def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
+def test_outage_is_retried_and_logged_once_each_way(locked_store: LockedStore) -> None:
     """A write during a 0.8 s lock-out retries with backoff, then succeeds; one log line per state change."""
     store, lock_for, released = locked_store
     requests = RunRequests(store, SystemClock())
@@ -70,7 +74,7 @@ def test_outage_is_retried_and_logged_once_each_way(locked_store) -> None:
     assert health.available and health.outages == 1
 
 
-def test_shutdown_interrupts_waiting(locked_store) -> None:
+def test_shutdown_interrupts_waiting(locked_store: LockedStore) -> None:
     """Setting the stop event ends the retrying promptly with StopRequested."""
     store, lock_for, _ = locked_store
     stop = threading.Event()

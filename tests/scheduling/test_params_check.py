@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from sepbots.cli import schedule
 
@@ -65,7 +65,7 @@ mode = "fast"
 """
 
 
-def _list(home: Path) -> object:
+def _list(home: Path) -> Result:
     return CliRunner().invoke(schedule.app, ["list"], env={"SEPBOTS_HOME": str(home), "SEPBOTS_LANGUAGE": "en"})
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from sepbots.clock import SystemClock
+from sepbots.clock import Clock, SystemClock
 from sepbots.scheduling.config import QueueTrigger
 from sepbots.scheduling.queuetriggers import QueueTriggers
 from sepbots.store import Store
 from sepbots.store.schema import work_items
+from sepbots.testing import ManualClock
 from sepbots.trigger import Trigger
 from sepbots.worker.requests import RequestState, RunRequests
 from sepbots.worker.state import BotStates
@@ -18,7 +19,7 @@ LEASE = timedelta(seconds=30)
 
 
 def add_items(
-    store: Store, clock, queue: str, count: int, *, state: str = "new", delay_s: float = 0, start: int = 0
+    store: Store, clock: Clock, queue: str, count: int, *, state: str = "new", delay_s: float = 0, start: int = 0
 ) -> None:
     now = clock.now()
     with store.begin() as conn:
@@ -41,12 +42,12 @@ def add_items(
             )
 
 
-def triggers(store: Store, clock, min_items: int = 3, cooldown: float = 60) -> QueueTriggers:
+def triggers(store: Store, clock: Clock, min_items: int = 3, cooldown: float = 60) -> QueueTriggers:
     trig = QueueTrigger(bot="refusion", min_items=min_items, priority=4, cooldown_after_failure_s=cooldown)
     return QueueTriggers(store, clock, [trig], {"refusion": "refusion-q"}, {"refusion": 1})
 
 
-def test_fires_only_at_min_items_counting_ready_items(store: Store, clock) -> None:
+def test_fires_only_at_min_items_counting_ready_items(store: Store, clock: ManualClock) -> None:
     """Only items that are new and due count; the trigger fires once min_items are ready."""
     qt = triggers(store, clock)
     add_items(store, clock, "refusion-q", 2)
@@ -60,7 +61,7 @@ def test_fires_only_at_min_items_counting_ready_items(store: Store, clock) -> No
     assert req.requested_by == "queue_trigger:3"
 
 
-def test_no_second_request_while_one_is_active(store: Store, clock) -> None:
+def test_no_second_request_while_one_is_active(store: Store, clock: ManualClock) -> None:
     """While the bot has a pending or running request, waiting items do not add another."""
     qt, requests = triggers(store, clock), RunRequests(store, clock)
     add_items(store, clock, "refusion-q", 3)
@@ -75,7 +76,7 @@ def test_no_second_request_while_one_is_active(store: Store, clock) -> None:
     assert len(qt.evaluate()) == 1
 
 
-def test_failed_run_pauses_trigger_for_cooldown_only(store: Store, clock) -> None:
+def test_failed_run_pauses_trigger_for_cooldown_only(store: Store, clock: ManualClock) -> None:
     """After a failed queue-triggered run the trigger waits its cooldown, then fires again."""
     qt, requests = triggers(store, clock, cooldown=60), RunRequests(store, clock)
     add_items(store, clock, "refusion-q", 3)
@@ -88,7 +89,7 @@ def test_failed_run_pauses_trigger_for_cooldown_only(store: Store, clock) -> Non
     assert len(qt.evaluate()) == 1
 
 
-def test_paused_bot_is_not_triggered(store: Store, clock) -> None:
+def test_paused_bot_is_not_triggered(store: Store, clock: ManualClock) -> None:
     """A paused bot's queue does not start runs."""
     qt = triggers(store, clock)
     add_items(store, clock, "refusion-q", 3)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from sepbots.clock import SystemClock
 from sepbots.store import Store
+from sepbots.testing import ManualClock
 from sepbots.trigger import Trigger
 from sepbots.worker.requests import NewRequest, RequestState, RunRequests, schedule_key
 from sepbots.worker.state import BotStates
@@ -38,13 +39,14 @@ def test_schedule_key_is_name_and_utc_fire_time() -> None:
     assert schedule_key("nat", fire) == "schedule:nat:2026-03-29T01:00:00+00:00"
 
 
-def test_enqueue_same_key_twice_gives_one_row(store: Store, clock) -> None:
+def test_enqueue_same_key_twice_gives_one_row(store: Store, clock: ManualClock) -> None:
     """Enqueueing an existing key changes nothing and says so."""
     requests = RunRequests(store, clock)
     first = requests.enqueue(new("k1"))
     assert first is not None and first.state is RequestState.PENDING and first.created_at == clock.now()
     assert requests.enqueue(new("k1", priority=9)) is None
-    assert count_rows(store) == 1 and requests.get(first.id).priority == 0
+    stored = requests.get(first.id)
+    assert count_rows(store) == 1 and stored is not None and stored.priority == 0
 
 
 def test_two_threads_firing_same_keys_make_one_row_each(store: Store) -> None:
@@ -66,7 +68,7 @@ def test_two_threads_firing_same_keys_make_one_row_each(store: Store) -> None:
 
 
 def _fire_in_process(
-    url: str, barrier: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue
+    url: str, barrier: multiprocessing.synchronize.Barrier, out: multiprocessing.Queue[int]
 ) -> None:
     store = Store(url, migrate=False)
     requests = RunRequests(store, SystemClock())
@@ -90,7 +92,7 @@ def test_two_processes_firing_same_keys_make_one_row_each(sqlite_store: Store) -
     assert count_rows(store) == 30
 
 
-def test_claim_takes_highest_priority_then_oldest(store: Store, clock) -> None:
+def test_claim_takes_highest_priority_then_oldest(store: Store, clock: ManualClock) -> None:
     """Claims come in priority order (higher first), and oldest first within a priority."""
     requests = RunRequests(store, clock)
     for key, prio in [("a", 0), ("b", 5), ("c", 0), ("d", 5), ("e", 1)]:
@@ -103,7 +105,7 @@ def test_claim_takes_highest_priority_then_oldest(store: Store, clock) -> None:
     assert order == ["b", "d", "e", "a", "c"]
 
 
-def test_one_run_per_bot_unless_configured(store: Store, clock) -> None:
+def test_one_run_per_bot_unless_configured(store: Store, clock: ManualClock) -> None:
     """A bot's second request waits while its first runs; max_concurrent=2 lets two run."""
     requests = RunRequests(store, clock)
     requests.enqueue(new("a1", bot="a"))
@@ -112,28 +114,29 @@ def test_one_run_per_bot_unless_configured(store: Store, clock) -> None:
     requests.enqueue(new("b2", bot="b", max_concurrent=2))
     claimed = [requests.claim(f"w{i}", LEASE) for i in range(4)]
     assert [c.key if c else None for c in claimed] == ["a1", "b1", "b2", None]
-    assert requests.finish(claimed[0].id, "w0", RequestState.DONE, run_id="r1")
+    assert claimed[0] is not None and requests.finish(claimed[0].id, "w0", RequestState.DONE, run_id="r1")
     nxt = requests.claim("w9", LEASE)
     assert nxt is not None and nxt.key == "a2"
 
 
-def test_paused_bot_is_not_claimed_until_resumed(store: Store, clock) -> None:
+def test_paused_bot_is_not_claimed_until_resumed(store: Store, clock: ManualClock) -> None:
     """Requests of a paused bot stay pending; other bots' requests run meanwhile."""
     requests, bots = RunRequests(store, clock), BotStates(store, clock)
     requests.enqueue(new("p1", bot="paused-bot", priority=9))
     requests.enqueue(new("o1", bot="other"))
     bots.pause("paused-bot", by="test")
     assert bots.is_paused("paused-bot") and bots.paused() == {"paused-bot"}
-    assert requests.claim("w", LEASE).key == "o1"
+    assert (other := requests.claim("w", LEASE)) is not None and other.key == "o1"
     assert requests.claim("w", LEASE) is None
     bots.resume("paused-bot")
-    assert requests.claim("w", LEASE).key == "p1"
+    assert (resumed := requests.claim("w", LEASE)) is not None and resumed.key == "p1"
 
 
-def test_expired_lease_returns_request_then_fails_after_max_claims(store: Store, clock) -> None:
+def test_expired_lease_returns_request_then_fails_after_max_claims(store: Store, clock: ManualClock) -> None:
     """A request whose runner died is claimed again after its lease; after 3 deaths it is failed."""
     requests = RunRequests(store, clock, max_claims=3)
     req = requests.enqueue(new("k"))
+    assert req is not None
     for attempt in (1, 2, 3):
         got = requests.claim(f"w{attempt}", LEASE)
         assert got is not None and got.id == req.id and got.attempts == attempt
@@ -141,13 +144,14 @@ def test_expired_lease_returns_request_then_fails_after_max_claims(store: Store,
         clock.advance(LEASE.total_seconds() + 1)
     assert requests.claim("w4", LEASE) is None
     final = requests.get(req.id)
-    assert final.state is RequestState.FAILED and "stopped answering 3 times" in final.error
+    assert final is not None and final.state is RequestState.FAILED and "stopped answering 3 times" in (final.error or "")
 
 
-def test_renew_keeps_a_long_run_claimed(store: Store, clock) -> None:
+def test_renew_keeps_a_long_run_claimed(store: Store, clock: ManualClock) -> None:
     """Renewing the lease keeps a long run from being claimed by another runner."""
     requests = RunRequests(store, clock)
     req = requests.enqueue(new("k"))
+    assert req is not None
     requests.claim("w1", LEASE)
     for _ in range(3):
         clock.advance(20)
@@ -156,37 +160,40 @@ def test_renew_keeps_a_long_run_claimed(store: Store, clock) -> None:
     assert not requests.renew(req.id, "w2", LEASE)
 
 
-def test_release_makes_request_pending_without_counting_a_claim(store: Store, clock) -> None:
+def test_release_makes_request_pending_without_counting_a_claim(store: Store, clock: ManualClock) -> None:
     """A released request (shutdown, pause) is pending again and its claim does not count as a death."""
     requests = RunRequests(store, clock)
     req = requests.enqueue(new("k"))
+    assert req is not None
     requests.claim("w1", LEASE)
     assert requests.release(req.id, "w1")
     again = requests.get(req.id)
-    assert again.state is RequestState.PENDING and again.claimed_by is None and again.attempts == 0
+    assert again is not None and again.state is RequestState.PENDING and again.claimed_by is None and again.attempts == 0
     assert not requests.release(req.id, "w1")
 
 
-def test_finish_records_outcome_and_only_by_holder(store: Store, clock) -> None:
+def test_finish_records_outcome_and_only_by_holder(store: Store, clock: ManualClock) -> None:
     """Only the claiming runner can finish a request; the run id, error and end time are kept."""
     requests = RunRequests(store, clock)
     req = requests.enqueue(new("k"))
+    assert req is not None
     requests.claim("w1", LEASE)
     requests.attach_run(req.id, "w1", "run-1")
     assert not requests.finish(req.id, "w2", RequestState.DONE)
     clock.advance(5)
     assert requests.finish(req.id, "w1", RequestState.FAILED, error="producer crashed")
     done = requests.get(req.id)
-    assert done.state is RequestState.FAILED and done.run_id == "run-1" and done.error == "producer crashed"
+    assert done is not None and done.state is RequestState.FAILED and done.run_id == "run-1" and done.error == "producer crashed"
     assert done.ended_at == clock.now() and done.lease_expires_at is None
     with pytest.raises(ValueError):
         requests.finish(req.id, "w1", RequestState.PENDING)
 
 
-def test_cancel_and_listing(store: Store, clock) -> None:
+def test_cancel_and_listing(store: Store, clock: ManualClock) -> None:
     """Pending requests can be cancelled; listings filter by state and bot, newest first."""
     requests = RunRequests(store, clock)
     a = requests.enqueue(new("a", bot="x"))
+    assert a is not None
     requests.enqueue(new("b", bot="y"))
     assert requests.cancel(a.id) and not requests.cancel(a.id)
     assert [r.key for r in requests.list()] == ["b", "a"]
@@ -195,11 +202,12 @@ def test_cancel_and_listing(store: Store, clock) -> None:
     assert requests.active_for("y") == 1 and requests.active_for("x") == 0
 
 
-def test_times_are_stored_as_utc(store: Store, clock) -> None:
+def test_times_are_stored_as_utc(store: Store, clock: ManualClock) -> None:
     """Scheduled times given in local time come back as the same instant in UTC."""
     from sepbots.clock import COPENHAGEN
 
     requests = RunRequests(store, clock)
     when = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=COPENHAGEN)
     req = requests.enqueue(NewRequest(key="t", bot="b", trigger=Trigger.SCHEDULE, scheduled_for=when))
+    assert req is not None
     assert req.scheduled_for == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

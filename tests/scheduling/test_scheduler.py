@@ -5,20 +5,22 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 from structlog.testing import capture_logs
 
-from sepbots.clock import SystemClock
+from sepbots.clock import Clock, SystemClock
 from sepbots.scheduling.config import ScheduleConfig, parse_schedules
 from sepbots.scheduling.scheduler import EnqueueExecutor, Firing, Scheduler, fire, fires_due, job_fingerprint
 from sepbots.scheduling.triggers import build_trigger
 from sepbots.store import Store
 from sepbots.store.outage import DatabaseHealth
+from sepbots.testing import ManualClock
 from sepbots.trigger import Trigger
-from sepbots.worker.requests import RequestState, RunRequests
+from sepbots.worker.requests import RequestState, RunRequest, RunRequests
 from sepbots.worker.state import ScheduleStates
 
 BOTS = {"refusion", "flytning"}
@@ -31,7 +33,7 @@ def config(body: str) -> ScheduleConfig:
 
 
 def service(
-    store: Store, cfg: ScheduleConfig, clock=None
+    store: Store, cfg: ScheduleConfig, clock: Clock | None = None
 ) -> tuple[Scheduler, threading.Event, threading.Event]:
     clock = clock or SystemClock()
     wake, stop = threading.Event(), threading.Event()
@@ -40,10 +42,16 @@ def service(
     return sched, wake, stop
 
 
-def _log():
+def _log() -> Any:  # structlog.get_logger is typed Any
     import structlog
 
     return structlog.get_logger("test")
+
+
+def _fired_at(request: RunRequest) -> datetime:
+    """A scheduled request's fire time (every request a schedule makes has one)."""
+    assert request.scheduled_for is not None, f"{request.key} has no fire time"
+    return request.scheduled_for
 
 
 HOURLY = '[[schedule]]\nname = "hourly"\nbot = "refusion"\ncron = "0 * * * *"\n'
@@ -115,12 +123,15 @@ def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> 
     reqs = sorted(requests.list(), key=lambda r: r.id)
     assert len(reqs) >= 2
     for r in reqs:
+        assert r.scheduled_for is not None
         assert r.trigger is Trigger.SCHEDULE and r.schedule == "tick" and r.bot == "refusion"
         assert r.priority == 7 and r.params == {"x": 1} and r.state is RequestState.PENDING
         assert r.scheduled_for.microsecond == 0 and r.key == f"schedule:tick:{r.scheduled_for.isoformat()}"
     # One request per fire, on the 1 s grid. Fires are coalesced when the scheduler thread wakes late
     # (a loaded machine), so two requests are a whole number of seconds apart, not always exactly one.
-    gaps = [b.scheduled_for - a.scheduled_for for a, b in zip(reqs, reqs[1:], strict=False)]
+    fires = [r.scheduled_for for r in reqs]
+    assert all(f is not None for f in fires)
+    gaps = [b - a for a, b in zip(fires, fires[1:], strict=False) if a is not None and b is not None]
     assert all(gap >= timedelta(seconds=1) and gap % timedelta(seconds=1) == timedelta(0) for gap in gaps), gaps
 
 
@@ -154,7 +165,7 @@ def _job(cfg: ScheduleConfig, name: str, next_run: datetime) -> Job:
     ],
 )
 def test_misfires_after_downtime(
-    sqlite_store: Store, clock, options: str, expected_fires: list[str], missed: int
+    sqlite_store: Store, clock: ManualClock, options: str, expected_fires: list[str], missed: int
 ) -> None:
     """After a 06:00–09:30 UTC outage an hourly schedule runs the latest fire (coalesce) or each fire within grace."""
     cfg = config(HOURLY + options + "\n")
@@ -165,12 +176,12 @@ def test_misfires_after_downtime(
     executor = EnqueueExecutor(sink, clock, DatabaseHealth(threading.Event(), clock=clock), _log())
     with capture_logs() as logs:
         executor.run_job(job, fires_due(job, clock.now()))
-    assert sorted(r.scheduled_for.strftime("%H:%M") for r in requests.list()) == expected_fires
+    assert sorted(_fired_at(r).strftime("%H:%M") for r in requests.list()) == expected_fires
     assert sum(e["event"] == "schedule_fire_missed" for e in logs) == missed
     executor.shutdown()
 
 
-def test_paused_schedule_skips_fires(sqlite_store: Store, clock) -> None:
+def test_paused_schedule_skips_fires(sqlite_store: Store, clock: ManualClock) -> None:
     """A paused schedule's fire is logged as skipped and starts nothing; resumed, it fires again."""
     cfg = config(HOURLY)
     requests, states = RunRequests(sqlite_store, clock), ScheduleStates(sqlite_store, clock)
@@ -188,7 +199,7 @@ def test_paused_schedule_skips_fires(sqlite_store: Store, clock) -> None:
         "schedule_fire_duplicate",
         "schedule_fire_unknown",
     ]
-    assert [r.scheduled_for.hour for r in requests.list()] == [10]
+    assert [_fired_at(r).hour for r in requests.list()] == [10]
 
 
 def test_fire_outside_executor_is_refused() -> None:

@@ -7,6 +7,7 @@ import signal
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -142,7 +143,7 @@ def test_schedule_fires_and_restart_catches_up_once(tmp_path: Path) -> None:
     second = RunnerProcess(home, STEPS="1", REF="{run}").start()
     try:
 
-        def caught_up() -> list:
+        def caught_up() -> list[tuple[Any, ...]]:
             return query(
                 home,
                 "SELECT scheduled_for, state FROM run_requests WHERE scheduled_for >= ? ORDER BY id",

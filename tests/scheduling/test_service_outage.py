@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Row, create_engine, text
 from sqlalchemy.engine import make_url
 
 from .runner_proc import SETTINGS, RunnerProcess, log_events, make_home, query, wait_for
@@ -40,7 +42,7 @@ def test_postgres_outage_mid_run_recovers_and_completes(tmp_path: Path, pg_url: 
     )
     direct = create_engine(pg_url)
 
-    def sql(statement: str) -> list:
+    def sql(statement: str) -> Sequence[Row[Any]]:
         with direct.connect() as conn:
             return conn.execute(text(statement)).all()
 

@@ -11,13 +11,14 @@ from openpyxl import Workbook, load_workbook
 from sepbots import BusinessException
 from sepbots.exceptions import InputError
 from sepbots.sheets import CellProblem, SheetSpec, cell_text, read_columns, write_workbook
+from tests.xlsx import active_sheet
 
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
     workbook = Workbook()
-    workbook.active.title = "Ark"
+    active_sheet(workbook).title = "Ark"
     for row in rows:
-        workbook.active.append(row)
+        active_sheet(workbook).append(row)
     workbook.save(path)
     return path
 

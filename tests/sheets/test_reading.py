@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -12,11 +13,12 @@ from pydantic import BaseModel, Field
 
 from sepbots.exceptions import InputError
 from sepbots.sheets import CsvOptions, DanishDate, Ore, XlsxEngine, open_table
+from tests.xlsx import active_sheet
 
 
 def write_xlsx(path: Path, rows: list[list[object]], title: str = "Ark1") -> Path:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = title
     for row in rows:
         sheet.append(list(row))
@@ -31,7 +33,7 @@ class Payment(BaseModel):
     reference: str = Field("", alias="Reference")
 
 
-ROWS = [
+ROWS: list[list[object]] = [
     ["Dato", "Tekst", "Beløb", "Saldo"],
     [date(2024, 1, 5), "Indbetaling Æblegården", 1234.56, 10_000],
     [date(2024, 1, 6), "Gebyr", -12.5, 9_987.5],
@@ -40,8 +42,8 @@ ROWS = [
 ]
 
 
-def _read(path: Path, **kwargs: object) -> list[tuple[int, Payment]]:
-    with open_table(path, Payment, **kwargs) as table:  # type: ignore[arg-type]  # the test passes options as keywords
+def _read(path: Path, **options: Any) -> list[tuple[int, Payment]]:
+    with open_table(path, Payment, **options) as table:
         return [(row.number, row.data) for row in table]
 
 
@@ -77,7 +79,7 @@ def test_header_mapping_overrides_default_names_and_header_row_is_found(tmp_path
 def test_sheet_by_name_and_unknown_sheet_lists_the_sheets(tmp_path: Path) -> None:
     """A sheet can be chosen by name; a wrong name lists the sheets there are."""
     workbook = Workbook()
-    workbook.active.title = "Forside"
+    active_sheet(workbook).title = "Forside"
     sheet = workbook.create_sheet("Posteringer")
     sheet.append(["Dato", "Beløb"])
     sheet.append(["01.02.2024", 5])

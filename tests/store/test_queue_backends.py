@@ -7,12 +7,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError
@@ -45,7 +46,7 @@ class P(BaseModel):
 
 def add(env: Environment, refs: list[str], *, queue: str = "q", max_attempts: int = 3,
         priority: dict[str, int] | None = None) -> int:
-    items = [NewItem(reference=r, payload=P(n=i), priority=(priority or {}).get(r, 0)) for i, r in enumerate(refs)]
+    items: list[NewItem[P]] = [NewItem(reference=r, payload=P(n=i), priority=(priority or {}).get(r, 0)) for i, r in enumerate(refs)]
     with env.store.begin() as conn:
         added, _ = env.queues.add(conn, queue, items, max_attempts=max_attempts, run_id=None, actor="test")
     return added
@@ -56,7 +57,7 @@ def row(env: Environment, item_id: int) -> Any:
         return conn.execute(select(work_items).where(work_items.c.id == item_id)).one()
 
 
-def attempts_of(env: Environment, item_id: int) -> list[Any]:
+def attempts_of(env: Environment, item_id: int) -> Sequence[Row[Any]]:
     with env.store.engine.connect() as conn:
         return conn.execute(select(item_attempts).where(item_attempts.c.item_id == item_id)
                             .order_by(item_attempts.c.id)).all()
@@ -190,7 +191,7 @@ def test_a_release_after_the_lease_was_lost_is_refused(store_env: Environment, c
     store_env.queues.reclaim_expired()
     other = other_runner(store_env, "runner-b")
     taken = claim_one(other, run_id="run-2")
-    assert taken.id == slow.id
+    assert taken is not None and taken.id == slow.id
     assert not release_one(store_env.queues, slow, Release(ItemState.DONE), duration_ms=5)
     assert release_one(other, taken, Release(ItemState.DONE), run_id="run-2", duration_ms=5)
     assert [a.outcome for a in attempts_of(store_env, slow.id)] == ["lease_expired", "done"]

@@ -62,7 +62,9 @@ def _dump(path: Path, profile: str, currency: str | None, lines: list[Tx], pendi
 def _camt(version: int, message: str) -> tuple[str, list[Tx], list[Tx]]:
     v = f"{version:02d}"
     ns = f"urn:iso:std:iso:20022:tech:xsd:{message}.001.{v}"
-    status = (lambda code: f"<Sts>{code}</Sts>") if version <= 6 else (lambda code: f"<Sts><Cd>{code}</Cd></Sts>")
+
+    def status(code: str) -> str:
+        return f"<Sts>{code}</Sts>" if version <= 6 else f"<Sts><Cd>{code}</Cd></Sts>"
 
     def tx_amount(ore: int, indicator: str) -> str:
         if version == 2:

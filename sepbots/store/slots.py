@@ -1,5 +1,8 @@
 """Fleet-wide concurrency limits: at most N holders of a named slot across every runner.
 
+A database primitive, kept in the store so the runtime can hand slots to bots (``ctx.fleet_slot``)
+without importing the fleet package above it; ``sepbots.fleet`` re-exports these names.
+
 Use them for what the other system limits, not what the runner does: "at most one session per
 portal credential" is ``slots.hold("credential:portal-login", limit=1)``. A slot is a leased row in
 ``fleet_slots``: a runner that dies frees its slot when the lease runs out (``ttl_s``), and a
@@ -18,8 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sepbots.clock import Clock
 from sepbots.exceptions import ApplicationException
-from sepbots.fleet.tables import fleet_slots
-from sepbots.store import Store
+from sepbots.store.engine import Store
+from sepbots.store.schema import fleet_slots
 
 
 class SlotBusy(ApplicationException):
