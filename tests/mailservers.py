@@ -33,7 +33,7 @@ class MailAccount:
 def imap_account(dovecot: PrivateDovecot) -> MailAccount:
     """A new, empty mailbox for this test alone."""
     name, password = f"robot-{uuid.uuid4().hex[:8]}", dovecot.password
-    server = MailServer(host="127.0.0.1", port=dovecot.port, security=MailSecurity.NONE, timeout_s=5)
+    server = MailServer(host="127.0.0.1", port=dovecot.port, security=MailSecurity.NONE, timeout_s=30)
     return MailAccount(server, Credential(name="postkasse", username=name, password=SecretStr(password)))
 
 
@@ -45,6 +45,6 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
 
 
 def smtp_server(inbox: SmtpInbox) -> MailServer:
-    return MailServer(host="127.0.0.1", port=inbox.port, security=MailSecurity.NONE, timeout_s=5)
+    return MailServer(host="127.0.0.1", port=inbox.port, security=MailSecurity.NONE, timeout_s=30)
 
 

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,9 +107,15 @@ class PrivateCluster:
     def stop(self) -> None:
         self._ctl("stop", "-m", "immediate")
 
-    def outage(self, seconds: float) -> None:
-        """Stop the server (dropping every connection), keep it down ``seconds``, start it again."""
+    def outage(self, seconds: float, on_down: Callable[[], None] | None = None) -> None:
+        """Stop the server (dropping every connection), keep it down ``seconds``, start it again.
+
+        ``on_down`` is called once the server is down (before the wait), e.g. to let a bot that
+        waits for the outage go on, so that its results are written while nothing answers.
+        """
         self._ctl("stop", "-m", "fast")
+        if on_down is not None:
+            on_down()
         time.sleep(seconds)
         self._ctl("start")
 

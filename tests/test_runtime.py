@@ -151,7 +151,7 @@ def test_an_item_past_its_timeout_is_interrupted_and_retried(env: Environment) -
     Runner(env).run(do_job, jobs("slow"))
     row = item_rows(env)["job-1"]
     assert (row.state, row.error_code, row.attempts) == (ItemState.FAILED, "TIMEOUT", 3)
-    assert time.monotonic() - t0 < 10
+    assert time.monotonic() - t0 < 60  # the item never ends by itself: interrupted (about 1.6 s idle), not hung
 
 
 class Strict(BaseModel):

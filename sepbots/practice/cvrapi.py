@@ -14,6 +14,7 @@ import base64
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,17 +63,18 @@ def document(company: Company) -> dict[str, Any]:
 class _Bucket:
     """A token bucket: ``rate`` requests a second, bursts of up to one second's worth."""
 
-    def __init__(self, rate: float | None) -> None:
+    def __init__(self, rate: float | None, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
+        self.monotonic = monotonic
         self.tokens = rate or 0.0
-        self.at = time.monotonic()
+        self.at = monotonic()
         self.lock = threading.Lock()
 
     def take(self) -> bool:
         if self.rate is None:
             return True
         with self.lock:
-            now = time.monotonic()
+            now = self.monotonic()
             self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
             self.at = now
             if self.tokens >= 1:
@@ -84,11 +86,11 @@ class _Bucket:
 class CvrApi:
     """The running interface's state (``app.state.cvr``)."""
 
-    def __init__(self, config: CvrApiConfig) -> None:
+    def __init__(self, config: CvrApiConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.config = config
         self.companies = sorted(generate_companies(config.seed, config.company_count), key=lambda c: c.cvr)
         self.by_cvr = {c.cvr: c for c in self.companies}
-        self.bucket = _Bucket(config.rate_limit_per_s)
+        self.bucket = _Bucket(config.rate_limit_per_s, monotonic)
         self.searches = 0
         self.throttled = 0
 
@@ -143,8 +145,11 @@ async def search(request: Request) -> Response:
     return JSONResponse({"took": 1, "timed_out": False, "hits": {"total": len(found), "hits": hits}})
 
 
-def create_app(config: CvrApiConfig | None = None) -> Starlette:
-    """The practice interface; ``app.state.cvr`` is its :class:`CvrApi`."""
+def create_app(config: CvrApiConfig | None = None, *, monotonic: Callable[[], float] = time.monotonic) -> Starlette:
+    """The practice interface; ``app.state.cvr`` is its :class:`CvrApi`.
+
+    ``monotonic`` is where the rate limit reads the time; tests pass a manual clock's.
+    """
     app = Starlette(routes=[Route("/cvr-permanent/virksomhed/_search", search, methods=["POST"])])
-    app.state.cvr = CvrApi(config or CvrApiConfig())
+    app.state.cvr = CvrApi(config or CvrApiConfig(), monotonic)
     return app

@@ -202,7 +202,7 @@ class SmtpInbox:
         with self._lock:
             return list(self._mails)
 
-    def wait_for(self, count: int, timeout_s: float = 10.0) -> list[ReceivedMail]:
+    def wait_for(self, count: int, timeout_s: float = 30.0) -> list[ReceivedMail]:
         """The mails once at least ``count`` have arrived (or what there is after ``timeout_s``)."""
         with self._arrived:
             self._arrived.wait_for(lambda: len(self._mails) >= count, timeout=timeout_s)

@@ -27,8 +27,8 @@ LOGIN = Credential(name="cvr-distribution", username=PRACTICE_API_USER, password
 
 
 @contextmanager
-def serve(config: CvrApiConfig) -> Iterator[tuple[str, CvrApi]]:
-    app = create_app(config)
+def serve(config: CvrApiConfig, clock: ManualClock | None = None) -> Iterator[tuple[str, CvrApi]]:
+    app = create_app(config, monotonic=clock.monotonic) if clock else create_app(config)
     url, stop = serve_in_thread(app)
     try:
         yield url, app.state.cvr
@@ -65,12 +65,18 @@ def test_a_batch_lookup_reads_every_page(cvr_api: tuple[str, CvrApi]) -> None:
 
 
 def test_the_rate_limit_is_waited_out_and_no_lookup_is_lost() -> None:
-    """At 4 searches a second, ten lookups meet 429s, wait Retry-After (1 s) and all succeed."""
-    with serve(CvrApiConfig(rate_limit_per_s=4, retry_after_s=1)) as (url, api):
-        with capture_logs() as logs, CvrClient(LOGIN, base_url=url) as client:
+    """At 4 searches a second, ten lookups meet 429s, wait Retry-After (1 s) and all succeed.
+
+    The interface's rate limit and the client's waits share a manual clock: only the waits refill
+    the bucket, so the burst meets the limit however slowly the machine answers.
+    """
+    clock = ManualClock()
+    with serve(CvrApiConfig(rate_limit_per_s=4, retry_after_s=1), clock) as (url, api):
+        with capture_logs() as logs, CvrClient(LOGIN, base_url=url, clock=clock) as client:
             found = [client.company(c.cvr) for c in api.companies[:10]]
-        assert all(found) and api.throttled >= 1
-        assert [e["wait_s"] for e in logs if e["event"] == "connector_retry"] == [1.0] * api.throttled
+        assert all(found) and api.throttled == 2 and api.searches == 12  # 4 | 429, wait | 4 | 429, wait | 2
+        assert [e["wait_s"] for e in logs if e["event"] == "connector_retry"] == [1.0, 1.0]
+        assert clock.monotonic() == 2.0
 
 
 def test_a_wrong_password_and_a_too_large_window_are_application_errors(cvr_api: tuple[str, CvrApi]) -> None:

@@ -20,6 +20,10 @@ from tests.dashboard.seed import png_bytes, seed_run
 
 pytestmark = pytest.mark.browser
 
+# expect() retries until the page shows what it should; its 5 s default is short for a loaded CI box
+# (a wrong page still fails, only later).
+expect.set_options(timeout=30_000)
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 

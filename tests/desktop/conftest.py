@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sepbots.clock import local
 from sepbots.desktop import Desktop, DesktopSettings, VirtualDisplay, Window
+from sepbots.practice.desktop import JournalStore
 from sepbots.practice.desktop.app import INDICATOR_COLOURS, INDICATOR_OFFSET, Status
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +30,9 @@ def xdisplay() -> Iterator[VirtualDisplay]:
 @pytest.fixture(scope="session")
 def desktop(xdisplay: VirtualDisplay) -> Iterator[Desktop]:
     """A Desktop on the session's display (it starts no display of its own)."""
-    with Desktop(DesktopSettings(virtual_display=False, timeout_s=5.0)) as session:
+    # Waits end when their condition holds; the default only bounds a wait for something that is coming
+    # (the tests that expect a timeout give their own short one), so it has room for a loaded machine.
+    with Desktop(DesktopSettings(virtual_display=False, timeout_s=30.0)) as session:
         yield session
 
 
@@ -55,7 +59,7 @@ def start_app(desktop: Desktop, db: Path, *args: str) -> PracticeApp:
         stderr=subprocess.DEVNULL,
     )
     try:
-        window = desktop.wait_for_window("Sagssystem", timeout_s=15)
+        window = desktop.wait_for_window("Sagssystem", timeout_s=60)  # a process start: room for a loaded machine
     except BaseException:
         process.kill()
         process.wait()
@@ -85,3 +89,13 @@ def practice_app(desktop: Desktop, tmp_path: Path) -> Iterator[PracticeApp]:
 SAVED = INDICATOR_COLOURS[Status.SAVED]
 INVALID = INDICATOR_COLOURS[Status.INVALID]
 READY = INDICATOR_COLOURS[Status.READY]
+
+
+def journal_number(db: Path, n: int) -> str:
+    """The number the app gave its ``n``-th record: ``J-<Danish year of its saved_at>-<n, 6 digits>``.
+
+    The year comes from the stored time, not from a clock read here, so the tests do not break at
+    New Year (the app runs on the wall clock).
+    """
+    record = JournalStore(db).records()[n - 1]
+    return f"J-{local(record.saved_at).year}-{n:06d}"

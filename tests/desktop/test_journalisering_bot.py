@@ -20,10 +20,11 @@ from sepbots.practice.desktop import JournalStore
 from sepbots.testing import run_bot_once
 from tests.xlsx import active_sheet
 
-from .conftest import start_app, stop_app
+from .conftest import journal_number, start_app, stop_app
 
 pytestmark = pytest.mark.desktop
-ON_SESSION_DISPLAY = {"desktop": {"virtual_display": False, "timeout_s": 5.0}}
+# Waits for what is coming end early; 30 s leaves room for a loaded machine.
+ON_SESSION_DISPLAY = {"desktop": {"virtual_display": False, "timeout_s": 30.0}}
 
 
 def outcome_rows(path: Path) -> list[tuple[object, ...]]:
@@ -49,12 +50,12 @@ def test_full_run_on_its_own_virtual_display_files_every_document(xdisplay: Virt
         journalise,
         {"input": source, "output": output, "launch_app": True, "app_db": app_db},
         home=home,
-        overrides={"desktop": {"virtual_display": True, "timeout_s": 5.0}},
+        overrides={"desktop": {"virtual_display": True, "timeout_s": 30.0}},
     )
     assert os.environ["DISPLAY"] == display_before
     assert [i.state for i in outcome.items] == [ItemState.DONE] * 4
     numbers = [i.output["journal_number"] for i in outcome.items if i.output]
-    assert numbers == [f"J-2026-{n:06d}" for n in range(1, 5)]
+    assert numbers == [journal_number(app_db, n) for n in range(1, 5)]
     records = JournalStore(app_db).records()
     expected = outcome_rows(source)[1:]
     assert [(r.case_number, r.title, r.document_date, r.category) for r in records] == [
@@ -98,13 +99,13 @@ def test_an_invalid_row_is_a_business_exception_with_the_dialog_text(xdisplay: V
 def test_a_slow_app_within_the_timeout_is_attached_to_and_fed_from_a_folder(
     xdisplay: VirtualDisplay, desktop: Desktop, home: Path, tmp_path: Path
 ) -> None:
-    """Attached to a running app whose saves take 1.5 s, a 5 s timeout files every document of a manifest."""
+    """Attached to a running app whose saves take 1.5 s, a 30 s timeout files every document of a manifest at the first attempt."""
     folder = write_sample_folder(tmp_path / "indbakke", 3)
     app = start_app(desktop, tmp_path / "journal.db", "--delay-ms", "1500")
     try:
         outcome = run_bot_once(
             journalise,
-            {"input": folder, "output": tmp_path / "outcome.xlsx", "launch_app": False, "save_timeout_s": 5},
+            {"input": folder, "output": tmp_path / "outcome.xlsx", "launch_app": False, "save_timeout_s": 30},
             home=home,
             overrides={**ON_SESSION_DISPLAY, "language": "en"},
         )
@@ -134,9 +135,11 @@ def test_a_save_that_outlasts_the_timeout_is_retried_without_filing_twice(xdispl
             "output": tmp_path / "resultat.xlsx",
             "launch_app": True,
             "app_db": app_db,
-            "app_delay_ms": 2500,
+            # Every second save takes 8 s: past the 4 s save timeout (which a normal save meets even on a
+            # loaded machine), and done before the retry (2 s later) has waited 4 s more for it.
+            "app_delay_ms": 8000,
             "app_slow_every_n": 2,
-            "save_timeout_s": 1.0,
+            "save_timeout_s": 4.0,
         },
         home=home,
         overrides=ON_SESSION_DISPLAY,
@@ -144,10 +147,10 @@ def test_a_save_that_outlasts_the_timeout_is_retried_without_filing_twice(xdispl
     fast, slow = outcome.items
     assert (fast.state, fast.attempts) == (ItemState.DONE, 1)
     assert (slow.state, slow.attempts) == (ItemState.DONE, 2)
-    assert slow.output == {"journal_number": "J-2026-000002", "already_filed": True}
+    assert slow.output == {"journal_number": journal_number(app_db, 2), "already_filed": True}
     [screenshot] = [a for a in slow.artifacts if a.endswith(".png")]
     assert (outcome.env.settings.runs_dir / screenshot).is_file()
-    assert [r.journal_number for r in JournalStore(app_db).records()] == ["J-2026-000001", "J-2026-000002"]
+    assert [r.journal_number for r in JournalStore(app_db).records()] == [journal_number(app_db, 1), journal_number(app_db, 2)]
     assert outcome.summary.counts.retried == 1
 
 

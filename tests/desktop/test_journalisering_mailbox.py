@@ -30,6 +30,7 @@ from sepbots.practice.server import serve_in_thread
 from sepbots.redaction import Redactor
 from sepbots.store.schema import work_items
 from sepbots.testing import open_test_environment, run_bot_once
+from tests.desktop.conftest import journal_number
 from tests.mailservers import MailAccount
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow]
@@ -66,7 +67,7 @@ def test_mails_are_filed_replied_to_and_moved_and_an_unplaceable_mail_goes_to_ma
     """Two mails with case numbers are filed, answered with their journal numbers and moved; one without goes to manual handling."""
     ids = deliver(imap_account, ["Sag 2026-000101: Ansøgning om hjælpemidler", "Spørgsmål uden sagsnummer",
                                  "Sv: Sag 2026-000102 - Klage over afgørelse"], attachment=True)
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     env.vault.set("journalisering-postkasse", imap_account.credential.password.get_secret_value(),
                   username=imap_account.credential.username, actor="test")
     outcome = run_bot_once(journalise, mail_params(imap_account, smtp_inbox, tmp_path), env=env)
@@ -74,7 +75,8 @@ def test_mails_are_filed_replied_to_and_moved_and_an_unplaceable_mail_goes_to_ma
     first, unplaced, second = outcome.items
     assert (first.state, second.state) == (ItemState.DONE, ItemState.DONE)
     assert unplaced.state is ItemState.BUSINESS_EXCEPTION and unplaced.error_code == "NO_CASE_NUMBER"
-    assert first.reference.startswith("INBOX/") and first.output and first.output["journal_number"] == "J-2026-000001"
+    assert first.reference.startswith("INBOX/") and first.output
+    assert first.output["journal_number"] == journal_number(tmp_path / "journal.db", 1)
     records = JournalStore(tmp_path / "journal.db").records()
     assert [(r.case_number, r.title, r.category, r.document_date.isoformat()) for r in records] == [
         ("2026-000101", "Ansøgning om hjælpemidler", "Ansøgning", "2026-03-02"),
@@ -83,7 +85,7 @@ def test_mails_are_filed_replied_to_and_moved_and_an_unplaceable_mail_goes_to_ma
     replies = smtp_inbox.wait_for(2)
     assert sorted(r.recipients for r in replies) == [("borger0@example.dk",), ("borger2@example.dk",)]
     reply = parse(smtp_inbox.to("borger0@example.dk")[0].raw)
-    assert reply["In-Reply-To"] == ids[0] and "J-2026-000001" in text_of(reply)
+    assert reply["In-Reply-To"] == ids[0] and journal_number(tmp_path / "journal.db", 1) in text_of(reply)
     with ImapMailbox(imap_account.server, imap_account.credential) as box:
         assert box.messages("INBOX") == []
         filed = box.messages("Journaliseret")
@@ -103,7 +105,7 @@ def test_a_runner_killed_mid_mail_files_every_mail_exactly_once_after_a_rerun(
     (home / "config").mkdir()
     (home / "config" / "sepbots.toml").write_text(
         f'bots_dirs = ["{REPO / "bots"}"]\n[queue]\nlease_s = 2.0\nheartbeat_s = 0.5\n'
-        '[desktop]\nvirtual_display = false\ntimeout_s = 5.0\n', encoding="utf-8")
+        '[desktop]\nvirtual_display = false\ntimeout_s = 30.0\n', encoding="utf-8")
     env = open_test_environment(home)
     env.vault.set("journalisering-postkasse", imap_account.credential.password.get_secret_value(),
                   username=imap_account.credential.username, actor="test")
@@ -147,7 +149,7 @@ def test_cpr_numbers_in_mails_and_the_mailbox_password_never_reach_logs_or_the_d
 ) -> None:
     """Subjects with CPR numbers, filed or sent to manual handling, leave no CPR number and no password in any file of the home."""
     deliver(imap_account, ["Sag 2026-000301: Ansøgning fra 010165-1234", "Henvendelse om 2902004013"])
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     password = imap_account.credential.password.get_secret_value()
     env.vault.set("journalisering-postkasse", password, username=imap_account.credential.username, actor="test")
     configure_logging(logs_dir=env.settings.logs_dir, redactor=env.redactor, console="never")
@@ -179,7 +181,7 @@ def test_a_microsoft_365_mailbox_through_graph_is_filed_replied_to_from_the_mail
                                     received=RECEIVED, body="x", attachments=[StoredAttachment("svar.pdf", "application/pdf", b"%PDF")])
     graph.store.add_message(box, "inbox", subject="Hvornår har I åbent?", sender=("B", "b2@example.dk"), received=RECEIVED, body="y")
     url, stop = serve_in_thread(app)
-    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 5.0}})
+    env = open_test_environment(home, overrides={"desktop": {"virtual_display": False, "timeout_s": 30.0}})
     env.vault.set("journalisering-graph", graph.config.client_secret, actor="test")
     try:
         outcome = run_bot_once(journalise, {
@@ -198,7 +200,7 @@ def test_a_microsoft_365_mailbox_through_graph_is_filed_replied_to_from_the_mail
     assert [(r.case_number, r.category) for r in JournalStore(tmp_path / "journal.db").records()] == [("2026-000401", "Partshøring")]
     (reply,) = graph.store.sent
     assert reply["message"]["toRecipients"] == [{"emailAddress": {"address": "b1@example.dk"}}]
-    assert "J-2026-000001" in reply["message"]["body"]["content"]
+    assert journal_number(tmp_path / "journal.db", 1) in reply["message"]["body"]["content"]
     assert graph.store.in_folder(box, "inbox") == [] and graph.throttled >= 1
     folders = {f["displayName"]: f["id"] for f in graph.store.folders(box)}
     (moved,) = graph.store.in_folder(box, folders["Journaliseret"])

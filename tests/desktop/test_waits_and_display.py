@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sepbots.clock import SystemClock
 from sepbots.desktop import DesktopTimeout, DisplayError, VirtualDisplay, wait_until
 from sepbots.desktop.display import parse_size
 from sepbots.exceptions import ApplicationException
+from sepbots.testing import ManualClock
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,30 +67,39 @@ def test_wait_until_returns_the_conditions_value() -> None:
 
 
 def test_wait_until_raises_once_the_timeout_has_passed() -> None:
-    """A condition that never holds raises DesktopTimeout after the timeout, not before and not much after."""
-    started = time.monotonic()
+    """A condition that never holds raises DesktopTimeout after the timeout, not before and not much after.
+
+    On a manual clock (the wait takes its time and pauses from the clock), so the check times are exact
+    and a loaded machine cannot stretch them: every 0.2 s, the last one at the deadline itself.
+    """
+    clock = ManualClock()
+    checks: list[float] = []
+
+    def never() -> bool:
+        checks.append(clock.monotonic())
+        return False
+
     with pytest.raises(DesktopTimeout, match="waited for the moon") as caught:
-        wait_until(lambda: False, timeout_s=0.5, clock=SystemClock(), interval_s=0.2, what="the moon")
-    elapsed = time.monotonic() - started
-    assert 0.5 <= elapsed < 2.0
-    assert caught.value.timeout_s == 0.5 and caught.value.elapsed_s >= 0.5
+        wait_until(never, timeout_s=0.5, clock=clock, interval_s=0.2, what="the moon")
+    assert checks == pytest.approx([0.0, 0.2, 0.4, 0.5])
+    assert caught.value.timeout_s == 0.5 and caught.value.elapsed_s == pytest.approx(0.5)
     assert caught.value.code == "DESKTOP_TIMEOUT"
 
 
 def test_wait_until_never_starts_a_check_after_the_deadline() -> None:
     """Slow checks are not repeated past the deadline: the overrun is at most one check."""
+    clock = ManualClock()
     calls = []
 
     def slow_check() -> bool:
-        calls.append(time.monotonic())
-        time.sleep(0.3)
+        calls.append(clock.monotonic())
+        clock.advance(0.3)  # each check takes 0.3 s
         return False
 
-    started = time.monotonic()
-    with pytest.raises(DesktopTimeout):
-        wait_until(slow_check, timeout_s=0.5, clock=SystemClock(), interval_s=0.05)
-    assert all(moment - started <= 0.5 for moment in calls)
-    assert time.monotonic() - started < 0.5 + 0.3 + 1.0
+    with pytest.raises(DesktopTimeout) as caught:
+        wait_until(slow_check, timeout_s=0.5, clock=clock, interval_s=0.05)
+    assert calls == pytest.approx([0.0, 0.35])  # a third check would start at 0.7, past the deadline
+    assert caught.value.elapsed_s == pytest.approx(0.65) and clock.monotonic() <= 0.5 + 0.3
 
 
 def test_zero_timeout_checks_exactly_once() -> None:

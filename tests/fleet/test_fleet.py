@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -124,15 +125,13 @@ def test_a_leader_whose_session_is_cut_steps_down_and_the_lock_is_free(pg_sessio
 
 def test_run_calls_back_on_election_and_on_stepping_down(store_env: Environment, clock: ManualClock) -> None:
     """The campaign loop reports winning leadership, and losing it when stopped."""
-    import threading
-
     events: list[str] = []
     stop = threading.Event()
     election = LeaderElection(store_env.store, owner="a", clock=clock, poll_s=0.05)
     t = threading.Thread(target=election.run, args=(stop,),
                          kwargs={"on_elected": lambda: events.append("elected"), "on_lost": lambda: events.append("lost")})
     t.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not events and time.monotonic() < deadline:
         time.sleep(0.02)
     stop.set()
@@ -444,11 +443,16 @@ def test_a_runner_with_the_documented_grants_runs_bots_but_cannot_rewrite_the_au
 # -- a database restart under a running runner ----------------------------------------------------
 
 SLOW: list[int] = []
+DOWN = threading.Event()  # set once the database is down
 
 
 @bot(name="steady", max_attempts=3)
 def steady(item: WorkItem[P], ctx: BotContext[Any]) -> None:
     time.sleep(0.02)
+    if len(SLOW) >= 15:
+        # The 16th item finishes only once the database is down, so the run cannot drain the
+        # queue before the outage however slowly the server stops (its result meets the outage).
+        assert DOWN.wait(120), "the database never went down"
     SLOW.append(item.payload.n)
 
 
@@ -456,14 +460,13 @@ def steady(item: WorkItem[P], ctx: BotContext[Any]) -> None:
 @pytest.mark.slow
 def test_a_runner_rides_out_a_database_restart_and_finishes_every_item(home: Path) -> None:
     """While PostgreSQL restarts, the runner stops claiming, logs the outage once, then writes its results and drains the queue."""
-    import threading
-
     from structlog.testing import capture_logs
 
     from sepbots.testing import open_test_environment
     from tests.pg import private_cluster
 
     SLOW.clear()
+    DOWN.clear()
     with private_cluster() as cluster:
         env = open_test_environment(home, overrides={"database": {"url": cluster.database("restart")},
                                                      "queue": {"heartbeat_s": 0.2}})
@@ -478,7 +481,7 @@ def test_a_runner_rides_out_a_database_restart_and_finishes_every_item(home: Pat
                     time.sleep(0.02)
                 # Down for longer than the runner's write interval, so it must notice the outage
                 # (a restart faster than that can be hidden by the pool's pre-ping reconnect).
-                cluster.outage(1.5)
+                cluster.outage(1.5, on_down=DOWN.set)
                 t.join(120)
             summary = result["s"]
             assert (summary.status.value, summary.counts.done) == ("completed", 150)

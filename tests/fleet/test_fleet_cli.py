@@ -58,7 +58,7 @@ def test_fleet_status_shows_the_leader_the_runners_holding_work_and_the_slots(
     store_env.queues.exchange([], "q", limit=1, run_id="r", bot="b")
     store_env.queues.exchange([], "q", limit=1, run_id="r", bot="b")
     # The command reads the lease against the system clock, so the leader renews by it too.
-    election = LeaderElection(store_env.store, owner="ws-01:4242:abc", clock=SystemClock())
+    election = LeaderElection(store_env.store, owner="ws-01:4242:abc", clock=SystemClock(), ttl_s=600)  # no expiry mid-test
     FleetSlots(store_env.store, owner="ws-02:77:def", clock=clock).acquire("credential:portal", 1)
     try:
         assert election.try_acquire()

@@ -71,13 +71,13 @@ def test_full_run_writes_company_data_and_flags_unknown_and_invalid(
 
 @pytest.mark.slow
 def test_rate_limits_and_server_errors_are_retried_until_every_lookup_is_done(
-    served: Served, env: Environment, tmp_path: Path
+    served: Served, limited_env: Environment, tmp_path: Path
 ) -> None:
     """With 10 % HTTP 500s and a rate limit (429 + Retry-After) every known number still ends done."""
     served.portal.chaos.set(ChaosConfig(error_rate=0.1, rate_limit_per_s=2, retry_after_s=1, seed=5))
     source = write_sample(tmp_path / "cvr.xlsx", 8, extras=False)
     with capture_logs() as logs:
-        outcome = run_bot_once(look_up_company, _params(served, source, tmp_path / "r.xlsx"), env=env)
+        outcome = run_bot_once(look_up_company, _params(served, source, tmp_path / "r.xlsx"), env=limited_env)
     assert [i.state for i in outcome.items] == [ItemState.DONE] * 8
     assert sum(i.attempts - 1 + (i.output or {})["portal_retries"] for i in outcome.items) > 0
     waits = {(e["status"], e["wait_s"]) for e in logs if e["event"] == "portal_retry"}

@@ -1,4 +1,4 @@
-"""Fixtures: a practice portal served by uvicorn in a thread, with a manual clock."""
+"""Fixtures: a practice portal served by uvicorn in a thread, with manual clocks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME, Portal, PortalConfig, create_app
 from sepbots.practice.server import serve_in_thread
+from sepbots.testing import ManualClock
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -38,6 +39,7 @@ class Served:
     url: str
     app: Starlette
     clock: StepClock
+    limiter: ManualClock  # the rate limiter's clock: it moves only when a test (or a retry's sleep) moves it
 
     @property
     def portal(self) -> Portal:
@@ -59,10 +61,11 @@ def portal_config(tmp_path: Path) -> PortalConfig:
 
 @pytest.fixture
 def served(portal_config: PortalConfig, clock: StepClock) -> Iterator[Served]:
-    app = create_app(portal_config, clock=clock)
+    limiter = ManualClock()
+    app = create_app(portal_config, clock=clock, monotonic=limiter.monotonic)
     url, stop = serve_in_thread(app)
     try:
-        yield Served(url, app, clock)
+        yield Served(url, app, clock, limiter)
     finally:
         stop()
         app.state.portal.db.close()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,23 @@ def _login(password: str = "robot-pass-1") -> FormLogin:
     return FormLogin("robot", SecretStr(password), retry=RetryPolicy(attempts=3, backoff_s=0.01))
 
 
+class _Waits:
+    """How the module's browser waits between retries: real time, unless a test puts in its own clock."""
+
+    def __init__(self) -> None:
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def __call__(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+WAITS = _Waits()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[BrowserSession]:
     """One browser for the module, as a run reuses one across items (each test starts a new portal)."""
-    session = BrowserSession(BrowserSettings(timeout_ms=8000), login=_login())
+    session = BrowserSession(BrowserSettings(timeout_ms=8000), login=_login(), sleep=WAITS)
     try:
         yield session
     finally:
@@ -176,14 +190,23 @@ def test_server_errors_are_retried_and_each_claim_sent_once(
 
 
 def test_rate_limit_is_retried_after_retry_after(served: Served, browser: BrowserSession) -> None:
-    """A burst past the rate limit gets 429, waits the Retry-After seconds, and then succeeds."""
+    """A burst past the rate limit gets 429, waits the Retry-After seconds, and then succeeds.
+
+    The session waits on the limiter's clock, so only its own waits refill the bucket: a slow
+    page load cannot stretch the burst past a refill.
+    """
     notices: list[RetryNotice] = []
     policy = RetryPolicy(attempts=4, on_retry=notices.append)
     browser.goto(f"{served.url}/")
     served.portal.chaos.set(ChaosConfig(rate_limit_per_s=1, retry_after_s=1))
-    for _ in range(3):
-        assert browser.goto(f"{served.url}/", retry=policy).status == 200
-    assert notices and {(n.reason, n.wait_s) for n in notices} == {("http_429", 1.0)}
+    WAITS.sleep = served.limiter.sleep
+    try:
+        for _ in range(3):
+            assert browser.goto(f"{served.url}/", retry=policy).status == 200
+    finally:
+        WAITS.sleep = time.sleep
+    assert len(notices) >= 2 and {(n.reason, n.wait_s) for n in notices} == {("http_429", 1.0)}
+    assert served.limiter.monotonic() == len(notices) * 1.0
 
 
 def test_final_post_answered_500_is_not_resubmitted(

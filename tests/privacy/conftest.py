@@ -17,17 +17,19 @@ from sepbots.practice.portal import PRACTICE_PASSWORD, PRACTICE_USERNAME, Portal
 from sepbots.practice.portal import create_app as portal_app
 from sepbots.practice.server import serve_in_thread
 from sepbots.store.schema import users as user_table
-from sepbots.testing import open_test_environment
+from sepbots.testing import ManualClock, open_test_environment
 from tests.dashboard.conftest import PASSWORD, Dashboard
 from tests.portal_bots.conftest import CREDENTIAL, Served
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    app = portal_app(PortalConfig(db_path=tmp_path / "portal" / "portal.sqlite3", lockout_after=3, company_count=500))
+    limiter = ManualClock()
+    app = portal_app(PortalConfig(db_path=tmp_path / "portal" / "portal.sqlite3", lockout_after=3, company_count=500),
+                     monotonic=limiter.monotonic)
     url, stop = serve_in_thread(app)
     try:
-        yield Served(url, app)
+        yield Served(url, app, limiter)
     finally:
         stop()
         app.state.portal.db.close()

@@ -60,11 +60,12 @@ HOURLY = '[[schedule]]\nname = "hourly"\nbot = "refusion"\ncron = "0 * * * *"\n'
 def test_jobs_persist_and_reconcile_with_config(sqlite_store: Store) -> None:
     """Jobs live in the database: unchanged schedules keep their next fire, edits replace, removals delete."""
     body = HOURLY + '[[schedule]]\nname = "kvarter"\nbot = "flytning"\nevery = "15m"\n'
+    before = datetime.now(UTC)  # read before the scheduler: a read after it may fall past an hour boundary
     first, _, _ = service(sqlite_store, config(body))
     first.start()
     try:
         nxt = first.next_fire_time("hourly")
-        assert nxt is not None and nxt.minute == 0 and nxt > datetime.now(UTC)
+        assert nxt is not None and nxt.minute == 0 and nxt > before
     finally:
         first.shutdown()
 
@@ -112,8 +113,8 @@ def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> 
     with capture_logs():
         sched.start()
         try:
-            assert wake.wait(3)
-            deadline = time.monotonic() + 5
+            assert wake.wait(60)
+            deadline = time.monotonic() + 60
             while len(requests.list()) < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
@@ -126,8 +127,12 @@ def test_interval_fires_become_requests_and_wake_worker(sqlite_store: Store) -> 
         assert r.trigger is Trigger.SCHEDULE and r.schedule == "tick" and r.bot == "refusion"
         assert r.priority == 7 and r.params == {"x": 1} and r.state is RequestState.PENDING
         assert r.scheduled_for.microsecond == 0 and r.key == f"schedule:tick:{r.scheduled_for.isoformat()}"
-    first, second = reqs[0].scheduled_for, reqs[1].scheduled_for
-    assert first is not None and second is not None and second - first == timedelta(seconds=1)
+    # One request per fire, on the 1 s grid. Fires are coalesced when the scheduler thread wakes late
+    # (a loaded machine), so two requests are a whole number of seconds apart, not always exactly one.
+    fires = [r.scheduled_for for r in reqs]
+    assert all(f is not None for f in fires)
+    gaps = [b - a for a, b in zip(fires, fires[1:], strict=False) if a is not None and b is not None]
+    assert all(gap >= timedelta(seconds=1) and gap % timedelta(seconds=1) == timedelta(0) for gap in gaps), gaps
 
 
 def _job(cfg: ScheduleConfig, name: str, next_run: datetime) -> Job:

@@ -15,7 +15,14 @@ from sqlalchemy.engine import make_url
 
 from .runner_proc import SETTINGS, RunnerProcess, log_events, make_home, query, wait_for
 from .tcpproxy import TcpProxy
-from .test_service import STEPS_BOT, effects, now_local_iso
+from .test_service import STEPS_BOT, effects, now_local_iso, release
+
+DOWN = "database_unavailable"
+
+
+def outage_logged(home: Path) -> bool:
+    """Whether the service has logged that the database went away."""
+    return any(e["event"] == DOWN for e in log_events(home, "sepbots.runner"))
 
 pytestmark = pytest.mark.slow
 
@@ -39,11 +46,15 @@ def test_postgres_outage_mid_run_recovers_and_completes(tmp_path: Path, pg_url: 
         with direct.connect() as conn:
             return conn.execute(text(statement)).all()
 
-    proc = RunnerProcess(home, STEPS="8", ITEM_S="0.5").start()
+    proc = RunnerProcess(home, STEPS="8", ITEM_S="0.5", WAIT_ON="3").start()
     try:
         wait_for(lambda: len(effects(home)) >= 2, 60, "two items", proc.proc)
+        cut_at = time.monotonic()
         proxy.cut()
-        time.sleep(4)
+        release(home, "step-3")  # item 3 ends inside the outage, whatever the machine's speed
+        # Down at least 4 s, and until the service has noticed (a slow machine may take longer).
+        wait_for(lambda: outage_logged(home), 60, "the outage to be noticed", proc.proc)
+        time.sleep(max(0.0, 4 - (time.monotonic() - cut_at)))
         assert proc.proc.poll() is None, "the service died during the outage"
         proxy.restore()
         wait_for(
@@ -73,7 +84,7 @@ def test_sqlite_locked_by_another_program_recovers(tmp_path: Path) -> None:
         f'[[schedule]]\nname = "once"\nbot = "steps"\nat = {now_local_iso()}\n',
         settings,
     )
-    proc = RunnerProcess(home, STEPS="8", ITEM_S="0.4").start()
+    proc = RunnerProcess(home, STEPS="8", ITEM_S="0.4", WAIT_ON="3").start()
     try:
         wait_for(lambda: len(effects(home)) >= 2, 60, "two items", proc.proc)
         locked = threading.Event()
@@ -82,13 +93,19 @@ def test_sqlite_locked_by_another_program_recovers(tmp_path: Path) -> None:
             other = sqlite3.connect(home / "var" / "sepbots.db", isolation_level=None, timeout=10)
             other.execute("BEGIN EXCLUSIVE")
             locked.set()
-            time.sleep(3)
-            other.execute("ROLLBACK")
-            other.close()
+            held_at = time.monotonic()
+            try:
+                # Held at least 3 s, and until the service has noticed (a slow machine may take longer).
+                wait_for(lambda: outage_logged(home), 60, "the lock-out to be noticed")
+                time.sleep(max(0.0, 3 - (time.monotonic() - held_at)))
+            finally:
+                other.execute("ROLLBACK")
+                other.close()
 
         holder = threading.Thread(target=hold)
         holder.start()
         assert locked.wait(15)
+        release(home, "step-3")  # item 3 ends inside the lock-out, whatever the machine's speed
         holder.join()
         assert proc.proc.poll() is None, "the service died during the lock-out"
         wait_for(

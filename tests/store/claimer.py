@@ -1,13 +1,17 @@
 """A helper process for the store tests: claims and completes items, or appends audit events.
 
 Usage: ``python tests/store/claimer.py HOME DB_URL claim QUEUE`` prints the ids it completed as JSON;
-``... audit COUNT`` appends COUNT audit events one transaction at a time.
+``... audit COUNT`` appends COUNT audit events one transaction at a time. Once started it writes
+``HOME/ready-<pid>`` and waits for ``HOME/go``, so that the processes of a test start working together
+(one slow to start on a loaded machine would otherwise find the work already done).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -21,6 +25,12 @@ from tests.store.conftest import claim_one, release_one  # noqa: E402
 def main(home: str, url: str, mode: str, arg: str) -> None:
     env = open_test_environment(Path(home), overrides={"database": {"url": url}})
     try:
+        (Path(home) / f"ready-{os.getpid()}").write_text("x")
+        deadline = time.monotonic() + 120
+        while not (Path(home) / "go").exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("never told to go")
+            time.sleep(0.005)
         if mode == "claim":
             done: list[int] = []
             while (item := claim_one(env.queues, arg, run_id="r")) is not None:

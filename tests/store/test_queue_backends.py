@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ from sepbots.workitems.queue_sqlite import SqliteQueues
 from tests.store.conftest import LEASE_S, claim_one, other_runner, release_one
 
 CLAIMER = Path(__file__).with_name("claimer.py")
+
+
+def start_together(home: Path, db_url: str, *args: str, count: int = 3) -> list[subprocess.Popen[str]]:
+    """``count`` claimer processes, let go at once when every one of them is ready."""
+    procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    deadline = time.monotonic() + 120
+    while len(list(home.glob("ready-*"))) < count:
+        assert all(p.poll() is None for p in procs), [p.communicate()[1] for p in procs if p.poll() is not None]
+        assert time.monotonic() < deadline, "the claimer processes did not start"
+        time.sleep(0.02)
+    (home / "go").write_text("x")
+    return procs
 
 
 class P(BaseModel):
@@ -136,8 +150,7 @@ def test_threads_claiming_at_once_never_get_the_same_item(store_env: Environment
 def test_processes_claiming_at_once_never_get_the_same_item(store_env: Environment, home: Path, db_url: str) -> None:
     """Three runner processes drain one queue together; each item is completed by exactly one of them."""
     add(store_env, [f"r{i}" for i in range(120)])
-    procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, "claim", "q"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = start_together(home, db_url, "claim", "q")
     results = []
     for p in procs:
         out, err = p.communicate(timeout=120)
@@ -236,8 +249,7 @@ def test_the_audit_chain_stays_valid_under_concurrent_appends_from_processes(
 ) -> None:
     """Three processes appending at once produce one unbroken chain with every row present."""
     add(store_env, ["seed"])  # the chain already has a head row
-    procs = [subprocess.Popen([sys.executable, str(CLAIMER), str(home), db_url, "audit", "60"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = start_together(home, db_url, "audit", "60")
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err

@@ -8,6 +8,9 @@ expiry, CSRF), the form "Anmodning om refusion af sygedagpenge", the company loo
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
@@ -34,18 +37,22 @@ __all__ = [
 ]
 
 
-def create_app(config: PortalConfig, *, clock: Clock | None = None) -> Starlette:
+def create_app(
+    config: PortalConfig, *, clock: Clock | None = None, monotonic: Callable[[], float] = time.monotonic
+) -> Starlette:
     """Build a practice portal.
 
     Args:
         config: users, session and lockout rules, chaos, database file and data seed.
         clock: where the portal reads the time (session expiry, lockout, receipts); default the
             wall clock. Tests pass a manual clock to expire sessions without waiting.
+        monotonic: where the rate limiter reads the time; default ``time.monotonic``. Tests pass a
+            manual clock's ``monotonic`` so that a burst is a burst however slow the machine is.
 
     Returns:
         The ASGI app; ``app.state.portal`` is its :class:`Portal`.
     """
-    portal = Portal.build(config, clock or SystemClock())
+    portal = Portal.build(config, clock or SystemClock(), monotonic)
     portal.db.seed_companies(generate_companies(config.seed, config.company_count))
     app = Starlette(
         routes=[

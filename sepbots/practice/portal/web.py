@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,8 +47,8 @@ class Portal:
     templates: Jinja2Templates
 
     @classmethod
-    def build(cls, config: PortalConfig, clock: Clock) -> Portal:
-        """Create the pieces from ``config``."""
+    def build(cls, config: PortalConfig, clock: Clock, monotonic: Callable[[], float] = time.monotonic) -> Portal:
+        """Create the pieces from ``config`` (``monotonic`` is the rate limiter's clock)."""
         return cls(
             config=config,
             db=PortalDatabase(config.db_path),
@@ -58,7 +59,7 @@ class Portal:
                 lockout_after=config.lockout_after,
                 lockout=timedelta(minutes=config.lockout_minutes),
             ),
-            chaos=ChaosState(config.chaos),
+            chaos=ChaosState(config.chaos, monotonic),
             clock=clock,
             templates=Jinja2Templates(directory=str(TEMPLATES_DIR)),
         )
