@@ -9,6 +9,10 @@ Every measured phase runs in a fresh subprocess, so its peak memory (``ru_maxrss
   fastest writer (XlsxWriter, constant memory, plain values, no formats) — no parsing, matching
   or styling; once with XlsxWriter's generic ``write_row`` and once (``floor-typed``) with one
   typed, undecorated write per cell as our writer does, the strictest floor we know;
+- ``floor-lib`` (MT940 only): the generic floor, but the statement read by the maintained parser
+  library the issue requires (``mt-940``'s own ``parse`` with its default settings: what any
+  script reading MT940 through the library does) instead of a hand-written line split, which
+  the product may not use;
 - ``e2e``: what the bot does: read both inputs into typed lines, match (rules a–d), write the
   styled four-sheet workbook atomically;
 - ``pandas``: a pandas baseline of rule (a) only: ``read_excel(engine="calamine")`` both files,
@@ -44,12 +48,20 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _floor_read(path: Path) -> None:
-    """Read a file with the fastest reader for its kind, materialising every value, parsing nothing."""
+def _floor_read(path: Path, library: bool = False) -> None:
+    """Read a file with the fastest reader for its kind, materialising every value, parsing nothing.
+
+    With ``library``, an MT940 statement is read by the ``mt-940`` library (default settings)."""
     from python_calamine import CalamineWorkbook
 
     head = path.read_bytes()[:64]
-    if head.startswith(b"PK"):
+    if library and head.startswith(b":20:"):
+        import io
+
+        import mt940
+
+        len(mt940.parse(io.StringIO(path.read_bytes().decode("iso-8859-1"))))
+    elif head.startswith(b"PK"):
         workbook = CalamineWorkbook.from_path(str(path))
         workbook.get_sheet_by_index(0).to_python()
     elif head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
@@ -73,7 +85,7 @@ def _floor_read(path: Path) -> None:
         list(csv.reader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
 
 
-def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict[str, Any]:
+def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool, library: bool = False) -> dict[str, Any]:
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
@@ -83,7 +95,7 @@ def phase_floor(work: Path, bank: Path, ledger: Path, typed: bool) -> dict[str, 
     output.close()
     t0, c0 = time.perf_counter(), time.process_time()
     for path in (bank, ledger):
-        _floor_read(path)
+        _floor_read(path, library)
     t1 = time.perf_counter()
     out = work / "floor.xlsx"
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -220,8 +232,8 @@ def _child(args: argparse.Namespace) -> None:
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     work, bank, ledger = Path(args.work), Path(args.bank), Path(args.ledger)
-    if args.phase in ("floor", "floor-typed"):
-        result = phase_floor(work, bank, ledger, args.phase == "floor-typed")
+    if args.phase in ("floor", "floor-typed", "floor-lib"):
+        result = phase_floor(work, bank, ledger, args.phase == "floor-typed", args.phase == "floor-lib")
     elif args.phase == "e2e":
         result = phase_e2e(work, bank, ledger)
     elif args.phase == "pandas":
@@ -295,11 +307,13 @@ def main() -> None:
         f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"load {os.getloadavg()[0]:.1f}"
     )
-    e2e_runs, floor_runs, typed_runs = [], [], []
+    e2e_runs, floor_runs, typed_runs, lib_runs = [], [], [], []
     for _ in range(args.repeat):  # interleaved, so a burst of load on the machine hits all alike
         e2e_runs.append(_run("e2e", work, bank, ledger))
         floor_runs.append(_run("floor", work, bank, ledger, e2e_runs[0]["shape"]))
         typed_runs.append(_run("floor-typed", work, bank, ledger, e2e_runs[0]["shape"]))
+        if args.bank_format == "mt940":
+            lib_runs.append(_run("floor-lib", work, bank, ledger, e2e_runs[0]["shape"]))
     e2e = min(e2e_runs, key=lambda r: r["total_s"])
     floor = min(floor_runs, key=lambda r: r["total_s"])
     typed = min(typed_runs, key=lambda r: r["total_s"])
@@ -352,6 +366,16 @@ def main() -> None:
         f"CPU medians e2e {statistics.median(r['cpu_s'] for r in e2e_runs):.1f} s, "
         f"floor {statistics.median(r['cpu_s'] for r in floor_runs):.1f} s, typed {statistics.median(r['cpu_s'] for r in typed_runs):.1f} s"
     )
+    if lib_runs:  # MT940: the floor reading the statement through the library the issue requires
+        lib = min(lib_runs, key=lambda r: r["total_s"])
+        lib_pairs = [e["cpu_s"] / f["cpu_s"] for e, f in zip(e2e_runs, lib_runs, strict=True)]
+        print(
+            f"floor   (mt-940 library read + plain write):       {lib['total_s']:6.1f} s "
+            f"(read {lib['read_s']:.1f}, write {lib['write_s']:.1f}); ratio e2e/library floor "
+            f"{e2e['total_s'] / lib['total_s']:.2f}, CPU per back-to-back run "
+            + ", ".join(f"{r:.2f}" for r in lib_pairs)
+            + f", median {statistics.median(lib_pairs):.2f}"
+        )
     if pandas is not None:  # the pandas baseline reads the .xlsx statement only
         print(
             f"pandas  rule (a) merge baseline:                  {pandas['total_s']:6.1f} s "
