@@ -28,7 +28,8 @@ def test_at_least_35_processes_cover_all_eight_kl_areas() -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_every_entry_has_kle_legal_basis_with_section_and_dated_sources(key: str) -> None:
-    """Each process names a KLE emne confirmed by a cited source, a legal basis with § (or an EU article), and sources with title, URL and date."""
+    """Each process names a KLE emne confirmed by a cited source, a legal basis with § (or an EU article),
+    and sources with title, URL and date."""
     p = CATALOGUE.get(key)
     assert p.kle and re.fullmatch(r"\d\d\.\d\d\.\d\d", p.kle)
     # A placeholder is not a KLE number: each one cites the source that confirms it.
