@@ -117,7 +117,7 @@ def test_cron_traps_are_rejected(tmp_path: Path, cron: str, message: str) -> Non
 def test_unknown_bot_lists_known_ones(tmp_path: Path) -> None:
     """A schedule for a bot that does not exist names the bot and the known bots."""
     _, err = problems_of(tmp_path, '[[schedule]]\nname = "a"\nbot = "ukendt"\ncron = "0 7 * * *"\n')
-    assert err.problems == ["schedule[1] 'a': unknown bot 'ukendt'; known bots: flytning, refusion"]
+    assert err.problems == ["schedule[1] 'a': ukendt bot / unknown bot 'ukendt'; kendte/known: flytning, refusion"]
 
 
 def test_unknown_timezone(tmp_path: Path) -> None:
