@@ -42,8 +42,8 @@ def open_portal(ctx: BotContext[Any], credential: str) -> BrowserSession:
         login = ctx.credential(credential)
         if not login.username:
             raise ApplicationException(
-                f"the credential {credential!r} has no username; set it with "
-                f"`sepbots credentials set {credential} --username ...`",
+                f"loginoplysningen {credential!r} har intet brugernavn / the credential {credential!r} has no username; "
+                f"sæt/set: `sepbots credentials set {credential} --username ...`",
                 code="CREDENTIAL_NO_USERNAME",
             )
         return BrowserSession(

@@ -164,12 +164,14 @@ class AuditTrail:
         ts = ts.astimezone(UTC)
         head = conn.execute(_ADVANCE_HEAD, {"n": n}).first()
         if head is None:
-            raise AuditError("the audit chain head is missing; nothing was written (run: sepbots audit verify)")
+            raise AuditError("revisionssporets hoved mangler; intet blev skrevet (kør: sepbots audit verify) / "
+                             "the audit chain head is missing; nothing was written (run: sepbots audit verify)")
         last_seq: int = head.seq
         prev = head.hash
         seq = last_seq - n
         if not hmac.compare_digest(head.mac or "", self._sealer.head(seq, prev)):
-            raise AuditError("the audit chain head's seal does not match; nothing was written "
+            raise AuditError("revisionssporets hoved har et forkert segl; intet blev skrevet (kør: sepbots audit verify) / "
+                             "the audit chain head's seal does not match; nothing was written "
                              "(run: sepbots audit verify)")
         rows = []
         for ev, details, digest in prepared:
@@ -229,7 +231,8 @@ class AuditTrail:
                                 .where(audit_head.c.id == 1)).first()
             conn.rollback()
         if inst is None or head is None or not hmac.compare_digest(head.mac or "", self._sealer.head(head.seq, head.hash)):
-            raise AuditError("the audit chain has no valid sealed head; run: sepbots audit verify")
+            raise AuditError("revisionssporet har intet gyldigt forseglet hoved; kør: sepbots audit verify / "
+                         "the audit chain has no valid sealed head; run: sepbots audit verify")
         return make_checkpoint(self._sealer, inst.installation_id, head.seq, head.hash, self._clock.now())
 
     # -- neutralisation (retention) --------------------------------------------------------------

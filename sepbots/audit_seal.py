@@ -159,7 +159,8 @@ def read_checkpoint(path: Path) -> Checkpoint:
     try:
         return Checkpoint.model_validate_json(path.read_bytes())
     except OSError as exc:
-        raise InputError(f"cannot read the checkpoint file: {exc.strerror}", file=path) from exc
+        raise InputError(f"kontrolpunktsfilen kan ikke læses / cannot read the checkpoint file: {exc.strerror}", file=path) from exc
     except ValidationError as exc:
-        raise InputError("not a sepbots audit checkpoint (JSON with installation, seq, hash, at, mac)",
+        raise InputError("ikke et sepbots-kontrolpunkt for revisionssporet / not a sepbots audit checkpoint "
+                         "(JSON med/with installation, seq, hash, at, mac)",
                          file=path) from exc

@@ -319,7 +319,7 @@ def _env_tree(environ: Mapping[str, str]) -> dict[str, Any]:
         for part in path[:-1]:
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                raise ConfigError("environment variable nests under a plain value", key=name)
+                raise ConfigError("miljøvariablen ligger under en enkelt værdi / environment variable nests under a plain value", key=name)
         node[path[-1]] = value
     return tree
 
@@ -362,9 +362,9 @@ def load_settings(
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", file=file) from exc
+            raise ConfigError(f"ikke gyldig TOML / not valid TOML: {exc}", file=file) from exc
     elif config_file:
-        raise ConfigError("config file not found", file=file)
+        raise ConfigError("konfigurationsfilen findes ikke / config file not found", file=file)
     data = _merge(data, _env_tree(env))
     data = _merge(data, dict(overrides or {}))
     data["home"] = home_path
@@ -375,4 +375,4 @@ def load_settings(
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
         source = file if file.is_file() else None
-        raise ConfigError(f"invalid setting: {err['msg']}", key=key, file=source) from exc
+        raise ConfigError(f"ugyldig indstilling / invalid setting: {err['msg']}", key=key, file=source) from exc

@@ -135,8 +135,9 @@ def _set_up(conn: Connection, store: Store, keys: KeyRing, audit: AuditTrail, cl
         return
     if not keys.matches(token.encode()):
         raise VaultError(
-            f"the key does not match the one the database {store.describe()} was set up with; "
-            "check SEPBOTS_KEY or the key file"
+            "nøglen passer ikke til den, databasen blev sat op med; tjek SEPBOTS_KEY eller nøglefilen / "
+            "the key does not match the one the database was set up with; check SEPBOTS_KEY or the key file: "
+            f"{store.describe()}"
         )
     if upgrade and not audit.installed(conn):
         audit.seal(conn, clock.now())

@@ -33,13 +33,26 @@ class SepbotsError(Exception):
     """Root of every error sepbots raises on purpose."""
 
 
-def located(message: str, *places: tuple[str, object | None]) -> str:
-    """``message (file a.xlsx, row 3)``: the message with the places that are known, in the order given.
+# The labels of the places an error names, Danish/English, compact so that ``str(exc)`` stays one line.
+PLACE_LABELS: dict[str, str] = {
+    "file": "fil/file",
+    "sheet": "ark/sheet",
+    "row": "række/row",
+    "column": "kolonne/column",
+    "key": "indstilling/key",
+    "entry": "proces/entry",
+    "field": "felt/field",
+}
 
-    The one wording of "where" for the errors that name a place (settings, input, catalogue); a place
+
+def located(message: str, *places: tuple[str, object | None]) -> str:
+    """``message (fil/file a.xlsx, række/row 3)``: the message with the places that are known, in the order given.
+
+    The one wording of "where" for the errors that name a place (settings, input, catalogue): each place
+    is named by its English key in ``PLACE_LABELS`` and shown with its Danish/English label; a place
     whose value is ``None`` is left out, and with none known the message stands alone.
     """
-    known = [f"{name} {value}" for name, value in places if value is not None]
+    known = [f"{PLACE_LABELS.get(name, name)} {value}" for name, value in places if value is not None]
     return f"{message} ({', '.join(known)})" if known else message
 
 

@@ -72,12 +72,13 @@ def load_keyring(key_file: Path, env_key: str | None = None, *, create: bool = F
     if key_file.exists():
         if sys.platform != "win32" and key_file.stat().st_mode & 0o077:
             raise VaultError(
-                f"the key file {key_file} is readable by other users; run: chmod 600 {key_file}"
+                f"andre brugere kan læse nøglefilen / the key file is readable by other users: {key_file}; "
+                f"kør/run: chmod 600 {key_file}"
             )
         try:
             return KeyRing(_decode(key_file.read_text(encoding="ascii").strip(), str(key_file)))
         except OSError as exc:
-            raise VaultError(f"cannot read the key file {key_file}: {exc.strerror}") from exc
+            raise VaultError(f"nøglefilen kan ikke læses / cannot read the key file {key_file}: {exc.strerror}") from exc
     if not create:
         raise VaultError(
             f"nøglefilen {key_file} findes ikke (indstillingen vault.key_file); kør: sepbots init eller sæt SEPBOTS_KEY "
@@ -96,7 +97,7 @@ def load_keyring(key_file: Path, env_key: str | None = None, *, create: bool = F
     except FileExistsError:
         return load_keyring(key_file)
     except OSError as exc:
-        raise VaultError(f"cannot write the key file {key_file}: {exc.strerror}") from exc
+        raise VaultError(f"nøglefilen kan ikke skrives / cannot write the key file {key_file}: {exc.strerror}") from exc
     finally:
         partial.unlink(missing_ok=True)
     return KeyRing(raw)
@@ -108,7 +109,7 @@ def _decode(text: str, source: str) -> bytes:
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise VaultError(f"the key in {source} is not 64 hexadecimal characters")
+        raise VaultError(f"nøglen er ikke 64 hexadecimale tegn / the key is not 64 hexadecimal characters: {source}")
     return raw
 
 

@@ -61,17 +61,19 @@ def fill_template(template: Path, values: Mapping[str, Any], output: Path) -> Pa
         document = DocxTemplate(str(template))
         wanted = document.get_undeclared_template_variables()
     except Exception as exc:  # docxtpl raises zipfile, lxml and jinja errors alike
-        raise LetterError(f"the letter template {template.name} cannot be read: {type(exc).__name__}",
+        raise LetterError(f"brevskabelonen {template.name} kan ikke læses / the letter template {template.name} cannot be read: "
+                          f"{type(exc).__name__}",
                           code="TEMPLATE_BROKEN") from exc
     missing = sorted(set(wanted) - set(values))
     if missing:
-        raise LetterError(f"the letter template {template.name} needs values for: {', '.join(missing)}",
+        raise LetterError(f"brevskabelonen {template.name} mangler værdier for / the letter template {template.name} needs values for: "
+                          f"{', '.join(missing)}",
                           code="TEMPLATE_MISSING_VALUE")
     environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         document.render(dict(values), jinja_env=environment, autoescape=True)
     except UndefinedError as exc:
-        raise LetterError(f"the letter template {template.name}: {exc.message}", code="TEMPLATE_MISSING_VALUE") from exc
+        raise LetterError(f"brevskabelonen / the letter template {template.name}: {exc.message}", code="TEMPLATE_MISSING_VALUE") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(output) as temp:
         document.save(str(temp))
@@ -88,14 +90,15 @@ def find_soffice(setting: str | Path | None = None) -> Path:
         found = shutil.which(str(setting))
         if found:
             return Path(found)
-        raise ConfigError(f"LibreOffice was not found at {setting}", key="letters.soffice")
+        raise ConfigError(f"LibreOffice findes ikke / LibreOffice was not found: {setting}", key="letters.soffice")
     on_path = shutil.which("soffice") or shutil.which("libreoffice")
     if on_path:
         return Path(on_path)
     for candidate in _USUAL_SOFFICE:
         if candidate.is_file():
             return candidate
-    raise ConfigError("LibreOffice (soffice) is not installed or not on PATH; set its path", key="letters.soffice")
+    raise ConfigError("LibreOffice (soffice) er ikke installeret eller ikke på PATH; angiv stien / "
+                          "LibreOffice (soffice) is not installed or not on PATH; set its path", key="letters.soffice")
 
 
 def render_pdf(document: Path, output: Path, *, soffice: str | Path | None = None, timeout_s: float = 120.0) -> Path:
@@ -120,7 +123,8 @@ def render_pdfs(jobs: Mapping[Path, Path], *, soffice: str | Path | None = None,
     executable = find_soffice(soffice)
     documents = [Path(d).resolve() for d in jobs]
     if len({d.stem for d in documents}) != len(documents):
-        raise LetterError("two documents in one batch have the same file name", code="PDF_FAILED")
+        raise LetterError("to dokumenter i samme bunke har samme filnavn / "
+                          "two documents in one batch have the same file name", code="PDF_FAILED")
     with tempfile.TemporaryDirectory(prefix="sepbots-soffice-") as work:
         work_dir = Path(work)
         profile = (work_dir / "profile").as_uri()
@@ -131,14 +135,15 @@ def render_pdfs(jobs: Mapping[Path, Path], *, soffice: str | Path | None = None,
             finished = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False,
                                       env={**os.environ, "HOME": str(work_dir)}, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            raise LetterError(f"LibreOffice did not render {documents[0].name} (and {len(documents) - 1} more) "
-                              f"within {timeout_s:g} s", code="PDF_TIMEOUT") from exc
+            raise LetterError(f"LibreOffice lavede ikke PDF inden for {timeout_s:g} s / LibreOffice did not render within {timeout_s:g} s: "
+                              f"{documents[0].name} (+{len(documents) - 1})", code="PDF_TIMEOUT") from exc
         outputs = []
         for document, output in zip(documents, jobs.values(), strict=True):
             produced = out_dir / f"{document.stem}.pdf"
             if not produced.is_file():
                 detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {finished.returncode}"]
-                raise LetterError(f"LibreOffice made no PDF of {document.name}: {detail[0][:200]}", code="PDF_FAILED")
+                raise LetterError("LibreOffice lavede ingen PDF / "
+                                  f"LibreOffice made no PDF of {document.name}: {detail[0][:200]}", code="PDF_FAILED")
             output.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(output) as temp:
                 shutil.move(str(produced), temp)

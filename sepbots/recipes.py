@@ -59,10 +59,10 @@ class Gains:
     def __post_init__(self) -> None:
         minutes = Decimal(str(self.credited_minutes))
         if minutes < 0:
-            raise RecipeError(f"gains: credited_minutes must not be negative (got {minutes})")
+            raise RecipeError(f"gains: credited_minutes må ikke være negativ / must not be negative: {minutes}")
         object.__setattr__(self, "credited_minutes", minutes)
         if not self.unit.strip():
-            raise RecipeError("gains: unit must name the process's counting unit")
+            raise RecipeError("gains: unit skal være processens tælleenhed / unit must name the process's counting unit")
 
 
 class NoParams(BaseModel):
@@ -167,26 +167,28 @@ def bot(
 
     def decorate(func: F) -> F:
         if hasattr(func, RECIPE_ATTR):
-            raise RecipeError(f"{func.__qualname__} is already declared as a bot")
+            raise RecipeError(f"{func.__qualname__} er allerede erklæret som bot / is already declared as a bot")
         bot_name = name or func.__name__
         if not bot_name or not set(bot_name) <= _NAME_OK:
-            raise RecipeError(f"bot name {bot_name!r}: use lowercase letters, digits, '_' and '-'")
+            raise RecipeError(f"botnavn/bot name {bot_name!r}: brug små bogstaver, cifre, '_' og '-' / "
+                              "use lowercase letters, digits, '_' and '-'")
         if max_attempts < 1:
-            raise RecipeError(f"bot {bot_name}: max_attempts must be at least 1")
+            raise RecipeError(f"bot {bot_name}: max_attempts skal være mindst 1 / must be at least 1")
         if backoff < 1:
-            raise RecipeError(f"bot {bot_name}: backoff must be at least 1")
+            raise RecipeError(f"bot {bot_name}: backoff skal være mindst 1 / must be at least 1")
         masks = (mask,) if isinstance(mask, str) else tuple(mask)
         if not all(isinstance(m, str) and m.strip() for m in masks):
-            raise RecipeError(f"bot {bot_name}: mask takes non-empty selector strings")
+            raise RecipeError(f"bot {bot_name}: mask skal være ikke-tomme selektorer / mask takes non-empty selector strings")
         if timeout is not None and timeout <= timedelta(0):
-            raise RecipeError(f"bot {bot_name}: timeout must be positive")
+            raise RecipeError(f"bot {bot_name}: timeout skal være positiv / timeout must be positive")
         payload_type = payload or _payload_from_annotation(func)
         if payload_type is None:
             raise RecipeError(
-                f"bot {bot_name}: annotate the first parameter as WorkItem[Model] or pass payload=Model"
+                f"bot {bot_name}: angiv første parameter som WorkItem[Model] eller giv payload=Model / "
+                "annotate the first parameter as WorkItem[Model] or pass payload=Model"
             )
         if len(inspect.signature(func).parameters) != 2:
-            raise RecipeError(f"bot {bot_name}: the item processor takes (item, ctx)")
+            raise RecipeError(f"bot {bot_name}: funktionen skal tage (item, ctx) / the item processor takes (item, ctx)")
         doc = (inspect.getdoc(func) or "").strip().splitlines()
         source = inspect.getsourcefile(func)
         recipe = Recipe(
@@ -223,7 +225,7 @@ def recipe_of(obj: Any) -> Recipe:
         return obj
     recipe: Recipe | None = getattr(obj, RECIPE_ATTR, None)
     if recipe is None:
-        raise RecipeError(f"{obj!r} is not a bot: decorate it with @bot(...)")
+        raise RecipeError(f"{obj!r} er ikke en bot: dekorér den med @bot(...) / is not a bot: decorate it with @bot(...)")
     return recipe
 
 
@@ -238,7 +240,7 @@ class Registry:
     def add(self, recipe: Recipe) -> None:
         old = self._by_name.get(recipe.name)
         if old is not None and old.func is not recipe.func:
-            raise RecipeError(f"two bots are named {recipe.name!r}: {old.source} and {recipe.source}")
+            raise RecipeError(f"to bots hedder {recipe.name!r} / two bots are named {recipe.name!r}: {old.source}, {recipe.source}")
         self._by_name[recipe.name] = recipe
 
     def get(self, name: str) -> Recipe:
@@ -246,7 +248,7 @@ class Registry:
             return self._by_name[name]
         except KeyError:
             known = ", ".join(sorted(self._by_name)) or "none"
-            raise RecipeError(f"unknown bot {name!r} (known bots: {known})") from None
+            raise RecipeError(f"ukendt bot / unknown bot {name!r} (kendte/known: {known})") from None
 
     def __iter__(self) -> Iterator[Recipe]:
         return iter(sorted(self._by_name.values(), key=lambda r: r.name))
@@ -304,14 +306,16 @@ def discover(folders: Iterable[Path], *, entry_point_group: str = "sepbots.bots"
             try:
                 module = importlib.import_module(modname)
             except Exception as exc:
-                raise RecipeError(f"cannot load the bot in {bot_dir / 'bot.py'}: {type(exc).__name__}: {exc}") from exc
+                raise RecipeError("botten kan ikke indlæses / "
+                                  f"cannot load the bot in {bot_dir / 'bot.py'}: {type(exc).__name__}: {exc}") from exc
             for recipe in recipes_in(module):
                 registry.add(recipe)
     for ep in entry_points(group=entry_point_group):
         try:
             obj = ep.load()
         except Exception as exc:
-            raise RecipeError(f"cannot load the bot entry point {ep.name} ({ep.value}): {exc}") from exc
+            raise RecipeError("bottens indgangspunkt kan ikke indlæses / "
+                              f"cannot load the bot entry point {ep.name} ({ep.value}): {exc}") from exc
         found = recipes_in(obj) if isinstance(obj, types.ModuleType) else [recipe_of(obj)]
         for recipe in found:
             registry.add(recipe)

@@ -52,7 +52,8 @@ def record_unit_counts(
         RecipeError: a negative count.
     """
     if done < 0 or handed_over < 0:
-        raise RecipeError(f"bot {bot}: unit counts must not be negative (done={done}, handed_over={handed_over})")
+        raise RecipeError(f"bot {bot}: antal enheder må ikke være negativt / unit counts must not be negative "
+                          f"(done={done}, handed_over={handed_over})")
     with store.begin() as conn:
         conn.execute(
             insert(unit_counts).values(
@@ -70,7 +71,7 @@ def record_review_minutes(
         InputError: minutes outside 0–10,000.
     """
     if not Decimal(0) < minutes <= Decimal(10_000):
-        raise InputError(f"--minutes must be above 0 and at most 10000 (got {minutes})")
+        raise InputError(f"--minutes skal være over 0 og højst 10000 / must be above 0 and at most 10000: {minutes}")
     now = env.clock.now()
     text = env.redactor.redact(note)
     with env.store.begin() as conn:

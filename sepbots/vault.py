@@ -53,9 +53,9 @@ class Vault:
     def set(self, name: str, secret: str, *, username: str | None = None, actor: str) -> None:
         """Create or replace credential ``name``."""
         if not name.strip():
-            raise VaultError("a credential needs a name")
+            raise VaultError("en loginoplysning skal have et navn / a credential needs a name")
         if not secret:
-            raise VaultError(f"credential {name}: the secret is empty")
+            raise VaultError(f"loginoplysning/credential {name}: hemmeligheden er tom / the secret is empty")
         now = self.clock.now()
         token = self._fernet.encrypt(secret.encode())
         with self.store.begin() as conn:
@@ -74,11 +74,13 @@ class Vault:
         with self.store.begin() as conn:
             row = conn.execute(select(credentials).where(credentials.c.name == name)).first()
             if row is None:
-                raise VaultError(f"no credential named {name!r}; add it with: sepbots credentials set {name}")
+                raise VaultError(f"ingen loginoplysning hedder {name!r} / "
+                                 f"no credential named {name!r}; tilføj/add: sepbots credentials set {name}")
             try:
                 value = self._fernet.decrypt(bytes(row.secret)).decode()
             except InvalidToken as exc:
-                raise VaultError(f"credential {name!r} was encrypted with another key; check SEPBOTS_KEY or the key file") from exc
+                raise VaultError(f"loginoplysningen {name!r} er krypteret med en anden nøgle; tjek SEPBOTS_KEY eller nøglefilen / "
+                             f"credential {name!r} was encrypted with another key; check SEPBOTS_KEY or the key file") from exc
             self.redactor.add_secret(value)
             self.audit.append(conn, [AuditEvent(AuditEventType.CREDENTIAL_USED, actor, bot=bot, run_id=run_id,
                                                 details={"name": name})], self.clock.now())
@@ -95,6 +97,6 @@ class Vault:
         with self.store.begin() as conn:
             res = conn.execute(delete(credentials).where(credentials.c.name == name))
             if not res.rowcount:
-                raise VaultError(f"no credential named {name!r}")
+                raise VaultError(f"ingen loginoplysning hedder {name!r} / no credential named {name!r}")
             self.audit.append(conn, [AuditEvent(AuditEventType.CREDENTIAL_DELETED, actor, details={"name": name})],
                               self.clock.now())

@@ -101,7 +101,7 @@ def test_a_bot_that_fails_to_import_names_its_file(tmp_path: Path) -> None:
 
 def test_an_unknown_bot_lists_the_known_ones() -> None:
     """Looking up a missing bot names every known bot."""
-    with pytest.raises(RecipeError, match="known bots: none"):
+    with pytest.raises(RecipeError, match="kendte/known: none"):
         Registry().get("x")
 
 

@@ -217,7 +217,7 @@ def test_a_producer_input_error_adds_nothing_and_names_the_cell(env: Environment
     """A bad row halfway through the input rolls back every item of that run and is raised with its location."""
     with pytest.raises(InputError) as info:
         Runner(env).run(halfway, {"rows": 5})
-    assert "sheet 'Ark1', row 7, column 'Beløb'" in str(info.value)
+    assert "ark/sheet 'Ark1', række/row 7, kolonne/column 'Beløb'" in str(info.value)
     with env.store.engine.connect() as conn:
         assert conn.execute(select(work_items)).all() == []
         run = conn.execute(select(runs)).one()

@@ -167,7 +167,8 @@ class CaseSystem:
         status = desktop.copy_text()
         found = JOURNAL_NUMBER.search(status)
         if found is None:
-            raise ApplicationException("the status line shows no journal number", code="STATUS_UNREADABLE")
+            raise ApplicationException("statuslinjen viser intet journalnummer / "
+                                       "the status line shows no journal number", code="STATUS_UNREADABLE")
         return {"journal_number": found.group(0), "already_filed": False}
 
 

@@ -75,11 +75,12 @@ def read_folder(folder: Path) -> Iterator[Document]:
     """
     manifest = folder / MANIFEST
     if not manifest.is_file():
-        raise InputError(f"the folder has no {MANIFEST}", file=folder)
+        raise InputError(f"mappen har ingen {MANIFEST} / the folder has no {MANIFEST}", file=folder)
     for number, cells in _cells(manifest, OPTIONAL_MANIFEST):
         name = cells["file"]
         if not name or Path(name).name != name or not (folder / name).is_file():
-            raise InputError(f"file {name!r} is not in the folder", file=manifest, row=number, column="fil")
+            raise InputError(f"filen {name!r} findes ikke i mappen / "
+                             f"file {name!r} is not in the folder", file=manifest, row=number, column="fil")
         cells["title"] = cells["title"] or Path(name).stem
         yield Document(row=number, **cells)
 
@@ -93,7 +94,8 @@ def read_documents(source: Path) -> Iterator[Document]:
     if source.is_dir():
         return read_folder(source)
     if not source.is_file():
-        raise InputError("the input does not exist", file=source)
+        raise InputError("inddata findes ikke / the input does not exist", file=source)
     if source.suffix.lower() != ".xlsx":
-        raise InputError("the input must be an .xlsx workbook or a folder with manifest.csv", file=source)
+        raise InputError("inddata skal være en .xlsx-projektmappe eller en mappe med manifest.csv / "
+                         "the input must be an .xlsx workbook or a folder with manifest.csv", file=source)
     return read_workbook(source)

@@ -157,8 +157,9 @@ class MailTask:
             moved = self.box.find(self.params.filed_folder, self.origin.message_id)
             message = self.box.message(moved) if moved else None
         if message is None:
-            raise BusinessException(f"the mail {self.origin.ref.reference} is no longer in {self.origin.ref.folder} "
-                                    f"nor in {self.params.filed_folder}", code="MAIL_GONE")
+            raise BusinessException(f"mailen er hverken i {self.origin.ref.folder} eller {self.params.filed_folder} / "
+                                    f"the mail is no longer in {self.origin.ref.folder} nor in {self.params.filed_folder}: "
+                                    f"{self.origin.ref.reference}", code="MAIL_GONE")
         return message
 
     def save_attachments(self, message: MailMessage) -> list[str]:

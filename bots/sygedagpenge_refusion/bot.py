@@ -315,6 +315,6 @@ def submit_claim(item: WorkItem[Claim], ctx: BotContext[Params]) -> dict[str, An
         except SessionExpired:
             ctx.log.info("portal_session_expired", restart=restart + 1)
     else:
-        raise SessionExpired("the portal session expired three times in a row")
+        raise SessionExpired("portalens session udløb tre gange i træk / the portal session expired three times in a row")
     ctx.log.info("claim_submitted", receipt=receipt, portal_retries=retries.count)
     return {"receipt": receipt, "portal_retries": retries.count}

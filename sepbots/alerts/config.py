@@ -163,7 +163,7 @@ def load_alerts(path: Path) -> AlertsConfig | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=path) from exc
+        raise ConfigError(f"ikke gyldig TOML / not valid TOML: {exc}", file=path) from exc
     try:
         return AlertsConfig.model_validate(data)
     except ValidationError as exc:

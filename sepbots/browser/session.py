@@ -150,7 +150,7 @@ class BrowserSession(AttemptEvidence):
             self._playwright.stop()
             self._playwright = None
             browser = self.settings.channel or self.settings.executable_path or "bundled chromium"
-            raise BrowserStartError(f"could not launch the browser ({browser}): {error.message}") from error
+            raise BrowserStartError(f"browseren kunne ikke startes / could not launch the browser ({browser}): {error.message}") from error
         context = self._browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(self.settings.timeout_ms)
         if self.settings.trace and self.trace_path is not None:
@@ -281,7 +281,7 @@ class BrowserSession(AttemptEvidence):
                 attempt += 1
                 continue
             if response is None:  # same-document navigation
-                raise PortalUnreachable(url, "no response")
+                raise PortalUnreachable(url, "intet svar / no response")
             if _transient(response.status):
                 wait = retry.wait_for(attempt, _retry_after(response) if response.status == 429 else None)
                 if attempt >= retry.attempts:
@@ -335,15 +335,17 @@ class BrowserSession(AttemptEvidence):
                 with page.expect_navigation(wait_until="domcontentloaded") as navigation:
                     missing = page.evaluate(FILL_SCRIPT, script_args(values, button))
                     if missing:
-                        raise ElementNotFound(f"not on {form_url}: {', '.join(missing)}")
+                        raise ElementNotFound(f"mangler på siden / not on the page {form_url}: {', '.join(missing)}")
                 response = navigation.value
             except PlaywrightError as error:
                 raise PortalUnreachable(form_url, error.message.splitlines()[0]) from error
             if response is None:
-                raise PortalUnreachable(form_url, "no response")
+                raise PortalUnreachable(form_url, "intet svar / no response")
             if self._on_login_page() and urlparse(form_url).path != urlparse(page.url).path:
                 self.log_in_again()
-                raise SessionExpired(f"the session expired while submitting {form_url}; logged in again")
+                raise SessionExpired("sessionen udløb under afsendelsen; der er logget ind igen / "
+                                     "the session expired while submitting; logged in again: "
+                                     f"{form_url}")
             status = response.status
             if not _transient(status):
                 return response
@@ -383,7 +385,7 @@ class BrowserSession(AttemptEvidence):
         page = self.page()
         missing = page.evaluate(FILL_SCRIPT, script_args(values, None))
         if missing:
-            raise ElementNotFound(f"not on {page.url}: {', '.join(missing)}")
+            raise ElementNotFound(f"mangler på siden / not on the page {page.url}: {', '.join(missing)}")
 
     def wait_for_text(self, text: str, *, timeout_ms: float | None = None) -> None:
         """Wait until ``text`` is visible on the page (Playwright's TimeoutError otherwise)."""

@@ -138,7 +138,7 @@ def load_all(directory: Path) -> list[Benchmark]:
         try:
             out.append(Benchmark.model_validate(json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError, ValidationError) as exc:
-            raise BundleError(f"not a benchmark file: {exc}", file=path) from None
+            raise BundleError(f"ikke en sammenligningsfil / not a benchmark file: {exc}", file=path) from None
     return sorted(out, key=lambda b: b.organisation)
 
 

@@ -173,27 +173,28 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[Process]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"cannot read the bundle: {exc}", file=path) from None
+        raise BundleError(f"pakken kan ikke læses / cannot read the bundle: {exc}", file=path) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BundleError(
-            f"not a sepbots catalogue bundle (format must be {FORMAT!r})", file=path, field="format"
+            f"ikke en sepbots-katalogpakke / not a sepbots catalogue bundle (format: {FORMAT!r})", file=path, field="format"
         )
     version = data.get("format_version")
     if not isinstance(version, int):
-        raise BundleError("format_version missing or not a number", file=path, field="format_version")
+        raise BundleError("format_version mangler eller er ikke et tal / "
+                          "format_version missing or not a number", file=path, field="format_version")
     if version > FORMAT_VERSION:
         raise BundleError(
-            f"bundle format version {version} is newer than this sepbots reads "
-            f"({FORMAT_VERSION}); upgrade sepbots",
+            f"pakkens formatversion {version} er nyere end den, denne sepbots kan læse ({FORMAT_VERSION}); opgrader sepbots / "
+            f"bundle format version {version} is newer than this sepbots reads ({FORMAT_VERSION}); upgrade sepbots",
             file=path,
             field="format_version",
         )
     for name in ("organisation", "exported_at"):
         if not isinstance(data.get(name), str):
-            raise BundleError(f"{name} missing", file=path, field=name)
+            raise BundleError(f"{name} mangler / {name} missing", file=path, field=name)
     entries = data.get("processes")
     if not isinstance(entries, list):
-        raise BundleError("processes missing", file=path, field="processes")
+        raise BundleError("processes mangler / processes missing", file=path, field="processes")
     processes = []
     for i, entry in enumerate(entries, start=1):
         raw = entry.get("process") if isinstance(entry, dict) else None
@@ -202,12 +203,12 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[Process]]:
             processes.append(parse_process(raw, file=path, entry=str(key or f"#{i}")))
         except CatalogueError as exc:
             raise BundleError(
-                f"nothing imported: {exc.message}", file=path, entry=exc.entry, field=exc.field
+                f"intet importeret / nothing imported: {exc.message}", file=path, entry=exc.entry, field=exc.field
             ) from None
     keys = [p.key for p in processes]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
-        raise BundleError(f"keys appear twice in the bundle: {', '.join(dupes)}", file=path, field="key")
+        raise BundleError(f"nøgler står to gange i pakken / keys appear twice in the bundle: {', '.join(dupes)}", file=path, field="key")
     return data, processes
 
 
@@ -261,6 +262,7 @@ def import_bundle(
             target = catalogue.directory / f"{incoming.key}.yaml"
             if target.exists():
                 raise BundleError(
+                    "der findes allerede en fil med den nye proces' navn / "
                     "a file with the new process's name already exists", file=target, entry=incoming.key
                 )
             changes.setdefault(target, {})[incoming.key] = new
@@ -283,8 +285,9 @@ def import_bundle(
             report.updated.append(incoming.key)
     if report.conflicts and prefer is None:
         raise BundleError(
+            "importen er stoppet, intet er skrevet; afgør konflikterne med --prefer ours|theirs / "
             "import stopped, nothing written; settle the conflicts with --prefer ours|theirs:\n"
-            + report.summary("en"),
+            + report.summary("da") + "\n" + report.summary("en"),
             file=path,
             entry=report.conflicts[0].key,
         )

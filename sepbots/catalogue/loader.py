@@ -61,7 +61,7 @@ class Catalogue:
         try:
             return self.processes[key]
         except KeyError:
-            raise CatalogueError("no process with this key", file=self.directory, entry=key) from None
+            raise CatalogueError("ingen proces med denne nøgle / no process with this key", file=self.directory, entry=key) from None
 
     def __iter__(self) -> Iterator[Process]:
         return iter(self.processes.values())
@@ -81,7 +81,7 @@ def parse_process(data: Any, *, file: Path, entry: str) -> Process:
         CatalogueError: naming file, entry and the first bad field (all problems in the message).
     """
     if not isinstance(data, dict):
-        raise CatalogueError("a process must be a mapping of fields", file=file, entry=entry)
+        raise CatalogueError("en proces skal være en samling felter / a process must be a mapping of fields", file=file, entry=entry)
     try:
         return Process.model_validate(data)
     except ValidationError as exc:
@@ -89,7 +89,7 @@ def parse_process(data: Any, *, file: Path, entry: str) -> Process:
         first = errors[0]
         details = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in errors)
         raise CatalogueError(
-            f"invalid process: {details}", file=file, entry=entry, field=_field_path(first["loc"])
+            f"ugyldig proces / invalid process: {details}", file=file, entry=entry, field=_field_path(first["loc"])
         ) from None
 
 
@@ -97,13 +97,15 @@ def _entries(doc: Any, file: Path) -> list[tuple[str, Any]]:
     if isinstance(doc, dict) and "processes" in doc:
         if set(doc) != {"processes"} or not isinstance(doc["processes"], list):
             raise CatalogueError(
+                "en fil med 'processes:' må kun indeholde den liste / "
                 "a file with 'processes:' must hold only that list", file=file, field="processes"
             )
         items = doc["processes"]
     elif isinstance(doc, dict):
         items = [doc]
     else:
-        raise CatalogueError("the file must hold one process or a 'processes:' list", file=file)
+        raise CatalogueError("filen skal indeholde én proces eller en 'processes:'-liste / "
+                             "the file must hold one process or a 'processes:' list", file=file)
     out = []
     for i, item in enumerate(items, start=1):
         key = item.get("key") if isinstance(item, dict) else None
@@ -120,7 +122,7 @@ def read_yaml(file: Path) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"cannot read the file: {exc}", file=file) from None
+        raise CatalogueError(f"filen kan ikke læses / cannot read the file: {exc}", file=file) from None
     return _parse_text(text, file)
 
 
@@ -129,9 +131,9 @@ def _parse_text(text: str, file: Path) -> Any:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = f" (linje/line {mark.line + 1}, kolonne/column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CatalogueError(f"not valid YAML{where}: {problem}", file=file) from None
+        raise CatalogueError(f"ikke gyldig YAML / not valid YAML{where}: {problem}", file=file) from None
 
 
 def load_file(file: Path) -> list[Process]:
@@ -152,13 +154,13 @@ def load_catalogue(directory: Path | str) -> Catalogue:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise CatalogueError("catalogue folder not found", file=directory)
+        raise CatalogueError("katalogmappen findes ikke / catalogue folder not found", file=directory)
     cat = Catalogue(directory=directory)
     for file in catalogue_files(directory):
         for process in load_file(file):
             if process.key in cat.processes:
                 raise CatalogueError(
-                    f"key already defined in {cat.files[process.key]}",
+                    f"nøglen er allerede defineret / key already defined in {cat.files[process.key]}",
                     file=file,
                     entry=process.key,
                     field="key",
@@ -198,7 +200,7 @@ def _replace_phase(text: str, file: Path, key: str, phase: Phase) -> str:
     root = yaml.compose(text, Loader=_PositionLoader)  # noqa: S506
     node = _entry_node(root, key) if root is not None else None
     if node is None:
-        raise CatalogueError("process not found in its file", file=file, entry=key)
+        raise CatalogueError("processen findes ikke i sin fil / process not found in its file", file=file, entry=key)
     key_pair = None
     for k, v in node.value:
         if k.value == "phase":
@@ -243,7 +245,8 @@ def set_phase(catalogue: Catalogue, key: str, phase: Phase, *, lang: str = "da")
         )
     }
     if updated.get(key) is None or updated[key].phase is not phase:
-        raise CatalogueError("the phase could not be rewritten in place", file=file, entry=key, field="phase")
+        raise CatalogueError("fasen kunne ikke skrives om i filen / "
+                             "the phase could not be rewritten in place", file=file, entry=key, field="phase")
     write_atomic(file, new_text)
     catalogue.processes[key] = updated[key]
     return updated[key]

@@ -74,7 +74,8 @@ class CvrClient(HttpConnector):
     def __init__(self, credential: Credential, *, base_url: str = "http://distribution.virk.dk", page_size: int = 100,
                  timeout_s: float = 30.0, retry: RetryPolicy | None = None, clock: Clock | None = None, log: Any = None) -> None:
         if not credential.username:
-            raise ApplicationException(f"credential {credential.name!r} has no user name", code="CVR_NO_USER")
+            raise ApplicationException(f"loginoplysningen {credential.name!r} har intet brugernavn / "
+                                       f"credential {credential.name!r} has no user name", code="CVR_NO_USER")
         self.url = base_url.rstrip("/") + SEARCH_PATH
         self.page_size = page_size
         self.retry = retry or RetryPolicy()
@@ -85,10 +86,11 @@ class CvrClient(HttpConnector):
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         response = send(self._http, "POST", self.url, service="the CVR interface", prefix="CVR", json=body)
         if response.status_code in (401, 403):
-            raise ApplicationException("the CVR interface refused the login", code="CVR_LOGIN_REFUSED")
+            raise ApplicationException("CVR-snitfladen afviste login / the CVR interface refused the login", code="CVR_LOGIN_REFUSED")
         if response.status_code >= 400:
             reason = response.json().get("error", {}).get("reason", "") if response.content else ""
-            raise ApplicationException(f"the CVR interface refused the query: {reason}", code="CVR_BAD_QUERY")
+            raise ApplicationException("CVR-snitfladen afviste forespørgslen / "
+                                       f"the CVR interface refused the query: {reason}", code="CVR_BAD_QUERY")
         return response.json()  # type: ignore[no-any-return]  # the CVR interface answers a JSON object
 
     def search(self, query: dict[str, Any], *, start: int = 0, size: int = 10) -> tuple[int, list[CvrCompany]]:

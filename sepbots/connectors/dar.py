@@ -85,7 +85,8 @@ class AddressClient(HttpConnector):
     def _get(self, path: str, params: dict[str, str]) -> Any:
         response = send(self._http, "GET", self.base + path, service="the address register", prefix="DAR", params=params)
         if response.status_code >= 400:
-            raise ApplicationException(f"the address register refused {path}: HTTP {response.status_code}", code="DAR_REFUSED")
+            raise ApplicationException("adresseregistret afviste / "
+                                       f"the address register refused {path}: HTTP {response.status_code}", code="DAR_REFUSED")
         return response.json()
 
     def search(self, text: str, *, limit: int = 10) -> list[Address]:

@@ -43,15 +43,15 @@ def send(http: httpx.Client, method: str, url: str, *, service: str, prefix: str
     try:
         response = http.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
-        raise TransientError(f"{service} timed out", f"{prefix}_TIMEOUT") from exc
+        raise TransientError(f"{service} svarede ikke i tide / {service} timed out", f"{prefix}_TIMEOUT") from exc
     except httpx.TransportError as exc:
         lasting = refused(exc) if refused is not None else None
         if lasting is not None:
             raise lasting from exc
-        raise TransientError(f"{service} is unreachable: {type(exc).__name__}", f"{prefix}_UNAVAILABLE") from exc
+        raise TransientError(f"{service} kan ikke nås / {service} is unreachable: {type(exc).__name__}", f"{prefix}_UNAVAILABLE") from exc
     if response.status_code == 429 or response.status_code >= 500:
         throttled = response.status_code == 429
-        raise TransientError(f"{service} answered {response.status_code}",
+        raise TransientError(f"{service} svarede {response.status_code} / {service} answered {response.status_code}",
                              f"{prefix}_THROTTLED" if throttled else f"{prefix}_UNAVAILABLE",
                              retry_after_s=retry_after_s(response))
     return response

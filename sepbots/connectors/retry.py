@@ -111,4 +111,5 @@ def call_with_retry(
         return retrying(fn)
     except TransientError as exc:
         logger.error("connector_gave_up", operation=operation, code=exc.code, attempts=policy.attempts)
-        raise ApplicationException(f"{operation}: {exc.message} (after {policy.attempts} attempts)", exc.code) from exc
+        raise ApplicationException(f"{operation}: {exc.message} (efter {policy.attempts} forsøg / "
+                                   f"after {policy.attempts} attempts)", exc.code) from exc

@@ -69,7 +69,8 @@ class WebhookSender:
         with httpx.Client(timeout=self.timeout_s) as http:
             response = send(http, "POST", self._url.get_secret_value(), service="the webhook", prefix="WEBHOOK", json=body)
         if response.status_code >= 400:
-            raise ApplicationException(f"the webhook refused the post ({response.status_code})", code="WEBHOOK_REFUSED")
+            raise ApplicationException("webhooken afviste beskeden / "
+                                       f"the webhook refused the post ({response.status_code})", code="WEBHOOK_REFUSED")
 
     def send(self, title: str, text: str, facts: dict[str, str], extra: dict[str, Any] | None = None) -> None:
         """Post one message."""

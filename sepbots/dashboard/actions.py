@@ -50,9 +50,10 @@ def waiting_item(env: Environment, item_id: int) -> Any:
         row = items.get(conn, item_id)
         conn.rollback()
     if row is None:
-        raise ActionError(f"work item {item_id} does not exist")
+        raise ActionError(f"arbejdsemne {item_id} findes ikke / work item {item_id} does not exist")
     if row.state not in {s.value for s in WAITING_STATES} or row.handled_at is not None:
-        raise ActionError(f"work item {item_id} does not wait for manual handling (state {row.state})")
+        raise ActionError(f"arbejdsemne {item_id} venter ikke på manuel behandling / work item {item_id} does not wait for manual handling "
+                          f"(tilstand/state {row.state})")
     return row
 
 
@@ -79,7 +80,7 @@ def mark_handled(env: Environment, item_id: int, user: str, note: str, minutes: 
     """
     text = note.strip()[:MAX_NOTE]
     if not text:
-        raise ActionError("a note is required")
+        raise ActionError("skriv en note / a note is required")
     spent = _minutes(minutes)
     reference = _waiting_reference(env, item_id)
     try:

@@ -48,7 +48,7 @@ def _recipe_for_queue(env: Environment, queue: str) -> Recipe:
     for recipe in env.registry:
         if recipe.queue == queue:
             return recipe
-    raise RecipeError(f"no bot of this installation works the queue {queue!r}")
+    raise RecipeError(f"ingen bot i denne installation arbejder på køen {queue!r} / no bot of this installation works the queue {queue!r}")
 
 
 def _load(env: Environment, item_id: int) -> tuple[Any, Recipe, BaseModel]:

@@ -86,5 +86,5 @@ def set_paused(env: Environment, name: str, paused: bool, user: str) -> None:
 
     config = load_service_config(env)
     if name not in {s.name for s in config.schedules}:
-        raise SepbotsError(f"no schedule called {name!r} in {env.settings.schedules_file}")
+        raise SepbotsError(f"ingen kørselsplan hedder {name!r} / no schedule called {name!r}: {env.settings.schedules_file}")
     ScheduleStates(env.store, env.clock).set_paused(name, paused, by=user, audit=env.audit)

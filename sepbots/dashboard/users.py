@@ -71,7 +71,8 @@ def _row_to_user(row: Row[Any]) -> User:
 def _check_username(username: str) -> str:
     name = username.strip()
     if not name or len(name) > 100 or any(ch.isspace() for ch in name):
-        raise UserError(f"invalid user name {username!r}: 1-100 characters without spaces")
+        raise UserError(f"ugyldigt brugernavn {username!r}: 1-100 tegn uden mellemrum / "
+                        f"invalid user name {username!r}: 1-100 characters without spaces")
     return name
 
 
@@ -83,9 +84,10 @@ def add_user(conn: Connection, username: str, password: str, role: Role, clock: 
     """
     name = _check_username(username)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(f"adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn / "
+                        f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if conn.execute(select(users.c.id).where(users.c.username == name)).first() is not None:
-        raise UserError(f"the user {name!r} already exists")
+        raise UserError(f"brugeren {name!r} findes allerede / the user {name!r} already exists")
     conn.execute(
         insert(users).values(
             username=name, password_hash=_HASHER.hash(password), role=role.value, active=True,
@@ -103,7 +105,7 @@ def get_user(conn: Connection, username: str) -> User:
     """
     row = conn.execute(select(users).where(users.c.username == username.strip())).first()
     if row is None:
-        raise UserError(f"no user called {username!r}")
+        raise UserError(f"ingen bruger hedder {username!r} / no user called {username!r}")
     return _row_to_user(row)
 
 
@@ -142,7 +144,8 @@ def set_password(conn: Connection, username: str, password: str) -> User:
         UserError: there is no such user, or the password is shorter than 10 characters.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(f"adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn / "
+                        f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     user = get_user(conn, username)
     conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_HASHER.hash(password)))
     _end_sessions(conn, user.id)

@@ -65,9 +65,9 @@ def parse_size(size: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in size.lower().split("x"))
     except ValueError:
-        raise DisplayError(f"display size must look like 1280x800, got {size!r}") from None
+        raise DisplayError(f"skærmstørrelsen skal skrives som 1280x800 / display size must look like 1280x800: {size!r}") from None
     if width < 64 or height < 64:
-        raise DisplayError(f"display size {size!r} is too small")
+        raise DisplayError(f"skærmstørrelsen {size!r} er for lille / display size {size!r} is too small")
     return width, height
 
 
@@ -129,6 +129,8 @@ class VirtualDisplay:
         program = shutil.which(self._executable)
         if program is None:
             raise DisplayError(
+                f"{self._executable} findes ikke; installér Debian-pakken 'xvfb' eller sæt desktop.virtual_display = false "
+                "og kør i en skrivebordssession / "
                 f"{self._executable} was not found; install the Debian package 'xvfb' "
                 "or set desktop.virtual_display = false and run in a desktop session"
             )
@@ -181,7 +183,8 @@ class VirtualDisplay:
         while not data.endswith(b"\n"):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise DisplayError(f"Xvfb did not start within {self._start_timeout_s:g} s")
+                raise DisplayError(f"Xvfb startede ikke inden for {self._start_timeout_s:g} s / "
+                                   f"Xvfb did not start within {self._start_timeout_s:g} s")
             ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.1))
             if ready:
                 chunk = os.read(read_fd, 64)
@@ -191,7 +194,7 @@ class VirtualDisplay:
             if self._process.poll() is not None:
                 log.seek(0)
                 detail = log.read().decode(errors="replace").strip().splitlines()[-3:]
-                raise DisplayError(f"Xvfb exited with code {self._process.returncode}: {' | '.join(detail)}")
+                raise DisplayError(f"Xvfb stoppede med kode / Xvfb exited with code {self._process.returncode}: {' | '.join(detail)}")
         return int(data.strip())
 
     def stop(self) -> None:

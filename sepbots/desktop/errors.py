@@ -35,6 +35,6 @@ class DesktopTimeout(DesktopError):
     """
 
     def __init__(self, message: str, *, timeout_s: float, elapsed_s: float) -> None:
-        super().__init__(f"{message} (timeout {timeout_s:g} s, waited {elapsed_s:.2f} s)", code="DESKTOP_TIMEOUT")
+        super().__init__(f"{message} (grænse/timeout {timeout_s:g} s, ventede/waited {elapsed_s:.2f} s)", code="DESKTOP_TIMEOUT")
         self.timeout_s = timeout_s
         self.elapsed_s = elapsed_s

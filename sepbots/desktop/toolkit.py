@@ -228,7 +228,7 @@ class Desktop(AttemptEvidence):
         return self.wait_until(
             lambda: self.find_window(title, exact=exact),
             timeout_s=timeout_s,
-            what=f"window {_show(title)} to appear",
+            what=f"vinduet {_show(title)} vises / window {_show(title)} to appear",
         )
 
     def wait_for_window_gone(self, title: TitlePattern, *, timeout_s: float | None = None, exact: bool = False) -> None:
@@ -240,7 +240,7 @@ class Desktop(AttemptEvidence):
         self.wait_until(
             lambda: self.find_window(title, exact=exact) is None,
             timeout_s=timeout_s,
-            what=f"window {_show(title)} to close",
+            what=f"vinduet {_show(title)} lukkes / window {_show(title)} to close",
         )
 
     def activate(self, window: Window | TitlePattern) -> Window:
@@ -252,7 +252,7 @@ class Desktop(AttemptEvidence):
         if not isinstance(window, Window):
             found = self.find_window(window)
             if found is None:
-                raise DesktopError(f"no window {_show(window)} to activate")
+                raise DesktopError(f"intet vindue {_show(window)} at aktivere / no window {_show(window)} to activate")
             window = found
         self._windows.activate(window)
         return window
@@ -304,7 +304,7 @@ class Desktop(AttemptEvidence):
             seen,
             timeout_s=timeout_s,
             interval_s=interval_s,
-            what=f"pixel ({x}, {y}) to become {' or '.join(map(str, wanted))}",
+            what=f"pixel ({x}, {y}) får farven / to become {' | '.join(map(str, wanted))}",
         )
 
     def wait_for_image(
@@ -332,7 +332,7 @@ class Desktop(AttemptEvidence):
 
         needle = Path(image)
         if not needle.is_file():
-            raise DesktopError(f"image file {needle} does not exist")
+            raise DesktopError(f"billedfilen findes ikke / image file does not exist: {needle}")
         options: dict[str, Any] = {"grayscale": grayscale}
         if confidence is not None:
             options["confidence"] = confidence
@@ -350,7 +350,8 @@ class Desktop(AttemptEvidence):
             dx, dy = (region[0], region[1]) if region else (0, 0)
             return int(box.left) + dx, int(box.top) + dy, int(box.width), int(box.height)
 
-        return self.wait_until(found, timeout_s=timeout_s, interval_s=0.2, what=f"image {needle.name} to appear")
+        return self.wait_until(found, timeout_s=timeout_s, interval_s=0.2, what=f"billedet {needle.name} vises / "
+                                                                                f"image {needle.name} to appear")
 
     # -- keyboard ----------------------------------------------------------------------------
 
@@ -400,7 +401,8 @@ class Desktop(AttemptEvidence):
         """
         self.clear_clipboard()
         self.hotkey("ctrl", "c")
-        return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="copied text on the clipboard")
+        return self.wait_until(self.clipboard_text, timeout_s=timeout_s, interval_s=0.02, what="kopieret tekst i udklipsholderen / "
+                                                                                               "copied text on the clipboard")
 
     # -- evidence ----------------------------------------------------------------------------
 

@@ -52,4 +52,4 @@ def wait_until(
         if remaining <= 0:
             break
         clock.sleep(min(interval_s, remaining))
-    raise DesktopTimeout(f"waited for {what}", timeout_s=timeout_s, elapsed_s=clock.monotonic() - start)
+    raise DesktopTimeout(f"ventede forgæves / waited in vain for: {what}", timeout_s=timeout_s, elapsed_s=clock.monotonic() - start)

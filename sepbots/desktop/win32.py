@@ -35,9 +35,10 @@ class Win32WindowSystem:
                 try:
                     candidate.activate()
                 except self._gw.PyGetWindowException as exc:
-                    raise DesktopError(f"cannot activate window {window.title!r}: {exc}") from exc
+                    raise DesktopError(f"vinduet {window.title!r} kan ikke aktiveres / "
+                                       f"cannot activate window {window.title!r}: {exc}") from exc
                 return
-        raise DesktopError(f"window {window.title!r} has gone")
+        raise DesktopError(f"vinduet {window.title!r} er væk / window {window.title!r} has gone")
 
     def type_text(self, text: str, interval_s: float = 0.0) -> None:
         """Type ``text`` with pyautogui (characters must exist on the active keyboard layout)."""

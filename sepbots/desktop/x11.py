@@ -61,7 +61,7 @@ class X11WindowSystem:
         try:
             self._display = open_display(display_name)
         except (xerror.DisplayError, xerror.XauthError, OSError) as exc:
-            raise DesktopError(f"cannot connect to X display {display_name}: {exc}") from exc
+            raise DesktopError(f"kan ikke forbinde til X-skærmen / cannot connect to X display {display_name}: {exc}") from exc
         self._root = self._display.screen().root
         self._spares: list[int] | None = None
         self._bound: dict[int, int] = {}
@@ -122,7 +122,7 @@ class X11WindowSystem:
                 target.set_input_focus(X.RevertToParent, X.CurrentTime)
             self._display.sync()
         except xerror.XError as exc:
-            raise DesktopError(f"cannot activate window {window.title!r}: {exc}") from exc
+            raise DesktopError(f"vinduet {window.title!r} kan ikke aktiveres / cannot activate window {window.title!r}: {exc}") from exc
 
     def _bind(self, keysym: int) -> int:
         """A keycode that types ``keysym``, binding a spare keycode the first time.
@@ -142,7 +142,8 @@ class X11WindowSystem:
             keycode = self._spares.pop(0)
         else:  # every spare is bound: reuse the oldest binding once queued keys have been read
             if not self._bound:
-                raise DesktopError("no spare keycode to type characters the keyboard layout lacks")
+                raise DesktopError("ingen ledig tastekode til tegn, tastaturlayoutet mangler / "
+                                   "no spare keycode to type characters the keyboard layout lacks")
             oldest = next(iter(self._bound))
             keycode = self._bound.pop(oldest)
             time.sleep(_REBIND_PAUSE_S)
@@ -211,7 +212,7 @@ class X11WindowSystem:
         try:
             image = self._root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF)
         except xerror.XError as exc:
-            raise DesktopError(f"cannot read the pixel at ({x}, {y}): {exc}") from exc
+            raise DesktopError(f"pixlen kan ikke læses / cannot read the pixel at ({x}, {y}): {exc}") from exc
         data = image.data if isinstance(image.data, bytes) else bytes(image.data, "latin-1")
         if self._display.display.info.image_byte_order == X.MSBFirst:  # 32-bit pixels: X R G B
             return data[1], data[2], data[3]
@@ -243,7 +244,8 @@ class X11WindowSystem:
                 return ""
             data = value.value
             return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-        raise DesktopError(f"the clipboard owner did not answer within {_CLIPBOARD_TIMEOUT_S:g} s")
+        raise DesktopError(f"udklipsholderens ejer svarede ikke inden for {_CLIPBOARD_TIMEOUT_S:g} s / "
+                           f"the clipboard owner did not answer within {_CLIPBOARD_TIMEOUT_S:g} s")
 
     def clear_clipboard(self) -> None:
         """Empty the ``CLIPBOARD`` selection (its owner is told it lost it)."""

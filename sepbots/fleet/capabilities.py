@@ -39,7 +39,7 @@ def parse_capabilities(values: Iterable[str] | None, *, key: str = "fleet.capabi
             out.add(Capability(v))
         except ValueError:
             known = ", ".join(c.value for c in Capability)
-            raise ConfigError(f"unknown capability {v!r} (known: {known})", key=key) from None
+            raise ConfigError(f"ukendt evne / unknown capability {v!r} (kendte/known: {known})", key=key) from None
     return frozenset(out)
 
 
@@ -59,7 +59,9 @@ def capability_gate(offered: frozenset[Capability]) -> Callable[[Recipe, object,
     def gate(recipe: Recipe, _trigger: object, _test_mode: bool) -> None:
         lacking = missing(recipe, offered)
         if lacking:
-            raise MissingCapability(f"bot {recipe.name} needs {', '.join(lacking)}, which this runner does not offer",
+            raise MissingCapability(f"bot {recipe.name} kræver noget, denne runner ikke har / "
+                                    f"bot {recipe.name} needs what this runner does not offer: "
+                                    f"{', '.join(lacking)}",
                                     key="fleet.capabilities")
 
     return gate

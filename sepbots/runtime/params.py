@@ -32,10 +32,10 @@ def resolve_params(recipe: Recipe, given: Mapping[str, Any] | BaseModel | None) 
         try:
             config = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", file=file) from exc
+            raise ConfigError(f"ikke gyldig TOML / not valid TOML: {exc}", file=file) from exc
         section = config.get("params", {})
         if not isinstance(section, dict):
-            raise ConfigError("[params] must be a table", key="params", file=file)
+            raise ConfigError("[params] skal være en tabel / must be a table", key="params", file=file)
         data.update(section)
     explicit = dict(given.model_dump() if isinstance(given, BaseModel) else given or {})
     data.update(explicit)
@@ -46,9 +46,9 @@ def resolve_params(recipe: Recipe, given: Mapping[str, Any] | BaseModel | None) 
         key = ".".join(str(p) for p in err["loc"]) or "params"
         source = "--param" if key.split(".")[0] in explicit else file
         if err["type"] == "extra_forbidden":
-            known = ", ".join(recipe.params_type.model_fields) or "none"
-            raise ConfigError(f"bot {recipe.name} has no parameter {key!r} (parameters: {known})",
+            known = ", ".join(recipe.params_type.model_fields) or "ingen/none"
+            raise ConfigError(f"bot {recipe.name} har ingen parameter {key!r} / has no parameter {key!r} (parametre/parameters: {known})",
                               key=f"params.{key}", file=source if isinstance(source, Path) else None) from exc
-        where = " (given with --param)" if source == "--param" else ""
-        raise ConfigError(f"bot {recipe.name}: parameter {key!r}: {err['msg']}{where}", key=f"params.{key}",
+        where = " (givet med/given with --param)" if source == "--param" else ""
+        raise ConfigError(f"bot {recipe.name}: ugyldig parameter / invalid parameter {key!r}: {err['msg']}{where}", key=f"params.{key}",
                           file=source if isinstance(source, Path) else None) from exc

@@ -186,7 +186,7 @@ class ScheduleConfig(BaseModel):
         for item in self.schedules:
             if item.name == name:
                 return item
-        raise ConfigError(f"no schedule named {name!r}", file=self.file)
+        raise ConfigError(f"ingen kørselsplan hedder {name!r} / no schedule named {name!r}", file=self.file)
 
 
 class ScheduleConfigError(ConfigError):
@@ -196,7 +196,7 @@ class ScheduleConfigError(ConfigError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         where = f"{file}" if file else "schedules"
-        super().__init__(f"{where}: {len(problems)} problem(s), nothing was loaded:\n{lines}")
+        super().__init__(f"{where}: {len(problems)} problem(er), intet blev indlæst / problem(s), nothing was loaded:\n{lines}")
         self.file = file
 
 
@@ -209,7 +209,8 @@ def _entries(data: dict[str, Any], section: str, problems: list[str]) -> Iterato
     """Each ``[[section]]`` table with the name its problems go under; a section that is no array is a problem."""
     tables = data.get(section, [])
     if not isinstance(tables, list):
-        problems.append(f"'{section}' must be an array of tables: write [[{section}]]")
+        problems.append(f"'{section}' skal være en liste af tabeller: skriv [[{section}]] / "
+                        f"must be an array of tables: write [[{section}]]")
         return
     for index, raw in enumerate(tables, start=1):
         yield _entry(section, index, raw), raw
@@ -229,12 +230,14 @@ def _schedule_problems(entry: str, raw: dict[str, Any]) -> list[str]:
     given = [k for k in ("cron", "every", "at") if raw.get(k) is not None]
     if len(given) != 1:
         problems.append(
-            f"{entry}: give exactly one of 'cron', 'every' or 'at' (found {', '.join(given) or 'none'})"
+            f"{entry}: angiv præcis én af 'cron', 'every' eller 'at' / give exactly one of 'cron', 'every' or 'at' "
+            f"(fundet/found: {', '.join(given) or 'ingen/none'})"
         )
     if "start" in raw and "every" not in raw:
-        problems.append(f"{entry}: 'start' only goes with 'every'")
+        problems.append(f"{entry}: 'start' hører kun til 'every' / 'start' only goes with 'every'")
     if raw.get("at") is not None and (raw.get("skip_holidays") or raw.get("business_days_only")):
-        problems.append(f"{entry}: a one-off 'at' schedule cannot skip holidays; pick a working day instead")
+        problems.append(f"{entry}: en enkeltstående 'at'-plan kan ikke springe helligdage over; vælg en arbejdsdag / "
+                        "a one-off 'at' schedule cannot skip holidays; pick a working day instead")
     return problems
 
 
@@ -255,7 +258,7 @@ def parse_schedules(
     for key in data:
         if key not in ("calendar", "schedule", "queue_trigger"):
             problems.append(
-                f"unknown section {key!r}; expected [calendar], [[schedule]] or [[queue_trigger]]"
+                f"ukendt afsnit / unknown section {key!r}; forventet/expected [calendar], [[schedule]], [[queue_trigger]]"
             )
     calendar = CalendarConfig()
     try:
@@ -267,7 +270,7 @@ def parse_schedules(
     seen: dict[str, str] = {}
     for entry, raw in _entries(data, "schedule", problems):
         if not isinstance(raw, dict):
-            problems.append(f"{entry}: must be a table")
+            problems.append(f"{entry}: skal være en tabel / must be a table")
             continue
         own = _schedule_problems(entry, raw)
         try:
@@ -278,10 +281,10 @@ def parse_schedules(
         problems += own
         if item.bot not in bots:
             problems.append(
-                f"{entry}: unknown bot {item.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}"
+                f"{entry}: ukendt bot / unknown bot {item.bot!r}; kendte/known: {', '.join(sorted(bots)) or 'ingen/none'}"
             )
         if item.name in seen:
-            problems.append(f"{entry}: the name {item.name!r} is already used by {seen[item.name]}")
+            problems.append(f"{entry}: navnet {item.name!r} er allerede brugt / the name {item.name!r} is already used: {seen[item.name]}")
         seen.setdefault(item.name, entry)
         if not own:
             schedules.append(item)
@@ -296,11 +299,11 @@ def parse_schedules(
             continue
         if trig.bot not in bots:
             problems.append(
-                f"{entry}: unknown bot {trig.bot!r}; known bots: {', '.join(sorted(bots)) or 'none'}"
+                f"{entry}: ukendt bot / unknown bot {trig.bot!r}; kendte/known: {', '.join(sorted(bots)) or 'ingen/none'}"
             )
         if trig.bot in trigger_bots:
             problems.append(
-                f"{entry}: bot {trig.bot!r} already has a queue trigger ({trigger_bots[trig.bot]})"
+                f"{entry}: bot {trig.bot!r} har allerede en køudløser / already has a queue trigger ({trigger_bots[trig.bot]})"
             )
         trigger_bots.setdefault(trig.bot, entry)
         triggers.append(trig)
@@ -330,7 +333,7 @@ def load_schedules(
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScheduleConfigError(path, [f"not valid TOML: {exc}"]) from exc
+        raise ScheduleConfigError(path, [f"ikke gyldig TOML / not valid TOML: {exc}"]) from exc
     return parse_schedules(data, known_bots=known_bots, file=path, timezone=timezone)
 
 

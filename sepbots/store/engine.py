@@ -68,7 +68,7 @@ class Store:
             parsed = make_url(url)
             self.dialect = parsed.get_backend_name()
         except ArgumentError as exc:
-            raise ConfigError(f"not a database URL: {exc}", key="database.url") from exc
+            raise ConfigError(f"ikke en database-URL / not a database URL: {exc}", key="database.url") from exc
         kwargs: dict[str, Any] = {"pool_pre_ping": self.dialect != "sqlite", "json_serializer": _json_text}
         self.path: Path | None = None
         if self.dialect == "sqlite":
@@ -121,7 +121,7 @@ class Store:
             if not exists:
                 private_file(path)
         except OSError as exc:
-            raise StoreError(f"cannot create the database {path}: {exc.strerror}") from exc
+            raise StoreError(f"databasen kan ikke oprettes / cannot create the database {path}: {exc.strerror}") from exc
 
     @staticmethod
     def _sqlite_setup(engine: Engine, busy_timeout_s: float) -> None:
@@ -185,7 +185,8 @@ class Store:
                     return
                 if current is not None and current not in graph:
                     raise StoreError(
-                        f"the database {self.describe()} was written by a newer sepbots (schema {current}); upgrade sepbots"
+                        f"databasen er skrevet af en nyere sepbots; opgrader sepbots / the database was written by a newer sepbots; "
+                        f"upgrade sepbots: {self.describe()} (schema {current})"
                     )
             from alembic import command
 
@@ -195,7 +196,7 @@ class Store:
                 if after is not None:
                     after(conn, cfg.attributes)
         except (OperationalError, DBAPIError) as exc:
-            raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from exc
+            raise StoreError(f"databasen kan ikke åbnes / cannot open the database {self.describe()}: {_reason(exc)}") from exc
 
     def describe(self) -> str:
         """The URL without its password, for messages."""
@@ -210,7 +211,7 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not isinstance(exc, OperationalError):
                 raise
-            raise StoreError(f"database error on {self.describe()}: {_reason(exc)}") from exc
+            raise StoreError(f"databasefejl / database error on {self.describe()}: {_reason(exc)}") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

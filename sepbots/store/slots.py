@@ -108,7 +108,8 @@ class FleetSlots:
         """
         slot = self.acquire(name, limit)
         if slot is None:
-            raise SlotBusy(f"fleet limit reached for {name!r} ({limit} at a time); try again later")
+            raise SlotBusy(f"flådens grænse for {name!r} er nået ({limit} ad gangen); prøv igen senere / "
+                           f"fleet limit reached for {name!r} ({limit} at a time); try again later")
         try:
             yield slot
         finally:

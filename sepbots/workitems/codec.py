@@ -34,8 +34,9 @@ class PayloadCodec:
         if not encrypted:
             return bytes(data)
         if self._fernet is None:
-            raise VaultError("this item's payload is encrypted, but no key is loaded")
+            raise VaultError("emnets data er krypteret, men ingen nøgle er indlæst / "
+                             "this item's payload is encrypted, but no key is loaded")
         try:
             return self._fernet.decrypt(bytes(data))
         except InvalidToken as exc:
-            raise VaultError("this item's payload was encrypted with another key") from exc
+            raise VaultError("emnets data er krypteret med en anden nøgle / this item's payload was encrypted with another key") from exc

@@ -59,7 +59,7 @@ def parse_minutes(text: str | None) -> Decimal | None:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite():
-        raise QueueError(f"minutes: {text!r} is not a number")
+        raise QueueError(f"minutter/minutes: {text!r} er ikke et tal / is not a number")
     return value
 
 
@@ -71,7 +71,8 @@ def handling_minutes(*, entered: Decimal | None, opened_at: datetime | None, now
     """
     if entered is not None:
         if not Decimal(0) <= entered <= MAX_ENTERED_MINUTES:
-            raise QueueError(f"handling minutes must be between 0 and {MAX_ENTERED_MINUTES} (got {entered})")
+            raise QueueError(f"minutterne skal være mellem 0 og {MAX_ENTERED_MINUTES} / "
+                             f"handling minutes must be between 0 and {MAX_ENTERED_MINUTES}: {entered}")
         return HandlingTime(entered.quantize(_TWO, ROUND_HALF_UP), HandlingSource.ENTERED)
     if opened_at is not None:
         elapsed = Decimal(str((now - opened_at).total_seconds())) / 60

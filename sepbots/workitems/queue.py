@@ -118,7 +118,7 @@ class WorkQueues(ABC):
 
         for item in items:
             if not isinstance(item, NewItem):
-                raise QueueError(f"a producer must yield NewItem objects, got {type(item).__name__}")
+                raise QueueError(f"en producer skal give NewItem-objekter / a producer must yield NewItem objects: {type(item).__name__}")
             ref = self.safe_reference(item.reference)
             refs.append(ref)
             raw = item.payload.model_dump_json()
@@ -407,8 +407,9 @@ class WorkQueues(ABC):
             queue, current = self._send_back(conn, item_id, now, unhandled=False)
             if queue is None:
                 if current is None:
-                    raise QueueError(f"no work item with id {item_id}")
-                raise QueueError(f"item {item_id} is {current}; only failed, abandoned or manual-handling items can be retried")
+                    raise QueueError(f"intet arbejdsemne med id {item_id} / no work item with id {item_id}")
+                raise QueueError(f"emne {item_id} er {current}; kun fejlede, opgivne eller manuelle emner kan prøves igen / "
+                             f"item {item_id} is {current}; only failed, abandoned or manual-handling items can be retried")
             self.audit.append(
                 conn,
                 [AuditEvent(AuditEventType.ITEM_RETRY_REQUESTED, actor, item_id=item_id,
@@ -428,7 +429,9 @@ class WorkQueues(ABC):
             queue, current = self._send_back(conn, item_id, now, unhandled=True, payload=self.codec.encode(payload),
                                              encrypted=self.codec.encrypts)
             if queue is None:
-                raise QueueError(f"work item {item_id} does not wait for manual handling (state {current})")
+                raise QueueError(f"arbejdsemne {item_id} venter ikke på manuel behandling / "
+                                 f"work item {item_id} does not wait for manual handling "
+                             f"(tilstand/state {current})")
             self.audit.append(conn, [AuditEvent(AuditEventType.ITEM_RESUBMITTED, actor, item_id=item_id,
                                                 details={**details, "queue": queue})], now)
 
@@ -454,7 +457,8 @@ class WorkQueues(ABC):
                         handling_minutes=measured.minutes, handling_source=measured.source_value)
             )
             if (res.rowcount or 0) != 1:
-                raise QueueError(f"item {item_id} does not exist or is not waiting for manual handling")
+                raise QueueError(f"emne {item_id} findes ikke eller venter ikke på manuel behandling / "
+                             f"item {item_id} does not exist or is not waiting for manual handling")
             self.audit.append(conn, [AuditEvent(AuditEventType.ITEM_HANDLED, actor, item_id=item_id,
                                                 details={"note": note, **measured.audit_details()})], now)
         return measured.minutes

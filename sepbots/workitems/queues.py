@@ -35,4 +35,4 @@ def open_queues(
     for impl in (SqliteQueues, PostgresqlQueues):
         if impl.dialect == store.dialect:
             return impl(store=store, codec=codec, redactor=redactor, audit=audit, clock=clock, owner=owner, lease=lease)
-    raise QueueError(f"no work queue implementation for the {store.dialect} database")
+    raise QueueError(f"ingen arbejdskø til databasen / no work queue implementation for the database: {store.dialect}")

@@ -36,7 +36,8 @@ def resubmit(queues: WorkQueues, item_id: int, before: BaseModel, after: BaseMod
     """
     fields = changed_fields(before, after)
     if not fields:
-        raise QueueError("no field was changed; use 'send back for retry' to try the same data again")
+        raise QueueError("intet felt er ændret; brug 'send tilbage til nyt forsøg' for at prøve de samme data igen / "
+                         "no field was changed; use 'send back for retry' to try the same data again")
     old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
     redactor = queues.redactor
     details: dict[str, Any] = {

@@ -103,7 +103,7 @@ def _bad_inputs(tmp_path: Path, inputs: dict[str, Path]) -> dict[str, tuple[Path
     bad["missing column"] = (missing, "'Beløb'; fundne kolonner / columns found: 'Dato', 'Tekst', 'Saldo'")
     text_amount = tmp_path / "text.csv"
     text_amount.write_bytes("Dato;Tekst;Beløb;Saldo\n05.01.2025;x;10,00;1\n06.01.2025;y;ti kr;2\n".encode("latin-1"))
-    bad["text in amount"] = (text_amount, "row 3, column 'Beløb'")
+    bad["text in amount"] = (text_amount, "række/row 3, kolonne/column 'Beløb'")
     encoding = tmp_path / "binary.csv"
     encoding.write_bytes(b"Dato;Tekst;Bel\xf8b\n05.01.2025;x\x81\x8d;10,00\n")
     bad["encoding"] = (encoding, "uventet tegnsæt")

@@ -52,7 +52,7 @@ def test_validate_reports_bad_file(run: Run, catalogue_dir: Path) -> None:
     )
     result = run("validate", "--lang", "en")
     assert result.exit_code == 2
-    assert "entry bankafstemning" in result.output and "field area" in result.output
+    assert "proces/entry bankafstemning" in result.output and "felt/field area" in result.output
 
 
 def test_screen_prints_ranked_table_and_writes_xlsx(run: Run, tmp_path: Path) -> None:

@@ -163,5 +163,5 @@ def test_clearance_lists_missing_points_and_explains(tmp_path: Path) -> None:
 
 def test_unknown_process_key(catalogue_dir: Path) -> None:
     """Asking for a key that does not exist names the key."""
-    with pytest.raises(CatalogueError, match="entry nope"):
+    with pytest.raises(CatalogueError, match="proces/entry nope"):
         load_catalogue(catalogue_dir).get("nope")

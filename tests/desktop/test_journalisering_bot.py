@@ -172,7 +172,7 @@ def test_a_manifest_naming_a_missing_file_is_refused(home: Path, tmp_path: Path)
     """A manifest row whose file is not in the folder is an InputError naming the row and column."""
     folder = write_sample_folder(tmp_path / "indbakke", 2)
     (folder / "dokument-002.txt").unlink()
-    with pytest.raises(InputError, match=r"dokument-002.txt.*manifest.csv.*row 3.*column 'fil'"):
+    with pytest.raises(InputError, match=r"dokument-002.txt.*manifest.csv.*række/row 3.*kolonne/column 'fil'"):
         run_bot_once(journalise, {"input": folder, "output": tmp_path / "out.xlsx"}, home=home)
 
 

@@ -79,7 +79,7 @@ def test_wait_until_raises_once_the_timeout_has_passed() -> None:
         checks.append(clock.monotonic())
         return False
 
-    with pytest.raises(DesktopTimeout, match="waited for the moon") as caught:
+    with pytest.raises(DesktopTimeout, match="ventede forgæves / waited in vain for: the moon") as caught:
         wait_until(never, timeout_s=0.5, clock=clock, interval_s=0.2, what="the moon")
     assert checks == pytest.approx([0.0, 0.2, 0.4, 0.5])
     assert caught.value.timeout_s == 0.5 and caught.value.elapsed_s == pytest.approx(0.5)

@@ -182,7 +182,7 @@ def test_work_goes_only_to_runners_offering_what_the_bot_requires(env: Environme
     assert parse_capabilities(None) == frozenset(Capability)
     with pytest.raises(ConfigError, match="fleet.capabilities"):
         parse_capabilities(["gpu"])
-    with pytest.raises(RunRefused, match="needs browser") as refused:  # recorded as a refused run
+    with pytest.raises(RunRefused, match="does not offer: browser") as refused:  # recorded as a refused run
         Runner(env, gate=capability_gate(offered)).run(web_bot)
     assert isinstance(refused.value.__cause__, MissingCapability)
     assert Runner(env, gate=capability_gate(offered)).run(plain_bot).status.value == "completed"

@@ -117,7 +117,7 @@ def test_cron_traps_are_rejected(tmp_path: Path, cron: str, message: str) -> Non
 def test_unknown_bot_lists_known_ones(tmp_path: Path) -> None:
     """A schedule for a bot that does not exist names the bot and the known bots."""
     _, err = problems_of(tmp_path, '[[schedule]]\nname = "a"\nbot = "ukendt"\ncron = "0 7 * * *"\n')
-    assert err.problems == ["schedule[1] 'a': unknown bot 'ukendt'; known bots: flytning, refusion"]
+    assert err.problems == ["schedule[1] 'a': ukendt bot / unknown bot 'ukendt'; kendte/known: flytning, refusion"]
 
 
 def test_unknown_timezone(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_duplicate_names_name_both_entries(tmp_path: Path) -> None:
     """Two schedules with one name are an error that points at both entries."""
     body = '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\n' * 2
     _, err = problems_of(tmp_path, body)
-    assert err.problems == ["schedule[2] 'a': the name 'a' is already used by schedule[1] 'a'"]
+    assert err.problems == ["schedule[2] 'a': navnet 'a' er allerede brugt / the name 'a' is already used: schedule[1] 'a'"]
 
 
 def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
@@ -146,10 +146,12 @@ def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
     )
     _, err = problems_of(tmp_path, body)
     text = "\n".join(err.problems)
-    assert "schedule[4] 'b': give exactly one of 'cron', 'every' or 'at' (found none)" in text
+    assert ("schedule[4] 'b': angiv præcis én af 'cron', 'every' eller 'at' / give exactly one of 'cron', 'every' or 'at' "
+            "(fundet/found: ingen/none)") in text
     assert "schedule[5] 'c': every: 'soon' is not a duration" in text
     assert (
-        "queue_trigger[2] 'refusion': bot 'refusion' already has a queue trigger (queue_trigger[1] 'refusion')"
+        "queue_trigger[2] 'refusion': bot 'refusion' har allerede en køudløser / already has a queue trigger "
+        "(queue_trigger[1] 'refusion')"
         in text
     )
     assert "queue_trigger[3] 'nobot': min_items: Input should be greater than or equal to 1" in text
@@ -161,7 +163,7 @@ def test_two_trigger_fields_are_rejected(tmp_path: Path) -> None:
     _, err = problems_of(
         tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nevery = 60\n'
     )
-    assert "found cron, every" in err.problems[0]
+    assert "fundet/found: cron, every" in err.problems[0]
 
 
 def test_one_off_cannot_skip_holidays(tmp_path: Path) -> None:
@@ -239,4 +241,5 @@ def parse_schedules_text(text: str) -> ScheduleConfig:
 def test_a_section_written_as_one_table_says_how_to_write_an_array(tmp_path: Path, section: str) -> None:
     """`[schedule]` instead of `[[schedule]]` (and the same for queue triggers) is named with the fix."""
     _, err = problems_of(tmp_path, f'[{section}]\nname = "a"\nbot = "flytning"\n')
-    assert err.problems == [f"'{section}' must be an array of tables: write [[{section}]]"]
+    assert err.problems == [f"'{section}' skal være en liste af tabeller: skriv [[{section}]] / "
+                            f"must be an array of tables: write [[{section}]]"]

@@ -155,7 +155,7 @@ def test_text_in_an_amount_cell_names_sheet_row_and_column(tmp_path: Path) -> No
     with pytest.raises(InputError, match="ti kroner") as err:
         _read(path)
     assert (err.value.sheet, err.value.row, err.value.column) == ("Bank", 3, "Beløb")
-    assert "sheet 'Bank', row 3, column 'Beløb'" in str(err.value)
+    assert "ark/sheet 'Bank', række/row 3, kolonne/column 'Beløb'" in str(err.value)
 
 
 def test_a_missing_required_value_is_reported(tmp_path: Path) -> None:

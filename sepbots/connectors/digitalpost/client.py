@@ -75,7 +75,7 @@ class DigitalPostClient(HttpConnector):
                  memo_schema: Path | None = None, timeout_s: float = 60.0, retry: RetryPolicy | None = None,
                  clock: Clock | None = None, log: Any = None) -> None:
         if not base_url.startswith("https://"):
-            raise ConfigError("Digital Post must be reached over https://", key="digitalpost.url")
+            raise ConfigError("Digital Post skal kaldes over https:// / Digital Post must be reached over https://", key="digitalpost.url")
         base = base_url.rstrip("/")
         self.url = base + (sf1601_module.KOMBI_PATH if sf1601 is not None else MEMO_PATH)
         self.tls = tls
@@ -98,7 +98,8 @@ class DigitalPostClient(HttpConnector):
                         refused=lambda exc: tls_refusal(exc, self.url, self.tls, self.timeout_s))
         if response.status_code == 401 and self.tokens is not None:
             self.tokens.forget()
-            raise TransientError("Serviceplatformen refused the access token (expired?)", "DP_TOKEN_EXPIRED")
+            raise TransientError("Serviceplatformen afviste adgangstokenet (udløbet?) / "
+                                 "Serviceplatformen refused the access token (expired?)", "DP_TOKEN_EXPIRED")
         return response, transaction_id
 
     def send(self, message: MemoMessage) -> Receipt:
@@ -125,7 +126,8 @@ class DigitalPostClient(HttpConnector):
             raise BusinessException(f"Digital Post afviste besked / refused message {message.message_uuid}: "
                                     + "; ".join(str(d) for d in body.get("details", [])[:5]), code="MEMO_INVALID")
         else:
-            raise ApplicationException(f"Digital Post answered {response.status_code} for message {message.message_uuid}",
+            raise ApplicationException(f"Digital Post svarede {response.status_code} / Digital Post answered {response.status_code}: "
+                                       f"besked/message {message.message_uuid}",
                                        code="DP_REFUSED")
         self.log.info("digitalpost_sent", message_uuid=receipt.message_uuid, receipt_id=receipt.receipt_id,
                       duplicate=receipt.duplicate, bytes=len(document), transport="sf1601" if self.tokens else "memo")

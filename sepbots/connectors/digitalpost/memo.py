@@ -135,11 +135,12 @@ def schema(schema_file: Path | None = None) -> etree.XMLSchema:
         return etree.XMLSchema(etree.fromstring(source))
     path = Path(schema_file)
     if not path.is_file():
-        raise ConfigError(f"the MeMo schema {path} does not exist", key="digitalpost.memo_schema")
+        raise ConfigError(f"MeMo-skemaet findes ikke / the MeMo schema does not exist: {path}", key="digitalpost.memo_schema")
     try:  # parsed from the file so its imports (MeMo_dataTypes.xsd, ...) resolve beside it; never from the network
         return etree.XMLSchema(etree.parse(str(path), parser=etree.XMLParser(no_network=True, resolve_entities=False)))
     except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
-        raise ConfigError(f"the MeMo schema {path.name} cannot be used: {exc}", key="digitalpost.memo_schema") from exc
+        raise ConfigError(f"MeMo-skemaet {path.name} kan ikke bruges / "
+                          f"the MeMo schema {path.name} cannot be used: {exc}", key="digitalpost.memo_schema") from exc
 
 
 def parse(document: bytes) -> etree._Element:

@@ -102,7 +102,8 @@ def certificate_b64(cert_file: Path) -> str:
     try:
         certificate = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"the client certificate {Path(cert_file).name} cannot be read", key="digitalpost.client_cert") from exc
+        raise ConfigError(f"klientcertifikatet {Path(cert_file).name} kan ikke læses / "
+                          f"the client certificate {Path(cert_file).name} cannot be read", key="digitalpost.client_cert") from exc
     return base64.b64encode(certificate.public_bytes(Encoding.DER)).decode("ascii")
 
 
@@ -154,12 +155,13 @@ class Tokens:
                    "AppliesTo": {"EndpointReference": {"Address": self.settings.entity_id}}, "OnBehalfOf": None}
         response = self._post(self.settings.sts_url, "the token issuer (STS)", "DP_STS", json=request)
         if response.status_code != 200:
-            raise ApplicationException(f"the token issuer refused a token for CVR {self.settings.cvr} and "
+            raise ApplicationException(f"token-udstederen afviste et token / the token issuer refused a token: CVR {self.settings.cvr}, "
                                        f"{self.settings.entity_id} (HTTP {response.status_code})", code="DP_TOKEN_REFUSED")
         body = response.json()
         assertion = str((body.get("RequestedSecurityToken") or {}).get("Assertion") or "")
         if not assertion:
-            raise ApplicationException("the token issuer answered without a SAML assertion", code="DP_TOKEN_REFUSED")
+            raise ApplicationException("token-udstederen svarede uden en SAML-assertion / "
+                                       "the token issuer answered without a SAML assertion", code="DP_TOKEN_REFUSED")
         self._saml = (assertion, _lifetime(body.get("Lifetime"), self.clock.now()))
         if self.log is not None:
             self.log.info("sf1601_saml_token_issued", cvr=self.settings.cvr, expires=self._saml[1].isoformat())
@@ -174,7 +176,8 @@ class Tokens:
                               data={"saml-token": self.saml_assertion()})
         if response.status_code != 200:
             self._saml = None
-            raise ApplicationException(f"the access token service refused the SAML token (HTTP {response.status_code})",
+            raise ApplicationException(f"adgangstokentjenesten afviste SAML-tokenet / the access token service refused the SAML token "
+                                       f"(HTTP {response.status_code})",
                                        code="DP_TOKEN_REFUSED")
         body = response.json()
         value = f"{body.get('token_type') or 'Holder-of-key'} {body['access_token']}"

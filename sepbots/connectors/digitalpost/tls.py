@@ -27,19 +27,21 @@ def client_tls_context(cert_file: Path, key_file: Path, *, key_password: SecretS
     """
     for key, path in (("client_cert", cert_file), ("client_key", key_file), ("ca_file", ca_file)):
         if path is not None and not Path(path).is_file():
-            raise ConfigError(f"the certificate file {path} does not exist", key=f"digitalpost.{key}")
+            raise ConfigError(f"certifikatfilen findes ikke / the certificate file does not exist: {path}", key=f"digitalpost.{key}")
     if now is not None:
         certificate = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
         if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-            raise ConfigError(f"the client certificate {Path(cert_file).name} is valid only "
-                              f"{certificate.not_valid_before_utc:%Y-%m-%d} to {certificate.not_valid_after_utc:%Y-%m-%d}",
+            raise ConfigError(f"klientcertifikatet {Path(cert_file).name} er kun gyldigt / "
+                              f"the client certificate {Path(cert_file).name} is valid "
+                              f"only: {certificate.not_valid_before_utc:%Y-%m-%d} – {certificate.not_valid_after_utc:%Y-%m-%d}",
                               key="digitalpost.client_cert")
     context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     try:
         context.load_cert_chain(str(cert_file), str(key_file),
                                 password=key_password.get_secret_value() if key_password else None)
     except ssl.SSLError as exc:
-        raise ConfigError(f"the client certificate {Path(cert_file).name} or its key cannot be used: {exc.reason}",
+        raise ConfigError(f"klientcertifikatet {Path(cert_file).name} eller dets nøgle kan ikke bruges / "
+                          f"the client certificate {Path(cert_file).name} or its key cannot be used: {exc.reason}",
                           key="digitalpost.client_cert") from exc
     return context
 
@@ -81,5 +83,7 @@ def tls_refusal(exc: httpx.TransportError, url: str, context: ssl.SSLContext, ti
     failure = _tls_failure(exc) or probe_tls(url, context, timeout_s)
     if failure is None:
         return None
-    return ApplicationException(f"{service} refused the TLS connection ({failure}): check the system certificate, "
-                                "its key and the server's CA certificate", code="DP_TLS_REFUSED")
+    return ApplicationException(f"{service} afviste TLS-forbindelsen; tjek systemets certifikat, dets nøgle og serverens "
+                                "CA-certifikat / "
+                                f"{service} refused the TLS connection; check the system certificate, its key and the server's "
+                                f"CA certificate: {failure}", code="DP_TLS_REFUSED")

@@ -87,7 +87,7 @@ class GraphMailbox(HttpConnector):
                 "client_secret": self._secret.password.get_secret_value()}
         response = self._send("POST", url, data=form, auth=False)
         if response.status_code in (400, 401):
-            raise ApplicationException(f"the token endpoint refused app {self.app.client_id}: "
+            raise ApplicationException(f"token-endpointet afviste appen / the token endpoint refused app {self.app.client_id}: "
                                        f"{response.json().get('error', response.status_code)}", code="GRAPH_LOGIN_REFUSED")
         body = self._checked(response).json()
         self._token = (str(body["access_token"]), self.clock.now() + timedelta(seconds=int(body["expires_in"])))
@@ -107,11 +107,13 @@ class GraphMailbox(HttpConnector):
 
     def _checked(self, response: httpx.Response) -> httpx.Response:
         if response.status_code == 403:
-            raise ApplicationException(f"the app may not use the mailbox {self.app.mailbox} (403)", code="GRAPH_ACCESS_DENIED")
+            raise ApplicationException("appen må ikke bruge postkassen / "
+                                       f"the app may not use the mailbox {self.app.mailbox} (403)", code="GRAPH_ACCESS_DENIED")
         if response.status_code == 404:
-            raise BusinessException(f"not found in the mailbox {self.app.mailbox}: {response.url.path}", code="MAIL_GONE")
+            raise BusinessException("findes ikke i postkassen / "
+                                    f"not found in the mailbox {self.app.mailbox}: {response.url.path}", code="MAIL_GONE")
         if response.status_code >= 400:
-            raise ApplicationException(f"Graph answered {response.status_code} {self._code(response)}", code="GRAPH_ERROR")
+            raise ApplicationException(f"Graph svarede / Graph answered {response.status_code} {self._code(response)}", code="GRAPH_ERROR")
         return response
 
     def _call(self, operation: str, method: str, path_or_url: str, **kwargs: Any) -> httpx.Response:
@@ -143,7 +145,8 @@ class GraphMailbox(HttpConnector):
                 self._folders[folder] = str(created["id"])
                 self.log.info("graph_folder_created", folder=folder)
             else:
-                raise BusinessException(f"the mail folder {folder!r} does not exist", code="MAIL_FOLDER_MISSING")
+                raise BusinessException(f"postmappen {folder!r} findes ikke / "
+                                        f"the mail folder {folder!r} does not exist", code="MAIL_FOLDER_MISSING")
         return self._folders[folder]
 
     # -- reading ------------------------------------------------------------------------------

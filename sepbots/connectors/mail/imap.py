@@ -55,7 +55,8 @@ class ImapMailbox:
         log: Any = None,
     ) -> None:
         if not credential.username:
-            raise ApplicationException(f"credential {credential.name!r} has no user name", code="IMAP_NO_USER")
+            raise ApplicationException(f"loginoplysningen {credential.name!r} har intet brugernavn / "
+                                       f"credential {credential.name!r} has no user name", code="IMAP_NO_USER")
         self.server = server
         self._credential = credential
         self.retry = retry or RetryPolicy()
@@ -94,7 +95,8 @@ class ImapMailbox:
         except LoginError as exc:
             client.shutdown()
             raise ApplicationException(
-                f"the IMAP server {server.host} refused the login of {self._credential.username}", code="IMAP_LOGIN_REFUSED"
+                f"IMAP-serveren {server.host} afviste login / the IMAP server {server.host} refused the login: "
+                f"{self._credential.username}", code="IMAP_LOGIN_REFUSED"
             ) from exc
         self.log.info("imap_connected", host=server.host, port=server.port, security=server.security.value)
         return client
@@ -112,9 +114,10 @@ class ImapMailbox:
                     self._client = self._connect()
                 return fn(self._client)
             except (IMAPClientAbortError, TimeoutError, ConnectionError, ssl.SSLEOFError) as exc:
-                raise TransientError(f"IMAP {self.server.host}: {type(exc).__name__}: {exc}", "IMAP_UNAVAILABLE") from exc
+                raise TransientError(f"IMAP-fejl / IMAP error {self.server.host}: {type(exc).__name__}: {exc}", "IMAP_UNAVAILABLE") from exc
             except OSError as exc:  # refused, unreachable, DNS
-                raise TransientError(f"IMAP {self.server.host}: {exc.strerror or exc}", "IMAP_UNAVAILABLE") from exc
+                raise TransientError("IMAP-serveren kan ikke nås / "
+                                     f"IMAP unreachable {self.server.host}: {exc.strerror or exc}", "IMAP_UNAVAILABLE") from exc
 
         return call_with_retry(operation, attempt, policy=self.retry, clock=self.clock, log=self.log, on_retry=self._drop)
 
@@ -125,7 +128,8 @@ class ImapMailbox:
         try:
             status = client.select_folder(folder, readonly=readonly)
         except IMAPClientError as exc:
-            raise BusinessException(f"the mail folder {folder!r} does not exist", code="MAIL_FOLDER_MISSING") from exc
+            raise BusinessException(f"postmappen {folder!r} findes ikke / "
+                                    f"the mail folder {folder!r} does not exist", code="MAIL_FOLDER_MISSING") from exc
         return str(status[b"UIDVALIDITY"])
 
     def ensure_folder(self, folder: str) -> None:
@@ -188,7 +192,8 @@ class ImapMailbox:
         """The attachments of the message at ``ref``."""
         data = self._call("imap_attachments", lambda client: self._fetch_one(client, ref))
         if data is None:
-            raise BusinessException(f"the mail {ref.reference} is no longer in the folder", code="MAIL_GONE")
+            raise BusinessException("mailen er ikke længere i mappen / "
+                                    f"the mail is no longer in the folder: {ref.reference}", code="MAIL_GONE")
         return mime.attachments_of(mime.parse(data[_BODY]))
 
     def find(self, folder: str, message_id: str) -> MailRef | None:
@@ -205,10 +210,13 @@ class ImapMailbox:
 
     def _selected_uid(self, client: IMAPClient, ref: MailRef) -> int:
         if self._select(client, ref.folder) != ref.validity:
-            raise BusinessException(f"the mail folder {ref.folder!r} was renumbered; {ref.reference} is gone", code="MAIL_GONE")
+            raise BusinessException(f"postmappen {ref.folder!r} er nummereret om, mailen er væk / "
+                                    f"the mail folder {ref.folder!r} was renumbered; "
+                                    f"{ref.reference} is gone", code="MAIL_GONE")
         uid = int(ref.id)
         if not client.search(["UID", str(uid)]):
-            raise BusinessException(f"the mail {ref.reference} is no longer in the folder", code="MAIL_GONE")
+            raise BusinessException("mailen er ikke længere i mappen / "
+                                    f"the mail is no longer in the folder: {ref.reference}", code="MAIL_GONE")
         return uid
 
     def add_flags(self, ref: MailRef, flags: list[str]) -> None:

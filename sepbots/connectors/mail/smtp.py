@@ -62,29 +62,34 @@ class SmtpSender:
                     connection.login(self._credential.username or "", self._credential.password.get_secret_value())
                 refused = connection.send_message(message, to_addrs=recipients)
         except smtplib.SMTPAuthenticationError as exc:
-            raise ApplicationException(f"the SMTP server {self.server.host} refused the login", code="SMTP_LOGIN_REFUSED") from exc
+            raise ApplicationException(f"SMTP-serveren {self.server.host} afviste login / "
+                                       f"the SMTP server {self.server.host} refused the login", code="SMTP_LOGIN_REFUSED") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             codes = {code for code, _ in exc.recipients.values()}
             if all(code >= 500 for code in codes):
                 raise BusinessException(
+                    "mailserveren afviste alle modtagere / "
                     f"the mail server refused every recipient: {', '.join(sorted(exc.recipients))}", code="MAIL_RECIPIENT_REFUSED"
                 ) from exc
-            raise TransientError("the mail server refused the recipients for now", "SMTP_TEMPORARY") from exc
+            raise TransientError("mailserveren afviste modtagerne indtil videre / "
+                                 "the mail server refused the recipients for now", "SMTP_TEMPORARY") from exc
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
-                raise TransientError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", "SMTP_TEMPORARY") from exc
-            raise ApplicationException(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", code="SMTP_REFUSED") from exc
+                raise TransientError("SMTP midlertidig fejl / "
+                                     f"SMTP temporary error {exc.smtp_code}: {exc.smtp_error!r}", "SMTP_TEMPORARY") from exc
+            raise ApplicationException(f"SMTP afvist / SMTP refused {exc.smtp_code}: {exc.smtp_error!r}", code="SMTP_REFUSED") from exc
         except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as exc:
-            raise TransientError(f"SMTP {self.server.host}: {type(exc).__name__}: {exc}", "SMTP_UNAVAILABLE") from exc
+            raise TransientError(f"SMTP-fejl / SMTP error {self.server.host}: {type(exc).__name__}: {exc}", "SMTP_UNAVAILABLE") from exc
         except OSError as exc:
-            raise TransientError(f"SMTP {self.server.host}: {exc.strerror or exc}", "SMTP_UNAVAILABLE") from exc
+            raise TransientError("SMTP-serveren kan ikke nås / "
+                                 f"SMTP unreachable {self.server.host}: {exc.strerror or exc}", "SMTP_UNAVAILABLE") from exc
         if refused:
             self.log.warning("smtp_some_recipients_refused", refused=sorted(refused))
 
     def send(self, mail: OutgoingMail) -> str:
         """Send ``mail``; returns the Message-ID it was sent with."""
         if not mail.to:
-            raise BusinessException("a mail needs at least one recipient", code="MAIL_NO_RECIPIENT")
+            raise BusinessException("en mail skal have mindst én modtager / a mail needs at least one recipient", code="MAIL_NO_RECIPIENT")
         message = mime.build(mail, now=self.clock.now())
         call_with_retry("smtp_send", lambda: self._deliver(message, mail.to), policy=self.retry, clock=self.clock, log=self.log)
         message_id = str(message["Message-ID"])
