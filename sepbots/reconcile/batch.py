@@ -4,10 +4,7 @@ Reading 200,000 lines creates millions of small objects that all stay alive; the
 collector then runs full collections again and again, each walking every live object, for no
 gain (lines, rows and matches hold no reference cycles; reference counting frees them). Measured
 on 100,000 + 100,000 lines it cost a third of the run time (see docs/benchmarks.md). The pause
-nests, and the collector is switched back on when the outermost block ends, even on error. What
-the block built is then moved to the oldest generation at once (``gc.freeze()`` + ``gc.unfreeze()``)
-instead of being walked by a young and a middle collection on the way there (~0.35 s for a
-camt.054 run of 100,000 lines); see :func:`_promote_to_oldest`.
+nests, and the collector is switched back on when the outermost block ends, even on error.
 
 State: the collector is one per process, so whoever pauses it must share one count of open
 blocks; that count lives in the single ``_CollectorPause`` object below (``gc_paused``), behind
@@ -46,26 +43,7 @@ class _CollectorPause:
             with self._lock:
                 self._depth -= 1
                 if self._depth == 0 and self._was_enabled:
-                    _promote_to_oldest()
                     gc.enable()
-
-
-def _promote_to_oldest() -> None:
-    """Move every tracked object into the oldest generation without a collection.
-
-    ``gc.freeze()`` moves all tracked objects into the permanent generation (and zeroes the
-    young generation's allocation count), ``gc.unfreeze()`` moves them back into the oldest one.
-    Without this, the first young collection after the block walks everything the block
-    allocated (~0.1 s per 100,000 lines, only to promote it), and a middle-generation pass walks
-    it all again. Nothing stays frozen and nothing is lost: the next full collection sees every
-    object. The move is process-wide, so cyclic garbage of other code that was young at that
-    moment waits for the next full collection instead of the next young one (a delay, not a
-    leak; the pause itself already delays it). Skipped when anything is frozen already (a
-    pre-fork server's ``gc.freeze()``), which the unfreeze would undo.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 gc_paused = _CollectorPause()

@@ -60,36 +60,3 @@ def test_overlapping_blocks_in_two_threads_restore_once_both_end() -> None:
         thread.join(10)
         assert not gc.isenabled()  # the other thread's block ended, ours is still open
     assert gc.isenabled()
-
-
-def test_what_the_block_built_goes_to_the_oldest_generation_without_a_collection() -> None:
-    """No young collection walks the block's objects afterwards; nothing stays frozen."""
-    collections: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.callbacks.append(count)
-    try:
-        with gc_paused():
-            built = [[i] for i in range(50_000)]
-        assert gc.get_freeze_count() == 0
-        assert gc.get_count()[0] < 1_000
-        assert any(x is built[0] for x in gc.get_objects(generation=2))
-        assert collections == []
-        assert gc.isenabled()
-    finally:
-        gc.callbacks.remove(count)
-    del built
-
-
-def test_objects_someone_else_froze_stay_frozen() -> None:
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with gc_paused():
-            pass
-        assert gc.get_freeze_count() >= frozen > 0
-    finally:
-        gc.unfreeze()
