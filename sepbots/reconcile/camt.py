@@ -12,17 +12,17 @@ reads the entries namespace-agnostically. Where the versions differ, both forms 
   ``FUTR``) are pending: skipped and listed, never matched;
 - booking and value dates are ``Dt`` or ``DtTm`` in every version.
 
-Parsed streaming with :func:`xml.etree.ElementTree.iterparse`; each ``Ntry`` is cleared once read,
-so a file of 100,000 entries stays small in memory. Each entry's children are read in one pass,
-dispatched by their qualified tag to a slot (no ``find``/path lookups). (lxml's ``iterparse``
-filtered on ``Ntry`` was tried twice, the second time with the same one-pass reading: libxml2
-parses faster, but every element proxy, ``.tag`` and ``.text`` is built on access, and it read
-100,000 entries ~15 % slower than ElementTree, whose elements are built once, in C; one
-compiled XPath ``concat()`` per entry was slower still, see docs/benchmarks.md.) No XSD can be
-fetched here, so the structure
-is checked by hand: the namespace, the container with ``Id`` and ``Acct``, and per entry an
-``Amt`` with ``Ccy`` and at most two decimals, ``CdtDbtInd`` of ``CRDT``/``DBIT``, and a booking
-or value date. Every error names the element path (``Ntfctn[1]/Ntry[17]/Amt``).
+Parsed streaming with :class:`xml.etree.ElementTree.XMLPullParser` (what ``iterparse`` wraps, fed
+here directly); each ``Ntry`` is cleared once read, so a file of 100,000 entries stays small in
+memory. Each entry's children are read in one pass, dispatched by their qualified tag to a slot (no
+``find``/path lookups). (lxml's ``iterparse`` filtered on ``Ntry`` was tried twice, the second time
+with the same one-pass reading: libxml2 parses faster, but every element proxy, ``.tag`` and
+``.text`` is built on access, and it read 100,000 entries ~15 % slower than ElementTree, whose
+elements are built once, in C; one compiled XPath ``concat()`` per entry was slower still, see
+docs/benchmarks.md.) No XSD can be fetched here, so the structure is checked by hand: the namespace,
+the container with ``Id`` and ``Acct``, and per entry an ``Amt`` with ``Ccy`` and at most two
+decimals, ``CdtDbtInd`` of ``CRDT``/``DBIT``, and a booking or value date. Every error names the
+element path (``Ntfctn[1]/Ntry[17]/Amt``).
 
 References, in the order matching tries them (see :mod:`sepbots.reconcile.matching`): the
 structured creditor reference (``RmtInf/Strd/CdtrRefInf/Ref``: FIK, RF), ``Refs/EndToEndId``
@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sepbots.exceptions import InputError
 from sepbots.sheets import parse_date, parse_ore
@@ -58,6 +60,7 @@ _DECLARED = re.compile(r"\sxmlns(?::\w+)?=[\"']([^\"']*)[\"']")
 _BOOKED = ("BOOK", "")
 _NOT_PROVIDED = "NOTPROVIDED"
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")
+_CHUNK = 64 * 1024
 
 
 class CamtEntry(NamedTuple):
@@ -95,31 +98,45 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
         raise _invalid(path, "Document", "DOCTYPE/ENTITY er ikke tilladt / DOCTYPE/ENTITY is not allowed")
     names = _names(path, head)
     # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
+    # The pull parser is fed directly (what iterparse does, one generator layer less per event).
+    ntry_tag, container_tag = names.ntry, names.container
     containers = in_container = number = 0
+    entry_prefix = f"{names.prefix}[1]/Ntry["
     currency: str | None = None
-    events = ET.iterparse(path)
+    dates: dict[str, date] = {}  # a file has few distinct date texts
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(("end",))
+    # end events only, so every event is ("end", element); typeshed types it as any event kind
+    read_events = cast(Callable[[], Iterator[tuple[str, ET.Element]]], parser.read_events)
+    element: ET.Element | None = None
     try:
-        for _, element in events:
-            tag = element.tag
-            if tag == names.ntry:
-                number += 1
-                in_container += 1
-                where = f"{names.prefix}[{containers + 1}]/Ntry[{in_container}]"
-                for entry in _entries(path, element, names, where, number):
-                    if not entry.pending:
-                        if currency is None:
-                            currency = entry.currency
-                        elif entry.currency != currency:
-                            raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
-                    yield entry
-                element.clear()
-            elif tag == names.container:
-                containers += 1
-                in_container = 0
-                for required, child in (("Id", names.id), ("Acct", names.acct)):
-                    if element.find(child) is None:
-                        raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
-                element.clear()
+        with path.open("rb") as fh:
+            for data in chain(iter(partial(fh.read, _CHUNK), b""), (None,)):
+                if data is None:
+                    parser.close()
+                else:
+                    parser.feed(data)
+                for _, element in read_events():
+                    tag = element.tag
+                    if tag == ntry_tag:
+                        number += 1
+                        in_container += 1
+                        where = f"{entry_prefix}{in_container}]"
+                        for entry in _entries(path, element, names, where, number, dates):
+                            if not entry.pending:
+                                if currency is None:
+                                    currency = entry.currency
+                                elif entry.currency != currency:
+                                    raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
+                            yield entry
+                        element.clear()
+                    elif tag == container_tag:
+                        containers += 1
+                        in_container = 0
+                        entry_prefix = f"{names.prefix}[{containers + 1}]/Ntry["
+                        for required, child in (("Id", names.id), ("Acct", names.acct)):
+                            if element.find(child) is None:
+                                raise _invalid(path, f"{names.prefix}[{containers}]/{required}", "mangler / missing")
+                        element.clear()
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(
@@ -127,7 +144,7 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
             file=path,
             row=line,
         ) from None
-    root: ET.Element | None = events.root  # type: ignore[attr-defined]  # documented; typeshed lacks it
+    root = element  # the last element to end is the root
     if root is None or root.tag != names.document:
         raise _invalid(path, "Document", "rodelementet er ikke Document / the root element is not Document")
     if containers == 0:
@@ -204,20 +221,22 @@ def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str,
         if slot is None:
             continue
         if slot == _REFS:
+            e2e_tag, instr_tag, svc_tag = names.e2e, names.instr, names.svc
             for ref in child:
                 tag = ref.tag
-                if tag == names.e2e:
-                    e2e = _text(ref)
-                elif tag == names.instr:
-                    instr = _text(ref)
-                elif tag == names.svc:
-                    svc = _text(ref)
+                if tag == e2e_tag:
+                    e2e = (ref.text or "").strip()
+                elif tag == instr_tag:
+                    instr = (ref.text or "").strip()
+                elif tag == svc_tag:
+                    svc = (ref.text or "").strip()
         elif slot == _RMT:
+            ustrd_tag, strd_tag = names.ustrd, names.strd
             for part in child:
                 tag = part.tag
-                if tag == names.ustrd:
-                    texts.append(_text(part))
-                elif tag == names.strd:
+                if tag == ustrd_tag:
+                    texts.append((part.text or "").strip())
+                elif tag == strd_tag:
                     strd += [_text(r) for info in part if info.tag == names.cdtr_ref_inf for r in info if r.tag == names.ref]
         elif slot == _AMT_DTLS:  # 001.02: the transaction's own amount lives here
             node = next((a for tx_amt in child if tx_amt.tag == names.tx_amt for a in tx_amt if a.tag == names.amt), None)
@@ -230,10 +249,11 @@ def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str,
             indicator = child.text
         else:
             extra = _text(child)
-    refs = [r for r in strd if r]
-    for r in (e2e, instr):
-        if r and r.upper() != _NOT_PROVIDED:
-            refs.append(r)
+    refs = [r for r in strd if r] if strd else []
+    if e2e and e2e.upper() != _NOT_PROVIDED:
+        refs.append(e2e)
+    if instr and instr.upper() != _NOT_PROVIDED:
+        refs.append(instr)
     if svc:
         refs.append(svc)
     if len(texts) == 1 and not extra:
@@ -241,7 +261,7 @@ def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str,
     return amount, amount_path, indicator, refs, " ".join(t for t in (*texts, extra) if t)
 
 
-def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int) -> list[CamtEntry]:
+def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int, dates: dict[str, date]) -> list[CamtEntry]:
     kids: list[ET.Element | None] = [None] * 9  # the last child of each kind (indexed by slot), as before
     dtls: list[ET.Element] = []
     slot_of = names.entry.get
@@ -260,20 +280,32 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     if indicator not in ("CRDT", "DBIT"):
         raise _invalid(path, f"{where}/CdtDbtInd", f"skal være CRDT eller DBIT / must be CRDT or DBIT: {indicator!r}")
     sign = 1 if indicator == "CRDT" else -1
-    booked = _date(path, kids, names, where)
-    reversal = kids[_RVSL] is not None and _text(kids[_RVSL]).lower() in ("true", "1")
+    booked = _date(path, kids, names, where, dates)
+    node = kids[_RVSL]
+    reversal = node is not None and (node.text or "").strip().lower() in ("true", "1")
     status = kids[_STS]
     pending = False
     if status is not None:
-        code = (status.text or "").strip() or _status_code(status, names)
+        code = (status.text or "").strip()
+        if not code:  # <Sts><Cd>BOOK</Cd></Sts> (or Prtry): the first Cd child's text, else the first Prtry's
+            cd_tag = names.cd
+            for child in status:
+                if child.tag == cd_tag:
+                    code = (child.text or "").strip()
+                    break
+            if not code:
+                code = _first_text(status, names.prtry)
         pending = code.upper() not in _BOOKED
-    extra = _text(kids[_ADDTL]) if kids[_ADDTL] is not None else ""
-    entry_ref = _text(kids[_SVC]) if kids[_SVC] is not None else ""
+    node = kids[_ADDTL]
+    extra = (node.text or "").strip() if node is not None else ""
+    node = kids[_SVC]
+    entry_ref = (node.text or "").strip() if node is not None else ""
     parts = []
     index = 0
+    tx_tag = names.tx
     for group in dtls:
         for tx in group:
-            if tx.tag != names.tx:
+            if tx.tag != tx_tag:
                 continue
             index += 1
             node, amount_path, tx_indicator, found, text = _transaction(tx, names)
@@ -306,7 +338,11 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     else:
         found = [r for p in parts for r in p[2]]
         text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
-    return [CamtEntry(number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending)]
+    # positional, through tuple.__new__: a named tuple's own __new__ is one more Python call per entry
+    return [_new_entry(CamtEntry, (number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending))]
+
+
+_new_entry = tuple.__new__
 
 
 def _references(found: list[str], entry_ref: str) -> tuple[str, ...]:
@@ -314,11 +350,6 @@ def _references(found: list[str], entry_ref: str) -> tuple[str, ...]:
     if entry_ref:
         found = [*found, entry_ref]
     return tuple(dict.fromkeys(found)) if len(found) > 1 else tuple(found)
-
-
-def _status_code(status: ET.Element, names: _Names) -> str:
-    """``<Sts><Cd>BOOK</Cd></Sts>`` (or ``Prtry``): the first ``Cd`` child's text, else the first ``Prtry``'s."""
-    return _first_text(status, names.cd) or _first_text(status, names.prtry)
 
 
 def _first_text(parent: ET.Element, tag: str) -> str:
@@ -347,15 +378,20 @@ def _parse_amount(path: Path, node: ET.Element, entry: str, element: str) -> tup
         raise _invalid(path, f"{entry}/{element}", f"ugyldigt beløb / invalid amount {text!r}") from None
 
 
-def _date(path: Path, kids: list[ET.Element | None], names: _Names, where: str) -> date:
-    for node, shown in ((kids[_BOOKG], "BookgDt"), (kids[_VAL], "ValDt")):
+def _date(path: Path, kids: list[ET.Element | None], names: _Names, where: str, dates: dict[str, date]) -> date:
+    """The booking date, else the value date (``Dt`` or ``DtTm``); ``dates`` caches parsed texts."""
+    for node in (kids[_BOOKG], kids[_VAL]):
         if node is None:
             continue
         for child in node:
             text = child.text
             if text and child.tag in names.dates:
-                try:
-                    return parse_date(text.strip()[:10])
-                except ValueFormatError:
-                    raise _invalid(path, f"{where}/{shown}/{names.dates[child.tag]}", f"ugyldig dato / invalid date {text!r}") from None
+                day = dates.get(text)
+                if day is None:
+                    try:
+                        day = dates[text] = parse_date(text.strip()[:10])
+                    except ValueFormatError:
+                        shown = "BookgDt" if node is kids[_BOOKG] else "ValDt"
+                        raise _invalid(path, f"{where}/{shown}/{names.dates[child.tag]}", f"ugyldig dato / invalid date {text!r}") from None
+                return day
     raise _invalid(path, f"{where}/BookgDt", "mangler bogførings- og valørdato / booking and value date missing")

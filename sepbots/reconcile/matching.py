@@ -112,16 +112,25 @@ def prefer_known_references(bank: Sequence[Line], ledger: Sequence[Line]) -> Seq
     if not any(line.references for line in bank):
         return bank
     known = {line.ref_key for line in ledger if line.ref_key}
-    chosen = []
+    chosen: list[Line] = []
+    append = chosen.append
     for line in bank:
         if line.references and line.ref_key not in known:
+            reference = line.reference
             for candidate in line.references:
+                if candidate == reference:  # its normalised form is line.ref_key, known not to be known
+                    continue
                 ref_key = normalise_reference(candidate)
                 if ref_key in known:
-                    line = line._replace(reference=candidate, ref_key=ref_key)
+                    side, key, row, day, amount, text, _, _, voucher, account, reversal, references = line
+                    # positional, as _replace costs a keyword dict and a _make per line
+                    line = _new_line(Line, (side, key, row, day, amount, text, candidate, ref_key, voucher, account, reversal, references))
                     break
-        chosen.append(line)
+        append(line)
     return chosen
+
+
+_new_line = tuple.__new__
 
 
 def _reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions) -> Reconciliation:

@@ -222,6 +222,9 @@ class MatchOptions(BaseModel):
     )
 
 
+_blake2b = hashlib.blake2b
+
+
 class KeyMaker:
     """Content-derived line keys ``<prefix>-<yyyymmdd>-<digest>`` (``-2``, ``-3`` … for repeats).
 
@@ -236,7 +239,7 @@ class KeyMaker:
 
     def __call__(self, day: date, content: tuple[str, ...]) -> str:
         """The key for a line booked on ``day`` whose identifying fields are ``content``."""
-        digest = hashlib.blake2b("\x1f".join(content).encode(), digest_size=6).hexdigest()
+        digest = _blake2b("\x1f".join(content).encode(), digest_size=6).hexdigest()
         stem = self._days.get(day)
         if stem is None:
             stem = self._days[day] = f"{self._prefix}-{day:%Y%m%d}-"

@@ -154,12 +154,13 @@ def _line(
     candidates = (*refs, found) if found and found not in refs else refs
     reference = candidates[0] if candidates else ""
     content = (day.isoformat(), str(amount), text, reference, entry_path)
-    # positional: a named tuple built from keywords costs a dict per line
-    return Line(_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "", reversal,
-                candidates if len(candidates) > 1 else ())
+    # positional, through tuple.__new__: a named tuple's own __new__ is one more Python call per line
+    return _new_line(Line, (_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "",
+                            reversal, candidates if len(candidates) > 1 else ()))
 
 
 _BANK = Side.BANK
+_new_line = tuple.__new__
 
 
 def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:

@@ -21,6 +21,8 @@ from sepbots.reconcile import (
     normalise_reference,
     reconcile,
 )
+from sepbots.reconcile.matching import prefer_known_references
+from sepbots.reconcile.references import _FOLD
 
 D0 = date(2025, 3, 3)
 
@@ -160,6 +162,43 @@ def test_normalise_reference() -> None:
     assert normalise_reference("000") == ""
     assert normalise_reference("00120") == "120"
     assert normalise_reference("A.1") != normalise_reference("A1")
+    assert normalise_reference("f 00\t12") == "F0012"  # the ASCII fast path folds the tab as translate does
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"0aZf- \t.1/", "\u00a0", "\u2013", "\u2212", "\u202f", "\uff0d", "ß", "æ"]), max_size=12))
+def test_normalise_reference_is_the_fold_table_for_every_text(text: str) -> None:
+    """The ASCII fast path gives what the fold table gives (only its space and tab are ASCII)."""
+    assert normalise_reference(text) == text.translate(_FOLD).upper().lstrip("0")
+
+
+def _prefer_by_the_book(bank: list[Line], ledger: list[Line]) -> list[Line]:
+    """What prefer_known_references promises, written plainly (every candidate normalised, _replace)."""
+    known = {x.ref_key for x in ledger if x.ref_key}
+    chosen = []
+    for x in bank:
+        if x.references and x.ref_key not in known:
+            for candidate in x.references:
+                if normalise_reference(candidate) in known:
+                    x = x._replace(reference=candidate, ref_key=normalise_reference(candidate))
+                    break
+        chosen.append(x)
+    return chosen
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["", "R1", "r 1", "R\u20131", "0R2", "R2", "77", "x"]), max_size=4), max_size=8),
+    st.lists(st.sampled_from(["", "R1", "R2", "77", "Q"]), max_size=6),
+)
+def test_prefer_known_references_takes_the_first_known_reference(refs: list[list[str]], known: list[str]) -> None:
+    """Each bank line gets its first reference the ledger knows, else keeps its first (the line's own)."""
+    bank_lines = []
+    for i, candidates in enumerate(refs):
+        first = candidates[0] if candidates else ""
+        bank_lines.append(bank(100 + i, first)._replace(references=tuple(candidates) if len(candidates) > 1 else ()))
+    ledger_lines = [ledger(100, ref) for ref in known]
+    assert list(prefer_known_references(bank_lines, ledger_lines)) == _prefer_by_the_book(bank_lines, ledger_lines)
 
 
 # -- invariants ---------------------------------------------------------------------------------
