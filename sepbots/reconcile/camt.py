@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from sepbots.exceptions import InputError
+from sepbots.reconcile.models import new_tuple
 from sepbots.sheets import parse_date, parse_ore
 from sepbots.sheets.values import ValueFormatError
 
@@ -288,13 +289,7 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     if status is not None:
         code = (status.text or "").strip()
         if not code:  # <Sts><Cd>BOOK</Cd></Sts> (or Prtry): the first Cd child's text, else the first Prtry's
-            cd_tag = names.cd
-            for child in status:
-                if child.tag == cd_tag:
-                    code = (child.text or "").strip()
-                    break
-            if not code:
-                code = _first_text(status, names.prtry)
+            code = _first_text(status, names.cd) or _first_text(status, names.prtry)
         pending = code.upper() not in _BOOKED
     node = kids[_ADDTL]
     extra = (node.text or "").strip() if node is not None else ""
@@ -338,11 +333,8 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     else:
         found = [r for p in parts for r in p[2]]
         text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
-    # positional, through tuple.__new__: a named tuple's own __new__ is one more Python call per entry
-    return [_new_entry(CamtEntry, (number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending))]
+    return [new_tuple(CamtEntry, (number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending))]
 
-
-_new_entry = tuple.__new__
 
 
 def _references(found: list[str], entry_ref: str) -> tuple[str, ...]:

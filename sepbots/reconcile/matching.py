@@ -36,7 +36,18 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.currency import check_currency
-from sepbots.reconcile.models import Line, Lines, MatchGroup, MatchOptions, Reconciliation, Rule, Side, Unmatched, UnmatchedReason
+from sepbots.reconcile.models import (
+    Line,
+    Lines,
+    MatchGroup,
+    MatchOptions,
+    Reconciliation,
+    Rule,
+    Side,
+    Unmatched,
+    UnmatchedReason,
+    new_tuple,
+)
 from sepbots.reconcile.references import normalise_reference
 
 __all__ = ["prefer_known_references", "reconcile"]
@@ -124,13 +135,11 @@ def prefer_known_references(bank: Sequence[Line], ledger: Sequence[Line]) -> Seq
                 if ref_key in known:
                     side, key, row, day, amount, text, _, _, voucher, account, reversal, references = line
                     # positional, as _replace costs a keyword dict and a _make per line
-                    line = _new_line(Line, (side, key, row, day, amount, text, candidate, ref_key, voucher, account, reversal, references))
+                    line = new_tuple(Line, (side, key, row, day, amount, text, candidate, ref_key, voucher, account, reversal, references))
                     break
         append(line)
     return chosen
 
-
-_new_line = tuple.__new__
 
 
 def _reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOptions) -> Reconciliation:

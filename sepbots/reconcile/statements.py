@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.camt import camt_message, iter_camt
-from sepbots.reconcile.models import KeyMaker, Line, Lines, PendingRow, Side
+from sepbots.reconcile.models import KeyMaker, Line, Lines, PendingRow, Side, new_tuple
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 from sepbots.reconcile.sheet_lines import read_sheet_bank, read_sheet_ledger
 from sepbots.reconcile.swift import is_mt940, read_mt940
@@ -154,13 +154,11 @@ def _line(
     candidates = (*refs, found) if found and found not in refs else refs
     reference = candidates[0] if candidates else ""
     content = (day.isoformat(), str(amount), text, reference, entry_path)
-    # positional, through tuple.__new__: a named tuple's own __new__ is one more Python call per line
-    return _new_line(Line, (_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "",
+    return new_tuple(Line, (_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "",
                             reversal, candidates if len(candidates) > 1 else ()))
 
 
 _BANK = Side.BANK
-_new_line = tuple.__new__
 
 
 def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
