@@ -3,7 +3,8 @@
 Usage: ``python tests/store/claimer.py HOME DB_URL claim QUEUE`` prints the ids it completed as JSON;
 ``... audit COUNT`` appends COUNT audit events one transaction at a time. Once started it writes
 ``HOME/ready-<pid>`` and waits for ``HOME/go``, so that the processes of a test start working together
-(one slow to start on a loaded machine would otherwise find the work already done).
+(one slow to start on a loaded machine would otherwise find the work already done). In ``claim``
+mode each holds its first item until every process holds one, so the work is always shared.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def main(home: str, url: str, mode: str, arg: str) -> None:
         if mode == "claim":
             done: list[int] = []
             while (item := claim_one(env.queues, arg, run_id="r")) is not None:
+                if not done:  # hold the first item until every process holds one: the work is shared for sure
+                    _hold_until_all_hold(Path(home), deadline)
                 assert release_one(env.queues, item, Release(ItemState.DONE), run_id="r")
                 done.append(item.id)
             print(json.dumps(done))
@@ -43,6 +46,19 @@ def main(home: str, url: str, mode: str, arg: str) -> None:
             print("[]")
     finally:
         env.close()
+
+
+def _hold_until_all_hold(home: Path, deadline: float) -> None:
+    """Write ``HOME/holding-<pid>`` and wait until every started process (``ready-*``) has written one.
+
+    Without it, one process could drain the whole queue before the others' first claim on a loaded
+    machine, and the test could not tell sharing from serial work.
+    """
+    (home / f"holding-{os.getpid()}").write_text("x")
+    while len(list(home.glob("holding-*"))) < len(list(home.glob("ready-*"))):
+        if time.monotonic() > deadline:
+            raise SystemExit("the other claimers never held an item")
+        time.sleep(0.005)
 
 
 if __name__ == "__main__":

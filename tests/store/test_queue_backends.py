@@ -158,7 +158,7 @@ def test_processes_claiming_at_once_never_get_the_same_item(store_env: Environme
         results.append(json.loads(out.strip().splitlines()[-1]))
     ids = [i for r in results for i in r]
     assert len(ids) == 120 and len(set(ids)) == 120
-    assert sum(1 for r in results if r) >= 2  # the work really was shared
+    assert all(results)  # the work really was shared: each process held an item while the others claimed
     with store_env.store.engine.connect() as conn:
         states = conn.execute(select(work_items.c.state, func.count()).group_by(work_items.c.state)).all()
     assert [tuple(s) for s in states] == [("done", 120)]
