@@ -173,6 +173,10 @@ def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
     entries = []
     for number, transaction in enumerate(transactions, 1):
         entries.append(_entry(path, number, transaction.data))
+    # Each Transaction refers back to its Transactions: one reference cycle per transaction, which
+    # only a full collection would free (the reader runs with the collector paused, see
+    # sepbots.reconcile.batch). Emptying the list breaks every cycle; reference counting frees them.
+    transactions.transactions.clear()
     return entries
 
 

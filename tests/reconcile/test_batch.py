@@ -60,3 +60,29 @@ def test_overlapping_blocks_in_two_threads_restore_once_both_end() -> None:
         thread.join(10)
         assert not gc.isenabled()  # the other thread's block ended, ours is still open
     assert gc.isenabled()
+
+
+def _in_generation(obj: object, generation: int) -> bool:
+    return any(o is obj for o in gc.get_objects(generation=generation))
+
+
+def test_objects_made_in_a_block_go_to_the_oldest_generation_without_a_collection() -> None:
+    gc.collect()  # every count at zero: the first collection after the block would be a young one
+    with gc_paused():
+        marker = [[i] for i in range(5_000)]
+    collections = gc.get_stats()[0]["collections"]
+    # Without the promotion the first allocation here would start a young collection that walks
+    # all 5,001 lists and leaves them in the middle generation.
+    assert _in_generation(marker, 2)
+    assert gc.get_stats()[0]["collections"] == collections
+
+
+def test_objects_frozen_by_someone_else_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

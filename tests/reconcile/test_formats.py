@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -162,3 +163,18 @@ def test_an_mt940_amount_that_is_no_number_is_an_input_error(tmp_path: Path) -> 
     with pytest.raises(InputError, match="MT940 kan ikke læses.*invalid amount '1,2,3'") as err:
         read_bank(path)
     assert err.value.file == path
+
+
+def test_reading_mt940_leaves_no_reference_cycles() -> None:
+    """mt-940's transactions refer back to their collection; the reader breaks those cycles, as it
+    runs with the collector paused and its objects are promoted without a pass (reconcile.batch)."""
+    from sepbots.reconcile.swift import read_mt940
+
+    gc.collect()
+    gc.disable()
+    try:
+        entries = read_mt940(CORPUS / "swift" / "mt940.sta")
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert entries and found == 0
