@@ -141,7 +141,6 @@ def read_bank(path: Path, options: BankOptions | None = None) -> tuple[Statement
 
 def _line(
     key: KeyMaker,
-    entry_path: str,
     number: int,
     day: date,
     amount: int,
@@ -153,7 +152,10 @@ def _line(
     found = extractor.extract(text)
     candidates = (*refs, found) if found and found not in refs else refs
     reference = candidates[0] if candidates else ""
-    content = (day.isoformat(), str(amount), text, reference, entry_path)
+    # The key is made of what the bank says about the transaction, not of where the file puts it:
+    # the same transaction in a re-sent file, or in the notification and later the statement, gets
+    # the same key, so the queue (unique per reference) hands an unmatched line to a person once.
+    content = (day.isoformat(), str(amount), text, *candidates)
     return new_tuple(Line, (_BANK, key(day, content), number, day, amount, text, reference, normalise_reference(reference), "", "",
                             reversal, candidates if len(candidates) > 1 else ()))
 
@@ -165,12 +167,12 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
     key = KeyMaker("bank")
     lines = Lines(path=path, profile=camt_message(_head(path)) or "camt")
     append = lines.append
-    for number, entry_path, day, amount, currency, text, references, reversal, pending in iter_camt(path):
+    for number, _path, day, amount, currency, text, references, reversal, pending in iter_camt(path):
         if pending:
             lines.pending.append(PendingRow(number, day.isoformat(), text, amount))
             continue
         lines.currency = currency
-        append(_line(key, entry_path, number, day, amount, text, references, reversal, extractor))
+        append(_line(key, number, day, amount, text, references, reversal, extractor))
     return lines
 
 
@@ -182,7 +184,7 @@ def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None
     for number, day, amount, currency, text, references, reversal in read_mt940(path, encoding):
         if lines.currency is None:
             lines.currency = currency or None
-        append(_line(key, f":61:[{number}]", number, day, amount, text, references, reversal, extractor))
+        append(_line(key, number, day, amount, text, references, reversal, extractor))
     return lines
 
 

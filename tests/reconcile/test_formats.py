@@ -178,3 +178,46 @@ def test_reading_mt940_leaves_no_reference_cycles() -> None:
     finally:
         gc.enable()
     assert entries and found == 0
+
+
+def _camt_entries(path: Path, message: str, entries: list[tuple[str, str, str]]) -> Path:
+    """A camt.053 statement or camt.054 notification of ``(amount, text, AcctSvcrRef)`` entries, in order."""
+    ns = f"urn:iso:std:iso:20022:tech:xsd:{message}.001.08"
+    root, container = ("BkToCstmrStmt", "Stmt") if message == "camt.053" else ("BkToCstmrDbtCdtNtfctn", "Ntfctn")
+    body = "".join(
+        f'<Ntry><Amt Ccy="DKK">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>'
+        f"<BookgDt><Dt>2025-03-03</Dt></BookgDt><AcctSvcrRef>{svc}</AcctSvcrRef>"
+        f"<NtryDtls><TxDtls><Refs><EndToEndId>E2E-{svc}</EndToEndId></Refs><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        for amount, text, svc in entries
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><Document xmlns="{ns}"><{root}><GrpHdr><MsgId>M</MsgId></GrpHdr>'
+        f"<{container}><Id>S1</Id><Acct><Id><IBAN>DK50</IBAN></Id></Acct>{body}</{container}></{root}></Document>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_bank_line_keeps_its_key_wherever_the_file_puts_it(tmp_path: Path) -> None:
+    """The key (the queue's reference for an unmatched line) is made of the transaction, not of its position:
+    the same transaction re-sent in another order, or first in the notification and then in the statement, is
+    handed to a person once."""
+    rent, fee, other = ("1250.00", "Husleje marts", "BANK-1"), ("75.00", "Gebyr", "BANK-2"), ("10.00", "Renter", "BANK-3")
+
+    def keys(path: Path) -> dict[str, str]:
+        return {line.text: line.key for line in read_bank(path)[1]}
+
+    first = keys(_camt_entries(tmp_path / "a.xml", "camt.054", [rent, fee]))
+    again = keys(_camt_entries(tmp_path / "b.xml", "camt.054", [other, fee, rent]))
+    statement = keys(_camt_entries(tmp_path / "c.xml", "camt.053", [fee, rent]))
+    assert first["Husleje marts"] == again["Husleje marts"] == statement["Husleje marts"]
+    assert first["Gebyr"] == again["Gebyr"] == statement["Gebyr"]
+    assert len(set(again.values())) == 3
+
+    head = ":20:STMT1\n:25:DK5030000012345678\n:28C:1/1\n:60F:C250302DKK100000,00\n"
+    one = ":61:2503030303C1250,00NTRFKREF-77//BANKREF1\n:86:/EREF/E2E-1//REMI/USTD//Faktura 42/\n"
+    two = ":61:2503030303D500,00NMSCNONREF//BANKREF2\n:86:/REMI/USTD//Husleje/\n"
+    tail = ":62F:C250303DKK100750,00\n-"
+    (tmp_path / "a.sta").write_text(head + one + two + tail, encoding="latin-1")
+    (tmp_path / "b.sta").write_text(head + two + one + tail, encoding="latin-1")
+    assert keys(tmp_path / "a.sta") == keys(tmp_path / "b.sta")
