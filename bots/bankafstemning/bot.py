@@ -88,6 +88,7 @@ class Params(BaseModel):
     date_window_days: int = Field(3, ge=0, le=60)
     rounding_tolerance_ore: int = Field(50, ge=0, le=10_000)
     bank_profile: str | None = None
+    bank_account: str | None = None
     ledger_profile: str | None = None
     account_currency: str | None = None
     bank_headers: dict[str, str | list[str]] = Field(default_factory=dict)
@@ -127,6 +128,7 @@ def _run_reconciliation(params: Params) -> Reconciliation:
             csv_encoding=params.csv_encoding,
             csv_delimiter=params.csv_delimiter,
             decimal=params.decimal,
+            account=params.bank_account,
         )
         ledger_options = LedgerOptions(
             profile=params.ledger_profile,

@@ -20,6 +20,9 @@ def profile(
     ledger: Annotated[bool, typer.Option("--ledger", help="filen er bogføringen / the file is the ledger export")] = False,
     name: Annotated[str | None, typer.Option("--profile", help="brug denne profil / use this profile")] = None,
     rows: Annotated[int, typer.Option(min=1, max=100, help="antal linjer / lines to show")] = 5,
+    account: Annotated[
+        str | None, typer.Option("--account", help="kontoen i en fil med flere konti / the account, in a file with several")
+    ] = None,
 ) -> None:
     """Vis hvilken profil en fil genkendes som, og hvordan de første linjer læses / show a file's profile and first lines."""
     if not file.is_file():
@@ -30,7 +33,7 @@ def profile(
                 file,
                 ledger=ledger,
                 rows=rows,
-                bank=BankOptions(profile=name) if not ledger else None,
+                bank=BankOptions(profile=name, account=account) if not ledger else None,
                 book=LedgerOptions(profile=name) if ledger else None,
             )
         except ValueError as exc:

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from sepbots.exceptions import InputError
+from sepbots.reconcile.accounts import AccountChoice
 from sepbots.reconcile.models import new_tuple
 from sepbots.sheets import parse_date, parse_ore
 from sepbots.sheets.values import ValueFormatError
@@ -76,6 +77,7 @@ class CamtEntry(NamedTuple):
     references: tuple[str, ...]
     reversal: bool = False
     pending: bool = False
+    account: str = ""  # the statement's account (``Acct/Id``: IBAN, else ``Othr/Id``)
 
 
 def camt_message(head: bytes) -> str | None:
@@ -86,12 +88,18 @@ def camt_message(head: bytes) -> str | None:
     return f"{match.group(1)}.{match.group(2)}"
 
 
-def iter_camt(path: Path) -> Iterator[CamtEntry]:
+def iter_camt(path: Path, account: str | None = None) -> Iterator[CamtEntry]:
     """Yield the entries of a camt.053 or camt.054 file, validating its structure as it goes.
 
+    Args:
+        path: the file.
+        account: the account to read when the file holds statements for several (see
+            :mod:`sepbots.reconcile.accounts`); the other accounts' entries are skipped unread.
+
     Raises:
-        InputError: not well-formed XML, a DOCTYPE, an unknown namespace or version, or a
-            missing/invalid element; the message names the element path.
+        InputError: not well-formed XML, a DOCTYPE, an unknown namespace or version, a
+            missing/invalid element (the message names the element path); several accounts and
+            none chosen, or the chosen one not in the file (the message names the accounts).
     """
     with path.open("rb") as fh:
         head = fh.read(4096)
@@ -100,8 +108,12 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
     names = _names(path, head)
     # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
     # The pull parser is fed directly (what iterparse does, one generator layer less per event).
-    ntry_tag, container_tag = names.ntry, names.container
+    ntry_tag, container_tag, acct_tag = names.ntry, names.container, names.acct
     containers = in_container = number = 0
+    choice = AccountChoice(path, account)
+    statement_account = ""
+    account_next = True  # the next Acct to end is the container's own: it precedes every Ntry in it
+    reading = True  # the container's account is read
     entry_prefix = f"{names.prefix}[1]/Ntry["
     currency: str | None = None
     dates: dict[str, date] = {}  # a file has few distinct date texts
@@ -121,8 +133,11 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
                     if tag == ntry_tag:
                         number += 1
                         in_container += 1
+                        if not reading:  # another account's entry
+                            element.clear()
+                            continue
                         where = f"{entry_prefix}{in_container}]"
-                        for entry in _entries(path, element, names, where, number, dates):
+                        for entry in _entries(path, element, names, where, number, dates, statement_account):
                             if not entry.pending:
                                 if currency is None:
                                     currency = entry.currency
@@ -130,9 +145,14 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
                                     raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
                             yield entry
                         element.clear()
+                    elif account_next and tag == acct_tag:  # a flag test first: most elements are no Acct
+                        account_next = False
+                        statement_account = _account_id(element, names)
+                        reading = choice.admits(statement_account)
                     elif tag == container_tag:
                         containers += 1
                         in_container = 0
+                        account_next = True
                         entry_prefix = f"{names.prefix}[{containers + 1}]/Ntry["
                         for required, child in (("Id", names.id), ("Acct", names.acct)):
                             if element.find(child) is None:
@@ -150,6 +170,7 @@ def iter_camt(path: Path) -> Iterator[CamtEntry]:
         raise _invalid(path, "Document", "rodelementet er ikke Document / the root element is not Document")
     if containers == 0:
         raise _invalid(path, names.prefix, "mangler / missing")
+    choice.finish()
 
 
 # Slots of an entry's children and of a transaction's (``TxDtls``), looked up by qualified tag.
@@ -167,7 +188,7 @@ class _Names:
         root = "BkToCstmrStmt" if container == "Stmt" else "BkToCstmrDbtCdtNtfctn"
         self.prefix = f"Document/{root}/{container}"
         self.document, self.container, self.ntry = q("Document"), q(container), q("Ntry")
-        self.id, self.acct = q("Id"), q("Acct")
+        self.id, self.acct, self.iban, self.othr = q("Id"), q("Acct"), q("IBAN"), q("Othr")
         self.cd, self.prtry = q("Cd"), q("Prtry")
         self.dates = {q("Dt"): "Dt", q("DtTm"): "DtTm"}
         self.tx, self.e2e, self.instr, self.svc = q("TxDtls"), q("EndToEndId"), q("InstrId"), q("AcctSvcrRef")
@@ -197,6 +218,18 @@ def _names(path: Path, head: bytes) -> _Names:
             f"not a camt.053/054 document of version 001.02–001.13 (namespace {ns or 'missing'})",
         )
     return _Names(ns, _CONTAINER[match.group(1)])
+
+
+def _account_id(acct: ET.Element, names: _Names) -> str:
+    """``Acct/Id/IBAN``, else ``Acct/Id/Othr/Id`` (the bank's own account id), else ``""``."""
+    for ident in acct:
+        if ident.tag == names.id:
+            for choice in ident:
+                if choice.tag == names.iban:
+                    return (choice.text or "").strip()
+                if choice.tag == names.othr:
+                    return _first_text(choice, names.id)
+    return ""
 
 
 def _invalid(path: Path, where: str, message: str) -> InputError:
@@ -262,7 +295,9 @@ def _transaction(tx: ET.Element, names: _Names) -> tuple[ET.Element | None, str,
     return amount, amount_path, indicator, refs, " ".join(t for t in (*texts, extra) if t)
 
 
-def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: int, dates: dict[str, date]) -> list[CamtEntry]:
+def _entries(
+    path: Path, ntry: ET.Element, names: _Names, where: str, number: int, dates: dict[str, date], account: str
+) -> list[CamtEntry]:
     kids: list[ET.Element | None] = [None] * 9  # the last child of each kind (indexed by slot), as before
     dtls: list[ET.Element] = []
     slot_of = names.entry.get
@@ -323,6 +358,7 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
                 _references(p[2], entry_ref),
                 reversal,
                 pending,
+                account,
             )
             for i, p in enumerate(parts, 1)
         ]
@@ -333,7 +369,8 @@ def _entries(path: Path, ntry: ET.Element, names: _Names, where: str, number: in
     else:
         found = [r for p in parts for r in p[2]]
         text = " ".join(t for t in (*(p[3] for p in parts), extra) if t)
-    return [new_tuple(CamtEntry, (number, where, booked, amount * sign, currency, text, _references(found, entry_ref), reversal, pending))]
+    references = _references(found, entry_ref)
+    return [new_tuple(CamtEntry, (number, where, booked, amount * sign, currency, text, references, reversal, pending, account))]
 
 
 

@@ -45,6 +45,8 @@ def describe_file(
         _, lines = read_bank(path, options_b)
         if kind not in (StatementKind.CSV, StatementKind.XLSX):
             out.append(f"Type / kind: {_kind_title(lines.profile)}")
+    if lines.account:
+        out.append(f"Konto / account: {lines.account}")
     out.append(f"Valuta / currency: {lines.currency or '(ikke angivet i filen / not stated in the file)'}")
     out.append(f"Linjer / lines: {len(lines)}"
                + (f"; reserverede rækker sprunget over / reserved rows skipped: {len(lines.pending)}" if lines.pending else ""))

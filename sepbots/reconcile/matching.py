@@ -113,6 +113,7 @@ def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOption
     result.currency = currency
     if isinstance(bank, Lines):
         result.bank_profile, result.pending = bank.profile, list(bank.pending)
+        result.bank_account = bank.account or ""
     if isinstance(ledger, Lines):
         result.ledger_profile = ledger.profile
     return result

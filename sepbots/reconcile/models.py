@@ -138,6 +138,7 @@ class Lines(list[Line]):
         path: the file.
         profile: the layout it was read as (``nordea``, ``camt.054.001.08``, ``sap`` …).
         currency: the currency the file states (``None`` when it states none).
+        account: the statement's account (camt ``Acct``, MT940 ``:25:``; ``None`` when not stated).
         pending: reserved/pending rows that were skipped.
     """
 
@@ -149,11 +150,13 @@ class Lines(list[Line]):
         profile: str = "",
         currency: str | None = None,
         pending: list[PendingRow] | None = None,
+        account: str | None = None,
     ) -> None:
         super().__init__(lines or ())
         self.path = path
         self.profile = profile
         self.currency = currency
+        self.account = account
         self.pending = pending or []
 
 
@@ -198,6 +201,7 @@ class Reconciliation:
     currency: str = ""
     bank_profile: str = ""
     ledger_profile: str = ""
+    bank_account: str = ""  # the statement's account, when the file states it (camt, MT940)
     pending: list[PendingRow] = field(default_factory=list)
 
     @property

@@ -61,6 +61,7 @@ _T = {
         "bank_profile": "Kontoudtogets format",
         "ledger_profile": "Bogføringens format",
         "currency": "Valuta",
+        "bank_account": "Bankkonto",
         "reversals": "Tilbageførsler (RvslInd, MT940 RC/RD)",
         "reversal_row": "Tilbageførsel",
         "pending": "Reserverede/afventende rækker (sprunget over)",
@@ -104,6 +105,7 @@ _T = {
         "bank_profile": "Statement format",
         "ledger_profile": "Ledger format",
         "currency": "Currency",
+        "bank_account": "Bank account",
         "reversals": "Reversals (RvslInd, MT940 RC/RD)",
         "reversal_row": "Reversal",
         "pending": "Reserved/pending rows (skipped)",
@@ -121,7 +123,12 @@ def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[
     open_ledger = [u.line.amount_ore for u in result.unmatched_ledger]
     rounding = [g.difference_ore for g in result.matches if g.rule is Rule.ROUNDING]
     rows: list[list[Any]] = [[f"{t[key]}: {value}", None, None] for key, value in info]
-    described = [("bank_profile", result.bank_profile), ("ledger_profile", result.ledger_profile), ("currency", result.currency)]
+    described = [
+        ("bank_profile", result.bank_profile),
+        ("bank_account", result.bank_account),
+        ("ledger_profile", result.ledger_profile),
+        ("currency", result.currency),
+    ]
     rows += [[f"{t[key]}: {value}", None, None] for key, value in described if value]
     rows += [
         [t["bank_total"], result.bank_count, result.bank_total_ore],

@@ -62,6 +62,9 @@ class BankOptions(BaseModel):
     csv_delimiter: str | None = None
     decimal: DecimalSeparator | None = Field(None, description="default: the layout's (comma for Danish banks)")
     engine: XlsxEngine = XlsxEngine.AUTO
+    account: str | None = Field(
+        None, description="camt/MT940 holding several accounts: the one to read (IBAN, the bank's id, or reg. + account number)"
+    )
 
 
 class LedgerOptions(BaseModel):
@@ -122,9 +125,9 @@ def read_bank(path: Path, options: BankOptions | None = None) -> tuple[Statement
     kind = detect_statement_kind(path)
     with gc_paused():
         if kind in (StatementKind.CAMT053, StatementKind.CAMT054):
-            return kind, _camt_lines(path, extractor)
+            return kind, _camt_lines(path, extractor, options.account)
         if kind is StatementKind.MT940:
-            return kind, _mt940_lines(path, extractor, options.csv_encoding)
+            return kind, _mt940_lines(path, extractor, options.csv_encoding, options.account)
         csv = CsvOptions(encoding=options.csv_encoding, delimiter=options.csv_delimiter)
         lines = read_sheet_bank(
             path,
@@ -163,28 +166,32 @@ def _line(
 _BANK = Side.BANK
 
 
-def _camt_lines(path: Path, extractor: ReferenceExtractor) -> Lines:
+def _camt_lines(path: Path, extractor: ReferenceExtractor, account: str | None) -> Lines:
     key = KeyMaker("bank")
     lines = Lines(path=path, profile=camt_message(_head(path)) or "camt")
     append = lines.append
-    for number, _path, day, amount, currency, text, references, reversal, pending in iter_camt(path):
+    stated = ""  # every entry read is of the one account read; the loop leaves it here
+    for number, _path, day, amount, currency, text, references, reversal, pending, stated in iter_camt(path, account):  # noqa: B007
         if pending:
             lines.pending.append(PendingRow(number, day.isoformat(), text, amount))
             continue
         lines.currency = currency
         append(_line(key, number, day, amount, text, references, reversal, extractor))
+    lines.account = stated or None
     return lines
 
 
-def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None) -> Lines:
+def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None, account: str | None) -> Lines:
     key = KeyMaker("bank")
     head = _head(path)
     lines = Lines(path=path, profile="mt942" if b":13D:" in head or b":34F:" in head else "mt940")
     append = lines.append
-    for number, day, amount, currency, text, references, reversal in read_mt940(path, encoding):
+    stated = ""  # as for camt: the account read, left here by the loop
+    for number, day, amount, currency, text, references, reversal, stated in read_mt940(path, encoding, account):  # noqa: B007
         if lines.currency is None:
             lines.currency = currency or None
         append(_line(key, number, day, amount, text, references, reversal, extractor))
+    lines.account = stated or None
     return lines
 
 

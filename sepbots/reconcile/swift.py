@@ -35,6 +35,7 @@ import mt940
 from mt940.options import Options
 
 from sepbots.exceptions import InputError
+from sepbots.reconcile.accounts import AccountChoice
 from sepbots.sheets import detect_encoding, parse_ore
 from sepbots.sheets.values import ValueFormatError
 
@@ -82,6 +83,7 @@ class Statement(mt940.tags.Statement):
         return match.groupdict() if match else super().parse(transactions, value)
 
     def __call__(self, transactions: Any, value: dict[str, Any]) -> dict[str, Any]:
+        value["account"] = transactions.data.get("account_identification") or ""  # this statement's :25:
         try:
             ore = parse_ore(value.get("amount") or "")  # the one amount grammar; MT940 writes 1234,56
         except ValueFormatError:
@@ -144,6 +146,7 @@ class SwiftEntry(NamedTuple):
     text: str
     references: tuple[str, ...]
     reversal: bool
+    account: str = ""  # the statement's :25: account identification
 
 
 def is_mt940(head: bytes) -> bool:
@@ -152,11 +155,12 @@ def is_mt940(head: bytes) -> bool:
     return bool(re.search(r"(?m)^:20:", text)) and bool(re.search(r"(?m)^:(25|28C|60F|61|13D):", text))
 
 
-def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
-    """Read every transaction of an MT940/MT942 file.
+def read_mt940(path: Path, encoding: str | None = None, account: str | None = None) -> list[SwiftEntry]:
+    """Read every transaction of an MT940/MT942 file (of ``account``, when it holds several accounts).
 
     Raises:
-        InputError: unreadable bytes, a tag the library cannot parse, or no statement at all.
+        InputError: unreadable bytes, a tag the library cannot parse, or no statement at all;
+            several accounts (``:25:``) and none chosen, or the chosen one not in the file.
     """
     data = path.read_bytes()
     encoding = encoding or detect_encoding(path, data)
@@ -171,8 +175,17 @@ def read_mt940(path: Path, encoding: str | None = None) -> list[SwiftEntry]:
     if not transactions.data.get("account_identification") and not len(transactions):
         raise InputError("ikke en MT940/MT942-fil (ingen :25:) / not an MT940/MT942 file (no :25:)", file=path)
     entries = []
+    choice = AccountChoice(path, account)
+    last: object = None
+    reading = True
     for number, transaction in enumerate(transactions, 1):
-        entries.append(_entry(path, number, transaction.data))
+        fields = transaction.data
+        stated = fields.get("account", "")
+        if stated is not last:  # one :25: string per statement: checked once per statement
+            last, reading = stated, choice.admits(stated)
+        if reading:
+            entries.append(_entry(path, number, fields))
+    choice.finish()
     # Each Transaction refers back to its Transactions: one reference cycle per transaction, which
     # only a full collection would free (the reader runs with the collector paused, see
     # sepbots.reconcile.batch). Emptying the list breaks every cycle; reference counting frees them.
@@ -221,6 +234,7 @@ def _entry(path: Path, number: int, data: dict[str, Any]) -> SwiftEntry:
         text,
         tuple(dict.fromkeys([r for r in references if r.upper() not in _NO_REFERENCE])),
         str(status).upper().startswith("R") if status else False,
+        str(data.get("account") or ""),
     )
 
 

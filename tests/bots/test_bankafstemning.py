@@ -224,3 +224,20 @@ def test_gains_count_statement_lines_recorded_once_per_reconciling_run(inputs: d
     assert (p.units_done, p.units_handed_over) == (matched, open_lines)
     assert p.saved_hours == (Decimal(matched) * Decimal("0.11") / 60).quantize(Decimal("0.01"))
     assert p.realised_automation_share == (Decimal(matched) / (matched + open_lines)).quantize(Decimal("0.0001"))
+
+
+def test_a_statement_file_of_several_accounts_runs_with_bank_account(inputs: dict[str, Path], tmp_path: Path) -> None:
+    """The bot refuses a file of several accounts (nothing written) and reconciles the one `bank_account` names."""
+    from tests.reconcile.test_formats import _two_account_camt
+
+    statement = _two_account_camt(tmp_path / "dag.xml")
+    out = tmp_path / "out" / "afstemning.xlsx"
+    params = {"bank": statement, "ledger": inputs["ledger"], "output": out}
+    with pytest.raises(InputError, match="bank_account"):
+        run_bot_once(handle, params, home=tmp_path / "home-a")
+    assert not list(out.parent.glob("*.xlsx"))
+    run_bot_once(handle, {**params, "bank_account": "3000 0012345678"}, home=tmp_path / "home-b")
+    written = next(out.parent.glob("afstemning-*.xlsx"))
+    overview = {row[0]: row[1:] for row in load_workbook(written)["Oversigt"].iter_rows(values_only=True)}
+    assert "Bankkonto: DK5030000012345678" in overview
+    assert overview["Banklinjer i alt"][0] == 3  # the other account's entry is not read

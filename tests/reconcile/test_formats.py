@@ -221,3 +221,83 @@ def test_a_bank_line_keeps_its_key_wherever_the_file_puts_it(tmp_path: Path) -> 
     (tmp_path / "a.sta").write_text(head + one + two + tail, encoding="latin-1")
     (tmp_path / "b.sta").write_text(head + two + one + tail, encoding="latin-1")
     assert keys(tmp_path / "a.sta") == keys(tmp_path / "b.sta")
+
+
+def _two_account_camt(path: Path, second_currency: str = "DKK") -> Path:
+    """A camt.053 file with the day's statements of two accounts, as banks deliver an agreement's accounts."""
+    ns = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+
+    def stmt(ident: str, account: str, entries: list[tuple[str, str, str]]) -> str:
+        body = "".join(
+            f'<Ntry><Amt Ccy="{ccy}">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>'
+            f"<BookgDt><Dt>2025-03-03</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+            for amount, ccy, text in entries
+        )
+        return f"<Stmt><Id>{ident}</Id><Acct><Id>{account}</Id><Ccy>DKK</Ccy></Acct>{body}</Stmt>"
+
+    path.write_text(
+        f'<?xml version="1.0"?><Document xmlns="{ns}"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr>'
+        + stmt("S1", "<IBAN>DK5030000012345678</IBAN>", [("100.00", "DKK", "Husleje"), ("20.00", "DKK", "Gebyr")])
+        + stmt("S2", "<Othr><Id>9999-4444</Id></Othr>", [("55.00", second_currency, "Andet")])
+        + stmt("S3", "<IBAN>DK5030000012345678</IBAN>", [("7.00", "DKK", "Renter")])
+        + "</BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _two_account_mt940(path: Path) -> Path:
+    one = (":20:STMT1\n:25:DK5030000012345678\n:28C:1/1\n:60F:C250302DKK100000,00\n"
+           ":61:2503030303C100,00NTRFNONREF\n:86:/REMI/USTD//Husleje/\n:62F:C250303DKK100100,00\n")
+    two = (":20:STMT2\n:25:NDEADKKK/44440000123\n:28C:1/1\n:60F:C250302DKK500,00\n"
+           ":61:2503030303C55,00NTRFNONREF\n:86:/REMI/USTD//Andet/\n:62F:C250303DKK555,00\n")
+    path.write_text(one + "-\n" + two + "-", encoding="latin-1")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["camt", "mt940"])
+def test_a_file_with_several_accounts_needs_the_account_to_read(tmp_path: Path, kind: str) -> None:
+    """A file holding statements for several accounts is refused, naming them, unless one is chosen; then only its
+    entries are read and the overview names it."""
+    path = _two_account_camt(tmp_path / "dag.xml") if kind == "camt" else _two_account_mt940(tmp_path / "dag.sta")
+    other = "9999-4444" if kind == "camt" else "NDEADKKK/44440000123"
+    with pytest.raises(InputError) as refused:
+        read_bank(path)
+    assert "DK5030000012345678" in refused.value.message and other in refused.value.message
+    assert "bank_account" in refused.value.message and "flere konti" in refused.value.message
+
+    for given in ("DK50 3000 0012 3456 78", "3000 0012345678", "3000-12345678", "dk5030000012345678"):
+        _, lines = read_bank(path, BankOptions(account=given))
+        assert lines.account == "DK5030000012345678"
+        expected = {"Husleje", "Gebyr", "Renter"} if kind == "camt" else {"Husleje"}
+        assert {line.text for line in lines} == expected, given
+    _, others = read_bank(path, BankOptions(account=other.lower()))
+    assert [line.text for line in others] == ["Andet"] and others.account == other
+
+    with pytest.raises(InputError) as missing:
+        read_bank(path, BankOptions(account="DK9999999999999999"))
+    assert "DK9999999999999999" in missing.value.message and "findes ikke" in missing.value.message
+    assert "DK5030000012345678" in missing.value.message and other in missing.value.message
+
+    ledger = tmp_path / "bogforing.csv"
+    ledger.write_text("Bilagsnr;Bogføringsdato;Beløb;Reference;Tekst\n1;03-03-2025;100,00;;Husleje\n", encoding="utf-8")
+    _, bank = read_bank(path, BankOptions(account="3000 0012345678"))
+    result = reconcile(bank, read_ledger(ledger))
+    out = write_reconciliation(tmp_path / "afstemning.xlsx", result)
+    assert "Bankkonto: DK5030000012345678" in [row[0].value for row in load_workbook(out)["Oversigt"].iter_rows()]
+
+
+def test_another_accounts_currency_does_not_stop_the_chosen_one(tmp_path: Path) -> None:
+    path = _two_account_camt(tmp_path / "dag.xml", second_currency="EUR")
+    _, lines = read_bank(path, BankOptions(account="DK5030000012345678"))
+    assert lines.currency == "DKK" and len(lines) == 3
+
+
+def test_the_profile_command_names_the_accounts_and_reads_the_chosen_one(tmp_path: Path) -> None:
+    path = _two_account_camt(tmp_path / "dag.xml")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["bankafstemning", "profile", str(path)])
+    assert refused.exit_code == 2 and "DK5030000012345678" in refused.output and "9999-4444" in refused.output
+    chosen = runner.invoke(app, ["bankafstemning", "profile", str(path), "--account", "9999-4444"])
+    assert chosen.exit_code == 0, chosen.output
+    assert "Konto / account: 9999-4444" in chosen.output and "Andet" in chosen.output and "Husleje" not in chosen.output
