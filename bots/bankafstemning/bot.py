@@ -186,6 +186,11 @@ def produce(ctx: BotContext[Params]) -> Iterator[NewItem[Entry]]:
         "unmatched_bank": len(result.unmatched_bank),
         "unmatched_ledger": len(result.unmatched_ledger),
     }
+    check = result.bank_balance
+    if check is not None:
+        counts["balance_difference_ore"] = check.difference_ore
+        if not check.agrees:  # the overview sheet says so too
+            ctx.log.warning("statement_does_not_balance", difference_ore=check.difference_ore)
     ctx.log.info("reconciled", **counts)
     run_key = f"afstemning-{_digest(params.bank)}-{_digest(params.ledger)}"
     yield NewItem(

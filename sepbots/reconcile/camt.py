@@ -48,7 +48,7 @@ from typing import NamedTuple, cast
 
 from sepbots.exceptions import InputError
 from sepbots.reconcile.accounts import AccountChoice
-from sepbots.reconcile.models import new_tuple
+from sepbots.reconcile.models import Balance, new_tuple
 from sepbots.sheets import parse_date, parse_ore
 from sepbots.sheets.values import ValueFormatError
 
@@ -88,13 +88,15 @@ def camt_message(head: bytes) -> str | None:
     return f"{match.group(1)}.{match.group(2)}"
 
 
-def iter_camt(path: Path, account: str | None = None) -> Iterator[CamtEntry]:
+def iter_camt(path: Path, account: str | None = None, balances: list[Balance] | None = None) -> Iterator[CamtEntry]:
     """Yield the entries of a camt.053 or camt.054 file, validating its structure as it goes.
 
     Args:
         path: the file.
         account: the account to read when the file holds statements for several (see
             :mod:`sepbots.reconcile.accounts`); the other accounts' entries are skipped unread.
+        balances: receives the balances (``Bal``) the account's statements state, in file order;
+            one that cannot be read (no amount or date) is left out — they feed a control, not the lines.
 
     Raises:
         InputError: not well-formed XML, a DOCTYPE, an unknown namespace or version, a
@@ -108,11 +110,13 @@ def iter_camt(path: Path, account: str | None = None) -> Iterator[CamtEntry]:
     names = _names(path, head)
     # The hot loop: end events only (one per element), precomputed tags, no element-path stack.
     # The pull parser is fed directly (what iterparse does, one generator layer less per event).
-    ntry_tag, container_tag, acct_tag = names.ntry, names.container, names.acct
+    ntry_tag, container_tag, acct_tag, bal_tag = names.ntry, names.container, names.acct, names.bal
     containers = in_container = number = 0
     choice = AccountChoice(path, account)
     statement_account = ""
-    account_next = True  # the next Acct to end is the container's own: it precedes every Ntry in it
+    # A container's own Acct, then its Bal elements, come before its first Ntry: ``header`` holds
+    # until then, ``account_next`` until its Acct has been read.
+    header = account_next = True
     reading = True  # the container's account is read
     entry_prefix = f"{names.prefix}[1]/Ntry["
     currency: str | None = None
@@ -131,6 +135,7 @@ def iter_camt(path: Path, account: str | None = None) -> Iterator[CamtEntry]:
                 for _, element in read_events():
                     tag = element.tag
                     if tag == ntry_tag:
+                        header = False
                         number += 1
                         in_container += 1
                         if not reading:  # another account's entry
@@ -145,14 +150,20 @@ def iter_camt(path: Path, account: str | None = None) -> Iterator[CamtEntry]:
                                     raise _invalid(path, where + "/Amt", f"blandet valuta / mixed currency {entry.currency}")
                             yield entry
                         element.clear()
-                    elif account_next and tag == acct_tag:  # a flag test first: most elements are no Acct
-                        account_next = False
-                        statement_account = _account_id(element, names)
-                        reading = choice.admits(statement_account)
+                    elif header and tag in (acct_tag, bal_tag):  # a flag test first: most elements are neither
+                        if tag == bal_tag:
+                            if reading and balances is not None:
+                                balance = _balance(element, names, dates)
+                                if balance is not None:
+                                    balances.append(balance)
+                        elif account_next:
+                            account_next = False
+                            statement_account = _account_id(element, names)
+                            reading = choice.admits(statement_account)
                     elif tag == container_tag:
                         containers += 1
                         in_container = 0
-                        account_next = True
+                        header = account_next = True
                         entry_prefix = f"{names.prefix}[{containers + 1}]/Ntry["
                         for required, child in (("Id", names.id), ("Acct", names.acct)):
                             if element.find(child) is None:
@@ -189,6 +200,7 @@ class _Names:
         self.prefix = f"Document/{root}/{container}"
         self.document, self.container, self.ntry = q("Document"), q(container), q("Ntry")
         self.id, self.acct, self.iban, self.othr = q("Id"), q("Acct"), q("IBAN"), q("Othr")
+        self.bal, self.tp, self.ind, self.dt = q("Bal"), q("Tp"), q("CdtDbtInd"), q("Dt")
         self.cd, self.prtry = q("Cd"), q("Prtry")
         self.dates = {q("Dt"): "Dt", q("DtTm"): "DtTm"}
         self.tx, self.e2e, self.instr, self.svc = q("TxDtls"), q("EndToEndId"), q("InstrId"), q("AcctSvcrRef")
@@ -230,6 +242,38 @@ def _account_id(acct: ET.Element, names: _Names) -> str:
                 if choice.tag == names.othr:
                     return _first_text(choice, names.id)
     return ""
+
+
+def _balance(bal: ET.Element, names: _Names, dates: dict[str, date]) -> Balance | None:
+    """A ``Bal``: its code (``Tp/CdOrPrtry/Cd``, else ``Prtry``), signed amount and date; ``None`` when unreadable."""
+    code = ""
+    amount: str | None = None
+    sign = 1
+    day: date | None = None
+    for child in bal:
+        tag = child.tag
+        if tag == names.tp:
+            for choice in child:  # CdOrPrtry
+                code = _first_text(choice, names.cd) or _first_text(choice, names.prtry)
+        elif tag == names.amt:
+            amount = (child.text or "").strip()
+        elif tag == names.ind:
+            sign = -1 if (child.text or "").strip() == "DBIT" else 1
+        elif tag == names.dt:
+            for node in child:
+                text = (node.text or "").strip()
+                if text and node.tag in names.dates:
+                    day = dates.get(text)
+                    if day is None:
+                        try:
+                            day = dates[text] = parse_date(text[:10])
+                        except ValueFormatError:
+                            return None
+    plain = _PLAIN_AMOUNT.fullmatch(amount or "")
+    if plain is None or day is None or not code:
+        return None
+    whole, fraction = plain.groups()
+    return Balance(code.upper(), sign * (int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)), day)
 
 
 def _invalid(path: Path, where: str, message: str) -> InputError:

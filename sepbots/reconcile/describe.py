@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sepbots.reconcile.models import Line, Lines
+from sepbots.reconcile.models import BalanceCheck, Line, Lines
 from sepbots.reconcile.profiles import BANK_PROFILES, LEDGER_PROFILES, profile_named
 from sepbots.reconcile.sheet_lines import open_profiled
 from sepbots.reconcile.statements import BankOptions, LedgerOptions, StatementKind, detect_statement_kind, read_bank, read_ledger
@@ -48,6 +48,8 @@ def describe_file(
     if lines.account:
         out.append(f"Konto / account: {lines.account}")
     out.append(f"Valuta / currency: {lines.currency or '(ikke angivet i filen / not stated in the file)'}")
+    if lines.balance is not None:
+        out.append(_balance(lines.balance))
     out.append(f"Linjer / lines: {len(lines)}"
                + (f"; reserverede rækker sprunget over / reserved rows skipped: {len(lines.pending)}" if lines.pending else ""))
     out.append(f"Første {min(rows, len(lines))} linjer / first {min(rows, len(lines))} lines:")
@@ -56,6 +58,17 @@ def describe_file(
         amount = format_ore(pending.amount_ore) if pending.amount_ore is not None else "?"
         out.append(f"  reserveret / reserved: række/row {pending.row}: {pending.date} {amount} {pending.text}".rstrip())
     return out
+
+
+def _balance(check: BalanceCheck) -> str:
+    opening, closing = check.opening, check.closing
+    difference = format_ore(check.difference_ore)
+    verdict = "stemmer / agrees" if check.agrees else f"STEMMER IKKE / DOES NOT AGREE (forskel/difference {difference})"
+    return (
+        f"Saldo / balance: primo/opening {format_ore(opening.amount_ore)} ({opening.date:%d.%m.%Y}) + "
+        f"bevægelser/movements {format_ore(check.movements_ore)} = {format_ore(opening.amount_ore + check.movements_ore)}; "
+        f"ultimo ifølge banken / closing per bank {format_ore(closing.amount_ore)} ({closing.date:%d.%m.%Y}): {verdict}"
+    )
 
 
 def _kind_title(profile: str) -> str:

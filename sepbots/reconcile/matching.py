@@ -114,6 +114,7 @@ def reconcile(bank: Sequence[Line], ledger: Sequence[Line], options: MatchOption
     if isinstance(bank, Lines):
         result.bank_profile, result.pending = bank.profile, list(bank.pending)
         result.bank_account = bank.account or ""
+        result.bank_balance = bank.balance
     if isinstance(ledger, Lines):
         result.ledger_profile = ledger.profile
     return result

@@ -131,6 +131,54 @@ class PendingRow(NamedTuple):
     amount_ore: int | None
 
 
+class Balance(NamedTuple):
+    """A balance a statement states: camt ``Bal`` (``OPBD``, ``PRCD``, ``ITBD``, ``CLBD``) or MT940
+    ``:60F:``/``:60M:``/``:62F:``/``:62M:`` (read as ``OPBD``/``ITBD``/``CLBD``/``ITBD``)."""
+
+    code: str
+    amount_ore: int
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceCheck:
+    """The statement's own control: opening balance + the booked entries read = closing balance.
+
+    Over all statements of the account read in one file: the first opening balance (``OPBD`` or
+    ``PRCD``, else the first interim ``ITBD``) and the last closing balance (``CLBD``, else the last
+    interim). A difference means the file does not hold every booked entry between them (a day
+    missing, a truncated file) — or an entry the reader could not see.
+    """
+
+    opening: Balance
+    closing: Balance
+    movements_ore: int
+
+    @property
+    def difference_ore(self) -> int:
+        """Opening + movements − closing; 0 when the statement balances."""
+        return self.opening.amount_ore + self.movements_ore - self.closing.amount_ore
+
+    @property
+    def agrees(self) -> bool:
+        return self.difference_ore == 0
+
+    @classmethod
+    def of(cls, balances: list[Balance], movements_ore: int) -> BalanceCheck | None:
+        """The check for ``balances`` in file order; ``None`` when the file states no opening and closing pair."""
+        openings = [b for b in balances if b.code in ("OPBD", "PRCD")]
+        closings = [b for b in balances if b.code == "CLBD"]
+        interim = [b for b in balances if b.code == "ITBD"]
+        opening = openings[0] if openings else (interim[0] if interim else None)
+        if closings:
+            closing = closings[-1]
+        elif len(interim) > (0 if openings else 1):
+            closing = interim[-1]
+        else:
+            return None
+        return cls(opening, closing, movements_ore) if opening is not None else None
+
+
 class Lines(list[Line]):
     """The lines read from one file, with what the file says about itself.
 
@@ -139,6 +187,7 @@ class Lines(list[Line]):
         profile: the layout it was read as (``nordea``, ``camt.054.001.08``, ``sap`` …).
         currency: the currency the file states (``None`` when it states none).
         account: the statement's account (camt ``Acct``, MT940 ``:25:``; ``None`` when not stated).
+        balance: opening + entries = closing, when the statement states both balances (camt.053, MT940).
         pending: reserved/pending rows that were skipped.
     """
 
@@ -157,6 +206,7 @@ class Lines(list[Line]):
         self.profile = profile
         self.currency = currency
         self.account = account
+        self.balance: BalanceCheck | None = None
         self.pending = pending or []
 
 
@@ -202,6 +252,7 @@ class Reconciliation:
     bank_profile: str = ""
     ledger_profile: str = ""
     bank_account: str = ""  # the statement's account, when the file states it (camt, MT940)
+    bank_balance: BalanceCheck | None = None  # the statement's balance control, when it states its balances
     pending: list[PendingRow] = field(default_factory=list)
 
     @property

@@ -62,6 +62,12 @@ _T = {
         "ledger_profile": "Bogføringens format",
         "currency": "Valuta",
         "bank_account": "Bankkonto",
+        "opening": "Saldo primo ifølge banken",
+        "movements": "Bevægelser i kontoudtoget",
+        "closing": "Saldo ultimo ifølge banken",
+        "balance_check": "Saldokontrol: primo + bevægelser − ultimo",
+        "agrees": "stemmer",
+        "disagrees": "STEMMER IKKE: der mangler posteringer i filen, eller filen er ufuldstændig",
         "reversals": "Tilbageførsler (RvslInd, MT940 RC/RD)",
         "reversal_row": "Tilbageførsel",
         "pending": "Reserverede/afventende rækker (sprunget over)",
@@ -106,6 +112,12 @@ _T = {
         "ledger_profile": "Ledger format",
         "currency": "Currency",
         "bank_account": "Bank account",
+        "opening": "Opening balance per bank",
+        "movements": "Movements in the statement",
+        "closing": "Closing balance per bank",
+        "balance_check": "Balance check: opening + movements − closing",
+        "agrees": "agrees",
+        "disagrees": "DOES NOT AGREE: entries are missing from the file, or the file is incomplete",
         "reversals": "Reversals (RvslInd, MT940 RC/RD)",
         "reversal_row": "Reversal",
         "pending": "Reserved/pending rows (skipped)",
@@ -130,6 +142,14 @@ def summary_rows(result: Reconciliation, lang: str = "da", info: Sequence[tuple[
         ("currency", result.currency),
     ]
     rows += [[f"{t[key]}: {value}", None, None] for key, value in described if value]
+    check = result.bank_balance
+    if check is not None:
+        rows += [
+            [f"{t['opening']} {check.opening.date:%d.%m.%Y}", None, check.opening.amount_ore],
+            [t["movements"], result.bank_count, check.movements_ore],
+            [f"{t['closing']} {check.closing.date:%d.%m.%Y}", None, check.closing.amount_ore],
+            [f"{t['balance_check']}: {t['agrees'] if check.agrees else t['disagrees']}", None, check.difference_ore],
+        ]
     rows += [
         [t["bank_total"], result.bank_count, result.bank_total_ore],
         [t["ledger_total"], result.ledger_count, result.ledger_total_ore],

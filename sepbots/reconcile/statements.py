@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sepbots.reconcile.batch import gc_paused
 from sepbots.reconcile.camt import camt_message, iter_camt
-from sepbots.reconcile.models import KeyMaker, Line, Lines, PendingRow, Side, new_tuple
+from sepbots.reconcile.models import Balance, BalanceCheck, KeyMaker, Line, Lines, PendingRow, Side, new_tuple
 from sepbots.reconcile.references import DEFAULT_REFERENCE_PATTERNS, ReferenceExtractor, normalise_reference
 from sepbots.reconcile.sheet_lines import read_sheet_bank, read_sheet_ledger
 from sepbots.reconcile.swift import is_mt940, read_mt940
@@ -171,13 +171,15 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor, account: str | None) 
     lines = Lines(path=path, profile=camt_message(_head(path)) or "camt")
     append = lines.append
     stated = ""  # every entry read is of the one account read; the loop leaves it here
-    for number, _path, day, amount, currency, text, references, reversal, pending, stated in iter_camt(path, account):  # noqa: B007
+    balances: list[Balance] = []
+    for number, _path, day, amount, currency, text, references, reversal, pending, stated in iter_camt(path, account, balances):  # noqa: B007
         if pending:
             lines.pending.append(PendingRow(number, day.isoformat(), text, amount))
             continue
         lines.currency = currency
         append(_line(key, number, day, amount, text, references, reversal, extractor))
     lines.account = stated or None
+    lines.balance = BalanceCheck.of(balances, sum(line.amount_ore for line in lines))
     return lines
 
 
@@ -187,11 +189,13 @@ def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None
     lines = Lines(path=path, profile="mt942" if b":13D:" in head or b":34F:" in head else "mt940")
     append = lines.append
     stated = ""  # as for camt: the account read, left here by the loop
-    for number, day, amount, currency, text, references, reversal, stated in read_mt940(path, encoding, account):  # noqa: B007
+    balances: list[Balance] = []
+    for number, day, amount, currency, text, references, reversal, stated in read_mt940(path, encoding, account, balances):  # noqa: B007
         if lines.currency is None:
             lines.currency = currency or None
         append(_line(key, number, day, amount, text, references, reversal, extractor))
     lines.account = stated or None
+    lines.balance = BalanceCheck.of(balances, sum(line.amount_ore for line in lines))
     return lines
 
 

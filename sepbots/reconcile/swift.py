@@ -24,6 +24,7 @@ whole file at once (an MT940 of 100,000 transactions is ~30 MB of text).
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import io
 import re
@@ -36,6 +37,7 @@ from mt940.options import Options
 
 from sepbots.exceptions import InputError
 from sepbots.reconcile.accounts import AccountChoice
+from sepbots.reconcile.models import Balance
 from sepbots.sheets import detect_encoding, parse_ore
 from sepbots.sheets.values import ValueFormatError
 
@@ -132,6 +134,12 @@ class TransactionDetails(mt940.tags.TransactionDetails):
 # before ``:61:`` (a default kept); not the default removal of the date parts from each ``:61:``
 # result nor the copy of ``:20:`` into each transaction (neither is read here).
 _PROCESSORS: dict[str, list[Any]] = {"post_transaction_details": [_structured_details], "post_statement": []}
+_BALANCES = {  # mt-940's tag slugs, and the camt balance codes they correspond to
+    "final_opening_balance": "OPBD",
+    "intermediate_opening_balance": "ITBD",
+    "intermediate_closing_balance": "ITBD",
+    "final_closing_balance": "CLBD",
+}
 _YEAR_BOUNDARY_DAYS = 330  # mt-940's: an entry date this far from the value date lies in the neighbouring year
 _TAGS = {61: Statement(), 86: TransactionDetails()}
 
@@ -155,8 +163,13 @@ def is_mt940(head: bytes) -> bool:
     return bool(re.search(r"(?m)^:20:", text)) and bool(re.search(r"(?m)^:(25|28C|60F|61|13D):", text))
 
 
-def read_mt940(path: Path, encoding: str | None = None, account: str | None = None) -> list[SwiftEntry]:
+def read_mt940(
+    path: Path, encoding: str | None = None, account: str | None = None, balances: list[Balance] | None = None
+) -> list[SwiftEntry]:
     """Read every transaction of an MT940/MT942 file (of ``account``, when it holds several accounts).
+
+    ``balances`` receives the opening and closing balances of the account's statements in file
+    order (``:60F:`` as ``OPBD``, ``:60M:`` and ``:62M:`` as ``ITBD``, ``:62F:`` as ``CLBD``).
 
     Raises:
         InputError: unreadable bytes, a tag the library cannot parse, or no statement at all;
@@ -168,8 +181,24 @@ def read_mt940(path: Path, encoding: str | None = None, account: str | None = No
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError(f"filen kan ikke læses som {encoding} / cannot decode the file as {encoding}: {exc}", file=path) from None
+    found: list[tuple[str, Balance]] = []  # (the statement's :25:, balance)
+
+    def record(code: str) -> Any:
+        def processor(transactions: Any, tag: Any, tag_dict: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+            value = result.get(tag.slug)
+            amount = getattr(getattr(value, "amount", None), "amount", None)
+            day = getattr(value, "date", None)
+            if amount is not None and day is not None:
+                with contextlib.suppress(ValueFormatError):
+                    balance = Balance(code, parse_ore(amount), date(day.year, day.month, day.day))
+                    found.append((transactions.data.get("account_identification") or "", balance))
+            return result
+
+        return [processor]
+
+    processors = _PROCESSORS if balances is None else {**_PROCESSORS, **{f"post_{slug}": record(code) for slug, code in _BALANCES.items()}}
     try:
-        transactions = mt940.parse(io.StringIO(text), processors=_PROCESSORS, tags=_TAGS, options=_OPTIONS)  # type: ignore[arg-type]  # mt-940's annotations are narrower than the arguments it accepts
+        transactions = mt940.parse(io.StringIO(text), processors=processors, tags=_TAGS, options=_OPTIONS)  # type: ignore[arg-type]  # mt-940's annotations are narrower than the arguments it accepts
     except (RuntimeError, ValueError, KeyError) as exc:
         raise InputError(f"MT940 kan ikke læses / MT940 cannot be parsed: {_problem(exc)}", file=path) from None
     if not transactions.data.get("account_identification") and not len(transactions):
@@ -185,7 +214,9 @@ def read_mt940(path: Path, encoding: str | None = None, account: str | None = No
             last, reading = stated, choice.admits(stated)
         if reading:
             entries.append(_entry(path, number, fields))
-    choice.finish()
+    read = choice.finish()
+    if balances is not None:
+        balances += [balance for owner, balance in found if owner == (read or "")]
     # Each Transaction refers back to its Transactions: one reference cycle per transaction, which
     # only a full collection would free (the reader runs with the collector paused, see
     # sepbots.reconcile.batch). Emptying the list breaks every cycle; reference counting frees them.

@@ -47,7 +47,8 @@ def test_the_corpus_covers_every_format_and_version() -> None:
 
 @pytest.mark.parametrize("path", BANK_FILES, ids=lambda p: p.name)
 def test_every_statement_file_parses_to_exactly_its_expected_lines(path: Path) -> None:
-    """Lines (date, øre, text, references in order, reversal), skipped pending rows, profile and currency as written."""
+    """Lines (date, øre, text, references in order, reversal), skipped pending rows, profile, currency and the
+    statement's balance control as written."""
     expected = _expected(path)
     _, lines = read_bank(path)
     assert [_bank_view(line) for line in lines] == expected["lines"]
@@ -55,6 +56,15 @@ def test_every_statement_file_parses_to_exactly_its_expected_lines(path: Path) -
     assert lines.profile == expected["profile"]
     assert lines.currency == expected["currency"]
     assert len({line.key for line in lines}) == len(lines)
+    balance = expected.get("balance")  # camt.053 and MT940 state their opening and closing balances
+    if balance is None:
+        assert lines.balance is None
+    else:
+        check = lines.balance
+        assert check is not None
+        assert (check.opening.amount_ore, check.movements_ore, check.closing.amount_ore, check.difference_ore) == (
+            balance["opening_ore"], balance["movements_ore"], balance["closing_ore"], balance["difference_ore"])
+        assert check.agrees
 
 
 @pytest.mark.parametrize("path", LEDGER_FILES, ids=lambda p: p.name)

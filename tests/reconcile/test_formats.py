@@ -301,3 +301,31 @@ def test_the_profile_command_names_the_accounts_and_reads_the_chosen_one(tmp_pat
     chosen = runner.invoke(app, ["bankafstemning", "profile", str(path), "--account", "9999-4444"])
     assert chosen.exit_code == 0, chosen.output
     assert "Konto / account: 9999-4444" in chosen.output and "Andet" in chosen.output and "Husleje" not in chosen.output
+
+
+def test_a_statement_missing_an_entry_does_not_balance_and_the_overview_says_so(tmp_path: Path) -> None:
+    """Opening + booked entries = closing is the statement's own control: a file with an entry cut out fails it,
+    on the overview sheet and in the profile command; an intact one passes."""
+    camt = (CORPUS / "camt" / "camt.053.001.08.xml").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.xml"
+    entry = camt[camt.index("<Ntry>", camt.index("Madservice") - 600) : camt.index("</Ntry>", camt.index("Madservice")) + 8]
+    assert "Madservice" in entry and entry.count("<Ntry>") == 1
+    cut.write_text(camt.replace(entry, ""), encoding="utf-8")
+    mt940 = (CORPUS / "swift" / "mt940.sta").read_bytes().decode("cp1252")
+    short = tmp_path / "cut.sta"
+    cut_out = ":61:250304C75,00NTRFNONREF\r\n:86:/EREF/E2E-88//REMI/STRD/CUR/RF18539007547034/\r\n"
+    assert cut_out in mt940
+    short.write_bytes(mt940.replace(cut_out, "").encode("cp1252"))
+    ledger = tmp_path / "bogforing.csv"
+    ledger.write_text("Bilagsnr;Bogføringsdato;Beløb;Reference;Tekst\n1;03-03-2025;300,00;;Husleje\n", encoding="utf-8")
+    for intact, broken in (((CORPUS / "camt" / "camt.053.001.08.xml"), cut), ((CORPUS / "swift" / "mt940.sta"), short)):
+        _, whole = read_bank(intact)
+        assert whole.balance is not None and whole.balance.agrees
+        _, lines = read_bank(broken)
+        assert lines.balance is not None and lines.balance.difference_ore == -7500
+        out = write_reconciliation(tmp_path / f"{broken.suffix}.xlsx", reconcile(lines, read_ledger(ledger)))
+        rows = {row[0]: row[2] for row in load_workbook(out)["Oversigt"].iter_rows(values_only=True)}
+        verdict = next(label for label in rows if str(label).startswith("Saldokontrol"))
+        assert "STEMMER IKKE" in str(verdict) and rows[verdict] == -75
+        shown = CliRunner().invoke(app, ["bankafstemning", "profile", str(broken)])
+        assert shown.exit_code == 0 and "STEMMER IKKE / DOES NOT AGREE (forskel/difference -75,00)" in shown.output

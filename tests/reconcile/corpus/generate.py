@@ -46,17 +46,28 @@ def _kr(ore: int) -> str:
     return f"{abs(ore) // 100}.{abs(ore) % 100:02d}"
 
 
-def _dump(path: Path, profile: str, currency: str | None, lines: list[Tx], pending: list[Tx]) -> None:
-    data = {
+def _dump(
+    path: Path, profile: str, currency: str | None, lines: list[Tx], pending: list[Tx], balance: tuple[int, int] | None = None
+) -> None:
+    """Write the expected lines beside ``path``; ``balance`` is the (opening, closing) the statement states."""
+    data: dict[str, object] = {
         "profile": profile,
         "currency": currency,
         "lines": [t.expected() for t in lines],
         "pending": [{"row": p.row, "amount_ore": p.amount_ore, "text": p.text} for p in pending],
     }
+    if balance is not None:
+        opening, closing = balance
+        movements = sum(t.amount_ore for t in lines)
+        data["balance"] = {"opening_ore": opening, "movements_ore": movements, "closing_ore": closing,
+                           "difference_ore": opening + movements - closing}
     path.with_name(path.name + ".json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------- camt.053 / camt.054, 001.02–001.13
+
+
+_CAMT_OPENING = 10_000_000  # camt.053's opening booked balance, 100,000.00 kr.
 
 
 def _camt(version: int, message: str) -> tuple[str, list[Tx], list[Tx]]:
@@ -124,13 +135,6 @@ def _camt(version: int, message: str) -> tuple[str, list[Tx], list[Tx]]:
         ),
     ]
     root, container = ("BkToCstmrStmt", "Stmt") if message == "camt.053" else ("BkToCstmrDbtCdtNtfctn", "Ntfctn")
-    xml = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}">\n<{root}><GrpHdr><MsgId>CORPUS-{v}</MsgId>'
-        f"<CreDtTm>2025-03-06T18:00:00</CreDtTm></GrpHdr>\n<{container}><Id>{container}-1</Id>"
-        "<CreDtTm>2025-03-06T18:00:00</CreDtTm><Acct><Id><IBAN>DK5000400440116243</IBAN></Id><Ccy>DKK</Ccy></Acct>\n"
-        + "\n".join(entries)
-        + f"\n</{container}></{root}>\n</Document>\n"
-    )
     lines = [
         Tx("2025-03-03", 125000, "Ejendomsskat Jensen", ("000000012345678", "E2E-1001", "BANK-1"), row=1),
         Tx("2025-03-03", 30000, "Faktura 2025-00042 Vej & Park Ærø", ("BANK-2", "2025-00042"), row=2),
@@ -140,6 +144,23 @@ def _camt(version: int, message: str) -> tuple[str, list[Tx], list[Tx]]:
         Tx("2025-03-05", -125000, "Tilbageført betaling", ("000000012345678",), reversal=True, row=5),
         Tx("2025-03-06", 7500, "Madservice", ("PAYER-REF-9", "BANK-7"), row=7),
     ]
+    balances = ""
+    if message == "camt.053":  # a notification (054) states no balances; a statement its opening and closing booked ones
+        closing = _CAMT_OPENING + sum(t.amount_ore for t in lines)
+
+        def bal(code: str, ore: int, day: str) -> str:
+            return (f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="DKK">{_kr(ore)}</Amt>'
+                    f"<CdtDbtInd>{'CRDT' if ore >= 0 else 'DBIT'}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>")
+
+        balances = bal("OPBD", _CAMT_OPENING, "2025-03-02") + bal("CLBD", closing, "2025-03-06") + "\n"
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}">\n<{root}><GrpHdr><MsgId>CORPUS-{v}</MsgId>'
+        f"<CreDtTm>2025-03-06T18:00:00</CreDtTm></GrpHdr>\n<{container}><Id>{container}-1</Id>"
+        "<CreDtTm>2025-03-06T18:00:00</CreDtTm><Acct><Id><IBAN>DK5000400440116243</IBAN></Id><Ccy>DKK</Ccy></Acct>\n"
+        + balances
+        + "\n".join(entries)
+        + f"\n</{container}></{root}>\n</Document>\n"
+    )
     pending = [Tx("2025-03-05", 9900, "Afventer indbetaling", row=6)]
     return xml, lines, pending
 
@@ -151,7 +172,8 @@ def write_camt() -> None:
             xml, lines, pending = _camt(version, message)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(xml, encoding="utf-8")
-            _dump(path, f"{message}.001.{version:02d}", "DKK", lines, pending)
+            balance = (_CAMT_OPENING, _CAMT_OPENING + sum(t.amount_ore for t in lines)) if message == "camt.053" else None
+            _dump(path, f"{message}.001.{version:02d}", "DKK", lines, pending, balance)
 
 
 # ---------------------------------------------------------------- MT940 / MT942
@@ -171,7 +193,7 @@ _MT940 = """{1:F01DABADKKKAXXX0000000000}{2:I940DABADKKKXXXXN}{4:
 :86:Tilbageført gebyr
 :61:250305RC1250,00NTRFNONREF//R2
 :86:/REMI/USTD//Tilbageført indbetaling/
-:62F:C250305DKK100855,00
+:62F:C250305DKK99595,00
 -}"""
 
 _MT942 = """:20:INTRADAY0306
@@ -203,6 +225,7 @@ def write_swift() -> None:
             Tx("2025-03-05", -125000, "Tilbageført indbetaling", ("R2",), reversal=True, row=5),
         ],
         [],
+        (10_000_000, 9_959_500),  # :60F: and :62F:; the closing is the opening plus the five movements
     )
     path = folder / "mt942.sta"
     path.write_text(_MT942, encoding="utf-8")
