@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sepbots.exceptions import ConfigError
 from sepbots.i18n import Language
+from sepbots.i18n.validation import validation_reason
 
 
 class _Section(BaseModel):
@@ -372,7 +373,7 @@ def load_settings(
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = exc.errors(include_url=False, include_input=False)[0]
         key = ".".join(str(p) for p in err["loc"])
         source = file if file.is_file() else None
-        raise ConfigError(f"ugyldig indstilling / invalid setting: {err['msg']}", key=key, file=source) from exc
+        raise ConfigError(f"ugyldig indstilling / invalid setting: {validation_reason(err)}", key=key, file=source) from exc

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sepbots.connectors.mail import MailSecurity
 from sepbots.connectors.webhook import WebhookFormat
 from sepbots.exceptions import ConfigError
+from sepbots.i18n.validation import validation_reason
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -169,4 +170,4 @@ def load_alerts(path: Path) -> AlertsConfig | None:
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "alerts"
-        raise ConfigError(err["msg"].removeprefix("Value error, "), key=key, file=path) from exc
+        raise ConfigError(validation_reason(err), key=key, file=path) from exc

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sepbots.exceptions import ConfigError
+from sepbots.i18n.validation import validation_reason
 from sepbots.scheduling.cron import crontab_trigger
 
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
@@ -218,10 +219,9 @@ def _entries(data: dict[str, Any], section: str, problems: list[str]) -> Iterato
 
 def _pydantic_problems(entry: str, exc: ValidationError) -> list[str]:
     out = []
-    for err in exc.errors():
+    for err in exc.errors(include_url=False, include_input=False):
         key = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append(f"{entry}: {key + ': ' if key else ''}{msg}")
+        out.append(f"{entry}: {key + ': ' if key else ''}{validation_reason(err)}")
     return out
 
 

@@ -50,7 +50,7 @@ def test_unknown_field_names_file_entry_and_field(tmp_path: Path) -> None:
         load_catalogue(tmp_path / "c")
     err = info.value
     assert (err.file, err.entry, err.field) == (path, "testproces", "volumen")
-    assert "Extra inputs are not permitted" in str(err)
+    assert "volumen: ukendt felt, ikke tilladt her / unknown field, not permitted here" in str(err)
 
 
 def test_negative_volume_is_refused(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_negative_volume_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError) as info:
         load_catalogue(tmp_path / "c")
     assert info.value.field == "occurrences_per_year.value"
-    assert "greater than or equal to 0" in str(info.value)
+    assert "occurrences_per_year.value: skal være mindst 0 / must be at least 0" in str(info.value)
 
 
 def test_figure_without_source_or_estimate_flag_is_refused(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def test_unknown_timezone(tmp_path: Path) -> None:
         tmp_path,
         '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\ntimezone = "Europe/Kobenhavn"\n',
     )
-    assert "schedule[1] 'a': timezone: unknown timezone 'Europe/Kobenhavn'" in err.problems[0]
+    assert "schedule[1] 'a': timezone: ugyldig værdi / invalid value: unknown timezone 'Europe/Kobenhavn'" in err.problems[0]
 
 
 def test_duplicate_names_name_both_entries(tmp_path: Path) -> None:
@@ -148,13 +148,13 @@ def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
     text = "\n".join(err.problems)
     assert ("schedule[4] 'b': angiv præcis én af 'cron', 'every' eller 'at' / give exactly one of 'cron', 'every' or 'at' "
             "(fundet/found: ingen/none)") in text
-    assert "schedule[5] 'c': every: 'soon' is not a duration" in text
+    assert "schedule[5] 'c': every: ugyldig værdi / invalid value: 'soon' is not a duration" in text
     assert (
         "queue_trigger[2] 'refusion': bot 'refusion' har allerede en køudløser / already has a queue trigger "
         "(queue_trigger[1] 'refusion')"
         in text
     )
-    assert "queue_trigger[3] 'nobot': min_items: Input should be greater than or equal to 1" in text
+    assert "queue_trigger[3] 'nobot': min_items: skal være mindst 1 / must be at least 1" in text
     assert "nothing was loaded" in str(err)
 
 
@@ -184,7 +184,7 @@ def test_unknown_keys_and_sections_are_errors(tmp_path: Path) -> None:
     text = "\n".join(err.problems)
     assert (
         "unknown section 'schedules'" in text
-        and "schedule[1] 'a': skip_holiday: Extra inputs are not permitted" in text
+        and "schedule[1] 'a': skip_holiday: ukendt felt, ikke tilladt her / unknown field, not permitted here" in text
     )
 
 
