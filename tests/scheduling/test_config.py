@@ -158,6 +158,17 @@ def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
     assert "nothing was loaded" in str(err)
 
 
+def test_a_bad_value_in_an_entry_is_explained_in_danish_and_english_without_quoting_it(tmp_path: Path) -> None:
+    """Pydantic's reason for a bad value names the entry and the field, in both languages, and leaves the value out."""
+    _, err = problems_of(tmp_path, '[[queue_trigger]]\nbot = "refusion"\nmin_items = "0101901234x"\n'
+                                   '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nenabled = "0101901234"\n')
+    assert err.problems == [
+        "schedule[1] 'a': enabled: skal være sand eller falsk (true/false) / must be true or false",
+        "queue_trigger[1] 'refusion': min_items: skal være et helt tal / must be a whole number",
+    ]
+    assert "0101901234" not in str(err)
+
+
 def test_two_trigger_fields_are_rejected(tmp_path: Path) -> None:
     """A schedule with both cron and every is ambiguous and rejected."""
     _, err = problems_of(
