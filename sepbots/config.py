@@ -180,8 +180,9 @@ class GainsSettings(BaseModel):
         if fte is not None and hourly is not None:
             if abs(fte / hours - hourly) > Decimal("0.01"):
                 raise ValueError(
+                    "gains.fte_cost_dkk og gains.hourly_cost_dkk passer ikke sammen: angiv kun den ene / "
                     "gains.fte_cost_dkk and gains.hourly_cost_dkk disagree: give one of them "
-                    "(kroner per hour = fte_cost_dkk / net_hours_per_fte)"
+                    "(kroner i timen/per hour = fte_cost_dkk / net_hours_per_fte)"
                 )
         elif fte is not None:
             data["hourly_cost_dkk"] = fte / hours
@@ -211,11 +212,12 @@ class OutputSettings(_Section):
         fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
         unknown = fields - _OUTPUT_FIELDS
         if unknown:
-            raise ValueError(f"unknown field(s) {sorted(unknown)}; use {sorted(_OUTPUT_FIELDS)}")
+            raise ValueError(f"ukendte felter / unknown field(s) {sorted(unknown)}; brug/use {sorted(_OUTPUT_FIELDS)}")
         if "run" not in fields:
-            raise ValueError("must contain {run}, so that a run never replaces another run's output")
+            raise ValueError("skal indeholde {run}, så en kørsel aldrig erstatter en anden kørsels resultat / "
+                             "must contain {run}, so that a run never replaces another run's output")
         if "/" in value or "\\" in value:
-            raise ValueError("a file name, not a path")
+            raise ValueError("et filnavn, ikke en sti / a file name, not a path")
         return value
 
 

@@ -73,7 +73,7 @@ def test_figure_without_source_or_estimate_flag_is_refused(tmp_path: Path) -> No
 def test_unknown_source_id_is_refused(tmp_path: Path) -> None:
     """A figure's source must be an id listed under sources."""
     write(tmp_path / "c", "p.yaml", process_data(minutes_per_occurrence={"value": 5, "source": "nowhere"}))
-    with pytest.raises(CatalogueError, match="'nowhere' is not an id in sources"):
+    with pytest.raises(CatalogueError, match="'nowhere' er ikke et id i sources / is not an id in sources"):
         load_catalogue(tmp_path / "c")
 
 
