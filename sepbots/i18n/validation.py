@@ -10,7 +10,8 @@ of a date, time or URL that does not parse (``ctx["error"]``, English, about the
 value) follows the English part after a colon. A custom validator's message (``value_error``,
 ``assertion_error``) is ours and shown as written, without pydantic's ``"Value error, "`` prefix;
 one that is not ``"dansk / english"`` yet gets the lead-in ``"ugyldig værdi / invalid value: "``, as
-does an error type not in the catalogue below.
+does an error type not in the catalogue below (then with pydantic's English text, which for its own
+types does not hold the value; ``union_tag_invalid``, whose text does, is in the catalogue).
 """
 
 from __future__ import annotations
