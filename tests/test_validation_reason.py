@@ -198,6 +198,26 @@ def test_missing_and_unknown_fields() -> None:
     assert validation_reason(missing.value.errors()[0]) == "mangler en værdi / value is missing"
 
 
+class Home(BaseModel):
+    kind: Literal["hjemme"]
+
+
+class Clinic(BaseModel):
+    kind: Literal["klinik"]
+
+
+def test_a_discriminated_union_names_its_tags_not_the_given_one() -> None:
+    """A wrong or missing tag names the discriminator and the tags allowed; pydantic's own text would quote the value."""
+    visits = TypeAdapter(Annotated[Home | Clinic, Field(discriminator="kind")])
+    with pytest.raises(ValidationError) as wrong:
+        visits.validate_python({"kind": CPR_LIKE})
+    assert validation_reason(wrong.value.errors()[0]) == ("'kind' skal være en af 'hjemme', 'klinik' / "
+                                                          "'kind' must be one of 'hjemme', 'klinik'")
+    with pytest.raises(ValidationError) as missing:
+        visits.validate_python({})
+    assert validation_reason(missing.value.errors()[0]) == "mangler feltet 'kind' / the field 'kind' is missing"
+
+
 def test_our_own_validators_keep_their_message() -> None:
     """A bilingual message of ours is shown as written; an English-only one gets the bilingual lead-in."""
     assert reason_for(positive=0) == "skal være positiv / must be positive"

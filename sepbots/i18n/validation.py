@@ -113,7 +113,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "json_invalid": ("er ikke gyldig JSON", "is not valid JSON"),
     "json_type": ("skal være JSON-tekst", "must be JSON text"),
     "union_tag_not_found": ("mangler feltet {discriminator}", "the field {discriminator} is missing"),
-    "union_tag_invalid": ("{discriminator} skal være {expected_tags_da}", "{discriminator} must be {expected_tags}"),
+    "union_tag_invalid": ("{discriminator} skal være en af {expected_tags}", "{discriminator} must be one of {expected_tags}"),
     "unknown": ("ugyldig værdi", "invalid value"),
 }
 _TEXTS = Catalog(REASONS)
@@ -155,7 +155,7 @@ def _both(key: str) -> str:
 def _values(ctx: dict[str, Any], lang: str) -> dict[str, Any]:
     """The ctx as the templates of ``lang`` use it: limits as numbers are written, "or" lists, plural endings."""
     values: dict[str, Any] = dict(ctx)
-    for key in ("expected", "expected_schemes", "expected_tags"):
+    for key in ("expected", "expected_schemes"):
         if isinstance(ctx.get(key), str):
             values[f"{key}_da"] = _danish_or(ctx[key])
     for key in ("gt", "ge", "lt", "le", "multiple_of"):
