@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sepbots.exceptions import ConfigError
 from sepbots.i18n import Language
+from sepbots.i18n.validation import validation_reason
 
 
 class _Section(BaseModel):
@@ -179,8 +180,9 @@ class GainsSettings(BaseModel):
         if fte is not None and hourly is not None:
             if abs(fte / hours - hourly) > Decimal("0.01"):
                 raise ValueError(
+                    "gains.fte_cost_dkk og gains.hourly_cost_dkk passer ikke sammen: angiv kun den ene / "
                     "gains.fte_cost_dkk and gains.hourly_cost_dkk disagree: give one of them "
-                    "(kroner per hour = fte_cost_dkk / net_hours_per_fte)"
+                    "(kroner i timen/per hour = fte_cost_dkk / net_hours_per_fte)"
                 )
         elif fte is not None:
             data["hourly_cost_dkk"] = fte / hours
@@ -210,11 +212,12 @@ class OutputSettings(_Section):
         fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
         unknown = fields - _OUTPUT_FIELDS
         if unknown:
-            raise ValueError(f"unknown field(s) {sorted(unknown)}; use {sorted(_OUTPUT_FIELDS)}")
+            raise ValueError(f"ukendte felter / unknown field(s) {sorted(unknown)}; brug/use {sorted(_OUTPUT_FIELDS)}")
         if "run" not in fields:
-            raise ValueError("must contain {run}, so that a run never replaces another run's output")
+            raise ValueError("skal indeholde {run}, så en kørsel aldrig erstatter en anden kørsels resultat / "
+                             "must contain {run}, so that a run never replaces another run's output")
         if "/" in value or "\\" in value:
-            raise ValueError("a file name, not a path")
+            raise ValueError("et filnavn, ikke en sti / a file name, not a path")
         return value
 
 
@@ -372,7 +375,7 @@ def load_settings(
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = exc.errors(include_url=False, include_input=False)[0]
         key = ".".join(str(p) for p in err["loc"])
         source = file if file.is_file() else None
-        raise ConfigError(f"ugyldig indstilling / invalid setting: {err['msg']}", key=key, file=source) from exc
+        raise ConfigError(f"ugyldig indstilling / invalid setting: {validation_reason(err)}", key=key, file=source) from exc

@@ -118,6 +118,22 @@ def test_bad_parameters_name_the_parameter(project: Path, tmp_path: Path) -> Non
     assert invalid.exit_code == 2 and "'today'" in invalid.output
 
 
+def test_an_invalid_parameter_is_explained_in_danish_and_english_without_quoting_it(project: Path) -> None:
+    """A bad value from --param or from the bot's config.toml names the parameter and why, in both languages."""
+    given = invoke(project, "run", "fakturakontrol", "--test-mode", "-p", "today=0101901234x")
+    assert given.exit_code == 2
+    assert ("bot fakturakontrol: ugyldig parameter / invalid parameter 'today': skal være en dato (ÅÅÅÅ-MM-DD) / "
+            "must be a date (YYYY-MM-DD): invalid date separator, expected `-` (givet med/given with --param)"
+            ) in " ".join(given.output.split())
+    assert "0101901234" not in given.output
+    config = project / "bots" / "fakturakontrol" / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'today = ["0101901234"]\n', encoding="utf-8")
+    stored = invoke(project, "run", "fakturakontrol", "--test-mode")
+    text = " ".join(stored.output.split())
+    assert stored.exit_code == 2 and "invalid parameter 'today': skal være en dato (ÅÅÅÅ-MM-DD) / must be a date (YYYY-MM-DD)" in text
+    assert "config.toml" in text and "indstilling/key params.today" in text and "0101901234" not in stored.output
+
+
 def test_invalid_config_names_the_key_and_the_file(project: Path) -> None:
     """A bad value in config/sepbots.toml is exit code 2 naming the key and the file."""
     (project / "config").mkdir()

@@ -47,6 +47,25 @@ def test_invalid_values_name_the_key_and_the_file(tmp_path: Path, toml: str, key
     assert "sepbots.toml" in str(info.value)
 
 
+def test_an_invalid_value_is_explained_in_danish_and_english_without_quoting_it(tmp_path: Path) -> None:
+    """Pydantic's reason comes in Danish and English after the lead-in, and the refused value is not repeated."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "sepbots.toml").write_text('[queue]\nlease_s = "0101901234x"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert info.value.message == "ugyldig indstilling / invalid setting: skal være et tal / must be a number"
+    assert info.value.key == "queue.lease_s" and "sepbots.toml" in str(info.value)
+    assert "0101901234" not in str(info.value)
+
+
+def test_a_limit_is_named_in_both_languages(tmp_path: Path) -> None:
+    """A value outside its bounds names the bound, Danish first."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={"SEPBOTS_QUEUE__LEASE_S": "0"})
+    assert str(info.value) == ("ugyldig indstilling / invalid setting: skal være større end 0 / must be greater than 0 "
+                               "(indstilling/key queue.lease_s)")
+
+
 def test_malformed_toml_names_the_file(tmp_path: Path) -> None:
     """A TOML syntax error is a ConfigError naming the file."""
     (tmp_path / "config").mkdir()

@@ -114,6 +114,72 @@ def english_only(roots: tuple[Path, ...], base: Path) -> tuple[list[str], int]:
     return offenders, checked
 
 
+_VALIDATOR_DECORATORS = {"field_validator", "model_validator"}
+_VALIDATOR_WRAPPERS = {"BeforeValidator", "AfterValidator", "PlainValidator", "WrapValidator"}
+
+
+def _validators(tree: ast.Module) -> Iterator[ast.FunctionDef]:
+    """The pydantic validators of a module: methods under ``@field_validator``/``@model_validator`` and the
+    functions it hands to ``BeforeValidator(...)`` and its siblings."""
+    wrapped = {_name(call.args[0]) for _, call in _calls(tree) if _name(call.func) in _VALIDATOR_WRAPPERS and call.args}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        decorators = {_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+        if decorators & _VALIDATOR_DECORATORS or node.name in wrapped:
+            yield node
+
+
+def validator_english_only(roots: tuple[Path, ...], base: Path) -> tuple[list[str], int]:
+    """``file:line: text`` for every ``ValueError``/``AssertionError`` a pydantic validator raises without " / ".
+
+    Pydantic hands such a message on as the error's own text, and ``sepbots.i18n.validation`` shows it as
+    written, so it must be "dansk / english" like every other message.
+    """
+    offenders: list[str] = []
+    checked = 0
+    for path, tree in _parse_tree(roots).items():
+        for function in _validators(tree):
+            for _, call in _calls(ast.Module(body=function.body, type_ignores=[])):
+                if _name(call.func) not in ("ValueError", "AssertionError") or not call.args:
+                    continue
+                text = _literal_text(call.args[0])
+                if text is None or not any(c.isalpha() for c in text):
+                    continue
+                checked += 1
+                if " / " not in text:
+                    offenders.append(f"{path.relative_to(base)}:{call.lineno}: {text!r}")
+    return offenders, checked
+
+
+def test_every_message_a_pydantic_validator_raises_is_danish_and_english() -> None:
+    """A validator's ValueError reaches people through validation_reason as written: English-only fails, by file:line."""
+    offenders, checked = validator_english_only(tuple(ROOT / s for s in SOURCES), ROOT)
+    assert checked > 20, f"the check found only {checked} validator messages: is it still reading the code?"
+    assert not offenders, "validator messages without 'dansk / english':\n" + "\n".join(offenders)
+
+
+def test_the_validator_check_sees_decorated_methods_and_wrapped_functions(tmp_path: Path) -> None:
+    """Methods under field_validator/model_validator and functions given to BeforeValidator are checked; others not."""
+    (tmp_path / "models.py").write_text(
+        "def _duration(value):\n"
+        "    raise ValueError(f'not a duration: {value}')\n"
+        "Duration = Annotated[timedelta, BeforeValidator(_duration)]\n"
+        "def helper(value):\n"
+        "    raise ValueError('a programming mistake, not for a person')\n"
+        "class M(BaseModel):\n"
+        "    @field_validator('x')\n"
+        "    @classmethod\n"
+        "    def _x(cls, value):\n"
+        "        raise ValueError('ugyldig / invalid')\n"
+        "    @model_validator(mode='after')\n"
+        "    def _all(self):\n"
+        "        raise AssertionError('needs both')\n", encoding="utf-8")
+    offenders, checked = validator_english_only((tmp_path,), tmp_path)
+    assert [o.split(":")[:2] for o in offenders] == [["models.py", "2"], ["models.py", "13"]]
+    assert checked == 3
+
+
 def test_every_error_message_written_in_the_code_is_danish_and_english() -> None:
     """A raise of a sepbots error with an English-only (or Danish-only) message fails, named by file:line."""
     offenders, checked = english_only(tuple(ROOT / s for s in SOURCES), ROOT)

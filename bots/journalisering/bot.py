@@ -46,7 +46,8 @@ class Params(MailParams):
     @model_validator(mode="after")
     def _input_for_workbooks(self) -> Params:
         if self.source is Source.WORKBOOK and self.input is None:
-            raise ValueError("source = workbook needs input (an .xlsx workbook or a folder with manifest.csv)")
+            raise ValueError("source = workbook kræver input (en .xlsx-projektmappe eller en mappe med manifest.csv) / "
+                             "source = workbook needs input (an .xlsx workbook or a folder with manifest.csv)")
         return self
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sepbots.connectors.mail import MailSecurity
 from sepbots.connectors.webhook import WebhookFormat
 from sepbots.exceptions import ConfigError
+from sepbots.i18n.validation import validation_reason
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -27,7 +28,8 @@ def _duration(value: Any) -> Any:
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match is None:
-            raise ValueError(f"write a duration as 30s, 10m, 4h or 2d, not {value!r}")
+            raise ValueError(f"skriv en varighed som 30s, 10m, 4h eller 2d, ikke {value!r} / "
+                             f"write a duration as 30s, 10m, 4h or 2d, not {value!r}")
         return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     return value
 
@@ -82,7 +84,7 @@ class WebhookChannel(_Section):
     @model_validator(mode="after")
     def _one_url(self) -> WebhookChannel:
         if (self.url is None) == (self.url_credential is None):
-            raise ValueError("give exactly one of url and url_credential")
+            raise ValueError("angiv præcis én af url og url_credential / give exactly one of url and url_credential")
         return self
 
 
@@ -109,11 +111,11 @@ class Rule(_Section):
     @model_validator(mode="after")
     def _complete(self) -> Rule:
         if self.kind not in RULE_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(RULE_KINDS)}")
+            raise ValueError(f"kind skal være en af / must be one of {', '.join(RULE_KINDS)}")
         if self.kind is AlertKind.MANUAL_QUEUE and self.above is None and self.older_than is None:
-            raise ValueError("manual_queue needs above and/or older_than")
+            raise ValueError("manual_queue kræver above og/eller older_than / manual_queue needs above and/or older_than")
         if self.kind is AlertKind.RUNNER_SILENT and self.after is None:
-            raise ValueError("runner_silent needs after")
+            raise ValueError("runner_silent kræver after / runner_silent needs after")
         return self
 
     @property
@@ -145,7 +147,8 @@ class AlertsConfig(_Section):
         for where, names in wanted:
             missing = [n.value for n in names if n not in configured]
             if missing:
-                raise ValueError(f"{where}: channel(s) {', '.join(missing)} not configured under [channels]")
+                raise ValueError(f"{where}: kanal(er) {', '.join(missing)} er ikke sat op under [channels] / "
+                                 f"channel(s) {', '.join(missing)} not configured under [channels]")
         return self
 
     def channels_for(self, names: list[ChannelName]) -> list[ChannelName]:
@@ -169,4 +172,4 @@ def load_alerts(path: Path) -> AlertsConfig | None:
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "alerts"
-        raise ConfigError(err["msg"].removeprefix("Value error, "), key=key, file=path) from exc
+        raise ConfigError(validation_reason(err), key=key, file=path) from exc

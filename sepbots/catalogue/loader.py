@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sepbots.catalogue.errors import CatalogueError, PhaseGateError
 from sepbots.catalogue.legal import checklist_label
 from sepbots.catalogue.models import Phase, Process
+from sepbots.i18n.validation import validation_reason
 
 _FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -85,9 +86,9 @@ def parse_process(data: Any, *, file: Path, entry: str) -> Process:
     try:
         return Process.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
+        errors = exc.errors(include_url=False, include_input=False)
         first = errors[0]
-        details = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in errors)
+        details = "; ".join(f"{_field_path(e['loc'])}: {validation_reason(e)}" for e in errors)
         raise CatalogueError(
             f"ugyldig proces / invalid process: {details}", file=file, entry=entry, field=_field_path(first["loc"])
         ) from None

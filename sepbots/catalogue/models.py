@@ -176,9 +176,11 @@ class Figure(_Model):
     @model_validator(mode="after")
     def _provenance(self) -> Figure:
         if self.source is None and not self.estimate:
-            raise ValueError("a figure needs a 'source' (an id from sources) or 'estimate: true'")
+            raise ValueError("et tal skal have en 'source' (et id fra sources) eller 'estimate: true' / "
+                             "a figure needs a 'source' (an id from sources) or 'estimate: true'")
         if self.measured and (self.estimate or self.source is None):
-            raise ValueError("a measured figure names its measurement in 'source' and is not an estimate")
+            raise ValueError("et målt tal nævner sin måling i 'source' og er ikke et skøn / "
+                             "a measured figure names its measurement in 'source' and is not an estimate")
         return self
 
     @property
@@ -331,7 +333,7 @@ class Process(_Model):
     def _sources_exist(self) -> Process:
         known = {s.id for s in self.sources}
         if len(known) != len(self.sources):
-            raise ValueError("two sources share an id")
+            raise ValueError("to kilder har samme id / two sources share an id")
         for name in (
             "occurrences_per_year",
             "minutes_per_occurrence",
@@ -342,17 +344,17 @@ class Process(_Model):
         ):
             fig = getattr(self, name)
             if fig is not None and fig.source is not None and fig.source not in known:
-                raise ValueError(f"{name}.source {fig.source!r} is not an id in sources")
+                raise ValueError(f"{name}.source {fig.source!r} er ikke et id i sources / is not an id in sources")
         for name in ("implementation_dkk", "running_dkk_per_year", "licence_dkk_per_year", "operations_hours_per_year"):
             fig = getattr(self.costs, name)
             if fig is not None and fig.source is not None and fig.source not in known:
-                raise ValueError(f"costs.{name}.source {fig.source!r} is not an id in sources")
+                raise ValueError(f"costs.{name}.source {fig.source!r} er ikke et id i sources / is not an id in sources")
         if self.kle_source is not None and self.kle_source not in known:
-            raise ValueError(f"kle_source {self.kle_source!r} is not an id in sources")
+            raise ValueError(f"kle_source {self.kle_source!r} er ikke et id i sources / is not an id in sources")
         if self.volume is not None and self.volume.reference.source not in (None, *known):
-            raise ValueError(f"volume.reference.source {self.volume.reference.source!r} is not an id in sources")
+            raise ValueError(f"volume.reference.source {self.volume.reference.source!r} er ikke et id i sources / is not an id in sources")
         if self.assessment.source is not None and self.assessment.source not in known:
-            raise ValueError(f"assessment.source {self.assessment.source!r} is not an id in sources")
+            raise ValueError(f"assessment.source {self.assessment.source!r} er ikke et id i sources / is not an id in sources")
         return self
 
     def title(self, lang: str = "da") -> str:

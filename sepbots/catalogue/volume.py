@@ -62,7 +62,7 @@ class Volume(_Model):
             Driver.INVOICES: "inhabitants",
         }.get(self.driver)
         if needed and getattr(self.reference, needed) is None:
-            raise ValueError(f"driver {self.driver.value} needs reference.{needed}")
+            raise ValueError(f"driver {self.driver.value} kræver / needs reference.{needed}")
         return self
 
 

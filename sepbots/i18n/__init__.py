@@ -8,6 +8,7 @@
   states, the one place they live (the dashboard's messages extend this catalogue).
 * ``LabelledEnum`` — a string enum whose members carry their Danish and English labels.
 * ``formats`` — numbers, kroner, percentages, dates, times and durations (``sepbots.i18n.formats``).
+* ``validation`` — why pydantic refused a value, as ``"dansk / english"`` (``sepbots.i18n.validation.validation_reason``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sepbots.exceptions import ApplicationException, BotError, BusinessException
+from sepbots.i18n.validation import validation_reason
 from sepbots.recipes import Recipe
 from sepbots.workitems.models import Claimed, ErrorKind, ItemState, Release
 
@@ -25,12 +26,12 @@ class ItemTimeout(BaseException):  # noqa: N818 - delivered into the bot's threa
 
 
 def validation_message(exc: ValidationError) -> str:
-    """A readable list of the fields that failed, without their values."""
+    """A readable list of the fields that failed and why (Danish and English), without their values."""
     parts = []
     for err in exc.errors(include_url=False, include_input=False):
         loc = ".".join(str(p) for p in err["loc"]) or "payload"
-        parts.append(f"{loc}: {err['msg']}")
-    return "invalid payload: " + "; ".join(parts)
+        parts.append(f"{loc}: {validation_reason(err)}")
+    return "ugyldige data i opgaven / invalid payload: " + "; ".join(parts)
 
 
 def classify(

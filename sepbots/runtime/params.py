@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sepbots.exceptions import ConfigError
+from sepbots.i18n.validation import validation_reason
 from sepbots.recipes import Recipe, bot_folder
 
 
@@ -50,5 +51,5 @@ def resolve_params(recipe: Recipe, given: Mapping[str, Any] | BaseModel | None) 
             raise ConfigError(f"bot {recipe.name} har ingen parameter {key!r} / has no parameter {key!r} (parametre/parameters: {known})",
                               key=f"params.{key}", file=source if isinstance(source, Path) else None) from exc
         where = " (givet med/given with --param)" if source == "--param" else ""
-        raise ConfigError(f"bot {recipe.name}: ugyldig parameter / invalid parameter {key!r}: {err['msg']}{where}", key=f"params.{key}",
-                          file=source if isinstance(source, Path) else None) from exc
+        raise ConfigError(f"bot {recipe.name}: ugyldig parameter / invalid parameter {key!r}: {validation_reason(err)}{where}",
+                          key=f"params.{key}", file=source if isinstance(source, Path) else None) from exc

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sepbots.exceptions import ConfigError
+from sepbots.i18n.validation import validation_reason
 from sepbots.scheduling.cron import crontab_trigger
 
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
@@ -59,17 +60,19 @@ def parse_duration(value: int | float | str) -> timedelta:
         ValueError: when the text is not a positive duration.
     """
     if isinstance(value, bool):
-        raise ValueError("a duration must be a number of seconds or a text such as '15m'")
+        raise ValueError("en varighed skal være et antal sekunder eller en tekst som '15m' / "
+                         "a duration must be a number of seconds or a text such as '15m'")
     if isinstance(value, int | float):
         seconds = float(value)
     else:
         text = value.strip().replace(" ", "")
         parts = _DURATION.findall(text)
         if not parts or "".join(n + u for n, u in parts).lower() != text.lower():
-            raise ValueError(f"{value!r} is not a duration; write e.g. '90s', '15m', '1h30m' or '1d'")
+            raise ValueError(f"{value!r} er ikke en varighed; skriv fx '90s', '15m', '1h30m' eller '1d' / "
+                             f"{value!r} is not a duration; write e.g. '90s', '15m', '1h30m' or '1d'")
         seconds = float(sum(int(n) * _UNIT_SECONDS[u.lower()] for n, u in parts))
     if seconds <= 0:
-        raise ValueError("a duration must be longer than zero")
+        raise ValueError("en varighed skal være længere end nul / a duration must be longer than zero")
     return timedelta(seconds=seconds)
 
 
@@ -116,6 +119,7 @@ class Schedule(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(
+                f"ukendt tidszone {value!r}; brug et IANA-navn som 'Europe/Copenhagen' / "
                 f"unknown timezone {value!r}; use an IANA name such as 'Europe/Copenhagen'"
             ) from exc
         return value
@@ -128,7 +132,7 @@ class Schedule(BaseModel):
         try:
             crontab_trigger(value, ZoneInfo("UTC"))
         except ValueError as exc:
-            raise ValueError(f"invalid cron expression {value!r}: {exc}") from exc
+            raise ValueError(f"ugyldigt cron-udtryk / invalid cron expression {value!r}: {exc}") from exc
         return value
 
     @property
@@ -218,10 +222,9 @@ def _entries(data: dict[str, Any], section: str, problems: list[str]) -> Iterato
 
 def _pydantic_problems(entry: str, exc: ValidationError) -> list[str]:
     out = []
-    for err in exc.errors():
+    for err in exc.errors(include_url=False, include_input=False):
         key = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append(f"{entry}: {key + ': ' if key else ''}{msg}")
+        out.append(f"{entry}: {key + ': ' if key else ''}{validation_reason(err)}")
     return out
 
 

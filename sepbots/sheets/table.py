@@ -18,6 +18,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, get_args, get_origi
 from pydantic import BaseModel, ValidationError
 
 from sepbots.exceptions import InputError
+from sepbots.i18n.validation import validation_reason
 
 __all__ = ["HeaderMap", "RawRows", "Table", "TableRow", "column_letter", "normalise_header"]
 
@@ -109,7 +110,7 @@ class Table(Generic[RowT]):
             try:
                 yield TableRow(number, validate(values, context=context))
             except ValidationError as exc:
-                raise self._row_error(exc, number, values) from None
+                raise self._row_error(exc, number) from None
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Rows as ``(row_number, {field name: cell value})`` without model validation.
@@ -162,23 +163,13 @@ class Table(Generic[RowT]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _row_error(self, exc: ValidationError, number: int, values: dict[str, Any]) -> InputError:
-        err = exc.errors(include_url=False)[0]
+    def _row_error(self, exc: ValidationError, number: int) -> InputError:
+        """The first problem of a row, naming its cell; the cell's value is not quoted (it may be a CPR number)."""
+        err = exc.errors(include_url=False, include_input=False)[0]
         key = str(err["loc"][0]) if err["loc"] else None
         col = next((c for c in self._cols if c.key == key), None)
         column = col.header if col and col.header else (col.accepted[0] if col else None)
-        if err["type"] == "missing":
-            reason = "mangler en værdi / value is missing"
-        elif err["type"] == "value_error":
-            reason = _short(err["msg"])
-        else:
-            shown = values.get(key) if key else None
-            reason = f"ugyldig værdi {shown!r} / invalid value: {_short(err['msg'])}"
-        return InputError(reason, file=self.path, sheet=self.sheet, row=number, column=column)
-
-
-def _short(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+        return InputError(validation_reason(err), file=self.path, sheet=self.sheet, row=number, column=column)
 
 
 def _as_text(value: Any) -> str:

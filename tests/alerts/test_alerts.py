@@ -220,6 +220,29 @@ def test_a_bad_alerts_file_names_the_file_and_the_key(tmp_path: Path, text: str,
     assert bad.value.file == path and bad.value.key == key and message in str(bad.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        ('[[rules]]\nkind = "manual_queue"\nabove = "0101901234x"\n', "rules[0].above",
+         "skal være et helt tal / must be a whole number"),
+        ('[[rules]]\nkind = "0101901234"\n', "rules[0].kind",
+         "skal være 'run_failed', 'items_failed', 'manual_queue', 'runner_silent', 'audit_broken', 'test' eller 'digest' / "
+         "must be 'run_failed', 'items_failed', 'manual_queue', 'runner_silent', 'audit_broken', 'test' or 'digest'"),
+        ('[[rules]]\nkind = "manual_queue"\nabove = 1\n[[rules]]\nkind = "run_failed"\nabove = -1\n', "rules[1].above",
+         "skal være mindst 0 / must be at least 0"),
+    ],
+)
+def test_a_bad_value_in_the_alerts_file_is_explained_in_danish_and_english(tmp_path: Path, text: str, key: str,
+                                                                          message: str) -> None:
+    """Pydantic's reason is the message, in both languages, and the refused value is not repeated."""
+    path = tmp_path / "alerts.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as bad:
+        load_alerts(path)
+    assert (bad.value.file, bad.value.key, bad.value.message) == (path, key, message)
+    assert "0101901234" not in str(bad.value)
+
+
 def test_the_shipped_example_configuration_is_valid() -> None:
     """config/alerts.example.toml loads: five rules, both channels, a digest at 07:30."""
     config = load_alerts(Path(__file__).resolve().parents[2] / "config" / "alerts.example.toml")

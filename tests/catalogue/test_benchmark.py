@@ -6,10 +6,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sepbots.catalogue.benchmark import compare, load_all, own
 from sepbots.catalogue.bundle import MeasuredSummary, export_bundle, import_bundle
+from sepbots.catalogue.errors import BundleError
 from sepbots.catalogue.loader import load_catalogue
 from sepbots.catalogue.scaling import scale_catalogue
 from sepbots.catalogue.settings import GainsSettings
@@ -79,3 +81,21 @@ def test_bundle_carries_the_municipality_size(tmp_path: Path, settings: GainsSet
     """An exported bundle names the municipality's inhabitants so the receiver can normalise."""
     data = json.loads(_vejle_bundle(tmp_path, settings, clock).read_text(encoding="utf-8"))
     assert data["municipality"]["inhabitants"] == 120_000
+
+
+def test_a_stored_benchmark_that_does_not_validate_names_the_file_the_field_and_why(tmp_path: Path) -> None:
+    """A broken benchmark file is a BundleError naming the file and the first bad field in Danish and English,
+    without the stored value; a file that is not JSON still names the parser's reason."""
+    folder = tmp_path / "benchmarks"
+    folder.mkdir()
+    bad = folder / "vejle.json"
+    bad.write_text(json.dumps({"organisation": "Vejle", "inhabitants": "0101901234x", "exported_at": "2026-01-01",
+                               "processes": {}}), encoding="utf-8")
+    with pytest.raises(BundleError) as info:
+        load_all(tmp_path)
+    assert str(info.value).startswith("ikke en sammenligningsfil / not a benchmark file: "
+                                      "inhabitants: skal være et helt tal / must be a whole number")
+    assert str(bad) in str(info.value) and "0101901234" not in str(info.value)
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(BundleError, match="not a benchmark file: Expecting property name"):
+        load_all(tmp_path)

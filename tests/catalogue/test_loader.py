@@ -50,7 +50,7 @@ def test_unknown_field_names_file_entry_and_field(tmp_path: Path) -> None:
         load_catalogue(tmp_path / "c")
     err = info.value
     assert (err.file, err.entry, err.field) == (path, "testproces", "volumen")
-    assert "Extra inputs are not permitted" in str(err)
+    assert "volumen: ukendt felt, ikke tilladt her / unknown field, not permitted here" in str(err)
 
 
 def test_negative_volume_is_refused(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_negative_volume_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError) as info:
         load_catalogue(tmp_path / "c")
     assert info.value.field == "occurrences_per_year.value"
-    assert "greater than or equal to 0" in str(info.value)
+    assert "occurrences_per_year.value: skal være mindst 0 / must be at least 0" in str(info.value)
 
 
 def test_figure_without_source_or_estimate_flag_is_refused(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_figure_without_source_or_estimate_flag_is_refused(tmp_path: Path) -> No
 def test_unknown_source_id_is_refused(tmp_path: Path) -> None:
     """A figure's source must be an id listed under sources."""
     write(tmp_path / "c", "p.yaml", process_data(minutes_per_occurrence={"value": 5, "source": "nowhere"}))
-    with pytest.raises(CatalogueError, match="'nowhere' is not an id in sources"):
+    with pytest.raises(CatalogueError, match="'nowhere' er ikke et id i sources / is not an id in sources"):
         load_catalogue(tmp_path / "c")
 
 

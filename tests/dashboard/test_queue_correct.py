@@ -85,7 +85,7 @@ def test_correct_and_resubmit_validates_masks_cpr_and_audits_the_changed_fields(
         assert "[CPR:" in form.text and "0102031234" not in form.text and "010203" not in form.text
         bad = client.post(f"/items/{item_id}/correct", data={"csrf": csrf_of(form.text), "f_name": "Anna Hansen",
                                                               "f_cpr": "", "f_amount": "mange"})
-        assert bad.status_code == 400 and "valid integer" in bad.text
+        assert bad.status_code == 400 and "skal være et helt tal / must be a whole number" in bad.text
         assert _state(env, "borger-1") == "business_exception"
         ok = client.post(f"/items/{item_id}/correct", data={"csrf": csrf_of(form.text), "f_name": "Anna Hansen",
                                                              "f_cpr": "", "f_amount": "100", "note": "navn fra CPR"})

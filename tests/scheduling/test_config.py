@@ -90,7 +90,7 @@ def test_invalid_cron_names_file_and_entry(tmp_path: Path) -> None:
     path, err = problems_of(tmp_path, '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "61 2 * * *"\n')
     assert str(path) in str(err)
     assert len(err.problems) == 1
-    assert "schedule[1] 'a'" in err.problems[0] and "invalid cron expression '61 2 * * *'" in err.problems[0]
+    assert "schedule[1] 'a'" in err.problems[0] and "ugyldigt cron-udtryk / invalid cron expression '61 2 * * *'" in err.problems[0]
 
 
 def test_cron_with_wrong_field_count_is_rejected(tmp_path: Path) -> None:
@@ -126,7 +126,9 @@ def test_unknown_timezone(tmp_path: Path) -> None:
         tmp_path,
         '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\ntimezone = "Europe/Kobenhavn"\n',
     )
-    assert "schedule[1] 'a': timezone: unknown timezone 'Europe/Kobenhavn'" in err.problems[0]
+    assert err.problems[0] == ("schedule[1] 'a': timezone: ukendt tidszone 'Europe/Kobenhavn'; brug et IANA-navn som "
+                               "'Europe/Copenhagen' / unknown timezone 'Europe/Kobenhavn'; use an IANA name such as "
+                               "'Europe/Copenhagen'")
 
 
 def test_duplicate_names_name_both_entries(tmp_path: Path) -> None:
@@ -148,14 +150,25 @@ def test_all_problems_reported_and_nothing_loaded(tmp_path: Path) -> None:
     text = "\n".join(err.problems)
     assert ("schedule[4] 'b': angiv præcis én af 'cron', 'every' eller 'at' / give exactly one of 'cron', 'every' or 'at' "
             "(fundet/found: ingen/none)") in text
-    assert "schedule[5] 'c': every: 'soon' is not a duration" in text
+    assert "schedule[5] 'c': every: 'soon' er ikke en varighed; skriv fx '90s'" in text and "/ 'soon' is not a duration" in text
     assert (
         "queue_trigger[2] 'refusion': bot 'refusion' har allerede en køudløser / already has a queue trigger "
         "(queue_trigger[1] 'refusion')"
         in text
     )
-    assert "queue_trigger[3] 'nobot': min_items: Input should be greater than or equal to 1" in text
+    assert "queue_trigger[3] 'nobot': min_items: skal være mindst 1 / must be at least 1" in text
     assert "nothing was loaded" in str(err)
+
+
+def test_a_bad_value_in_an_entry_is_explained_in_danish_and_english_without_quoting_it(tmp_path: Path) -> None:
+    """Pydantic's reason for a bad value names the entry and the field, in both languages, and leaves the value out."""
+    _, err = problems_of(tmp_path, '[[queue_trigger]]\nbot = "refusion"\nmin_items = "0101901234x"\n'
+                                   '[[schedule]]\nname = "a"\nbot = "refusion"\ncron = "0 7 * * *"\nenabled = "0101901234"\n')
+    assert err.problems == [
+        "schedule[1] 'a': enabled: skal være sand eller falsk (true/false) / must be true or false",
+        "queue_trigger[1] 'refusion': min_items: skal være et helt tal / must be a whole number",
+    ]
+    assert "0101901234" not in str(err)
 
 
 def test_two_trigger_fields_are_rejected(tmp_path: Path) -> None:
@@ -184,7 +197,7 @@ def test_unknown_keys_and_sections_are_errors(tmp_path: Path) -> None:
     text = "\n".join(err.problems)
     assert (
         "unknown section 'schedules'" in text
-        and "schedule[1] 'a': skip_holiday: Extra inputs are not permitted" in text
+        and "schedule[1] 'a': skip_holiday: ukendt felt, ikke tilladt her / unknown field, not permitted here" in text
     )
 
 

@@ -337,7 +337,7 @@ def test_bad_config_stops_service_from_starting(tmp_path: Path) -> None:
     proc.stop()
     err = proc.stderr
     assert str(home / "config" / "schedules.toml") in err
-    assert "schedule[2] 'bad-cron': cron: invalid cron expression" in err
+    assert "schedule[2] 'bad-cron': cron: ugyldigt cron-udtryk / invalid cron expression '0 7 * *'" in err
     assert "schedule[3] 'ghost': ukendt bot / unknown bot 'nobody'" in err
     assert query(home, "SELECT COUNT(*) FROM apscheduler_jobs") in ([], [(0,)])
     assert query(home, "SELECT COUNT(*) FROM runner_status") in ([], [(0,)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from openpyxl import Workbook
@@ -156,6 +156,27 @@ def test_text_in_an_amount_cell_names_sheet_row_and_column(tmp_path: Path) -> No
         _read(path)
     assert (err.value.sheet, err.value.row, err.value.column) == ("Bank", 3, "Beløb")
     assert "ark/sheet 'Bank', række/row 3, kolonne/column 'Beløb'" in str(err.value)
+
+
+class Visit(BaseModel):
+    navn: str = Field(alias="Navn")
+    antal: int = Field(alias="Antal", ge=1)
+    type: Literal["hjemme", "klinik"] = Field("hjemme", alias="Type")
+
+
+@pytest.mark.parametrize(("cells", "column", "reason"), [
+    (["Anna", "0101901234x", "klinik"], "Antal", "skal være et helt tal / must be a whole number"),
+    (["Anna", 0, "klinik"], "Antal", "skal være mindst 1 / must be at least 1"),
+    (["Anna", 2, "0101901234"], "Type", "skal være 'hjemme' eller 'klinik' / must be 'hjemme' or 'klinik'"),
+])
+def test_a_bad_cell_is_explained_in_danish_and_english_without_quoting_it(
+        tmp_path: Path, cells: list[object], column: str, reason: str) -> None:
+    """Pydantic's reason for a bad cell names its row and column in both languages; the cell's value is not repeated."""
+    path = write_xlsx(tmp_path / "v.xlsx", [["Navn", "Antal", "Type"], ["Bo", 1, "hjemme"], cells], title="Besøg")
+    with pytest.raises(InputError) as err, open_table(path, Visit) as table:
+        list(table)
+    assert str(err.value) == f"{reason} (fil/file {path}, ark/sheet 'Besøg', række/row 3, kolonne/column '{column}')"
+    assert "0101901234" not in str(err.value)
 
 
 def test_a_missing_required_value_is_reported(tmp_path: Path) -> None:
