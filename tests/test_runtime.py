@@ -182,6 +182,32 @@ def test_a_payload_that_fails_validation_is_a_business_exception_naming_the_fiel
     assert row.error_message == "ugyldige data i opgaven / invalid payload: amount: skal være et helt tal / must be a whole number"
 
 
+class Receipt(BaseModel):
+    transaction_id: int
+
+
+@bot(name="reader", max_attempts=3)
+def reader(item: WorkItem[Strict], ctx: BotContext[Any]) -> None:
+    Receipt.model_validate({"transaction_id": "010190-1234"})  # a system's answer that does not fit the bot's model
+
+
+def test_data_the_bot_finds_invalid_is_invalid_data_not_an_invalid_payload(env: Environment) -> None:
+    """A ValidationError raised by the bot's own code (an answer from a system it checks with a model) is named
+    for what it is — the model and field, in Danish and English, never the value — not as the item's payload."""
+    from sepbots.recipes import recipe_of
+
+    with env.store.begin() as conn:
+        env.queues.add(conn, recipe_of(reader).queue, [NewItem(reference="r1", payload=Strict(amount=12))], max_attempts=3,
+                       run_id=None, actor="test")
+    Runner(env).run(reader)
+    with env.store.engine.connect() as conn:
+        row = conn.execute(select(work_items).where(work_items.c.queue == recipe_of(reader).queue)).one()
+    assert (row.state, row.error_code, row.attempts) == (ItemState.BUSINESS_EXCEPTION, "INVALID_DATA", 1)
+    assert row.error_message == ("ugyldige data (Receipt) / invalid data (Receipt): transaction_id: "
+                                 "skal være et helt tal / must be a whole number")
+    assert "010190" not in row.error_message
+
+
 def test_a_stop_request_is_honoured_between_items(env: Environment) -> None:
     """After a stop is requested the run ends with status stopped and the rest stays queued."""
     token = StopToken()

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from sepbots.environment import Environment
@@ -22,7 +22,7 @@ from sepbots.exceptions import ConfigError, InputError, RunRefused, StopRequeste
 from sepbots.logging import run_log_file
 from sepbots.recipes import Recipe, recipe_of
 from sepbots.runtime import evidence
-from sepbots.runtime.classify import ItemTimeout, classify
+from sepbots.runtime.classify import InvalidPayload, ItemTimeout, classify
 from sepbots.runtime.context import BotContext
 from sepbots.runtime.models import Progress, RunCounts, RunStatus, RunSummary, StopToken, Trigger
 from sepbots.runtime.params import resolve_params
@@ -228,7 +228,10 @@ class Runner:
             t0 = time.monotonic()
             try:
                 try:
-                    payload = recipe.payload_type.model_validate_json(claimed.payload_json)
+                    try:
+                        payload = recipe.payload_type.model_validate_json(claimed.payload_json)
+                    except ValidationError as refused:  # the stored payload, not the bot's work: INVALID_PAYLOAD
+                        raise InvalidPayload(refused) from None
                     item = items.claimed_item(recipe.item_type, claimed, payload, run_id)
                     watchdog.start_item(claimed.id, timeout_s)
                     try:
