@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sepbots.exceptions import ConfigError
 from sepbots.i18n import Language
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 
 
 class _Section(BaseModel):
@@ -375,7 +375,6 @@ def load_settings(
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
-        key = ".".join(str(p) for p in err["loc"])
+        first = validation_problems(exc)[0]
         source = file if file.is_file() else None
-        raise ConfigError(f"ugyldig indstilling / invalid setting: {validation_reason(err)}", key=key, file=source) from exc
+        raise ConfigError(f"ugyldig indstilling / invalid setting: {first.reason}", key=first.field, file=source) from exc

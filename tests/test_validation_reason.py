@@ -270,3 +270,26 @@ def test_every_text_in_the_catalogue_has_a_danish_and_an_english_wording() -> No
     for key, (da, en) in REASONS.items():
         assert da and en and da != en, key
         assert " / " not in da + en, key  # the helper puts the one separator between them
+
+
+def test_validation_problems_name_each_field_and_reason_never_the_value() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    from sepbots.i18n.validation import Problem, validation_problems
+
+    class Inner(BaseModel):
+        cpr: int
+
+    class Outer(BaseModel):
+        items: list[Inner]
+        days: int = Field(ge=1)
+
+    try:
+        Outer.model_validate({"items": [{"cpr": "010190-1234"}], "days": 0})
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+    assert problems == [
+        Problem("items.0.cpr", "skal være et helt tal / must be a whole number", "int_parsing", ("items", 0, "cpr")),
+        Problem("days", "skal være mindst 1 / must be at least 1", "greater_than_equal", ("days",)),
+    ]
+    assert "010190" not in repr(problems)

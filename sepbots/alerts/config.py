@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sepbots.connectors.mail import MailSecurity
 from sepbots.connectors.webhook import WebhookFormat
 from sepbots.exceptions import ConfigError
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -170,6 +170,6 @@ def load_alerts(path: Path) -> AlertsConfig | None:
     try:
         return AlertsConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
-        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "alerts"
-        raise ConfigError(validation_reason(err), key=key, file=path) from exc
+        first = validation_problems(exc)[0]
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.loc).lstrip(".") or "alerts"
+        raise ConfigError(first.reason, key=key, file=path) from exc

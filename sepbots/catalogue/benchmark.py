@@ -22,7 +22,7 @@ from sepbots.catalogue.errors import BundleError
 from sepbots.catalogue.loader import Catalogue, write_atomic
 from sepbots.catalogue.settings import GainsSettings
 from sepbots.config import MunicipalitySettings
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 
 FOLDER = "benchmarks"
 THOUSAND = Decimal(1000)
@@ -139,10 +139,9 @@ def load_all(directory: Path) -> list[Benchmark]:
         try:
             out.append(Benchmark.model_validate(json.loads(path.read_text(encoding="utf-8"))))
         except ValidationError as exc:  # the first problem only, and never the stored value
-            err = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise BundleError(f"ikke en sammenligningsfil / not a benchmark file: {where + ': ' if where else ''}"
-                              f"{validation_reason(err)}", file=path) from None
+            first = validation_problems(exc)[0]
+            raise BundleError(f"ikke en sammenligningsfil / not a benchmark file: {first.field + ': ' if first.field else ''}"
+                              f"{first.reason}", file=path) from None
         except (OSError, ValueError) as exc:
             raise BundleError(f"ikke en sammenligningsfil / not a benchmark file: {exc}", file=path) from None
     return sorted(out, key=lambda b: b.organisation)

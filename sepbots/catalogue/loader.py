@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sepbots.catalogue.errors import CatalogueError, PhaseGateError
 from sepbots.catalogue.legal import checklist_label
 from sepbots.catalogue.models import Phase, Process
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 
 _FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,10 +71,6 @@ class Catalogue:
         return len(self.processes)
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "(entry)"
-
-
 def parse_process(data: Any, *, file: Path, entry: str) -> Process:
     """Validate one entry.
 
@@ -86,11 +82,10 @@ def parse_process(data: Any, *, file: Path, entry: str) -> Process:
     try:
         return Process.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        first = errors[0]
-        details = "; ".join(f"{_field_path(e['loc'])}: {validation_reason(e)}" for e in errors)
+        problems = validation_problems(exc)
+        details = "; ".join(f"{p.field or '(entry)'}: {p.reason}" for p in problems)
         raise CatalogueError(
-            f"ugyldig proces / invalid process: {details}", file=file, entry=entry, field=_field_path(first["loc"])
+            f"ugyldig proces / invalid process: {details}", file=file, entry=entry, field=problems[0].field or "(entry)"
         ) from None
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sepbots.dashboard.actions import ActionError, waiting_item
 from sepbots.environment import Environment
 from sepbots.exceptions import QueueError, RecipeError
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 from sepbots.recipes import Recipe
 from sepbots.workitems.resubmit import resubmit
 
@@ -106,8 +106,7 @@ def submit_correction(env: Environment, item_id: int, user: str, submitted: dict
     try:
         corrected = recipe.payload_type.model_validate(data)
     except ValidationError as exc:
-        errors = {".".join(str(p) for p in e["loc"]): validation_reason(e)
-                  for e in exc.errors(include_url=False, include_input=False)}
+        errors = {p.field: p.reason for p in validation_problems(exc)}
         return CorrectionForm(item_id=item_id, reference=row.reference, bot=recipe.name, error_code=row.error_code,
                               error_message=row.error_message, fields=_fields(env, payload, submitted), errors=errors)
     try:

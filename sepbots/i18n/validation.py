@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sepbots.i18n import Catalog
 
-__all__ = ["REASONS", "validation_reason"]
+__all__ = ["REASONS", "Problem", "validation_problems", "validation_reason"]
 
 _DATE = ("skal være en dato (ÅÅÅÅ-MM-DD)", "must be a date (YYYY-MM-DD)")
 _DATETIME = ("skal være dato og klokkeslæt (ÅÅÅÅ-MM-DD TT:MM)", "must be a date and time (YYYY-MM-DD HH:MM)")
@@ -146,6 +147,24 @@ def validation_reason(error: ErrorDetails) -> str:
         return f"{_both('unknown')}: {msg}"
     detail = ctx.get("error") if kind in _DETAILED else None
     return f"{text}: {detail}" if isinstance(detail, str) and detail else text
+
+
+class Problem(NamedTuple):
+    """One thing pydantic refused: where (``loc``, and as ``a.b.0``) and why (``"dansk / english"``)."""
+
+    field: str
+    reason: str
+    kind: str
+    loc: tuple[int | str, ...]
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
+    """Every error of ``exc`` as a :class:`Problem`, read without the refused values (the one place that
+    asks pydantic for its errors, so no caller can forget ``include_input=False``)."""
+    return [
+        Problem(".".join(str(p) for p in err["loc"]), validation_reason(err), err["type"], tuple(err["loc"]))
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
 
 
 def _both(key: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sepbots.exceptions import ApplicationException, BotError, BusinessException
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 from sepbots.recipes import Recipe
 from sepbots.workitems.models import Claimed, ErrorKind, ItemState, Release
 
@@ -29,11 +29,7 @@ class ItemTimeout(BaseException):  # noqa: N818 - delivered into the bot's threa
 
 def validation_message(exc: ValidationError, lead: str = "ugyldige data i opgaven / invalid payload: ") -> str:
     """A readable list of the fields that failed and why (Danish and English), without their values."""
-    parts = []
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = ".".join(str(p) for p in err["loc"]) or exc.title
-        parts.append(f"{loc}: {validation_reason(err)}")
-    return lead + "; ".join(parts)
+    return lead + "; ".join(f"{field or exc.title}: {reason}" for field, reason, _, _ in validation_problems(exc))
 
 
 class InvalidPayload(Exception):  # noqa: N818 - named for what the person sees: the item's payload is invalid

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sepbots.exceptions import ConfigError
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 from sepbots.recipes import Recipe, bot_folder
 
 
@@ -43,13 +43,13 @@ def resolve_params(recipe: Recipe, given: Mapping[str, Any] | BaseModel | None) 
     try:
         return recipe.params_type.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
-        key = ".".join(str(p) for p in err["loc"]) or "params"
+        first = validation_problems(exc)[0]
+        key = first.field or "params"
         source = "--param" if key.split(".")[0] in explicit else file
-        if err["type"] == "extra_forbidden":
+        if first.kind == "extra_forbidden":
             known = ", ".join(recipe.params_type.model_fields) or "ingen/none"
             raise ConfigError(f"bot {recipe.name} har ingen parameter {key!r} / has no parameter {key!r} (parametre/parameters: {known})",
                               key=f"params.{key}", file=source if isinstance(source, Path) else None) from exc
         where = " (givet med/given with --param)" if source == "--param" else ""
-        raise ConfigError(f"bot {recipe.name}: ugyldig parameter / invalid parameter {key!r}: {validation_reason(err)}{where}",
+        raise ConfigError(f"bot {recipe.name}: ugyldig parameter / invalid parameter {key!r}: {first.reason}{where}",
                           key=f"params.{key}", file=source if isinstance(source, Path) else None) from exc

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sepbots.exceptions import ConfigError
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 from sepbots.scheduling.cron import crontab_trigger
 
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
@@ -221,11 +221,7 @@ def _entries(data: dict[str, Any], section: str, problems: list[str]) -> Iterato
 
 
 def _pydantic_problems(entry: str, exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors(include_url=False, include_input=False):
-        key = ".".join(str(p) for p in err["loc"])
-        out.append(f"{entry}: {key + ': ' if key else ''}{validation_reason(err)}")
-    return out
+    return [f"{entry}: {field + ': ' if field else ''}{reason}" for field, reason, _, _ in validation_problems(exc)]
 
 
 def _schedule_problems(entry: str, raw: dict[str, Any]) -> list[str]:

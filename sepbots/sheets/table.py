@@ -18,7 +18,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, get_args, get_origi
 from pydantic import BaseModel, ValidationError
 
 from sepbots.exceptions import InputError
-from sepbots.i18n.validation import validation_reason
+from sepbots.i18n.validation import validation_problems
 
 __all__ = ["HeaderMap", "RawRows", "Table", "TableRow", "column_letter", "normalise_header"]
 
@@ -165,11 +165,11 @@ class Table(Generic[RowT]):
 
     def _row_error(self, exc: ValidationError, number: int) -> InputError:
         """The first problem of a row, naming its cell; the cell's value is not quoted (it may be a CPR number)."""
-        err = exc.errors(include_url=False, include_input=False)[0]
-        key = str(err["loc"][0]) if err["loc"] else None
+        first = validation_problems(exc)[0]
+        key = str(first.loc[0]) if first.loc else None
         col = next((c for c in self._cols if c.key == key), None)
         column = col.header if col and col.header else (col.accepted[0] if col else None)
-        return InputError(validation_reason(err), file=self.path, sheet=self.sheet, row=number, column=column)
+        return InputError(first.reason, file=self.path, sheet=self.sheet, row=number, column=column)
 
 
 def _as_text(value: Any) -> str:
