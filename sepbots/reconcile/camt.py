@@ -269,11 +269,10 @@ def _balance(bal: ET.Element, names: _Names, dates: dict[str, date]) -> Balance 
                             day = dates[text] = parse_date(text[:10])
                         except ValueFormatError:
                             return None
-    plain = _PLAIN_AMOUNT.fullmatch(amount or "")
-    if plain is None or day is None or not code:
+    ore = _plain_ore(amount or "")
+    if ore is None or day is None or not code:
         return None
-    whole, fraction = plain.groups()
-    return Balance(code.upper(), sign * (int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)), day)
+    return Balance(code.upper(), sign * ore, day)
 
 
 def _invalid(path: Path, where: str, message: str) -> InputError:
@@ -438,10 +437,9 @@ def _parse_amount(path: Path, node: ET.Element, entry: str, element: str) -> tup
     if not currency or len(currency) != 3:
         raise _invalid(path, f"{entry}/{element}", "mangler Ccy / missing Ccy")
     text = (node.text or "").strip()
-    plain = _PLAIN_AMOUNT.fullmatch(text)
-    if plain is not None:  # the common form, read without Decimal: "1234.5", "1234.56"
-        whole, fraction = plain.groups()
-        return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0), currency
+    ore = _plain_ore(text)
+    if ore is not None:  # the common form, read without Decimal: "1234.5", "1234.56"
+        return ore, currency
     try:
         value = Decimal(text)
         if not value.is_finite() or value < 0 or text.startswith(("+", "-")):
@@ -449,6 +447,15 @@ def _parse_amount(path: Path, node: ET.Element, entry: str, element: str) -> tup
         return parse_ore(value), currency
     except (InvalidOperation, ValueFormatError):
         raise _invalid(path, f"{entry}/{element}", f"ugyldigt beløb / invalid amount {text!r}") from None
+
+
+def _plain_ore(text: str) -> int | None:
+    """``"1234.5"`` → 123450 øre; ``None`` for any other form (signs, exponents, more decimals)."""
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is None:
+        return None
+    whole, fraction = plain.groups()
+    return int(whole) * 100 + (int(fraction.ljust(2, "0")) if fraction else 0)
 
 
 def _date(path: Path, kids: list[ET.Element | None], names: _Names, where: str, dates: dict[str, date]) -> date:

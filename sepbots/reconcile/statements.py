@@ -178,9 +178,7 @@ def _camt_lines(path: Path, extractor: ReferenceExtractor, account: str | None) 
             continue
         lines.currency = currency
         append(_line(key, number, day, amount, text, references, reversal, extractor))
-    lines.account = stated or None
-    lines.balance = BalanceCheck.of(balances, sum(line.amount_ore for line in lines))
-    return lines
+    return _stated(lines, stated, balances)
 
 
 def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None, account: str | None) -> Lines:
@@ -194,7 +192,12 @@ def _mt940_lines(path: Path, extractor: ReferenceExtractor, encoding: str | None
         if lines.currency is None:
             lines.currency = currency or None
         append(_line(key, number, day, amount, text, references, reversal, extractor))
-    lines.account = stated or None
+    return _stated(lines, stated, balances)
+
+
+def _stated(lines: Lines, account: str, balances: list[Balance]) -> Lines:
+    """``lines`` with what the statement says of itself: its account and its balance control."""
+    lines.account = account or None
     lines.balance = BalanceCheck.of(balances, sum(line.amount_ore for line in lines))
     return lines
 
